@@ -1,0 +1,90 @@
+package io.kilowatch.core.availability;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * Time-weighted availability of a device from its uptime spans, A = T_up / (T_up + T_down):
+ * <ul>
+ *   <li>a report with boot time b at time t proves the device up over [b, t];</li>
+ *   <li>after its latest report a device counts as up for {@code downAfter} (its missed-report allowance),
+ *       then as down until it reports again;</li>
+ *   <li>time between spans is down: a reboot's gap runs from the last report before it to the new boot;</li>
+ *   <li>the observed period starts at the window's start or the earliest evidence, whichever is later,
+ *       so a device first seen today is not charged for last month.</li>
+ * </ul>
+ * docs/availability.md states the definition for users.
+ */
+public final class Availability {
+    private Availability() {
+    }
+
+    /** Whether a device whose latest report is at {@code lastReport} counts as up at {@code now}. */
+    public static boolean isUp(Instant lastReport, Instant now, Duration downAfter) {
+        return lastReport != null && !now.isAfter(lastReport.plus(downAfter));
+    }
+
+    /** Availability over [windowStart, now), or empty when there is no evidence in it at all. */
+    public static OptionalDouble ratio(List<UptimeSpan> spans, Instant windowStart, Instant now, Duration downAfter) {
+        if (spans.isEmpty()) {
+            return OptionalDouble.empty();
+        }
+        List<UptimeSpan> sorted = new ArrayList<>(spans);
+        sorted.sort(Comparator.comparing(UptimeSpan::start));
+        UptimeSpan latest = sorted.stream().max(Comparator.comparing(UptimeSpan::end)).orElseThrow();
+        Instant graceEnd = latest.end().plus(downAfter);
+        sorted.add(new UptimeSpan(latest.end(), graceEnd.isBefore(now) ? graceEnd : now.isAfter(latest.end()) ? now : latest.end()));
+        sorted.sort(Comparator.comparing(UptimeSpan::start));
+
+        Instant observedStart = sorted.get(0).start().isAfter(windowStart) ? sorted.get(0).start() : windowStart;
+        if (!now.isAfter(observedStart)) {
+            return OptionalDouble.empty();
+        }
+        long upNanos = 0;
+        Instant coveredUntil = observedStart;
+        for (UptimeSpan span : sorted) {
+            Instant from = span.start().isAfter(coveredUntil) ? span.start() : coveredUntil;
+            Instant to = span.end().isBefore(now) ? span.end() : now;
+            if (to.isAfter(from)) {
+                upNanos += Duration.between(from, to).toNanos();
+                coveredUntil = to;
+            }
+        }
+        return OptionalDouble.of((double) upNanos / Duration.between(observedStart, now).toNanos());
+    }
+
+    /**
+     * Boot times derived from "now minus uptime" (Windows, some SNMP agents) wobble by a second or two
+     * between reports; a boot time this close to a span's start, and not after its latest report, is the
+     * same boot. A real reboot always boots after the latest report of the previous boot.
+     */
+    public static final Duration BOOT_TIME_JITTER = Duration.ofSeconds(30);
+
+    /**
+     * Adds a report to a device's spans: the span of the same boot grows, a new boot starts a new span.
+     * Spans keep their order of boot. Returns the span that changed.
+     */
+    public static UptimeSpan record(List<UptimeSpan> spans, Instant bootTime, Instant reportTime) {
+        for (int i = spans.size() - 1; i >= 0; i--) {
+            UptimeSpan span = spans.get(i);
+            if (isSameBoot(span, bootTime)) {
+                UptimeSpan grown = span.extendTo(reportTime);
+                spans.set(i, grown);
+                return grown;
+            }
+        }
+        UptimeSpan fresh = new UptimeSpan(bootTime, reportTime.isBefore(bootTime) ? bootTime : reportTime);
+        spans.add(fresh);
+        spans.sort(Comparator.comparing(UptimeSpan::start));
+        return fresh;
+    }
+
+    static boolean isSameBoot(UptimeSpan span, Instant bootTime) {
+        return !bootTime.isAfter(span.end())
+                && Duration.between(span.start(), bootTime).abs().compareTo(BOOT_TIME_JITTER) <= 0;
+    }
+}

@@ -1,0 +1,45 @@
+package io.kilowatch.core.report;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One agent report, schema version 1 (docs/report-schema.md). Field names in JSON are snake_case.
+ *
+ * @param sequence per-device number, starting at 1 and growing by one a report, kept across agent restarts
+ * @param labels org, site, department and class from the agent's config
+ * @param inventory sent on the first report after start and whenever it changes; null otherwise
+ */
+public record Report(
+        Integer schemaVersion,
+        String deviceId,
+        Long sequence,
+        Instant timestamp,
+        Double intervalSeconds,
+        Map<String, String> labels,
+        Host host,
+        Utilisation utilisation,
+        Power power,
+        AgentSelf agent,
+        Inventory inventory) {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public record Host(String hostname, String os, Instant bootTime, Double uptimeSeconds, Integer sessions) {
+    }
+
+    public record Utilisation(Double cpuRatio, Long memoryUsedBytes, Long memoryTotalBytes) {
+    }
+
+    /**
+     * @param source how {@code watts} was obtained: rapl, battery or model
+     * @param energyJoulesTotal the agent's monotonic energy counter
+     * @param counterStart when that counter was last at zero; a new value means the counter was reset
+     */
+    public record Power(Double watts, String source, Double energyJoulesTotal, Instant counterStart) {
+    }
+
+    /** The agent's own footprint: CPU share of one machine (0..1) and resident memory. */
+    public record AgentSelf(String version, Double cpuRatio, Long rssBytes) {
+    }
+}

@@ -1,0 +1,103 @@
+package io.kilowatch.core.report;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The JSON form of {@link Report}: snake_case names, RFC 3339 timestamps, unknown fields rejected
+ * (a report that does not match its schema version is an error, not silently half-read).
+ */
+public final class ReportCodec {
+    /** Reports are small; anything nested deeper than this is not a report. */
+    private static final int MAX_NESTING_DEPTH = 16;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .addModule(new SimpleModule("instants")
+                    .addSerializer(Instant.class, ToStringSerializer.instance)
+                    .addDeserializer(Instant.class, new InstantDeserializer()))
+            .build();
+
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxStringLength(64 * 1024)
+                .maxNumberLength(64)
+                .build());
+    }
+
+    private ReportCodec() {
+    }
+
+    public static String toJson(Report report) {
+        try {
+            return MAPPER.writeValueAsString(report);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a report could not be written as JSON", e);
+        }
+    }
+
+    /** Parses one report; the exception's message says what is wrong and where, for a 400 response. */
+    public static Report fromJson(String json) throws ReportFormatException {
+        try {
+            Report report = MAPPER.readValue(json, Report.class);
+            if (report == null) {
+                throw new ReportFormatException("the body is JSON null, not a report object");
+            }
+            return report;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ReportFormatException("unknown field '" + e.getPropertyName() + "' at " + path(e));
+        } catch (JsonProcessingException e) {
+            throw new ReportFormatException("malformed report at " + path(e) + ": " + e.getOriginalMessage());
+        }
+    }
+
+    private static String path(JsonProcessingException e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            StringBuilder path = new StringBuilder("$");
+            for (var ref : mapping.getPath()) {
+                path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+            }
+            return path.toString();
+        }
+        return e.getLocation() == null ? "$" : "line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr();
+    }
+
+    private static final class InstantDeserializer extends FromStringDeserializer<Instant> {
+        private static final long serialVersionUID = 1L;
+
+        InstantDeserializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        protected Instant _deserialize(String value, com.fasterxml.jackson.databind.DeserializationContext ctxt) {
+            try {
+                return Instant.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("not an RFC 3339 UTC timestamp such as 2026-01-31T12:00:00Z: '" + value + "'");
+            }
+        }
+    }
+}

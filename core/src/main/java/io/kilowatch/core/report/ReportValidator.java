@@ -1,0 +1,158 @@
+package io.kilowatch.core.report;
+
+import io.kilowatch.core.energy.DeviceClass;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a parsed report for what JSON types cannot: required fields, ranges, and sane numbers.
+ * Every problem is listed with its JSON path, so an operator can fix an agent from one error message.
+ */
+public final class ReportValidator {
+    public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    public static final Set<String> LABEL_KEYS = Set.of("org", "site", "department", "class");
+    public static final Set<String> POWER_SOURCES = Set.of("rapl", "battery", "model");
+    private static final Pattern LABEL_VALUE = Pattern.compile("[\\p{L}\\p{N} ._/&()-]{1,64}");
+    /** 100 kW: more than any single device on a report; a bigger figure is a broken sensor. */
+    static final double MAX_WATTS = 100_000;
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
+    /** Older reports are from a spool replayed long after; raw samples would be past retention anyway. */
+    static final Duration MAX_AGE = Duration.ofDays(35);
+
+    private ReportValidator() {
+    }
+
+    public static List<String> validate(Report r, Instant now) {
+        List<String> problems = new ArrayList<>();
+        if (r.schemaVersion() == null || r.schemaVersion() != Report.SCHEMA_VERSION) {
+            problems.add("$.schema_version must be " + Report.SCHEMA_VERSION + ", got " + r.schemaVersion());
+        }
+        if (r.deviceId() == null || !DEVICE_ID.matcher(r.deviceId()).matches()) {
+            problems.add("$.device_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+        }
+        if (r.sequence() == null || r.sequence() < 1) {
+            problems.add("$.sequence must be an integer >= 1");
+        }
+        if (r.timestamp() == null) {
+            problems.add("$.timestamp is required");
+        } else if (r.timestamp().isAfter(now.plus(MAX_CLOCK_AHEAD))) {
+            problems.add("$.timestamp " + r.timestamp() + " is in the future (collector time " + now + "); check the agent's clock");
+        } else if (r.timestamp().isBefore(now.minus(MAX_AGE))) {
+            problems.add("$.timestamp " + r.timestamp() + " is more than " + MAX_AGE.toDays() + " days old");
+        }
+        if (r.intervalSeconds() == null || !(r.intervalSeconds() >= 1 && r.intervalSeconds() <= 3600)) {
+            problems.add("$.interval_seconds must be between 1 and 3600");
+        }
+        validateLabels(r.labels(), problems);
+        validateHost(r, problems);
+        validateUtilisation(r.utilisation(), problems);
+        validatePower(r, problems);
+        if (r.agent() != null) {
+            requireRatioOrNull(r.agent().cpuRatio(), "$.agent.cpu_ratio", problems);
+            requireNonNegativeOrNull(r.agent().rssBytes(), "$.agent.rss_bytes", problems);
+        }
+        return problems;
+    }
+
+    private static void validateLabels(Map<String, String> labels, List<String> problems) {
+        if (labels == null) {
+            problems.add("$.labels is required (at least class)");
+            return;
+        }
+        labels.forEach((key, value) -> {
+            if (!LABEL_KEYS.contains(key)) {
+                problems.add("$.labels." + key + " is not a known label; use " + String.join(", ", LABEL_KEYS.stream().sorted().toList()));
+            } else if (value == null || !LABEL_VALUE.matcher(value).matches()) {
+                problems.add("$.labels." + key + " must be 1-64 letters, digits, spaces or ._/&()-");
+            }
+        });
+        String deviceClass = labels.get("class");
+        if (deviceClass == null || DeviceClass.fromLabel(deviceClass).isEmpty()) {
+            problems.add("$.labels.class must be one of " + DeviceClass.allLabels());
+        }
+    }
+
+    private static void validateHost(Report r, List<String> problems) {
+        Report.Host host = r.host();
+        if (host == null) {
+            problems.add("$.host is required");
+            return;
+        }
+        if (host.hostname() == null || host.hostname().isBlank() || host.hostname().length() > 255) {
+            problems.add("$.host.hostname is required (at most 255 characters)");
+        }
+        if (host.os() != null && host.os().length() > 255) {
+            problems.add("$.host.os must be at most 255 characters");
+        }
+        if (host.bootTime() == null) {
+            problems.add("$.host.boot_time is required");
+        } else if (r.timestamp() != null && host.bootTime().isAfter(r.timestamp().plusSeconds(60))) {
+            problems.add("$.host.boot_time is after the report's timestamp");
+        }
+        requireNonNegativeOrNull(host.uptimeSeconds(), "$.host.uptime_seconds", problems);
+        if (host.sessions() != null && (host.sessions() < 0 || host.sessions() > 100_000)) {
+            problems.add("$.host.sessions must be between 0 and 100000");
+        }
+    }
+
+    private static void validateUtilisation(Report.Utilisation u, List<String> problems) {
+        if (u == null) {
+            problems.add("$.utilisation is required");
+            return;
+        }
+        if (u.cpuRatio() == null) {
+            problems.add("$.utilisation.cpu_ratio is required");
+        } else {
+            requireRatioOrNull(u.cpuRatio(), "$.utilisation.cpu_ratio", problems);
+        }
+        requireNonNegativeOrNull(u.memoryUsedBytes(), "$.utilisation.memory_used_bytes", problems);
+        requireNonNegativeOrNull(u.memoryTotalBytes(), "$.utilisation.memory_total_bytes", problems);
+        if (u.memoryUsedBytes() != null && u.memoryTotalBytes() != null && u.memoryUsedBytes() > u.memoryTotalBytes()) {
+            problems.add("$.utilisation.memory_used_bytes is larger than memory_total_bytes");
+        }
+    }
+
+    private static void validatePower(Report r, List<String> problems) {
+        Report.Power p = r.power();
+        if (p == null) {
+            problems.add("$.power is required");
+            return;
+        }
+        if (p.watts() == null || !(p.watts() >= 0 && p.watts() <= MAX_WATTS)) {
+            problems.add("$.power.watts must be a number between 0 and " + (long) MAX_WATTS);
+        }
+        if (p.source() == null || !POWER_SOURCES.contains(p.source())) {
+            problems.add("$.power.source must be one of " + String.join(", ", POWER_SOURCES.stream().sorted().toList()));
+        }
+        if (p.energyJoulesTotal() == null || !(p.energyJoulesTotal() >= 0) || p.energyJoulesTotal().isInfinite()) {
+            problems.add("$.power.energy_joules_total must be a finite number >= 0");
+        }
+        if (p.counterStart() == null) {
+            problems.add("$.power.counter_start is required");
+        } else if (r.timestamp() != null && p.counterStart().isAfter(r.timestamp().plusSeconds(60))) {
+            problems.add("$.power.counter_start is after the report's timestamp");
+        } else if (r.timestamp() != null && p.energyJoulesTotal() != null && p.watts() != null) {
+            double seconds = Duration.between(p.counterStart(), r.timestamp()).toSeconds() + 60;
+            if (p.energyJoulesTotal() > MAX_WATTS * Math.max(seconds, 0)) {
+                problems.add("$.power.energy_joules_total is more than " + (long) MAX_WATTS + " W could use since counter_start");
+            }
+        }
+    }
+
+    private static void requireRatioOrNull(Double value, String path, List<String> problems) {
+        if (value != null && !(value >= 0 && value <= 1)) {
+            problems.add(path + " must be between 0 and 1");
+        }
+    }
+
+    private static void requireNonNegativeOrNull(Number value, String path, List<String> problems) {
+        if (value != null && !(value.doubleValue() >= 0) || value != null && Double.isInfinite(value.doubleValue())) {
+            problems.add(path + " must be a finite number >= 0");
+        }
+    }
+}

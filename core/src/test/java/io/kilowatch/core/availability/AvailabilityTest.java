@@ -1,0 +1,83 @@
+package io.kilowatch.core.availability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AvailabilityTest {
+    private static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
+    private static final Duration GRACE = Duration.ofSeconds(45); // 3 missed 15 s reports
+
+    private static Instant at(long minutes) {
+        return T0.plus(Duration.ofMinutes(minutes));
+    }
+
+    @Test
+    void alwaysReportingIsFullyAvailable() {
+        List<UptimeSpan> spans = new ArrayList<>();
+        for (int m = 0; m <= 60; m++) {
+            Availability.record(spans, at(-120), at(m));
+        }
+        assertEquals(1, spans.size());
+        assertEquals(1.0, Availability.ratio(spans, at(0), at(60), GRACE).orElseThrow(), 1e-12);
+    }
+
+    @Test
+    void aGapAfterTheGraceIsDownUntilTheNextBoot() {
+        List<UptimeSpan> spans = new ArrayList<>();
+        Availability.record(spans, at(0), at(0));
+        Availability.record(spans, at(0), at(30)); // last report of first boot
+        Availability.record(spans, at(40), at(45)); // rebooted at 40: down 30..40
+        Availability.record(spans, at(40), at(60));
+        assertEquals(2, spans.size());
+        assertEquals(50.0 / 60.0, Availability.ratio(spans, at(0), at(60), GRACE).orElseThrow(), 1e-12);
+    }
+
+    @Test
+    void silenceAfterTheLastReportCountsUpOnlyForTheGrace() {
+        List<UptimeSpan> spans = new ArrayList<>(List.of(new UptimeSpan(at(0), at(50))));
+        // 50 + 0.75 min of grace up, the rest of the hour down
+        assertEquals((50 + 0.75) / 60.0, Availability.ratio(spans, at(0), at(60), GRACE).orElseThrow(), 1e-12);
+        assertFalse(Availability.isUp(at(50), at(60), GRACE));
+        assertTrue(Availability.isUp(at(50), at(50).plusSeconds(45), GRACE));
+    }
+
+    @Test
+    void observationStartsAtTheEarliestEvidence() {
+        List<UptimeSpan> spans = new ArrayList<>(List.of(new UptimeSpan(at(600), at(660))));
+        // a 7-day window, but the device only exists for the last hour, all of it up
+        assertEquals(1.0, Availability.ratio(spans, at(660).minus(Duration.ofDays(7)), at(660), GRACE).orElseThrow(), 1e-12);
+    }
+
+    @Test
+    void spansBeforeTheWindowAreClippedAndOverlapsNotCountedTwice() {
+        List<UptimeSpan> spans = new ArrayList<>(List.of(
+                new UptimeSpan(at(-100), at(20)),
+                new UptimeSpan(at(10), at(40)), // clock skew: overlaps the previous boot
+                new UptimeSpan(at(50), at(60))));
+        // up 0..40 and 50..60 within [0, 60): 50 of 60 minutes
+        assertEquals(50.0 / 60.0, Availability.ratio(spans, at(0), at(60), GRACE).orElseThrow(), 1e-12);
+    }
+
+    @Test
+    void noEvidenceIsUnknownNotZero() {
+        assertTrue(Availability.ratio(List.of(), at(0), at(60), GRACE).isEmpty());
+    }
+
+    @Test
+    void bootTimeWobbleIsTheSameBootButABootAfterTheLastReportIsNew() {
+        List<UptimeSpan> spans = new ArrayList<>();
+        Availability.record(spans, at(0), at(5));
+        Availability.record(spans, at(0).plusSeconds(2), at(6)); // derived boot time moved by 2 s
+        assertEquals(1, spans.size());
+        assertEquals(at(6), spans.get(0).end());
+        Availability.record(spans, at(6).plusSeconds(20), at(7)); // booted 20 s after the last report
+        assertEquals(2, spans.size());
+    }
+}

@@ -1,0 +1,55 @@
+package io.kilowatch.core.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ReportCodecTest {
+    static String example() throws IOException {
+        try (InputStream in = ReportCodecTest.class.getResourceAsStream("/report-v1-example.json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void readsTheDocumentedExampleAndWritesItBackUnchanged() throws Exception {
+        Report r = ReportCodec.fromJson(example());
+        assertEquals("pc-0042", r.deviceId());
+        assertEquals(1207L, r.sequence());
+        assertEquals(Instant.parse("2026-11-25T07:58:02Z"), r.host().bootTime());
+        assertEquals("model", r.power().source());
+        assertEquals("DELL P2422H", r.inventory().displays().get(0).name());
+        assertEquals(r, ReportCodec.fromJson(ReportCodec.toJson(r)));
+        assertTrue(ReportValidator.validate(r, Instant.parse("2026-11-25T14:00:20Z")).isEmpty());
+    }
+
+    @Test
+    void unknownFieldsAreNamed() {
+        ReportFormatException e = assertThrows(ReportFormatException.class,
+                () -> ReportCodec.fromJson("{\"schema_version\":1,\"power\":{\"wats\":3}}"));
+        assertTrue(e.getMessage().contains("wats"), e.getMessage());
+    }
+
+    @Test
+    void wrongTypesAndMalformedJsonAreRejected() {
+        assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson("{\"sequence\":\"12\"}"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson("{\"sequence\":1"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson("null"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson("{\"power\":{\"watts\":NaN}}"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson("{\"timestamp\":\"yesterday\"}"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson("{\"sequence\":1,\"sequence\":2}"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson("{} {}"));
+    }
+
+    @Test
+    void deepNestingIsRefused() {
+        String deep = "{\"labels\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson(deep));
+    }
+}
