@@ -6,7 +6,8 @@ import java.time.Instant;
  * A reading of an agent's monotonic energy counter. The collector turns consecutive readings into
  * energy used, so a lost report loses no energy: the next one carries it.
  *
- * @param counterStart when the counter was last at zero; a different value means it was reset
+ * @param counterStart when the counter was last at zero; a different value means it was reset.
+ *     Compared to the millisecond, the precision stores keep.
  */
 public record AgentCounter(Instant counterStart, double joulesTotal) {
 
@@ -19,7 +20,7 @@ public record AgentCounter(Instant counterStart, double joulesTotal) {
         if (previous == null) {
             return 0;
         }
-        if (!counterStart.equals(previous.counterStart)) {
+        if (counterStart.toEpochMilli() != previous.counterStart.toEpochMilli()) {
             return joulesTotal;
         }
         return CounterDelta.ofReset(previous.joulesTotal, joulesTotal);

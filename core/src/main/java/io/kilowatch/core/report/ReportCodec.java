@@ -58,6 +58,15 @@ public final class ReportCodec {
         }
     }
 
+    /** The inventory alone, as the collector stores it beside a device. */
+    public static String toJson(Inventory inventory) {
+        try {
+            return MAPPER.writeValueAsString(inventory);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an inventory could not be written as JSON", e);
+        }
+    }
+
     /** Parses one report; the exception's message says what is wrong and where, for a 400 response. */
     public static Report fromJson(String json) throws ReportFormatException {
         try {

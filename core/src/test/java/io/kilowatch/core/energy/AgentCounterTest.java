@@ -19,6 +19,13 @@ class AgentCounterTest {
     }
 
     @Test
+    void startsEqualToTheMillisecondAreTheSameCounter() {
+        Instant withNanos = START.plusNanos(893_293_464);
+        Instant asStored = Instant.ofEpochMilli(withNanos.toEpochMilli());
+        assertEquals(750, new AgentCounter(withNanos, 5_750).joulesSince(new AgentCounter(asStored, 5_000)), 1e-12);
+    }
+
+    @Test
     void aNewCounterStartCountsEverythingSinceTheReset() {
         Instant restarted = START.plusSeconds(3_600);
         assertEquals(40, new AgentCounter(restarted, 40).joulesSince(new AgentCounter(START, 5_000)), 1e-12);

@@ -1,0 +1,161 @@
+package io.kilowatch.agent;
+
+import io.kilowatch.agent.sensor.PowerReading;
+import io.kilowatch.agent.sensor.PowerSensors;
+import io.kilowatch.agent.ship.ReportShipper;
+import io.kilowatch.agent.state.AgentState;
+import io.kilowatch.agent.system.HostSnapshot;
+import io.kilowatch.agent.system.SystemProbe;
+import io.kilowatch.core.energy.EnergyIntegrator;
+import io.kilowatch.core.report.Inventory;
+import io.kilowatch.core.report.Report;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's loop on one thread: sample power every sample interval into the energy counter, and
+ * every report interval build a report and hand it to the shipper. Sampling faster than reporting
+ * keeps the energy figure right however long the collector is away.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final String deviceId;
+    private final String version;
+    private final SystemProbe probe;
+    private final PowerSensors sensors;
+    private final AgentState state;
+    private final ReportShipper shipper;
+    private final Supplier<Inventory> inventorySource;
+    private final Clock clock;
+    private final EnergyIntegrator energy;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kilowatch-agent");
+        t.setDaemon(false);
+        return t;
+    });
+
+    private final long[][] sampleTicks;
+    private final long[][] reportTicks;
+    private PowerReading lastReading;
+    private Inventory inventory;
+    private Instant inventoryReadAt;
+    private boolean inventoryUnsent;
+    private SystemProbe.SelfUsage lastSelf;
+    private Instant lastSelfAt;
+
+    public Agent(AgentConfig config, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
+                 AgentState state, ReportShipper shipper, Supplier<Inventory> inventorySource, Clock clock) {
+        this.config = config;
+        this.deviceId = deviceId;
+        this.version = version;
+        this.probe = probe;
+        this.sensors = sensors;
+        this.state = state;
+        this.shipper = shipper;
+        this.inventorySource = inventorySource;
+        this.clock = clock;
+        // A gap of more than a few missed samples is a suspend or a stall: no one knows the power then.
+        this.energy = new EnergyIntegrator(state.energyJoules(), config.sampleInterval().multipliedBy(4).plusSeconds(5));
+        this.sampleTicks = new long[][] {probe.cpuTicks()};
+        this.reportTicks = new long[][] {probe.cpuTicks()};
+        this.lastSelf = probe.selfUsage();
+        this.lastSelfAt = clock.instant();
+    }
+
+    public void start() {
+        long sampleMillis = config.sampleInterval().toMillis();
+        long reportMillis = config.reportInterval().toMillis();
+        loop.scheduleAtFixedRate(guarded(this::sample), 0, sampleMillis, TimeUnit.MILLISECONDS);
+        // The first report goes out after one sample interval so it carries a measured utilisation.
+        loop.scheduleAtFixedRate(guarded(this::report), Math.min(sampleMillis, reportMillis), reportMillis, TimeUnit.MILLISECONDS);
+        LOG.atInfo().addKeyValue("device_id", deviceId).addKeyValue("collector", config.collectorUrl())
+                .addKeyValue("report_interval", config.reportInterval()).addKeyValue("power_sources", sensors.sources())
+                .log("agent started");
+    }
+
+    /** One power sample into the energy counter. */
+    void sample() {
+        Instant now = clock.instant();
+        double utilisation = probe.cpuUtilisationSince(sampleTicks);
+        PowerReading reading = sensors.read(now, utilisation);
+        if (reading.measuredJoules().isPresent()) {
+            energy.addMeasuredEnergy(now, reading.measuredJoules().getAsDouble(), reading.watts());
+        } else {
+            energy.addPower(now, reading.watts());
+        }
+        lastReading = reading;
+    }
+
+    /** Builds the next report, saves the state it depends on, and ships it. */
+    void report() {
+        if (lastReading == null) {
+            sample();
+        }
+        Report report = buildReport(clock.instant());
+        boolean carriedInventory = report.inventory() != null;
+        shipper.ship(report);
+        if (carriedInventory && shipper.backlogSize() == 0) {
+            inventoryUnsent = false;
+        }
+    }
+
+    Report buildReport(Instant now) {
+        refreshInventory(now);
+        HostSnapshot host = probe.snapshot();
+        double cpu = probe.cpuUtilisationSince(reportTicks);
+        SystemProbe.SelfUsage self = probe.selfUsage();
+        double wallMillis = Math.max(1, Duration.between(lastSelfAt, now).toMillis());
+        double selfCpu = Math.max(0, Math.min(1, (self.cpuMillis() - lastSelf.cpuMillis()) / (wallMillis * probe.logicalProcessors())));
+        lastSelf = self;
+        lastSelfAt = now;
+        double joules = energy.joulesTotal();
+        long sequence = state.nextReport(joules);
+        return new Report(
+                Report.SCHEMA_VERSION,
+                deviceId,
+                sequence,
+                now,
+                config.reportInterval().toMillis() / 1000.0,
+                config.labels(),
+                new Report.Host(host.hostname(), host.os(), host.bootTime(), host.uptimeSeconds(), host.sessions()),
+                new Report.Utilisation(cpu, host.memoryUsedBytes(), host.memoryTotalBytes()),
+                new Report.Power(lastReading.watts(), lastReading.source(), joules, state.counterStart()),
+                new Report.AgentSelf(version, selfCpu, self.rssBytes()),
+                inventoryUnsent ? inventory : null);
+    }
+
+    private void refreshInventory(Instant now) {
+        if (inventory == null || Duration.between(inventoryReadAt, now).compareTo(config.inventoryRefresh()) >= 0) {
+            Inventory fresh = inventorySource.get();
+            inventoryUnsent = inventoryUnsent || !fresh.equals(inventory);
+            inventory = fresh;
+            inventoryReadAt = now;
+        }
+    }
+
+    /** A failed step is logged and the loop goes on: one bad read must not stop the agent. */
+    private static Runnable guarded(Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                LOG.atError().setCause(e).log("agent step failed; continuing");
+            }
+        };
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        loop.shutdown();
+        loop.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

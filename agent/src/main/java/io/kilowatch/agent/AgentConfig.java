@@ -1,0 +1,132 @@
+package io.kilowatch.agent;
+
+import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.config.Settings;
+import io.kilowatch.core.energy.DeviceClass;
+import io.kilowatch.core.energy.PowerModel;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The agent's settings, read once at start from {@link Settings}. Every key, its default and unit is
+ * documented in agent/kilowatch-agent.yaml and docs/configuration.md.
+ */
+public record AgentConfig(
+        URI collectorUrl,
+        Duration collectorTimeout,
+        String deviceId,
+        DeviceClass deviceClass,
+        Map<String, String> labels,
+        Duration reportInterval,
+        Duration sampleInterval,
+        Path dataDir,
+        int backlogMaxReports,
+        List<String> powerSources,
+        PowerModel powerModel,
+        double displayWattsEach,
+        boolean countDisplays,
+        Path raplRoot,
+        double raplPsuEfficiency,
+        double raplPlatformWatts,
+        Duration inventoryRefresh) {
+
+    public static final List<String> KNOWN_SOURCES = List.of("rapl", "battery", "model");
+
+    /** Board, disks, fans and NIC beside what RAPL sees: Kilowatch estimates, see docs/power-sources.md. */
+    static double defaultPlatformWatts(DeviceClass c) {
+        return switch (c) {
+            case DESKTOP -> 12.0;
+            case LAPTOP -> 4.0;
+            case THIN_CLIENT -> 3.0;
+            case SERVER -> 40.0;
+        };
+    }
+
+    public static AgentConfig from(Settings s) {
+        URI collector = uri(s, "collector.url", "http://127.0.0.1:8080");
+        Duration timeout = s.duration("collector.timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        String deviceId = s.string("device.id", "");
+        String classLabel = s.string("device.class", "desktop");
+        DeviceClass deviceClass = DeviceClass.fromLabel(classLabel).orElseThrow(() ->
+                new ConfigException("device.class must be one of " + DeviceClass.allLabels() + ", got '" + classLabel + "'"));
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String key : List.of("org", "site", "department")) {
+            String value = s.string("device.labels." + key, "");
+            if (!value.isBlank()) {
+                labels.put(key, value.trim());
+            }
+        }
+        labels.put("class", deviceClass.label());
+        Duration reportInterval = s.duration("report_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration sampleInterval = s.duration("sample_interval", Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMinutes(1));
+        if (sampleInterval.compareTo(reportInterval) > 0) {
+            sampleInterval = reportInterval;
+        }
+        Path dataDir = Path.of(s.string("data_dir", defaultDataDir().toString()));
+        int backlog = s.integer("backlog.max_reports", 1000, 1, 1_000_000);
+        List<String> sources = Arrays.stream(s.string("power.sources", "rapl,battery,model").split(","))
+                .map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList();
+        for (String source : sources) {
+            if (!KNOWN_SOURCES.contains(source)) {
+                throw new ConfigException("power.sources: unknown source '" + source + "'; use rapl, battery, model");
+            }
+        }
+        PowerModel classModel = deviceClass.defaultModel();
+        double idle = s.number("power.model.idle_watts", classModel.idleWatts(), 0, 100_000);
+        double max = s.number("power.model.max_watts", Math.max(idle, classModel.maxWatts()), 0, 100_000);
+        if (max < idle) {
+            throw new ConfigException("power.model.max_watts (" + max + ") must not be below power.model.idle_watts (" + idle + ")");
+        }
+        return new AgentConfig(
+                collector,
+                timeout,
+                deviceId,
+                deviceClass,
+                Map.copyOf(labels),
+                reportInterval,
+                sampleInterval,
+                dataDir,
+                backlog,
+                sources,
+                new PowerModel(idle, max),
+                s.number("power.displays.watts_each", 20.0, 0, 1_000),
+                s.bool("power.displays.count", deviceClass != DeviceClass.SERVER),
+                Path.of(s.string("power.rapl.sysfs_root", "/sys/class/powercap")),
+                s.number("power.rapl.psu_efficiency", 0.87, 0.3, 1.0),
+                s.number("power.rapl.platform_watts", defaultPlatformWatts(deviceClass), 0, 10_000),
+                s.duration("inventory.refresh", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)));
+    }
+
+    /** Where a service keeps state on each platform; a non-root user falls back to its home. */
+    static Path defaultDataDir() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        if (os.contains("win")) {
+            String programData = System.getenv().getOrDefault("ProgramData", "C:\\ProgramData");
+            return Path.of(programData, "Kilowatch", "agent");
+        }
+        Path system = Path.of("/var/lib/kilowatch-agent");
+        if ("root".equals(System.getProperty("user.name"))) {
+            return system;
+        }
+        return Path.of(System.getProperty("user.home"), ".local", "state", "kilowatch-agent");
+    }
+
+    private static URI uri(Settings s, String key, String defaultValue) {
+        String text = s.string(key, defaultValue);
+        try {
+            URI uri = URI.create(text);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not http(s)");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + " must be an http:// or https:// URL such as http://collector:8080, got '" + text + "'");
+        }
+    }
+}

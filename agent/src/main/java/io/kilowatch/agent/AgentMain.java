@@ -1,0 +1,171 @@
+package io.kilowatch.agent;
+
+import io.kilowatch.agent.sensor.BatterySensor;
+import io.kilowatch.agent.sensor.ModelSensor;
+import io.kilowatch.agent.sensor.PowerSensor;
+import io.kilowatch.agent.sensor.PowerSensors;
+import io.kilowatch.agent.sensor.RaplSensor;
+import io.kilowatch.agent.ship.ReportShipper;
+import io.kilowatch.agent.state.AgentState;
+import io.kilowatch.agent.state.DeviceIdentity;
+import io.kilowatch.agent.system.InventoryReader;
+import io.kilowatch.agent.system.SystemProbe;
+import io.kilowatch.core.config.CommandLine;
+import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.config.Settings;
+import io.kilowatch.core.energy.DeviceClass;
+import io.kilowatch.core.report.ReportValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import oshi.SystemInfo;
+
+/** {@code java -jar kilowatch-agent.jar [--config FILE] [--collector URL] [--interval 15s] [--device-id ID]}. */
+public final class AgentMain {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+    static final String ENV_PREFIX = "KILOWATCH_AGENT_";
+    static final Map<String, String> FLAGS = Map.of(
+            "--collector", "collector.url",
+            "--interval", "report_interval",
+            "--device-id", "device.id",
+            "--data-dir", "data_dir",
+            "--class", "device.class");
+    private static final String USAGE = """
+            Usage: java -jar kilowatch-agent.jar [options]
+              --config FILE       YAML config (every key: docs/configuration.md)
+              --collector URL     collector base URL (collector.url), default http://127.0.0.1:8080
+              --interval DURATION report interval (report_interval), e.g. 15s
+              --device-id ID      device id (device.id); default: the hardware UUID or a kept random id
+              --data-dir DIR      where the agent keeps its state (data_dir)
+              --class CLASS       device class (device.class): desktop, laptop, thin_client, server
+            Environment: KILOWATCH_AGENT_<KEY>, e.g. KILOWATCH_AGENT_COLLECTOR_URL.
+            """;
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            CommandLine cli = CommandLine.parse(args, FLAGS);
+            if (cli.helpRequested()) {
+                System.out.print(USAGE);
+                return;
+            }
+            Agent agent = build(cli, System.getenv(), Clock.systemUTC());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    agent.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "kilowatch-agent-shutdown"));
+            agent.start();
+        } catch (ConfigException e) {
+            System.err.println("kilowatch-agent: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+        }
+    }
+
+    static Agent build(CommandLine cli, Map<String, String> env, Clock clock) {
+        String configText = cli.configFile().map(f -> readConfigFile(Path.of(f))).orElse("");
+        Settings settings = cli.settings(configText, env, ENV_PREFIX);
+        AgentConfig config = AgentConfig.from(settings);
+        settings.requireAllKeysKnown();
+
+        SystemInfo systemInfo = new SystemInfo();
+        SystemProbe probe = new SystemProbe(systemInfo);
+        InventoryReader inventoryReader = new InventoryReader(systemInfo);
+        String hardwareUuid = systemInfo.getHardware().getComputerSystem().getHardwareUUID();
+        String deviceId = DeviceIdentity.resolve(config.deviceId(), hardwareUuid, config.dataDir());
+        if (!ReportValidator.DEVICE_ID.matcher(deviceId).matches()) {
+            throw new ConfigException("device.id must be 1-128 letters, digits, '.', '_', ':' or '-', got '" + deviceId + "'");
+        }
+        DisplayCount displays = new DisplayCount(config);
+        var firstInventory = inventoryReader.read(config.displayWattsEach());
+        displays.update(firstInventory.displays().size());
+
+        PowerSensors sensors = sensors(config, systemInfo, displays, clock);
+        AgentState state = AgentState.load(stateFile(config.dataDir(), deviceId), clock.instant());
+        String version = versionOf();
+        ReportShipper shipper = new ReportShipper(config.collectorUrl(), config.collectorTimeout(), config.backlogMaxReports(),
+                "kilowatch-agent/" + version, collectorsLast -> {
+                    state.catchUpSequence(collectorsLast);
+                    return state.nextReport(state.energyJoules());
+                });
+        return new Agent(config, deviceId, version, probe, sensors, state, shipper, () -> {
+            var inventory = inventoryReader.read(config.displayWattsEach());
+            displays.update(inventory.displays().size());
+            return inventory;
+        }, clock);
+    }
+
+    static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, Clock clock) {
+        List<PowerSensor> ordered = new ArrayList<>();
+        for (String source : config.powerSources()) {
+            switch (source) {
+                case "rapl" -> RaplSensor.open(config.raplRoot(), clock.instant(), config.raplPsuEfficiency(),
+                        config.raplPlatformWatts(), displays::watts).ifPresentOrElse(
+                                rapl -> {
+                                    ordered.add(rapl);
+                                    LOG.atInfo().addKeyValue("zones", rapl.zoneNames()).log("RAPL energy counters in use");
+                                },
+                                () -> LOG.atInfo().addKeyValue("root", config.raplRoot()).log("no readable RAPL counters; not using rapl"));
+                case "battery" -> {
+                    if (!systemInfo.getHardware().getPowerSources().isEmpty()) {
+                        ordered.add(new BatterySensor(() -> systemInfo.getHardware().getPowerSources().stream()
+                                .map(p -> new BatterySensor.BatteryState(p.isPowerOnLine(), p.isDischarging(), p.getPowerUsageRate()))
+                                .toList()));
+                    }
+                }
+                default -> {
+                    // "model" is always last and always present
+                }
+            }
+        }
+        return new PowerSensors(ordered, new ModelSensor(config.powerModel(), displays::watts));
+    }
+
+    /** Device ids may hold ':' which Windows forbids in file names. */
+    static Path stateFile(Path dataDir, String deviceId) {
+        return dataDir.resolve("state-" + deviceId.replace(':', '_') + ".properties");
+    }
+
+    static String versionOf() {
+        String v = AgentMain.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Watts of the displays counted into the estimate; on a laptop the first one is its own panel. */
+    static final class DisplayCount {
+        private final AgentConfig config;
+        private volatile double watts;
+
+        DisplayCount(AgentConfig config) {
+            this.config = config;
+        }
+
+        void update(int displays) {
+            int external = config.deviceClass() == DeviceClass.LAPTOP ? Math.max(0, displays - 1) : displays;
+            watts = config.countDisplays() ? external * config.displayWattsEach() : 0;
+        }
+
+        double watts() {
+            return watts;
+        }
+    }
+
+    static String readConfigFile(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+    }
+}

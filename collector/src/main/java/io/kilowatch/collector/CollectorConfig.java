@@ -1,0 +1,80 @@
+package io.kilowatch.collector;
+
+import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.config.Settings;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The collector's settings, read once at start. Every key, its default and unit is documented in
+ * collector/kilowatch-collector.yaml and docs/configuration.md.
+ */
+public record CollectorConfig(
+        String httpHost,
+        int httpPort,
+        int maxBodyBytes,
+        Path dataDir,
+        ZoneId timeZone,
+        int downAfterMissedReports,
+        Duration rawRetention,
+        Duration hourlyRetention,
+        Duration refreshInterval,
+        Duration pushInterval,
+        CarbonPolicy carbon) {
+
+    public static CollectorConfig from(Settings s) {
+        ZoneId zone = zone(s.string("time_zone", ZoneId.systemDefault().getId()));
+        AnnualGridFactors estateFactors = factors(s, "carbon", AnnualGridFactors.ukDesnz());
+        Map<String, CarbonPolicy.SiteCarbon> sites = new LinkedHashMap<>();
+        for (String site : s.children("sites")) {
+            String key = "sites." + site;
+            sites.put(site, new CarbonPolicy.SiteCarbon(factors(s, key, estateFactors), s.number(key + ".pue", 1.0, 1.0, 10.0)));
+        }
+        return new CollectorConfig(
+                s.string("http.host", "127.0.0.1"),
+                s.integer("http.port", 8080, 0, 65535),
+                s.integer("http.max_body_bytes", 65_536, 1_024, 16 * 1024 * 1024),
+                Path.of(s.string("data_dir", "data")),
+                zone,
+                s.integer("devices.down_after_missed_reports", 3, 1, 1000),
+                s.duration("storage.raw_retention", Duration.ofDays(14), Duration.ofDays(1), Duration.ofDays(3650)),
+                s.duration("storage.hourly_retention", Duration.ofDays(400), Duration.ofDays(31), Duration.ofDays(36500)),
+                s.duration("storage.refresh_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1)),
+                s.duration("dashboard.push_interval", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(5)),
+                new CarbonPolicy(estateFactors, sites, zone));
+    }
+
+    /**
+     * Grid factors under a section: {@code <section>.grid_factors_kgco2e_per_kwh.<year>} and
+     * {@code <section>.grid_factors_source}; the fallback where the section sets none.
+     */
+    private static AnnualGridFactors factors(Settings s, String section, AnnualGridFactors fallback) {
+        String key = section + ".grid_factors_kgco2e_per_kwh";
+        Map<Integer, Double> years = new LinkedHashMap<>();
+        for (String year : s.children(key)) {
+            int y;
+            try {
+                y = Integer.parseInt(year);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + "." + year + ": the key must be a year such as 2024");
+            }
+            years.put(y, s.number(key + "." + year, 0, 0, 5));
+        }
+        String source = s.string(section + ".grid_factors_source", years.isEmpty() ? null : "configured factors (" + key + ")");
+        return years.isEmpty() ? fallback : AnnualGridFactors.fromKgPerKwh(years, source);
+    }
+
+    private static ZoneId zone(String id) {
+        try {
+            return ZoneId.of(id);
+        } catch (DateTimeException e) {
+            throw new ConfigException("time_zone must be an IANA time zone such as Europe/London, got '" + id + "'");
+        }
+    }
+}

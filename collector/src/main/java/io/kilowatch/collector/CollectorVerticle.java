@@ -1,0 +1,125 @@
+package io.kilowatch.collector;
+
+import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.estate.IngestService;
+import io.kilowatch.collector.estate.ReportAccounting;
+import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.metrics.EstateMetrics;
+import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.collector.store.Store;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the collector: the store on its own single worker thread (one writer, as SQLite wants), the
+ * live estate view, metrics, ingest and the HTTP API. Deployed once per process.
+ */
+public final class CollectorVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(CollectorVerticle.class);
+
+    private final CollectorConfig config;
+    private final Clock clock;
+    private Store store;
+    private WorkerExecutor storeWorker;
+    private HttpServer server;
+
+    public CollectorVerticle(CollectorConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> start() {
+        storeWorker = vertx.createSharedWorkerExecutor("kilowatch-store", 1);
+        Estate estate = new Estate(config.downAfterMissedReports());
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmGcMetrics().bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        new UptimeMetrics().bindTo(prometheus);
+        EstateMetrics metrics = new EstateMetrics(prometheus, estate, clock);
+
+        return storeWorker.executeBlocking(() -> {
+            store = JdbcStore.sqlite(config.dataDir());
+            reload(estate);
+            return null;
+        }).compose(v -> {
+            metrics.sync();
+            HttpApi[] api = new HttpApi[1];
+            IngestService ingest = new IngestService(store, storeWorker, new ReportAccounting(config.carbon(), config.timeZone()),
+                    estate, metrics, clock, () -> api[0].markChanged());
+            api[0] = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
+                    config.pushInterval().toMillis());
+            schedule(estate, metrics, api[0]);
+            return vertx.createHttpServer(new HttpServerOptions()
+                            .setHost(config.httpHost())
+                            .setPort(config.httpPort())
+                            .setIdleTimeout(120)
+                            .setCompressionSupported(true))
+                    .requestHandler(api[0].router(config.maxBodyBytes()))
+                    .listen();
+        }).onSuccess(s -> {
+            server = s;
+            LOG.atInfo().addKeyValue("url", "http://" + displayHost() + ":" + s.actualPort() + "/")
+                    .addKeyValue("data_dir", config.dataDir().toAbsolutePath()).log("collector listening");
+        });
+    }
+
+    /** Periodic work: reload the view from the store (other collectors may write to it) and prune old data. */
+    private void schedule(Estate estate, EstateMetrics metrics, HttpApi api) {
+        vertx.setPeriodic(config.refreshInterval().toMillis(), id -> storeWorker.executeBlocking(() -> {
+            reload(estate);
+            return null;
+        }).onSuccess(v -> {
+            metrics.sync();
+            api.markChanged();
+        }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed")));
+        vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), Duration.ofHours(1).toMillis(), id -> storeWorker.executeBlocking(() -> {
+            long now = clock.millis();
+            return store.prune(now - config.rawRetention().toMillis(), now - config.hourlyRetention().toMillis(),
+                    now - Estate.longestWindow().toMillis());
+        }).onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
+                .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
+    }
+
+    private void reload(Estate estate) {
+        long since = clock.millis() - Estate.longestWindow().toMillis();
+        estate.load(store.devices(), store.spansSince(since));
+        estate.forgetSpansBefore(clock.instant().minus(Estate.longestWindow()));
+    }
+
+    private String displayHost() {
+        String host = config.httpHost();
+        return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+    }
+
+    @Override
+    public Future<?> stop() {
+        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        return closed.compose(v -> storeWorker.executeBlocking(() -> {
+            if (store != null) {
+                store.close();
+            }
+            return null;
+        })).compose(v -> storeWorker.close());
+    }
+}

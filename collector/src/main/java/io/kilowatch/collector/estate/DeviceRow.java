@@ -1,0 +1,41 @@
+package io.kilowatch.collector.estate;
+
+/**
+ * A device as the store keeps it: identity and labels, its latest report's readings, and the
+ * collector's running totals. Times are epoch milliseconds (portable across SQLite and PostgreSQL).
+ *
+ * @param lastSeenMs the agent's timestamp of its newest report
+ * @param counterStartMs the agent's energy counter start, with {@code counterJoules}, the baseline for the next delta
+ * @param energyJoulesTotal energy the collector has counted for this device, monotonic
+ * @param carbonGramsTotal operational carbon of that energy, monotonic
+ */
+public record DeviceRow(
+        String deviceId,
+        String hostname,
+        String os,
+        String org,
+        String site,
+        String department,
+        String deviceClass,
+        long firstSeenMs,
+        long lastSeenMs,
+        long receivedMs,
+        long lastSequence,
+        long intervalMs,
+        long bootTimeMs,
+        double powerWatts,
+        String powerSource,
+        double cpuRatio,
+        Long memoryUsedBytes,
+        Long memoryTotalBytes,
+        Integer sessions,
+        long counterStartMs,
+        double counterJoules,
+        double energyJoulesTotal,
+        double carbonGramsTotal,
+        String agentVersion,
+        Double agentCpuRatio,
+        Long agentRssBytes,
+        String inventoryJson,
+        Long inventoryUpdatedMs) {
+}

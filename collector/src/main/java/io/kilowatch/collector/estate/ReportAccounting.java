@@ -1,0 +1,129 @@
+package io.kilowatch.collector.estate;
+
+import io.kilowatch.core.energy.AgentCounter;
+import io.kilowatch.core.report.Report;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a validated report and the device's stored row into an {@link IngestPlan}. Pure: the same
+ * inputs give the same plan, so it is tested without a database, and any collector sharing the
+ * store computes the same result from the row it reads inside its transaction.
+ * <p>
+ * Energy is the increase of the agent's counter since the device's newest report, spread evenly over
+ * the time between the two reports, so an agent that was cut off for two hours fills two hours of
+ * rollups rather than one spike. Carbon is computed per piece, so each piece gets its own year's factor.
+ */
+public final class ReportAccounting {
+    private final CarbonPolicy carbon;
+    private final ZoneId zone;
+
+    public ReportAccounting(CarbonPolicy carbon, ZoneId zone) {
+        this.carbon = carbon;
+        this.zone = zone;
+    }
+
+    public IngestPlan plan(Report r, DeviceRow previous, long receivedMs, String inventoryJson) {
+        Instant time = r.timestamp();
+        long timeMs = time.toEpochMilli();
+        long bootMs = r.host().bootTime().toEpochMilli();
+        String site = r.labels().get("site");
+        boolean newest = previous == null || r.sequence() > previous.lastSequence();
+        if (!newest) {
+            SampleRow late = sample(r, timeMs, receivedMs, bootMs, 0, 0);
+            return new IngestPlan(previous, late, List.of(), false);
+        }
+
+        AgentCounter counter = new AgentCounter(r.power().counterStart(), r.power().energyJoulesTotal());
+        AgentCounter before = previous == null ? null
+                : new AgentCounter(Instant.ofEpochMilli(previous.counterStartMs()), previous.counterJoules());
+        double joules = counter.joulesSince(before);
+        Instant from = previous == null || previous.lastSeenMs() >= timeMs ? time : Instant.ofEpochMilli(previous.lastSeenMs());
+        List<RollupIncrement> rollups = spread(r.deviceId(), joules, from, time, site);
+        double grams = rollups.stream().filter(x -> x.period().equals(RollupIncrement.HOUR)).mapToDouble(RollupIncrement::carbonGrams).sum();
+
+        Report.Utilisation u = r.utilisation();
+        DeviceRow device = new DeviceRow(
+                r.deviceId(),
+                r.host().hostname(),
+                r.host().os(),
+                r.labels().get("org"),
+                site,
+                r.labels().get("department"),
+                r.labels().get("class"),
+                previous == null ? timeMs : Math.min(previous.firstSeenMs(), timeMs),
+                Math.max(timeMs, previous == null ? timeMs : previous.lastSeenMs()),
+                receivedMs,
+                r.sequence(),
+                Math.round(r.intervalSeconds() * 1000),
+                bootMs,
+                r.power().watts(),
+                r.power().source(),
+                u.cpuRatio(),
+                u.memoryUsedBytes(),
+                u.memoryTotalBytes(),
+                r.host().sessions(),
+                r.power().counterStart().toEpochMilli(),
+                r.power().energyJoulesTotal(),
+                (previous == null ? 0 : previous.energyJoulesTotal()) + joules,
+                (previous == null ? 0 : previous.carbonGramsTotal()) + grams,
+                r.agent() == null ? null : r.agent().version(),
+                r.agent() == null ? null : r.agent().cpuRatio(),
+                r.agent() == null ? null : r.agent().rssBytes(),
+                inventoryJson != null ? inventoryJson : previous == null ? null : previous.inventoryJson(),
+                inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs());
+        return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, joules, grams), rollups, true);
+    }
+
+    /** Splits energy over [from, to] into UTC-hour and local-day buckets in proportion to time. */
+    List<RollupIncrement> spread(String deviceId, double joules, Instant from, Instant to, String site) {
+        if (joules <= 0) {
+            return List.of();
+        }
+        Map<Long, double[]> hours = new LinkedHashMap<>();
+        Map<Long, double[]> days = new LinkedHashMap<>();
+        if (!to.isAfter(from)) {
+            add(hours, days, to, joules, carbon.grams(joules, to, to, site));
+        } else {
+            double totalNanos = Duration.between(from, to).toNanos();
+            Instant cursor = from;
+            while (cursor.isBefore(to)) {
+                Instant hourEnd = cursor.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
+                Instant pieceEnd = hourEnd.isBefore(to) ? hourEnd : to;
+                double pieceJoules = joules * (Duration.between(cursor, pieceEnd).toNanos() / totalNanos);
+                add(hours, days, cursor, pieceJoules, carbon.grams(pieceJoules, cursor, pieceEnd, site));
+                cursor = pieceEnd;
+            }
+        }
+        List<RollupIncrement> result = new ArrayList<>();
+        hours.forEach((start, v) -> result.add(new RollupIncrement(deviceId, RollupIncrement.HOUR, start, v[0], v[1])));
+        days.forEach((start, v) -> result.add(new RollupIncrement(deviceId, RollupIncrement.DAY, start, v[0], v[1])));
+        return result;
+    }
+
+    private void add(Map<Long, double[]> hours, Map<Long, double[]> days, Instant at, double joules, double grams) {
+        long hour = at.truncatedTo(ChronoUnit.HOURS).toEpochMilli();
+        long day = dayStart(at);
+        double[] h = hours.computeIfAbsent(hour, k -> new double[2]);
+        h[0] += joules;
+        h[1] += grams;
+        double[] d = days.computeIfAbsent(day, k -> new double[2]);
+        d[0] += joules;
+        d[1] += grams;
+    }
+
+    public long dayStart(Instant at) {
+        return at.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    private static SampleRow sample(Report r, long timeMs, long receivedMs, long bootMs, double joules, double grams) {
+        return new SampleRow(r.deviceId(), r.sequence(), timeMs, receivedMs, r.power().watts(), r.power().source(),
+                r.utilisation().cpuRatio(), r.utilisation().memoryUsedBytes(), bootMs, joules, grams);
+    }
+}

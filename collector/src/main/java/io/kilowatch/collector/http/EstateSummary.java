@@ -1,0 +1,45 @@
+package io.kilowatch.collector.http;
+
+import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.store.Store.Totals;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/** The overview: power now, devices up and down, energy and carbon for today, this month and this year. */
+final class EstateSummary {
+    private EstateSummary() {
+    }
+
+    /** Runs on the store's worker: it reads day rollups. */
+    static JsonObject compute(Store store, Estate estate, CarbonPolicy carbon, ZoneId zone, Instant now) {
+        List<DeviceRow> rows = estate.rows();
+        long up = rows.stream().filter(r -> estate.isUp(r, now)).count();
+        double watts = rows.stream().filter(r -> estate.isUp(r, now)).mapToDouble(DeviceRow::powerWatts).sum();
+        OptionalDouble availability = rows.stream()
+                .map(r -> estate.availability(r, Estate.WINDOWS.get("24h"), now))
+                .filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).average();
+
+        LocalDate today = now.atZone(zone).toLocalDate();
+        long end = today.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        Totals day = store.totals("day", today.atStartOfDay(zone).toInstant().toEpochMilli(), end);
+        Totals month = store.totals("day", today.withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli(), end);
+        Totals year = store.totals("day", today.withDayOfYear(1).atStartOfDay(zone).toInstant().toEpochMilli(), end);
+        return new JsonObject()
+                .put("time", now.toString())
+                .put("time_zone", zone.getId())
+                .put("power_watts", watts)
+                .put("devices", new JsonObject().put("total", rows.size()).put("up", up).put("down", rows.size() - up))
+                .put("availability_24h_ratio", availability.isPresent() ? availability.getAsDouble() : null)
+                .put("today", Views.totals(day))
+                .put("month", Views.totals(month))
+                .put("year", Views.totals(year))
+                .put("carbon_method", carbon.method(null, carbon.yearOf(now)) + " (offices); per-site PUE and factors where configured");
+    }
+}

@@ -1,0 +1,205 @@
+package io.kilowatch.collector.http;
+
+import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.estate.IngestService;
+import io.kilowatch.collector.store.Store;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The collector's HTTP surface: ingest, REST API, live updates, /metrics, /health and the dashboard. */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private final Vertx vertx;
+    private final Store store;
+    private final WorkerExecutor storeWorker;
+    private final Estate estate;
+    private final IngestService ingest;
+    private final PrometheusMeterRegistry prometheus;
+    private final CarbonPolicy carbon;
+    private final ZoneId zone;
+    private final Clock clock;
+    private final LiveUpdates live;
+
+    public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
+                   PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis) {
+        this.vertx = vertx;
+        this.store = store;
+        this.storeWorker = storeWorker;
+        this.estate = estate;
+        this.ingest = ingest;
+        this.prometheus = prometheus;
+        this.carbon = carbon;
+        this.zone = zone;
+        this.clock = clock;
+        this.live = new LiveUpdates(vertx, pushIntervalMillis, this::liveSnapshot);
+    }
+
+    /** Tells live clients something changed; called after each stored report. */
+    public void markChanged() {
+        live.markChanged();
+    }
+
+    public Router router(int maxBodyBytes) {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            ctx.response()
+                    .putHeader("X-Content-Type-Options", "nosniff")
+                    .putHeader("Referrer-Policy", "no-referrer")
+                    .putHeader("X-Frame-Options", "DENY")
+                    .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'");
+            ctx.next();
+        });
+        router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", JSON).end(new JsonObject().put("status", "ok").encode()));
+        router.get("/metrics").handler(this::metrics);
+
+        router.post("/api/v1/reports")
+                .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+                .handler(this::postReport);
+        router.get("/api/v1/devices").handler(ctx -> json(ctx, 200, Views.devices(estate.rows(), estate, carbon, clock.instant())));
+        router.get("/api/v1/devices/:id").handler(this::device);
+        router.get("/api/v1/devices/:id/series").handler(this::deviceSeries);
+        router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
+        router.get("/api/v1/estate/series").handler(this::estateSeries);
+        router.get("/api/v1/events").handler(live::subscribe);
+        router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));
+
+        router.route("/*").handler(StaticHandler.create("kilowatch-dashboard").setCachingEnabled(false).setIndexPage("index.html"));
+        router.route().failureHandler(this::failure);
+        return router;
+    }
+
+    private void metrics(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(prometheus.scrape());
+    }
+
+    private void postReport(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            error(ctx, 415, List.of("reports must be sent as Content-Type: application/json"));
+            return;
+        }
+        ingest.ingest(ctx.body().asString()).onComplete(result -> {
+            if (result.failed()) {
+                LOG.atError().setCause(result.cause()).log("storing a report failed");
+                error(ctx, 503, List.of("the report could not be stored; send it again later"));
+                return;
+            }
+            IngestService.Result r = result.result();
+            if (!r.accepted()) {
+                error(ctx, 400, r.problems());
+                return;
+            }
+            json(ctx, r.duplicate() ? 200 : 201, new JsonObject()
+                    .put("status", r.duplicate() ? "duplicate" : "stored")
+                    .put("duplicate", r.duplicate())
+                    .put("last_sequence", r.lastSequence()));
+        });
+    }
+
+    private void device(RoutingContext ctx) {
+        DeviceRow row = estate.row(ctx.pathParam("id"));
+        if (row == null) {
+            error(ctx, 404, List.of("no device with id '" + ctx.pathParam("id") + "'"));
+            return;
+        }
+        json(ctx, 200, Views.device(row, estate, carbon, clock.instant(), true));
+    }
+
+    private void deviceSeries(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (estate.row(id) == null) {
+            error(ctx, 404, List.of("no device with id '" + id + "'"));
+            return;
+        }
+        withRange(ctx, (range, from, to) -> store.deviceSeries(id, from, to, range.step.toMillis(), range.fromRaw));
+    }
+
+    private void estateSeries(RoutingContext ctx) {
+        withRange(ctx, (range, from, to) -> store.estateSeries(from, to, range.step.toMillis(), range.fromRaw));
+    }
+
+    private interface SeriesQuery {
+        List<Store.SeriesPoint> run(SeriesRange range, long fromMs, long toMs);
+    }
+
+    private void withRange(RoutingContext ctx, SeriesQuery query) {
+        String label = ctx.queryParams().get("range") == null ? "1h" : ctx.queryParams().get("range");
+        SeriesRange range = SeriesRange.of(label).orElse(null);
+        if (range == null) {
+            error(ctx, 400, List.of("range must be one of " + SeriesRange.labels() + ", got '" + label + "'"));
+            return;
+        }
+        long step = range.step.toMillis();
+        long to = (clock.millis() / step + 1) * step;
+        long from = to - range.length.toMillis();
+        storeWorker.executeBlocking(() -> new JsonObject()
+                        .put("range", range.label)
+                        .put("step_seconds", step / 1000)
+                        .put("source", range.fromRaw ? "samples" : "hourly rollups")
+                        .put("points", Views.series(query.run(range, from, to))), false)
+                .onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause()));
+    }
+
+    private Future<JsonObject> summary() {
+        Instant now = clock.instant();
+        return storeWorker.executeBlocking(() -> EstateSummary.compute(store, estate, carbon, zone, now), false);
+    }
+
+    private Future<JsonObject> liveSnapshot() {
+        Instant now = clock.instant();
+        return summary().map(summary -> new JsonObject()
+                .put("estate", summary)
+                .put("devices", Views.devices(estate.rows(), estate, carbon, now)));
+    }
+
+    private void respond(RoutingContext ctx, JsonObject body, Throwable failure) {
+        if (failure != null) {
+            LOG.atError().setCause(failure).addKeyValue("path", ctx.request().path()).log("API request failed");
+            error(ctx, 500, List.of("internal error; see the collector's log"));
+        } else {
+            json(ctx, 200, body);
+        }
+    }
+
+    private void failure(RoutingContext ctx) {
+        int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+        if (status == 413) {
+            error(ctx, 413, List.of("request body too large"));
+        } else if (status >= 500) {
+            LOG.atError().setCause(ctx.failure()).addKeyValue("path", ctx.request().path()).log("request failed");
+            error(ctx, status, List.of("internal error; see the collector's log"));
+        } else {
+            error(ctx, status, List.of("request failed with status " + status));
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        String text = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
+        ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).putHeader("Cache-Control", "no-store").end(text);
+    }
+
+    private static void error(RoutingContext ctx, int status, List<String> problems) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        json(ctx, status, new JsonObject().put("error", problems.get(0)).put("problems", new JsonArray(problems)));
+    }
+}

@@ -1,0 +1,127 @@
+package io.kilowatch.collector.metrics;
+
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.estate.Estate;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Publishes the estate to Micrometer, names per docs/metrics.md. Meters read the live {@link Estate}
+ * when scraped, so /metrics never shows a figure older than the newest stored report.
+ * Prometheus names come from Micrometer's naming convention: {@code kilowatch.device.energy} with base
+ * unit joules as a counter is exposed as {@code kilowatch_device_energy_joules_total}.
+ */
+public final class EstateMetrics {
+    private final MeterRegistry registry;
+    private final Estate estate;
+    private final Clock clock;
+    private final Map<String, DeviceMeters> registered = new ConcurrentHashMap<>();
+    private final Counter stored;
+    private final Counter duplicates;
+    private final Counter rejected;
+
+    private record DeviceMeters(Tags tags, String powerSource, Gauge power) {
+    }
+
+    public EstateMetrics(MeterRegistry registry, Estate estate, Clock clock) {
+        this.registry = registry;
+        this.estate = estate;
+        this.clock = clock;
+        Gauge.builder("kilowatch.estate.power", estate, e -> e.rows().stream().filter(r -> e.isUp(r, clock.instant()))
+                        .mapToDouble(DeviceRow::powerWatts).sum())
+                .baseUnit("watts").description("Power of all devices that are up now").register(registry);
+        for (boolean up : new boolean[] {true, false}) {
+            Gauge.builder("kilowatch.estate.devices", estate, e -> e.rows().stream().filter(r -> e.isUp(r, clock.instant()) == up).count())
+                    .tag("state", up ? "up" : "down").description("Devices by state").register(registry);
+        }
+        this.stored = ingestCounter("stored");
+        this.duplicates = ingestCounter("duplicate");
+        this.rejected = ingestCounter("rejected");
+    }
+
+    private Counter ingestCounter(String outcome) {
+        return Counter.builder("kilowatch.ingest.reports").tag("outcome", outcome)
+                .description("Agent reports received, by outcome").register(registry);
+    }
+
+    public void countStored() {
+        stored.increment();
+    }
+
+    public void countDuplicate() {
+        duplicates.increment();
+    }
+
+    public void countRejected() {
+        rejected.increment();
+    }
+
+    /** Registers meters for devices new to this collector and follows changes of labels and power source. */
+    public void sync() {
+        for (DeviceRow row : estate.rows()) {
+            DeviceMeters meters = registered.get(row.deviceId());
+            if (meters != null && !meters.tags().equals(deviceTags(row))) {
+                registry.getMeters().stream().filter(m -> row.deviceId().equals(m.getId().getTag("device"))).forEach(registry::remove);
+                meters = null;
+            }
+            if (meters == null) {
+                registered.put(row.deviceId(), register(row));
+            } else if (!Objects.equals(meters.powerSource(), row.powerSource())) {
+                registry.remove(meters.power());
+                registered.put(row.deviceId(), new DeviceMeters(meters.tags(), row.powerSource(), powerGauge(row.deviceId(), meters.tags(), row.powerSource())));
+            }
+        }
+    }
+
+    private DeviceMeters register(DeviceRow row) {
+        String id = row.deviceId();
+        Tags tags = deviceTags(row);
+        gauge("kilowatch.device.up", null, "1 when the device reported within its allowance, else 0", id, tags,
+                r -> estate.isUp(r, clock.instant()) ? 1 : 0);
+        gauge("kilowatch.device.cpu.utilization", "ratio", "CPU utilisation over the last report interval", id, tags, DeviceRow::cpuRatio);
+        gauge("kilowatch.device.boot.time", "seconds", "Boot time as Unix time", id, tags, r -> r.bootTimeMs() / 1000.0);
+        counter("kilowatch.device.energy", "joules", "Energy used, from the agent's energy counter", id, tags, DeviceRow::energyJoulesTotal);
+        counter("kilowatch.device.carbon", "grams", "Operational carbon (location-based, gCO2e) of that energy", id, tags, DeviceRow::carbonGramsTotal);
+        Estate.WINDOWS.forEach((label, window) -> gauge("kilowatch.device.availability", "ratio",
+                "Time-weighted availability over the window", id, tags.and("window", label),
+                r -> estate.availability(r, window, clock.instant()).orElse(Double.NaN)));
+        return new DeviceMeters(tags, row.powerSource(), powerGauge(id, tags, row.powerSource()));
+    }
+
+    private static Tags deviceTags(DeviceRow row) {
+        return Tags.of("device", row.deviceId(), "org", nz(row.org()), "site", nz(row.site()), "class", nz(row.deviceClass()));
+    }
+
+    private Gauge powerGauge(String id, Tags tags, String source) {
+        return gauge("kilowatch.device.power", "watts", "Power now, labelled with how it was obtained", id, tags.and("source", nz(source)),
+                DeviceRow::powerWatts);
+    }
+
+    private Gauge gauge(String name, String unit, String help, String id, Tags tags, ToDoubleFunction<DeviceRow> value) {
+        return Gauge.builder(name, estate, e -> {
+                    DeviceRow r = e.row(id);
+                    return r == null ? Double.NaN : value.applyAsDouble(r);
+                })
+                .baseUnit(unit).description(help).tags(tags).register(registry);
+    }
+
+    private void counter(String name, String unit, String help, String id, Tags tags, ToDoubleFunction<DeviceRow> value) {
+        FunctionCounter.builder(name, estate, e -> {
+                    DeviceRow r = e.row(id);
+                    return r == null ? 0 : value.applyAsDouble(r);
+                })
+                .baseUnit(unit).description(help).tags(tags).register(registry);
+    }
+
+    private static String nz(String value) {
+        return value == null ? "" : value;
+    }
+}

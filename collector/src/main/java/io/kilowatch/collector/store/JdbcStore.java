@@ -1,0 +1,341 @@
+package io.kilowatch.collector.store;
+
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.estate.IngestPlan;
+import io.kilowatch.collector.estate.RollupIncrement;
+import io.kilowatch.collector.estate.SampleRow;
+import io.kilowatch.core.availability.Availability;
+import io.kilowatch.core.availability.UptimeSpan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The store over one JDBC connection with portable SQL. {@link #sqlite(Path)} opens the embedded
+ * default: SQLite in WAL mode with full fsync, so an acknowledged report survives a crash or power cut.
+ * Not thread-safe: the collector calls it from one worker thread.
+ */
+public final class JdbcStore implements Store {
+    private static final String DEVICE_COLUMNS = "device_id, hostname, os, org, site, department, device_class, "
+            + "first_seen_ms, last_seen_ms, received_ms, last_sequence, interval_ms, boot_time_ms, power_watts, power_source, "
+            + "cpu_ratio, memory_used_bytes, memory_total_bytes, sessions, counter_start_ms, counter_joules, "
+            + "energy_joules_total, carbon_grams_total, agent_version, agent_cpu_ratio, agent_rss_bytes, "
+            + "inventory_json, inventory_updated_ms";
+    private static final int DEVICE_COLUMN_COUNT = DEVICE_COLUMNS.split(",").length;
+
+    private final Connection connection;
+
+    private JdbcStore(Connection connection) throws SQLException {
+        this.connection = connection;
+        migrate();
+    }
+
+    public static JdbcStore sqlite(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("kilowatch.db").toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=10000");
+            }
+            return new JdbcStore(c);
+        } catch (IOException | SQLException e) {
+            throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        }
+        int current = 0;
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            if (rs.next()) {
+                current = rs.getInt(1);
+            }
+        }
+        for (int v = current; v < Schema.MIGRATIONS.size(); v++) {
+            int version = v + 1;
+            inTransaction(() -> {
+                try (Statement s = connection.createStatement()) {
+                    for (String sql : Schema.MIGRATIONS.get(version - 1)) {
+                        s.execute(sql);
+                    }
+                    s.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
+                }
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public IngestOutcome ingest(String deviceId, long sequence, long bootTimeMs, long timestampMs, Function<DeviceRow, IngestPlan> planner) {
+        try {
+            return inTransaction(() -> {
+                DeviceRow previous = device(deviceId).orElse(null);
+                if (sampleExists(deviceId, sequence)) {
+                    return new IngestOutcome(true, previous == null ? sequence : previous.lastSequence());
+                }
+                IngestPlan plan = planner.apply(previous);
+                insertSample(plan.sample());
+                if (plan.newest()) {
+                    upsertDevice(plan.device());
+                }
+                recordUptime(deviceId, bootTimeMs, timestampMs);
+                for (RollupIncrement r : plan.rollups()) {
+                    addRollup(r);
+                }
+                return new IngestOutcome(false, plan.device().lastSequence());
+            });
+        } catch (SQLException e) {
+            throw new StoreException("storing report " + sequence + " of " + deviceId + " failed; nothing was stored", e);
+        }
+    }
+
+    private boolean sampleExists(String deviceId, long sequence) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM samples WHERE device_id = ? AND sequence = ?")) {
+            ps.setString(1, deviceId);
+            ps.setLong(2, sequence);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private void insertSample(SampleRow s) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, "
+                + "power_watts, power_source, cpu_ratio, memory_used_bytes, boot_time_ms, energy_joules, carbon_grams) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(ps, s.deviceId(), s.sequence(), s.timestampMs(), s.receivedMs(), s.powerWatts(), s.powerSource(), s.cpuRatio(),
+                    s.memoryUsedBytes(), s.bootTimeMs(), s.energyJoules(), s.carbonGrams());
+            ps.executeUpdate();
+        }
+    }
+
+    private void upsertDevice(DeviceRow d) throws SQLException {
+        StringBuilder sql = new StringBuilder("INSERT INTO devices (").append(DEVICE_COLUMNS).append(") VALUES (")
+                .append("?, ".repeat(DEVICE_COLUMN_COUNT - 1)).append("?) ON CONFLICT (device_id) DO UPDATE SET ");
+        String[] columns = DEVICE_COLUMNS.split(",\\s*");
+        for (int i = 1; i < columns.length; i++) {
+            sql.append(columns[i]).append(" = excluded.").append(columns[i]).append(i < columns.length - 1 ? ", " : "");
+        }
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            bind(ps, d.deviceId(), d.hostname(), d.os(), d.org(), d.site(), d.department(), d.deviceClass(),
+                    d.firstSeenMs(), d.lastSeenMs(), d.receivedMs(), d.lastSequence(), d.intervalMs(), d.bootTimeMs(),
+                    d.powerWatts(), d.powerSource(), d.cpuRatio(), d.memoryUsedBytes(), d.memoryTotalBytes(), d.sessions(),
+                    d.counterStartMs(), d.counterJoules(), d.energyJoulesTotal(), d.carbonGramsTotal(), d.agentVersion(),
+                    d.agentCpuRatio(), d.agentRssBytes(), d.inventoryJson(), d.inventoryUpdatedMs());
+            ps.executeUpdate();
+        }
+    }
+
+    /** Grows the span of this boot, or starts one, by the same rule the availability maths uses. */
+    private void recordUptime(String deviceId, long bootMs, long timeMs) throws SQLException {
+        long jitter = Availability.BOOT_TIME_JITTER.toMillis();
+        List<UptimeSpan> candidates = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT start_ms, end_ms FROM uptime_spans WHERE device_id = ? AND start_ms BETWEEN ? AND ? ORDER BY start_ms")) {
+            bind(ps, deviceId, bootMs - jitter, bootMs + jitter);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(new UptimeSpan(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2))));
+                }
+            }
+        }
+        UptimeSpan span = Availability.record(candidates, Instant.ofEpochMilli(bootMs), Instant.ofEpochMilli(timeMs));
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO uptime_spans (device_id, start_ms, end_ms) VALUES (?, ?, ?) "
+                + "ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms")) {
+            bind(ps, deviceId, span.start().toEpochMilli(), span.end().toEpochMilli());
+            ps.executeUpdate();
+        }
+    }
+
+    private void addRollup(RollupIncrement r) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, carbon_grams) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
+                + "energy_joules = rollups.energy_joules + excluded.energy_joules, carbon_grams = rollups.carbon_grams + excluded.carbon_grams")) {
+            bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), r.energyJoules(), r.carbonGrams());
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<DeviceRow> devices() {
+        return query("SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY device_id", JdbcStore::deviceRow);
+    }
+
+    @Override
+    public Optional<DeviceRow> device(String deviceId) {
+        return query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?", JdbcStore::deviceRow, deviceId).stream().findFirst();
+    }
+
+    @Override
+    public Map<String, List<UptimeSpan>> spansSince(long sinceMs) {
+        Map<String, List<UptimeSpan>> spans = new HashMap<>();
+        query("SELECT device_id, start_ms, end_ms FROM uptime_spans WHERE end_ms >= ? ORDER BY device_id, start_ms", rs -> {
+            spans.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                    .add(new UptimeSpan(Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
+            return null;
+        }, sinceMs);
+        return spans;
+    }
+
+    @Override
+    public List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw) {
+        if (fromRaw) {
+            return query("SELECT (ts_ms / ?) * ? AS bucket, AVG(power_watts), AVG(cpu_ratio), SUM(energy_joules) FROM samples "
+                    + "WHERE device_id = ? AND ts_ms >= ? AND ts_ms < ? GROUP BY (ts_ms / ?) * ? ORDER BY bucket",
+                    rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
+                    stepMs, stepMs, deviceId, fromMs, toMs, stepMs, stepMs);
+        }
+        return query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
+                + "WHERE device_id = ? AND period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? "
+                + "GROUP BY (bucket_start_ms / ?) * ? ORDER BY bucket",
+                rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
+                stepMs, stepMs, deviceId, fromMs, toMs, stepMs, stepMs);
+    }
+
+    @Override
+    public List<SeriesPoint> estateSeries(long fromMs, long toMs, long stepMs, boolean fromRaw) {
+        if (fromRaw) {
+            // Mean power per device per bucket, then summed: a partly filled last bucket still reads right.
+            return query("SELECT bucket, SUM(watts), AVG(cpu), SUM(joules) FROM (SELECT device_id, (ts_ms / ?) * ? AS bucket, "
+                    + "AVG(power_watts) AS watts, AVG(cpu_ratio) AS cpu, SUM(energy_joules) AS joules FROM samples "
+                    + "WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, (ts_ms / ?) * ?) per_device GROUP BY bucket ORDER BY bucket",
+                    rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
+                    stepMs, stepMs, fromMs, toMs, stepMs, stepMs);
+        }
+        return query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
+                + "WHERE period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? GROUP BY (bucket_start_ms / ?) * ? ORDER BY bucket",
+                rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
+                stepMs, stepMs, fromMs, toMs, stepMs, stepMs);
+    }
+
+    @Override
+    public Totals totals(String period, long fromMs, long toMs) {
+        return query("SELECT COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0) FROM rollups "
+                + "WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?",
+                rs -> new Totals(rs.getDouble(1), rs.getDouble(2)), period, fromMs, toMs).get(0);
+    }
+
+    @Override
+    public int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs) {
+        try {
+            return inTransaction(() -> update("DELETE FROM samples WHERE ts_ms < ?", rawBeforeMs)
+                    + update("DELETE FROM rollups WHERE period = 'hour' AND bucket_start_ms < ?", hourlyBeforeMs)
+                    + update("DELETE FROM uptime_spans WHERE end_ms < ?", spansBeforeMs));
+        } catch (SQLException e) {
+            throw new StoreException("pruning old data failed; nothing was deleted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing the store failed", e);
+        }
+    }
+
+    private interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    private int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else if (a instanceof String s) {
+                ps.setString(i + 1, s);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (a instanceof Long n) {
+                ps.setLong(i + 1, n);
+            } else if (a instanceof Double n) {
+                ps.setDouble(i + 1, n);
+            } else {
+                throw new IllegalArgumentException("unsupported parameter type " + a.getClass());
+            }
+        }
+    }
+
+    private static DeviceRow deviceRow(ResultSet rs) throws SQLException {
+        return new DeviceRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
+                rs.getDouble(14), rs.getString(15), rs.getDouble(16), nullableLong(rs, 17), nullableLong(rs, 18),
+                nullableInt(rs, 19), rs.getLong(20), rs.getDouble(21), rs.getDouble(22), rs.getDouble(23), rs.getString(24),
+                nullableDouble(rs, 25), nullableLong(rs, 26), rs.getString(27), nullableLong(rs, 28));
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
+    }
+}

@@ -1,0 +1,80 @@
+package io.kilowatch.collector.store;
+
+import java.util.List;
+
+/**
+ * The store's tables, as numbered migrations in SQL that SQLite and PostgreSQL both run as written:
+ * epoch-millisecond BIGINTs for time, DOUBLE PRECISION for measures, INSERT ... ON CONFLICT for upserts.
+ */
+final class Schema {
+    static final List<List<String>> MIGRATIONS = List.of(List.of(
+            """
+            CREATE TABLE devices (
+              device_id VARCHAR(128) PRIMARY KEY,
+              hostname VARCHAR(255),
+              os VARCHAR(255),
+              org VARCHAR(64),
+              site VARCHAR(64),
+              department VARCHAR(64),
+              device_class VARCHAR(32) NOT NULL,
+              first_seen_ms BIGINT NOT NULL,
+              last_seen_ms BIGINT NOT NULL,
+              received_ms BIGINT NOT NULL,
+              last_sequence BIGINT NOT NULL,
+              interval_ms BIGINT NOT NULL,
+              boot_time_ms BIGINT NOT NULL,
+              power_watts DOUBLE PRECISION NOT NULL,
+              power_source VARCHAR(16) NOT NULL,
+              cpu_ratio DOUBLE PRECISION NOT NULL,
+              memory_used_bytes BIGINT,
+              memory_total_bytes BIGINT,
+              sessions INTEGER,
+              counter_start_ms BIGINT NOT NULL,
+              counter_joules DOUBLE PRECISION NOT NULL,
+              energy_joules_total DOUBLE PRECISION NOT NULL,
+              carbon_grams_total DOUBLE PRECISION NOT NULL,
+              agent_version VARCHAR(64),
+              agent_cpu_ratio DOUBLE PRECISION,
+              agent_rss_bytes BIGINT,
+              inventory_json TEXT,
+              inventory_updated_ms BIGINT
+            )""",
+            """
+            CREATE TABLE samples (
+              device_id VARCHAR(128) NOT NULL,
+              sequence BIGINT NOT NULL,
+              ts_ms BIGINT NOT NULL,
+              received_ms BIGINT NOT NULL,
+              power_watts DOUBLE PRECISION NOT NULL,
+              power_source VARCHAR(16) NOT NULL,
+              cpu_ratio DOUBLE PRECISION NOT NULL,
+              memory_used_bytes BIGINT,
+              boot_time_ms BIGINT NOT NULL,
+              energy_joules DOUBLE PRECISION NOT NULL,
+              carbon_grams DOUBLE PRECISION NOT NULL,
+              PRIMARY KEY (device_id, sequence)
+            )""",
+            "CREATE INDEX samples_by_time ON samples (ts_ms)",
+            "CREATE INDEX samples_by_device_time ON samples (device_id, ts_ms)",
+            """
+            CREATE TABLE uptime_spans (
+              device_id VARCHAR(128) NOT NULL,
+              start_ms BIGINT NOT NULL,
+              end_ms BIGINT NOT NULL,
+              PRIMARY KEY (device_id, start_ms)
+            )""",
+            "CREATE INDEX uptime_spans_by_end ON uptime_spans (end_ms)",
+            """
+            CREATE TABLE rollups (
+              device_id VARCHAR(128) NOT NULL,
+              period VARCHAR(8) NOT NULL,
+              bucket_start_ms BIGINT NOT NULL,
+              energy_joules DOUBLE PRECISION NOT NULL,
+              carbon_grams DOUBLE PRECISION NOT NULL,
+              PRIMARY KEY (device_id, period, bucket_start_ms)
+            )""",
+            "CREATE INDEX rollups_by_period_bucket ON rollups (period, bucket_start_ms)"));
+
+    private Schema() {
+    }
+}

@@ -1,0 +1,59 @@
+package io.kilowatch.collector.store;
+
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.estate.IngestPlan;
+import io.kilowatch.core.availability.UptimeSpan;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything the collector keeps. One interface, portable SQL behind it: SQLite embedded by default,
+ * PostgreSQL for several collectors sharing one store. Methods block; callers run them off the event loop.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Whether a report was new, and the newest sequence the store holds for its device after it. */
+    record IngestOutcome(boolean duplicate, long lastSequence) {
+    }
+
+    /** One bucket of a time series: mean power, mean CPU utilisation, and energy used in it. */
+    record SeriesPoint(long bucketStartMs, double powerWatts, Double cpuRatio, double energyJoules) {
+    }
+
+    /** Energy and carbon summed over some buckets. */
+    record Totals(double energyJoules, double carbonGrams) {
+    }
+
+    /**
+     * Stores one report atomically: its sample, the device row, its uptime span and rollups, or
+     * nothing. A report whose (device, sequence) is already stored changes nothing and says so.
+     *
+     * @param planner given the device's current row (null for a new device), read inside the same
+     *     transaction, returns what the report changes
+     */
+    IngestOutcome ingest(String deviceId, long sequence, long bootTimeMs, long timestampMs, Function<DeviceRow, IngestPlan> planner);
+
+    List<DeviceRow> devices();
+
+    Optional<DeviceRow> device(String deviceId);
+
+    /** Uptime spans that end at or after {@code sinceMs}, by device. */
+    Map<String, List<UptimeSpan>> spansSince(long sinceMs);
+
+    /** A device's series from raw samples ({@code fromRaw}) or from hourly rollups. */
+    List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw);
+
+    /** The whole estate's series: power summed over devices per bucket. */
+    List<SeriesPoint> estateSeries(long fromMs, long toMs, long stepMs, boolean fromRaw);
+
+    /** Sum of a period's rollups ({@code hour} or {@code day}) with bucket start in [fromMs, toMs). */
+    Totals totals(String period, long fromMs, long toMs);
+
+    /** Deletes raw samples and hourly rollups older than their retention; returns rows deleted. */
+    int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);
+
+    @Override
+    void close();
+}

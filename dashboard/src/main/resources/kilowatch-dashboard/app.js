@@ -1,0 +1,236 @@
+// Kilowatch built-in dashboard: hash-routed views over the collector's REST API, kept live by
+// server-sent events. Every value from agents is untrusted text: it goes in through textContent only.
+"use strict";
+
+const RANGES = ["1h", "6h", "24h", "7d", "30d"];
+const state = { latest: null, route: null, ranges: { estate: "1h", device: "1h" }, charts: {}, chartFetchedAt: {} };
+
+const $ = (id) => document.getElementById(id);
+const setText = (id, text) => { const el = $(id); if (el) el.textContent = text; };
+
+const fmt = {
+  watts(w) { return w == null ? "–" : w >= 1000 ? (w / 1000).toFixed(2) + " kW" : w.toFixed(1) + " W"; },
+  kwh(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) + " kWh" : k >= 1 ? k.toFixed(2) + " kWh" : k.toFixed(4) + " kWh"; },
+  kg(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) : k >= 1 ? k.toFixed(2) : k.toFixed(4); },
+  pct(r, digits = 1) { return r == null ? "–" : (r * 100).toFixed(digits) + " %"; },
+  bytes(b) {
+    if (b == null) return "–";
+    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let i = 0; let v = b;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return v.toFixed(i ? 1 : 0) + " " + units[i];
+  },
+  duration(s) {
+    if (s == null) return "–";
+    const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+    return d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${m} min` : `${m} min`;
+  },
+  ago(iso) {
+    const s = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+    return s < 90 ? `${Math.round(s)} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : new Date(iso).toLocaleString();
+  },
+};
+
+async function getJson(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// ---- routing
+function route() {
+  const hash = location.hash || "#/";
+  const match = hash.match(/^#\/devices\/(.+)$/);
+  const view = match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
+  state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null };
+  for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + view;
+  for (const link of document.querySelectorAll("[data-nav]")) {
+    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : view));
+  }
+  state.chartFetchedAt = {};
+  render();
+}
+
+function render() {
+  if (!state.latest) return;
+  if (state.route.view === "overview") renderOverview(state.latest.estate);
+  if (state.route.view === "devices") renderDevices(state.latest.devices);
+  if (state.route.view === "device") renderDevice(state.route.deviceId);
+}
+
+// ---- overview
+function renderOverview(e) {
+  setText("estate-power", fmt.watts(e.power_watts));
+  setText("devices-up", String(e.devices.up));
+  setText("devices-down", `${e.devices.down} down of ${e.devices.total}`);
+  setText("estate-availability", fmt.pct(e.availability_24h_ratio, 2));
+  for (const period of ["today", "month", "year"]) {
+    setText("energy-" + period, fmt.kwh(e[period].energy_kwh));
+    setText("carbon-" + period, fmt.kg(e[period].carbon_kg));
+  }
+  setText("carbon-method", "Carbon: " + e.carbon_method + ". Times in " + e.time_zone + ".");
+  refreshChart("estate", `api/v1/estate/series?range=${state.ranges.estate}`, [{ label: "Estate power (W)", key: "power_watts", stroke: "#1f6f50" }]);
+}
+
+// ---- device list
+function renderDevices(devices) {
+  const body = $("device-rows");
+  body.replaceChildren(...devices.map(deviceRow));
+  $("no-devices").hidden = devices.length > 0;
+}
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function statusBadge(up) {
+  const span = document.createElement("span");
+  span.className = "status " + (up ? "up" : "down");
+  span.textContent = up ? "up" : "down";
+  return span;
+}
+
+function deviceRow(d) {
+  const tr = document.createElement("tr");
+  tr.dataset.deviceId = d.device_id;
+  const status = document.createElement("td");
+  status.append(statusBadge(d.up));
+  const name = document.createElement("td");
+  const link = document.createElement("a");
+  link.href = "#/devices/" + encodeURIComponent(d.device_id);
+  link.textContent = d.hostname || d.device_id;
+  name.append(link);
+  const source = document.createElement("td");
+  const badge = document.createElement("span");
+  badge.className = "source";
+  badge.textContent = d.power_source;
+  source.append(badge);
+  tr.append(status, name, cell(d.labels.class), cell(d.labels.site || "–"), cell(fmt.watts(d.power_watts), "num power"), source,
+    cell(fmt.pct(d.cpu_ratio), "num"), cell(fmt.duration(d.uptime_seconds), "num"),
+    cell(fmt.pct(d.availability_ratio["24h"], 2), "num"), cell(fmt.ago(d.last_seen)));
+  tr.addEventListener("click", (ev) => { if (ev.target.tagName !== "A") location.hash = link.getAttribute("href"); });
+  return tr;
+}
+
+// ---- one device
+async function renderDevice(id) {
+  let d;
+  try {
+    d = await getJson("api/v1/devices/" + encodeURIComponent(id));
+  } catch (err) {
+    setText("device-title", "No such device: " + id);
+    return;
+  }
+  setText("device-title", `${d.hostname || d.device_id}`);
+  const status = $("device-status");
+  status.replaceChildren(statusBadge(d.up));
+  setText("device-uptime", `up ${fmt.duration(d.uptime_seconds)} · last report ${fmt.ago(d.last_seen)}`);
+  setText("device-power", fmt.watts(d.power_watts));
+  setText("device-source", "source: " + d.power_source);
+  setText("device-cpu", fmt.pct(d.cpu_ratio));
+  setText("device-memory", `memory ${fmt.bytes(d.memory_used_bytes)} of ${fmt.bytes(d.memory_total_bytes)}`);
+  setText("device-energy", fmt.kwh(d.energy_kwh_total));
+  setText("device-carbon", `${fmt.kg(d.carbon_grams_total / 1000)} kgCO2e · ${d.carbon_method}`);
+  for (const w of ["24h", "7d", "30d"]) setText("device-avail-" + w, fmt.pct(d.availability_ratio[w], 2));
+  renderInventory(d);
+  refreshChart("device", `api/v1/devices/${encodeURIComponent(id)}/series?range=${state.ranges.device}`, [
+    { label: "Power (W)", key: "power_watts", stroke: "#1f6f50", scale: "W" },
+    { label: "CPU (%)", key: "cpu_ratio", stroke: "#b7791f", scale: "%", transform: (v) => (v == null ? null : v * 100) },
+  ]);
+}
+
+function renderInventory(d) {
+  const inv = d.inventory || {};
+  const rows = [
+    ["Device id", d.device_id],
+    ["Labels", Object.entries(d.labels).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(", ")],
+    ["Operating system", d.os],
+    ["Manufacturer / model", [inv.manufacturer, inv.model].filter(Boolean).join(" ") || "–"],
+    ["Serial", inv.serial || "–"],
+    ["Firmware", inv.firmware ? [inv.firmware.manufacturer, inv.firmware.version, inv.firmware.release_date].filter(Boolean).join(" · ") : "–"],
+    ["CPU", inv.cpu ? `${inv.cpu.model || "?"} (${inv.cpu.physical_cores} cores, ${inv.cpu.logical_cores} threads)` : "–"],
+    ["Memory", fmt.bytes(inv.memory_bytes)],
+    ["Disks", (inv.disks || []).map((x) => `${x.model || "disk"} ${fmt.bytes(x.size_bytes)}`).join("; ") || "–"],
+    ["Displays", (inv.displays || []).map((x) => `${x.name || x.manufacturer + " " + x.product_code}${x.width_cm ? ` (${x.width_cm}×${x.height_cm} cm)` : ""}`).join("; ") || "none found"],
+    ["Agent", `${d.agent.version || "?"} · CPU ${fmt.pct(d.agent.cpu_ratio, 2)} · RSS ${fmt.bytes(d.agent.rss_bytes)}`],
+  ];
+  $("inventory-rows").replaceChildren(...rows.map(([k, v]) => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.textContent = k;
+    tr.append(th, cell(v));
+    return tr;
+  }));
+}
+
+// ---- charts (uPlot)
+function rangeButtons() {
+  for (const holder of document.querySelectorAll(".ranges")) {
+    const chart = holder.dataset.chart;
+    holder.replaceChildren(...RANGES.map((r) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = r;
+      b.classList.toggle("active", state.ranges[chart] === r);
+      b.addEventListener("click", () => {
+        state.ranges[chart] = r;
+        for (const other of holder.children) other.classList.toggle("active", other === b);
+        state.chartFetchedAt[chart] = 0;
+        render();
+      });
+      return b;
+    }));
+  }
+}
+
+async function refreshChart(name, url, seriesDefs) {
+  // Charts re-read their series at most every 10 s; the cards update on every push.
+  if (Date.now() - (state.chartFetchedAt[name] || 0) < 10000) return;
+  state.chartFetchedAt[name] = Date.now();
+  let data;
+  try {
+    data = await getJson(url);
+  } catch (err) {
+    return;
+  }
+  const xs = data.points.map((p) => Date.parse(p.time) / 1000);
+  const columns = seriesDefs.map((s) => data.points.map((p) => (s.transform ? s.transform(p[s.key]) : p[s.key])));
+  const holder = $(name + "-chart");
+  const width = Math.max(280, holder.clientWidth || 600);
+  const opts = {
+    width, height: 260,
+    series: [{}, ...seriesDefs.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, scale: s.scale || "y", spanGaps: false }))],
+    axes: [{}, { scale: seriesDefs[0].scale || "y" }, ...(seriesDefs.length > 1 ? [{ scale: seriesDefs[1].scale, side: 1, grid: { show: false } }] : [])],
+    scales: { x: { time: true } },
+  };
+  if (state.charts[name]) state.charts[name].destroy();
+  state.charts[name] = new uPlot(opts, [xs, ...columns], holder);
+  holder.dataset.points = String(xs.length);
+}
+
+// ---- live updates
+function connect() {
+  const live = $("live");
+  const source = new EventSource("api/v1/events");
+  source.addEventListener("update", (ev) => {
+    state.latest = JSON.parse(ev.data);
+    live.textContent = "live";
+    live.className = "live on";
+    render();
+  });
+  source.onerror = () => {
+    live.textContent = "reconnecting…";
+    live.className = "live off";
+  };
+}
+
+window.addEventListener("hashchange", route);
+window.addEventListener("resize", () => { state.chartFetchedAt = {}; render(); });
+document.addEventListener("DOMContentLoaded", () => {
+  rangeButtons();
+  route();
+  connect();
+});
