@@ -133,7 +133,8 @@ async function renderDevice(id) {
   setText("device-cpu", fmt.pct(d.cpu_ratio));
   setText("device-memory", `memory ${fmt.bytes(d.memory_used_bytes)} of ${fmt.bytes(d.memory_total_bytes)}`);
   setText("device-energy", fmt.kwh(d.energy_kwh_total));
-  setText("device-carbon", `${fmt.kg(d.carbon_grams_total / 1000)} kgCO2e · ${d.carbon_method}`);
+  setText("device-carbon", `${fmt.kg(d.carbon_grams_total / 1000)} kgCO2e since first seen`);
+  setText("device-carbon-method", "Carbon: " + d.carbon_method + ".");
   for (const w of ["24h", "7d", "30d"]) setText("device-avail-" + w, fmt.pct(d.availability_ratio[w], 2));
   renderInventory(d);
   refreshChart("device", `api/v1/devices/${encodeURIComponent(id)}/series?range=${state.ranges.device}`, [
@@ -150,7 +151,7 @@ function renderInventory(d) {
     ["Operating system", d.os],
     ["Manufacturer / model", [inv.manufacturer, inv.model].filter(Boolean).join(" ") || "–"],
     ["Serial", inv.serial || "–"],
-    ["Firmware", inv.firmware ? [inv.firmware.manufacturer, inv.firmware.version, inv.firmware.release_date].filter(Boolean).join(" · ") : "–"],
+    ["Firmware", [inv.firmware?.manufacturer, inv.firmware?.version, inv.firmware?.release_date].filter(Boolean).join(" · ") || "–"],
     ["CPU", inv.cpu ? `${inv.cpu.model || "?"} (${inv.cpu.physical_cores} cores, ${inv.cpu.logical_cores} threads)` : "–"],
     ["Memory", fmt.bytes(inv.memory_bytes)],
     ["Disks", (inv.disks || []).map((x) => `${x.model || "disk"} ${fmt.bytes(x.size_bytes)}`).join("; ") || "–"],
@@ -226,6 +227,15 @@ function connect() {
     live.className = "live off";
   };
 }
+
+// A broken page says so instead of showing stale figures as if they were live.
+function showError(message) {
+  const el = $("page-error");
+  el.textContent = "Dashboard error: " + message;
+  el.hidden = false;
+}
+window.addEventListener("error", (ev) => showError(ev.message));
+window.addEventListener("unhandledrejection", (ev) => showError(String(ev.reason)));
 
 window.addEventListener("hashchange", route);
 window.addEventListener("resize", () => { state.chartFetchedAt = {}; render(); });

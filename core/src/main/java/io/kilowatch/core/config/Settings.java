@@ -167,13 +167,21 @@ public final class Settings {
         return Collections.unmodifiableSet(names);
     }
 
-    /** Fails on any key in the file that the program never asked for: almost always a typo. */
+    /** Fails on any key in the file or on the command line that the program never asked for: almost always a typo. */
     public void requireAllKeysKnown() {
-        List<String> unknown = fileValues.keySet().stream().filter(k -> !readKeys.contains(k)).sorted().toList();
-        if (!unknown.isEmpty()) {
-            throw new ConfigException(origin + ": unknown key" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-                    + " (docs/configuration.md lists every key)");
+        List<String> unknownInFile = fileValues.keySet().stream().filter(k -> !readKeys.contains(k)).sorted().toList();
+        List<String> unknownOnCommandLine = overrides.keySet().stream().filter(k -> !readKeys.contains(k)).sorted().toList();
+        if (!unknownInFile.isEmpty()) {
+            throw unknown(origin, unknownInFile);
         }
+        if (!unknownOnCommandLine.isEmpty()) {
+            throw unknown("command line", unknownOnCommandLine);
+        }
+    }
+
+    private static ConfigException unknown(String where, List<String> keys) {
+        return new ConfigException(where + ": unknown key" + (keys.size() > 1 ? "s " : " ") + String.join(", ", keys)
+                + " (docs/configuration.md lists every key)");
     }
 
     public static String envName(String prefix, String key) {

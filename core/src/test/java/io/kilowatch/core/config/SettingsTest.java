@@ -48,6 +48,10 @@ class SettingsTest {
         s.integer("http.port", 8080, 0, 65535);
         ConfigException e = assertThrows(ConfigException.class, s::requireAllKeysKnown);
         assertTrue(e.getMessage().contains("http.prot"), e.getMessage());
+        Settings cli = Settings.empty("x").override("htp.port", "1");
+        cli.integer("http.port", 8080, 0, 65535);
+        ConfigException onCli = assertThrows(ConfigException.class, cli::requireAllKeysKnown);
+        assertTrue(onCli.getMessage().startsWith("command line: unknown key htp.port"), onCli.getMessage());
     }
 
     @Test

@@ -1,0 +1,150 @@
+package io.kilowatch.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kilowatch.agent.ship.RecordingCollector;
+import io.kilowatch.core.config.CommandLine;
+import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.report.Report;
+import io.kilowatch.core.report.ReportValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real agent (OSHI on this machine) reporting to a real HTTP server, on a controlled clock. */
+class AgentTest {
+    static final class TestClock extends Clock {
+        // Real time, so the host's real boot time lies before it; it moves only when told.
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private static Agent agent(RecordingCollector collector, Path dataDir, Path raplRoot, TestClock clock, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--collector", collector.uri().toString(),
+                "--device-id", "agent-test-1",
+                "--data-dir", dataDir.toString(),
+                "--set", "power.rapl.sysfs_root=" + raplRoot,
+                "--set", "power.rapl.psu_efficiency=1.0",
+                "--set", "power.rapl.platform_watts=0",
+                "--set", "power.displays.count=false",
+                "--set", "device.labels.site=County Hall"));
+        args.addAll(List.of(extra));
+        return AgentMain.build(CommandLine.parse(args.toArray(String[]::new), AgentMain.FLAGS), Map.of(), clock);
+    }
+
+    @Test
+    void measuredPathReportsRaplEnergyFromAFakePowercapTree(@TempDir Path dir) throws Exception {
+        Path rapl = dir.resolve("powercap/intel-rapl:0");
+        Files.createDirectories(rapl);
+        Files.writeString(rapl.resolve("name"), "package-0\n");
+        Files.writeString(rapl.resolve("max_energy_range_uj"), "262143328850\n");
+        Files.writeString(rapl.resolve("energy_uj"), "5000000\n");
+        TestClock clock = new TestClock();
+        try (RecordingCollector collector = new RecordingCollector()) {
+            Agent agent = agent(collector, dir.resolve("data"), dir.resolve("powercap"), clock);
+            for (int i = 1; i <= 3; i++) {
+                clock.advance(Duration.ofSeconds(5));
+                Files.writeString(rapl.resolve("energy_uj"), (5_000_000 + i * 150_000_000L) + "\n"); // 150 J a step: 30 W
+                agent.sample();
+            }
+            agent.report();
+            assertEquals(1, collector.stored.size(), collector.rawBodies.toString());
+            Report r = collector.stored.get(0);
+            assertEquals("rapl", r.power().source());
+            assertEquals(30.0, r.power().watts(), 1e-9);
+            assertEquals(450.0, r.power().energyJoulesTotal(), 1e-9);
+            assertEquals(1L, r.sequence());
+            assertEquals("County Hall", r.labels().get("site"));
+            assertEquals("desktop", r.labels().get("class"));
+            assertNotNull(r.inventory(), "the first report carries the inventory");
+            assertTrue(r.inventory().memoryBytes() > 0);
+            assertTrue(r.agent().rssBytes() > 0, "the agent reports its own memory");
+            assertEquals(List.of(), ReportValidator.validate(r, clock.instant()));
+
+            clock.advance(Duration.ofSeconds(5));
+            Files.writeString(rapl.resolve("energy_uj"), (5_000_000 + 4 * 150_000_000L) + "\n");
+            agent.sample();
+            agent.report();
+            Report second = collector.stored.get(1);
+            assertEquals(600.0, second.power().energyJoulesTotal(), 1e-9);
+            assertNull(second.inventory(), "inventory is sent again only when it changes");
+        }
+    }
+
+    @Test
+    void modelledPathWhenThereIsNoRaplAndTheCounterSurvivesRestarts(@TempDir Path dir) throws Exception {
+        TestClock clock = new TestClock();
+        try (RecordingCollector collector = new RecordingCollector()) {
+            Agent agent = agent(collector, dir.resolve("data"), dir.resolve("no-powercap"), clock,
+                    "--set", "power.model.idle_watts=40", "--set", "power.model.max_watts=40");
+            agent.sample();
+            clock.advance(Duration.ofSeconds(10));
+            agent.sample();
+            agent.report();
+            Report r = collector.stored.get(0);
+            assertEquals("model", r.power().source());
+            assertEquals(40.0, r.power().watts(), 1e-9);
+            assertEquals(400.0, r.power().energyJoulesTotal(), 1e-9);
+
+            // a new agent process on the same data dir continues the counter and the sequence
+            Agent restarted = agent(collector, dir.resolve("data"), dir.resolve("no-powercap"), clock,
+                    "--set", "power.model.idle_watts=40", "--set", "power.model.max_watts=40");
+            restarted.sample();
+            clock.advance(Duration.ofSeconds(5));
+            restarted.sample();
+            restarted.report();
+            Report after = collector.stored.get(1);
+            assertEquals(2L, after.sequence());
+            assertEquals(600.0, after.power().energyJoulesTotal(), 1e-9);
+            assertEquals(r.power().counterStart(), after.power().counterStart());
+        }
+    }
+
+    @Test
+    void badConfigFailsFastNamingTheKey(@TempDir Path dir) throws Exception {
+        try (RecordingCollector collector = new RecordingCollector()) {
+            ConfigException badClass = assertThrows(ConfigException.class,
+                    () -> agent(collector, dir, dir, new TestClock(), "--set", "device.class=toaster"));
+            assertTrue(badClass.getMessage().contains("device.class"), badClass.getMessage());
+            ConfigException typo = assertThrows(ConfigException.class,
+                    () -> agent(collector, dir, dir, new TestClock(), "--set", "power.modle.idle_watts=3"));
+            assertTrue(typo.getMessage().contains("power.modle.idle_watts"), typo.getMessage());
+            ConfigException url = assertThrows(ConfigException.class,
+                    () -> agent(collector, dir, dir, new TestClock(), "--collector", "ftp://x"));
+            assertTrue(url.getMessage().contains("collector.url"), url.getMessage());
+            ConfigException interval = assertThrows(ConfigException.class,
+                    () -> agent(collector, dir, dir, new TestClock(), "--interval", "0s"));
+            assertTrue(interval.getMessage().contains("report_interval"), interval.getMessage());
+        }
+    }
+}
