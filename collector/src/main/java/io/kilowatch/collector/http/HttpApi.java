@@ -96,7 +96,8 @@ public final class HttpApi {
             error(ctx, 415, List.of("reports must be sent as Content-Type: application/json"));
             return;
         }
-        ingest.ingest(ctx.body().asString()).onComplete(result -> {
+        String body = ctx.body().asString();
+        ingest.ingest(body == null ? "" : body).onComplete(result -> {
             if (result.failed()) {
                 LOG.atError().setCause(result.cause()).log("storing a report failed");
                 error(ctx, 503, List.of("the report could not be stored; send it again later"));

@@ -1,0 +1,98 @@
+package io.kilowatch.collector.estate;
+
+import static io.kilowatch.collector.estate.Reports.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kilowatch.core.carbon.AnnualGridFactors;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportAccountingTest {
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private static final double KWH = 3_600_000;
+    private final CarbonPolicy carbon = new CarbonPolicy(AnnualGridFactors.ukDesnz(),
+            Map.of("Leeds DC", new CarbonPolicy.SiteCarbon(AnnualGridFactors.ukDesnz(), 1.5)), LONDON);
+    private final ReportAccounting accounting = new ReportAccounting(carbon, LONDON);
+
+    @Test
+    void theFirstReportSetsTheBaselineAndCountsNothing() {
+        IngestPlan plan = accounting.plan(report().counter(5_000).build(), null, 1L, null);
+        assertTrue(plan.newest());
+        assertEquals(0, plan.device().energyJoulesTotal());
+        assertEquals(5_000, plan.device().counterJoules());
+        assertEquals(List.of(), plan.rollups());
+    }
+
+    @Test
+    void energyIsTheCounterIncreaseAndCarbonUsesTheYearsFactor() {
+        Instant t0 = Instant.parse("2024-03-10T09:00:00Z");
+        IngestPlan first = accounting.plan(report().at(t0).counter(1_000).build(), null, 1L, null);
+        IngestPlan second = accounting.plan(report().sequence(2).at(t0.plusSeconds(15)).counter(1_000 + KWH).build(), first.device(), 2L, null);
+        assertEquals(KWH, second.device().energyJoulesTotal(), 1e-6);
+        assertEquals(207.05, second.device().carbonGramsTotal(), 1e-6);
+        assertEquals(KWH, second.sample().energyJoules(), 1e-6);
+        assertEquals(1_000 + KWH, second.device().counterJoules());
+    }
+
+    @Test
+    void aDataCentreSitesPueScalesCarbonNotEnergy() {
+        Instant t0 = Instant.parse("2023-06-01T12:00:00Z");
+        IngestPlan first = accounting.plan(report().label("site", "Leeds DC").at(t0).counter(0).build(), null, 1L, null);
+        IngestPlan second = accounting.plan(report().label("site", "Leeds DC").sequence(2).at(t0.plusSeconds(15)).counter(KWH).build(),
+                first.device(), 2L, null);
+        assertEquals(KWH, second.device().energyJoulesTotal(), 1e-6);
+        assertEquals(207.07 * 1.5, second.device().carbonGramsTotal(), 1e-6);
+    }
+
+    @Test
+    void aCounterResetCountsTheNewCounterFromZero() {
+        Instant t0 = Instant.parse("2026-03-10T09:00:00Z");
+        IngestPlan first = accounting.plan(report().at(t0).counter(50_000).build(), null, 1L, null);
+        IngestPlan reset = accounting.plan(report().sequence(2).at(t0.plusSeconds(15)).counter(300)
+                .counterStart(t0.plusSeconds(5)).build(), first.device(), 2L, null);
+        assertEquals(300, reset.device().energyJoulesTotal(), 1e-9);
+    }
+
+    @Test
+    void aLateReportAddsItsSampleButNoEnergyAndLeavesTheDeviceAsItWas() {
+        Instant t0 = Instant.parse("2026-03-10T09:00:00Z");
+        IngestPlan first = accounting.plan(report().sequence(5).at(t0).counter(1_000).build(), null, 1L, null);
+        IngestPlan late = accounting.plan(report().sequence(3).at(t0.minusSeconds(30)).counter(900).build(), first.device(), 2L, null);
+        assertFalse(late.newest());
+        assertEquals(first.device(), late.device());
+        assertEquals(0, late.sample().energyJoules());
+        assertEquals(List.of(), late.rollups());
+    }
+
+    @Test
+    void energyAfterAGapIsSpreadOverTheHoursItCovers() {
+        // 3 kWh reported at 12:00 for a device last heard of at 09:00 London time (GMT in March)
+        Instant t0 = Instant.parse("2026-03-10T09:00:00Z");
+        IngestPlan first = accounting.plan(report().at(t0).counter(0).build(), null, 1L, null);
+        IngestPlan after = accounting.plan(report().sequence(2).at(t0.plusSeconds(3 * 3600)).counter(3 * KWH).build(), first.device(), 2L, null);
+        List<RollupIncrement> hours = after.rollups().stream().filter(r -> r.period().equals(RollupIncrement.HOUR)).toList();
+        assertEquals(3, hours.size());
+        for (RollupIncrement h : hours) {
+            assertEquals(KWH, h.energyJoules(), 1e-6);
+        }
+        List<RollupIncrement> days = after.rollups().stream().filter(r -> r.period().equals(RollupIncrement.DAY)).toList();
+        assertEquals(1, days.size());
+        assertEquals(Instant.parse("2026-03-10T00:00:00Z").toEpochMilli(), days.get(0).bucketStartMs());
+        assertEquals(3 * KWH, days.get(0).energyJoules(), 1e-6);
+    }
+
+    @Test
+    void daysFollowTheLocalCalendarInSummerTime() {
+        // 23:30 UTC on 1 July is 00:30 on 2 July in London: the energy belongs to 2 July
+        Instant t0 = Instant.parse("2026-07-01T23:30:00Z");
+        IngestPlan first = accounting.plan(report().at(t0).counter(0).build(), null, 1L, null);
+        IngestPlan next = accounting.plan(report().sequence(2).at(t0.plusSeconds(600)).counter(1_000).build(), first.device(), 2L, null);
+        RollupIncrement day = next.rollups().stream().filter(r -> r.period().equals(RollupIncrement.DAY)).findFirst().orElseThrow();
+        assertEquals(Instant.parse("2026-07-01T23:00:00Z").toEpochMilli(), day.bucketStartMs());
+    }
+}

@@ -1,0 +1,77 @@
+package io.kilowatch.collector.estate;
+
+import io.kilowatch.core.report.Report;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds valid reports for tests, with the fields a test cares about set by name. */
+public final class Reports {
+    private String deviceId = "pc-1";
+    private long sequence = 1;
+    private Instant time = Instant.parse("2026-03-10T09:00:00Z");
+    private Instant boot = Instant.parse("2026-03-10T07:00:00Z");
+    private double watts = 40;
+    private String source = "model";
+    private double counterJoules = 0;
+    private Instant counterStart = Instant.parse("2026-03-01T00:00:00Z");
+    private final Map<String, String> labels = new LinkedHashMap<>(Map.of("class", "desktop", "org", "Northshire", "site", "County Hall"));
+
+    public static Reports report() {
+        return new Reports();
+    }
+
+    public Reports device(String id) {
+        deviceId = id;
+        return this;
+    }
+
+    public Reports sequence(long s) {
+        sequence = s;
+        return this;
+    }
+
+    public Reports at(Instant t) {
+        time = t;
+        return this;
+    }
+
+    public Reports bootedAt(Instant b) {
+        boot = b;
+        return this;
+    }
+
+    public Reports watts(double w) {
+        watts = w;
+        return this;
+    }
+
+    public Reports source(String s) {
+        source = s;
+        return this;
+    }
+
+    public Reports counter(double joules) {
+        counterJoules = joules;
+        return this;
+    }
+
+    public Reports counterStart(Instant start) {
+        counterStart = start;
+        return this;
+    }
+
+    public Reports label(String key, String value) {
+        labels.put(key, value);
+        return this;
+    }
+
+    public Report build() {
+        return new Report(1, deviceId, sequence, time, 15.0, Map.copyOf(labels),
+                new Report.Host(deviceId.toUpperCase(), "Microsoft Windows 11 Pro", boot, (double) (time.getEpochSecond() - boot.getEpochSecond()), 1),
+                new Report.Utilisation(0.25, 4L << 30, 16L << 30),
+                new Report.Power(watts, source, counterJoules, counterStart),
+                new Report.AgentSelf("0.1.0", 0.002, 60_000_000L),
+                null);
+    }
+}

@@ -1,0 +1,207 @@
+package io.kilowatch.collector.http;
+
+import static io.kilowatch.collector.estate.Reports.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kilowatch.collector.CollectorConfig;
+import io.kilowatch.collector.CollectorVerticle;
+import io.kilowatch.core.config.Settings;
+import io.kilowatch.core.report.Report;
+import io.kilowatch.core.report.ReportCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The collector deployed for real on a free loopback port, driven over HTTP. */
+@ExtendWith(VertxExtension.class)
+class CollectorApiTest {
+    private static final int MAX_BODY = 65_536;
+
+    @TempDir
+    Path dataDir;
+    private Vertx vertx;
+    private WebClient client;
+    private String deploymentId;
+    private int port;
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        this.vertx = vertx;
+        this.client = WebClient.create(vertx);
+        deploy();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+    }
+
+    private void deploy() {
+        Settings settings = Settings.empty("test")
+                .override("http.port", "0")
+                .override("data_dir", dataDir.toString())
+                .override("time_zone", "Europe/London")
+                .override("sites.Leeds DC.pue", "1.5");
+        CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
+        deploymentId = vertx.deployVerticle(collector).await();
+        port = collector.actualPort();
+    }
+
+    private HttpResponse<Buffer> post(String body, String contentType) {
+        var request = client.post(port, "127.0.0.1", "/api/v1/reports");
+        if (contentType != null) {
+            request.putHeader("Content-Type", contentType);
+        }
+        return request.sendBuffer(Buffer.buffer(body)).await();
+    }
+
+    private HttpResponse<Buffer> post(Report r) {
+        return post(ReportCodec.toJson(r), "application/json");
+    }
+
+    private HttpResponse<Buffer> get(String path) {
+        return client.get(port, "127.0.0.1", path).send().await();
+    }
+
+    private Report reportAt(long sequence, double counterJoules) {
+        return report().sequence(sequence).at(now.minusSeconds(60 - 15 * sequence)).bootedAt(now.minusSeconds(7200))
+                .counter(counterJoules).watts(35.5).build();
+    }
+
+    private static double metric(String metrics, String name, String device) {
+        Matcher m = Pattern.compile("^" + name + "\\{[^}]*device=\"" + device + "\"[^}]*} (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        assertTrue(m.find(), name + " for " + device + " missing from:\n" + metrics);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void aStoredReportShowsInTheApiAndMetrics() {
+        assertEquals(201, post(reportAt(1, 1_000)).statusCode());
+        HttpResponse<Buffer> second = post(reportAt(2, 1_540));
+        assertEquals(201, second.statusCode());
+        assertEquals("stored", second.bodyAsJsonObject().getString("status"));
+        assertEquals(2, second.bodyAsJsonObject().getLong("last_sequence"));
+
+        JsonArray devices = get("/api/v1/devices").bodyAsJsonArray();
+        assertEquals(1, devices.size());
+        JsonObject d = devices.getJsonObject(0);
+        assertEquals("pc-1", d.getString("device_id"));
+        assertEquals(540.0, d.getDouble("energy_joules_total"), 1e-9);
+        assertEquals(35.5, d.getDouble("power_watts"), 1e-9);
+        assertEquals("model", d.getString("power_source"));
+        assertTrue(d.getBoolean("up"));
+        assertEquals(1.0, d.getJsonObject("availability_ratio").getDouble("24h"), 1e-9);
+        assertTrue(d.getString("carbon_method").startsWith("location-based; UK DESNZ"), d.getString("carbon_method"));
+
+        assertEquals(200, get("/api/v1/devices/pc-1").statusCode());
+        assertEquals(404, get("/api/v1/devices/nope").statusCode());
+
+        String metrics = get("/metrics").bodyAsString();
+        assertEquals(540.0, metric(metrics, "kilowatch_device_energy_joules_total", "pc-1"), 1e-9);
+        assertEquals(1.0, metric(metrics, "kilowatch_device_up", "pc-1"));
+        assertEquals(35.5, metric(metrics, "kilowatch_device_power_watts", "pc-1"));
+        assertEquals(0.25, metric(metrics, "kilowatch_device_cpu_utilization_ratio", "pc-1"));
+        assertEquals(now.minusSeconds(7200).getEpochSecond(), metric(metrics, "kilowatch_device_boot_time_seconds", "pc-1"));
+        assertTrue(metric(metrics, "kilowatch_device_carbon_grams_total", "pc-1") > 0);
+        assertTrue(metrics.contains("kilowatch_device_power_watts{class=\"desktop\",device=\"pc-1\",org=\"Northshire\",site=\"County Hall\",source=\"model\"}"),
+                metrics);
+        assertTrue(metrics.contains("kilowatch_device_availability_ratio{class=\"desktop\",device=\"pc-1\",org=\"Northshire\",site=\"County Hall\",window=\"30d\"} 1.0"));
+
+        JsonObject estate = get("/api/v1/estate").bodyAsJsonObject();
+        assertEquals(1, estate.getJsonObject("devices").getInteger("up"));
+        assertEquals(35.5, estate.getDouble("power_watts"), 1e-9);
+        assertEquals(540.0 / 3_600_000, estate.getJsonObject("year").getDouble("energy_kwh"), 1e-12);
+
+        JsonObject series = get("/api/v1/devices/pc-1/series?range=1h").bodyAsJsonObject();
+        assertFalse(series.getJsonArray("points").isEmpty());
+        assertEquals(400, get("/api/v1/estate/series?range=2y").statusCode());
+        assertEquals(200, get("/health").statusCode());
+    }
+
+    @Test
+    void aResentReportIsAcknowledgedButNotCountedTwice() {
+        post(reportAt(1, 1_000));
+        post(reportAt(2, 1_540));
+        HttpResponse<Buffer> again = post(reportAt(2, 1_540));
+        assertEquals(200, again.statusCode());
+        assertTrue(again.bodyAsJsonObject().getBoolean("duplicate"));
+        assertEquals(540.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9);
+        assertTrue(get("/metrics").bodyAsString().contains("kilowatch_ingest_reports_total{outcome=\"duplicate\"} 1.0"));
+    }
+
+    @Test
+    void badInputGetsAClearClientErrorAndChangesNothing() {
+        post(reportAt(1, 1_000));
+        post(reportAt(2, 1_540));
+        String before = get("/api/v1/devices").bodyAsString();
+        String valid = ReportCodec.toJson(reportAt(3, 2_000));
+        record Case(String name, String body, String contentType, int status, String mentions) {
+        }
+        List<Case> cases = List.of(
+                new Case("malformed JSON", "{\"schema_version\":1,", "application/json", 400, "malformed"),
+                new Case("not an object", "[1,2,3]", "application/json", 400, "malformed"),
+                new Case("unknown field", valid.replace("\"sequence\"", "\"sequense\""), "application/json", 400, "sequense"),
+                new Case("wrong type", valid.replace("\"sequence\":3", "\"sequence\":\"3\""), "application/json", 400, "sequence"),
+                new Case("negative power", valid.replace("\"watts\":35.5", "\"watts\":-35.5"), "application/json", 400, "$.power.watts"),
+                new Case("NaN power", valid.replace("\"watts\":35.5", "\"watts\":NaN"), "application/json", 400, "malformed"),
+                new Case("future timestamp", ReportCodec.toJson(report().sequence(3).at(now.plusSeconds(86_400)).build()), "application/json", 400, "future"),
+                new Case("deep nesting", "{\"labels\":" + "[".repeat(500) + "]".repeat(500) + "}", "application/json", 400, "malformed"),
+                new Case("empty body", "", "application/json", 400, "malformed"),
+                new Case("wrong content type", valid, "text/plain", 415, "application/json"),
+                new Case("no content type", valid, null, 415, "application/json"),
+                new Case("oversized", "{\"x\":\"" + "a".repeat(MAX_BODY) + "\"}", "application/json", 413, "too large"));
+        for (Case c : cases) {
+            HttpResponse<Buffer> response = post(c.body(), c.contentType());
+            assertEquals(c.status(), response.statusCode(), c.name() + ": " + response.bodyAsString());
+            String error = response.bodyAsJsonObject().getString("error");
+            assertTrue(error != null && error.contains(c.mentions()), c.name() + ": " + response.bodyAsString());
+        }
+        assertEquals(before, get("/api/v1/devices").bodyAsString(), "rejected input must change nothing");
+        assertEquals(201, post(valid, "application/json").statusCode(), "the collector is still healthy");
+    }
+
+    @Test
+    void stateSurvivesARestart() {
+        post(reportAt(1, 1_000));
+        post(reportAt(2, 1_540));
+        vertx.undeploy(deploymentId).await();
+        deploy();
+        JsonObject d = get("/api/v1/devices/pc-1").bodyAsJsonObject();
+        assertEquals(540.0, d.getDouble("energy_joules_total"), 1e-9);
+        assertEquals(2, d.getLong("last_sequence"));
+        assertEquals(201, post(reportAt(3, 1_600)).statusCode());
+        assertEquals(600.0, metric(get("/metrics").bodyAsString(), "kilowatch_device_energy_joules_total", "pc-1"), 1e-9);
+    }
+
+    @Test
+    void aSilentDeviceIsDownAndLosesAvailability() {
+        Instant longAgo = now.minusSeconds(3600);
+        post(report().device("quiet").sequence(1).at(longAgo).bootedAt(longAgo.minusSeconds(3600)).build());
+        JsonObject d = get("/api/v1/devices/quiet").bodyAsJsonObject();
+        assertFalse(d.getBoolean("up"));
+        double availability = d.getJsonObject("availability_ratio").getDouble("24h");
+        // up for the hour before the report and 45 s after it, down for the hour since
+        assertEquals((3600 + 45) / 7200.0, availability, 0.01);
+        assertEquals(0.0, metric(get("/metrics").bodyAsString(), "kilowatch_device_up", "quiet"));
+        assertEquals(1, get("/api/v1/estate").bodyAsJsonObject().getJsonObject("devices").getInteger("down"));
+    }
+}

@@ -1,0 +1,137 @@
+package io.kilowatch.collector.store;
+
+import static io.kilowatch.collector.estate.Reports.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.estate.IngestPlan;
+import io.kilowatch.collector.estate.ReportAccounting;
+import io.kilowatch.core.availability.UptimeSpan;
+import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.report.Report;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JdbcStoreTest {
+    private static final ZoneId UTC = ZoneId.of("UTC");
+    private static final Instant T0 = Instant.parse("2026-03-10T09:00:00Z");
+    private final ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(AnnualGridFactors.ukDesnz(), Map.of(), UTC), UTC);
+
+    private Store.IngestOutcome ingest(Store store, Report r) {
+        return store.ingest(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
+                previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null));
+    }
+
+    private static Report at(long seq, double counter) {
+        return report().sequence(seq).at(T0.plusSeconds(15 * seq)).bootedAt(T0.minusSeconds(3600)).counter(counter).build();
+    }
+
+    @Test
+    void storesReportsAndKeepsThemAcrossReopening(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            ingest(store, at(1, 100));
+            ingest(store, at(2, 700));
+            ingest(store, at(3, 1_300));
+        }
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            var device = store.device("pc-1").orElseThrow();
+            assertEquals(3, device.lastSequence());
+            assertEquals(1_200, device.energyJoulesTotal(), 1e-9);
+            assertEquals(1, store.devices().size());
+            Map<String, List<UptimeSpan>> spans = store.spansSince(0);
+            assertEquals(List.of(new UptimeSpan(T0.minusSeconds(3600), T0.plusSeconds(45))), spans.get("pc-1"));
+            assertEquals(1_200, store.totals("hour", 0, Long.MAX_VALUE).energyJoules(), 1e-9);
+            assertEquals(1_200, store.totals("day", 0, Long.MAX_VALUE).energyJoules(), 1e-9);
+        }
+    }
+
+    @Test
+    void aResentReportIsRecognisedAndChangesNothing(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            ingest(store, at(1, 100));
+            ingest(store, at(2, 700));
+            Store.IngestOutcome again = ingest(store, at(2, 700));
+            assertTrue(again.duplicate());
+            assertEquals(2, again.lastSequence());
+            assertEquals(600, store.device("pc-1").orElseThrow().energyJoulesTotal(), 1e-9);
+            assertEquals(600, store.totals("hour", 0, Long.MAX_VALUE).energyJoules(), 1e-9);
+        }
+    }
+
+    @Test
+    void aFailingPlanRollsTheWholeReportBack(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            ingest(store, at(1, 100));
+            Report r = at(2, 700);
+            assertThrows(IllegalStateException.class, () -> store.ingest(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(),
+                    r.timestamp().toEpochMilli(), previous -> {
+                        throw new IllegalStateException("planner failed");
+                    }));
+            assertEquals(1, store.device("pc-1").orElseThrow().lastSequence());
+            assertFalse(ingest(store, r).duplicate(), "nothing of the failed attempt was kept");
+        }
+    }
+
+    @Test
+    void aRebootStartsANewUptimeSpan(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            ingest(store, at(1, 100));
+            Instant reboot = T0.plusSeconds(600);
+            ingest(store, report().sequence(2).at(reboot.plusSeconds(60)).bootedAt(reboot).counter(200).build());
+            assertEquals(2, store.spansSince(0).get("pc-1").size());
+        }
+    }
+
+    @Test
+    void seriesAverageSamplesPerBucketAndSumOverDevices(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            for (int s = 1; s <= 4; s++) {
+                ingest(store, report().device("a").sequence(s).at(T0.plusSeconds(15L * s)).watts(10 * s).counter(s * 100).build());
+                ingest(store, report().device("b").sequence(s).at(T0.plusSeconds(15L * s)).watts(100).counter(s * 100).build());
+            }
+            long from = T0.toEpochMilli();
+            List<Store.SeriesPoint> device = store.deviceSeries("a", from, from + 120_000, 60_000, true);
+            assertEquals(2, device.size());
+            assertEquals((10 + 20 + 30) / 3.0, device.get(0).powerWatts(), 1e-9);
+            assertEquals(40, device.get(1).powerWatts(), 1e-9);
+            List<Store.SeriesPoint> estate = store.estateSeries(from, from + 120_000, 60_000, true);
+            assertEquals(20 + 100, estate.get(0).powerWatts(), 1e-9);
+            List<Store.SeriesPoint> hourly = store.estateSeries(from - 3_600_000, from + 3_600_000, 3_600_000, false);
+            assertEquals(1, hourly.size());
+            assertEquals(600, hourly.get(0).energyJoules(), 1e-9);
+        }
+    }
+
+    @Test
+    void pruneDropsOnlyWhatIsPastRetention(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            ingest(store, at(1, 100));
+            ingest(store, at(2, 700));
+            int deleted = store.prune(T0.plusSeconds(20).toEpochMilli(), 0, 0);
+            assertEquals(1, deleted);
+            assertEquals(600, store.totals("day", 0, Long.MAX_VALUE).energyJoules(), 1e-9);
+            assertEquals(1, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).size());
+        }
+    }
+
+    @Test
+    void aPlanMayAlsoCarryInventory(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            Report r = at(1, 100);
+            store.ingest(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
+                    previous -> {
+                        IngestPlan plan = accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}");
+                        return plan;
+                    });
+            assertEquals("{\"model\":\"OptiPlex 7010\"}", store.device("pc-1").orElseThrow().inventoryJson());
+        }
+    }
+}
