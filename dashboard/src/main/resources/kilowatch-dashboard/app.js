@@ -10,8 +10,8 @@ const setText = (id, text) => { const el = $(id); if (el) el.textContent = text;
 
 const fmt = {
   watts(w) { return w == null ? "–" : w >= 1000 ? (w / 1000).toFixed(2) + " kW" : w.toFixed(1) + " W"; },
-  kwh(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) + " kWh" : k >= 1 ? k.toFixed(2) + " kWh" : k.toFixed(4) + " kWh"; },
-  kg(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) : k >= 1 ? k.toFixed(2) : k.toFixed(4); },
+  kwh(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) + " kWh" : k >= 1 ? k.toFixed(2) + " kWh" : (k * 1000).toFixed(1) + " Wh"; },
+  kg(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) : k >= 1 || k === 0 ? k.toFixed(2) : k.toPrecision(3); },
   pct(r, digits = 1) { return r == null ? "–" : (r * 100).toFixed(digits) + " %"; },
   bytes(b) {
     if (b == null) return "–";
@@ -205,7 +205,8 @@ async function refreshChart(name, url, seriesDefs) {
     width, height: 260,
     series: [{}, ...seriesDefs.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, scale: s.scale || "y", spanGaps: false }))],
     axes: [{}, { scale: seriesDefs[0].scale || "y" }, ...(seriesDefs.length > 1 ? [{ scale: seriesDefs[1].scale, side: 1, grid: { show: false } }] : [])],
-    scales: { x: { time: true } },
+    // The whole requested window, so a device seen for two minutes is not stretched across the chart.
+    scales: { x: { time: true, range: [Date.parse(data.from) / 1000, Date.parse(data.to) / 1000] } },
   };
   if (state.charts[name]) state.charts[name].destroy();
   state.charts[name] = new uPlot(opts, [xs, ...columns], holder);

@@ -153,6 +153,8 @@ public final class HttpApi {
         long from = to - range.length.toMillis();
         storeWorker.executeBlocking(() -> new JsonObject()
                         .put("range", range.label)
+                        .put("from", Instant.ofEpochMilli(from).toString())
+                        .put("to", Instant.ofEpochMilli(to).toString())
                         .put("step_seconds", step / 1000)
                         .put("source", range.fromRaw ? "samples" : "hourly rollups")
                         .put("points", Views.series(query.run(range, from, to))), false)

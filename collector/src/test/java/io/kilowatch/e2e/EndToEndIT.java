@@ -1,0 +1,229 @@
+package io.kilowatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The whole path as a user runs it: the collector jar and the agent jar as real processes on loopback,
+ * the agent's device seen in the API, in /metrics with growing energy (names checked by promtool), and on
+ * the dashboard rendered by headless Chromium. Screenshots are kept in collector/target/e2e/.
+ */
+class EndToEndIT {
+    private static final Path REPO = Path.of(System.getProperty("kilowatch.repo.root", "..")).toAbsolutePath().normalize();
+    private static final Path OUT = REPO.resolve("collector/target/e2e");
+    private static final String DEVICE = "e2e-agent";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final List<Process> PROCESSES = new ArrayList<>();
+    private static String base;
+
+    @BeforeAll
+    static void startCollectorAndAgent() throws Exception {
+        run(List.of("bash", REPO.resolve("scripts/install-test-tools.sh").toString()), Duration.ofMinutes(10));
+        Files.createDirectories(OUT);
+        Path work = Files.createTempDirectory("kilowatch-e2e");
+        int port = freePort();
+        base = "http://127.0.0.1:" + port;
+        PROCESSES.add(start("collector", List.of(java(), "-jar", jar("kilowatch.collector.jar"),
+                "--http-port", String.valueOf(port), "--data-dir", work.resolve("collector").toString(),
+                "--set", "dashboard.push_interval=500ms")));
+        waitUntil("collector healthy", Duration.ofSeconds(60), () -> status("/health") == 200);
+        PROCESSES.add(start("agent", List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar"),
+                "--collector", base, "--interval", "1s", "--device-id", DEVICE, "--data-dir", work.resolve("agent").toString(),
+                "--set", "sample_interval=250ms", "--set", "device.labels.site=E2E Site", "--set", "device.labels.org=Test Council")));
+        waitUntil("agent's device in /api/v1/devices", Duration.ofSeconds(60), () -> body("/api/v1/devices").contains("\"" + DEVICE + "\""));
+    }
+
+    @AfterAll
+    static void stopProcesses() throws InterruptedException {
+        for (Process p : PROCESSES) {
+            p.destroy();
+        }
+        for (Process p : PROCESSES) {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void metricsShowTheDeviceWithGrowingEnergyAndPassPromtool() throws Exception {
+        String first = body("/metrics");
+        double energyBefore = energy(first);
+        waitUntil("energy to grow", Duration.ofSeconds(30), () -> energy(body("/metrics")) > energyBefore);
+        String metrics = body("/metrics");
+        assertTrue(metrics.contains("kilowatch_device_up{class=\"desktop\",device=\"e2e-agent\",org=\"Test Council\",site=\"E2E Site\"} 1.0"), metrics);
+        assertTrue(Pattern.compile("kilowatch_device_power_watts\\{[^}]*device=\"e2e-agent\"[^}]*source=\"model\"} [0-9.]+").matcher(metrics).find());
+        Files.writeString(OUT.resolve("metrics.txt"), metrics);
+
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        promtool.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
+        promtool.getOutputStream().close();
+        String lint = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(promtool.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + lint);
+    }
+
+    @Test
+    void theDashboardShowsTheDeviceLive() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory("kilowatch-chromium"), "--window-size=1280,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            browser.get(base + "/");
+            wait.until(b -> "1".equals(text(b, "devices-up")));
+            wait.until(b -> text(b, "estate-power").matches("[0-9.]+ k?W"));
+            wait.until(b -> "live".equals(text(b, "live")));
+            wait.until(b -> !b.findElements(By.cssSelector("#estate-chart canvas")).isEmpty());
+            assertTrue(text(browser, "energy-today").matches("[0-9.]+ k?Wh"), text(browser, "energy-today"));
+            assertTrue(text(browser, "carbon-method").contains("DESNZ"));
+            screenshot(browser, "overview.png");
+
+            browser.get(base + "/#/devices");
+            By row = By.cssSelector("tr[data-device-id='" + DEVICE + "']");
+            // Live updates redraw the rows, so each look at a row is retried if it was replaced meanwhile.
+            String rowText = wait.ignoring(StaleElementReferenceException.class).until(b -> b.findElement(row).getText());
+            assertTrue(rowText.contains("up") && rowText.contains("model") && rowText.contains("desktop") && rowText.contains("E2E Site"), rowText);
+            screenshot(browser, "devices.png");
+
+            wait.ignoring(StaleElementReferenceException.class).until(b -> {
+                b.findElement(row).findElement(By.tagName("a")).click();
+                return true;
+            });
+            wait.until(b -> b.getCurrentUrl().endsWith("#/devices/" + DEVICE));
+            wait.until(b -> text(b, "device-power").matches("[0-9.]+ W"));
+            wait.until(b -> !b.findElements(By.cssSelector("#device-chart canvas")).isEmpty());
+            wait.until(b -> b.findElements(By.cssSelector("#inventory-rows tr")).size() >= 10);
+            assertTrue(text(browser, "device-avail-24h").endsWith("%"));
+            assertEquals("up", browser.findElement(By.cssSelector("#device-status .status")).getText());
+            screenshot(browser, "device.png");
+
+            // The power figure on the page follows the agent without a reload.
+            String before = text(browser, "device-uptime");
+            wait.until(b -> !text(b, "device-uptime").equals(before));
+
+            browser.manage().window().setSize(new Dimension(390, 844));
+            browser.get(base + "/");
+            wait.until(b -> "1".equals(text(b, "devices-up")));
+            long overflow = (Long) ((JavascriptExecutor) browser).executeScript(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+            assertTrue(overflow <= 1, "the overview must fit a phone's width; overflow " + overflow + " px");
+            screenshot(browser, "overview-phone.png");
+            assertTrue(browser.findElement(By.id("page-error")).getAttribute("hidden") != null, "no script error on the page");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static String text(WebDriver b, String id) {
+        return b.findElement(By.id(id)).getText().trim();
+    }
+
+    private static void screenshot(WebDriver browser, String name) throws IOException {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, OUT.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static double energy(String metrics) {
+        Matcher m = Pattern.compile("^kilowatch_device_energy_joules_total\\{[^}]*device=\"" + DEVICE + "\"[^}]*} (\\S+)$", Pattern.MULTILINE)
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String jar(String property) {
+        Path jar = Path.of(System.getProperty(property, "")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "missing " + jar + "; run through mvn verify, which builds it");
+        return jar.toString();
+    }
+
+    private static Process start(String name, List<String> command) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(OUT.resolve(name + ".log").toFile()).start();
+    }
+
+    private static void run(List<String> command, Duration timeout) throws Exception {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        assertTrue(p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS), String.join(" ", command) + " timed out");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed");
+    }
+
+    private static int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static String body(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static void waitUntil(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; logs in " + OUT);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

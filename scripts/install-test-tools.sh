@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the tests use beside Java and Maven, from Debian's packages, when it is missing:
+#   chromium + chromium-driver  the dashboard's end-to-end test drives a real headless browser
+#   prometheus (for promtool)   /metrics is checked with `promtool check metrics`
+# Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+[ ${#need[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install-test-tools: need root to install: ${need[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "install-test-tools: installing ${need[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# --no-install-recommends keeps the prometheus package to the server and promtool (no exporters, no web UI deps)
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The prometheus package starts a server on :9090 as a service where systemd runs; tests need only promtool.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  $sudo systemctl stop prometheus || true
+fi
