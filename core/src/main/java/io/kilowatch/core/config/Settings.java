@@ -155,11 +155,16 @@ public final class Settings {
         return value;
     }
 
-    /** The names directly below a section, e.g. the site names under {@code sites}. */
+    /**
+     * The names directly below a section, e.g. the site names under {@code sites}, from the file and the
+     * command line. The environment cannot add names (its variables cannot spell them back).
+     */
     public Set<String> children(String section) {
         String prefix = section + ".";
         Set<String> names = new TreeSet<>();
-        for (String key : fileValues.keySet()) {
+        Set<String> keys = new TreeSet<>(fileValues.keySet());
+        keys.addAll(overrides.keySet());
+        for (String key : keys) {
             if (key.startsWith(prefix)) {
                 names.add(key.substring(prefix.length()).split("\\.", 2)[0]);
             }
@@ -182,6 +187,11 @@ public final class Settings {
     private static ConfigException unknown(String where, List<String> keys) {
         return new ConfigException(where + ": unknown key" + (keys.size() > 1 ? "s " : " ") + String.join(", ", keys)
                 + " (docs/configuration.md lists every key)");
+    }
+
+    /** Every key the program has asked for so far, for checks that the documentation covers them all. */
+    public Set<String> keysRead() {
+        return Collections.unmodifiableSet(readKeys);
     }
 
     public static String envName(String prefix, String key) {

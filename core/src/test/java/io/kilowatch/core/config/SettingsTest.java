@@ -58,6 +58,8 @@ class SettingsTest {
     void childrenListsDynamicSections() {
         Settings s = Settings.parse(YAML, "t", Map.of(), "KW_");
         assertEquals(Set.of("leeds-dc"), s.children("sites"));
+        s.override("sites.HQ.pue", "1.2");
+        assertEquals(Set.of("HQ", "leeds-dc"), s.children("sites"));
         assertEquals(1.6, s.number("sites.leeds-dc.pue", 1.0, 1.0, 5.0));
     }
 

@@ -1,0 +1,50 @@
+package io.kilowatch.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.config.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The shipped example config is valid, every key the collector reads is documented, and bad values fail fast. */
+class ExampleConfigTest {
+    @Test
+    void exampleConfigLoadsAndEveryKeyIsDocumented() throws Exception {
+        Settings settings = Settings.parse(Files.readString(Path.of("kilowatch-collector.yaml")), "kilowatch-collector.yaml", Map.of(), "X_")
+                .override("sites.Leeds DC.pue", "1.58")
+                .override("sites.Leeds DC.grid_factors_kgco2e_per_kwh.2024", "0.033");
+        CollectorConfig config = CollectorConfig.from(settings);
+        settings.requireAllKeysKnown();
+        assertEquals(8080, config.httpPort());
+        assertEquals(1.58, config.carbon().forSite("Leeds DC").pue());
+        assertEquals(207.05, config.carbon().forSite("County Hall").factors().gramsPerKwh(2024), 1e-9);
+        assertEquals(33.0, config.carbon().forSite("Leeds DC").factors().gramsPerKwh(2024), 1e-9);
+
+        String docs = Files.readString(Path.of("../docs/configuration.md"));
+        List<String> undocumented = settings.keysRead().stream()
+                .map(k -> k.replace("Leeds DC", "<site>").replaceAll("\\.\\d{4}$", ".<year>"))
+                .filter(k -> !docs.contains("`" + k + "`")).distinct().toList();
+        assertEquals(List.of(), undocumented, "keys missing from docs/configuration.md");
+    }
+
+    @Test
+    void badValuesFailNamingTheKey() {
+        ConfigException zone = assertThrows(ConfigException.class,
+                () -> CollectorConfig.from(Settings.empty("t").override("time_zone", "Mars/Olympus")));
+        assertTrue(zone.getMessage().contains("time_zone"), zone.getMessage());
+        ConfigException year = assertThrows(ConfigException.class,
+                () -> CollectorConfig.from(Settings.empty("t").override("carbon.grid_factors_kgco2e_per_kwh.twenty", "0.2")));
+        assertTrue(year.getMessage().contains("carbon.grid_factors_kgco2e_per_kwh.twenty"), year.getMessage());
+        ConfigException pue = assertThrows(ConfigException.class,
+                () -> CollectorConfig.from(Settings.empty("t").override("sites.HQ.pue", "0.5")));
+        assertTrue(pue.getMessage().contains("sites.HQ.pue"), pue.getMessage());
+        assertEquals(2026, CollectorConfig.from(Settings.empty("t")).carbon().yearOf(Instant.parse("2026-06-01T00:00:00Z")));
+    }
+}
