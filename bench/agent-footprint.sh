@@ -18,6 +18,9 @@ if ! command -v prometheus-node-exporter >/dev/null; then
 fi
 
 work=$(mktemp -d)
+# Copies, so a rebuild during the run cannot pull the jars from under the running JVMs.
+cp "$agent_jar" "$work/agent.jar"; cp "$collector_jar" "$work/collector.jar"
+agent_jar=$work/agent.jar; collector_jar=$work/collector.jar
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 nport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 java -jar "$collector_jar" --http-port "$port" --data-dir "$work/collector" >"$work/collector.log" 2>&1 &
@@ -52,7 +55,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 done
 a1=$(cpu_ticks $agent); n1=$(cpu_ticks $node); t1=$(date +%s.%N)
 elapsed=$(echo "$t1 - $t0" | bc -l)
-reports=$(curl -s "http://127.0.0.1:$port/api/v1/devices/bench-agent" | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_sequence"])')
+reports=$(curl -s "http://127.0.0.1:$port/api/v1/devices/bench-agent" | python3 -c 'import json,sys; print(json.load(sys.stdin)["last_sequence"])' || echo "unknown (collector not answering)")
 
 printf 'measured over %.0f s, report interval %s, %d RSS samples\n' "$elapsed" "$interval" "$samples"
 printf '%-28s %12s %12s %18s\n' "process" "RSS mean MiB" "RSS max MiB" "CPU % of one core"

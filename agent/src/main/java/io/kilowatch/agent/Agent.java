@@ -12,7 +12,11 @@ import io.kilowatch.core.report.Report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -20,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's loop on one thread: sample power every sample interval into the energy counter, and
- * every report interval build a report and hand it to the shipper. Sampling faster than reporting
- * keeps the energy figure right however long the collector is away.
+ * The agent's loop: on one thread, sample power every sample interval into the energy counter and
+ * build a report every report interval; on a second, ship reports, so a slow or unreachable collector
+ * never delays a sample. Sampling faster than reporting keeps the energy figure right however long the
+ * collector is away.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -37,18 +42,16 @@ public final class Agent implements AutoCloseable {
     private final Supplier<Inventory> inventorySource;
     private final Clock clock;
     private final EnergyIntegrator energy;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kilowatch-agent");
-        t.setDaemon(false);
-        return t;
-    });
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kilowatch-sampler"));
+    private final ExecutorService shipping = Executors.newSingleThreadExecutor(r -> new Thread(r, "kilowatch-shipper"));
 
     private final long[][] sampleTicks;
     private final long[][] reportTicks;
     private PowerReading lastReading;
     private Inventory inventory;
     private Instant inventoryReadAt;
-    private boolean inventoryUnsent;
+    /** The inventory while it still has to reach the collector; cleared by the shipping thread on delivery. */
+    private final AtomicReference<Inventory> unsentInventory = new AtomicReference<>();
     private SystemProbe.SelfUsage lastSelf;
     private Instant lastSelfAt;
 
@@ -95,16 +98,28 @@ public final class Agent implements AutoCloseable {
         lastReading = reading;
     }
 
-    /** Builds the next report, saves the state it depends on, and ships it. */
+    /** Builds the next report, saves the state it depends on, and queues it for shipping. */
     void report() {
         if (lastReading == null) {
             sample();
         }
         Report report = buildReport(clock.instant());
-        boolean carriedInventory = report.inventory() != null;
-        shipper.ship(report);
-        if (carriedInventory && shipper.backlogSize() == 0) {
-            inventoryUnsent = false;
+        shipping.execute(guarded(() -> {
+            shipper.ship(report);
+            if (report.inventory() != null && shipper.backlogSize() == 0) {
+                unsentInventory.compareAndSet(report.inventory(), null);
+            }
+        }));
+    }
+
+    /** Waits until every queued report has been offered to the collector (tests and shutdown). */
+    void awaitShipping() {
+        try {
+            shipping.submit(() -> { }).get(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("shipping did not finish", e);
         }
     }
 
@@ -130,13 +145,15 @@ public final class Agent implements AutoCloseable {
                 new Report.Utilisation(cpu, host.memoryUsedBytes(), host.memoryTotalBytes()),
                 new Report.Power(lastReading.watts(), lastReading.source(), joules, state.counterStart()),
                 new Report.AgentSelf(version, selfCpu, self.rssBytes()),
-                inventoryUnsent ? inventory : null);
+                unsentInventory.get());
     }
 
     private void refreshInventory(Instant now) {
         if (inventory == null || Duration.between(inventoryReadAt, now).compareTo(config.inventoryRefresh()) >= 0) {
             Inventory fresh = inventorySource.get();
-            inventoryUnsent = inventoryUnsent || !fresh.equals(inventory);
+            if (!fresh.equals(inventory)) {
+                unsentInventory.set(fresh);
+            }
             inventory = fresh;
             inventoryReadAt = now;
         }
@@ -154,8 +171,14 @@ public final class Agent implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         loop.shutdown();
-        loop.awaitTermination(10, TimeUnit.SECONDS);
+        shipping.shutdown();
+        try {
+            loop.awaitTermination(10, TimeUnit.SECONDS);
+            shipping.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -58,13 +58,7 @@ public final class AgentMain {
                 return;
             }
             Agent agent = build(cli, System.getenv(), Clock.systemUTC());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    agent.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "kilowatch-agent-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "kilowatch-agent-shutdown"));
             agent.start();
         } catch (ConfigException e) {
             System.err.println("kilowatch-agent: " + e.getMessage());

@@ -78,6 +78,7 @@ class AgentTest {
                 agent.sample();
             }
             agent.report();
+            agent.awaitShipping();
             assertEquals(1, collector.stored.size(), collector.rawBodies.toString());
             Report r = collector.stored.get(0);
             assertEquals("rapl", r.power().source());
@@ -95,6 +96,7 @@ class AgentTest {
             Files.writeString(rapl.resolve("energy_uj"), (5_000_000 + 4 * 150_000_000L) + "\n");
             agent.sample();
             agent.report();
+            agent.awaitShipping();
             Report second = collector.stored.get(1);
             assertEquals(600.0, second.power().energyJoulesTotal(), 1e-9);
             assertNull(second.inventory(), "inventory is sent again only when it changes");
@@ -111,6 +113,7 @@ class AgentTest {
             clock.advance(Duration.ofSeconds(10));
             agent.sample();
             agent.report();
+            agent.awaitShipping();
             Report r = collector.stored.get(0);
             assertEquals("model", r.power().source());
             assertEquals(40.0, r.power().watts(), 1e-9);
@@ -123,6 +126,7 @@ class AgentTest {
             clock.advance(Duration.ofSeconds(5));
             restarted.sample();
             restarted.report();
+            restarted.awaitShipping();
             Report after = collector.stored.get(1);
             assertEquals(2L, after.sequence());
             assertEquals(600.0, after.power().energyJoulesTotal(), 1e-9);
