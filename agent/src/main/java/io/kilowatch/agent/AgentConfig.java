@@ -64,7 +64,8 @@ public record AgentConfig(
         }
         labels.put("class", deviceClass.label());
         Duration reportInterval = s.duration("report_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1));
-        Duration sampleInterval = s.duration("sample_interval", Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMinutes(1));
+        // OSHI caches CPU ticks for about 300 ms, so faster sampling would read the same ticks twice.
+        Duration sampleInterval = s.duration("sample_interval", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(1));
         if (sampleInterval.compareTo(reportInterval) > 0) {
             sampleInterval = reportInterval;
         }

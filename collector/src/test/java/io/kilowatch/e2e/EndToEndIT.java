@@ -62,7 +62,7 @@ class EndToEndIT {
         waitUntil("collector healthy", Duration.ofSeconds(60), () -> status("/health") == 200);
         PROCESSES.add(start("agent", List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar"),
                 "--collector", base, "--interval", "1s", "--device-id", DEVICE, "--data-dir", work.resolve("agent").toString(),
-                "--set", "sample_interval=250ms", "--set", "device.labels.site=E2E Site", "--set", "device.labels.org=Test Council")));
+                "--set", "sample_interval=1s", "--set", "device.labels.site=E2E Site", "--set", "device.labels.org=Test Council")));
         waitUntil("agent's device in /api/v1/devices", Duration.ofSeconds(60), () -> body("/api/v1/devices").contains("\"" + DEVICE + "\""));
     }
 
