@@ -89,10 +89,7 @@ public final class AgentMain {
         AgentState state = AgentState.load(stateFile(config.dataDir(), deviceId), clock.instant());
         String version = versionOf();
         ReportShipper shipper = new ReportShipper(config.collectorUrl(), config.collectorTimeout(), config.backlogMaxReports(),
-                "kilowatch-agent/" + version, collectorsLast -> {
-                    state.catchUpSequence(collectorsLast);
-                    return state.nextReport(state.energyJoules());
-                });
+                "kilowatch-agent/" + version, state::renumberAbove);
         return new Agent(config, deviceId, version, probe, sensors, state, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());

@@ -17,6 +17,7 @@ import java.util.Properties;
  * What an agent must remember across restarts so the collector never counts energy twice: the next
  * sequence number and the energy counter with its start. Saved before each report is sent, with an
  * atomic rename, so a crash leaves either the old file or the new one, never half of one.
+ * Thread-safe: the sampler takes numbers for new reports while the shipper may renumber old ones.
  */
 public final class AgentState {
     private final Path file;
@@ -53,11 +54,11 @@ public final class AgentState {
         }
     }
 
-    public long lastSequence() {
+    public synchronized long lastSequence() {
         return lastSequence;
     }
 
-    public double energyJoules() {
+    public synchronized double energyJoules() {
         return energyJoules;
     }
 
@@ -65,13 +66,17 @@ public final class AgentState {
         return counterStart;
     }
 
-    /** Moves the sequence on (never back) when the collector knows of a later one than this file does. */
-    public void catchUpSequence(long collectorsLastSequence) {
+    /**
+     * A fresh number above the collector's newest for this device, for a report the collector holds
+     * under an older numbering (the agent lost its state). The sequence only ever moves on.
+     */
+    public synchronized long renumberAbove(long collectorsLastSequence) {
         lastSequence = Math.max(lastSequence, collectorsLastSequence);
+        return nextReport(energyJoules);
     }
 
     /** Takes the next sequence number and the counter to report with it, and saves both first. */
-    public long nextReport(double energyJoulesTotal) {
+    public synchronized long nextReport(double energyJoulesTotal) {
         lastSequence++;
         energyJoules = energyJoulesTotal;
         save();

@@ -43,11 +43,11 @@ class AgentStateTest {
     }
 
     @Test
-    void catchingUpNeverMovesTheSequenceBack(@TempDir Path dir) {
+    void renumberingNeverMovesTheSequenceBack(@TempDir Path dir) {
         AgentState state = AgentState.load(dir.resolve("s"), T0);
-        state.catchUpSequence(500);
-        assertEquals(501, state.nextReport(1));
-        state.catchUpSequence(10);
-        assertEquals(502, state.nextReport(2));
+        assertEquals(501, state.renumberAbove(500));
+        assertEquals(502, state.nextReport(1));
+        assertEquals(503, state.renumberAbove(10));
+        assertEquals(503, AgentState.load(dir.resolve("s"), T0).lastSequence(), "renumbering is saved too");
     }
 }
