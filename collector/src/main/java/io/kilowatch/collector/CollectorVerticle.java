@@ -80,7 +80,7 @@ public final class CollectorVerticle extends VerticleBase {
                             .setPort(config.httpPort())
                             .setIdleTimeout(120)
                             .setCompressionSupported(true))
-                    .requestHandler(api[0].router(config.maxBodyBytes()))
+                    .requestHandler(api[0].router(config.maxBodyBytes(), config.maxBatchBodyBytes()))
                     .listen();
         }).onSuccess(s -> {
             server = s;

@@ -4,24 +4,28 @@ import io.kilowatch.collector.metrics.EstateMetrics;
 import io.kilowatch.collector.store.Store;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
+import io.kilowatch.core.report.ReportCodec.BatchItem;
 import io.kilowatch.core.report.ReportFormatException;
 import io.kilowatch.core.report.ReportValidator;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Takes in one agent report: parse and validate it on the caller's thread (cheap, and bad input never
- * reaches the store), then store it in one transaction on the store's worker, and only then update
- * the live view and answer. An answer of "stored" therefore means durably stored.
+ * Takes in agent reports, one or a batch: parse and validate them on the caller's thread (cheap, and bad
+ * input never reaches the store), store the valid ones in one transaction on the store's worker, and
+ * only then update the live view and answer. An answer of "stored" therefore means durably stored.
  */
 public final class IngestService {
-    /** The answer to a report: accepted (new or a resend) with the device's newest sequence, or rejected with reasons. */
-    public record Result(boolean accepted, boolean duplicate, long lastSequence, List<String> problems) {
-        static Result rejected(List<String> problems) {
-            return new Result(false, false, 0, problems);
+    /**
+     * The answer for one report: accepted (new or a resend) with the device's newest sequence, or
+     * rejected with reasons.
+     */
+    public record Result(Long sequence, boolean accepted, boolean duplicate, long lastSequence, List<String> problems) {
+        static Result rejected(Long sequence, List<String> problems) {
+            return new Result(sequence, false, false, 0, problems);
         }
     }
 
@@ -44,38 +48,72 @@ public final class IngestService {
         this.onChange = onChange;
     }
 
+    /** One report ({@code POST /api/v1/reports}). */
     public Future<Result> ingest(String body) {
-        Report report;
+        BatchItem item;
         try {
-            report = ReportCodec.fromJson(body);
+            item = new BatchItem(ReportCodec.fromJson(body), null);
+        } catch (ReportFormatException e) {
+            item = new BatchItem(null, e.getMessage());
+        }
+        return ingestAll(List.of(item)).map(results -> results.get(0));
+    }
+
+    /** A batch ({@code POST /api/v1/reports/batch}); a body that is no batch at all fails with {@link ReportFormatException}. */
+    public Future<List<Result>> ingestBatch(String body) {
+        try {
+            return ingestAll(ReportCodec.batchFromJson(body));
         } catch (ReportFormatException e) {
             metrics.countRejected();
-            return Future.succeededFuture(Result.rejected(List.of(e.getMessage())));
+            return Future.failedFuture(e);
         }
-        List<String> problems = ReportValidator.validate(report, clock.instant());
-        if (!problems.isEmpty()) {
-            metrics.countRejected();
-            return Future.succeededFuture(Result.rejected(problems));
+    }
+
+    private Future<List<Result>> ingestAll(List<BatchItem> items) {
+        Result[] results = new Result[items.size()];
+        IngestPlan[] plans = new IngestPlan[items.size()];
+        List<Store.Pending> pending = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Report report = items.get(i).report();
+            List<String> problems = report == null ? List.of(items.get(i).problem()) : ReportValidator.validate(report, clock.instant());
+            if (!problems.isEmpty()) {
+                metrics.countRejected();
+                results[i] = Result.rejected(report == null ? null : report.sequence(), problems);
+                continue;
+            }
+            String inventoryJson = report.inventory() == null ? null : ReportCodec.toJson(report.inventory());
+            int position = i;
+            positions.add(i);
+            pending.add(new Store.Pending(report.deviceId(), report.sequence(), report.host().bootTime().toEpochMilli(),
+                    report.timestamp().toEpochMilli(), previous -> {
+                        IngestPlan plan = accounting.plan(report, previous, clock.millis(), inventoryJson);
+                        plans[position] = plan;
+                        return plan;
+                    }));
         }
-        String inventoryJson = report.inventory() == null ? null : ReportCodec.toJson(report.inventory());
-        AtomicReference<IngestPlan> applied = new AtomicReference<>();
-        return storeWorker.executeBlocking(() -> store.ingest(report.deviceId(), report.sequence(),
-                        report.host().bootTime().toEpochMilli(), report.timestamp().toEpochMilli(),
-                        previous -> {
-                            IngestPlan plan = accounting.plan(report, previous, clock.millis(), inventoryJson);
-                            applied.set(plan);
-                            return plan;
-                        }), true)
-                .map(outcome -> {
-                    if (outcome.duplicate()) {
-                        metrics.countDuplicate();
-                    } else {
-                        estate.update(applied.get());
-                        metrics.countStored();
-                        metrics.sync();
-                        onChange.run();
-                    }
-                    return new Result(true, outcome.duplicate(), outcome.lastSequence(), List.of());
-                });
+        if (pending.isEmpty()) {
+            return Future.succeededFuture(List.of(results));
+        }
+        return storeWorker.executeBlocking(() -> store.ingest(pending), true).map(outcomes -> {
+            boolean changed = false;
+            for (int k = 0; k < outcomes.size(); k++) {
+                int i = positions.get(k);
+                Store.IngestOutcome outcome = outcomes.get(k);
+                if (outcome.duplicate()) {
+                    metrics.countDuplicate();
+                } else {
+                    estate.update(plans[i]);
+                    metrics.countStored();
+                    changed = true;
+                }
+                results[i] = new Result(items.get(i).report().sequence(), true, outcome.duplicate(), outcome.lastSequence(), List.of());
+            }
+            if (changed) {
+                metrics.sync();
+                onChange.run();
+            }
+            return List.of(results);
+        });
     }
 }

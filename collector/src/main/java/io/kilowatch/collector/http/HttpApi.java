@@ -5,6 +5,7 @@ import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.store.Store;
+import io.kilowatch.core.report.ReportFormatException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,7 +58,7 @@ public final class HttpApi {
         live.markChanged();
     }
 
-    public Router router(int maxBodyBytes) {
+    public Router router(int maxBodyBytes, int maxBatchBodyBytes) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             ctx.response()
@@ -73,6 +74,9 @@ public final class HttpApi {
         router.post("/api/v1/reports")
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(this::postReport);
+        router.post("/api/v1/reports/batch")
+                .handler(BodyHandler.create(false).setBodyLimit(maxBatchBodyBytes))
+                .handler(this::postBatch);
         router.get("/api/v1/devices").handler(ctx -> json(ctx, 200, Views.devices(estate.rows(), estate, carbon, clock.instant())));
         router.get("/api/v1/devices/:id").handler(this::device);
         router.get("/api/v1/devices/:id/series").handler(this::deviceSeries);
@@ -91,16 +95,13 @@ public final class HttpApi {
     }
 
     private void postReport(RoutingContext ctx) {
-        String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-            error(ctx, 415, List.of("reports must be sent as Content-Type: application/json"));
+        String body = jsonBody(ctx);
+        if (body == null) {
             return;
         }
-        String body = ctx.body().asString();
-        ingest.ingest(body == null ? "" : body).onComplete(result -> {
+        ingest.ingest(body).onComplete(result -> {
             if (result.failed()) {
-                LOG.atError().setCause(result.cause()).log("storing a report failed");
-                error(ctx, 503, List.of("the report could not be stored; send it again later"));
+                storeFailed(ctx, result.cause());
                 return;
             }
             IngestService.Result r = result.result();
@@ -108,11 +109,52 @@ public final class HttpApi {
                 error(ctx, 400, r.problems());
                 return;
             }
-            json(ctx, r.duplicate() ? 200 : 201, new JsonObject()
-                    .put("status", r.duplicate() ? "duplicate" : "stored")
-                    .put("duplicate", r.duplicate())
-                    .put("last_sequence", r.lastSequence()));
+            json(ctx, r.duplicate() ? 200 : 201, resultJson(r));
         });
+    }
+
+    /** A batch answers 200 with one result per report; only a body that is no batch at all is a 400. */
+    private void postBatch(RoutingContext ctx) {
+        String body = jsonBody(ctx);
+        if (body == null) {
+            return;
+        }
+        ingest.ingestBatch(body).onComplete(result -> {
+            if (result.failed() && result.cause() instanceof ReportFormatException e) {
+                error(ctx, 400, List.of(e.getMessage()));
+            } else if (result.failed()) {
+                storeFailed(ctx, result.cause());
+            } else {
+                JsonArray results = new JsonArray();
+                result.result().forEach(r -> results.add(r.accepted() ? resultJson(r)
+                        : new JsonObject().put("sequence", r.sequence()).put("status", "rejected").put("problems", new JsonArray(r.problems()))));
+                json(ctx, 200, new JsonObject().put("results", results));
+            }
+        });
+    }
+
+    private static JsonObject resultJson(IngestService.Result r) {
+        return new JsonObject()
+                .put("sequence", r.sequence())
+                .put("status", r.duplicate() ? "duplicate" : "stored")
+                .put("duplicate", r.duplicate())
+                .put("last_sequence", r.lastSequence());
+    }
+
+    /** The body of a JSON request, or null after answering 415 for any other content type. */
+    private static String jsonBody(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader("Content-Type");
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            error(ctx, 415, List.of("reports must be sent as Content-Type: application/json"));
+            return null;
+        }
+        String body = ctx.body().asString();
+        return body == null ? "" : body;
+    }
+
+    private static void storeFailed(RoutingContext ctx, Throwable cause) {
+        LOG.atError().setCause(cause).log("storing reports failed");
+        error(ctx, 503, List.of("the report could not be stored; send it again later"));
     }
 
     private void device(RoutingContext ctx) {

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The store over one JDBC connection with portable SQL. {@link #sqlite(Path)} opens the embedded
@@ -84,27 +83,35 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public IngestOutcome ingest(String deviceId, long sequence, long bootTimeMs, long timestampMs, Function<DeviceRow, IngestPlan> planner) {
+    public List<IngestOutcome> ingest(List<Pending> reports) {
         try {
             return inTransaction(() -> {
-                DeviceRow previous = device(deviceId).orElse(null);
-                if (sampleExists(deviceId, sequence)) {
-                    return new IngestOutcome(true, previous == null ? sequence : previous.lastSequence());
+                List<IngestOutcome> outcomes = new ArrayList<>(reports.size());
+                for (Pending report : reports) {
+                    outcomes.add(ingestOne(report));
                 }
-                IngestPlan plan = planner.apply(previous);
-                insertSample(plan.sample());
-                if (plan.newest()) {
-                    upsertDevice(plan.device());
-                }
-                recordUptime(deviceId, bootTimeMs, timestampMs);
-                for (RollupIncrement r : plan.rollups()) {
-                    addRollup(r);
-                }
-                return new IngestOutcome(false, plan.device().lastSequence());
+                return outcomes;
             });
         } catch (SQLException e) {
-            throw new StoreException("storing report " + sequence + " of " + deviceId + " failed; nothing was stored", e);
+            throw new StoreException("storing " + reports.size() + " report(s) failed; nothing was stored", e);
         }
+    }
+
+    private IngestOutcome ingestOne(Pending r) throws SQLException {
+        DeviceRow previous = device(r.deviceId()).orElse(null);
+        if (sampleExists(r.deviceId(), r.sequence())) {
+            return new IngestOutcome(true, previous == null ? r.sequence() : previous.lastSequence());
+        }
+        IngestPlan plan = r.planner().apply(previous);
+        insertSample(plan.sample());
+        if (plan.newest()) {
+            upsertDevice(plan.device());
+        }
+        recordUptime(r.deviceId(), r.bootTimeMs(), r.timestampMs());
+        for (RollupIncrement rollup : plan.rollups()) {
+            addRollup(rollup);
+        }
+        return new IngestOutcome(false, plan.device().lastSequence());
     }
 
     private boolean sampleExists(String deviceId, long sequence) throws SQLException {

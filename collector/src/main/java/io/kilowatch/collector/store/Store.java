@@ -27,13 +27,20 @@ public interface Store extends AutoCloseable {
     }
 
     /**
-     * Stores one report atomically: its sample, the device row, its uptime span and rollups, or
-     * nothing. A report whose (device, sequence) is already stored changes nothing and says so.
+     * A report to store.
      *
-     * @param planner given the device's current row (null for a new device), read inside the same
+     * @param planner given the device's current row (null for a new device), read inside the store's
      *     transaction, returns what the report changes
      */
-    IngestOutcome ingest(String deviceId, long sequence, long bootTimeMs, long timestampMs, Function<DeviceRow, IngestPlan> planner);
+    record Pending(String deviceId, long sequence, long bootTimeMs, long timestampMs, Function<DeviceRow, IngestPlan> planner) {
+    }
+
+    /**
+     * Stores reports in one transaction, in order: each one's sample, device row, uptime span and
+     * rollups, or, if anything fails, none of them. A report whose (device, sequence) is already stored
+     * changes nothing and says so. One answer per report, in the same order.
+     */
+    List<IngestOutcome> ingest(List<Pending> reports);
 
     List<DeviceRow> devices();
 

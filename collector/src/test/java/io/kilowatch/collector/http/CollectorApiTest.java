@@ -180,6 +180,31 @@ class CollectorApiTest {
     }
 
     @Test
+    void aBatchStoresEachGoodReportAndNamesTheBadOnes() {
+        String batch = ReportCodec.batchToJson(List.of(reportAt(1, 1_000), reportAt(2, 1_300), reportAt(3, 1_900)))
+                .replace("\"watts\":35.5,\"source\":\"model\",\"energy_joules_total\":1300.0", "\"watts\":-1,\"source\":\"model\",\"energy_joules_total\":1300.0");
+        HttpResponse<Buffer> response = client.post(port, "127.0.0.1", "/api/v1/reports/batch")
+                .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(batch)).await();
+        assertEquals(200, response.statusCode(), response.bodyAsString());
+        JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
+        assertEquals(List.of("stored", "rejected", "stored"), results.stream().map(r -> ((JsonObject) r).getString("status")).toList());
+        assertTrue(results.getJsonObject(1).getJsonArray("problems").getString(0).contains("$.power.watts"));
+        assertEquals(900.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9);
+
+        HttpResponse<Buffer> again = client.post(port, "127.0.0.1", "/api/v1/reports/batch")
+                .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(batch)).await();
+        assertEquals(List.of("duplicate", "rejected", "duplicate"),
+                again.bodyAsJsonObject().getJsonArray("results").stream().map(r -> ((JsonObject) r).getString("status")).toList());
+        assertEquals(900.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9);
+
+        for (String notABatch : List.of("[]", "{\"reports\":[]}", "{\"reports\":{}}", "{")) {
+            HttpResponse<Buffer> bad = client.post(port, "127.0.0.1", "/api/v1/reports/batch")
+                    .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(notABatch)).await();
+            assertEquals(400, bad.statusCode(), notABatch);
+        }
+    }
+
+    @Test
     void stateSurvivesARestart() {
         post(reportAt(1, 1_000));
         post(reportAt(2, 1_540));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
-import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.AnnualGridFactors;
@@ -25,9 +24,13 @@ class JdbcStoreTest {
     private static final Instant T0 = Instant.parse("2026-03-10T09:00:00Z");
     private final ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(AnnualGridFactors.ukDesnz(), Map.of(), UTC), UTC);
 
-    private Store.IngestOutcome ingest(Store store, Report r) {
-        return store.ingest(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
+    private Store.Pending pending(Report r) {
+        return new Store.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
                 previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null));
+    }
+
+    private Store.IngestOutcome ingest(Store store, Report r) {
+        return store.ingest(List.of(pending(r))).get(0);
     }
 
     private static Report at(long seq, double counter) {
@@ -71,12 +74,24 @@ class JdbcStoreTest {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             ingest(store, at(1, 100));
             Report r = at(2, 700);
-            assertThrows(IllegalStateException.class, () -> store.ingest(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(),
+            Store.Pending failing = new Store.Pending(r.deviceId(), r.sequence() + 1, r.host().bootTime().toEpochMilli(),
                     r.timestamp().toEpochMilli(), previous -> {
                         throw new IllegalStateException("planner failed");
-                    }));
+                    });
+            // a batch whose second report fails keeps none of it, not even the first
+            assertThrows(IllegalStateException.class, () -> store.ingest(List.of(pending(r), failing)));
             assertEquals(1, store.device("pc-1").orElseThrow().lastSequence());
             assertFalse(ingest(store, r).duplicate(), "nothing of the failed attempt was kept");
+        }
+    }
+
+    @Test
+    void aBatchIsStoredInOrderWithEachDeltaOnTheOneBefore(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            List<Store.IngestOutcome> outcomes = store.ingest(List.of(pending(at(1, 100)), pending(at(2, 400)), pending(at(2, 400)),
+                    pending(at(3, 1_000))));
+            assertEquals(List.of(false, false, true, false), outcomes.stream().map(Store.IngestOutcome::duplicate).toList());
+            assertEquals(900, store.device("pc-1").orElseThrow().energyJoulesTotal(), 1e-9);
         }
     }
 
@@ -126,11 +141,8 @@ class JdbcStoreTest {
     void aPlanMayAlsoCarryInventory(@TempDir Path dir) {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             Report r = at(1, 100);
-            store.ingest(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                    previous -> {
-                        IngestPlan plan = accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}");
-                        return plan;
-                    });
+            store.ingest(List.of(new Store.Pending(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
+                    previous -> accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}"))));
             assertEquals("{\"model\":\"OptiPlex 7010\"}", store.device("pc-1").orElseThrow().inventoryJson());
         }
     }

@@ -14,8 +14,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.deser.std.FromStringDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The JSON form of {@link Report}: snake_case names, RFC 3339 timestamps, unknown fields rejected
@@ -47,7 +50,56 @@ public final class ReportCodec {
                 .build());
     }
 
+    /** Most reports one batch may carry: a day of 15 s reports is 5760, sent as a dozen batches. */
+    public static final int MAX_BATCH_REPORTS = 500;
+
+    /** One item of a batch: the report, or what is wrong with it (then {@code report} is null). */
+    public record BatchItem(Report report, String problem) {
+    }
+
     private ReportCodec() {
+    }
+
+    /** A batch as agents send their backlog: {@code {"reports": [report, ...]}}. */
+    public static String batchToJson(List<Report> reports) {
+        try {
+            return MAPPER.writeValueAsString(java.util.Map.of("reports", reports));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a batch could not be written as JSON", e);
+        }
+    }
+
+    /**
+     * Parses a batch. A body that is not a batch at all is an exception; a report in it that cannot be
+     * read is an item with a problem, so one bad report does not hold back the others.
+     */
+    public static List<BatchItem> batchFromJson(String json) throws ReportFormatException {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ReportFormatException("malformed batch at " + path(e) + ": " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject() || root.size() != 1 || !root.path("reports").isArray()) {
+            throw new ReportFormatException("malformed batch: the body must be {\"reports\": [report, ...]} and nothing else");
+        }
+        JsonNode reports = root.get("reports");
+        if (reports.isEmpty() || reports.size() > MAX_BATCH_REPORTS) {
+            throw new ReportFormatException("a batch carries 1 to " + MAX_BATCH_REPORTS + " reports, this one " + reports.size());
+        }
+        List<BatchItem> items = new ArrayList<>(reports.size());
+        for (int i = 0; i < reports.size(); i++) {
+            try {
+                Report report = MAPPER.treeToValue(reports.get(i), Report.class);
+                items.add(report == null ? new BatchItem(null, "$.reports[" + i + "] is null, not a report")
+                        : new BatchItem(report, null));
+            } catch (UnrecognizedPropertyException e) {
+                items.add(new BatchItem(null, "unknown field '" + e.getPropertyName() + "' at $.reports[" + i + "]" + path(e).substring(1)));
+            } catch (JsonProcessingException e) {
+                items.add(new BatchItem(null, "malformed report at $.reports[" + i + "]" + innerPath(e) + ": " + e.getOriginalMessage()));
+            }
+        }
+        return items;
     }
 
     public static String toJson(Report report) {
@@ -80,6 +132,12 @@ public final class ReportCodec {
         } catch (JsonProcessingException e) {
             throw new ReportFormatException("malformed report at " + path(e) + ": " + e.getOriginalMessage());
         }
+    }
+
+    /** The path below the report, without the leading "$", or nothing when it is not known. */
+    private static String innerPath(JsonProcessingException e) {
+        String path = path(e);
+        return path.startsWith("$") ? path.substring(1) : "";
     }
 
     private static String path(JsonProcessingException e) {

@@ -48,6 +48,31 @@ class ReportCodecTest {
     }
 
     @Test
+    void aBatchReadsEveryReportAndNamesTheBadOnes() throws Exception {
+        Report r = ReportCodec.fromJson(example());
+        String batch = ReportCodec.batchToJson(java.util.List.of(r, r));
+        java.util.List<ReportCodec.BatchItem> items = ReportCodec.batchFromJson(batch);
+        assertEquals(2, items.size());
+        assertEquals(r, items.get(1).report());
+
+        String oneBad = batch.replaceFirst("\"sequence\":1207", "\"sequense\":1207");
+        items = ReportCodec.batchFromJson(oneBad);
+        assertEquals(null, items.get(0).report());
+        assertTrue(items.get(0).problem().contains("sequense") && items.get(0).problem().contains("$.reports[0]"), items.get(0).problem());
+        assertEquals(r, items.get(1).report());
+    }
+
+    @Test
+    void aBodyThatIsNotABatchIsRefusedWhole() {
+        assertThrows(ReportFormatException.class, () -> ReportCodec.batchFromJson("[]"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.batchFromJson("{\"reports\":[]}"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.batchFromJson("{\"reports\":[], \"x\":1}"));
+        assertThrows(ReportFormatException.class, () -> ReportCodec.batchFromJson("{\"reports\":[{}]} trailing"));
+        String tooMany = "{\"reports\":[" + "{},".repeat(ReportCodec.MAX_BATCH_REPORTS) + "{}]}";
+        assertThrows(ReportFormatException.class, () -> ReportCodec.batchFromJson(tooMany));
+    }
+
+    @Test
     void deepNestingIsRefused() {
         String deep = "{\"labels\":" + "[".repeat(100) + "]".repeat(100) + "}";
         assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson(deep));
