@@ -3,6 +3,7 @@ package io.kilowatch.agent;
 import io.kilowatch.agent.sensor.PowerReading;
 import io.kilowatch.agent.sensor.PowerSensors;
 import io.kilowatch.agent.ship.ReportShipper;
+import io.kilowatch.agent.ship.ReportSpool;
 import io.kilowatch.agent.state.AgentState;
 import io.kilowatch.agent.system.HostSnapshot;
 import io.kilowatch.agent.system.SystemProbe;
@@ -16,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -24,10 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's loop: on one thread, sample power every sample interval into the energy counter and
- * build a report every report interval; on a second, ship reports, so a slow or unreachable collector
- * never delays a sample. Sampling faster than reporting keeps the energy figure right however long the
- * collector is away.
+ * The agent's loop: on one thread, sample power every sample interval into the energy counter, and
+ * every report interval build a report and write it to the durable spool; on a second thread, ship the
+ * spool to the collector, so a slow or unreachable collector never delays a sample. Sampling faster
+ * than reporting keeps the energy figure right however long the collector is away.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -38,6 +38,7 @@ public final class Agent implements AutoCloseable {
     private final SystemProbe probe;
     private final PowerSensors sensors;
     private final AgentState state;
+    private final ReportSpool spool;
     private final ReportShipper shipper;
     private final Supplier<Inventory> inventorySource;
     private final Clock clock;
@@ -48,21 +49,21 @@ public final class Agent implements AutoCloseable {
     private final long[][] sampleTicks;
     private final long[][] reportTicks;
     private PowerReading lastReading;
-    private Inventory inventory;
     private Instant inventoryReadAt;
-    /** The inventory while it still has to reach the collector; cleared by the shipping thread on delivery. */
-    private final AtomicReference<Inventory> unsentInventory = new AtomicReference<>();
+    /** The inventory for the next report: after each refresh, so a report lost past the spool's bound loses it for one refresh at most. */
+    private Inventory pendingInventory;
     private SystemProbe.SelfUsage lastSelf;
     private Instant lastSelfAt;
 
     public Agent(AgentConfig config, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
-                 AgentState state, ReportShipper shipper, Supplier<Inventory> inventorySource, Clock clock) {
+                 AgentState state, ReportSpool spool, ReportShipper shipper, Supplier<Inventory> inventorySource, Clock clock) {
         this.config = config;
         this.deviceId = deviceId;
         this.version = version;
         this.probe = probe;
         this.sensors = sensors;
         this.state = state;
+        this.spool = spool;
         this.shipper = shipper;
         this.inventorySource = inventorySource;
         this.clock = clock;
@@ -98,18 +99,13 @@ public final class Agent implements AutoCloseable {
         lastReading = reading;
     }
 
-    /** Builds the next report, saves the state it depends on, and queues it for shipping. */
+    /** Builds the next report, writes it to the spool (durable from then on) and wakes the shipper. */
     void report() {
         if (lastReading == null) {
             sample();
         }
-        Report report = buildReport(clock.instant());
-        shipping.execute(guarded(() -> {
-            shipper.ship(report);
-            if (report.inventory() != null && shipper.backlogSize() == 0) {
-                unsentInventory.compareAndSet(report.inventory(), null);
-            }
-        }));
+        spool.append(buildReport(clock.instant()));
+        shipping.execute(guarded(shipper::drain));
     }
 
     /** Waits until every queued report has been offered to the collector (tests and shutdown). */
@@ -144,19 +140,21 @@ public final class Agent implements AutoCloseable {
                 new Report.Host(host.hostname(), host.os(), host.bootTime(), host.uptimeSeconds(), host.sessions()),
                 new Report.Utilisation(cpu, host.memoryUsedBytes(), host.memoryTotalBytes()),
                 new Report.Power(lastReading.watts(), lastReading.source(), joules, state.counterStart()),
-                new Report.AgentSelf(version, selfCpu, self.rssBytes()),
-                unsentInventory.get());
+                new Report.AgentSelf(version, selfCpu, self.rssBytes(), spool.size(), spool.droppedTotal()),
+                takePendingInventory());
     }
 
     private void refreshInventory(Instant now) {
-        if (inventory == null || Duration.between(inventoryReadAt, now).compareTo(config.inventoryRefresh()) >= 0) {
-            Inventory fresh = inventorySource.get();
-            if (!fresh.equals(inventory)) {
-                unsentInventory.set(fresh);
-            }
-            inventory = fresh;
+        if (inventoryReadAt == null || Duration.between(inventoryReadAt, now).compareTo(config.inventoryRefresh()) >= 0) {
+            pendingInventory = inventorySource.get();
             inventoryReadAt = now;
         }
+    }
+
+    private Inventory takePendingInventory() {
+        Inventory taken = pendingInventory;
+        pendingInventory = null;
+        return taken;
     }
 
     /** A failed step is logged and the loop goes on: one bad read must not stop the agent. */
@@ -170,13 +168,15 @@ public final class Agent implements AutoCloseable {
         };
     }
 
+    /** Stops sampling, offers what the spool holds to the collector one last time, and stops. */
     @Override
     public void close() {
         loop.shutdown();
-        shipping.shutdown();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);
-            shipping.awaitTermination(10, TimeUnit.SECONDS);
+            shipping.execute(guarded(shipper::drain));
+            shipping.shutdown();
+            shipping.awaitTermination(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

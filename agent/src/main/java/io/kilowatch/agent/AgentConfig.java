@@ -27,6 +27,8 @@ public record AgentConfig(
         Duration sampleInterval,
         Path dataDir,
         int backlogMaxReports,
+        int backlogBatchReports,
+        Duration retryMaxBackoff,
         List<String> powerSources,
         PowerModel powerModel,
         double displayWattsEach,
@@ -70,7 +72,7 @@ public record AgentConfig(
             sampleInterval = reportInterval;
         }
         Path dataDir = Path.of(s.string("data_dir", defaultDataDir().toString()));
-        int backlog = s.integer("backlog.max_reports", 1000, 1, 1_000_000);
+        int backlog = s.integer("backlog.max_reports", 10_000, 1, 10_000_000);
         List<String> sources = Arrays.stream(s.string("power.sources", "rapl,battery,model").split(","))
                 .map(x -> x.trim().toLowerCase(Locale.ROOT)).filter(x -> !x.isEmpty()).toList();
         for (String source : sources) {
@@ -94,6 +96,8 @@ public record AgentConfig(
                 sampleInterval,
                 dataDir,
                 backlog,
+                s.integer("backlog.batch_reports", 100, 1, 500),
+                s.duration("collector.retry_max_backoff", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(1)),
                 sources,
                 new PowerModel(idle, max),
                 s.number("power.displays.watts_each", 20.0, 0, 1_000),

@@ -5,7 +5,9 @@ import io.kilowatch.agent.sensor.ModelSensor;
 import io.kilowatch.agent.sensor.PowerSensor;
 import io.kilowatch.agent.sensor.PowerSensors;
 import io.kilowatch.agent.sensor.RaplSensor;
+import io.kilowatch.agent.ship.Backoff;
 import io.kilowatch.agent.ship.ReportShipper;
+import io.kilowatch.agent.ship.ReportSpool;
 import io.kilowatch.agent.state.AgentState;
 import io.kilowatch.agent.state.DeviceIdentity;
 import io.kilowatch.agent.system.InventoryReader;
@@ -19,9 +21,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
@@ -86,11 +90,14 @@ public final class AgentMain {
         displays.update(firstInventory.displays().size());
 
         PowerSensors sensors = sensors(config, systemInfo, displays, clock);
-        AgentState state = AgentState.load(stateFile(config.dataDir(), deviceId), clock.instant());
+        AgentState state = AgentState.load(dataFile(config.dataDir(), "state-", deviceId, ".properties"), clock.instant());
+        ReportSpool spool = ReportSpool.open(dataFile(config.dataDir(), "spool-", deviceId, ""), config.backlogMaxReports());
+        state.ensureAbove(spool.maxSequence()); // a report spooled just before a crash keeps its number
         String version = versionOf();
-        ReportShipper shipper = new ReportShipper(config.collectorUrl(), config.collectorTimeout(), config.backlogMaxReports(),
-                "kilowatch-agent/" + version, state::renumberAbove);
-        return new Agent(config, deviceId, version, probe, sensors, state, shipper, () -> {
+        ReportShipper shipper = new ReportShipper(config.collectorUrl(), config.collectorTimeout(), config.backlogBatchReports(),
+                "kilowatch-agent/" + version, spool, state::renumberAbove,
+                new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock);
+        return new Agent(config, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());
             return inventory;
@@ -123,9 +130,9 @@ public final class AgentMain {
         return new PowerSensors(ordered, new ModelSensor(config.powerModel(), displays::watts));
     }
 
-    /** Device ids may hold ':' which Windows forbids in file names. */
-    static Path stateFile(Path dataDir, String deviceId) {
-        return dataDir.resolve("state-" + deviceId.replace(':', '_') + ".properties");
+    /** A device's file in the data dir; device ids may hold ':', which Windows forbids in file names. */
+    static Path dataFile(Path dataDir, String prefix, String deviceId, String suffix) {
+        return dataDir.resolve(prefix + deviceId.replace(':', '_') + suffix);
     }
 
     static String versionOf() {

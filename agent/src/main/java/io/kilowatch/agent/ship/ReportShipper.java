@@ -9,135 +9,142 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends reports to the collector in order. Reports the collector could not take (down, overloaded,
- * unreachable) wait in a bounded backlog and go first next time; past the bound the oldest are dropped
- * and counted. The energy counter makes a dropped report cost detail, never energy. A report the
- * collector rejects as invalid is logged and dropped: sending it again would fail again.
+ * Sends spooled reports to the collector, oldest first, in batches ({@code POST /api/v1/reports/batch}).
+ * A report leaves the spool only when the collector has answered for it: stored, already stored, or
+ * rejected as invalid (sending it again would fail again; it is logged and counted). When the
+ * collector cannot be reached or fails, nothing leaves the spool and the next attempt waits for an
+ * exponential backoff with jitter. Called from one thread.
  */
 public final class ReportShipper {
     private static final Logger LOG = LoggerFactory.getLogger(ReportShipper.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
-    private final URI reportsUri;
+    private final URI batchUri;
     private final Duration timeout;
-    private final int maxBacklog;
+    private final int batchSize;
     private final String userAgent;
+    private final ReportSpool spool;
     /** Given the collector's newest sequence for this device, returns a fresh sequence number above it. */
     private final LongUnaryOperator renumber;
-    private final Deque<Report> backlog = new ArrayDeque<>();
+    private final Backoff backoff;
+    private final Clock clock;
+    private Instant nextAttempt = Instant.MIN;
+    private int currentBatchSize;
     private long sent;
-    private long dropped;
     private long rejected;
 
-    public ReportShipper(URI collector, Duration timeout, int maxBacklog, String userAgent, LongUnaryOperator renumber) {
+    public ReportShipper(URI collector, Duration timeout, int batchSize, String userAgent, ReportSpool spool,
+                         LongUnaryOperator renumber, Backoff backoff, Clock clock) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
-        this.reportsUri = collector.resolve("/api/v1/reports");
+        this.batchUri = collector.resolve("/api/v1/reports/batch");
         this.timeout = timeout;
-        this.maxBacklog = maxBacklog;
+        this.batchSize = batchSize;
+        this.currentBatchSize = batchSize;
         this.userAgent = userAgent;
+        this.spool = spool;
         this.renumber = renumber;
+        this.backoff = backoff;
+        this.clock = clock;
     }
 
-    /** Queues a report and sends everything queued, oldest first, until one fails. */
-    public void ship(Report report) {
-        backlog.addLast(report);
-        while (backlog.size() > maxBacklog) {
-            backlog.removeFirst();
-            dropped++;
+    /** Sends what the spool holds, batch by batch, until it is empty or an attempt fails. */
+    public void drain() {
+        if (clock.instant().isBefore(nextAttempt)) {
+            return;
         }
-        drain();
-    }
-
-    public int backlogSize() {
-        return backlog.size();
+        while (spool.size() > 0) {
+            List<Report> batch = spool.oldest(currentBatchSize);
+            if (batch.isEmpty() || !send(batch)) {
+                return;
+            }
+        }
     }
 
     public long sent() {
         return sent;
     }
 
-    public long dropped() {
-        return dropped;
-    }
-
     public long rejected() {
         return rejected;
     }
 
-    private void drain() {
-        while (!backlog.isEmpty()) {
-            Report next = backlog.peekFirst();
-            Outcome outcome = send(next);
-            switch (outcome.kind) {
-                case STORED -> {
-                    backlog.removeFirst();
-                    sent++;
-                }
-                case DUPLICATE_OF_OLDER_NUMBERING -> {
-                    // The collector already holds this number from before the agent lost its state:
-                    // the report is new data, so it goes again under a number above the collector's.
-                    backlog.removeFirst();
-                    backlog.addFirst(withSequence(next, renumber.applyAsLong(outcome.collectorsLastSequence)));
-                }
-                case REJECTED -> {
-                    backlog.removeFirst();
-                    rejected++;
-                }
-                case RETRY_LATER -> {
-                    return;
-                }
-            }
-        }
-    }
-
-    private enum Kind { STORED, DUPLICATE_OF_OLDER_NUMBERING, REJECTED, RETRY_LATER }
-
-    private record Outcome(Kind kind, long collectorsLastSequence) {
-    }
-
-    private Outcome send(Report report) {
-        HttpRequest request = HttpRequest.newBuilder(reportsUri)
+    /** Sends one batch; false when the collector did not answer for it and the shipper must wait. */
+    private boolean send(List<Report> batch) {
+        HttpRequest request = HttpRequest.newBuilder(batchUri)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", userAgent)
-                .POST(HttpRequest.BodyPublishers.ofString(ReportCodec.toJson(report)))
+                .POST(HttpRequest.BodyPublishers.ofString(ReportCodec.batchToJson(batch)))
                 .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
-            if (status >= 200 && status < 300) {
-                JsonNode body = JSON.readTree(response.body());
-                long last = body.path("last_sequence").asLong(report.sequence());
-                if (body.path("duplicate").asBoolean(false) && last > report.sequence()) {
-                    return new Outcome(Kind.DUPLICATE_OF_OLDER_NUMBERING, last);
-                }
-                return new Outcome(Kind.STORED, last);
+            if (status == 200) {
+                settle(batch, JSON.readTree(response.body()).path("results"));
+                backoff.succeeded();
+                currentBatchSize = batchSize;
+                return true;
             }
-            if (status == 408 || status == 429 || status >= 500) {
-                LOG.atWarn().addKeyValue("status", status).addKeyValue("backlog", backlog.size())
-                        .log("collector busy or failing; will retry");
-                return new Outcome(Kind.RETRY_LATER, 0);
+            if (status == 413 && currentBatchSize > 1) {
+                currentBatchSize = Math.max(1, currentBatchSize / 2); // the collector takes smaller bodies: halve and go on
+                return true;
             }
-            LOG.atError().addKeyValue("status", status).addKeyValue("sequence", report.sequence())
-                    .addKeyValue("reason", response.body()).log("collector rejected a report; dropped");
-            return new Outcome(Kind.REJECTED, 0);
+            return retryLater("collector answered " + status + ": " + abbreviate(response.body()));
         } catch (IOException e) {
-            LOG.atWarn().addKeyValue("collector", reportsUri).addKeyValue("error", e.toString())
-                    .addKeyValue("backlog", backlog.size()).log("collector unreachable; will retry");
-            return new Outcome(Kind.RETRY_LATER, 0);
+            return retryLater("collector unreachable: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(Kind.RETRY_LATER, 0);
+            return false;
         }
+    }
+
+    private void settle(List<Report> batch, JsonNode results) {
+        Map<Long, JsonNode> bySequence = new HashMap<>();
+        results.forEach(r -> bySequence.put(r.path("sequence").asLong(), r));
+        for (Report report : batch) {
+            JsonNode result = bySequence.get(report.sequence());
+            if (result == null) {
+                continue; // not answered for: it stays in the spool and goes again
+            }
+            String status = result.path("status").asText();
+            long collectorsLast = result.path("last_sequence").asLong(report.sequence());
+            spool.remove(report.sequence());
+            if (status.equals("duplicate") && collectorsLast > report.sequence()) {
+                // The collector holds this number from before the agent lost its state: the report is
+                // new data, so it goes again under a number above the collector's.
+                spool.append(withSequence(report, renumber.applyAsLong(collectorsLast)));
+            } else if (status.equals("rejected")) {
+                rejected++;
+                LOG.atError().addKeyValue("sequence", report.sequence()).addKeyValue("problems", result.path("problems").toString())
+                        .log("collector rejected a report; dropped");
+            } else {
+                sent++;
+            }
+        }
+    }
+
+    private boolean retryLater(String why) {
+        Duration wait = backoff.failed();
+        nextAttempt = clock.instant().plus(wait);
+        LOG.atWarn().addKeyValue("reason", why).addKeyValue("backlog", spool.size())
+                .addKeyValue("retry_in_ms", wait.toMillis()).log("reports not delivered; will retry");
+        return false;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 
     static Report withSequence(Report r, long sequence) {

@@ -66,6 +66,11 @@ public final class AgentState {
         return counterStart;
     }
 
+    /** Moves the sequence on to at least {@code sequence} (never back); saved with the next report. */
+    public synchronized void ensureAbove(long sequence) {
+        lastSequence = Math.max(lastSequence, sequence);
+    }
+
     /**
      * A fresh number above the collector's newest for this device, for a report the collector holds
      * under an older numbering (the agent lost its state). The sequence only ever moves on.

@@ -7,43 +7,74 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A real HTTP server on a free loopback port that answers {@code POST /api/v1/reports} as the collector's
- * contract says, recording what it stores. The answer can be changed to test the agent's reactions.
+ * A real HTTP server on a free loopback port that answers {@code POST /api/v1/reports/batch} as the
+ * collector's contract says (docs/report-schema.md), recording what it stores. What it answers for
+ * each report can be changed to test the agent's reactions.
  */
 public final class RecordingCollector implements AutoCloseable {
-    public record Answer(int status, String body) {
+    /** The answer for one report, or a status for the whole request. */
+    public record Answer(String status, long lastSequence, int httpStatus) {
+        public static Answer stored() {
+            return new Answer("stored", -1, 200);
+        }
+
+        public static Answer duplicate(long lastSequence) {
+            return new Answer("duplicate", lastSequence, 200);
+        }
+
+        public static Answer rejected() {
+            return new Answer("rejected", 0, 200);
+        }
+
+        public static Answer fail(int httpStatus) {
+            return new Answer(null, 0, httpStatus);
+        }
     }
 
     private final HttpServer server;
     public final List<Report> stored = new CopyOnWriteArrayList<>();
-    public final List<String> rawBodies = new CopyOnWriteArrayList<>();
-    private volatile Function<Report, Answer> answer = r -> new Answer(201,
-            "{\"status\":\"stored\",\"duplicate\":false,\"last_sequence\":" + r.sequence() + "}");
+    public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    private volatile Function<Report, Answer> answer = r -> Answer.stored();
 
     public RecordingCollector() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/v1/reports", exchange -> {
+        server.createContext("/api/v1/reports/batch", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            rawBodies.add(body);
-            Answer a;
+            int status = 200;
+            StringBuilder out = new StringBuilder("{\"results\":[");
             try {
-                Report report = ReportCodec.fromJson(body);
-                a = answer.apply(report);
-                if (a.status() / 100 == 2 && !a.body().contains("\"duplicate\":true")) {
-                    stored.add(report);
+                List<Report> reports = new ArrayList<>();
+                ReportCodec.batchFromJson(body).forEach(item -> reports.add(item.report()));
+                batchSizes.add(reports.size());
+                List<Answer> answers = reports.stream().map(answer).toList();
+                // like the collector's one transaction: a failing request stores none of its reports
+                status = answers.stream().filter(a -> a.status() == null).mapToInt(Answer::httpStatus).findFirst().orElse(200);
+                List<String> results = new ArrayList<>();
+                for (int i = 0; i < reports.size() && status == 200; i++) {
+                    Report r = reports.get(i);
+                    Answer a = answers.get(i);
+                    long last = a.lastSequence() < 0 ? r.sequence() : a.lastSequence();
+                    if (a.status().equals("stored")) {
+                        stored.add(r);
+                    }
+                    results.add("{\"sequence\":" + r.sequence() + ",\"status\":\"" + a.status() + "\",\"duplicate\":"
+                            + a.status().equals("duplicate") + ",\"last_sequence\":" + last + "}");
                 }
+                out.append(String.join(",", results)).append("]}");
             } catch (Exception e) {
-                a = new Answer(400, "{\"error\":\"" + e.getMessage().replace('"', '\'') + "\"}");
+                status = 400;
+                out = new StringBuilder("{\"error\":\"not a batch\"}");
             }
-            byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = (status == 200 ? out.toString() : "{\"error\":\"failing as told\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(a.status(), out.length);
-            exchange.getResponseBody().write(out);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
             exchange.close();
         });
         server.start();

@@ -1,15 +1,23 @@
 package io.kilowatch.agent.ship;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.agent.ship.RecordingCollector.Answer;
 import io.kilowatch.core.report.Report;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ReportShipperTest {
     static Report report(long sequence) {
@@ -20,66 +28,112 @@ class ReportShipperTest {
                 null, null);
     }
 
-    private static ReportShipper shipper(URI uri, int maxBacklog, AtomicLong renumbered) {
-        return new ReportShipper(uri, Duration.ofSeconds(2), maxBacklog, "test", last -> renumbered.incrementAndGet() + last);
+    private static final Clock FIXED = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
+
+    private static ReportShipper shipper(URI uri, ReportSpool spool, int batch, AtomicLong renumbered, Clock clock) {
+        return new ReportShipper(uri, Duration.ofSeconds(2), batch, "test", spool, last -> renumbered.incrementAndGet() + last,
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock);
     }
 
     @Test
-    void deliversInOrderAfterTheCollectorComesBack() throws Exception {
+    void catchesUpInOrderAndInBatchesAfterTheCollectorComesBack(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
-            ReportShipper shipper = shipper(collector.uri(), 100, new AtomicLong());
-            collector.answer(r -> new RecordingCollector.Answer(503, "{\"error\":\"busy\"}"));
-            shipper.ship(report(1));
-            shipper.ship(report(2));
-            assertEquals(2, shipper.backlogSize());
-            assertEquals(0, collector.stored.size());
-            collector.answer(r -> new RecordingCollector.Answer(201, "{\"duplicate\":false,\"last_sequence\":" + r.sequence() + "}"));
-            shipper.ship(report(3));
-            assertEquals(0, shipper.backlogSize());
-            assertEquals(List.of(1L, 2L, 3L), collector.stored.stream().map(Report::sequence).toList());
-            assertEquals(3, shipper.sent());
+            ReportSpool spool = ReportSpool.open(dir, 1000);
+            collector.answer(r -> Answer.fail(503));
+            Instant[] now = {FIXED.instant()};
+            Clock clock = new Clock() {
+                @Override
+                public java.time.ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return now[0];
+                }
+            };
+            ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), clock);
+            for (long s = 1; s <= 25; s++) {
+                spool.append(report(s));
+                shipper.drain();
+            }
+            assertEquals(25, spool.size(), "nothing leaves the spool while the collector fails");
+            assertEquals(1, collector.batchSizes.size(), "backoff: no new attempt within the wait");
+
+            collector.answer(r -> Answer.stored());
+            now[0] = now[0].plus(Duration.ofMinutes(6));
+            shipper.drain();
+            assertEquals(0, spool.size());
+            assertEquals(LongStream.rangeClosed(1, 25).boxed().toList(), collector.stored.stream().map(Report::sequence).toList());
+            assertEquals(List.of(1, 10, 10, 5), collector.batchSizes);
+            assertEquals(25, shipper.sent());
         }
     }
 
     @Test
-    void unreachableCollectorKeepsABoundedBacklogAndCountsDrops() throws Exception {
+    void aRejectedReportLeavesTheSpoolAndTheOthersGoOn(@TempDir Path dir) throws Exception {
+        try (RecordingCollector collector = new RecordingCollector()) {
+            ReportSpool spool = ReportSpool.open(dir, 1000);
+            collector.answer(r -> r.sequence() == 2 ? Answer.rejected() : Answer.stored());
+            ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), FIXED);
+            for (long s = 1; s <= 3; s++) {
+                spool.append(report(s));
+            }
+            shipper.drain();
+            assertEquals(1, shipper.rejected());
+            assertEquals(List.of(1L, 3L), collector.stored.stream().map(Report::sequence).toList());
+            assertEquals(0, spool.size());
+        }
+    }
+
+    @Test
+    void aDuplicateOfAnOlderNumberingIsResentUnderANewNumber(@TempDir Path dir) throws Exception {
+        try (RecordingCollector collector = new RecordingCollector()) {
+            AtomicLong renumbered = new AtomicLong();
+            ReportSpool spool = ReportSpool.open(dir, 1000);
+            // the agent lost its state: the collector already has sequences up to 900
+            collector.answer(r -> r.sequence() <= 900 ? Answer.duplicate(900) : Answer.stored());
+            ReportShipper shipper = shipper(collector.uri(), spool, 10, renumbered, FIXED);
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(1, renumbered.get());
+            assertEquals(List.of(901L), collector.stored.stream().map(Report::sequence).toList());
+            assertEquals(0, spool.size());
+        }
+    }
+
+    @Test
+    void aPlainResendIsSettledWithoutRenumbering(@TempDir Path dir) throws Exception {
+        try (RecordingCollector collector = new RecordingCollector()) {
+            AtomicLong renumbered = new AtomicLong();
+            ReportSpool spool = ReportSpool.open(dir, 1000);
+            collector.answer(r -> Answer.duplicate(r.sequence()));
+            spool.append(report(7));
+            shipper(collector.uri(), spool, 10, renumbered, FIXED).drain();
+            assertEquals(0, renumbered.get());
+            assertEquals(0, spool.size());
+        }
+    }
+
+    @Test
+    void anUnreachableCollectorLeavesEverythingSpooled(@TempDir Path dir) throws Exception {
         URI closed;
         try (RecordingCollector gone = new RecordingCollector()) {
             closed = gone.uri();
         }
-        ReportShipper shipper = shipper(closed, 3, new AtomicLong());
+        ReportSpool spool = ReportSpool.open(dir, 3);
+        ReportShipper shipper = shipper(closed, spool, 10, new AtomicLong(), FIXED);
         for (long s = 1; s <= 5; s++) {
-            shipper.ship(report(s));
+            spool.append(report(s));
+            shipper.drain();
         }
-        assertEquals(3, shipper.backlogSize());
-        assertEquals(2, shipper.dropped());
-    }
-
-    @Test
-    void aRejectedReportIsDroppedNotRetriedForever() throws Exception {
-        try (RecordingCollector collector = new RecordingCollector()) {
-            ReportShipper shipper = shipper(collector.uri(), 10, new AtomicLong());
-            collector.answer(r -> r.sequence() == 1 ? new RecordingCollector.Answer(400, "{\"error\":\"bad\"}")
-                    : new RecordingCollector.Answer(201, "{\"duplicate\":false,\"last_sequence\":" + r.sequence() + "}"));
-            shipper.ship(report(1));
-            shipper.ship(report(2));
-            assertEquals(1, shipper.rejected());
-            assertEquals(List.of(2L), collector.stored.stream().map(Report::sequence).toList());
-        }
-    }
-
-    @Test
-    void aDuplicateOfAnOlderNumberingIsResentUnderANewNumber() throws Exception {
-        try (RecordingCollector collector = new RecordingCollector()) {
-            AtomicLong renumbered = new AtomicLong();
-            ReportShipper shipper = shipper(collector.uri(), 10, renumbered);
-            // the agent lost its state: the collector already has sequences up to 900
-            collector.answer(r -> r.sequence() <= 900
-                    ? new RecordingCollector.Answer(200, "{\"duplicate\":true,\"last_sequence\":900}")
-                    : new RecordingCollector.Answer(201, "{\"duplicate\":false,\"last_sequence\":" + r.sequence() + "}"));
-            shipper.ship(report(1));
-            assertEquals(1, renumbered.get());
-            assertEquals(List.of(901L), collector.stored.stream().map(Report::sequence).toList());
-        }
+        assertEquals(3, spool.size());
+        assertEquals(2, spool.droppedTotal());
+        assertTrue(spool.oldest(10).stream().map(Report::sequence).toList().equals(List.of(3L, 4L, 5L)));
     }
 }

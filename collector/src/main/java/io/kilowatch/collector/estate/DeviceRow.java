@@ -8,6 +8,8 @@ package io.kilowatch.collector.estate;
  * @param counterStartMs the agent's energy counter start, with {@code counterJoules}, the baseline for the next delta
  * @param energyJoulesTotal energy the collector has counted for this device, monotonic
  * @param carbonGramsTotal operational carbon of that energy, monotonic
+ * @param agentBacklogReports reports waiting in the agent's spool when it made its newest report
+ * @param agentDroppedReportsTotal reports the agent ever dropped because its spool was full
  */
 public record DeviceRow(
         String deviceId,
@@ -36,6 +38,8 @@ public record DeviceRow(
         String agentVersion,
         Double agentCpuRatio,
         Long agentRssBytes,
+        Integer agentBacklogReports,
+        Long agentDroppedReportsTotal,
         String inventoryJson,
         Long inventoryUpdatedMs) {
 }

@@ -76,6 +76,8 @@ public final class ReportAccounting {
                 r.agent() == null ? null : r.agent().version(),
                 r.agent() == null ? null : r.agent().cpuRatio(),
                 r.agent() == null ? null : r.agent().rssBytes(),
+                r.agent() == null ? null : r.agent().backlogReports(),
+                r.agent() == null ? null : r.agent().droppedReportsTotal(),
                 inventoryJson != null ? inventoryJson : previous == null ? null : previous.inventoryJson(),
                 inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs());
         return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, joules, grams), rollups, true);
@@ -124,6 +126,6 @@ public final class ReportAccounting {
 
     private static SampleRow sample(Report r, long timeMs, long receivedMs, long bootMs, double joules, double grams) {
         return new SampleRow(r.deviceId(), r.sequence(), timeMs, receivedMs, r.power().watts(), r.power().source(),
-                r.utilisation().cpuRatio(), r.utilisation().memoryUsedBytes(), bootMs, joules, grams);
+                r.utilisation().cpuRatio(), r.utilisation().memoryUsedBytes(), bootMs, r.power().energyJoulesTotal(), joules, grams);
     }
 }

@@ -1,8 +1,9 @@
 package io.kilowatch.collector.estate;
 
 /**
- * One stored report: its readings and the energy and carbon it added (zero for a report that
- * arrived after a newer one, whose interval was already counted).
+ * One stored report: its readings, the agent's energy counter, and the energy and carbon it added
+ * (zero for a report that arrived after a newer one, whose interval was already counted). Keeping the
+ * counter lets anyone check a device's energy against its agent's counters.
  */
 public record SampleRow(
         String deviceId,
@@ -14,6 +15,7 @@ public record SampleRow(
         double cpuRatio,
         Long memoryUsedBytes,
         long bootTimeMs,
+        double counterJoules,
         double energyJoules,
         double carbonGrams) {
 }

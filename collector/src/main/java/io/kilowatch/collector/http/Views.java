@@ -49,7 +49,8 @@ final class Views {
                 .put("availability_ratio", availability)
                 .put("last_sequence", d.lastSequence())
                 .put("agent", new JsonObject().put("version", d.agentVersion()).put("cpu_ratio", d.agentCpuRatio())
-                        .put("rss_bytes", d.agentRssBytes()));
+                        .put("rss_bytes", d.agentRssBytes()).put("backlog_reports", d.agentBacklogReports())
+                        .put("dropped_reports_total", d.agentDroppedReportsTotal()));
         if (withInventory) {
             json.put("inventory", d.inventoryJson() == null ? null : new JsonObject(d.inventoryJson()));
         }

@@ -90,6 +90,10 @@ public final class EstateMetrics {
         gauge("kilowatch.device.boot.time", "seconds", "Boot time as Unix time", id, tags, r -> r.bootTimeMs() / 1000.0);
         counter("kilowatch.device.energy", "joules", "Energy used, from the agent's energy counter", id, tags, DeviceRow::energyJoulesTotal);
         counter("kilowatch.device.carbon", "grams", "Operational carbon (location-based, gCO2e) of that energy", id, tags, DeviceRow::carbonGramsTotal);
+        gauge("kilowatch.agent.backlog.reports", null, "Reports waiting in the agent's spool at its newest report", id, tags,
+                r -> r.agentBacklogReports() == null ? Double.NaN : r.agentBacklogReports());
+        counter("kilowatch.agent.dropped.reports", null, "Reports the agent dropped because its spool was full", id, tags,
+                r -> r.agentDroppedReportsTotal() == null ? 0 : r.agentDroppedReportsTotal());
         Estate.WINDOWS.forEach((label, window) -> gauge("kilowatch.device.availability", "ratio",
                 "Time-weighted availability over the window", id, tags.and("window", label),
                 r -> estate.availability(r, window, clock.instant()).orElse(Double.NaN)));

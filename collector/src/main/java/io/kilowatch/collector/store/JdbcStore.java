@@ -33,7 +33,7 @@ public final class JdbcStore implements Store {
             + "first_seen_ms, last_seen_ms, received_ms, last_sequence, interval_ms, boot_time_ms, power_watts, power_source, "
             + "cpu_ratio, memory_used_bytes, memory_total_bytes, sessions, counter_start_ms, counter_joules, "
             + "energy_joules_total, carbon_grams_total, agent_version, agent_cpu_ratio, agent_rss_bytes, "
-            + "inventory_json, inventory_updated_ms";
+            + "agent_backlog_reports, agent_dropped_reports_total, inventory_json, inventory_updated_ms";
     private static final int DEVICE_COLUMN_COUNT = DEVICE_COLUMNS.split(",").length;
 
     private final Connection connection;
@@ -126,10 +126,10 @@ public final class JdbcStore implements Store {
 
     private void insertSample(SampleRow s) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, "
-                + "power_watts, power_source, cpu_ratio, memory_used_bytes, boot_time_ms, energy_joules, carbon_grams) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + "power_watts, power_source, cpu_ratio, memory_used_bytes, boot_time_ms, counter_joules, energy_joules, carbon_grams) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             bind(ps, s.deviceId(), s.sequence(), s.timestampMs(), s.receivedMs(), s.powerWatts(), s.powerSource(), s.cpuRatio(),
-                    s.memoryUsedBytes(), s.bootTimeMs(), s.energyJoules(), s.carbonGrams());
+                    s.memoryUsedBytes(), s.bootTimeMs(), s.counterJoules(), s.energyJoules(), s.carbonGrams());
             ps.executeUpdate();
         }
     }
@@ -146,7 +146,8 @@ public final class JdbcStore implements Store {
                     d.firstSeenMs(), d.lastSeenMs(), d.receivedMs(), d.lastSequence(), d.intervalMs(), d.bootTimeMs(),
                     d.powerWatts(), d.powerSource(), d.cpuRatio(), d.memoryUsedBytes(), d.memoryTotalBytes(), d.sessions(),
                     d.counterStartMs(), d.counterJoules(), d.energyJoulesTotal(), d.carbonGramsTotal(), d.agentVersion(),
-                    d.agentCpuRatio(), d.agentRssBytes(), d.inventoryJson(), d.inventoryUpdatedMs());
+                    d.agentCpuRatio(), d.agentRssBytes(), d.agentBacklogReports(), d.agentDroppedReportsTotal(),
+                    d.inventoryJson(), d.inventoryUpdatedMs());
             ps.executeUpdate();
         }
     }
@@ -328,7 +329,8 @@ public final class JdbcStore implements Store {
                 rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
                 rs.getDouble(14), rs.getString(15), rs.getDouble(16), nullableLong(rs, 17), nullableLong(rs, 18),
                 nullableInt(rs, 19), rs.getLong(20), rs.getDouble(21), rs.getDouble(22), rs.getDouble(23), rs.getString(24),
-                nullableDouble(rs, 25), nullableLong(rs, 26), rs.getString(27), nullableLong(rs, 28));
+                nullableDouble(rs, 25), nullableLong(rs, 26), nullableInt(rs, 27), nullableLong(rs, 28), rs.getString(29),
+                nullableLong(rs, 30));
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {

@@ -73,7 +73,11 @@ final class Schema {
               carbon_grams DOUBLE PRECISION NOT NULL,
               PRIMARY KEY (device_id, period, bucket_start_ms)
             )""",
-            "CREATE INDEX rollups_by_period_bucket ON rollups (period, bucket_start_ms)"));
+            "CREATE INDEX rollups_by_period_bucket ON rollups (period, bucket_start_ms)"),
+            List.of(
+            "ALTER TABLE devices ADD COLUMN agent_backlog_reports INTEGER",
+            "ALTER TABLE devices ADD COLUMN agent_dropped_reports_total BIGINT",
+            "ALTER TABLE samples ADD COLUMN counter_joules DOUBLE PRECISION NOT NULL DEFAULT 0"));
 
     private Schema() {
     }

@@ -71,7 +71,7 @@ public final class Reports {
                 new Report.Host(deviceId.toUpperCase(), "Microsoft Windows 11 Pro", boot, (double) (time.getEpochSecond() - boot.getEpochSecond()), 1),
                 new Report.Utilisation(0.25, 4L << 30, 16L << 30),
                 new Report.Power(watts, source, counterJoules, counterStart),
-                new Report.AgentSelf("0.1.0", 0.002, 60_000_000L),
+                new Report.AgentSelf("0.1.0", 0.002, 60_000_000L, 0, 0L),
                 null);
     }
 }

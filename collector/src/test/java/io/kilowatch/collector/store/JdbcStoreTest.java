@@ -57,6 +57,25 @@ class JdbcStoreTest {
     }
 
     @Test
+    void aStoreMadeByTheFirstSchemaIsMigratedKeepingItsData(@TempDir Path dir) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kilowatch.db"));
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+            for (String sql : Schema.MIGRATIONS.get(0)) {
+                st.execute(sql);
+            }
+            st.execute("INSERT INTO schema_version (version) VALUES (1)");
+            st.execute("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, power_watts, power_source, cpu_ratio, "
+                    + "boot_time_ms, energy_joules, carbon_grams) VALUES ('old', 1, 1, 1, 20, 'model', 0.1, 0, 5, 1)");
+        }
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            assertEquals(1, store.deviceSeries("old", 0, 10, 10, true).size());
+            ingest(store, at(1, 100));
+            assertEquals(1, store.device("pc-1").orElseThrow().lastSequence());
+        }
+    }
+
+    @Test
     void aResentReportIsRecognisedAndChangesNothing(@TempDir Path dir) {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             ingest(store, at(1, 100));

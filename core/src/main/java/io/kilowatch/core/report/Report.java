@@ -39,7 +39,10 @@ public record Report(
     public record Power(Double watts, String source, Double energyJoulesTotal, Instant counterStart) {
     }
 
-    /** The agent's own footprint: CPU share of one machine (0..1) and resident memory. */
-    public record AgentSelf(String version, Double cpuRatio, Long rssBytes) {
+    /**
+     * The agent itself: its footprint (share of the machine's CPU, 0..1, and resident memory), the
+     * reports waiting in its spool, and how many it has ever dropped because the spool was full.
+     */
+    public record AgentSelf(String version, Double cpuRatio, Long rssBytes, Integer backlogReports, Long droppedReportsTotal) {
     }
 }

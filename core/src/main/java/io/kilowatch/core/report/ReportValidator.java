@@ -55,6 +55,8 @@ public final class ReportValidator {
         if (r.agent() != null) {
             requireRatioOrNull(r.agent().cpuRatio(), "$.agent.cpu_ratio", problems);
             requireNonNegativeOrNull(r.agent().rssBytes(), "$.agent.rss_bytes", problems);
+            requireNonNegativeOrNull(r.agent().backlogReports(), "$.agent.backlog_reports", problems);
+            requireNonNegativeOrNull(r.agent().droppedReportsTotal(), "$.agent.dropped_reports_total", problems);
         }
         return problems;
     }
