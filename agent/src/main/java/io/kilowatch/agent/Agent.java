@@ -174,7 +174,7 @@ public final class Agent implements AutoCloseable {
         loop.shutdown();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);
-            shipping.execute(guarded(shipper::drain));
+            shipping.execute(guarded(shipper::drainNow));
             shipping.shutdown();
             shipping.awaitTermination(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

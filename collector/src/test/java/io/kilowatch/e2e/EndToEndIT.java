@@ -5,11 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -42,39 +36,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the dashboard rendered by headless Chromium. Screenshots are kept in collector/target/e2e/.
  */
 class EndToEndIT {
-    private static final Path REPO = Path.of(System.getProperty("kilowatch.repo.root", "..")).toAbsolutePath().normalize();
-    private static final Path OUT = REPO.resolve("collector/target/e2e");
+    private static final Path OUT = outputDir();
     private static final String DEVICE = "e2e-agent";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final List<Process> PROCESSES = new ArrayList<>();
     private static String base;
 
     @BeforeAll
     static void startCollectorAndAgent() throws Exception {
-        run(List.of("bash", REPO.resolve("scripts/install-test-tools.sh").toString()), Duration.ofMinutes(10));
-        Files.createDirectories(OUT);
+        Stack.run(List.of("bash", Stack.REPO.resolve("scripts/install-test-tools.sh").toString()), Duration.ofMinutes(10));
         Path work = Files.createTempDirectory("kilowatch-e2e");
-        int port = freePort();
+        int port = Stack.freePort();
         base = "http://127.0.0.1:" + port;
-        PROCESSES.add(start("collector", List.of(java(), "-jar", jar("kilowatch.collector.jar"),
-                "--http-port", String.valueOf(port), "--data-dir", work.resolve("collector").toString(),
-                "--set", "dashboard.push_interval=500ms")));
-        waitUntil("collector healthy", Duration.ofSeconds(60), () -> status("/health") == 200);
-        PROCESSES.add(start("agent", List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar"),
-                "--collector", base, "--interval", "1s", "--device-id", DEVICE, "--data-dir", work.resolve("agent").toString(),
-                "--set", "sample_interval=1s", "--set", "device.labels.site=E2E Site", "--set", "device.labels.org=Test Council")));
-        waitUntil("agent's device in /api/v1/devices", Duration.ofSeconds(60), () -> body("/api/v1/devices").contains("\"" + DEVICE + "\""));
+        PROCESSES.add(Stack.collector(port, work.resolve("collector"), OUT.resolve("collector.log"), "--set", "dashboard.push_interval=500ms"));
+        Stack.waitUntil("collector healthy", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
+        PROCESSES.add(Stack.agent(base, DEVICE, work.resolve("agent"), OUT.resolve("agent.log"),
+                "--set", "device.labels.site=E2E Site", "--set", "device.labels.org=Test Council"));
+        Stack.waitUntil("agent's device in /api/v1/devices", Duration.ofSeconds(60), () -> body("/api/v1/devices").contains("\"" + DEVICE + "\""));
     }
 
     @AfterAll
     static void stopProcesses() throws InterruptedException {
         for (Process p : PROCESSES) {
-            p.destroy();
-        }
-        for (Process p : PROCESSES) {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            Stack.stop(p);
         }
     }
 
@@ -82,7 +65,7 @@ class EndToEndIT {
     void metricsShowTheDeviceWithGrowingEnergyAndPassPromtool() throws Exception {
         String first = body("/metrics");
         double energyBefore = energy(first);
-        waitUntil("energy to grow", Duration.ofSeconds(30), () -> energy(body("/metrics")) > energyBefore);
+        Stack.waitUntil("energy to grow", Duration.ofSeconds(30), () -> energy(body("/metrics")) > energyBefore);
         String metrics = body("/metrics");
         assertTrue(metrics.contains("kilowatch_device_up{class=\"desktop\",device=\"e2e-agent\",org=\"Test Council\",site=\"E2E Site\"} 1.0"), metrics);
         assertTrue(Pattern.compile("kilowatch_device_power_watts\\{[^}]*device=\"e2e-agent\"[^}]*source=\"model\"} [0-9.]+").matcher(metrics).find());
@@ -162,68 +145,22 @@ class EndToEndIT {
         Files.copy(shot, OUT.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    private static String body(String path) {
+        return Stack.body(base + path);
+    }
+
+    private static Path outputDir() {
+        try {
+            return Stack.outputDir("e2e");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static double energy(String metrics) {
         Matcher m = Pattern.compile("^kilowatch_device_energy_joules_total\\{[^}]*device=\"" + DEVICE + "\"[^}]*} (\\S+)$", Pattern.MULTILINE)
                 .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static String jar(String property) {
-        Path jar = Path.of(System.getProperty(property, "")).toAbsolutePath();
-        assertTrue(Files.isRegularFile(jar), "missing " + jar + "; run through mvn verify, which builds it");
-        return jar.toString();
-    }
-
-    private static Process start(String name, List<String> command) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(OUT.resolve(name + ".log").toFile()).start();
-    }
-
-    private static void run(List<String> command, Duration timeout) throws Exception {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertTrue(p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS), String.join(" ", command) + " timed out");
-        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed");
-    }
-
-    private static int status(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static String body(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
-    }
-
-    private static void waitUntil(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + "; logs in " + OUT);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

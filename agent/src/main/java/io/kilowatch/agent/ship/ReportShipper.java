@@ -59,11 +59,16 @@ public final class ReportShipper {
         this.clock = clock;
     }
 
-    /** Sends what the spool holds, batch by batch, until it is empty or an attempt fails. */
+    /** Sends what the spool holds, batch by batch, until it is empty or an attempt fails; waits out a backoff. */
     public void drain() {
         if (clock.instant().isBefore(nextAttempt)) {
             return;
         }
+        drainNow();
+    }
+
+    /** Like {@link #drain()} but without waiting out a backoff: the last attempt before the agent stops. */
+    public void drainNow() {
         while (spool.size() > 0) {
             List<Report> batch = spool.oldest(currentBatchSize);
             if (batch.isEmpty() || !send(batch)) {

@@ -1,0 +1,115 @@
+package io.kilowatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Runs the real collector and agent jars as processes on loopback for the integration tests. */
+final class Stack {
+    static final Path REPO = Path.of(System.getProperty("kilowatch.repo.root", "..")).toAbsolutePath().normalize();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Stack() {
+    }
+
+    static Path outputDir(String name) throws IOException {
+        return Files.createDirectories(REPO.resolve("collector/target/" + name));
+    }
+
+    static Process collector(int port, Path dataDir, Path log, String... extra) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar("kilowatch.collector.jar"),
+                "--http-port", String.valueOf(port), "--data-dir", dataDir.toString()));
+        command.addAll(List.of(extra));
+        return start(command, log);
+    }
+
+    static Process agent(String collectorUrl, String deviceId, Path dataDir, Path log, String... extra) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar"),
+                "--collector", collectorUrl, "--interval", "1s", "--device-id", deviceId, "--data-dir", dataDir.toString(),
+                "--set", "sample_interval=1s"));
+        command.addAll(List.of(extra));
+        return start(command, log);
+    }
+
+    private static Process start(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    static void run(List<String> command, Duration timeout) throws Exception {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        assertTrue(p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS), String.join(" ", command) + " timed out");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed");
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static String jar(String property) {
+        Path jar = Path.of(System.getProperty(property, "")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jar), "missing " + jar + "; run through mvn verify, which builds it");
+        return jar.toString();
+    }
+
+    static int status(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static String body(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    static void waitUntil(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
