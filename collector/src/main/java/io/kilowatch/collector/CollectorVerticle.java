@@ -4,6 +4,7 @@ import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.metrics.EstateMetrics;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.Store;
@@ -70,17 +71,19 @@ public final class CollectorVerticle extends VerticleBase {
         }).compose(v -> {
             metrics.sync();
             HttpApi[] api = new HttpApi[1];
+            RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), clock);
+            vertx.setPeriodic(60_000, id -> limiter.forgetIdle());
             IngestService ingest = new IngestService(store, storeWorker, new ReportAccounting(config.carbon(), config.timeZone()),
-                    estate, metrics, clock, () -> api[0].markChanged());
+                    estate, metrics, clock, () -> api[0].markChanged(), limiter::acquire);
             api[0] = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis());
             schedule(estate, metrics, api[0]);
             return vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.httpHost())
                             .setPort(config.httpPort())
-                            .setIdleTimeout(120)
+                            .setIdleTimeout((int) config.idleTimeout().toSeconds())
                             .setCompressionSupported(true))
-                    .requestHandler(api[0].router(config.maxBodyBytes(), config.maxBatchBodyBytes()))
+                    .requestHandler(api[0].router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
                     .listen();
         }).onSuccess(s -> {
             server = s;

@@ -4,10 +4,19 @@ import java.util.List;
 
 /**
  * Everything one report changes, computed before anything is written so the store applies it in one
- * transaction or not at all.
+ * transaction or not at all; or why the report is refused given the device's history.
  *
  * @param device the device row after this report
  * @param newest whether this is the device's newest report (an older one only adds its sample and uptime)
+ * @param rejection why the report contradicts what is stored (then nothing else is set), or null
  */
-public record IngestPlan(DeviceRow device, SampleRow sample, List<RollupIncrement> rollups, boolean newest) {
+public record IngestPlan(DeviceRow device, SampleRow sample, List<RollupIncrement> rollups, boolean newest, String rejection) {
+
+    public IngestPlan(DeviceRow device, SampleRow sample, List<RollupIncrement> rollups, boolean newest) {
+        this(device, sample, rollups, newest, null);
+    }
+
+    static IngestPlan rejected(DeviceRow previous, String rejection) {
+        return new IngestPlan(previous, null, List.of(), false, rejection);
+    }
 }

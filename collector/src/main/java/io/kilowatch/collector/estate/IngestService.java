@@ -36,9 +36,10 @@ public final class IngestService {
     private final EstateMetrics metrics;
     private final Clock clock;
     private final Runnable onChange;
+    private final java.util.function.ToLongFunction<String> rateLimit;
 
     public IngestService(Store store, WorkerExecutor storeWorker, ReportAccounting accounting, Estate estate,
-                         EstateMetrics metrics, Clock clock, Runnable onChange) {
+                         EstateMetrics metrics, Clock clock, Runnable onChange, java.util.function.ToLongFunction<String> rateLimit) {
         this.store = store;
         this.storeWorker = storeWorker;
         this.accounting = accounting;
@@ -46,6 +47,18 @@ public final class IngestService {
         this.metrics = metrics;
         this.clock = clock;
         this.onChange = onChange;
+        this.rateLimit = rateLimit;
+    }
+
+    /** A device sent more than its share of requests; nothing of this request was looked at further. */
+    public static final class RateLimitedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        public final long retryAfterSeconds;
+
+        RateLimitedException(String deviceId, long retryAfterSeconds) {
+            super("too many requests from device '" + deviceId + "'; retry after " + retryAfterSeconds + " s");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
     }
 
     /** One report ({@code POST /api/v1/reports}). */
@@ -70,6 +83,13 @@ public final class IngestService {
     }
 
     private Future<List<Result>> ingestAll(List<BatchItem> items) {
+        String device = items.stream().map(BatchItem::report).filter(r -> r != null && r.deviceId() != null)
+                .map(Report::deviceId).findFirst().orElse(null);
+        long retryAfter = device == null ? 0 : rateLimit.applyAsLong(device);
+        if (retryAfter > 0) {
+            metrics.countRejected();
+            return Future.failedFuture(new RateLimitedException(device, retryAfter));
+        }
         Result[] results = new Result[items.size()];
         IngestPlan[] plans = new IngestPlan[items.size()];
         List<Store.Pending> pending = new ArrayList<>();
@@ -100,6 +120,11 @@ public final class IngestService {
             for (int k = 0; k < outcomes.size(); k++) {
                 int i = positions.get(k);
                 Store.IngestOutcome outcome = outcomes.get(k);
+                if (outcome.rejection() != null) {
+                    metrics.countRejected();
+                    results[i] = Result.rejected(items.get(i).report().sequence(), List.of(outcome.rejection()));
+                    continue;
+                }
                 if (outcome.duplicate()) {
                     metrics.countDuplicate();
                 } else {

@@ -29,7 +29,17 @@ public final class ReportAccounting {
         this.zone = zone;
     }
 
+    /**
+     * A device's sequence may jump (an agent renumbering after losing its state moves just past the
+     * collector's newest), but never by this much: such a report would shadow every later one.
+     */
+    static final long MAX_SEQUENCE_JUMP = 1_000_000;
+
     public IngestPlan plan(Report r, DeviceRow previous, long receivedMs, String inventoryJson) {
+        String contradiction = contradiction(r, previous);
+        if (contradiction != null) {
+            return IngestPlan.rejected(previous, contradiction);
+        }
         Instant time = r.timestamp();
         long timeMs = time.toEpochMilli();
         long bootMs = r.host().bootTime().toEpochMilli();
@@ -81,6 +91,22 @@ public final class ReportAccounting {
                 inventoryJson != null ? inventoryJson : previous == null ? null : previous.inventoryJson(),
                 inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs());
         return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, joules, grams), rollups, true);
+    }
+
+    /** What makes a valid report impossible given the device's stored history, or null. */
+    private static String contradiction(Report r, DeviceRow previous) {
+        if (previous == null || r.sequence() <= previous.lastSequence()) {
+            return null; // new device, or a late report that adds no energy
+        }
+        if (r.sequence() - previous.lastSequence() > MAX_SEQUENCE_JUMP) {
+            return "$.sequence " + r.sequence() + " jumps more than " + MAX_SEQUENCE_JUMP + " past the newest stored (" + previous.lastSequence() + ")";
+        }
+        boolean sameCounter = r.power().counterStart().toEpochMilli() == previous.counterStartMs();
+        if (sameCounter && r.power().energyJoulesTotal() < previous.counterJoules()) {
+            return "$.power.energy_joules_total went back from " + previous.counterJoules() + " to " + r.power().energyJoulesTotal()
+                    + " without a new counter_start";
+        }
+        return null;
     }
 
     /** Splits energy over [from, to] into UTC-hour and local-day buckets in proportion to time. */

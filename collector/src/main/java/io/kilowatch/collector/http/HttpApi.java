@@ -16,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -58,7 +59,10 @@ public final class HttpApi {
         live.markChanged();
     }
 
-    public Router router(int maxBodyBytes, int maxBatchBodyBytes) {
+    /**
+     * @param requestTimeoutMillis a report request not answered by then (a client trickling its body) gets 503
+     */
+    public Router router(int maxBodyBytes, int maxBatchBodyBytes, long requestTimeoutMillis) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             ctx.response()
@@ -71,6 +75,7 @@ public final class HttpApi {
         router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", JSON).end(new JsonObject().put("status", "ok").encode()));
         router.get("/metrics").handler(this::metrics);
 
+        router.post("/api/v1/reports*").handler(TimeoutHandler.create(requestTimeoutMillis));
         router.post("/api/v1/reports")
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(this::postReport);
@@ -153,6 +158,11 @@ public final class HttpApi {
     }
 
     private static void storeFailed(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof IngestService.RateLimitedException limited) {
+            ctx.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds));
+            error(ctx, 429, List.of(limited.getMessage()));
+            return;
+        }
         LOG.atError().setCause(cause).log("storing reports failed");
         error(ctx, 503, List.of("the report could not be stored; send it again later"));
     }
@@ -228,6 +238,8 @@ public final class HttpApi {
         int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
         if (status == 413) {
             error(ctx, 413, List.of("request body too large"));
+        } else if (status == 503 && ctx.failure() == null) {
+            error(ctx, 503, List.of("request not completed in time"));
         } else if (status >= 500) {
             LOG.atError().setCause(ctx.failure()).addKeyValue("path", ctx.request().path()).log("request failed");
             error(ctx, status, List.of("internal error; see the collector's log"));

@@ -100,9 +100,12 @@ public final class JdbcStore implements Store {
     private IngestOutcome ingestOne(Pending r) throws SQLException {
         DeviceRow previous = device(r.deviceId()).orElse(null);
         if (sampleExists(r.deviceId(), r.sequence())) {
-            return new IngestOutcome(true, previous == null ? r.sequence() : previous.lastSequence());
+            return new IngestOutcome(true, previous == null ? r.sequence() : previous.lastSequence(), null);
         }
         IngestPlan plan = r.planner().apply(previous);
+        if (plan.rejection() != null) {
+            return new IngestOutcome(false, previous == null ? 0 : previous.lastSequence(), plan.rejection());
+        }
         insertSample(plan.sample());
         if (plan.newest()) {
             upsertDevice(plan.device());
@@ -111,7 +114,7 @@ public final class JdbcStore implements Store {
         for (RollupIncrement rollup : plan.rollups()) {
             addRollup(rollup);
         }
-        return new IngestOutcome(false, plan.device().lastSequence());
+        return new IngestOutcome(false, plan.device().lastSequence(), null);
     }
 
     private boolean sampleExists(String deviceId, long sequence) throws SQLException {

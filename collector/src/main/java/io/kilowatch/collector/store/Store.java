@@ -14,8 +14,11 @@ import java.util.function.Function;
  */
 public interface Store extends AutoCloseable {
 
-    /** Whether a report was new, and the newest sequence the store holds for its device after it. */
-    record IngestOutcome(boolean duplicate, long lastSequence) {
+    /**
+     * Whether a report was new, and the newest sequence the store holds for its device after it; or why
+     * it was refused given the device's history (then nothing of it was stored).
+     */
+    record IngestOutcome(boolean duplicate, long lastSequence, String rejection) {
     }
 
     /** One bucket of a time series: mean power, mean CPU utilisation, and energy used in it. */

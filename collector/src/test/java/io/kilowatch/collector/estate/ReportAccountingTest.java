@@ -59,6 +59,25 @@ class ReportAccountingTest {
     }
 
     @Test
+    void aCounterGoingBackWithoutANewStartIsRefused() {
+        Instant t0 = Instant.parse("2026-03-10T09:00:00Z");
+        IngestPlan first = accounting.plan(report().at(t0).counter(50_000).build(), null, 1L, null);
+        IngestPlan back = accounting.plan(report().sequence(2).at(t0.plusSeconds(15)).counter(300).build(), first.device(), 2L, null);
+        assertTrue(back.rejection().contains("went back"), back.rejection());
+        assertEquals(first.device(), back.device());
+        assertEquals(List.of(), back.rollups());
+    }
+
+    @Test
+    void anAbsurdSequenceJumpIsRefused() {
+        IngestPlan first = accounting.plan(report().counter(1).build(), null, 1L, null);
+        IngestPlan jump = accounting.plan(report().sequence(5_000_000).counter(2).build(), first.device(), 2L, null);
+        assertTrue(jump.rejection().contains("jumps"), jump.rejection());
+        IngestPlan renumbered = accounting.plan(report().sequence(1_000_001).counter(2).build(), first.device(), 2L, null);
+        assertEquals(null, renumbered.rejection());
+    }
+
+    @Test
     void aLateReportAddsItsSampleButNoEnergyAndLeavesTheDeviceAsItWas() {
         Instant t0 = Instant.parse("2026-03-10T09:00:00Z");
         IngestPlan first = accounting.plan(report().sequence(5).at(t0).counter(1_000).build(), null, 1L, null);

@@ -168,7 +168,11 @@ class CollectorApiTest {
                 new Case("empty body", "", "application/json", 400, "malformed"),
                 new Case("wrong content type", valid, "text/plain", 415, "application/json"),
                 new Case("no content type", valid, null, 415, "application/json"),
-                new Case("oversized", "{\"x\":\"" + "a".repeat(MAX_BODY) + "\"}", "application/json", 413, "too large"));
+                new Case("oversized", "{\"x\":\"" + "a".repeat(MAX_BODY) + "\"}", "application/json", 413, "too large"),
+                new Case("counter going back", ReportCodec.toJson(reportAt(3, 10)), "application/json", 400, "went back"),
+                new Case("absurd sequence jump", ReportCodec.toJson(reportAt(3, 2_000)).replace("\"sequence\":3", "\"sequence\":99999999"),
+                        "application/json", 400, "jumps"),
+                new Case("huge array", "{\"labels\":[" + "1,".repeat(20_000) + "1]}", "application/json", 400, "malformed"));
         for (Case c : cases) {
             HttpResponse<Buffer> response = post(c.body(), c.contentType());
             assertEquals(c.status(), response.statusCode(), c.name() + ": " + response.bodyAsString());
