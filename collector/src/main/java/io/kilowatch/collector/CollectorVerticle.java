@@ -6,6 +6,7 @@ import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.metrics.EstateMetrics;
+import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.Store;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -73,7 +74,8 @@ public final class CollectorVerticle extends VerticleBase {
             HttpApi[] api = new HttpApi[1];
             RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), clock);
             vertx.setPeriodic(60_000, id -> limiter.forgetIdle());
-            IngestService ingest = new IngestService(store, storeWorker, new ReportAccounting(config.carbon(), config.timeZone()),
+            IngestService ingest = new IngestService(new GroupCommitter(store, storeWorker, 2_000),
+                    new ReportAccounting(config.carbon(), config.timeZone()),
                     estate, metrics, clock, () -> api[0].markChanged(), limiter::acquire);
             api[0] = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis());

@@ -47,7 +47,8 @@ public final class ReportShipper {
 
     public ReportShipper(URI collector, Duration timeout, int batchSize, String userAgent, ReportSpool spool,
                          LongUnaryOperator renumber, Backoff backoff, Clock clock) {
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        // HTTP/1.1: one request at a time needs no h2c upgrade, and every proxy on the way understands it.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
         this.batchUri = collector.resolve("/api/v1/reports/batch");
         this.timeout = timeout;
         this.batchSize = batchSize;

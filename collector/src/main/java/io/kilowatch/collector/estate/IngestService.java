@@ -1,6 +1,7 @@
 package io.kilowatch.collector.estate;
 
 import io.kilowatch.collector.metrics.EstateMetrics;
+import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.Store;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
@@ -8,15 +9,15 @@ import io.kilowatch.core.report.ReportCodec.BatchItem;
 import io.kilowatch.core.report.ReportFormatException;
 import io.kilowatch.core.report.ReportValidator;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Takes in agent reports, one or a batch: parse and validate them on the caller's thread (cheap, and bad
- * input never reaches the store), store the valid ones in one transaction on the store's worker, and
- * only then update the live view and answer. An answer of "stored" therefore means durably stored.
+ * input never reaches the store), store the valid ones in one transaction (shared with other requests
+ * by group commit), and only then update the live view and answer. An answer of "stored" therefore
+ * means durably stored.
  */
 public final class IngestService {
     /**
@@ -29,8 +30,7 @@ public final class IngestService {
         }
     }
 
-    private final Store store;
-    private final WorkerExecutor storeWorker;
+    private final GroupCommitter committer;
     private final ReportAccounting accounting;
     private final Estate estate;
     private final EstateMetrics metrics;
@@ -38,10 +38,9 @@ public final class IngestService {
     private final Runnable onChange;
     private final java.util.function.ToLongFunction<String> rateLimit;
 
-    public IngestService(Store store, WorkerExecutor storeWorker, ReportAccounting accounting, Estate estate,
+    public IngestService(GroupCommitter committer, ReportAccounting accounting, Estate estate,
                          EstateMetrics metrics, Clock clock, Runnable onChange, java.util.function.ToLongFunction<String> rateLimit) {
-        this.store = store;
-        this.storeWorker = storeWorker;
+        this.committer = committer;
         this.accounting = accounting;
         this.estate = estate;
         this.metrics = metrics;
@@ -115,7 +114,7 @@ public final class IngestService {
         if (pending.isEmpty()) {
             return Future.succeededFuture(List.of(results));
         }
-        return storeWorker.executeBlocking(() -> store.ingest(pending), true).map(outcomes -> {
+        return committer.submit(pending).map(outcomes -> {
             boolean changed = false;
             for (int k = 0; k < outcomes.size(); k++) {
                 int i = positions.get(k);
@@ -130,12 +129,12 @@ public final class IngestService {
                 } else {
                     estate.update(plans[i]);
                     metrics.countStored();
+                    metrics.sync(estate.row(plans[i].device().deviceId()));
                     changed = true;
                 }
                 results[i] = new Result(items.get(i).report().sequence(), true, outcome.duplicate(), outcome.lastSequence(), List.of());
             }
             if (changed) {
-                metrics.sync();
                 onChange.run();
             }
             return List.of(results);

@@ -66,18 +66,21 @@ public final class EstateMetrics {
 
     /** Registers meters for devices new to this collector and follows changes of labels and power source. */
     public void sync() {
-        for (DeviceRow row : estate.rows()) {
-            DeviceMeters meters = registered.get(row.deviceId());
-            if (meters != null && !meters.tags().equals(deviceTags(row))) {
-                registry.getMeters().stream().filter(m -> row.deviceId().equals(m.getId().getTag("device"))).forEach(registry::remove);
-                meters = null;
-            }
-            if (meters == null) {
-                registered.put(row.deviceId(), register(row));
-            } else if (!Objects.equals(meters.powerSource(), row.powerSource())) {
-                registry.remove(meters.power());
-                registered.put(row.deviceId(), new DeviceMeters(meters.tags(), row.powerSource(), powerGauge(row.deviceId(), meters.tags(), row.powerSource())));
-            }
+        estate.rows().forEach(this::sync);
+    }
+
+    /** The same for one device, after a report of it was stored. */
+    public void sync(DeviceRow row) {
+        DeviceMeters meters = registered.get(row.deviceId());
+        if (meters != null && !meters.tags().equals(deviceTags(row))) {
+            registry.getMeters().stream().filter(m -> row.deviceId().equals(m.getId().getTag("device"))).forEach(registry::remove);
+            meters = null;
+        }
+        if (meters == null) {
+            registered.put(row.deviceId(), register(row));
+        } else if (!Objects.equals(meters.powerSource(), row.powerSource())) {
+            registry.remove(meters.power());
+            registered.put(row.deviceId(), new DeviceMeters(meters.tags(), row.powerSource(), powerGauge(row.deviceId(), meters.tags(), row.powerSource())));
         }
     }
 

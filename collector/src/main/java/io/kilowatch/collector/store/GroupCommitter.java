@@ -1,0 +1,95 @@
+package io.kilowatch.collector.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Group commit: reports from requests that arrive while the store is busy are stored together in one
+ * transaction, so one fsync serves many requests instead of one each. Every request is still answered
+ * only after the transaction holding its reports has committed; if it fails, every request in it is
+ * told so and none of their reports is stored.
+ */
+public final class GroupCommitter {
+    private record Request(List<Store.Pending> reports, Promise<List<Store.IngestOutcome>> answer, Context context) {
+    }
+
+    private final Store store;
+    private final WorkerExecutor worker;
+    private final int maxReportsPerCommit;
+    private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    public GroupCommitter(Store store, WorkerExecutor worker, int maxReportsPerCommit) {
+        this.store = store;
+        this.worker = worker;
+        this.maxReportsPerCommit = maxReportsPerCommit;
+    }
+
+    /** Stores the reports with whatever else is waiting; the answer comes on the caller's context. */
+    public Future<List<Store.IngestOutcome>> submit(List<Store.Pending> reports) {
+        Promise<List<Store.IngestOutcome>> answer = Promise.promise();
+        queue.add(new Request(reports, answer, Vertx.currentContext()));
+        if (draining.compareAndSet(false, true)) {
+            worker.executeBlocking(() -> {
+                drain();
+                return null;
+            }, false);
+        }
+        return answer.future();
+    }
+
+    private void drain() {
+        while (true) {
+            List<Request> group = new ArrayList<>();
+            int reports = 0;
+            while (reports < maxReportsPerCommit && queue.peek() != null) {
+                Request next = queue.poll();
+                group.add(next);
+                reports += next.reports().size();
+            }
+            if (group.isEmpty()) {
+                draining.set(false);
+                // a request may have come in between the last poll and the flag: pick it up, or let its submitter
+                if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+                    return;
+                }
+                continue;
+            }
+            commit(group);
+        }
+    }
+
+    private void commit(List<Request> group) {
+        List<Store.Pending> all = new ArrayList<>();
+        group.forEach(r -> all.addAll(r.reports()));
+        List<Store.IngestOutcome> outcomes;
+        try {
+            outcomes = store.ingest(all);
+        } catch (RuntimeException e) {
+            group.forEach(r -> answer(r, () -> r.answer().fail(e)));
+            return;
+        }
+        int from = 0;
+        for (Request r : group) {
+            List<Store.IngestOutcome> mine = List.copyOf(outcomes.subList(from, from + r.reports().size()));
+            from += r.reports().size();
+            answer(r, () -> r.answer().complete(mine));
+        }
+    }
+
+    private static void answer(Request r, Runnable complete) {
+        if (r.context() == null) {
+            complete.run();
+        } else {
+            r.context().runOnContext(v -> complete.run());
+        }
+    }
+}
