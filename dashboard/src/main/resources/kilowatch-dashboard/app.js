@@ -127,7 +127,7 @@ async function renderDevice(id) {
   setText("device-title", `${d.hostname || d.device_id}`);
   const status = $("device-status");
   status.replaceChildren(statusBadge(d.up));
-  setText("device-uptime", `up ${fmt.duration(d.uptime_seconds)} · last report ${fmt.ago(d.last_seen)}`);
+  setText("device-uptime", `up ${fmt.duration(d.uptime_seconds)} · last report at ${new Date(d.last_seen).toLocaleTimeString()}`);
   setText("device-power", fmt.watts(d.power_watts));
   setText("device-source", "source: " + d.power_source);
   setText("device-cpu", fmt.pct(d.cpu_ratio));

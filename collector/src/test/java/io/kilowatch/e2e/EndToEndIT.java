@@ -119,7 +119,7 @@ class EndToEndIT {
             assertEquals("up", browser.findElement(By.cssSelector("#device-status .status")).getText());
             screenshot(browser, "device.png");
 
-            // The power figure on the page follows the agent without a reload.
+            // The page follows the agent's reports without a reload.
             String before = text(browser, "device-uptime");
             wait.until(b -> !text(b, "device-uptime").equals(before));
 
