@@ -4,7 +4,9 @@ import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.energy.DeviceClass;
 import io.kilowatch.core.energy.PowerModel;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent's settings, read once at start from {@link Settings}. Every key, its default and unit is
@@ -20,6 +23,7 @@ import java.util.Map;
 public record AgentConfig(
         URI collectorUrl,
         Duration collectorTimeout,
+        Optional<String> enrolmentToken,
         String deviceId,
         DeviceClass deviceClass,
         Map<String, String> labels,
@@ -53,6 +57,7 @@ public record AgentConfig(
     public static AgentConfig from(Settings s) {
         URI collector = uri(s, "collector.url", "http://127.0.0.1:8080");
         Duration timeout = s.duration("collector.timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        Optional<String> enrolmentToken = s.secret("collector.enrolment_token").or(() -> readTokenFile(s.string("collector.enrolment_token_file", "")));
         String deviceId = s.string("device.id", "");
         String classLabel = s.string("device.class", "desktop");
         DeviceClass deviceClass = DeviceClass.fromLabel(classLabel).orElseThrow(() ->
@@ -89,6 +94,7 @@ public record AgentConfig(
         return new AgentConfig(
                 collector,
                 timeout,
+                enrolmentToken,
                 deviceId,
                 deviceClass,
                 Map.copyOf(labels),
@@ -106,6 +112,18 @@ public record AgentConfig(
                 s.number("power.rapl.psu_efficiency", 0.87, 0.3, 1.0),
                 s.number("power.rapl.platform_watts", defaultPlatformWatts(deviceClass), 0, 10_000),
                 s.duration("inventory.refresh", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)));
+    }
+
+    private static Optional<String> readTokenFile(String file) {
+        if (file.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            String token = Files.readString(Path.of(file)).trim();
+            return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        } catch (IOException e) {
+            throw new ConfigException("collector.enrolment_token_file: cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     /** Where a service keeps state on each platform; a non-root user falls back to its home. */

@@ -6,6 +6,7 @@ import io.kilowatch.agent.sensor.PowerSensor;
 import io.kilowatch.agent.sensor.PowerSensors;
 import io.kilowatch.agent.sensor.RaplSensor;
 import io.kilowatch.agent.ship.Backoff;
+import io.kilowatch.agent.ship.CredentialFile;
 import io.kilowatch.agent.ship.ReportShipper;
 import io.kilowatch.agent.ship.ReportSpool;
 import io.kilowatch.agent.state.AgentState;
@@ -96,7 +97,8 @@ public final class AgentMain {
         String version = versionOf();
         ReportShipper shipper = new ReportShipper(config.collectorUrl(), config.collectorTimeout(), config.backlogBatchReports(),
                 "kilowatch-agent/" + version, spool, state::renumberAbove,
-                new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock);
+                new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock,
+                deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")));
         return new Agent(config, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());

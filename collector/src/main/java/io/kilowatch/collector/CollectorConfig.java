@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The collector's settings, read once at start. Every key, its default and unit is documented in
@@ -31,6 +32,9 @@ public record CollectorConfig(
         Duration hourlyRetention,
         Duration refreshInterval,
         Duration pushInterval,
+        boolean requireAgentCredentials,
+        Optional<String> enrolmentToken,
+        Path enrolmentTokenFile,
         CarbonPolicy carbon) {
 
     public static CollectorConfig from(Settings s) {
@@ -57,6 +61,9 @@ public record CollectorConfig(
                 s.duration("storage.hourly_retention", Duration.ofDays(400), Duration.ofDays(31), Duration.ofDays(36500)),
                 s.duration("storage.refresh_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1)),
                 s.duration("dashboard.push_interval", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(5)),
+                s.bool("security.agents.require_credentials", true),
+                s.secret("security.agents.enrolment_token"),
+                Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
                 new CarbonPolicy(estateFactors, sites, zone));
     }
 

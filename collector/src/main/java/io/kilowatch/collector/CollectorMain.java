@@ -3,6 +3,7 @@ package io.kilowatch.collector;
 import io.kilowatch.core.config.CommandLine;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
+import io.kilowatch.collector.store.JdbcStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,11 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar kilowatch-collector.jar [--config FILE] [--http-port 8080] [--data-dir DIR]}. */
+/**
+ * {@code java -jar kilowatch-collector.jar [--config FILE] [--http-port 8080] [--data-dir DIR]} runs the collector;
+ * {@code java -jar kilowatch-collector.jar revoke-agent DEVICE_ID [--config FILE] [--data-dir DIR]} revokes an
+ * agent's credential in the store (a running collector honours it within 30 s).
+ */
 public final class CollectorMain {
     private static final Logger LOG = LoggerFactory.getLogger(CollectorMain.class);
     static final String ENV_PREFIX = "KILOWATCH_COLLECTOR_";
@@ -28,12 +33,18 @@ public final class CollectorMain {
               --data-dir DIR    where the embedded store lives (data_dir), default ./data
               --set KEY=VALUE   any other config key
             Environment: KILOWATCH_COLLECTOR_<KEY>, e.g. KILOWATCH_COLLECTOR_HTTP_PORT.
+
+            Usage: java -jar kilowatch-collector.jar revoke-agent DEVICE_ID [--config FILE] [--data-dir DIR]
+              revokes the agent's credential; it must enrol again (rotate the enrolment token to keep it out)
             """;
 
     private CollectorMain() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("revoke-agent")) {
+            System.exit(revokeAgent(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+        }
         CollectorConfig config;
         try {
             CommandLine cli = CommandLine.parse(args, FLAGS);
@@ -59,6 +70,31 @@ public final class CollectorMain {
             System.exit(1);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "kilowatch-collector-shutdown"));
+    }
+
+    /** The {@code revoke-agent} command; returns the process exit code. */
+    static int revokeAgent(String[] args, Map<String, String> env) {
+        if (args.length == 0 || args[0].startsWith("-")) {
+            System.err.println("kilowatch-collector revoke-agent: name the device id");
+            return 2;
+        }
+        String deviceId = args[0];
+        CollectorConfig config;
+        try {
+            CommandLine cli = CommandLine.parse(java.util.Arrays.copyOfRange(args, 1, args.length), FLAGS);
+            config = CollectorConfig.from(cli.settings(cli.configFile().map(CollectorMain::read).orElse(""), env, ENV_PREFIX));
+        } catch (ConfigException e) {
+            System.err.println("kilowatch-collector revoke-agent: " + e.getMessage());
+            return 2;
+        }
+        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+            if (store.revoke(deviceId, System.currentTimeMillis())) {
+                System.out.println("revoked the credential of " + deviceId);
+                return 0;
+            }
+            System.err.println("kilowatch-collector revoke-agent: " + deviceId + " has no active credential");
+            return 1;
+        }
     }
 
     private static String read(String file) {

@@ -6,6 +6,8 @@ import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.metrics.EstateMetrics;
+import io.kilowatch.collector.security.AgentCredentials;
+import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.Store;
@@ -38,6 +40,7 @@ public final class CollectorVerticle extends VerticleBase {
     private Store store;
     private WorkerExecutor storeWorker;
     private HttpServer server;
+    private String enrolmentToken;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
@@ -67,6 +70,9 @@ public final class CollectorVerticle extends VerticleBase {
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
+            if (config.requireAgentCredentials()) {
+                enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
+            }
             reload(estate);
             return null;
         }).compose(v -> {
@@ -77,8 +83,10 @@ public final class CollectorVerticle extends VerticleBase {
             IngestService ingest = new IngestService(new GroupCommitter(store, storeWorker, 2_000),
                     new ReportAccounting(config.carbon(), config.timeZone()),
                     estate, metrics, clock, () -> api[0].markChanged(), limiter::acquire);
+            AgentCredentials credentials = enrolmentToken == null ? null
+                    : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
             api[0] = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
-                    config.pushInterval().toMillis());
+                    config.pushInterval().toMillis(), credentials);
             schedule(estate, metrics, api[0]);
             return vertx.createHttpServer(new HttpServerOptions()
                             .setHost(config.httpHost())
@@ -91,6 +99,12 @@ public final class CollectorVerticle extends VerticleBase {
             server = s;
             LOG.atInfo().addKeyValue("url", "http://" + displayHost() + ":" + s.actualPort() + "/")
                     .addKeyValue("data_dir", config.dataDir().toAbsolutePath()).log("collector listening");
+            if (enrolmentToken == null) {
+                LOG.atWarn().log("agent credentials are switched off: any client that reaches the collector can report as any device");
+            } else if (config.enrolmentToken().isEmpty()) {
+                LOG.atInfo().addKeyValue("file", config.enrolmentTokenFile().toAbsolutePath())
+                        .log("agents enrol with the token in this file (collector.enrolment_token_file on the agent)");
+            }
         });
     }
 

@@ -43,7 +43,7 @@ class DeliveryFaultIT {
         try (BlackholeProxy proxy = new BlackholeProxy(port)) {
             Stack.waitUntil("collector healthy", Duration.ofSeconds(60), () -> Stack.status(direct + "/health") == 200);
             for (int i = 0; i < AGENTS; i++) {
-                agents.add(Stack.agent("http://127.0.0.1:" + proxy.port(), "fault-" + i, work.resolve("agent-" + i), out.resolve("agent-" + i + ".log"),
+                agents.add(Stack.agent("http://127.0.0.1:" + proxy.port(), collectorData, "fault-" + i, work.resolve("agent-" + i), out.resolve("agent-" + i + ".log"),
                         "--set", "collector.timeout=2s", "--set", "collector.retry_max_backoff=3s", "--set", "backlog.batch_reports=20"));
             }
             Thread.sleep(6_000);

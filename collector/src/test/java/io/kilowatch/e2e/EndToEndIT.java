@@ -49,7 +49,7 @@ class EndToEndIT {
         base = "http://127.0.0.1:" + port;
         PROCESSES.add(Stack.collector(port, work.resolve("collector"), OUT.resolve("collector.log"), "--set", "dashboard.push_interval=500ms"));
         Stack.waitUntil("collector healthy", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
-        PROCESSES.add(Stack.agent(base, DEVICE, work.resolve("agent"), OUT.resolve("agent.log"),
+        PROCESSES.add(Stack.agent(base, work.resolve("collector"), DEVICE, work.resolve("agent"), OUT.resolve("agent.log"),
                 "--set", "device.labels.site=E2E Site", "--set", "device.labels.org=Test Council"));
         Stack.waitUntil("agent's device in /api/v1/devices", Duration.ofSeconds(60), () -> body("/api/v1/devices").contains("\"" + DEVICE + "\""));
     }

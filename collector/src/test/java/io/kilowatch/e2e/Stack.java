@@ -37,10 +37,11 @@ final class Stack {
         return start(command, log);
     }
 
-    static Process agent(String collectorUrl, String deviceId, Path dataDir, Path log, String... extra) throws IOException {
+    /** An agent that enrols with the token the collector made in {@code collectorDataDir}. */
+    static Process agent(String collectorUrl, Path collectorDataDir, String deviceId, Path dataDir, Path log, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar"),
                 "--collector", collectorUrl, "--interval", "1s", "--device-id", deviceId, "--data-dir", dataDir.toString(),
-                "--set", "sample_interval=1s"));
+                "--set", "sample_interval=1s", "--set", "collector.enrolment_token_file=" + collectorDataDir.resolve("enrolment-token")));
         command.addAll(List.of(extra));
         return start(command, log);
     }

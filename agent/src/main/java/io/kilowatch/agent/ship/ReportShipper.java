@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongUnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,11 @@ public final class ReportShipper {
 
     private final HttpClient http;
     private final URI batchUri;
+    private final URI enrolUri;
+    private final String deviceId;
+    private final Optional<String> enrolmentToken;
+    private final CredentialFile credentialFile;
+    private String credential;
     private final Duration timeout;
     private final int batchSize;
     private final String userAgent;
@@ -45,11 +51,21 @@ public final class ReportShipper {
     private long sent;
     private long rejected;
 
+    /**
+     * @param enrolmentToken the estate's enrolment token, to get a credential when the agent has none;
+     *     empty for a collector that does not require credentials
+     */
     public ReportShipper(URI collector, Duration timeout, int batchSize, String userAgent, ReportSpool spool,
-                         LongUnaryOperator renumber, Backoff backoff, Clock clock) {
+                         LongUnaryOperator renumber, Backoff backoff, Clock clock,
+                         String deviceId, Optional<String> enrolmentToken, CredentialFile credentialFile) {
         // HTTP/1.1: one request at a time needs no h2c upgrade, and every proxy on the way understands it.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
         this.batchUri = collector.resolve("/api/v1/reports/batch");
+        this.enrolUri = collector.resolve("/api/v1/enrol");
+        this.deviceId = deviceId;
+        this.enrolmentToken = enrolmentToken;
+        this.credentialFile = credentialFile;
+        this.credential = credentialFile.read().orElse(null);
         this.timeout = timeout;
         this.batchSize = batchSize;
         this.currentBatchSize = batchSize;
@@ -88,15 +104,27 @@ public final class ReportShipper {
 
     /** Sends one batch; false when the collector did not answer for it and the shipper must wait. */
     private boolean send(List<Report> batch) {
-        HttpRequest request = HttpRequest.newBuilder(batchUri)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("User-Agent", userAgent)
-                .POST(HttpRequest.BodyPublishers.ofString(ReportCodec.batchToJson(batch)))
-                .build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (credential == null && enrolmentToken.isPresent() && !enrol()) {
+                return false;
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(batchUri)
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", userAgent)
+                    .POST(HttpRequest.BodyPublishers.ofString(ReportCodec.batchToJson(batch)));
+            if (credential != null) {
+                request.header("Authorization", "Bearer " + credential);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
+            if (status == 401) {
+                // Revoked, or never had one: forget it; the next attempt enrols again if the agent has a token.
+                credential = null;
+                credentialFile.delete();
+                return retryLater(enrolmentToken.isPresent() ? "collector refused the credential; enrolling again"
+                        : "collector requires a credential: set collector.enrolment_token_file or KILOWATCH_AGENT_COLLECTOR_ENROLMENT_TOKEN");
+            }
             if (status == 200) {
                 settle(batch, JSON.readTree(response.body()).path("results"));
                 backoff.succeeded();
@@ -114,6 +142,21 @@ public final class ReportShipper {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Trades the enrolment token for this device's own credential; false (after scheduling a retry) if refused. */
+    private boolean enrol() throws IOException, InterruptedException {
+        String body = JSON.writeValueAsString(Map.of("device_id", deviceId, "enrolment_token", enrolmentToken.get()));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(enrolUri).timeout(timeout)
+                .header("Content-Type", "application/json").header("User-Agent", userAgent)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            return retryLater("enrolment refused (" + response.statusCode() + "): " + abbreviate(response.body()));
+        }
+        credential = JSON.readTree(response.body()).path("credential").asText();
+        credentialFile.write(credential);
+        LOG.atInfo().addKeyValue("device_id", deviceId).log("enrolled with the collector");
+        return true;
     }
 
     private void settle(List<Report> batch, JsonNode results) {

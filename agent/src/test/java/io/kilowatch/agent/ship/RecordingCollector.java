@@ -41,11 +41,30 @@ public final class RecordingCollector implements AutoCloseable {
     public final List<Report> stored = new CopyOnWriteArrayList<>();
     public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private volatile Function<Report, Answer> answer = r -> Answer.stored();
+    /** When set, reports need "Bearer " + this credential, which /api/v1/enrol hands out for {@link #enrolmentToken}. */
+    private volatile String credential;
+    private volatile String enrolmentToken;
+    public final List<String> enrolments = new CopyOnWriteArrayList<>();
 
     public RecordingCollector() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/v1/enrol", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            enrolments.add(body);
+            boolean ok = enrolmentToken != null && body.contains("\"enrolment_token\":\"" + enrolmentToken + "\"");
+            byte[] bytes = (ok ? "{\"device_id\":\"pc-1\",\"credential\":\"" + credential + "\"}" : "{\"error\":\"wrong enrolment token\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(ok ? 201 : 401, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
         server.createContext("/api/v1/reports/batch", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (credential != null && !("Bearer " + credential).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
             int status = 200;
             StringBuilder out = new StringBuilder("{\"results\":[");
             try {
@@ -82,6 +101,12 @@ public final class RecordingCollector implements AutoCloseable {
 
     public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Requires credentials from now on: {@code enrolmentToken} buys {@code credential}. */
+    public void requireCredential(String enrolmentToken, String credential) {
+        this.enrolmentToken = enrolmentToken;
+        this.credential = credential;
     }
 
     public void answer(Function<Report, Answer> answer) {

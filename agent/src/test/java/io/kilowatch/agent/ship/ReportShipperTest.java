@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
@@ -30,9 +31,82 @@ class ReportShipperTest {
 
     private static final Clock FIXED = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
 
-    private static ReportShipper shipper(URI uri, ReportSpool spool, int batch, AtomicLong renumbered, Clock clock) {
+    private static ReportShipper shipper(URI uri, ReportSpool spool, int batch, AtomicLong renumbered, Clock clock) throws Exception {
+        Path unused = java.nio.file.Files.createTempDirectory("kilowatch-no-credential").resolve("credential");
+        return shipper(uri, spool, batch, renumbered, clock, Optional.empty(), new CredentialFile(unused));
+    }
+
+    private static ReportShipper shipper(URI uri, ReportSpool spool, int batch, AtomicLong renumbered, Clock clock,
+                                         Optional<String> enrolmentToken, CredentialFile credential) {
         return new ReportShipper(uri, Duration.ofSeconds(2), batch, "test", spool, last -> renumbered.incrementAndGet() + last,
-                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock);
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock, "pc-1", enrolmentToken, credential);
+    }
+
+    /** A clock a test moves by hand. */
+    static final class ManualClock extends Clock {
+        Instant now = Instant.parse("2026-11-25T12:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void enrolsOnceKeepsItsCredentialAndEnrolsAgainWhenItIsRevoked(@TempDir Path dir) throws Exception {
+        try (RecordingCollector collector = new RecordingCollector()) {
+            collector.requireCredential("estate-token", "cred-1");
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            CredentialFile file = new CredentialFile(dir.resolve("credential-pc-1"));
+            ManualClock clock = new ManualClock();
+            ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), clock, Optional.of("estate-token"), file);
+            spool.append(report(1));
+            shipper.drain();
+            spool.append(report(2));
+            shipper.drain();
+            assertEquals(1, collector.enrolments.size(), "one enrolment, then the kept credential");
+            assertEquals("cred-1", file.read().orElseThrow());
+            assertEquals(List.of(1L, 2L), collector.stored.stream().map(Report::sequence).toList());
+            if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(dir.resolve("credential-pc-1"))));
+            }
+
+            collector.requireCredential("estate-token", "cred-2"); // the old credential was revoked
+            spool.append(report(3));
+            shipper.drain();
+            assertEquals(1, spool.size(), "refused: kept for later");
+            assertTrue(file.read().isEmpty(), "a refused credential is forgotten");
+            clock.now = clock.now.plus(Duration.ofMinutes(10));
+            shipper.drain();
+            assertEquals(2, collector.enrolments.size());
+            assertEquals("cred-2", file.read().orElseThrow());
+            assertEquals(List.of(1L, 2L, 3L), collector.stored.stream().map(Report::sequence).toList());
+        }
+    }
+
+    @Test
+    void aWrongEnrolmentTokenKeepsEverythingSpooled(@TempDir Path dir) throws Exception {
+        try (RecordingCollector collector = new RecordingCollector()) {
+            collector.requireCredential("estate-token", "cred-1");
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), FIXED, Optional.of("guess"),
+                    new CredentialFile(dir.resolve("credential-pc-1")));
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(1, spool.size());
+            assertEquals(0, collector.stored.size());
+        }
     }
 
     @Test

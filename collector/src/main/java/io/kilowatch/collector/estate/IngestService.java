@@ -1,6 +1,7 @@
 package io.kilowatch.collector.estate;
 
 import io.kilowatch.collector.metrics.EstateMetrics;
+import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.Store;
 import io.kilowatch.core.report.Report;
@@ -60,30 +61,43 @@ public final class IngestService {
         }
     }
 
-    /** One report ({@code POST /api/v1/reports}). */
-    public Future<Result> ingest(String body) {
+    /**
+     * One report ({@code POST /api/v1/reports}).
+     *
+     * @param authenticatedDevice the device the request's credential belongs to, or null when credentials are not required
+     */
+    public Future<Result> ingest(String body, String authenticatedDevice) {
         BatchItem item;
         try {
             item = new BatchItem(ReportCodec.fromJson(body), null);
         } catch (ReportFormatException e) {
             item = new BatchItem(null, e.getMessage());
         }
-        return ingestAll(List.of(item)).map(results -> results.get(0));
+        return ingestAll(List.of(item), authenticatedDevice).map(results -> results.get(0));
     }
 
     /** A batch ({@code POST /api/v1/reports/batch}); a body that is no batch at all fails with {@link ReportFormatException}. */
-    public Future<List<Result>> ingestBatch(String body) {
+    public Future<List<Result>> ingestBatch(String body, String authenticatedDevice) {
         try {
-            return ingestAll(ReportCodec.batchFromJson(body));
+            return ingestAll(ReportCodec.batchFromJson(body), authenticatedDevice);
         } catch (ReportFormatException e) {
             metrics.countRejected();
             return Future.failedFuture(e);
         }
     }
 
-    private Future<List<Result>> ingestAll(List<BatchItem> items) {
-        String device = items.stream().map(BatchItem::report).filter(r -> r != null && r.deviceId() != null)
-                .map(Report::deviceId).findFirst().orElse(null);
+    private Future<List<Result>> ingestAll(List<BatchItem> items, String authenticatedDevice) {
+        if (authenticatedDevice != null) {
+            String other = items.stream().map(BatchItem::report).filter(r -> r != null && !authenticatedDevice.equals(r.deviceId()))
+                    .map(Report::deviceId).findFirst().orElse(null);
+            if (other != null) {
+                metrics.countRejected();
+                return Future.failedFuture(new AgentCredentials.Refused(403,
+                        "the credential belongs to device '" + authenticatedDevice + "', not '" + other + "'"));
+            }
+        }
+        String device = authenticatedDevice != null ? authenticatedDevice : items.stream().map(BatchItem::report)
+                .filter(r -> r != null && r.deviceId() != null).map(Report::deviceId).findFirst().orElse(null);
         long retryAfter = device == null ? 0 : rateLimit.applyAsLong(device);
         if (retryAfter > 0) {
             metrics.countRejected();

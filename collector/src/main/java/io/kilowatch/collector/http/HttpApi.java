@@ -6,6 +6,8 @@ import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.store.Store;
 import io.kilowatch.core.report.ReportFormatException;
+import io.kilowatch.core.report.ReportValidator;
+import io.kilowatch.collector.security.AgentCredentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,9 +41,12 @@ public final class HttpApi {
     private final ZoneId zone;
     private final Clock clock;
     private final LiveUpdates live;
+    private final AgentCredentials credentials;
+    private final RateLimiter enrolmentLimiter;
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
-                   PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis) {
+                   PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
+                   AgentCredentials credentials) {
         this.vertx = vertx;
         this.store = store;
         this.storeWorker = storeWorker;
@@ -52,6 +57,10 @@ public final class HttpApi {
         this.zone = zone;
         this.clock = clock;
         this.live = new LiveUpdates(vertx, pushIntervalMillis, this::liveSnapshot);
+        this.credentials = credentials;
+        // Enrolment tokens are guessable only by brute force; ten tries a minute per address makes that hopeless.
+        this.enrolmentLimiter = new RateLimiter(10, 10, clock);
+        vertx.setPeriodic(60_000, id -> enrolmentLimiter.forgetIdle());
     }
 
     /** Tells live clients something changed; called after each stored report. */
@@ -76,6 +85,9 @@ public final class HttpApi {
         router.get("/metrics").handler(this::metrics);
 
         router.post("/api/v1/reports*").handler(TimeoutHandler.create(requestTimeoutMillis));
+        router.post("/api/v1/reports*").handler(this::authenticateAgent);
+        router.post("/api/v1/enrol").handler(TimeoutHandler.create(requestTimeoutMillis))
+                .handler(BodyHandler.create(false).setBodyLimit(4_096)).handler(this::enrol);
         router.post("/api/v1/reports")
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(this::postReport);
@@ -104,7 +116,7 @@ public final class HttpApi {
         if (body == null) {
             return;
         }
-        ingest.ingest(body).onComplete(result -> {
+        ingest.ingest(body, ctx.get(AUTHENTICATED_DEVICE)).onComplete(result -> {
             if (result.failed()) {
                 storeFailed(ctx, result.cause());
                 return;
@@ -124,7 +136,7 @@ public final class HttpApi {
         if (body == null) {
             return;
         }
-        ingest.ingestBatch(body).onComplete(result -> {
+        ingest.ingestBatch(body, ctx.get(AUTHENTICATED_DEVICE)).onComplete(result -> {
             if (result.failed() && result.cause() instanceof ReportFormatException e) {
                 error(ctx, 400, List.of(e.getMessage()));
             } else if (result.failed()) {
@@ -157,7 +169,81 @@ public final class HttpApi {
         return body == null ? "" : body;
     }
 
+    private static final String AUTHENTICATED_DEVICE = "kilowatch.device";
+
+    /** Reports need the agent's own credential as a bearer token, unless credentials are switched off. */
+    private void authenticateAgent(RoutingContext ctx) {
+        if (credentials == null) {
+            ctx.next();
+            return;
+        }
+        // The credential is looked up asynchronously: hold the body back until the body handler is reached.
+        ctx.request().pause();
+        String header = ctx.request().getHeader("Authorization");
+        String bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        credentials.authenticate(bearer).onComplete(result -> {
+            if (result.succeeded() && result.result().isPresent()) {
+                ctx.put(AUTHENTICATED_DEVICE, result.result().get());
+                ctx.next();
+            } else if (result.failed()) {
+                storeFailed(ctx, result.cause());
+            } else {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"kilowatch\"");
+                error(ctx, 401, List.of(bearer == null ? "reports need the agent's credential: Authorization: Bearer <credential>"
+                        : "unknown or revoked credential; the agent must enrol again"));
+            }
+        });
+    }
+
+    /** {@code POST /api/v1/enrol} with {@code {"device_id": ..., "enrolment_token": ...}} gives a device its credential. */
+    private void enrol(RoutingContext ctx) {
+        if (credentials == null) {
+            error(ctx, 404, List.of("agent credentials are switched off on this collector (security.agents.require_credentials)"));
+            return;
+        }
+        long retryAfter = enrolmentLimiter.acquire(ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress());
+        if (retryAfter > 0) {
+            ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
+            error(ctx, 429, List.of("too many enrolment attempts; retry after " + retryAfter + " s"));
+            return;
+        }
+        String body = jsonBody(ctx);
+        if (body == null) {
+            return;
+        }
+        JsonObject request;
+        try {
+            request = new JsonObject(body);
+        } catch (RuntimeException e) {
+            error(ctx, 400, List.of("malformed enrolment: the body must be {\"device_id\": ..., \"enrolment_token\": ...}"));
+            return;
+        }
+        Object deviceId = request.getValue("device_id");
+        Object token = request.getValue("enrolment_token");
+        if (!(deviceId instanceof String id) || !ReportValidator.DEVICE_ID.matcher(id).matches() || !(token instanceof String t)
+                || request.size() != 2) {
+            error(ctx, 400, List.of("malformed enrolment: the body must be {\"device_id\": ..., \"enrolment_token\": ...} "
+                    + "with a valid device id"));
+            return;
+        }
+        credentials.enrol(id, t).onComplete(result -> {
+            if (result.succeeded()) {
+                LOG.atInfo().addKeyValue("device_id", id).log("agent enrolled");
+                json(ctx, 201, new JsonObject().put("device_id", id).put("credential", result.result()));
+            } else {
+                if (result.cause() instanceof AgentCredentials.Refused refused) {
+                    LOG.atWarn().addKeyValue("device_id", id).addKeyValue("reason", refused.getMessage()).log("enrolment refused");
+                }
+                storeFailed(ctx, result.cause());
+            }
+        });
+    }
+
     private static void storeFailed(RoutingContext ctx, Throwable cause) {
+        if (cause instanceof AgentCredentials.Refused refused) {
+            error(ctx, refused.status, List.of(refused.getMessage()));
+            return;
+        }
         if (cause instanceof IngestService.RateLimitedException limited) {
             ctx.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds));
             error(ctx, 429, List.of(limited.getMessage()));

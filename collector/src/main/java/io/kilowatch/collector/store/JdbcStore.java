@@ -256,6 +256,41 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public boolean enrol(String deviceId, String credentialSha256, long nowMs) {
+        try {
+            return inTransaction(() -> {
+                List<Long> revoked = query("SELECT revoked_ms FROM agent_credentials WHERE device_id = ?",
+                        rs -> rs.getObject(1) == null ? null : rs.getLong(1), deviceId);
+                if (!revoked.isEmpty() && revoked.get(0) == null) {
+                    return false;
+                }
+                update("DELETE FROM agent_credentials WHERE device_id = ?", deviceId);
+                update("INSERT INTO agent_credentials (device_id, credential_sha256, created_ms, revoked_ms) VALUES (?, ?, ?, NULL)",
+                        deviceId, credentialSha256, nowMs);
+                return true;
+            });
+        } catch (SQLException e) {
+            throw new StoreException("enrolling " + deviceId + " failed; nothing was stored", e);
+        }
+    }
+
+    @Override
+    public Optional<String> deviceForCredential(String credentialSha256) {
+        return query("SELECT device_id FROM agent_credentials WHERE credential_sha256 = ? AND revoked_ms IS NULL",
+                rs -> rs.getString(1), credentialSha256).stream().findFirst();
+    }
+
+    @Override
+    public boolean revoke(String deviceId, long nowMs) {
+        try {
+            return inTransaction(() -> update("UPDATE agent_credentials SET revoked_ms = ? WHERE device_id = ? AND revoked_ms IS NULL",
+                    nowMs, deviceId) > 0);
+        } catch (SQLException e) {
+            throw new StoreException("revoking the credential of " + deviceId + " failed", e);
+        }
+    }
+
+    @Override
     public void close() {
         try {
             connection.close();

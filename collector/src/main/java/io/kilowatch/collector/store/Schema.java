@@ -77,7 +77,16 @@ final class Schema {
             List.of(
             "ALTER TABLE devices ADD COLUMN agent_backlog_reports INTEGER",
             "ALTER TABLE devices ADD COLUMN agent_dropped_reports_total BIGINT",
-            "ALTER TABLE samples ADD COLUMN counter_joules DOUBLE PRECISION NOT NULL DEFAULT 0"));
+            "ALTER TABLE samples ADD COLUMN counter_joules DOUBLE PRECISION NOT NULL DEFAULT 0"),
+            List.of(
+            // Only a hash of each credential is kept: a copy of the store does not let anyone report as a device.
+            """
+            CREATE TABLE agent_credentials (
+              device_id VARCHAR(128) PRIMARY KEY,
+              credential_sha256 VARCHAR(64) NOT NULL UNIQUE,
+              created_ms BIGINT NOT NULL,
+              revoked_ms BIGINT
+            )"""));
 
     private Schema() {
     }

@@ -64,6 +64,18 @@ public interface Store extends AutoCloseable {
     /** Deletes raw samples and hourly rollups older than their retention; returns rows deleted. */
     int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);
 
+    /**
+     * Records a new credential for a device. Refused (false) while the device has one that is not
+     * revoked: enrolling again must not take over a device that is still reporting.
+     */
+    boolean enrol(String deviceId, String credentialSha256, long nowMs);
+
+    /** The device a credential belongs to, if it exists and is not revoked. */
+    Optional<String> deviceForCredential(String credentialSha256);
+
+    /** Revokes a device's credential; false when it has none that is active. */
+    boolean revoke(String deviceId, long nowMs);
+
     @Override
     void close();
 }

@@ -41,6 +41,7 @@ class CollectorApiTest {
     private WebClient client;
     private String deploymentId;
     private int port;
+    private Enrolment agents;
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     @BeforeEach
@@ -64,10 +65,18 @@ class CollectorApiTest {
         CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
         deploymentId = vertx.deployVerticle(collector).await();
         port = collector.actualPort();
+        agents = agents == null ? new Enrolment(client, port, dataDir) : agents.atPort(port);
     }
 
     private HttpResponse<Buffer> post(String body, String contentType) {
+        return post(body, contentType, agents.bearer("pc-1"));
+    }
+
+    private HttpResponse<Buffer> post(String body, String contentType, String authorization) {
         var request = client.post(port, "127.0.0.1", "/api/v1/reports");
+        if (authorization != null) {
+            request.putHeader("Authorization", authorization);
+        }
         if (contentType != null) {
             request.putHeader("Content-Type", contentType);
         }
@@ -75,7 +84,12 @@ class CollectorApiTest {
     }
 
     private HttpResponse<Buffer> post(Report r) {
-        return post(ReportCodec.toJson(r), "application/json");
+        return post(ReportCodec.toJson(r), "application/json", agents.bearer(r.deviceId()));
+    }
+
+    private HttpResponse<Buffer> postBatch(String body) {
+        return client.post(port, "127.0.0.1", "/api/v1/reports/batch").putHeader("Content-Type", "application/json")
+                .putHeader("Authorization", agents.bearer("pc-1")).sendBuffer(Buffer.buffer(body)).await();
     }
 
     private HttpResponse<Buffer> get(String path) {
@@ -187,25 +201,41 @@ class CollectorApiTest {
     void aBatchStoresEachGoodReportAndNamesTheBadOnes() {
         String batch = ReportCodec.batchToJson(List.of(reportAt(1, 1_000), reportAt(2, 1_300), reportAt(3, 1_900)))
                 .replace("\"watts\":35.5,\"source\":\"model\",\"energy_joules_total\":1300.0", "\"watts\":-1,\"source\":\"model\",\"energy_joules_total\":1300.0");
-        HttpResponse<Buffer> response = client.post(port, "127.0.0.1", "/api/v1/reports/batch")
-                .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(batch)).await();
+        HttpResponse<Buffer> response = postBatch(batch);
         assertEquals(200, response.statusCode(), response.bodyAsString());
         JsonArray results = response.bodyAsJsonObject().getJsonArray("results");
         assertEquals(List.of("stored", "rejected", "stored"), results.stream().map(r -> ((JsonObject) r).getString("status")).toList());
         assertTrue(results.getJsonObject(1).getJsonArray("problems").getString(0).contains("$.power.watts"));
         assertEquals(900.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9);
 
-        HttpResponse<Buffer> again = client.post(port, "127.0.0.1", "/api/v1/reports/batch")
-                .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(batch)).await();
+        HttpResponse<Buffer> again = postBatch(batch);
         assertEquals(List.of("duplicate", "rejected", "duplicate"),
                 again.bodyAsJsonObject().getJsonArray("results").stream().map(r -> ((JsonObject) r).getString("status")).toList());
         assertEquals(900.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9);
 
         for (String notABatch : List.of("[]", "{\"reports\":[]}", "{\"reports\":{}}", "{")) {
-            HttpResponse<Buffer> bad = client.post(port, "127.0.0.1", "/api/v1/reports/batch")
-                    .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(notABatch)).await();
+            HttpResponse<Buffer> bad = postBatch(notABatch);
             assertEquals(400, bad.statusCode(), notABatch);
         }
+    }
+
+    @Test
+    void onlyAnEnrolledAgentMayReportAndOnlyForItsOwnDevice() {
+        String valid = ReportCodec.toJson(reportAt(1, 1_000));
+        HttpResponse<Buffer> none = post(valid, "application/json", null);
+        assertEquals(401, none.statusCode());
+        assertEquals("Bearer realm=\"kilowatch\"", none.getHeader("WWW-Authenticate"));
+        assertEquals(401, post(valid, "application/json", "Bearer not-a-credential").statusCode());
+        assertEquals(401, post(valid, "application/json", "Basic cGM6cGM=").statusCode());
+        HttpResponse<Buffer> otherDevice = post(valid, "application/json", agents.bearer("someone-else"));
+        assertEquals(403, otherDevice.statusCode(), otherDevice.bodyAsString());
+        assertTrue(otherDevice.bodyAsJsonObject().getString("error").contains("someone-else"));
+        assertEquals(404, get("/api/v1/devices/pc-1").statusCode(), "nothing was stored");
+
+        assertEquals(401, agents.enrol("pc-9", "wrong-token").statusCode());
+        assertEquals(409, agents.enrol("someone-else", agents.enrolmentToken()).statusCode(), "an enrolled device cannot be taken over");
+        assertEquals(400, agents.enrol("../etc", agents.enrolmentToken()).statusCode());
+        assertEquals(201, post(valid, "application/json", agents.bearer("pc-1")).statusCode());
     }
 
     @Test

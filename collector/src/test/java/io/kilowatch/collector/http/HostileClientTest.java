@@ -35,6 +35,7 @@ class HostileClientTest {
     Path dataDir;
     private WebClient client;
     private int port;
+    private Enrolment agents;
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     @BeforeEach
@@ -49,10 +50,12 @@ class HostileClientTest {
         CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
         vertx.deployVerticle(collector).await();
         port = collector.actualPort();
+        agents = new Enrolment(client, port, dataDir);
     }
 
     private HttpResponse<Buffer> post(Report r) {
         return client.post(port, "127.0.0.1", "/api/v1/reports").putHeader("Content-Type", "application/json")
+                .putHeader("Authorization", agents.bearer(r.deviceId()))
                 .sendBuffer(Buffer.buffer(ReportCodec.toJson(r))).await();
     }
 
@@ -77,7 +80,8 @@ class HostileClientTest {
     void aClientTricklingItsBodyIsCutOffAndTheCollectorStaysHealthy() throws Exception {
         try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), port)) {
             OutputStream out = slow.getOutputStream();
-            out.write(("POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{")
+            out.write(("POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: "
+                    + agents.bearer("slow") + "\r\nContent-Length: 5000\r\n\r\n{")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             long started = System.nanoTime();

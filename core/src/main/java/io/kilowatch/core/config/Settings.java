@@ -79,6 +79,20 @@ public final class Settings {
         return raw == null ? defaultValue : raw.toString();
     }
 
+    /**
+     * A secret (a token, a password): taken only from the environment, so it never sits in a config file
+     * that is copied around, nor on a command line that every user of the machine can read. Empty when unset.
+     */
+    public java.util.Optional<String> secret(String key) {
+        readKeys.add(key);
+        if (overrides.containsKey(key) || fileValues.containsKey(key)) {
+            throw new ConfigException(key + " is a secret: set it in the environment variable " + envName(envPrefix, key)
+                    + " or give a file with " + key + "_file, never on the command line or in the config file");
+        }
+        String value = environment.get(envName(envPrefix, key));
+        return value == null || value.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(value.trim());
+    }
+
     /** Whether the key is set on the command line, in the environment or in the file. */
     public boolean has(String key) {
         return raw(key) != null;

@@ -55,6 +55,17 @@ class SettingsTest {
     }
 
     @Test
+    void secretsComeOnlyFromTheEnvironment() {
+        Settings env = Settings.parse("", "t", Map.of("KW_SMTP_PASSWORD", "s3cret"), "KW_");
+        assertEquals("s3cret", env.secret("smtp.password").orElseThrow());
+        assertTrue(Settings.parse("", "t", Map.of(), "KW_").secret("smtp.password").isEmpty());
+        ConfigException inFile = assertThrows(ConfigException.class,
+                () -> Settings.parse("smtp:\n  password: s3cret\n", "t", Map.of(), "KW_").secret("smtp.password"));
+        assertTrue(inFile.getMessage().contains("KW_SMTP_PASSWORD") && !inFile.getMessage().contains("s3cret"), inFile.getMessage());
+        assertThrows(ConfigException.class, () -> Settings.empty("t").override("smtp.password", "x").secret("smtp.password"));
+    }
+
+    @Test
     void childrenListsDynamicSections() {
         Settings s = Settings.parse(YAML, "t", Map.of(), "KW_");
         assertEquals(Set.of("leeds-dc"), s.children("sites"));

@@ -1,0 +1,102 @@
+package io.kilowatch.collector.security;
+
+import io.kilowatch.collector.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Agent authentication. An agent presents the estate's enrolment token once and gets a credential of
+ * its own, bound to its device id; every report then carries that credential as a bearer token. The
+ * store keeps only a SHA-256 of each credential. Lookups are cached for a short time, so a revocation
+ * (on this or another collector sharing the store) takes effect within {@code cacheTtl}.
+ */
+public final class AgentCredentials {
+    /** Why an agent was refused, with the HTTP status to answer. */
+    public static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        public final int status;
+
+        public Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private record Cached(Optional<String> deviceId, long expiresMillis) {
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Store store;
+    private final WorkerExecutor storeWorker;
+    private final byte[] enrolmentToken;
+    private final Clock clock;
+    private final long cacheTtlMillis;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public AgentCredentials(Store store, WorkerExecutor storeWorker, String enrolmentToken, Clock clock, Duration cacheTtl) {
+        this.store = store;
+        this.storeWorker = storeWorker;
+        this.enrolmentToken = enrolmentToken.getBytes(StandardCharsets.UTF_8);
+        this.clock = clock;
+        this.cacheTtlMillis = cacheTtl.toMillis();
+    }
+
+    /** Issues a credential for a device that presents the enrolment token. */
+    public Future<String> enrol(String deviceId, String presentedToken) {
+        if (presentedToken == null || !MessageDigest.isEqual(enrolmentToken, presentedToken.getBytes(StandardCharsets.UTF_8))) {
+            return Future.failedFuture(new Refused(401, "wrong enrolment token"));
+        }
+        String credential = newSecret();
+        return storeWorker.executeBlocking(() -> store.enrol(deviceId, sha256(credential), clock.millis()), false)
+                .compose(enrolled -> enrolled ? Future.succeededFuture(credential)
+                        : Future.failedFuture(new Refused(409, "device '" + deviceId + "' is enrolled already; "
+                                + "revoke its credential first (kilowatch-collector revoke-agent " + deviceId + ")")));
+    }
+
+    /** The device whose credential this bearer token is, or empty when it is unknown or revoked. */
+    public Future<Optional<String>> authenticate(String bearer) {
+        if (bearer == null || bearer.isBlank() || bearer.length() > 256) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        String hash = sha256(bearer);
+        long now = clock.millis();
+        Cached cached = cache.get(hash);
+        if (cached != null && cached.expiresMillis() > now) {
+            return Future.succeededFuture(cached.deviceId());
+        }
+        return storeWorker.executeBlocking(() -> store.deviceForCredential(hash), false).map(device -> {
+            if (cache.size() > 100_000) {
+                cache.clear(); // bounded: a flood of made-up tokens must not grow memory
+            }
+            cache.put(hash, new Cached(device, now + cacheTtlMillis));
+            return device;
+        });
+    }
+
+    /** 32 random bytes, URL-safe base64: an enrolment token or a credential. */
+    public static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

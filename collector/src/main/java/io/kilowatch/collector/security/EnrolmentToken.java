@@ -1,0 +1,43 @@
+package io.kilowatch.collector.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+/**
+ * The estate's enrolment token: from the environment when set there, else from a file; on first start
+ * a random one is made in that file, readable by the collector's user only. Its value is never logged.
+ */
+public final class EnrolmentToken {
+    private EnrolmentToken() {
+    }
+
+    public static String resolve(Optional<String> fromEnvironment, Path file) {
+        if (fromEnvironment.isPresent()) {
+            return fromEnvironment.get();
+        }
+        try {
+            if (Files.exists(file)) {
+                String token = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (token.length() < 16) {
+                    throw new IllegalStateException("the enrolment token in " + file + " is shorter than 16 characters");
+                }
+                return token;
+            }
+            String token = AgentCredentials.newSecret();
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or make the enrolment token file " + file, e);
+        }
+    }
+}
