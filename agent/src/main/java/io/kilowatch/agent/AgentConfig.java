@@ -24,6 +24,9 @@ public record AgentConfig(
         URI collectorUrl,
         Duration collectorTimeout,
         Optional<String> enrolmentToken,
+        Optional<Path> tlsCaFile,
+        Optional<Path> tlsCertFile,
+        Optional<Path> tlsKeyFile,
         String deviceId,
         DeviceClass deviceClass,
         Map<String, String> labels,
@@ -57,6 +60,11 @@ public record AgentConfig(
     public static AgentConfig from(Settings s) {
         URI collector = uri(s, "collector.url", "http://127.0.0.1:8080");
         Duration timeout = s.duration("collector.timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
+        Optional<Path> tlsCert = optionalPath(s, "collector.tls.cert_file");
+        Optional<Path> tlsKey = optionalPath(s, "collector.tls.key_file");
+        if (tlsCert.isPresent() != tlsKey.isPresent()) {
+            throw new ConfigException("collector.tls.cert_file and collector.tls.key_file go together: set both for mutual TLS, or neither");
+        }
         Optional<String> enrolmentToken = s.secret("collector.enrolment_token").or(() -> readTokenFile(s.string("collector.enrolment_token_file", "")));
         String deviceId = s.string("device.id", "");
         String classLabel = s.string("device.class", "desktop");
@@ -95,6 +103,9 @@ public record AgentConfig(
                 collector,
                 timeout,
                 enrolmentToken,
+                optionalPath(s, "collector.tls.ca_file"),
+                tlsCert,
+                tlsKey,
                 deviceId,
                 deviceClass,
                 Map.copyOf(labels),
@@ -112,6 +123,11 @@ public record AgentConfig(
                 s.number("power.rapl.psu_efficiency", 0.87, 0.3, 1.0),
                 s.number("power.rapl.platform_watts", defaultPlatformWatts(deviceClass), 0, 10_000),
                 s.duration("inventory.refresh", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)));
+    }
+
+    private static Optional<Path> optionalPath(Settings s, String key) {
+        String value = s.string(key, "");
+        return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
     private static Optional<String> readTokenFile(String file) {

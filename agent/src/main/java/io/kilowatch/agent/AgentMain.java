@@ -9,6 +9,7 @@ import io.kilowatch.agent.ship.Backoff;
 import io.kilowatch.agent.ship.CredentialFile;
 import io.kilowatch.agent.ship.ReportShipper;
 import io.kilowatch.agent.ship.ReportSpool;
+import io.kilowatch.agent.ship.Tls;
 import io.kilowatch.agent.state.AgentState;
 import io.kilowatch.agent.state.DeviceIdentity;
 import io.kilowatch.agent.system.InventoryReader;
@@ -98,7 +99,8 @@ public final class AgentMain {
         ReportShipper shipper = new ReportShipper(config.collectorUrl(), config.collectorTimeout(), config.backlogBatchReports(),
                 "kilowatch-agent/" + version, spool, state::renumberAbove,
                 new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock,
-                deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")));
+                deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")),
+                Tls.context(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()));
         return new Agent(config, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());

@@ -19,6 +19,10 @@ import java.util.Optional;
 public record CollectorConfig(
         String httpHost,
         int httpPort,
+        Optional<Path> tlsCertFile,
+        Optional<Path> tlsKeyFile,
+        Optional<Path> tlsClientCaFile,
+        boolean requireClientCertificate,
         int maxBodyBytes,
         int maxBatchBodyBytes,
         Duration requestTimeout,
@@ -38,6 +42,25 @@ public record CollectorConfig(
         CarbonPolicy carbon) {
 
     public static CollectorConfig from(Settings s) {
+        String host = s.string("http.host", "127.0.0.1");
+        Optional<Path> cert = path(s, "http.tls.cert_file");
+        Optional<Path> privateKey = path(s, "http.tls.key_file");
+        Optional<Path> clientCa = path(s, "http.tls.client_ca_file");
+        boolean requireClientCert = s.bool("security.agents.require_client_certificate", false);
+        boolean allowPlain = s.bool("http.allow_plain_http", false);
+        if (cert.isPresent() != privateKey.isPresent()) {
+            throw new ConfigException("http.tls.cert_file and http.tls.key_file go together: set both for TLS, or neither");
+        }
+        if (cert.isEmpty() && !isLoopback(host) && !allowPlain) {
+            throw new ConfigException("http.host " + host + " is reachable from the network but TLS is off: set http.tls.cert_file and "
+                    + "http.tls.key_file, or http.allow_plain_http: true if a TLS-terminating proxy stands in front");
+        }
+        if (clientCa.isPresent() && cert.isEmpty()) {
+            throw new ConfigException("http.tls.client_ca_file needs TLS: set http.tls.cert_file and http.tls.key_file too");
+        }
+        if (requireClientCert && clientCa.isEmpty()) {
+            throw new ConfigException("security.agents.require_client_certificate needs http.tls.client_ca_file, the CA that signs agents' certificates");
+        }
         ZoneId zone = zone(s.string("time_zone", ZoneId.systemDefault().getId()));
         AnnualGridFactors estateFactors = factors(s, "carbon", AnnualGridFactors.ukDesnz());
         Map<String, CarbonPolicy.SiteCarbon> sites = new LinkedHashMap<>();
@@ -46,8 +69,12 @@ public record CollectorConfig(
             sites.put(site, new CarbonPolicy.SiteCarbon(factors(s, key, estateFactors), s.number(key + ".pue", 1.0, 1.0, 10.0)));
         }
         return new CollectorConfig(
-                s.string("http.host", "127.0.0.1"),
+                host,
                 s.integer("http.port", 8080, 0, 65535),
+                cert,
+                privateKey,
+                clientCa,
+                requireClientCert,
                 s.integer("http.max_body_bytes", 65_536, 1_024, 16 * 1024 * 1024),
                 s.integer("http.max_batch_body_bytes", 4 * 1024 * 1024, 1_024, 64 * 1024 * 1024),
                 s.duration("http.request_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10)),
@@ -85,6 +112,16 @@ public record CollectorConfig(
         }
         String source = s.string(section + ".grid_factors_source", years.isEmpty() ? null : "configured factors (" + key + ")");
         return years.isEmpty() ? fallback : AnnualGridFactors.fromKgPerKwh(years, source);
+    }
+
+    /** Loopback by name or address, without asking DNS. */
+    static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
+    private static Optional<Path> path(Settings s, String key) {
+        String value = s.string(key, "");
+        return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
     private static ZoneId zone(String id) {

@@ -22,7 +22,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -86,18 +89,14 @@ public final class CollectorVerticle extends VerticleBase {
             AgentCredentials credentials = enrolmentToken == null ? null
                     : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
             api[0] = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
-                    config.pushInterval().toMillis(), credentials);
+                    config.pushInterval().toMillis(), credentials, config.requireClientCertificate());
             schedule(estate, metrics, api[0]);
-            return vertx.createHttpServer(new HttpServerOptions()
-                            .setHost(config.httpHost())
-                            .setPort(config.httpPort())
-                            .setIdleTimeout((int) config.idleTimeout().toSeconds())
-                            .setCompressionSupported(true))
+            return vertx.createHttpServer(serverOptions())
                     .requestHandler(api[0].router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
                     .listen();
         }).onSuccess(s -> {
             server = s;
-            LOG.atInfo().addKeyValue("url", "http://" + displayHost() + ":" + s.actualPort() + "/")
+            LOG.atInfo().addKeyValue("url", (config.tlsCertFile().isPresent() ? "https://" : "http://") + displayHost() + ":" + s.actualPort() + "/")
                     .addKeyValue("data_dir", config.dataDir().toAbsolutePath()).log("collector listening");
             if (enrolmentToken == null) {
                 LOG.atWarn().log("agent credentials are switched off: any client that reaches the collector can report as any device");
@@ -106,6 +105,20 @@ public final class CollectorVerticle extends VerticleBase {
                         .log("agents enrol with the token in this file (collector.enrolment_token_file on the agent)");
             }
         });
+    }
+
+    private HttpServerOptions serverOptions() {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.httpHost())
+                .setPort(config.httpPort())
+                .setIdleTimeout((int) config.idleTimeout().toSeconds())
+                .setCompressionSupported(true);
+        config.tlsCertFile().ifPresent(cert -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(cert.toString()).setKeyPath(config.tlsKeyFile().orElseThrow().toString())));
+        // REQUEST, not REQUIRED: browsers reach the dashboard without client certificates; ingest checks its own.
+        config.tlsClientCaFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString()))
+                .setClientAuth(ClientAuth.REQUEST));
+        return options;
     }
 
     /** Periodic work: reload the view from the store (other collectors may write to it) and prune old data. */

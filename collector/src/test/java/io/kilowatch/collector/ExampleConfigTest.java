@@ -45,6 +45,16 @@ class ExampleConfigTest {
         ConfigException pue = assertThrows(ConfigException.class,
                 () -> CollectorConfig.from(Settings.empty("t").override("sites.HQ.pue", "0.5")));
         assertTrue(pue.getMessage().contains("sites.HQ.pue"), pue.getMessage());
+        ConfigException plainOnNetwork = assertThrows(ConfigException.class,
+                () -> CollectorConfig.from(Settings.empty("t").override("http.host", "0.0.0.0")));
+        assertTrue(plainOnNetwork.getMessage().contains("http.tls.cert_file"), plainOnNetwork.getMessage());
+        assertEquals("0.0.0.0", CollectorConfig.from(Settings.empty("t").override("http.host", "0.0.0.0")
+                .override("http.allow_plain_http", "true")).httpHost());
+        assertThrows(ConfigException.class, () -> CollectorConfig.from(Settings.empty("t").override("http.tls.cert_file", "/x.crt")));
+        assertThrows(ConfigException.class, () -> CollectorConfig.from(Settings.empty("t").override("security.agents.require_client_certificate", "true")));
+        ConfigException secretOnCli = assertThrows(ConfigException.class,
+                () -> CollectorConfig.from(Settings.empty("t").override("security.agents.enrolment_token", "abc")));
+        assertTrue(secretOnCli.getMessage().contains("KILOWATCH") || secretOnCli.getMessage().contains("environment"), secretOnCli.getMessage());
         assertEquals(2026, CollectorConfig.from(Settings.empty("t")).carbon().yearOf(Instant.parse("2026-06-01T00:00:00Z")));
     }
 }

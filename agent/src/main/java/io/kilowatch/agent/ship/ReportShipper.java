@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongUnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +58,9 @@ public final class ReportShipper {
      */
     public ReportShipper(URI collector, Duration timeout, int batchSize, String userAgent, ReportSpool spool,
                          LongUnaryOperator renumber, Backoff backoff, Clock clock,
-                         String deviceId, Optional<String> enrolmentToken, CredentialFile credentialFile) {
+                         String deviceId, Optional<String> enrolmentToken, CredentialFile credentialFile, SSLContext tls) {
         // HTTP/1.1: one request at a time needs no h2c upgrade, and every proxy on the way understands it.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).sslContext(tls).build();
         this.batchUri = collector.resolve("/api/v1/reports/batch");
         this.enrolUri = collector.resolve("/api/v1/enrol");
         this.deviceId = deviceId;

@@ -39,7 +39,8 @@ class ReportShipperTest {
     private static ReportShipper shipper(URI uri, ReportSpool spool, int batch, AtomicLong renumbered, Clock clock,
                                          Optional<String> enrolmentToken, CredentialFile credential) {
         return new ReportShipper(uri, Duration.ofSeconds(2), batch, "test", spool, last -> renumbered.incrementAndGet() + last,
-                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock, "pc-1", enrolmentToken, credential);
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock, "pc-1", enrolmentToken, credential,
+                Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
     /** A clock a test moves by hand. */

@@ -43,10 +43,12 @@ public final class HttpApi {
     private final LiveUpdates live;
     private final AgentCredentials credentials;
     private final RateLimiter enrolmentLimiter;
+    private final boolean requireClientCertificate;
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
                    PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
-                   AgentCredentials credentials) {
+                   AgentCredentials credentials, boolean requireClientCertificate) {
+        this.requireClientCertificate = requireClientCertificate;
         this.vertx = vertx;
         this.store = store;
         this.storeWorker = storeWorker;
@@ -173,6 +175,10 @@ public final class HttpApi {
 
     /** Reports need the agent's own credential as a bearer token, unless credentials are switched off. */
     private void authenticateAgent(RoutingContext ctx) {
+        if (requireClientCertificate && !hasVerifiedClientCertificate(ctx)) {
+            error(ctx, 401, List.of("agents must present a client certificate signed by the collector's client CA"));
+            return;
+        }
         if (credentials == null) {
             ctx.next();
             return;
@@ -195,8 +201,20 @@ public final class HttpApi {
         });
     }
 
+    private static boolean hasVerifiedClientCertificate(RoutingContext ctx) {
+        try {
+            return ctx.request().isSSL() && !ctx.request().connection().peerCertificates().isEmpty();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return false;
+        }
+    }
+
     /** {@code POST /api/v1/enrol} with {@code {"device_id": ..., "enrolment_token": ...}} gives a device its credential. */
     private void enrol(RoutingContext ctx) {
+        if (requireClientCertificate && !hasVerifiedClientCertificate(ctx)) {
+            error(ctx, 401, List.of("agents must present a client certificate signed by the collector's client CA"));
+            return;
+        }
         if (credentials == null) {
             error(ctx, 404, List.of("agent credentials are switched off on this collector (security.agents.require_credentials)"));
             return;
