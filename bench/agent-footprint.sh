@@ -30,7 +30,8 @@ for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && br
 
 # shellcheck disable=SC2086
 java $agent_jvm_flags -jar "$agent_jar" --collector "http://127.0.0.1:$port" --interval "$interval" \
-  --data-dir "$work/agent" --device-id bench-agent >"$work/agent.log" 2>&1 &
+  --data-dir "$work/agent" --device-id bench-agent --set collector.enrolment_token_file="$work/collector/enrolment-token" \
+  >"$work/agent.log" 2>&1 &
 agent=$!
 prometheus-node-exporter --web.listen-address="127.0.0.1:$nport" >"$work/node.log" 2>&1 &
 node=$!

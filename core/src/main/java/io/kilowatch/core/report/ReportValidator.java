@@ -38,20 +38,24 @@ public final class ReportValidator {
         if (r.sequence() == null || r.sequence() < 1) {
             problems.add("$.sequence must be an integer >= 1");
         }
+        // Checks relative to the timestamp run only on a sane one: at the edges of time they would overflow.
+        Instant time = null;
         if (r.timestamp() == null) {
             problems.add("$.timestamp is required");
         } else if (r.timestamp().isAfter(now.plus(MAX_CLOCK_AHEAD))) {
             problems.add("$.timestamp " + r.timestamp() + " is in the future (collector time " + now + "); check the agent's clock");
         } else if (r.timestamp().isBefore(now.minus(MAX_AGE))) {
             problems.add("$.timestamp " + r.timestamp() + " is more than " + MAX_AGE.toDays() + " days old");
+        } else {
+            time = r.timestamp();
         }
         if (r.intervalSeconds() == null || !(r.intervalSeconds() >= 1 && r.intervalSeconds() <= 3600)) {
             problems.add("$.interval_seconds must be between 1 and 3600");
         }
         validateLabels(r.labels(), problems);
-        validateHost(r, problems);
+        validateHost(r.host(), time, problems);
         validateUtilisation(r.utilisation(), problems);
-        validatePower(r, problems);
+        validatePower(r.power(), time, problems);
         if (r.agent() != null) {
             requireRatioOrNull(r.agent().cpuRatio(), "$.agent.cpu_ratio", problems);
             requireNonNegativeOrNull(r.agent().rssBytes(), "$.agent.rss_bytes", problems);
@@ -79,8 +83,7 @@ public final class ReportValidator {
         }
     }
 
-    private static void validateHost(Report r, List<String> problems) {
-        Report.Host host = r.host();
+    private static void validateHost(Report.Host host, Instant time, List<String> problems) {
         if (host == null) {
             problems.add("$.host is required");
             return;
@@ -93,7 +96,7 @@ public final class ReportValidator {
         }
         if (host.bootTime() == null) {
             problems.add("$.host.boot_time is required");
-        } else if (r.timestamp() != null && host.bootTime().isAfter(r.timestamp().plusSeconds(60))) {
+        } else if (time != null && host.bootTime().isAfter(time.plusSeconds(60))) {
             problems.add("$.host.boot_time is after the report's timestamp");
         }
         requireNonNegativeOrNull(host.uptimeSeconds(), "$.host.uptime_seconds", problems);
@@ -119,8 +122,7 @@ public final class ReportValidator {
         }
     }
 
-    private static void validatePower(Report r, List<String> problems) {
-        Report.Power p = r.power();
+    private static void validatePower(Report.Power p, Instant time, List<String> problems) {
         if (p == null) {
             problems.add("$.power is required");
             return;
@@ -136,10 +138,10 @@ public final class ReportValidator {
         }
         if (p.counterStart() == null) {
             problems.add("$.power.counter_start is required");
-        } else if (r.timestamp() != null && p.counterStart().isAfter(r.timestamp().plusSeconds(60))) {
+        } else if (time != null && p.counterStart().isAfter(time.plusSeconds(60))) {
             problems.add("$.power.counter_start is after the report's timestamp");
-        } else if (r.timestamp() != null && p.energyJoulesTotal() != null && p.watts() != null) {
-            double seconds = Duration.between(p.counterStart(), r.timestamp()).toSeconds() + 60;
+        } else if (time != null && p.energyJoulesTotal() != null && p.watts() != null) {
+            double seconds = (double) Duration.between(p.counterStart(), time).toSeconds() + 60;
             if (p.energyJoulesTotal() > MAX_WATTS * Math.max(seconds, 0)) {
                 problems.add("$.power.energy_joules_total is more than " + (long) MAX_WATTS + " W could use since counter_start");
             }

@@ -43,6 +43,20 @@ class ReportValidatorTest {
     }
 
     @Test
+    void instantsAtTheEdgesOfTimeAreProblemsNotExceptions() throws Exception {
+        Report r = example();
+        Report edge = new Report(1, r.deviceId(), r.sequence(), Instant.MAX, r.intervalSeconds(), r.labels(),
+                new Report.Host("h", null, Instant.MIN, null, null), r.utilisation(),
+                new Report.Power(1.0, "model", 1.0, Instant.MAX), r.agent(), null);
+        List<String> problems = ReportValidator.validate(edge, NOW);
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("$.timestamp")), problems.toString());
+        Report minimal = new Report(1, r.deviceId(), r.sequence(), Instant.MIN, r.intervalSeconds(), r.labels(),
+                new Report.Host("h", null, Instant.MAX, null, null), r.utilisation(),
+                new Report.Power(1.0, "model", 1.0, Instant.MIN), r.agent(), null);
+        assertTrue(ReportValidator.validate(minimal, NOW).stream().anyMatch(p -> p.startsWith("$.timestamp")));
+    }
+
+    @Test
     void labelsMustBeKnownWithAKnownClass() throws Exception {
         Report r = example();
         Report bad = new Report(1, r.deviceId(), r.sequence(), r.timestamp(), r.intervalSeconds(),
