@@ -3,7 +3,7 @@
 "use strict";
 
 const RANGES = ["1h", "6h", "24h", "7d", "30d"];
-const state = { latest: null, route: null, ranges: { estate: "1h", device: "1h" }, charts: {}, chartFetchedAt: {} };
+const state = { latest: null, route: null, ranges: { estate: "1h", device: "1h" }, charts: {}, chartFetchedAt: {}, events: null };
 
 const $ = (id) => document.getElementById(id);
 const setText = (id, text) => { const el = $(id); if (el) el.textContent = text; };
@@ -33,8 +33,65 @@ const fmt = {
 
 async function getJson(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
+  if (response.status === 401) {
+    showLogin();
+    throw new Error("logged out");
+  }
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
   return response.json();
+}
+
+// ---- login: reading needs a session unless the collector allows anonymous reading
+async function checkSession() {
+  const response = await fetch("api/v1/session", { headers: { Accept: "application/json" } });
+  if (response.status === 401) {
+    showLogin();
+    return;
+  }
+  const session = await response.json();
+  $("logout").hidden = !session.username;
+  start();
+}
+
+function showLogin() {
+  if (state.events) {
+    state.events.close();
+    state.events = null;
+  }
+  $("logout").hidden = true;
+  for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-login";
+  $("live").textContent = "logged out";
+  $("live").className = "live off";
+}
+
+async function login(ev) {
+  ev.preventDefault();
+  const error = $("login-error");
+  error.hidden = true;
+  const response = await fetch("api/v1/session", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: $("login-username").value, password: $("login-password").value }),
+  });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({ error: "HTTP " + response.status }));
+    error.textContent = body.error;
+    error.hidden = false;
+    return;
+  }
+  $("login-password").value = "";
+  $("logout").hidden = false;
+  start();
+}
+
+async function logout() {
+  await fetch("api/v1/session", { method: "DELETE", headers: { "X-Requested-With": "kilowatch" } });
+  showLogin();
+}
+
+function start() {
+  route();
+  connect();
 }
 
 // ---- routing
@@ -216,7 +273,9 @@ async function refreshChart(name, url, seriesDefs) {
 // ---- live updates
 function connect() {
   const live = $("live");
+  if (state.events) state.events.close();
   const source = new EventSource("api/v1/events");
+  state.events = source;
   source.addEventListener("update", (ev) => {
     state.latest = JSON.parse(ev.data);
     live.textContent = "live";
@@ -226,6 +285,8 @@ function connect() {
   source.onerror = () => {
     live.textContent = "reconnecting…";
     live.className = "live off";
+    // The stream also ends when the session does: find out which, rather than retry for ever.
+    fetch("api/v1/session").then((r) => { if (r.status === 401) showLogin(); }).catch(() => {});
   };
 }
 
@@ -238,10 +299,11 @@ function showError(message) {
 window.addEventListener("error", (ev) => showError(ev.message));
 window.addEventListener("unhandledrejection", (ev) => showError(String(ev.reason)));
 
-window.addEventListener("hashchange", route);
+window.addEventListener("hashchange", () => { if (!$("view-login").hidden) return; route(); });
 window.addEventListener("resize", () => { state.chartFetchedAt = {}; render(); });
 document.addEventListener("DOMContentLoaded", () => {
   rangeButtons();
-  route();
-  connect();
+  $("login-form").addEventListener("submit", login);
+  $("logout").addEventListener("click", logout);
+  checkSession();
 });

@@ -1,6 +1,8 @@
 package io.kilowatch.collector;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.security.Role;
+import io.kilowatch.collector.security.Users;
 import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
@@ -37,6 +39,8 @@ public record CollectorConfig(
         Duration refreshInterval,
         Duration pushInterval,
         boolean requireAgentCredentials,
+        boolean anonymousRead,
+        Users users,
         Optional<String> enrolmentToken,
         Path enrolmentTokenFile,
         CarbonPolicy carbon) {
@@ -89,6 +93,8 @@ public record CollectorConfig(
                 s.duration("storage.refresh_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1)),
                 s.duration("dashboard.push_interval", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(5)),
                 s.bool("security.agents.require_credentials", true),
+                s.bool("security.read.anonymous", false),
+                users(s),
                 s.secret("security.agents.enrolment_token"),
                 Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
                 new CarbonPolicy(estateFactors, sites, zone));
@@ -112,6 +118,33 @@ public record CollectorConfig(
         }
         String source = s.string(section + ".grid_factors_source", years.isEmpty() ? null : "configured factors (" + key + ")");
         return years.isEmpty() ? fallback : AnnualGridFactors.fromKgPerKwh(years, source);
+    }
+
+    private static Users users(Settings s) {
+        Map<String, Users.User> users = new LinkedHashMap<>();
+        for (String name : s.children("security.users")) {
+            String key = "security.users." + name;
+            String hash = s.string(key + ".password_hash", "");
+            if (!Users.isPasswordHash(hash)) {
+                throw new ConfigException(key + ".password_hash must be a hash made by 'java -jar kilowatch-collector.jar hash-password'");
+            }
+            users.put(name, new Users.User(role(s, key + ".role"), hash));
+        }
+        Map<String, Users.ApiToken> tokens = new LinkedHashMap<>();
+        for (String name : s.children("security.api_tokens")) {
+            String key = "security.api_tokens." + name;
+            String sha = s.string(key + ".sha256", "");
+            if (!Users.isTokenHash(sha)) {
+                throw new ConfigException(key + ".sha256 must be the 64-hex SHA-256 printed by 'java -jar kilowatch-collector.jar new-api-token'");
+            }
+            tokens.put(name, new Users.ApiToken(role(s, key + ".role"), sha));
+        }
+        return new Users(users, tokens);
+    }
+
+    private static Role role(Settings s, String key) {
+        String label = s.string(key, "viewer");
+        return Role.fromLabel(label).orElseThrow(() -> new ConfigException(key + " must be viewer or admin, got '" + label + "'"));
     }
 
     /** Loopback by name or address, without asking DNS. */

@@ -36,6 +36,10 @@ public final class CollectorMain {
 
             Usage: java -jar kilowatch-collector.jar revoke-agent DEVICE_ID [--config FILE] [--data-dir DIR]
               revokes the agent's credential; it must enrol again (rotate the enrolment token to keep it out)
+            Usage: java -jar kilowatch-collector.jar hash-password < password-file
+              prints the hash for security.users.<name>.password_hash
+            Usage: java -jar kilowatch-collector.jar new-api-token
+              prints a new API token and the SHA-256 for security.api_tokens.<name>.sha256
             """;
 
     private CollectorMain() {
@@ -44,6 +48,20 @@ public final class CollectorMain {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("revoke-agent")) {
             System.exit(revokeAgent(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+        }
+        if (args.length > 0 && args[0].equals("hash-password")) {
+            // The password comes on standard input, never the command line (visible to every user of the machine).
+            java.io.Console console = System.console();
+            char[] password = console != null ? console.readPassword("password: ")
+                    : new java.util.Scanner(System.in, java.nio.charset.StandardCharsets.UTF_8).nextLine().toCharArray();
+            System.out.println(io.kilowatch.collector.security.Users.hashPassword(password));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("new-api-token")) {
+            String[] token = io.kilowatch.collector.security.Users.newApiToken();
+            System.out.println("token (give it to the client; it is not kept): " + token[0]);
+            System.out.println("sha256 (put it in security.api_tokens.<name>.sha256): " + token[1]);
+            return;
         }
         CollectorConfig config;
         try {

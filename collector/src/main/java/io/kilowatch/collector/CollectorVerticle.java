@@ -89,7 +89,8 @@ public final class CollectorVerticle extends VerticleBase {
             AgentCredentials credentials = enrolmentToken == null ? null
                     : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
             api[0] = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
-                    config.pushInterval().toMillis(), credentials, config.requireClientCertificate());
+                    config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
+                    config.anonymousRead(), config.tlsCertFile().isPresent());
             schedule(estate, metrics, api[0]);
             return vertx.createHttpServer(serverOptions())
                     .requestHandler(api[0].router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
@@ -98,6 +99,11 @@ public final class CollectorVerticle extends VerticleBase {
             server = s;
             LOG.atInfo().addKeyValue("url", (config.tlsCertFile().isPresent() ? "https://" : "http://") + displayHost() + ":" + s.actualPort() + "/")
                     .addKeyValue("data_dir", config.dataDir().toAbsolutePath()).log("collector listening");
+            if (config.anonymousRead()) {
+                LOG.atWarn().log("anyone who reaches the collector may read the dashboard, API and metrics (security.read.anonymous)");
+            } else if (config.users().isEmpty()) {
+                LOG.atWarn().log("no users or API tokens are configured: nobody can read the dashboard; see docs/security.md");
+            }
             if (enrolmentToken == null) {
                 LOG.atWarn().log("agent credentials are switched off: any client that reaches the collector can report as any device");
             } else if (config.enrolmentToken().isEmpty()) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.kilowatch.collector.security.Users;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,9 @@ class EndToEndIT {
     private static final String DEVICE = "e2e-agent";
     private static final List<Process> PROCESSES = new ArrayList<>();
     private static String base;
+    private static final String USER = "e2e-admin";
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final String[] API_TOKEN = Users.newApiToken();
 
     @BeforeAll
     static void startCollectorAndAgent() throws Exception {
@@ -47,7 +51,10 @@ class EndToEndIT {
         Path work = Files.createTempDirectory("kilowatch-e2e");
         int port = Stack.freePort();
         base = "http://127.0.0.1:" + port;
-        PROCESSES.add(Stack.collector(port, work.resolve("collector"), OUT.resolve("collector.log"), "--set", "dashboard.push_interval=500ms"));
+        PROCESSES.add(Stack.collector(port, work.resolve("collector"), OUT.resolve("collector.log"), "--set", "dashboard.push_interval=500ms",
+                "--set", "security.users." + USER + ".role=admin",
+                "--set", "security.users." + USER + ".password_hash=" + Users.hashPassword(PASSWORD.toCharArray()),
+                "--set", "security.api_tokens.promtool.sha256=" + API_TOKEN[1]));
         Stack.waitUntil("collector healthy", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
         PROCESSES.add(Stack.agent(base, work.resolve("collector"), DEVICE, work.resolve("agent"), OUT.resolve("agent.log"),
                 "--set", "device.labels.site=E2E Site", "--set", "device.labels.org=Test Council"));
@@ -92,6 +99,15 @@ class EndToEndIT {
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             browser.get(base + "/");
+            wait.until(b -> b.findElement(By.id("login-form")).isDisplayed());
+            browser.findElement(By.id("login-username")).sendKeys(USER);
+            browser.findElement(By.id("login-password")).sendKeys("wrong password");
+            browser.findElement(By.id("login-submit")).click();
+            wait.until(b -> text(b, "login-error").contains("wrong"));
+            screenshot(browser, "login.png");
+            browser.findElement(By.id("login-password")).clear();
+            browser.findElement(By.id("login-password")).sendKeys(PASSWORD);
+            browser.findElement(By.id("login-submit")).click();
             wait.until(b -> "1".equals(text(b, "devices-up")));
             wait.until(b -> text(b, "estate-power").matches("[0-9.]+ k?W"));
             wait.until(b -> "live".equals(text(b, "live")));
@@ -131,6 +147,10 @@ class EndToEndIT {
             assertTrue(overflow <= 1, "the overview must fit a phone's width; overflow " + overflow + " px");
             screenshot(browser, "overview-phone.png");
             assertTrue(browser.findElement(By.id("page-error")).getAttribute("hidden") != null, "no script error on the page");
+
+            browser.findElement(By.id("logout")).click();
+            wait.until(b -> b.findElement(By.id("login-form")).isDisplayed());
+            assertEquals(401, Stack.status(base + "/api/v1/devices"), "reading needs a login or a token");
         } finally {
             browser.quit();
         }
@@ -145,8 +165,9 @@ class EndToEndIT {
         Files.copy(shot, OUT.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Reads the API as Prometheus or Grafana would: with an API token. */
     private static String body(String path) {
-        return Stack.body(base + path);
+        return Stack.body(base + path, API_TOKEN[0]);
     }
 
     private static Path outputDir() {

@@ -86,9 +86,17 @@ final class Stack {
     }
 
     static String body(String url) {
+        return body(url, null);
+    }
+
+    /** The body of a GET, with an API token when given. */
+    static String body(String url, String bearerToken) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+            if (bearerToken != null) {
+                request.header("Authorization", "Bearer " + bearerToken);
+            }
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {

@@ -32,7 +32,8 @@ class TlsIT {
         String base = "https://127.0.0.1:" + port;
         Process collector = Stack.collector(port, work.resolve("collector"), out.resolve("collector.log"),
                 "--set", "http.tls.cert_file=" + pki.resolve("server.crt"), "--set", "http.tls.key_file=" + pki.resolve("server.key"),
-                "--set", "http.tls.client_ca_file=" + pki.resolve("ca.crt"), "--set", "security.agents.require_client_certificate=true");
+                "--set", "http.tls.client_ca_file=" + pki.resolve("ca.crt"), "--set", "security.agents.require_client_certificate=true",
+                "--set", "security.read.anonymous=true");
         Vertx vertx = Vertx.vertx();
         WebClient https = WebClient.create(vertx, new WebClientOptions().setSsl(true).setVerifyHost(true)
                 .setTrustOptions(new PemTrustOptions().addCertPath(pki.resolve("ca.crt").toString())));

@@ -8,6 +8,8 @@ import io.kilowatch.collector.store.Store;
 import io.kilowatch.core.report.ReportFormatException;
 import io.kilowatch.core.report.ReportValidator;
 import io.kilowatch.collector.security.AgentCredentials;
+import io.kilowatch.collector.security.Role;
+import io.kilowatch.collector.security.Users;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,11 +46,14 @@ public final class HttpApi {
     private final AgentCredentials credentials;
     private final RateLimiter enrolmentLimiter;
     private final boolean requireClientCertificate;
+    private final AccessControl access;
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
                    PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
-                   AgentCredentials credentials, boolean requireClientCertificate) {
+                   AgentCredentials credentials, boolean requireClientCertificate, Users users, boolean anonymousRead,
+                   boolean secureCookies) {
         this.requireClientCertificate = requireClientCertificate;
+        this.access = new AccessControl(vertx, users, anonymousRead, secureCookies, clock);
         this.vertx = vertx;
         this.store = store;
         this.storeWorker = storeWorker;
@@ -84,7 +89,12 @@ public final class HttpApi {
             ctx.next();
         });
         router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", JSON).end(new JsonObject().put("status", "ok").encode()));
-        router.get("/metrics").handler(this::metrics);
+        access.routes(router);
+        router.get("/metrics").handler(access.require(Role.VIEWER)).handler(this::metrics);
+        router.get("/api/v1/devices*").handler(access.require(Role.VIEWER));
+        router.get("/api/v1/estate*").handler(access.require(Role.VIEWER));
+        router.get("/api/v1/events").handler(access.require(Role.VIEWER));
+        router.delete("/api/v1/agents/:id/credential").handler(access.require(Role.ADMIN)).handler(this::revoke);
 
         router.post("/api/v1/reports*").handler(TimeoutHandler.create(requestTimeoutMillis));
         router.post("/api/v1/reports*").handler(this::authenticateAgent);
@@ -172,6 +182,21 @@ public final class HttpApi {
     }
 
     private static final String AUTHENTICATED_DEVICE = "kilowatch.device";
+
+    /** Admin: revoke an agent's credential; it must enrol again. */
+    private void revoke(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        storeWorker.executeBlocking(() -> store.revoke(id, clock.millis()), false).onComplete(result -> {
+            if (result.failed()) {
+                storeFailed(ctx, result.cause());
+            } else if (result.result()) {
+                LOG.atInfo().addKeyValue("device_id", id).log("agent credential revoked");
+                ctx.response().setStatusCode(204).end();
+            } else {
+                error(ctx, 404, List.of("device '" + id + "' has no active credential"));
+            }
+        });
+    }
 
     /** Reports need the agent's own credential as a bearer token, unless credentials are switched off. */
     private void authenticateAgent(RoutingContext ctx) {
@@ -352,12 +377,12 @@ public final class HttpApi {
         }
     }
 
-    private static void json(RoutingContext ctx, int status, Object body) {
+    static void json(RoutingContext ctx, int status, Object body) {
         String text = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
         ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).putHeader("Cache-Control", "no-store").end(text);
     }
 
-    private static void error(RoutingContext ctx, int status, List<String> problems) {
+    static void error(RoutingContext ctx, int status, List<String> problems) {
         if (ctx.response().ended()) {
             return;
         }

@@ -60,6 +60,7 @@ class CollectorApiTest {
         Settings settings = Settings.empty("test")
                 .override("http.port", "0")
                 .override("data_dir", dataDir.toString())
+                .override("security.read.anonymous", "true")
                 .override("time_zone", "Europe/London")
                 .override("sites.Leeds DC.pue", "1.5");
         CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());

@@ -44,6 +44,7 @@ class HostileClientTest {
         Settings settings = Settings.empty("test")
                 .override("http.port", "0")
                 .override("data_dir", dataDir.toString())
+                .override("security.read.anonymous", "true")
                 .override("http.rate_limit.requests_per_minute_per_device", "6")
                 .override("http.rate_limit.burst", "3")
                 .override("http.request_timeout", "1s");
