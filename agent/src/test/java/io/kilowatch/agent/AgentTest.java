@@ -11,12 +11,11 @@ import io.kilowatch.core.config.CommandLine;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportValidator;
+import io.kilowatch.core.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,31 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real agent (OSHI on this machine) reporting to a real HTTP server, on a controlled clock. */
 class AgentTest {
-    static final class TestClock extends Clock {
-        // Real time, so the host's real boot time lies before it; it moves only when told.
-        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+    /** Real time, so the host's real boot time lies before it; it moves only when told. */
+    private static ManualClock realNow() {
+        return new ManualClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
-    private static Agent agent(RecordingCollector collector, Path dataDir, Path raplRoot, TestClock clock, String... extra) {
+    private static Agent agent(RecordingCollector collector, Path dataDir, Path raplRoot, ManualClock clock, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--collector", collector.uri().toString(),
                 "--device-id", "agent-test-1",
@@ -69,7 +49,7 @@ class AgentTest {
         Files.writeString(rapl.resolve("name"), "package-0\n");
         Files.writeString(rapl.resolve("max_energy_range_uj"), "262143328850\n");
         Files.writeString(rapl.resolve("energy_uj"), "5000000\n");
-        TestClock clock = new TestClock();
+        ManualClock clock = realNow();
         try (RecordingCollector collector = new RecordingCollector()) {
             Agent agent = agent(collector, dir.resolve("data"), dir.resolve("powercap"), clock);
             for (int i = 1; i <= 3; i++) {
@@ -106,7 +86,7 @@ class AgentTest {
 
     @Test
     void modelledPathWhenThereIsNoRaplAndTheCounterSurvivesRestarts(@TempDir Path dir) throws Exception {
-        TestClock clock = new TestClock();
+        ManualClock clock = realNow();
         try (RecordingCollector collector = new RecordingCollector()) {
             Agent agent = agent(collector, dir.resolve("data"), dir.resolve("no-powercap"), clock,
                     "--set", "power.model.idle_watts=40", "--set", "power.model.max_watts=40");
@@ -139,16 +119,16 @@ class AgentTest {
     void badConfigFailsFastNamingTheKey(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
             ConfigException badClass = assertThrows(ConfigException.class,
-                    () -> agent(collector, dir, dir, new TestClock(), "--set", "device.class=toaster"));
+                    () -> agent(collector, dir, dir, realNow(), "--set", "device.class=toaster"));
             assertTrue(badClass.getMessage().contains("device.class"), badClass.getMessage());
             ConfigException typo = assertThrows(ConfigException.class,
-                    () -> agent(collector, dir, dir, new TestClock(), "--set", "power.modle.idle_watts=3"));
+                    () -> agent(collector, dir, dir, realNow(), "--set", "power.modle.idle_watts=3"));
             assertTrue(typo.getMessage().contains("power.modle.idle_watts"), typo.getMessage());
             ConfigException url = assertThrows(ConfigException.class,
-                    () -> agent(collector, dir, dir, new TestClock(), "--collector", "ftp://x"));
+                    () -> agent(collector, dir, dir, realNow(), "--collector", "ftp://x"));
             assertTrue(url.getMessage().contains("collector.url"), url.getMessage());
             ConfigException interval = assertThrows(ConfigException.class,
-                    () -> agent(collector, dir, dir, new TestClock(), "--interval", "0s"));
+                    () -> agent(collector, dir, dir, realNow(), "--interval", "0s"));
             assertTrue(interval.getMessage().contains("report_interval"), interval.getMessage());
         }
     }

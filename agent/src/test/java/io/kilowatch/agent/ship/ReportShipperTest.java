@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.agent.ship.RecordingCollector.Answer;
 import io.kilowatch.core.report.Report;
+import io.kilowatch.core.testing.ManualClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,33 +44,13 @@ class ReportShipperTest {
                 Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
-    /** A clock a test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-25T12:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void enrolsOnceKeepsItsCredentialAndEnrolsAgainWhenItIsRevoked(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
             collector.requireCredential("estate-token", "cred-1");
             ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
             CredentialFile file = new CredentialFile(dir.resolve("credential-pc-1"));
-            ManualClock clock = new ManualClock();
+            ManualClock clock = new ManualClock(FIXED.instant());
             ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), clock, Optional.of("estate-token"), file);
             spool.append(report(1));
             shipper.drain();
@@ -88,7 +69,7 @@ class ReportShipperTest {
             shipper.drain();
             assertEquals(1, spool.size(), "refused: kept for later");
             assertTrue(file.read().isEmpty(), "a refused credential is forgotten");
-            clock.now = clock.now.plus(Duration.ofMinutes(10));
+            clock.advance(Duration.ofMinutes(10));
             shipper.drain();
             assertEquals(2, collector.enrolments.size());
             assertEquals("cred-2", file.read().orElseThrow());
@@ -115,23 +96,7 @@ class ReportShipperTest {
         try (RecordingCollector collector = new RecordingCollector()) {
             ReportSpool spool = ReportSpool.open(dir, 1000);
             collector.answer(r -> Answer.fail(503));
-            Instant[] now = {FIXED.instant()};
-            Clock clock = new Clock() {
-                @Override
-                public java.time.ZoneId getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(java.time.ZoneId zone) {
-                    return this;
-                }
-
-                @Override
-                public Instant instant() {
-                    return now[0];
-                }
-            };
+            ManualClock clock = new ManualClock(FIXED.instant());
             ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), clock);
             for (long s = 1; s <= 25; s++) {
                 spool.append(report(s));
@@ -141,7 +106,7 @@ class ReportShipperTest {
             assertEquals(1, collector.batchSizes.size(), "backoff: no new attempt within the wait");
 
             collector.answer(r -> Answer.stored());
-            now[0] = now[0].plus(Duration.ofMinutes(6));
+            clock.advance(Duration.ofMinutes(6));
             shipper.drain();
             assertEquals(0, spool.size());
             assertEquals(LongStream.rangeClosed(1, 25).boxed().toList(), collector.stored.stream().map(Report::sequence).toList());

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kilowatch.collector.CollectorConfig;
-import io.kilowatch.collector.CollectorVerticle;
-import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
 import io.vertx.core.Vertx;
@@ -18,7 +15,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -57,15 +53,10 @@ class CollectorApiTest {
     }
 
     private void deploy() {
-        Settings settings = Settings.empty("test")
-                .override("http.port", "0")
-                .override("data_dir", dataDir.toString())
-                .override("security.read.anonymous", "true")
-                .override("time_zone", "Europe/London")
-                .override("sites.Leeds DC.pue", "1.5");
-        CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
-        deploymentId = vertx.deployVerticle(collector).await();
-        port = collector.actualPort();
+        TestCollector collector = TestCollector.deploy(vertx, dataDir, "security.read.anonymous", "true",
+                "time_zone", "Europe/London", "sites.Leeds DC.pue", "1.5");
+        deploymentId = collector.deploymentId();
+        port = collector.port();
         agents = agents == null ? new Enrolment(client, port, dataDir) : agents.atPort(port);
     }
 

@@ -4,9 +4,6 @@ import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kilowatch.collector.CollectorConfig;
-import io.kilowatch.collector.CollectorVerticle;
-import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
 import io.vertx.core.Vertx;
@@ -20,7 +17,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,16 +37,8 @@ class HostileClientTest {
     @BeforeEach
     void start(Vertx vertx) {
         client = WebClient.create(vertx);
-        Settings settings = Settings.empty("test")
-                .override("http.port", "0")
-                .override("data_dir", dataDir.toString())
-                .override("security.read.anonymous", "true")
-                .override("http.rate_limit.requests_per_minute_per_device", "6")
-                .override("http.rate_limit.burst", "3")
-                .override("http.request_timeout", "1s");
-        CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
-        vertx.deployVerticle(collector).await();
-        port = collector.actualPort();
+        port = TestCollector.deploy(vertx, dataDir, "security.read.anonymous", "true",
+                "http.rate_limit.requests_per_minute_per_device", "6", "http.rate_limit.burst", "3", "http.request_timeout", "1s").port();
         agents = new Enrolment(client, port, dataDir);
     }
 

@@ -3,30 +3,13 @@ package io.kilowatch.collector.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import io.kilowatch.core.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Test
     void allowsABurstThenTheAverageRatePerKey() {
@@ -37,7 +20,7 @@ class RateLimiterTest {
         long retryAfter = limiter.acquire("pc-1");
         assertEquals(10, retryAfter);
         assertEquals(0, limiter.acquire("pc-2"), "another device has its own bucket");
-        now = now.plus(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(10));
         assertEquals(0, limiter.acquire("pc-1"));
         assertTrue(limiter.acquire("pc-1") > 0);
     }
@@ -47,7 +30,7 @@ class RateLimiterTest {
         RateLimiter limiter = new RateLimiter(60, 5, clock);
         limiter.acquire("a");
         limiter.acquire("b");
-        now = now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         limiter.forgetIdle();
         assertEquals(0, limiter.size());
     }

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kilowatch.collector.CollectorConfig;
-import io.kilowatch.collector.CollectorVerticle;
 import io.kilowatch.collector.security.Users;
-import io.kilowatch.core.config.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +13,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,17 +42,10 @@ class ReadAccessTest {
     @BeforeEach
     void start(Vertx vertx) {
         client = WebClient.create(vertx);
-        Settings settings = Settings.empty("test")
-                .override("http.port", "0")
-                .override("data_dir", dataDir.toString())
-                .override("security.users.vera.role", "viewer")
-                .override("security.users.vera.password_hash", viewerHash)
-                .override("security.users.ada.role", "admin")
-                .override("security.users.ada.password_hash", adminHash)
-                .override("security.api_tokens.prometheus.sha256", viewerToken[1]);
-        CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
-        vertx.deployVerticle(collector).await();
-        port = collector.actualPort();
+        port = TestCollector.deploy(vertx, dataDir,
+                "security.users.vera.role", "viewer", "security.users.vera.password_hash", viewerHash,
+                "security.users.ada.role", "admin", "security.users.ada.password_hash", adminHash,
+                "security.api_tokens.prometheus.sha256", viewerToken[1]).port();
     }
 
     private HttpResponse<Buffer> login(String user, String password) {
