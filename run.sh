@@ -23,8 +23,9 @@ collector=$!
 agent=""
 trap 'kill $collector $agent 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 
+# The collector listens only once its store is open; bash's /dev/tcp needs no curl on the machine.
 for _ in $(seq 120); do
-  if curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1; then break; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
   kill -0 $collector 2>/dev/null || { echo "kilowatch: the collector did not start; see its log above" >&2; exit 1; }
   sleep 0.5
 done
