@@ -2,6 +2,7 @@
 # Installs what the tests use beside Java and Maven, from Debian's packages, when it is missing:
 #   chromium + chromium-driver  the dashboard's end-to-end test drives a real headless browser
 #   prometheus (for promtool)   /metrics is checked with `promtool check metrics`
+#   fonts-liberation            text in the dashboard's screenshots
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -9,6 +10,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+# Chromium only recommends a font; without one its screenshots show no text.
+dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""
