@@ -80,20 +80,19 @@ public final class CollectorVerticle extends VerticleBase {
             return null;
         }).compose(v -> {
             metrics.sync();
-            HttpApi[] api = new HttpApi[1];
             RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), clock);
             vertx.setPeriodic(60_000, id -> limiter.forgetIdle());
             IngestService ingest = new IngestService(new GroupCommitter(store, storeWorker, 2_000),
                     new ReportAccounting(config.carbon(), config.timeZone()),
-                    estate, metrics, clock, () -> api[0].markChanged(), limiter::acquire);
+                    estate, metrics, clock, limiter::acquire);
             AgentCredentials credentials = enrolmentToken == null ? null
                     : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
-            api[0] = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
+            HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
                     config.anonymousRead(), config.tlsCertFile().isPresent());
-            schedule(estate, metrics, api[0]);
+            schedule(estate, metrics, api);
             return vertx.createHttpServer(serverOptions())
-                    .requestHandler(api[0].router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
+                    .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
                     .listen();
         }).onSuccess(s -> {
             server = s;

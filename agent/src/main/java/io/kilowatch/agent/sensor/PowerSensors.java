@@ -2,6 +2,7 @@ package io.kilowatch.agent.sensor;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The configured sensors in order of preference; the model last, so there is always a reading. */
 public final class PowerSensors {
@@ -24,7 +25,7 @@ public final class PowerSensors {
     }
 
     public List<String> sources() {
-        return java.util.stream.Stream.concat(ordered.stream(), java.util.stream.Stream.of(fallback))
+        return Stream.concat(ordered.stream(), Stream.of(fallback))
                 .map(PowerSensor::source).toList();
     }
 }

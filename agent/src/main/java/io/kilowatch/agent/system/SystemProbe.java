@@ -12,22 +12,16 @@ import oshi.software.os.OperatingSystem;
  * Utilisation is measured between calls from CPU tick counters, so each caller keeps its own baseline.
  */
 public final class SystemProbe {
-    private final SystemInfo systemInfo;
     private final CentralProcessor processor;
     private final GlobalMemory memory;
     private final OperatingSystem os;
     private final int logicalProcessors;
 
     public SystemProbe(SystemInfo systemInfo) {
-        this.systemInfo = systemInfo;
         this.processor = systemInfo.getHardware().getProcessor();
         this.memory = systemInfo.getHardware().getMemory();
         this.os = systemInfo.getOperatingSystem();
         this.logicalProcessors = Math.max(1, processor.getLogicalProcessorCount());
-    }
-
-    public SystemInfo systemInfo() {
-        return systemInfo;
     }
 
     /** A baseline for {@link #cpuUtilisationSince}. */

@@ -36,17 +36,15 @@ public final class IngestService {
     private final Estate estate;
     private final EstateMetrics metrics;
     private final Clock clock;
-    private final Runnable onChange;
     private final java.util.function.ToLongFunction<String> rateLimit;
 
     public IngestService(GroupCommitter committer, ReportAccounting accounting, Estate estate,
-                         EstateMetrics metrics, Clock clock, Runnable onChange, java.util.function.ToLongFunction<String> rateLimit) {
+                         EstateMetrics metrics, Clock clock, java.util.function.ToLongFunction<String> rateLimit) {
         this.committer = committer;
         this.accounting = accounting;
         this.estate = estate;
         this.metrics = metrics;
         this.clock = clock;
-        this.onChange = onChange;
         this.rateLimit = rateLimit;
     }
 
@@ -129,7 +127,6 @@ public final class IngestService {
             return Future.succeededFuture(List.of(results));
         }
         return committer.submit(pending).map(outcomes -> {
-            boolean changed = false;
             for (int k = 0; k < outcomes.size(); k++) {
                 int i = positions.get(k);
                 Store.IngestOutcome outcome = outcomes.get(k);
@@ -144,12 +141,8 @@ public final class IngestService {
                     estate.update(plans[i]);
                     metrics.countStored();
                     metrics.sync(estate.row(plans[i].device().deviceId()));
-                    changed = true;
                 }
                 results[i] = new Result(items.get(i).report().sequence(), true, outcome.duplicate(), outcome.lastSequence(), List.of());
-            }
-            if (changed) {
-                onChange.run();
             }
             return List.of(results);
         });

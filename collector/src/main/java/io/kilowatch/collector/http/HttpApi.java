@@ -70,7 +70,7 @@ public final class HttpApi {
         vertx.setPeriodic(60_000, id -> enrolmentLimiter.forgetIdle());
     }
 
-    /** Tells live clients something changed; called after each stored report. */
+    /** Tells live clients something changed: after stored reports and after a reload from the store. */
     public void markChanged() {
         live.markChanged();
     }
@@ -138,6 +138,9 @@ public final class HttpApi {
                 error(ctx, 400, r.problems());
                 return;
             }
+            if (!r.duplicate()) {
+                live.markChanged();
+            }
             json(ctx, r.duplicate() ? 200 : 201, resultJson(r));
         });
     }
@@ -154,6 +157,9 @@ public final class HttpApi {
             } else if (result.failed()) {
                 storeFailed(ctx, result.cause());
             } else {
+                if (result.result().stream().anyMatch(r -> r.accepted() && !r.duplicate())) {
+                    live.markChanged();
+                }
                 JsonArray results = new JsonArray();
                 result.result().forEach(r -> results.add(r.accepted() ? resultJson(r)
                         : new JsonObject().put("sequence", r.sequence()).put("status", "rejected").put("problems", new JsonArray(r.problems()))));

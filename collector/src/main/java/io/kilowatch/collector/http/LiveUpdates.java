@@ -31,10 +31,6 @@ final class LiveUpdates {
         changed = true;
     }
 
-    int clientCount() {
-        return clients.size();
-    }
-
     void subscribe(RoutingContext ctx) {
         HttpServerResponse response = ctx.response();
         response.setChunked(true)

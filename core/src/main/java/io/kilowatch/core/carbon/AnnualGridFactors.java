@@ -63,10 +63,6 @@ public final class AnnualGridFactors {
         return used == year ? sourceName + " " + used : sourceName + " " + used + " (nearest set for " + year + ")";
     }
 
-    public NavigableMap<Integer, Double> gramsPerKwhByYear() {
-        return gramsPerKwhByYear;
-    }
-
     private Map.Entry<Integer, Double> factorFor(int year) {
         Map.Entry<Integer, Double> entry = gramsPerKwhByYear.floorEntry(year);
         return entry != null ? entry : gramsPerKwhByYear.firstEntry();

@@ -93,11 +93,6 @@ public final class Settings {
         return value == null || value.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(value.trim());
     }
 
-    /** Whether the key is set on the command line, in the environment or in the file. */
-    public boolean has(String key) {
-        return raw(key) != null;
-    }
-
     public int integer(String key, int defaultValue, int min, int max) {
         Object raw = raw(key);
         if (raw == null) {

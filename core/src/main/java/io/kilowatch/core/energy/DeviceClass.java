@@ -11,27 +11,19 @@ import java.util.Optional;
  */
 public enum DeviceClass {
     // Office PCs: ENERGY STAR-class desktops idle near 25 W and rarely pass 90 W at the wall.
-    DESKTOP(25.0, 90.0, 2.0),
-    LAPTOP(6.0, 35.0, 1.0),
-    THIN_CLIENT(5.0, 15.0, 1.0),
+    DESKTOP(25.0, 90.0),
+    LAPTOP(6.0, 35.0),
+    THIN_CLIENT(5.0, 15.0),
     // Cloud Carbon Footprint's on-premise server average (SPECpower): 65.8 W idle, 367.1 W at full load.
-    SERVER(65.8, 367.1, 5.0);
+    SERVER(65.8, 367.1);
 
     private final PowerModel defaultModel;
-    private final double offWatts;
-
-    DeviceClass(double idleWatts, double maxWatts, double offWatts) {
+    DeviceClass(double idleWatts, double maxWatts) {
         this.defaultModel = new PowerModel(idleWatts, maxWatts);
-        this.offWatts = offWatts;
     }
 
     public PowerModel defaultModel() {
         return defaultModel;
-    }
-
-    /** Standby draw when off, from ENERGY STAR v4 limits; used by carbon accounting of off time. */
-    public double offWatts() {
-        return offWatts;
     }
 
     /** The name used in config, reports and metric labels: {@code desktop}, {@code thin_client}. */

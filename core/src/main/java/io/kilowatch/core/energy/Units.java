@@ -4,16 +4,11 @@ package io.kilowatch.core.energy;
 public final class Units {
     public static final double JOULES_PER_KWH = 3_600_000.0;
     public static final double MICROJOULES_PER_JOULE = 1_000_000.0;
-    public static final double GRAMS_PER_KG = 1_000.0;
 
     private Units() {
     }
 
     public static double joulesToKwh(double joules) {
         return joules / JOULES_PER_KWH;
-    }
-
-    public static double kwhToJoules(double kwh) {
-        return kwh * JOULES_PER_KWH;
     }
 }
