@@ -86,7 +86,19 @@ final class Schema {
               credential_sha256 VARCHAR(64) NOT NULL UNIQUE,
               created_ms BIGINT NOT NULL,
               revoked_ms BIGINT
-            )"""));
+            )"""),
+            List.of(
+            // Energy and carbon split the way a carbon report needs them. energy_joules stays the devices'
+            // own (IT) energy; overhead_joules is what the site spends on top (PUE - 1); carbon_grams is
+            // operational generation carbon (scope 2) including the overhead's; overhead_carbon_grams is
+            // that overhead's share of it; td_carbon_grams is transmission and distribution losses (scope 3);
+            // fallback_joules is energy whose carbon used the annual factor because no half-hourly
+            // intensity covered it; cost_gbp is what the energy cost at the tariff, overhead included.
+            "ALTER TABLE rollups ADD COLUMN overhead_joules DOUBLE PRECISION NOT NULL DEFAULT 0",
+            "ALTER TABLE rollups ADD COLUMN overhead_carbon_grams DOUBLE PRECISION NOT NULL DEFAULT 0",
+            "ALTER TABLE rollups ADD COLUMN td_carbon_grams DOUBLE PRECISION NOT NULL DEFAULT 0",
+            "ALTER TABLE rollups ADD COLUMN fallback_joules DOUBLE PRECISION NOT NULL DEFAULT 0",
+            "ALTER TABLE rollups ADD COLUMN cost_gbp DOUBLE PRECISION NOT NULL DEFAULT 0"));
 
     private Schema() {
     }
