@@ -43,7 +43,8 @@ public record CollectorConfig(
         Users users,
         Optional<String> enrolmentToken,
         Path enrolmentTokenFile,
-        CarbonPolicy carbon) {
+        CarbonPolicy carbon,
+        io.kilowatch.collector.snmp.SnmpConfig snmp) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -97,7 +98,8 @@ public record CollectorConfig(
                 users(s),
                 s.secret("security.agents.enrolment_token"),
                 Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
-                new CarbonPolicy(estateFactors, sites, zone));
+                new CarbonPolicy(estateFactors, sites, zone),
+                io.kilowatch.collector.snmp.SnmpConfig.from(s));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.kilowatch.collector;
 
 import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.events.DeviceEvents;
+import io.kilowatch.collector.snmp.SnmpService;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.http.HttpApi;
@@ -44,6 +46,8 @@ public final class CollectorVerticle extends VerticleBase {
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private String enrolmentToken;
+    private DeviceEvents events;
+    private SnmpService snmp;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
@@ -73,6 +77,7 @@ public final class CollectorVerticle extends VerticleBase {
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
+            events = DeviceEvents.sqlite(config.dataDir(), storeWorker, prometheus);
             if (config.requireAgentCredentials()) {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
             }
@@ -90,6 +95,13 @@ public final class CollectorVerticle extends VerticleBase {
             HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
                     config.anonymousRead(), config.tlsCertFile().isPresent());
+            try {
+                snmp = SnmpService.start(vertx, config.snmp(), estate, ingest, events, prometheus, clock, api::markChanged,
+                        config.dataDir(), storeWorker);
+            } catch (java.io.IOException | java.sql.SQLException e) {
+                return Future.failedFuture(new IllegalStateException("cannot start SNMP: " + e.getMessage(), e));
+            }
+            api.mount(router -> snmp.routes(router, api));
             schedule(estate, metrics, api);
             return vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
@@ -135,6 +147,8 @@ public final class CollectorVerticle extends VerticleBase {
             metrics.sync();
             api.markChanged();
         }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed")));
+        vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), Duration.ofHours(1).toMillis(), id -> events.prune(clock.instant()
+                .minus(config.rawRetention())).onFailure(e -> LOG.atWarn().setCause(e).log("pruning device events failed")));
         vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), Duration.ofHours(1).toMillis(), id -> storeWorker.executeBlocking(() -> {
             long now = clock.millis();
             return store.prune(now - config.rawRetention().toMillis(), now - config.hourlyRetention().toMillis(),
@@ -156,8 +170,14 @@ public final class CollectorVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (snmp != null) {
+            snmp.stop();
+        }
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
+            if (events != null) {
+                events.close();
+            }
             if (store != null) {
                 store.close();
             }

@@ -70,6 +70,18 @@ public final class HttpApi {
         vertx.setPeriodic(60_000, id -> enrolmentLimiter.forgetIdle());
     }
 
+    private final List<java.util.function.Consumer<Router>> extensions = new java.util.ArrayList<>();
+
+    /** Routes of a feature in its own class (SNMP, events), mounted before the API's catch-all 404; call before {@link #router}. */
+    public void mount(java.util.function.Consumer<Router> routes) {
+        extensions.add(routes);
+    }
+
+    /** The access check for a feature's own routes. */
+    public io.vertx.core.Handler<RoutingContext> requireRole(Role role) {
+        return access.require(role);
+    }
+
     /** Tells live clients something changed: after stored reports and after a reload from the store. */
     public void markChanged() {
         live.markChanged();
@@ -112,6 +124,7 @@ public final class HttpApi {
         router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
         router.get("/api/v1/estate/series").handler(this::estateSeries);
         router.get("/api/v1/events").handler(live::subscribe);
+        extensions.forEach(routes -> routes.accept(router));
         router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));
 
         router.route("/*").handler(StaticHandler.create("kilowatch-dashboard").setCachingEnabled(false).setIndexPage("index.html"));
@@ -383,12 +396,12 @@ public final class HttpApi {
         }
     }
 
-    static void json(RoutingContext ctx, int status, Object body) {
+    public static void json(RoutingContext ctx, int status, Object body) {
         String text = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
         ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).putHeader("Cache-Control", "no-store").end(text);
     }
 
-    static void error(RoutingContext ctx, int status, List<String> problems) {
+    public static void error(RoutingContext ctx, int status, List<String> problems) {
         if (ctx.response().ended()) {
             return;
         }
