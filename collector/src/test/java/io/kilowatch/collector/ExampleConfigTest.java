@@ -17,9 +17,19 @@ import org.junit.jupiter.api.Test;
 class ExampleConfigTest {
     @Test
     void exampleConfigLoadsAndEveryKeyIsDocumented() throws Exception {
+        Path secret = Files.createTempFile("kilowatch-secret", "");
+        Files.writeString(secret, "a-long-enough-secret\n");
         Settings settings = Settings.parse(Files.readString(Path.of("kilowatch-collector.yaml")), "kilowatch-collector.yaml", Map.of(), "X_")
                 .override("sites.Leeds DC.pue", "1.58")
-                .override("sites.Leeds DC.grid_factors_kgco2e_per_kwh.2024", "0.033");
+                .override("sites.Leeds DC.grid_factors_kgco2e_per_kwh.2024", "0.033")
+                .override("snmp.auths.netops.username", "kilowatch")
+                .override("snmp.auths.netops.auth_passphrase_file", secret.toString())
+                .override("snmp.auths.netops.priv_passphrase_file", secret.toString())
+                .override("snmp.auths.legacy.version", "v2c")
+                .override("snmp.auths.legacy.community_file", secret.toString())
+                .override("snmp.targets.ups-1.address", "10.0.0.5")
+                .override("snmp.targets.ups-1.auth", "netops")
+                .override("snmp.traps.kinds.on_battery", "1.3.6.1.4.1.534.1.11.4.0.3");
         CollectorConfig config = CollectorConfig.from(settings);
         settings.requireAllKeysKnown();
         assertEquals(8080, config.httpPort());
@@ -29,7 +39,9 @@ class ExampleConfigTest {
 
         String docs = Files.readString(Path.of("../docs/configuration.md"));
         List<String> undocumented = settings.keysRead().stream()
-                .map(k -> k.replace("Leeds DC", "<site>").replaceAll("\\.\\d{4}$", ".<year>"))
+                .map(k -> k.replace("Leeds DC", "<site>").replaceAll("\\.\\d{4}$", ".<year>")
+                        .replaceAll("^snmp\\.auths\\.(netops|legacy)\\.", "snmp.auths.<auth>.")
+                        .replace("snmp.targets.ups-1.", "snmp.targets.<target>.").replace("kinds.on_battery", "kinds.<kind>"))
                 .filter(k -> !docs.contains("`" + k + "`")).distinct().toList();
         assertEquals(List.of(), undocumented, "keys missing from docs/configuration.md");
     }

@@ -91,6 +91,9 @@ class SnmpPollingTest {
         target(s, "dead-port", Snmpd.freeUdpPort(), "v2", "router", "Depot");
         target(s, "never-answers", blackhole.getLocalPort(), "v2", "firewall", "Depot");
         target(s, "bad-profile", pdu.port, "v2", "pdu", "Depot");
+        target(s, "pdu-feeding", pdu.port, "v2", "pdu", "Server Room");
+        s.override("snmp.targets.pdu-feeding.feeds", "srv-a, srv-b");
+        s.override("security.agents.require_credentials", "false");
         s.override("snmp.targets.bad-profile.profile", "broken");
         CollectorConfig config = CollectorConfig.from(s);
         s.requireAllKeysKnown();
@@ -185,7 +188,7 @@ class SnmpPollingTest {
         JsonArray targets = new JsonObject(get("/api/v1/snmp/targets")).getJsonArray("targets");
         for (Object o : targets) {
             JsonObject t = (JsonObject) o;
-            if (List.of("ups-1", "pdu-1", "switch-1").contains(t.getString("device_id"))) {
+            if (List.of("ups-1", "pdu-1", "switch-1", "pdu-feeding").contains(t.getString("device_id"))) {
                 assertTrue(t.getBoolean("last_poll_succeeded"), t.encode());
                 assertTrue(t.getDouble("last_poll_seconds") < 0.5, "a good poll took half an interval or more: " + t.encode());
             } else {
@@ -219,6 +222,38 @@ class SnmpPollingTest {
         waitUntil("the intruder's trap counted as refused", () -> get("/metrics").contains("kilowatch_snmp_traps_total{outcome=\"refused\"} 1.0"));
         assertEquals(0, events(null, "warm_start").size(), "the trap with an unknown community left no event");
         assertTrue(get("/metrics").contains("kilowatch_device_events_total{kind=\"link_down\"} 1.0"));
+    }
+
+    @Test
+    void aPduFeedingKnownDevicesIsNotCountedTwice() throws Exception {
+        // two servers behind the PDU report modelled power of 300 W and 420 W; the PDU measures 870 W
+        post(serverReport("srv-a", 300.0));
+        post(serverReport("srv-b", 420.0));
+        waitUntil("the PDU's reading reconciled with the servers it feeds", () -> {
+            JsonObject p = device("pdu-feeding");
+            return p != null && p.getDouble("power_watts") == 150.0;
+        });
+        double site = 0;
+        for (String id : List.of("pdu-feeding", "srv-a", "srv-b")) {
+            site += device(id).getDouble("power_watts");
+        }
+        assertEquals(870.0, site, 1e-9, "the Server Room adds up to the PDU's measurement, not 870 + 720");
+        assertEquals(870.0, metric(get("/metrics"), "kilowatch_snmp_pdu_power_watts", "pdu-feeding", "1"), "the raw measurement stays visible");
+        assertEquals("snmp", device("pdu-feeding").getString("power_source"));
+    }
+
+    private static String serverReport(String id, double watts) {
+        Instant now = Instant.now();
+        return io.kilowatch.core.report.ReportCodec.toJson(new io.kilowatch.core.report.Report(1, id, 1L, now, 60.0,
+                Map.of("class", "server", "site", "Server Room"), new io.kilowatch.core.report.Report.Host(id, "Linux", now.minusSeconds(3600), 3600.0, null),
+                new io.kilowatch.core.report.Report.Utilisation(0.1, null, null),
+                new io.kilowatch.core.report.Report.Power(watts, "model", 0.0, now.minusSeconds(3600)), null, null));
+    }
+
+    private static void post(String json) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/reports")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
     }
 
     private static String ifIndexOf(Snmpd snmpd, String name) throws Exception {
