@@ -98,7 +98,7 @@ function start() {
 function route() {
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/devices\/(.+)$/);
-  const view = match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
+  const view = match ? "device" : hash.startsWith("#/devices") ? "devices" : hash.startsWith("#/events") ? "events" : "overview";
   state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null };
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + view;
   for (const link of document.querySelectorAll("[data-nav]")) {
@@ -113,6 +113,7 @@ function render() {
   if (state.route.view === "overview") renderOverview(state.latest.estate);
   if (state.route.view === "devices") renderDevices(state.latest.devices);
   if (state.route.view === "device") renderDevice(state.route.deviceId);
+  if (state.route.view === "events") renderEvents();
 }
 
 // ---- overview
@@ -194,6 +195,7 @@ async function renderDevice(id) {
   setText("device-carbon-method", "Carbon: " + d.carbon_method + ".");
   for (const w of ["24h", "7d", "30d"]) setText("device-avail-" + w, fmt.pct(d.availability_ratio[w], 2));
   renderInventory(d);
+  renderDeviceEvents(id);
   refreshChart("device", `api/v1/devices/${encodeURIComponent(id)}/series?range=${state.ranges.device}`, [
     { label: "Power (W)", key: "power_watts", stroke: "#1f6f50", scale: "W" },
     { label: "CPU (%)", key: "cpu_ratio", stroke: "#b7791f", scale: "%", transform: (v) => (v == null ? null : v * 100) },
