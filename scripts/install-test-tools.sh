@@ -3,6 +3,7 @@
 #   chromium + chromium-driver  the dashboard's end-to-end test drives a real headless browser
 #   prometheus (for promtool)   /metrics is checked with `promtool check metrics`
 #   fonts-liberation            text in the dashboard's screenshots
+#   snmpd + snmp                SNMP tests poll real Net-SNMP agents and send traps with snmptrap/snmpinform
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+command -v snmpd >/dev/null 2>&1 || need+=(snmpd)
+command -v snmptrap >/dev/null 2>&1 || need+=(snmp)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""
@@ -27,4 +30,8 @@ $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The prometheus package starts a server on :9090 as a service where systemd runs; tests need only promtool.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
   $sudo systemctl stop prometheus || true
+fi
+# snmpd likewise starts an agent on :161; the tests run their own on free loopback ports.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet snmpd 2>/dev/null; then
+  $sudo systemctl stop snmpd || true
 fi

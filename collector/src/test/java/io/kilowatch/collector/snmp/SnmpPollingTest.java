@@ -129,7 +129,7 @@ class SnmpPollingTest {
         assertEquals(Double.parseDouble(ups.get("1.3.6.1.2.1.33.1.4.4.1.4.1")), metric(metrics, "kilowatch_snmp_ups_output_power_watts", "ups-1", "1"));
         assertEquals(Double.parseDouble(ups.get("1.3.6.1.2.1.33.1.4.4.1.5.1")) / 100, metric(metrics, "kilowatch_snmp_ups_output_load_ratio", "ups-1", "1"), 1e-12);
         assertEquals(Double.parseDouble(ups.get("1.3.6.1.2.1.33.1.2.1.0")), metric(metrics, "kilowatch_snmp_ups_battery_status", "ups-1", null));
-        assertEquals(Double.parseDouble(ups.get("1.3.6.1.2.1.33.1.2.3.0")), metric(metrics, "kilowatch_snmp_ups_estimated_minutes_remaining", "ups-1", null));
+        assertEquals(Double.parseDouble(ups.get("1.3.6.1.2.1.33.1.2.3.0")) * 60, metric(metrics, "kilowatch_snmp_ups_estimated_runtime_seconds", "ups-1", null));
         // APC rPDU2: hundredths of kW to W, tenths of kWh to kWh, tenths of A to A
         assertEquals(Double.parseDouble(pdu.get("1.3.6.1.4.1.318.1.1.26.4.3.1.5.1")) * 10, metric(metrics, "kilowatch_snmp_pdu_power_watts", "pdu-1", "1"), 1e-9);
         assertEquals(Double.parseDouble(pdu.get("1.3.6.1.4.1.318.1.1.26.4.3.1.9.1")) / 10, metric(metrics, "kilowatch_snmp_pdu_energy_kwh", "pdu-1", "1"), 1e-9);
