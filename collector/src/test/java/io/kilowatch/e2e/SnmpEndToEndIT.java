@@ -7,14 +7,12 @@ import io.kilowatch.collector.snmp.Snmpd;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,12 +138,7 @@ class SnmpEndToEndIT {
         assertTrue(metrics.contains("kilowatch_snmp_poll_success{device=\"pdu-1\"} 1.0"));
         assertTrue(metrics.contains("kilowatch_snmp_pdu_energy_kwh{device=\"pdu-1\",index=\"1\"} 12345.6"));
         assertTrue(metrics.contains("kilowatch_snmp_interface_up{device=\"switch-1\",interface=\"lo\"} 1.0"));
-        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        promtool.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
-        promtool.getOutputStream().close();
-        String lint = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(promtool.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + lint);
+        Stack.promtoolCheck(metrics);
     }
 
     @Test
