@@ -100,7 +100,9 @@ final class Discovery {
 
     private void probe(String address) {
         Found known = found.get(address);
-        if (known != null && known.accepted() != null || poller.status().stream().anyMatch(s -> s.address().equals(address))) {
+        int port = config.discovery().port();
+        if (known != null && known.accepted() != null
+                || poller.status().stream().anyMatch(s -> s.address().equals(address) && s.port() == port)) {
             return;
         }
         InetAddress ip;
@@ -110,7 +112,7 @@ final class Discovery {
             return;
         }
         inFlight++;
-        client.get(client.target(ip, 161, config.discovery().auth().orElseThrow()), PROBE, PROBE.size()).onComplete(r -> {
+        client.get(client.target(ip, port, config.discovery().auth().orElseThrow()), PROBE, PROBE.size()).onComplete(r -> {
             inFlight--;
             if (r.failed() || !r.result().containsKey(Oids.SYS_OBJECT_ID)) {
                 return;
@@ -158,7 +160,7 @@ final class Discovery {
         DeviceClass cls = DeviceClass.fromLabel(d.deviceClass()).orElseThrow();
         Map<String, String> labels = new LinkedHashMap<>(d.labels());
         labels.put("class", cls.label());
-        return new SnmpConfig.Target(f.deviceId(), f.address(), 161, d.auth().orElseThrow(), Optional.empty(), config.interval(),
+        return new SnmpConfig.Target(f.deviceId(), f.address(), d.port(), d.auth().orElseThrow(), Optional.empty(), config.interval(),
                 labels, cls, cls.defaultModel(), List.of());
     }
 

@@ -69,7 +69,7 @@ public record SnmpConfig(
     public record Traps(boolean enabled, String host, int port, List<Auth> auths, Map<String, List<String>> kinds) {
     }
 
-    public record Discovery(Optional<String> cidr, Optional<Auth> auth, Duration interval, int maxConcurrent, double maxPerSecond,
+    public record Discovery(Optional<String> cidr, int port, Optional<Auth> auth, Duration interval, int maxConcurrent, double maxPerSecond,
                             String deviceClass, Map<String, String> labels) {
     }
 
@@ -146,7 +146,7 @@ public record SnmpConfig(
         if (cidr.isPresent() && discoveryAuth.isBlank()) {
             throw new ConfigException("snmp.discovery.auth must name the auth profile to try on snmp.discovery.cidr");
         }
-        Discovery discovery = new Discovery(cidr,
+        Discovery discovery = new Discovery(cidr, s.integer("snmp.discovery.port", 161, 1, 65535),
                 discoveryAuth.isBlank() ? Optional.empty() : Optional.of(authNamed(auths, discoveryAuth, "snmp.discovery.auth")),
                 s.duration("snmp.discovery.interval", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
                 s.integer("snmp.discovery.max_concurrent", 16, 1, 1024),

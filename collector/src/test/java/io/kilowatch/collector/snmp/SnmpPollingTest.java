@@ -43,6 +43,8 @@ class SnmpPollingTest {
     static Snmpd ups;
     static Snmpd pdu;
     static Snmpd poeSwitch;
+    static Snmpd printer;
+    static final String[] ADMIN_TOKEN = io.kilowatch.collector.security.Users.newApiToken();
     static DatagramSocket blackhole;
     static Vertx vertx;
     static String base;
@@ -53,6 +55,7 @@ class SnmpPollingTest {
         ups = Snmpd.start("ups-1", "1.3.6.1.4.1.318.1.3.2.12", "ups.rec");
         pdu = Snmpd.start("pdu-1", "1.3.6.1.4.1.318.1.3.4.5", "pdu.rec");
         poeSwitch = Snmpd.start("switch-1", "1.3.6.1.4.1.11.2.3.7.11.181", "switch.rec");
+        printer = Snmpd.start("printer-1", "1.3.6.1.4.1.11.2.3.9.1.1.4", "printer.rec");
         blackhole = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         Path work = Files.createTempDirectory("kilowatch-snmp");
         Path profiles = Files.createDirectories(work.resolve("profiles"));
@@ -83,6 +86,10 @@ class SnmpPollingTest {
                 .override("snmp.auths.stranger.username", "nobody-here")
                 .override("snmp.traps.enabled", "true").override("snmp.traps.port", String.valueOf(trapPort))
                 .override("snmp.traps.auths", "v2, sha256");
+        s.override("security.api_tokens.ops.role", "admin").override("security.api_tokens.ops.sha256", ADMIN_TOKEN[1])
+                .override("snmp.discovery.cidr", "127.0.0.1/32").override("snmp.discovery.port", String.valueOf(printer.port))
+                .override("snmp.discovery.auth", "v2").override("snmp.discovery.class", "printer")
+                .override("snmp.discovery.site", "Library");
         target(s, "ups-1", ups.port, "sha256", "ups", "Civic Centre");
         target(s, "pdu-1", pdu.port, "v2", "pdu", "Civic Centre");
         target(s, "switch-1", poeSwitch.port, "sha", "switch", "Depot");
@@ -114,7 +121,7 @@ class SnmpPollingTest {
         if (vertx != null) {
             vertx.close().await();
         }
-        for (AutoCloseable c : new AutoCloseable[] {ups, pdu, poeSwitch, blackhole}) {
+        for (AutoCloseable c : new AutoCloseable[] {ups, pdu, poeSwitch, printer, blackhole}) {
             if (c != null) {
                 c.close();
             }
@@ -240,6 +247,49 @@ class SnmpPollingTest {
         assertEquals(870.0, site, 1e-9, "the Server Room adds up to the PDU's measurement, not 870 + 720");
         assertEquals(870.0, metric(get("/metrics"), "kilowatch_snmp_pdu_power_watts", "pdu-feeding", "1"), "the raw measurement stays visible");
         assertEquals("snmp", device("pdu-feeding").getString("power_source"));
+    }
+
+    @Test
+    void discoveredDevicesWaitForAnOperatorAndAreThenPolled() throws Exception {
+        waitUntil("the printer discovered", () -> discovered() != null);
+        JsonObject found = discovered();
+        assertEquals("pending", found.getString("state"));
+        assertEquals("printer-1", found.getString("device_id"), "named by its sysName");
+        assertEquals(printer.get("1.3.6.1.2.1.1.2.0").replaceFirst("^\\.", ""), found.getString("sys_object_id"));
+        assertEquals(null, device("printer-1"), "not polled before an operator accepts it");
+        assertEquals(401, accept(null).statusCode(), "a reader may not accept");
+        HttpResponse<String> accepted = accept(ADMIN_TOKEN[0]);
+        assertEquals(200, accepted.statusCode(), accepted.body());
+        assertEquals("printer-1", new JsonObject(accepted.body()).getString("device_id"));
+        assertEquals(409, accept(ADMIN_TOKEN[0]).statusCode());
+        waitUntil("the accepted printer polled", () -> device("printer-1") != null);
+        assertEquals("accepted", discovered().getString("state"));
+        assertEquals(Double.parseDouble(printer.get("1.3.6.1.2.1.43.10.2.1.4.1.1")),
+                metric(get("/metrics"), "kilowatch_snmp_printer_marker_life_pages", "printer-1", "1.1"));
+        JsonObject p = device("printer-1");
+        assertEquals("printer", p.getJsonObject("labels").getString("class"));
+        assertEquals("Library", p.getJsonObject("labels").getString("site"));
+        assertEquals("model", p.getString("power_source"));
+        assertEquals(15.0, p.getDouble("power_watts"), "the printer class's idle figure: its profile measures no power");
+    }
+
+    private static JsonObject discovered() {
+        for (Object o : new JsonObject(get("/api/v1/snmp/discovered")).getJsonArray("discovered")) {
+            JsonObject d = (JsonObject) o;
+            if ("127.0.0.1".equals(d.getString("address"))) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    private static HttpResponse<String> accept(String token) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + "/api/v1/snmp/discovered/127.0.0.1/accept"))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            r.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String serverReport(String id, double watts) {
