@@ -324,8 +324,14 @@ public final class SnmpPoller {
         }
         return ingest.ingest(ReportCodec.toJson(report), null).map(result -> {
             if (!result.accepted()) {
-                LOG.atWarn().addKeyValue("device", t.id()).addKeyValue("problems", result.problems()).log("SNMP report refused");
-                return new Outcome(t.id(), false, "report refused: " + String.join("; ", result.problems()), report, reading, profile, values, took);
+                // a device answering with something no report can carry (a label, a wild figure): say so once per cause
+                String refused = "the device answered, but its report was refused: " + String.join("; ", result.problems());
+                if (!refused.equals(s.lastError)) {
+                    event(t.id(), now, "poll_failed", "warning", refused);
+                }
+                s.lastError = refused;
+                finish(s, now, took, false);
+                return new Outcome(t.id(), false, refused, report, reading, profile, values, took);
             }
             changed.run();
             return new Outcome(t.id(), true, null, report, reading, profile, values, took);

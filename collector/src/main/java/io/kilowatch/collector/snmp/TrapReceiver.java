@@ -115,9 +115,9 @@ final class TrapReceiver implements AutoCloseable {
         InetAddress from = event.getPeerAddress() instanceof UdpAddress udp ? udp.getInetAddress() : null;
         String trapOid = trapOid(pdu);
         String kind = kind(trapOid, pdu);
-        String device = from == null ? "unknown" : deviceForAddress.apply(from);
         String message = describe(kind, trapOid, pdu, from);
-        context.runOnContext(v -> events.record(DeviceEvent.of(device, clock.instant(), kind,
+        // the poller's targets live on the collector's context: look the sender up there
+        context.runOnContext(v -> events.record(DeviceEvent.of(from == null ? "unknown" : deviceForAddress.apply(from), clock.instant(), kind,
                 SEVERITY.getOrDefault(kind, "info"), "trap", message)));
     }
 

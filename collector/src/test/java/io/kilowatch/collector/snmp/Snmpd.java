@@ -32,7 +32,7 @@ public final class Snmpd implements AutoCloseable {
     static final Map<String, String> QUIET = Map.of("MIBS", "", "MIBDIRS", "/nonexistent");
 
     public final int port;
-    private final Process process;
+    private Process process;
     private final Path dir;
 
     private Snmpd(int port, Process process, Path dir) {
@@ -65,12 +65,7 @@ public final class Snmpd implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freeUdpPort();
-            ProcessBuilder pb = new ProcessBuilder("snmpd", "-f", "-Lo", "-C", "-c", confFile.toString(), "-p", dir.resolve("pid").toString(),
-                    "udp:127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(dir.resolve("snmpd.log").toFile());
-            pb.environment().putAll(QUIET);
-            pb.environment().put("SNMP_PERSISTENT_DIR", dir.resolve("state").toString());
-            Process p = pb.start();
-            Snmpd snmpd = new Snmpd(port, p, dir);
+            Snmpd snmpd = new Snmpd(port, launch(dir, port), dir);
             if (snmpd.awaitAnswer()) {
                 return snmpd;
             }
@@ -78,6 +73,22 @@ public final class Snmpd implements AutoCloseable {
             last = new IOException("snmpd did not answer on port " + port + ": " + Files.readString(dir.resolve("snmpd.log")));
         }
         throw last;
+    }
+
+    private static Process launch(Path dir, int port) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("snmpd", "-f", "-Lo", "-C", "-c", dir.resolve("snmpd.conf").toString(), "-p",
+                dir.resolve("pid").toString(), "udp:127.0.0.1:" + port).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("snmpd.log").toFile()));
+        pb.environment().putAll(QUIET);
+        pb.environment().put("SNMP_PERSISTENT_DIR", dir.resolve("state").toString());
+        return pb.start();
+    }
+
+    /** Stops the agent and starts it again on the same port: to its managers, a device that rebooted. */
+    public void restart() throws IOException, InterruptedException {
+        stopProcess();
+        process = launch(dir, port);
+        assertTrue(awaitAnswer(), "snmpd did not come back on port " + port);
     }
 
     private boolean awaitAnswer() throws IOException, InterruptedException {
@@ -136,8 +147,7 @@ public final class Snmpd implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws IOException {
+    private void stopProcess() {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -146,6 +156,11 @@ public final class Snmpd implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void close() throws IOException {
+        stopProcess();
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }

@@ -18,6 +18,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ProfileParser {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
     private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9_]{0,99}");
+    /** Names the collector's own SNMP metrics use; a profile metric may not shadow them. */
+    private static final Set<String> RESERVED = Set.of("poll_duration_seconds", "poll_success", "interface_up", "traps_total");
     private static final Set<String> TOP = Set.of("name", "description", "match", "include", "metrics");
     private static final Set<String> MATCH = Set.of("sys_object_id_prefixes", "fallback");
     private static final Set<String> METRIC = Set.of("name", "oid", "table", "scale", "unit", "role", "kind", "help");
@@ -76,6 +78,9 @@ public final class ProfileParser {
         String name = text(m, "name", origin, path + ".name", true);
         if (!METRIC_NAME.matcher(name).matches()) {
             throw new ProfileException(origin + ": " + path + ".name must be snake_case (a-z, 0-9, _), got '" + name + "'");
+        }
+        if (RESERVED.contains(name)) {
+            throw new ProfileException(origin + ": " + path + ".name '" + name + "' is taken by the collector's own metrics");
         }
         String oidText = text(m, "oid", origin, path + ".oid", true);
         String oid = Oids.normalise(oidText);

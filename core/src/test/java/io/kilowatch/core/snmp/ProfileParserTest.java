@@ -54,6 +54,8 @@ class ProfileParserTest {
                 + "cpu_load_percent, interface_oper_status, interface_name, got 'watts'", "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, role: watts}\n");
         assertMessage("bad.yaml: metrics[0].tabel is not a known field; use help, kind, name, oid, role, scale, table, unit",
                 "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, tabel: true}\n");
+        assertMessage("bad.yaml: metrics[0].name 'poll_success' is taken by the collector's own metrics",
+                "name: x\nmetrics:\n  - {name: poll_success, oid: 1.3.6}\n");
         assertMessage("bad.yaml: name is required", "metrics:\n  - {name: a, oid: 1.3.6}\n");
         assertMessage("bad.yaml: metrics must list at least one metric (or include another profile)", "name: x\n");
         assertTrue(assertThrows(ProfileException.class, () -> ProfileParser.parse("name: [", "bad.yaml")).getMessage()
