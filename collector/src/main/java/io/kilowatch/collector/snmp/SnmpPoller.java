@@ -51,13 +51,8 @@ public final class SnmpPoller {
     /** Two polls' boot estimates this close are the same boot; the rest is round-trip jitter. */
     private static final Duration BOOT_TOLERANCE = Duration.ofSeconds(5);
 
-    /** What one poll came to. */
-    public record Outcome(String deviceId, boolean success, String error, Report report, ProfileReading reading, String profile,
-                          Map<String, Object> values, Duration duration) {
-    }
-
     /** A target's state as the API shows it. */
-    public record Status(String deviceId, String address, int port, String auth, String profile, boolean lastPollSucceeded,
+    public record Status(String deviceId, String address, int port, String auth, String sysObjectId, String profile, boolean lastPollSucceeded,
                          String lastError, int consecutiveFailures, Instant lastPoll, Double lastPollSeconds) {
     }
 
@@ -146,7 +141,7 @@ public final class SnmpPoller {
 
     List<Status> status() {
         return states.values().stream().map(s -> new Status(s.target.id(), s.target.address(), s.target.port(), s.target.auth().name(),
-                s.profile, s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
+                s.sysObjectId, s.profile, s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
     }
 
     void stop() {
@@ -176,13 +171,7 @@ public final class SnmpPoller {
         }
     }
 
-    /** Polls one target now, outside its schedule (tests, the benchmark); must run on the poller's context. */
-    Future<Outcome> pollNow(String deviceId) {
-        DeviceState s = states.get(deviceId);
-        return s == null ? Future.failedFuture("no such target: " + deviceId) : poll(s);
-    }
-
-    private Future<Outcome> poll(DeviceState s) {
+    private Future<Void> poll(DeviceState s) {
         long started = System.nanoTime();
         Map<String, Object> values = new HashMap<>();
         String[] profileName = new String[1];
@@ -206,17 +195,17 @@ public final class SnmpPoller {
             }
             return chain.map(x -> metrics);
         })).compose(metrics -> succeeded(s, ProfileReading.evaluate(metrics, values), values, profileName[0], started))
-                .recover(e -> failed(s, e, values, profileName[0], started));
+                .recover(e -> failed(s, e, started));
     }
 
     private SnmpProfile profile(DeviceState s, Map<String, Object> system) {
+        Object sysObjectId = system.get(Oids.SYS_OBJECT_ID);
+        s.sysObjectId = sysObjectId == null ? null : sysObjectId.toString();
         Optional<String> named = s.target.profile();
         if (named.isPresent()) {
             return profiles.profiles().named(named.get()).orElseThrow(() -> new SnmpClient.SnmpException("profile '" + named.get()
                     + "' is not loaded" + (profiles.errors().isEmpty() ? "" : ": " + String.join("; ", profiles.errors()))));
         }
-        Object sysObjectId = system.get(Oids.SYS_OBJECT_ID);
-        s.sysObjectId = sysObjectId == null ? null : sysObjectId.toString();
         return profiles.profiles().select(s.sysObjectId);
     }
 
@@ -238,7 +227,7 @@ public final class SnmpPoller {
         });
     }
 
-    private Future<Outcome> succeeded(DeviceState s, ProfileReading reading, Map<String, Object> values, String profile, long started) {
+    private Future<Void> succeeded(DeviceState s, ProfileReading reading, Map<String, Object> values, String profile, long started) {
         Instant now = clock.instant();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         long ticks = ((Number) values.get(Oids.SYS_UP_TIME)).longValue();
@@ -322,7 +311,7 @@ public final class SnmpPoller {
         if (recovered) {
             event(t.id(), now, "up", "info", "answering again after " + failuresBefore + " failed polls");
         }
-        return ingest.ingest(ReportCodec.toJson(report), null).map(result -> {
+        return ingest.ingest(ReportCodec.toJson(report), null).<Void>map(result -> {
             if (!result.accepted()) {
                 // a device answering with something no report can carry (a label, a wild figure): say so once per cause
                 String refused = "the device answered, but its report was refused: " + String.join("; ", result.problems());
@@ -331,14 +320,14 @@ public final class SnmpPoller {
                 }
                 s.lastError = refused;
                 finish(s, now, took, false);
-                return new Outcome(t.id(), false, refused, report, reading, profile, values, took);
+                return null;
             }
             changed.run();
-            return new Outcome(t.id(), true, null, report, reading, profile, values, took);
+            return null;
         });
     }
 
-    private Future<Outcome> failed(DeviceState s, Throwable e, Map<String, Object> values, String profile, long started) {
+    private Future<Void> failed(DeviceState s, Throwable e, long started) {
         Instant now = clock.instant();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -354,7 +343,7 @@ public final class SnmpPoller {
             event(id, now, "down", "critical", s.failures + " polls in a row failed: " + message);
         }
         LOG.atDebug().addKeyValue("device", id).addKeyValue("error", message).log("SNMP poll failed");
-        return Future.succeededFuture(new Outcome(id, false, message, null, null, profile, values, took));
+        return Future.succeededFuture();
     }
 
     private void finish(DeviceState s, Instant now, Duration took, boolean success) {

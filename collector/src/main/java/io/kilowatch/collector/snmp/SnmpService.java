@@ -149,7 +149,7 @@ public final class SnmpService {
         JsonArray out = new JsonArray();
         if (poller != null) {
             poller.status().forEach(s -> out.add(new JsonObject().put("device_id", s.deviceId()).put("address", s.address())
-                    .put("port", s.port()).put("auth", s.auth()).put("profile", s.profile())
+                    .put("port", s.port()).put("auth", s.auth()).put("sys_object_id", s.sysObjectId()).put("profile", s.profile())
                     .put("last_poll", s.lastPoll() == null ? null : s.lastPoll().toString())
                     .put("last_poll_seconds", s.lastPollSeconds()).put("last_poll_succeeded", s.lastPollSucceeded())
                     .put("consecutive_failures", s.consecutiveFailures()).put("last_error", s.lastError())));
