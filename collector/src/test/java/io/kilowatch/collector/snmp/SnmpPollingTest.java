@@ -68,6 +68,7 @@ class SnmpPollingTest {
         Settings s = Settings.parse("", "test", Map.of(
                 PREFIX + "SNMP_AUTHS_V2_COMMUNITY", Snmpd.COMMUNITY,
                 PREFIX + "SNMP_AUTHS_WRONG_COMMUNITY_COMMUNITY", "not-the-community",
+                PREFIX + "SNMP_AUTHS_OLD_COMMUNITY", Snmpd.COMMUNITY,
                 PREFIX + "SNMP_AUTHS_SHA256_AUTH_PASSPHRASE", Snmpd.AUTH_PASS,
                 PREFIX + "SNMP_AUTHS_SHA256_PRIV_PASSPHRASE", Snmpd.PRIV_PASS,
                 PREFIX + "SNMP_AUTHS_STRANGER_AUTH_PASSPHRASE", Snmpd.AUTH_PASS,
@@ -79,6 +80,7 @@ class SnmpPollingTest {
                 .override("snmp.profiles_dir", profiles.toString())
                 .override("snmp.auths.v2.version", "v2c")
                 .override("snmp.auths.wrong_community.version", "v2c")
+                .override("snmp.auths.old.version", "v1")
                 .override("snmp.auths.sha256.username", Snmpd.USER_SHA256)
                 .override("snmp.auths.sha256.auth_protocol", "sha256").override("snmp.auths.sha256.priv_protocol", "aes256")
                 .override("snmp.auths.sha.username", Snmpd.USER_SHA)
@@ -93,6 +95,7 @@ class SnmpPollingTest {
                 .override("snmp.discovery.auth", "v2").override("snmp.discovery.class", "printer")
                 .override("snmp.discovery.site", "Library");
         target(s, "router-1", router.port, "v2", "router", "Depot");
+        target(s, "ups-v1", ups.port, "old", "ups", "Depot");
         target(s, "ups-1", ups.port, "sha256", "ups", "Civic Centre");
         target(s, "pdu-1", pdu.port, "v2", "pdu", "Civic Centre");
         target(s, "switch-1", poeSwitch.port, "sha", "switch", "Depot");
@@ -141,6 +144,13 @@ class SnmpPollingTest {
         assertEquals(Double.parseDouble(ups.get("1.3.6.1.2.1.33.1.2.1.0")), metric(metrics, "kilowatch_snmp_ups_battery_status", "ups-1", null));
         assertEquals(Double.parseDouble(ups.get("1.3.6.1.2.1.33.1.2.3.0")) * 60, metric(metrics, "kilowatch_snmp_ups_estimated_runtime_seconds", "ups-1", null));
         // APC rPDU2: hundredths of kW to W, tenths of kWh to kWh, tenths of A to A
+        // SNMPv1 (GETNEXT walks) reads the same as v3 (GETBULK)
+        waitUntil("the UPS over v1", () -> device("ups-v1") != null);
+        metrics = get("/metrics");
+        assertEquals(metric(metrics, "kilowatch_snmp_ups_output_power_watts", "ups-1", "1"), metric(metrics, "kilowatch_snmp_ups_output_power_watts", "ups-v1", "1"));
+        assertEquals(metric(metrics, "kilowatch_snmp_ups_battery_status", "ups-1", null), metric(metrics, "kilowatch_snmp_ups_battery_status", "ups-v1", null));
+        assertEquals(metricWith(metrics, "kilowatch_snmp_interface_up", "device=\"ups-1\",interface=\"lo\""),
+                metricWith(metrics, "kilowatch_snmp_interface_up", "device=\"ups-v1\",interface=\"lo\""));
         assertEquals(Double.parseDouble(pdu.get("1.3.6.1.4.1.318.1.1.26.4.3.1.5.1")) * 10, metric(metrics, "kilowatch_snmp_pdu_power_watts", "pdu-1", "1"), 1e-9);
         assertEquals(Double.parseDouble(pdu.get("1.3.6.1.4.1.318.1.1.26.4.3.1.9.1")) / 10, metric(metrics, "kilowatch_snmp_pdu_energy_kwh", "pdu-1", "1"), 1e-9);
         assertEquals(Double.parseDouble(pdu.get("1.3.6.1.4.1.318.1.1.26.6.3.1.5.1")) / 10, metric(metrics, "kilowatch_snmp_pdu_phase_current_amperes", "pdu-1", "1"), 1e-9);
@@ -218,6 +228,8 @@ class SnmpPollingTest {
         Snmpd.trap(List.of("-v2c", "-c", Snmpd.COMMUNITY, to, "", "1.3.6.1.6.3.1.1.5.3", "1.3.6.1.2.1.2.2.1.1.7", "i", "7"));
         Snmpd.trap(List.of("-v3", "-e", "0x80001f8880a1b2c3d4e5f60718", "-u", Snmpd.USER_SHA256, "-l", "authPriv", "-a", "SHA-256", "-A", Snmpd.AUTH_PASS,
                 "-x", "AES-256", "-X", Snmpd.PRIV_PASS, to, "", "1.3.6.1.2.1.33.2.0.1"));
+        // a v1 trap: APC enterprise-specific trap 5 is upsOnBattery, 1.3.6.1.4.1.318.0.5 in v2 terms (RFC 3584)
+        Snmpd.trap(List.of("-v1", "-c", Snmpd.COMMUNITY, to, "1.3.6.1.4.1.318", "127.0.0.1", "6", "5", ""));
         // an inform is acknowledged, or snmpinform fails
         List<String> inform = List.of("snmpinform", "-v2c", "-t", "2", "-r", "1", "-c", Snmpd.COMMUNITY, to, "", "1.3.6.1.6.3.1.1.5.1");
         assertTrue(Snmpd.run(inform).ok(), "the inform was not acknowledged");
@@ -229,10 +241,13 @@ class SnmpPollingTest {
         assertTrue(linkDown.getString("message").contains("ifIndex=7"), linkDown.encode());
         assertEquals("trap", linkDown.getString("source"));
         assertEquals("critical", events(null, "on_battery").getJsonObject(0).getString("severity"));
+        waitUntil("both on-battery traps, v3 and v1", () -> events(null, "on_battery").size() == 2);
+        assertTrue(events(null, "on_battery").stream().anyMatch(e -> ((JsonObject) e).getString("message").contains("(1.3.6.1.4.1.318.0.5)")));
         assertTrue(events(null, "cold_start").getJsonObject(0).getString("message").contains("(inform)"));
         waitUntil("the intruder's trap counted as refused", () -> get("/metrics").contains("kilowatch_snmp_traps_total{outcome=\"refused\"} 1.0"));
         assertEquals(0, events(null, "warm_start").size(), "the trap with an unknown community left no event");
         assertTrue(get("/metrics").contains("kilowatch_device_events_total{kind=\"link_down\"} 1.0"));
+        assertTrue(get("/metrics").contains("kilowatch_snmp_traps_total{outcome=\"accepted\"} 4.0"));
         assertTrue(get("/api/v1/events/devices?limit=0").contains("limit must be 1..1000"));
         assertTrue(get("/api/v1/events/devices?since=yesterday").contains("since an ISO-8601 instant"));
         assertEquals(0, new JsonObject(get("/api/v1/events/devices?kind=link_down&since=2999-01-01T00:00:00Z")).getJsonArray("events").size());
