@@ -60,6 +60,11 @@ public final class SnmpService {
             throws IOException, SQLException {
         SnmpService service = new SnmpService(config, events, clock);
         events.onRecorded(changed);
+        if (config.traps().enabled()) {
+            // traps are received whether or not anything is polled
+            service.traps = new TrapReceiver(vertx.getOrCreateContext(), config.traps(), events, clock, registry, service::deviceAt);
+            LOG.atInfo().addKeyValue("host", config.traps().host()).addKeyValue("port", service.traps.port()).log("listening for SNMP traps");
+        }
         if (!config.enabled()) {
             return service;
         }
@@ -69,10 +74,6 @@ public final class SnmpService {
         service.client = new SnmpClient(vertx.getOrCreateContext(), auths, config.timeout(), config.retries());
         service.poller = new SnmpPoller(vertx, config, profiles, service.client, estate, ingest, events, new SnmpMetrics(registry), clock, changed);
         service.poller.start();
-        if (config.traps().enabled()) {
-            service.traps = new TrapReceiver(vertx.getOrCreateContext(), config.traps(), events, clock, registry, service::deviceAt);
-            LOG.atInfo().addKeyValue("host", config.traps().host()).addKeyValue("port", service.traps.port()).log("listening for SNMP traps");
-        }
         if (config.discovery().cidr().isPresent()) {
             service.store = new SnmpStore(dataDir, storeWorker);
             service.discovery = new Discovery(vertx, config, service.client, service.poller, service.store, events, clock);
@@ -85,12 +86,7 @@ public final class SnmpService {
 
     /** The device a trap's sender is: the target polled at that address, else the address itself. */
     String deviceAt(InetAddress address) {
-        return poller.deviceAt(address).orElse(address.getHostAddress());
-    }
-
-    /** The port traps are received on (0 when off). */
-    public int trapPort() {
-        return traps == null ? 0 : traps.port();
+        return (poller == null ? java.util.Optional.<String>empty() : poller.deviceAt(address)).orElse(address.getHostAddress());
     }
 
     public void routes(Router router, HttpApi api) {
