@@ -187,26 +187,68 @@ public final class SnmpClient implements AutoCloseable {
         return chain.map(v -> values);
     }
 
-    /** Every object under {@code column}, with GETBULK (GETNEXT on v1). */
-    public Future<Map<String, Object>> walk(Target<UdpAddress> target, String column, int maxRepetitions) {
+    /**
+     * Every object under each column. With GETBULK the columns are walked side by side, one request
+     * carrying every unfinished column (a table's columns in as few round trips as its rows need);
+     * v1 has only GETNEXT, whose whole request fails at the end of the MIB, so its columns go one by one.
+     */
+    public Future<Map<String, Object>> walk(Target<UdpAddress> target, List<String> columns, int maxRepetitions) {
         Map<String, Object> values = new LinkedHashMap<>();
-        return walkFrom(target, column, column, maxRepetitions, values).map(v -> values);
+        if (columns.isEmpty()) {
+            return Future.succeededFuture(values);
+        }
+        if (target.getVersion() == SnmpConstants.version1) {
+            Future<Void> chain = Future.succeededFuture();
+            for (String column : columns) {
+                chain = chain.compose(v -> walkStep(target, List.of(new Cursor(column)), 1, values));
+            }
+            return chain.map(v -> values);
+        }
+        return walkStep(target, columns.stream().map(Cursor::new).toList(), maxRepetitions, values).map(v -> values);
     }
 
-    private Future<Void> walkFrom(Target<UdpAddress> target, String column, String from, int maxRepetitions, Map<String, Object> values) {
+    /** A column being walked and the last OID read from it. */
+    private static final class Cursor {
+        final String column;
+        OID last;
+
+        Cursor(String column) {
+            this.column = column;
+            this.last = new OID(column);
+        }
+    }
+
+    private Future<Void> walkStep(Target<UdpAddress> target, List<Cursor> open, int maxRepetitions, Map<String, Object> values) {
         boolean v1 = target.getVersion() == SnmpConstants.version1;
-        return request(target, v1 ? PDU.GETNEXT : PDU.GETBULK, List.of(from), maxRepetitions).compose(vbs -> {
-            String last = null;
-            for (VariableBinding vb : vbs) {
-                String oid = vb.getOid().toDottedString();
-                if (vb.isException() || !Oids.startsWith(oid, column) || oid.equals(from)) {
-                    return Future.succeededFuture();
+        List<String> from = open.stream().map(c -> c.last.toDottedString()).toList();
+        return request(target, v1 ? PDU.GETNEXT : PDU.GETBULK, from, maxRepetitions).compose(vbs -> {
+            int k = open.size();
+            boolean[] finished = new boolean[k];
+            boolean[] advanced = new boolean[k];
+            // GETBULK answers row by row: the i-th binding belongs to column i mod k
+            for (int i = 0; i < vbs.size(); i++) {
+                int c = i % k;
+                if (finished[c]) {
+                    continue;
                 }
-                values.put(oid, value(vb.getVariable()));
-                last = oid;
+                VariableBinding vb = vbs.get(i);
+                Cursor cursor = open.get(c);
+                // an agent that does not move forward would keep a poll busy for ever
+                if (vb.isException() || !Oids.startsWith(vb.getOid().toDottedString(), cursor.column) || vb.getOid().compareTo(cursor.last) <= 0) {
+                    finished[c] = true;
+                    continue;
+                }
+                values.put(vb.getOid().toDottedString(), value(vb.getVariable()));
+                cursor.last = vb.getOid();
+                advanced[c] = true;
             }
-            // a bounded walk: a broken agent that never leaves the column must not keep a poll busy forever
-            return last == null || values.size() > 100_000 ? Future.succeededFuture() : walkFrom(target, column, last, maxRepetitions, values);
+            List<Cursor> next = new ArrayList<>();
+            for (int c = 0; c < k; c++) {
+                if (!finished[c] && advanced[c]) {
+                    next.add(open.get(c));
+                }
+            }
+            return next.isEmpty() || values.size() > 100_000 ? Future.succeededFuture() : walkStep(target, next, maxRepetitions, values);
         });
     }
 
@@ -256,6 +298,10 @@ public final class SnmpClient implements AutoCloseable {
         if (response.getType() == PDU.REPORT) {
             String oid = response.size() == 0 ? "" : response.get(0).getOid().toDottedString();
             return new SnmpException("the device refused the request: " + REPORT_MEANINGS.getOrDefault(oid, "SNMPv3 report " + oid));
+        }
+        if (response.getErrorStatus() == PDU.noSuchName && target.getVersion() == SnmpConstants.version1
+                && event.getRequest() != null && event.getRequest().getType() == PDU.GETNEXT) {
+            return new ArrayList<VariableBinding>(); // v1's way of saying "end of the MIB"
         }
         if (response.getErrorStatus() != PDU.noError) {
             return new SnmpException("the device answered " + response.getErrorStatusText() + " (index " + response.getErrorIndex() + ")");

@@ -187,13 +187,10 @@ public final class SnmpPoller {
                 values.putAll(v);
                 return null;
             });
-            for (String column : ProfileReading.walkedOids(metrics)) {
-                chain = chain.compose(x -> client.walk(t, column, config.maxRepetitions()).map(v -> {
-                    values.putAll(v);
-                    return null;
-                }));
-            }
-            return chain.map(x -> metrics);
+            return chain.compose(x -> client.walk(t, ProfileReading.walkedOids(metrics), config.maxRepetitions())).map(v -> {
+                values.putAll(v);
+                return metrics;
+            });
         })).compose(metrics -> succeeded(s, ProfileReading.evaluate(metrics, values), values, profileName[0], started))
                 .recover(e -> failed(s, e, started));
     }

@@ -160,6 +160,26 @@ class SnmpPollingTest {
         assertEquals(poeSwitch.get("1.3.6.1.2.1.2.2.1.8." + loIndex).equals("1") ? 1.0 : 0.0,
                 metricWith(metrics, "kilowatch_snmp_interface_up", "device=\"switch-1\",interface=\"lo\""));
 
+        // whole tables, walked column by column side by side, hold what snmpwalk finds, row for row
+        waitUntil("the router polled", () -> device("router-1") != null);
+        String all = get("/metrics");
+        for (String[] column : new String[][] {{"1.3.6.1.2.1.2.2.1.8", "kilowatch_snmp_if_oper_status", "switch-1"},
+                {"1.3.6.1.2.1.25.2.3.1.5", "kilowatch_snmp_hr_storage_size_units", "router-1"},
+                {"1.3.6.1.2.1.31.1.1.1.6", "kilowatch_snmp_if_hc_in_octets", "router-1"}}) {
+            Snmpd agent = column[2].equals("switch-1") ? poeSwitch : router;
+            List<String> rows = Snmpd.run(List.of("snmpwalk", "-On", "-Oq", "-Oe", "-v2c", "-c", Snmpd.COMMUNITY, agent.address(), column[0]))
+                    .output().lines().toList();
+            assertTrue(rows.size() >= 2, column[0] + ": " + rows);
+            long inMetrics = all.lines().filter(l -> l.startsWith(column[1] + "{device=\"" + column[2] + "\",")).count();
+            assertEquals(rows.size(), inMetrics, column[1] + " rows against snmpwalk " + column[0]);
+            if (!column[1].contains("octets")) { // octet counters move between the walk and the poll
+                for (String row : rows) {
+                    String index = row.split(" ")[0].substring(column[0].length() + 2);
+                    assertEquals(Double.parseDouble(row.split(" ")[1]), metric(all, column[1], column[2], index), row);
+                }
+            }
+        }
+
         // the devices are ordinary devices: power with its source, hostname from sysName, boot time from sysUpTime
         JsonObject u = device("ups-1");
         assertEquals(412.0, u.getDouble("power_watts"), "the recorded upsOutputPower");
