@@ -221,7 +221,9 @@ public final class SnmpClient implements AutoCloseable {
     private Future<Void> walkStep(Target<UdpAddress> target, List<Cursor> open, int maxRepetitions, Map<String, Object> values) {
         boolean v1 = target.getVersion() == SnmpConstants.version1;
         List<String> from = open.stream().map(c -> c.last.toDottedString()).toList();
-        return request(target, v1 ? PDU.GETNEXT : PDU.GETBULK, from, maxRepetitions).compose(vbs -> {
+        // the rows asked for are shared between the open columns, so an answer stays about as large as one column's
+        int rows = Math.max(1, maxRepetitions / open.size());
+        return request(target, v1 ? PDU.GETNEXT : PDU.GETBULK, from, rows).compose(vbs -> {
             int k = open.size();
             boolean[] finished = new boolean[k];
             boolean[] advanced = new boolean[k];
