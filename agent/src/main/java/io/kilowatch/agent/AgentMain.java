@@ -10,6 +10,7 @@ import io.kilowatch.agent.ship.CredentialFile;
 import io.kilowatch.agent.ship.ReportShipper;
 import io.kilowatch.agent.ship.ReportSpool;
 import io.kilowatch.agent.ship.Tls;
+import io.kilowatch.agent.snmp.SnmpSubAgent;
 import io.kilowatch.agent.state.AgentState;
 import io.kilowatch.agent.state.DeviceIdentity;
 import io.kilowatch.agent.system.InventoryReader;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,11 +103,18 @@ public final class AgentMain {
                 new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock,
                 deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")),
                 Tls.context(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()));
+        // Off by default, and then SNMP4J is never even loaded: no thread, no socket.
+        Optional<SnmpSubAgent> snmp = Optional.empty();
+        if (config.snmp().enabled()) {
+            var host = probe.snapshot();
+            snmp = Optional.of(SnmpSubAgent.start(config.snmp(), deviceId, new SnmpSubAgent.SystemIdentity(host.hostname(), host.os(), version),
+                    systemInfo, dataFile(config.dataDir(), "snmp-engine-boots-", deviceId, ""), clock));
+        }
         return new Agent(config, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());
             return inventory;
-        }, clock);
+        }, snmp, clock);
     }
 
     static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, Clock clock) {
