@@ -8,7 +8,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.snmp4j.agent.DefaultMOScope;
 import org.snmp4j.agent.MOScope;
-import org.snmp4j.agent.ManagedObject;
+import org.snmp4j.agent.mo.GenericManagedObject;
 import org.snmp4j.agent.request.SubRequest;
 import org.snmp4j.mp.SnmpConstants;
 import org.snmp4j.smi.Null;
@@ -20,7 +20,7 @@ import org.snmp4j.smi.Variable;
  * arrive, so a walk never mixes two readings and a request never waits on a sensor. Values that must
  * be live (uptimes) are suppliers; everything else is a constant from the last report.
  */
-final class OidTree implements ManagedObject<SubRequest<?>> {
+final class OidTree implements GenericManagedObject {
     private final OID root;
     private final DefaultMOScope scope;
     private volatile NavigableMap<OID, Supplier<Variable>> instances = Collections.emptyNavigableMap();
