@@ -93,7 +93,6 @@ public final class SnmpSubAgent implements AutoCloseable {
     public static SnmpSubAgent start(SnmpConfig config, String deviceId, SystemIdentity identity, oshi.SystemInfo systemInfo,
                                      Path engineBootsFile, Clock clock) {
         OctetString engineId = new OctetString(config.engineId().orElseGet(() -> defaultEngineId(deviceId)));
-        int boots = nextEngineBoots(engineBootsFile);
         DefaultUdpTransportMapping transport;
         UdpAddress address = new UdpAddress(config.address(), config.port());
         try {
@@ -106,6 +105,13 @@ public final class SnmpSubAgent implements AutoCloseable {
                     + ": " + e.getMessage() + hint);
         }
         SnmpSubAgent agent = new SnmpSubAgent(transport, new HostResources(systemInfo, clock));
+        int boots;
+        try {
+            boots = nextEngineBoots(engineBootsFile);
+        } catch (ConfigException e) {
+            agent.close();
+            throw e;
+        }
         agent.wire(config, engineId, boots, identity);
         try {
             transport.listen();
