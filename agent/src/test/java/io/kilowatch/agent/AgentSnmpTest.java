@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.agent.ship.RecordingCollector;
 import io.kilowatch.agent.snmp.NetSnmp;
-import io.kilowatch.core.config.CommandLine;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.testing.ManualClock;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,20 +45,8 @@ class AgentSnmpTest {
         "KILOWATCH-MIB::kwEnergyCounterStart.0", "KILOWATCH-MIB::kwCarbonGramsTotal.0", "KILOWATCH-MIB::kwReportSequence.0",
         "KILOWATCH-MIB::kwReportTime.0"};
 
-    private static ManualClock realNow() {
-        return new ManualClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    }
-
     private static Agent agent(RecordingCollector collector, Path dir, ManualClock clock, Map<String, String> env, String... extra) {
         List<String> args = new ArrayList<>(List.of(
-                "--collector", collector.uri().toString(),
-                "--device-id", "snmp-test-pc",
-                "--data-dir", dir.resolve("data").toString(),
-                "--set", "power.rapl.sysfs_root=" + dir.resolve("powercap"),
-                "--set", "power.rapl.psu_efficiency=1.0",
-                "--set", "power.rapl.platform_watts=0",
-                "--set", "power.displays.count=false",
-                "--set", "device.labels.site=County Hall",
                 "--set", "carbon.grid_factors_kgco2e_per_kwh." + clock.instant().atZone(ZoneOffset.systemDefault()).getYear() + "=" + GRID_KG_PER_KWH,
                 "--set", "carbon.pue=" + PUE,
                 "--set", "snmp.enabled=true",
@@ -68,7 +54,7 @@ class AgentSnmpTest {
                 "--set", "snmp.system.location=Server room 2",
                 "--set", "snmp.system.contact=ict-ops@council.example"));
         args.addAll(List.of(extra));
-        return AgentMain.build(CommandLine.parse(args.toArray(String[]::new), AgentMain.FLAGS), env, clock);
+        return AgentTest.agent(collector, dir.resolve("data"), dir.resolve("powercap"), clock, env, args.toArray(String[]::new));
     }
 
     /** Two SNMPv3 users: SHA-256 with AES-256 (secrets from the environment) and SHA-1 with AES-128 (from files). */
@@ -130,12 +116,8 @@ class AgentSnmpTest {
 
     @Test
     void measuredPowerServedOverSnmpV3MatchesTheReportForBothUsers(@TempDir Path dir) throws Exception {
-        Path rapl = dir.resolve("powercap/intel-rapl:0");
-        Files.createDirectories(rapl);
-        Files.writeString(rapl.resolve("name"), "package-0\n");
-        Files.writeString(rapl.resolve("max_energy_range_uj"), "262143328850\n");
-        Files.writeString(rapl.resolve("energy_uj"), "5000000\n");
-        ManualClock clock = realNow();
+        Path rapl = AgentTest.raplPackageZone(dir.resolve("powercap"));
+        ManualClock clock = AgentTest.realNow();
         try (RecordingCollector collector = new RecordingCollector();
              Agent agent = agent(collector, dir, clock, NOC_ENV, v3Users(dir))) {
             int port = agent.snmp().orElseThrow().port();
@@ -143,9 +125,7 @@ class AgentSnmpTest {
                     .get("kwPowerMilliwatts.0").replace("No Such Instance currently exists at this OID", "noSuchInstance"),
                     "no figures before the first report");
             for (int i = 1; i <= 3; i++) {
-                clock.advance(Duration.ofSeconds(5));
-                Files.writeString(rapl.resolve("energy_uj"), (5_000_000 + i * 150_000_000L) + "\n"); // 150 J a step: 30 W
-                agent.sample();
+                AgentTest.raplStep(agent, clock, rapl, i); // 150 J a step: 30 W
             }
             agent.report();
             agent.awaitShipping();
@@ -189,22 +169,20 @@ class AgentSnmpTest {
             assertTrue(system.get("sysDescr.0").startsWith("Kilowatch agent "), system.toString());
 
             // the next report moves every figure on, and SNMP follows
-            clock.advance(Duration.ofSeconds(5));
-            Files.writeString(rapl.resolve("energy_uj"), (5_000_000 + 4 * 300_000_000L) + "\n");
-            agent.sample();
+            AgentTest.raplStep(agent, clock, rapl, 4);
             agent.report();
             agent.awaitShipping();
             Report second = collector.stored.get(1);
             assertNotEquals(r.power().energyJoulesTotal(), second.power().energyJoulesTotal());
             assertAnswersMatch(second, values(query("snmpget", noc(), "QUs", port, KILOWATCH_OBJECTS)));
         }
-        assertTrue(Files.readString(dir.resolve("data/state-snmp-test-pc.properties")).contains("carbon_grams_total="),
+        assertTrue(Files.readString(dir.resolve("data/state-agent-test-1.properties")).contains("carbon_grams_total="),
                 "the carbon counter is kept with the energy counter");
     }
 
     @Test
     void wrongCredentialsAndUnconfiguredV2cGetNoAnswer(@TempDir Path dir) throws Exception {
-        ManualClock clock = realNow();
+        ManualClock clock = AgentTest.realNow();
         try (RecordingCollector collector = new RecordingCollector();
              Agent agent = agent(collector, dir, clock, NOC_ENV, v3Users(dir))) {
             agent.sample();
@@ -219,21 +197,21 @@ class AgentSnmpTest {
 
             NetSnmp.Result wrongProtocol = query("snmpget", v3("noc", "SHA-512", NOC_AUTH, "AES-256", NOC_PRIV), "QUs", port, oid);
             assertNotEquals(0, wrongProtocol.exitCode());
-            assertTrue(!wrongProtocol.out().contains("snmp-test-pc")
+            assertTrue(!wrongProtocol.out().contains("agent-test-1")
                     && (wrongProtocol.err().contains("Authentication fail") || wrongProtocol.err().contains("Timeout")), wrongProtocol.err());
 
             NetSnmp.Result unknownUser = query("snmpget", v3("intruder", "SHA-256", NOC_AUTH, "AES-256", NOC_PRIV), "QUs", port, oid);
             assertNotEquals(0, unknownUser.exitCode());
-            assertTrue(!unknownUser.out().contains("snmp-test-pc")
+            assertTrue(!unknownUser.out().contains("agent-test-1")
                     && (unknownUser.err().contains("Unknown user name") || unknownUser.err().contains("Timeout")), unknownUser.err());
 
             // a privacy user may not drop to authNoPriv and read in clear
             NetSnmp.Result noPriv = query("snmpget", v3("noc", "SHA-256", NOC_AUTH, null, null), "QUs", port, oid);
-            assertTrue(noPriv.exitCode() != 0 || !noPriv.out().contains("snmp-test-pc"), noPriv.out() + noPriv.err());
+            assertTrue(noPriv.exitCode() != 0 || !noPriv.out().contains("agent-test-1"), noPriv.out() + noPriv.err());
 
             // wrong privacy pass phrase: the agent cannot decrypt, so no answer
             NetSnmp.Result badPriv = query("snmpget", v3("noc", "SHA-256", NOC_AUTH, "AES-256", "not-the-priv-pass"), "QUs", port, oid);
-            assertTrue(badPriv.exitCode() != 0 && !badPriv.out().contains("snmp-test-pc"), badPriv.out() + badPriv.err());
+            assertTrue(badPriv.exitCode() != 0 && !badPriv.out().contains("agent-test-1"), badPriv.out() + badPriv.err());
 
             NetSnmp.Result v2 = query("snmpget", v2c("public"), "QUs", port, oid);
             assertNotEquals(0, v2.exitCode());
@@ -243,7 +221,7 @@ class AgentSnmpTest {
 
     @Test
     void modelledPowerOverV2cWhenACommunityIsConfigured(@TempDir Path dir) throws Exception {
-        ManualClock clock = realNow();
+        ManualClock clock = AgentTest.realNow();
         Map<String, String> env = Map.of("KILOWATCH_AGENT_SNMP_COMMUNITIES_NMS_COMMUNITY", COMMUNITY);
         try (RecordingCollector collector = new RecordingCollector();
              Agent agent = agent(collector, dir, clock, env, "--set", "snmp.communities.nms.community_file=",
