@@ -2,7 +2,6 @@ package io.kilowatch.agent;
 
 import io.kilowatch.agent.sensor.PowerReading;
 import io.kilowatch.agent.sensor.PowerSensors;
-import io.kilowatch.agent.snmp.SnmpSubAgent;
 import io.kilowatch.agent.ship.ReportShipper;
 import io.kilowatch.agent.ship.ReportSpool;
 import io.kilowatch.agent.state.AgentState;
@@ -16,7 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * every report interval build a report and write it to the durable spool; on a second thread, ship the
  * spool to the collector, so a slow or unreachable collector never delays a sample. Sampling faster
  * than reporting keeps the energy figure right however long the collector is away. Each report, with the
- * carbon counter beside it, is also handed to the SNMP sub-agent when one runs.
+ * carbon counter beside it, is also handed to the snapshot publishers (the SNMP sub-agent) when any run.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -49,7 +48,7 @@ public final class Agent implements AutoCloseable {
     private final Clock clock;
     private final EnergyIntegrator energy;
     private final CarbonCalculator carbon = new CarbonCalculator(ZoneId.systemDefault());
-    private final Optional<SnmpSubAgent> snmp;
+    private final List<SnapshotPublisher> publishers;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kilowatch-sampler"));
     private final ExecutorService shipping = Executors.newSingleThreadExecutor(r -> new Thread(r, "kilowatch-shipper"));
 
@@ -66,7 +65,7 @@ public final class Agent implements AutoCloseable {
 
     public Agent(AgentConfig config, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
                  AgentState state, ReportSpool spool, ReportShipper shipper, Supplier<Inventory> inventorySource,
-                 Optional<SnmpSubAgent> snmp, Clock clock) {
+                 List<SnapshotPublisher> publishers, Clock clock) {
         this.config = config;
         this.deviceId = deviceId;
         this.version = version;
@@ -76,7 +75,7 @@ public final class Agent implements AutoCloseable {
         this.spool = spool;
         this.shipper = shipper;
         this.inventorySource = inventorySource;
-        this.snmp = snmp;
+        this.publishers = List.copyOf(publishers);
         this.clock = clock;
         this.carbonGrams = state.carbonGrams();
         // A gap of more than a few missed samples is a suspend or a stall: no one knows the power then.
@@ -124,7 +123,10 @@ public final class Agent implements AutoCloseable {
         Report report = buildReport(clock.instant());
         spool.append(report);
         shipping.execute(guarded(shipper::drain));
-        snmp.ifPresent(s -> s.publish(new AgentSnapshot(report, carbonGrams)));
+        AgentSnapshot snapshot = new AgentSnapshot(report, carbonGrams);
+        for (SnapshotPublisher publisher : publishers) {
+            publisher.publish(snapshot);
+        }
     }
 
     /** Waits until every queued report has been offered to the collector (tests and shutdown). */
@@ -187,15 +189,15 @@ public final class Agent implements AutoCloseable {
         };
     }
 
-    /** Stops sampling, offers what the spool holds to the collector one last time, and stops. */
-    /** The SNMP sub-agent, when {@code snmp.enabled}. */
-    Optional<SnmpSubAgent> snmp() {
-        return snmp;
+    /** The snapshot publishers: the SNMP sub-agent when {@code snmp.enabled}, else none. */
+    List<SnapshotPublisher> publishers() {
+        return publishers;
     }
 
+    /** Stops sampling, offers what the spool holds to the collector one last time, and stops. */
     @Override
     public void close() {
-        snmp.ifPresent(SnmpSubAgent::close);
+        publishers.forEach(SnapshotPublisher::close);
         loop.shutdown();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);

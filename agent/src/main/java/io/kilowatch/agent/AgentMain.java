@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,17 +103,20 @@ public final class AgentMain {
                 deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")),
                 Tls.context(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()));
         // Off by default, and then SNMP4J is never even loaded: no thread, no socket.
-        Optional<SnmpSubAgent> snmp = Optional.empty();
-        if (config.snmp().enabled()) {
-            var host = probe.snapshot();
-            snmp = Optional.of(SnmpSubAgent.start(config.snmp(), deviceId, new SnmpSubAgent.SystemIdentity(host.hostname(), host.os(), version),
-                    systemInfo, dataFile(config.dataDir(), "snmp-engine-boots-", deviceId, ""), clock));
-        }
+        List<SnapshotPublisher> publishers = config.snmp().enabled()
+                ? List.of(snmpSubAgent(config, deviceId, version, probe, systemInfo, clock)) : List.of();
         return new Agent(config, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());
             return inventory;
-        }, snmp, clock);
+        }, publishers, clock);
+    }
+
+    private static SnapshotPublisher snmpSubAgent(AgentConfig config, String deviceId, String version, SystemProbe probe,
+                                                  SystemInfo systemInfo, Clock clock) {
+        var host = probe.snapshot();
+        return SnmpSubAgent.start(config.snmp(), deviceId, new SnmpSubAgent.SystemIdentity(host.hostname(), host.os(), version),
+                systemInfo, dataFile(config.dataDir(), "snmp-engine-boots-", deviceId, ""), clock);
     }
 
     static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, Clock clock) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.agent.ship.RecordingCollector;
+import io.kilowatch.agent.snmp.SnmpSubAgent;
 import io.kilowatch.core.config.CommandLine;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.testing.ManualClock;
@@ -50,7 +51,7 @@ class AgentSnmpConfigTest {
     void offByDefaultOpensNoSocketAndStartsNoThread(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector();
              Agent agent = agent(collector, dir, ENV)) {
-            assertTrue(agent.snmp().isEmpty());
+            assertTrue(agent.publishers().isEmpty());
             assertFalse(snmpThreadRunning());
             try (var files = Files.list(dir)) {
                 assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith("snmp-")), "no engine boots file either");
@@ -59,7 +60,7 @@ class AgentSnmpConfigTest {
         try (RecordingCollector collector = new RecordingCollector();
              Agent agent = agent(collector, dir, ENV, "--set", "snmp.enabled=true", "--set", "snmp.port=0",
                      "--set", "snmp.users.noc.auth_protocol=sha-512")) {
-            assertTrue(agent.snmp().isPresent());
+            assertTrue(agent.publishers().get(0) instanceof SnmpSubAgent);
             assertTrue(snmpThreadRunning(), "the check above can see the sub-agent's thread when there is one");
             assertEquals("1", Files.readString(dir.resolve("snmp-engine-boots-snmp-config-pc")));
         }
@@ -69,6 +70,27 @@ class AgentSnmpConfigTest {
             assertEquals("2", Files.readString(dir.resolve("snmp-engine-boots-snmp-config-pc")), "snmpEngineBoots grows across restarts");
         }
         assertFalse(snmpThreadRunning(), "closing the agent closes the port");
+    }
+
+    /** Builds an agent with the defaults, makes a report and closes it: run in a child JVM by the test below. */
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        try (RecordingCollector collector = new RecordingCollector(); Agent agent = agent(collector, dir, Map.of())) {
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+        }
+    }
+
+    @Test
+    void offByDefaultNeverLoadsAnSnmpClass(@TempDir Path dir) throws Exception {
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-verbose:class",
+                "-cp", System.getProperty("java.class.path"), AgentSnmpConfigTest.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        List<String> loaded = new String(child.getInputStream().readAllBytes()).lines().filter(l -> l.contains("class,load")).toList();
+        assertEquals(0, child.waitFor());
+        assertTrue(loaded.stream().anyMatch(l -> l.contains("io.kilowatch.agent.Agent ")), "the child ran the agent");
+        assertEquals(List.of(), loaded.stream().filter(l -> l.contains("org.snmp4j") || l.contains("SnmpSubAgent")).toList());
     }
 
     @Test

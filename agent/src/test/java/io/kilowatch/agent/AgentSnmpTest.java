@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.agent.ship.RecordingCollector;
 import io.kilowatch.agent.snmp.NetSnmp;
+import io.kilowatch.agent.snmp.SnmpSubAgent;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.testing.ManualClock;
 import java.nio.file.Files;
@@ -80,6 +81,10 @@ class AgentSnmpTest {
         return v3("legacy", "SHA", LEGACY_AUTH, "AES", LEGACY_PRIV);
     }
 
+    private static int port(Agent agent) {
+        return ((SnmpSubAgent) agent.publishers().get(0)).port();
+    }
+
     /** name = value lines from -OQUs output (short names, no types, no units), in order. */
     private static Map<String, String> values(NetSnmp.Result result) {
         assertEquals(0, result.exitCode(), result.err() + result.out());
@@ -120,7 +125,7 @@ class AgentSnmpTest {
         ManualClock clock = AgentTest.realNow();
         try (RecordingCollector collector = new RecordingCollector();
              Agent agent = agent(collector, dir, clock, NOC_ENV, v3Users(dir))) {
-            int port = agent.snmp().orElseThrow().port();
+            int port = port(agent);
             assertEquals("noSuchInstance", values(query("snmpget", noc(), "QUs", port, "KILOWATCH-MIB::kwPowerMilliwatts.0"))
                     .get("kwPowerMilliwatts.0").replace("No Such Instance currently exists at this OID", "noSuchInstance"),
                     "no figures before the first report");
@@ -187,7 +192,7 @@ class AgentSnmpTest {
              Agent agent = agent(collector, dir, clock, NOC_ENV, v3Users(dir))) {
             agent.sample();
             agent.report();
-            int port = agent.snmp().orElseThrow().port();
+            int port = port(agent);
             String oid = "KILOWATCH-MIB::kwDeviceId.0";
             assertEquals(0, query("snmpget", noc(), "QUs", port, oid).exitCode(), "the right credentials work");
 
@@ -234,7 +239,7 @@ class AgentSnmpTest {
             Report r = collector.stored.get(0);
             assertEquals("model", r.power().source());
             assertEquals(400.0, r.power().energyJoulesTotal(), 1e-9);
-            int port = agent.snmp().orElseThrow().port();
+            int port = port(agent);
 
             Map<String, String> kw = values(query("snmpget", v2c(COMMUNITY), "QUs", port, KILOWATCH_OBJECTS));
             assertAnswersMatch(r, kw);

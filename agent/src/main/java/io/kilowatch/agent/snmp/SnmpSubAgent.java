@@ -1,6 +1,7 @@
 package io.kilowatch.agent.snmp;
 
 import io.kilowatch.agent.AgentSnapshot;
+import io.kilowatch.agent.SnapshotPublisher;
 import io.kilowatch.core.config.ConfigException;
 import java.io.IOException;
 import java.net.BindException;
@@ -58,7 +59,7 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
  * are dropped as bad versions). One thread: SNMP4J's UDP listener answers each request itself, from
  * prepared values, so nothing here ever waits on a sensor.
  */
-public final class SnmpSubAgent implements AutoCloseable {
+public final class SnmpSubAgent implements SnapshotPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(SnmpSubAgent.class);
     private static final OID SYSTEM = new OID("1.3.6.1.2.1.1");
     /** sysServices: applications and end-to-end (layers 7 and 4), as Net-SNMP's snmpd says for a host. */
@@ -205,6 +206,7 @@ public final class SnmpSubAgent implements AutoCloseable {
      * Serves a new report's readings; called on the agent's sampling thread after each report. Each
      * subtree switches whole, so a walk of it sees one report's values.
      */
+    @Override
     public void publish(AgentSnapshot snapshot) {
         hostResources.replace(host.values(snapshot.report()));
         kilowatch.replace(KilowatchMib.values(snapshot));
