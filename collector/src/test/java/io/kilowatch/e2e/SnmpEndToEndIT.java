@@ -67,10 +67,10 @@ class SnmpEndToEndIT {
                     netops:
                       version: v3
                       username: %s
-                      auth_protocol: sha256
-                      priv_protocol: aes256
-                      auth_passphrase_file: %s
-                      priv_passphrase_file: %s
+                      auth_protocol: sha-256
+                      priv_protocol: aes-256
+                      auth_password_file: %s
+                      priv_password_file: %s
                     legacy:
                       version: v2c
                       community_file: %s

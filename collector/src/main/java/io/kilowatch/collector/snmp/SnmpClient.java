@@ -59,8 +59,8 @@ public final class SnmpClient implements AutoCloseable {
             "1.3.6.1.6.3.15.1.1.2.0", "message outside the time window (usmStatsNotInTimeWindows)",
             "1.3.6.1.6.3.15.1.1.3.0", "unknown user name (usmStatsUnknownUserNames)",
             "1.3.6.1.6.3.15.1.1.4.0", "unknown engine id (usmStatsUnknownEngineIDs)",
-            "1.3.6.1.6.3.15.1.1.5.0", "wrong authentication passphrase or protocol (usmStatsWrongDigests)",
-            "1.3.6.1.6.3.15.1.1.6.0", "wrong privacy passphrase or protocol (usmStatsDecryptionErrors)");
+            "1.3.6.1.6.3.15.1.1.5.0", "wrong authentication password or protocol (usmStatsWrongDigests)",
+            "1.3.6.1.6.3.15.1.1.6.0", "wrong privacy password or protocol (usmStatsDecryptionErrors)");
 
     /** A request that got no usable answer; the message says why in an operator's words. */
     public static final class SnmpException extends RuntimeException {
@@ -118,9 +118,9 @@ public final class SnmpClient implements AutoCloseable {
             }
             usm.addUser(new UsmUser(new OctetString(a.username()),
                     a.level() == SnmpConfig.Level.NO_AUTH_NO_PRIV ? null : authProtocol(a.authProtocol()),
-                    a.authPassphrase() == null ? null : new OctetString(a.authPassphrase()),
+                    a.authPassword() == null ? null : new OctetString(a.authPassword()),
                     a.level() == SnmpConfig.Level.AUTH_PRIV ? privProtocol(a.privProtocol()) : null,
-                    a.privPassphrase() == null ? null : new OctetString(a.privPassphrase())));
+                    a.privPassword() == null ? null : new OctetString(a.privPassword())));
         }
     }
 
@@ -128,9 +128,9 @@ public final class SnmpClient implements AutoCloseable {
         return switch (name) {
             case "md5" -> AuthMD5.ID;
             case "sha" -> AuthSHA.ID;
-            case "sha224" -> AuthHMAC128SHA224.ID;
-            case "sha256" -> AuthHMAC192SHA256.ID;
-            case "sha384" -> AuthHMAC256SHA384.ID;
+            case "sha-224" -> AuthHMAC128SHA224.ID;
+            case "sha-256" -> AuthHMAC192SHA256.ID;
+            case "sha-384" -> AuthHMAC256SHA384.ID;
             default -> AuthHMAC384SHA512.ID;
         };
     }
@@ -139,7 +139,7 @@ public final class SnmpClient implements AutoCloseable {
         return switch (name) {
             case "des" -> PrivDES.ID;
             case "aes" -> PrivAES128.ID;
-            case "aes192" -> PrivAES192.ID;
+            case "aes-192" -> PrivAES192.ID;
             default -> PrivAES256.ID;
         };
     }

@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * The {@code snmp} section of the collector's config (docs/snmp.md): poll settings, named auth profiles
  * kept apart from the targets that use them (as snmp_exporter's {@code auths}), targets, the trap
- * receiver and discovery. Secrets (communities, passphrases) come from the environment or from files,
+ * receiver and discovery. Secrets (communities, pass phrases) come from the environment or from files,
  * never from the config file itself.
  */
 public record SnmpConfig(
@@ -46,7 +46,7 @@ public record SnmpConfig(
      * {@link #toString()} leaves the secrets out, so an auth never reaches a log.
      */
     public record Auth(String name, Version version, String community, String username, Level level,
-                       String authProtocol, String authPassphrase, String privProtocol, String privPassphrase) {
+                       String authProtocol, String authPassword, String privProtocol, String privPassword) {
         @Override
         public String toString() {
             return "Auth[" + name + ", " + version + (version == Version.V3 ? ", user " + username + ", " + level + ", " + authProtocol + "/" + privProtocol : "") + "]";
@@ -73,8 +73,8 @@ public record SnmpConfig(
                             String deviceClass, Map<String, String> labels) {
     }
 
-    static final String[] AUTH_PROTOCOLS = {"md5", "sha", "sha224", "sha256", "sha384", "sha512"};
-    static final String[] PRIV_PROTOCOLS = {"des", "aes", "aes192", "aes256"};
+    static final String[] AUTH_PROTOCOLS = {"md5", "sha", "sha-224", "sha-256", "sha-384", "sha-512"};
+    static final String[] PRIV_PROTOCOLS = {"des", "aes", "aes-192", "aes-256"};
 
     /** Built-in trap kinds and their notification OIDs (SNMPv2-MIB, IF-MIB, UPS-MIB, APC PowerNet). */
     static final Map<String, List<String>> DEFAULT_TRAP_KINDS = defaultTrapKinds();
@@ -187,20 +187,20 @@ public record SnmpConfig(
             throw new ConfigException(key + ".username is required for v3");
         }
         Level level = choice(s, key + ".security_level", "auth_priv", Level.class);
-        String authProtocol = oneOf(s, key + ".auth_protocol", "sha256", AUTH_PROTOCOLS);
+        String authProtocol = oneOf(s, key + ".auth_protocol", "sha-256", AUTH_PROTOCOLS);
         String privProtocol = oneOf(s, key + ".priv_protocol", "aes", PRIV_PROTOCOLS);
         String authPass = null;
         String privPass = null;
         if (level != Level.NO_AUTH_NO_PRIV) {
-            authPass = passphrase(s, key + ".auth_passphrase");
+            authPass = password(s, key + ".auth_password");
         }
         if (level == Level.AUTH_PRIV) {
-            privPass = passphrase(s, key + ".priv_passphrase");
+            privPass = password(s, key + ".priv_password");
         }
         return new Auth(name, version, null, user, level, authProtocol, authPass, privProtocol, privPass);
     }
 
-    private static String passphrase(Settings s, String key) {
+    private static String password(Settings s, String key) {
         String value = secret(s, key).orElseThrow(() -> new ConfigException(key + " is required: set "
                 + Settings.envName("KILOWATCH_COLLECTOR_", key) + " or " + key + "_file"));
         if (value.length() < 8) {

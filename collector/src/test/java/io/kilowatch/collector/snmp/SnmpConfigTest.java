@@ -29,14 +29,14 @@ class SnmpConfigTest {
 
     @Test
     void v3WithSha2AndAesIsTheDefaultAndSecretsNeverShow() {
-        SnmpConfig c = SnmpConfig.from(settings(Map.of(ENV + "SNMP_AUTHS_NETOPS_AUTH_PASSPHRASE", "auth-secret-1",
-                ENV + "SNMP_AUTHS_NETOPS_PRIV_PASSPHRASE", "priv-secret-2"),
+        SnmpConfig c = SnmpConfig.from(settings(Map.of(ENV + "SNMP_AUTHS_NETOPS_AUTH_PASSWORD", "auth-secret-1",
+                ENV + "SNMP_AUTHS_NETOPS_PRIV_PASSWORD", "priv-secret-2"),
                 "snmp.auths.netops.username", "kw", "snmp.targets.sw-1.address", "10.0.0.2", "snmp.targets.sw-1.auth", "netops",
                 "snmp.targets.sw-1.class", "switch", "snmp.targets.sw-1.feeds", "a, b"));
         SnmpConfig.Auth a = c.auths().get("netops");
         assertEquals(SnmpConfig.Version.V3, a.version());
         assertEquals(SnmpConfig.Level.AUTH_PRIV, a.level());
-        assertEquals("sha256", a.authProtocol());
+        assertEquals("sha-256", a.authProtocol());
         assertEquals("aes", a.privProtocol());
         assertFalse(a.toString().contains("secret"), a.toString());
         assertFalse(c.toString().contains("secret"), "no secret in any rendering of the config");
@@ -59,9 +59,9 @@ class SnmpConfigTest {
 
     @Test
     void badValuesFailNamingTheKey() {
-        Map<String, String> env = Map.of(ENV + "SNMP_AUTHS_A_AUTH_PASSPHRASE", "short", ENV + "SNMP_AUTHS_A_PRIV_PASSPHRASE", "long-enough");
-        assertMessage("snmp.auths.a.auth_passphrase must be at least 8 characters (RFC 3414)", env, "snmp.auths.a.username", "u");
-        assertMessage("snmp.auths.a.auth_protocol must be one of md5, sha, sha224, sha256, sha384, sha512, got 'sha3'", env,
+        Map<String, String> env = Map.of(ENV + "SNMP_AUTHS_A_AUTH_PASSWORD", "short", ENV + "SNMP_AUTHS_A_PRIV_PASSWORD", "long-enough");
+        assertMessage("snmp.auths.a.auth_password must be at least 8 characters (RFC 3414)", env, "snmp.auths.a.username", "u");
+        assertMessage("snmp.auths.a.auth_protocol must be one of md5, sha, sha-224, sha-256, sha-384, sha-512, got 'sha3'", env,
                 "snmp.auths.a.username", "u", "snmp.auths.a.auth_protocol", "sha3");
         assertMessage("snmp.targets.x.auth names auth profile 'nope', which is not under snmp.auths (known: )", Map.of(),
                 "snmp.targets.x.address", "h", "snmp.targets.x.auth", "nope");

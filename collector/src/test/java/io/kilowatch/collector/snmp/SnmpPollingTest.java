@@ -69,10 +69,10 @@ class SnmpPollingTest {
                 PREFIX + "SNMP_AUTHS_V2_COMMUNITY", Snmpd.COMMUNITY,
                 PREFIX + "SNMP_AUTHS_WRONG_COMMUNITY_COMMUNITY", "not-the-community",
                 PREFIX + "SNMP_AUTHS_OLD_COMMUNITY", Snmpd.COMMUNITY,
-                PREFIX + "SNMP_AUTHS_SHA256_AUTH_PASSPHRASE", Snmpd.AUTH_PASS,
-                PREFIX + "SNMP_AUTHS_SHA256_PRIV_PASSPHRASE", Snmpd.PRIV_PASS,
-                PREFIX + "SNMP_AUTHS_STRANGER_AUTH_PASSPHRASE", Snmpd.AUTH_PASS,
-                PREFIX + "SNMP_AUTHS_STRANGER_PRIV_PASSPHRASE", Snmpd.PRIV_PASS), PREFIX)
+                PREFIX + "SNMP_AUTHS_SHA256_AUTH_PASSWORD", Snmpd.AUTH_PASS,
+                PREFIX + "SNMP_AUTHS_SHA256_PRIV_PASSWORD", Snmpd.PRIV_PASS,
+                PREFIX + "SNMP_AUTHS_STRANGER_AUTH_PASSWORD", Snmpd.AUTH_PASS,
+                PREFIX + "SNMP_AUTHS_STRANGER_PRIV_PASSWORD", Snmpd.PRIV_PASS), PREFIX)
                 .override("http.port", "0").override("data_dir", work.resolve("data").toString())
                 .override("security.read.anonymous", "true")
                 .override("snmp.enabled", "true").override("snmp.interval", "1s").override("snmp.timeout", "400ms")
@@ -82,11 +82,11 @@ class SnmpPollingTest {
                 .override("snmp.auths.wrong_community.version", "v2c")
                 .override("snmp.auths.old.version", "v1")
                 .override("snmp.auths.sha256.username", Snmpd.USER_SHA256)
-                .override("snmp.auths.sha256.auth_protocol", "sha256").override("snmp.auths.sha256.priv_protocol", "aes256")
+                .override("snmp.auths.sha256.auth_protocol", "sha-256").override("snmp.auths.sha256.priv_protocol", "aes-256")
                 .override("snmp.auths.sha.username", Snmpd.USER_SHA)
                 .override("snmp.auths.sha.auth_protocol", "sha").override("snmp.auths.sha.priv_protocol", "aes")
-                .override("snmp.auths.sha.auth_passphrase_file", work.resolve("auth-pass").toString())
-                .override("snmp.auths.sha.priv_passphrase_file", work.resolve("priv-pass").toString())
+                .override("snmp.auths.sha.auth_password_file", work.resolve("auth-pass").toString())
+                .override("snmp.auths.sha.priv_password_file", work.resolve("priv-pass").toString())
                 .override("snmp.auths.stranger.username", "nobody-here")
                 .override("snmp.traps.enabled", "true").override("snmp.traps.port", String.valueOf(trapPort))
                 .override("snmp.traps.auths", "v2, sha256");
