@@ -77,6 +77,17 @@ public final class NotificationGrouper {
         group.lastSent = group.lastSent == null || lastSent.isAfter(group.lastSent) ? lastSent : group.lastSent;
     }
 
+    /**
+     * Says a message never arrived (retries exhausted): the group's firing alerts count as untold, so its
+     * next flush sends them again instead of waiting for the repeat interval.
+     */
+    public void deliveryFailed(String groupKey) {
+        Group group = groups.get(groupKey);
+        if (group != null) {
+            group.notifiedFiring.clear();
+        }
+    }
+
     /** The messages due at {@code now}, given the silences in force. */
     public Flush flush(Instant now, List<Silence> silences) {
         List<Notification> notifications = new ArrayList<>();

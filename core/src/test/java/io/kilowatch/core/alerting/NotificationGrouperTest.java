@@ -172,6 +172,17 @@ class NotificationGrouperTest {
     }
 
     @Test
+    void aMessageThatNeverArrivedIsSentAgainAtTheNextGroupIntervalNotAfterTheRepeat() {
+        run(Duration.ofSeconds(31), down("pc-1"));
+        assertEquals(1, sentTo("mail").size());
+        grouper.deliveryFailed(sentTo("mail").get(0).groupKey());
+        run(Duration.ofMinutes(5), down("pc-1"));
+        assertEquals(2, sentTo("mail").size());
+        assertFalse(sentTo("mail").get(1).repeat());
+        assertEquals(1, sentTo("hook").size(), "the other channel's group is untouched");
+    }
+
+    @Test
     void aRestoredGroupIsNotAnnouncedAgainButRepeatsOnSchedule() {
         Alert firing = new Alert(Alert.fingerprint("device_down", Map.of("device", "pc-1", "site", "HQ")), "device_down",
                 Map.of("device", "pc-1", "site", "HQ"), Severity.TICKET, "pc-1 is down", Double.NaN, Alert.State.FIRING,
