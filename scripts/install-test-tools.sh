@@ -3,6 +3,7 @@
 #   chromium + chromium-driver  the dashboard's end-to-end test drives a real headless browser
 #   prometheus (for promtool)   /metrics is checked with `promtool check metrics`
 #   fonts-liberation            text in the dashboard's screenshots
+#   python3-aiosmtpd            a real SMTP server (plain, STARTTLS with login, TLS) for the alert email tests
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -12,6 +13,8 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+# Tests run it as /usr/bin/python3 -m aiosmtpd's library: a python3 earlier on PATH may be another build without it.
+/usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""
