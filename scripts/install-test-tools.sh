@@ -13,7 +13,7 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
-# Tests run it as /usr/bin/python3 -m aiosmtpd's library: a python3 earlier on PATH may be another build without it.
+# Tests start it with /usr/bin/python3: a python3 earlier on PATH may be another build without the module.
 /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 [ ${#need[@]} -eq 0 ] && exit 0
 
