@@ -75,6 +75,9 @@ public final class AlertingService {
         }
     }
 
+    private record Stored(List<AlertStore.HistoryEntry> firing, List<Silence> silences) {
+    }
+
     /** Takes back firing alerts and silences from the store, then evaluates and flushes on timers. */
     public Future<Void> start() {
         if (!config.enabled()) {
@@ -82,10 +85,10 @@ public final class AlertingService {
             return Future.succeededFuture();
         }
         Instant now = clock.instant();
-        return storeWorker.executeBlocking(() -> new Object[] {store.firing(), store.silences(now.minus(SILENCES_SHOWN_AFTER_END).toEpochMilli())})
+        return storeWorker.executeBlocking(() -> new Stored(store.firing(), store.silences(now.minus(SILENCES_SHOWN_AFTER_END).toEpochMilli())))
                 .map(loaded -> {
-                    @SuppressWarnings("unchecked") List<AlertStore.HistoryEntry> firing = (List<AlertStore.HistoryEntry>) loaded[0];
-                    @SuppressWarnings("unchecked") List<Silence> stored = (List<Silence>) loaded[1];
+                    List<AlertStore.HistoryEntry> firing = loaded.firing();
+                    List<Silence> stored = loaded.silences();
                     silences = List.copyOf(stored);
                     firing.forEach(entry -> restore(entry, now));
                     current = engine.active();

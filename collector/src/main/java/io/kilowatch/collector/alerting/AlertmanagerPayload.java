@@ -4,7 +4,6 @@ import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.Notification;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,10 +78,5 @@ final class AlertmanagerPayload {
             common.entrySet().removeIf(e -> !e.getValue().equals(m.get(e.getKey())));
         }
         return common;
-    }
-
-    /** "2026-03-02T09:00:00Z" for people reading a mail. */
-    static String time(Instant t) {
-        return t == null ? "" : t.toString();
     }
 }

@@ -82,9 +82,9 @@ final class EmailChannel implements NotificationChannel {
     private static void alert(StringBuilder text, Alert a) {
         text.append("- ").append(a.summary()).append('\n')
                 .append("  ").append(labels(a.notificationLabels())).append('\n')
-                .append("  since ").append(AlertmanagerPayload.time(a.firingSince()));
+                .append("  since ").append(a.firingSince());
         if (a.resolvedAt() != null) {
-            text.append(", resolved ").append(AlertmanagerPayload.time(a.resolvedAt()));
+            text.append(", resolved ").append(a.resolvedAt());
         }
         text.append("\n\n");
     }

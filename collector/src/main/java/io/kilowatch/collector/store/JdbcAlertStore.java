@@ -7,7 +7,6 @@ import io.kilowatch.core.alerting.Severity;
 import io.kilowatch.core.alerting.Silence;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,10 +23,10 @@ public final class JdbcAlertStore implements AlertStore {
             + "active_since_ms, firing_since_ms, last_seen_ms, resolved_ms";
     private static final String SILENCE_COLUMNS = "id, matchers_json, starts_ms, ends_ms, created_by, comment, created_ms";
 
-    private final Connection connection;
+    private final JdbcStore store;
 
     public JdbcAlertStore(JdbcStore store) {
-        this.connection = store.connection();
+        this.store = store;
     }
 
     @Override
@@ -47,21 +46,16 @@ public final class JdbcAlertStore implements AlertStore {
     @Override
     public void notified(List<String> alertIds, NotificationRecord n) {
         try {
-            connection.setAutoCommit(false);
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO alert_notifications (alert_id, channel, sent_ms, kind, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (String id : alertIds) {
-                    JdbcStore.bind(ps, id, n.channel(), n.sentMs(), n.kind(), n.outcome(), n.detail());
-                    ps.addBatch();
+            store.inTransaction(() -> {
+                try (PreparedStatement ps = store.connection().prepareStatement(
+                        "INSERT INTO alert_notifications (alert_id, channel, sent_ms, kind, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    for (String id : alertIds) {
+                        JdbcStore.bind(ps, id, n.channel(), n.sentMs(), n.kind(), n.outcome(), n.detail());
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
                 }
-                ps.executeBatch();
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            });
         } catch (SQLException e) {
             throw new StoreException("recording a notification failed", e);
         }
@@ -69,7 +63,7 @@ public final class JdbcAlertStore implements AlertStore {
 
     @Override
     public List<HistoryEntry> firing() {
-        return withNotifications(query("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE resolved_ms IS NULL ORDER BY firing_since_ms",
+        return withNotifications(store.query("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE resolved_ms IS NULL ORDER BY firing_since_ms",
                 JdbcAlertStore::alert));
     }
 
@@ -95,23 +89,26 @@ public final class JdbcAlertStore implements AlertStore {
             where.append(" AND firing_since_ms < ?");
             args.add(to);
         });
-        long total = query("SELECT COUNT(*) FROM alerts" + where, rs -> rs.getLong(1), args.toArray()).get(0);
+        long total = store.query("SELECT COUNT(*) FROM alerts" + where, rs -> rs.getLong(1), args.toArray()).get(0);
         List<Object> paged = new ArrayList<>(args);
         paged.add(q.limit());
         paged.add(q.offset());
-        List<Alert> alerts = query("SELECT " + ALERT_COLUMNS + " FROM alerts" + where + " ORDER BY firing_since_ms DESC, id LIMIT ? OFFSET ?",
+        List<Alert> alerts = store.query("SELECT " + ALERT_COLUMNS + " FROM alerts" + where + " ORDER BY firing_since_ms DESC, id LIMIT ? OFFSET ?",
                 JdbcAlertStore::alert, paged.toArray());
         return new HistoryPage(withNotifications(alerts), total);
     }
 
     private List<HistoryEntry> withNotifications(List<Alert> alerts) {
-        List<HistoryEntry> entries = new ArrayList<>(alerts.size());
-        for (Alert a : alerts) {
-            entries.add(new HistoryEntry(a, query("SELECT channel, sent_ms, kind, outcome, detail FROM alert_notifications "
-                    + "WHERE alert_id = ? ORDER BY sent_ms", rs -> new NotificationRecord(rs.getString(1), rs.getLong(2), rs.getString(3),
-                    rs.getString(4), rs.getString(5)), a.id())));
+        if (alerts.isEmpty()) {
+            return List.of();
         }
-        return entries;
+        Map<String, List<NotificationRecord>> byAlert = new LinkedHashMap<>();
+        alerts.forEach(a -> byAlert.put(a.id(), new ArrayList<>()));
+        String marks = String.join(", ", java.util.Collections.nCopies(alerts.size(), "?"));
+        store.query("SELECT alert_id, channel, sent_ms, kind, outcome, detail FROM alert_notifications WHERE alert_id IN (" + marks + ") "
+                + "ORDER BY sent_ms", rs -> byAlert.get(rs.getString(1)).add(new NotificationRecord(rs.getString(2), rs.getLong(3),
+                rs.getString(4), rs.getString(5), rs.getString(6))), byAlert.keySet().toArray());
+        return alerts.stream().map(a -> new HistoryEntry(a, List.copyOf(byAlert.get(a.id())))).toList();
     }
 
     @Override
@@ -126,12 +123,12 @@ public final class JdbcAlertStore implements AlertStore {
 
     @Override
     public List<Silence> silences(long sinceMs) {
-        return query("SELECT " + SILENCE_COLUMNS + " FROM silences WHERE ends_ms >= ? ORDER BY created_ms DESC", JdbcAlertStore::silence, sinceMs);
+        return store.query("SELECT " + SILENCE_COLUMNS + " FROM silences WHERE ends_ms >= ? ORDER BY created_ms DESC", JdbcAlertStore::silence, sinceMs);
     }
 
     @Override
     public Optional<Silence> silence(String id) {
-        return query("SELECT " + SILENCE_COLUMNS + " FROM silences WHERE id = ?", JdbcAlertStore::silence, id).stream().findFirst();
+        return store.query("SELECT " + SILENCE_COLUMNS + " FROM silences WHERE id = ?", JdbcAlertStore::silence, id).stream().findFirst();
     }
 
     private static Alert alert(ResultSet rs) throws SQLException {
@@ -156,31 +153,11 @@ public final class JdbcAlertStore implements AlertStore {
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)));
     }
 
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
     private void update(String sql, Object... args) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            JdbcStore.bind(ps, args);
-            ps.executeUpdate();
+        try {
+            store.update(sql, args);
         } catch (SQLException e) {
             throw new StoreException("writing alert history failed", e);
-        }
-    }
-
-    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            JdbcStore.bind(ps, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(mapper.map(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new StoreException("reading alert history failed", e);
         }
     }
 }
