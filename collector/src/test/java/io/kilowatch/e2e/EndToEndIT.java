@@ -1,6 +1,7 @@
 package io.kilowatch.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -142,6 +143,7 @@ class EndToEndIT {
             // Alerts page: nothing fires while the agent reports; an admin silences its device from the form and ends it.
             browser.get(base + "/#/alerts");
             wait.until(b -> b.findElement(By.id("no-alerts")).isDisplayed());
+            assertFalse(browser.findElement(By.id("alerts-badge")).isDisplayed(), "no count beside Alerts while nothing fires");
             wait.until(b -> b.findElement(By.id("silence-form")).isDisplayed());
             browser.findElement(By.id("silence-matchers")).sendKeys("device=\"" + DEVICE + "\", site=~\"E2E.*\"");
             browser.findElement(By.id("silence-comment")).sendKeys("e2e maintenance");
