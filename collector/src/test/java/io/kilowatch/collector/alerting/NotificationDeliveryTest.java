@@ -283,6 +283,29 @@ class NotificationDeliveryTest {
     }
 
     @Test
+    void aServiceBurningItsBudgetPagesThroughTheSameEngineAsDevices() throws Exception {
+        WebhookReceiver receiver = new WebhookReceiver(vertx, 0, 200);
+        // The services feature's source reports conditions like this one; here a stand-in says what it would.
+        ConditionSource services = now -> List.of(new Condition("service_burn_rate_page", Map.of("service", "email"), 15.2,
+                "email: error budget burning at 15.2x over 1h and 5m"));
+        ConditionSource devices = now -> List.of(down("pc-1"));
+        registry = new SimpleMeterRegistry();
+        AlertingConfig config = AlertingConfig.from(Settings.empty("test").override("alerting.evaluation_interval", "1s")
+                .override("alerting.grouping.group_wait", "0s").override("alerting.grouping.group_interval", "1s")
+                .override("alerting.rules.service_burn_rate_page.for", "0s").override("alerting.rules.device_down.enabled", "false")
+                .override("alerting.channels.pager.type", "webhook").override("alerting.channels.pager.url", receiver.url()));
+        service = new AlertingService(vertx, config, new JdbcAlertStore(store), worker, registry, Clock.systemUTC(), List.of(devices, services));
+        service.start().await();
+        waitFor(Duration.ofSeconds(10), "the page", () -> receiver.received.size() == 1);
+        JsonObject alert = receiver.received.get(0).getJsonArray("alerts").getJsonObject(0);
+        assertEquals(new JsonObject().put("alertname", "service_burn_rate_page").put("service", "email").put("severity", "page"),
+                alert.getJsonObject("labels"));
+        assertEquals("15.2", alert.getJsonObject("annotations").getString("value"));
+        assertEquals(1, receiver.received.get(0).getJsonArray("alerts").size(), "the disabled device rule made no alert");
+        assertEquals(1.0, registry.find("kilowatch.alerts.firing").tag("severity", "page").gauge().value());
+    }
+
+    @Test
     void aSilenceMutesMessagesButTheAlertFiresAndHistorySaysSo() throws Exception {
         WebhookReceiver receiver = new WebhookReceiver(vertx, 0, 200);
         start("alerting.channels.hook.type", "webhook", "alerting.channels.hook.url", receiver.url());
