@@ -177,7 +177,7 @@ public final class AlertsApi implements ApiModule {
             error(ctx, 400, List.of(e.getMessage()));
             return;
         }
-        String by = ctx.get(PRINCIPAL) == null ? "anonymous" : ctx.get(PRINCIPAL);
+        String by = ctx.get(PRINCIPAL);
         alerting.createSilence(matchers, startsAt, endsAt, by, comment).onComplete(r -> {
             if (r.succeeded()) {
                 json(ctx, 201, silenceJson(r.result(), clock.instant()));
@@ -192,7 +192,7 @@ public final class AlertsApi implements ApiModule {
 
     private void expireSilence(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        String by = ctx.get(PRINCIPAL) == null ? "anonymous" : ctx.get(PRINCIPAL);
+        String by = ctx.get(PRINCIPAL);
         alerting.expireSilence(id, by).onComplete(r -> {
             if (r.failed()) {
                 LOG.atError().setCause(r.cause()).log("expiring a silence failed");
