@@ -141,7 +141,7 @@ class NotificationDeliveryTest {
                 .filter(e -> !e.getKey().equals("alertname") && !e.getKey().equals("severity"))
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> (String) e.getValue()))), alert.getString("fingerprint"));
         assertEquals("Bearer s3cret-token", receiver.authorizations.get(0));
-        assertEquals(1.0, notifications("hook", "delivered"));
+        waitFor(Duration.ofSeconds(5), "the delivery counted", () -> notifications("hook", "delivered") == 1);
         assertEquals(0.0, notifications("hook", "failed"));
         waitFor(Duration.ofSeconds(5), "history of the delivery", () -> history().stream().allMatch(e -> e.notifications().size() == 1));
         AlertStore.NotificationRecord record = history().get(0).notifications().get(0);
@@ -203,9 +203,10 @@ class NotificationDeliveryTest {
                 assertTrue(mail.contains("pc-" + i + " has not reported"), "pc-" + i + " in " + mail);
             }
             assertTrue(mail.contains("alertname=device_down device=pc-1 severity=ticket site=HQ"), mail);
-            waitFor(Duration.ofSeconds(10), "the refused login counted", () -> notifications("badlogin", "failed") >= 1);
-            assertEquals(1.0, notifications("mail", "delivered"));
-            assertEquals(1.0, notifications("implicit", "delivered"));
+            // The server may store a message a moment before the client has read its final answer and counted it.
+            waitFor(Duration.ofSeconds(10), "the outcomes counted", () -> notifications("badlogin", "failed") >= 1
+                    && notifications("mail", "delivered") == 1 && notifications("implicit", "delivered") == 1);
+            assertEquals(0.0, notifications("badlogin", "delivered"));
             Thread.sleep(1_500);
             assertEquals(1, smtp.messages().size(), "still one message: nothing changed");
         }
