@@ -234,21 +234,21 @@ class NotificationDeliveryTest {
     @Test
     void aFlappingDeviceSendsOneMailThenRepeatsAfterTheRepeatIntervalThenResolves() throws Exception {
         try (SmtpServer smtp = SmtpServer.start(dir)) {
-            int[] calls = {0};
-            boolean[] recovered = {false};
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean recovered = new java.util.concurrent.atomic.AtomicBoolean();
             // Down at every other evaluation: without damping that is a firing and a resolution each two seconds.
-            ConditionSource flapping = now -> recovered[0] || calls[0]++ % 2 == 1 ? List.of() : List.of(down("pc-1"));
+            ConditionSource flapping = now -> recovered.get() || calls.getAndIncrement() % 2 == 1 ? List.of() : List.of(down("pc-1"));
             start(flapping, "alerting.channels.mail.type", "email", "alerting.channels.mail.smtp_host", "127.0.0.1",
                     "alerting.channels.mail.smtp_port", Integer.toString(smtp.port), "alerting.channels.mail.smtp_security", "none",
                     "alerting.channels.mail.from", "kilowatch@example.org", "alerting.channels.mail.to", "oncall@example.org",
-                    "alerting.rules.device_down.keep_firing_for", "3s", "alerting.grouping.repeat_interval", "5s");
+                    "alerting.rules.device_down.keep_firing_for", "3s", "alerting.grouping.repeat_interval", "8s");
             waitFor(Duration.ofSeconds(10), "the first mail", () -> smtp.messages().size() == 1);
             Thread.sleep(3_000);
             assertEquals(1, smtp.messages().size(), "flapping for 3 s more sent nothing");
             waitFor(Duration.ofSeconds(10), "the repeat", () -> smtp.messages().size() == 2);
             assertTrue(smtp.messages().get(1).contains("Subject: [FIRING:1] rule=device_down"));
             assertTrue(smtp.messages().get(1).contains("This repeats an earlier message"));
-            recovered[0] = true;
+            recovered.set(true);
             waitFor(Duration.ofSeconds(10), "the resolution", () -> smtp.messages().size() == 3);
             assertTrue(smtp.messages().get(2).contains("Subject: [RESOLVED] rule=device_down"), smtp.messages().get(2));
             List<AlertStore.HistoryEntry> history = history();
