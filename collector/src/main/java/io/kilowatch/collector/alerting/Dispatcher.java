@@ -62,7 +62,7 @@ final class Dispatcher {
                 done.complete(new Outcome(true, attempt, null));
                 return;
             }
-            String error = result.cause().getMessage() == null ? result.cause().getClass().getSimpleName() : result.cause().getMessage();
+            String error = describe(result.cause());
             boolean permanent = result.cause() instanceof NotificationChannel.PermanentFailure;
             if (attempt >= delivery.maxAttempts() || permanent) {
                 counter(n.channel(), "failed").increment();
@@ -76,6 +76,16 @@ final class Dispatcher {
             Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             vertx.setTimer(backoff.toMillis(), id -> attempt(n, attempt + 1, next, done));
         });
+    }
+
+    /** The failure and its root cause ("Failed to create SSL connection: PKIX path building failed ..."), for people. */
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String top = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return root == failure || root.getMessage() == null || top.contains(root.getMessage()) ? top : top + ": " + root.getMessage();
     }
 
     Future<Void> close() {

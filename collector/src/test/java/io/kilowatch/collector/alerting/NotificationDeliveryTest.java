@@ -178,12 +178,8 @@ class NotificationDeliveryTest {
 
     @Test
     void manyDevicesDownArriveAsOneMailOverStartTlsWithLogin() throws Exception {
-        Path cert = dir.resolve("cert.pem");
+        Path cert = selfSignedCertificate();
         Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
-                "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
-                .redirectErrorStream(true).start();
-        assertEquals(0, openssl.waitFor());
         Path password = Files.writeString(dir.resolve("smtp-password"), "correct horse");
         Path wrong = Files.writeString(dir.resolve("wrong-password"), "battery staple");
         try (SmtpServer smtp = SmtpServer.start(dir, "--cert", cert.toString(), "--key", key.toString(), "--user", "kilowatch",
@@ -210,6 +206,32 @@ class NotificationDeliveryTest {
             Thread.sleep(1_500);
             assertEquals(1, smtp.messages().size(), "still one message: nothing changed");
         }
+    }
+
+    /** A certificate for 127.0.0.1 made with openssl, its key beside it as key.pem. */
+    private Path selfSignedCertificate() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("key.pem").toString(),
+                "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
+                .redirectErrorStream(true).start();
+        assertEquals(0, openssl.waitFor());
+        return cert;
+    }
+
+    @Test
+    void anHttpsWebhookIsDeliveredOnlyWhenItsCertificateIsTrusted() throws Exception {
+        Path cert = selfSignedCertificate();
+        WebhookReceiver receiver = new WebhookReceiver(vertx, cert, dir.resolve("key.pem"));
+        conditions.add(down("pc-1"));
+        start("alerting.channels.trusting.type", "webhook", "alerting.channels.trusting.url", receiver.url(),
+                "alerting.channels.trusting.ca_file", cert.toString(),
+                "alerting.channels.doubting.type", "webhook", "alerting.channels.doubting.url", receiver.url(),
+                "alerting.channels.doubting.max_attempts", "1");
+        waitFor(Duration.ofSeconds(10), "both outcomes", () -> notifications("trusting", "delivered") == 1 && notifications("doubting", "failed") >= 1);
+        assertEquals(1, receiver.received.size(), "only the channel that trusts the receiver's CA got through");
+        assertEquals("trusting", receiver.received.get(0).getString("receiver"));
+        waitFor(Duration.ofSeconds(5), "the refusal in history, with its reason", () -> history().get(0).notifications().stream()
+                .anyMatch(n -> n.channel().equals("doubting") && n.outcome().equals("failed") && n.detail().contains("certification path")));
     }
 
     private static String[] email(String name, int port, String security, Path ca, Path passwordFile) {

@@ -2,6 +2,9 @@ package io.kilowatch.collector.alerting;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Path;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,11 +18,23 @@ final class WebhookReceiver {
     private final int failures;
     private final int failStatus;
     private final HttpServer server;
+    private final boolean tls;
 
     WebhookReceiver(Vertx vertx, int failures, int failStatus) {
+        this(vertx, failures, failStatus, new HttpServerOptions());
+    }
+
+    /** An HTTPS receiver with the given PEM certificate and key. */
+    WebhookReceiver(Vertx vertx, Path cert, Path key) {
+        this(vertx, 0, 200, new HttpServerOptions().setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())));
+    }
+
+    private WebhookReceiver(Vertx vertx, int failures, int failStatus, HttpServerOptions options) {
         this.failures = failures;
         this.failStatus = failStatus;
-        this.server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+        this.tls = options.isSsl();
+        this.server = vertx.createHttpServer(options).requestHandler(req -> req.body().onSuccess(body -> {
             if (requests.incrementAndGet() <= this.failures) {
                 req.response().setStatusCode(this.failStatus).end("not now");
                 return;
@@ -32,6 +47,6 @@ final class WebhookReceiver {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.actualPort() + "/hook";
+        return (tls ? "https" : "http") + "://127.0.0.1:" + server.actualPort() + "/hook";
     }
 }
