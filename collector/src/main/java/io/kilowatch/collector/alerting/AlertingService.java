@@ -112,12 +112,12 @@ public final class AlertingService {
         }
         for (String channel : rule.channels()) {
             Optional<Long> lastDelivered = entry.notifications().stream()
-                    .filter(n -> n.channel().equals(channel) && !n.outcome().equals(AlertStore.NotificationRecord.FAILED))
+                    .filter(n -> n.channel().equals(channel) && n.outcome().equals(AlertStore.NotificationRecord.DELIVERED))
                     .map(AlertStore.NotificationRecord::sentMs).max(Long::compare);
             if (lastDelivered.isPresent()) {
                 grouper.restore(alert, channel, Instant.ofEpochMilli(lastDelivered.get()), now);
             } else {
-                grouper.add(alert, List.of(channel), now); // fired but never told: tell now
+                grouper.add(alert, List.of(channel), now); // fired but never told (failed, muted, or stopped first): tell now
             }
         }
     }
