@@ -41,9 +41,17 @@ public record AlertingConfig(boolean enabled, Duration evaluationInterval, Strin
 
     /** An HTTP POST of Alertmanager's webhook JSON to {@code url}. */
     public record Webhook(String name, Delivery delivery, URI url, Optional<String> bearerToken, Optional<Path> caFile) implements Channel {
+        /**
+         * Where it goes, fit for logs and history: scheme, host and port only, because chat services put
+         * the secret in the path (hooks.example.com/services/T0/B0/secret) and some in user info.
+         */
+        public String origin() {
+            return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+        }
+
         @Override
         public String toString() {
-            return "Webhook[" + name + " " + url + "]"; // never the token
+            return "Webhook[" + name + " " + origin() + "]";
         }
     }
 

@@ -42,16 +42,10 @@ final class WebhookChannel implements NotificationChannel {
                     if (status >= 200 && status < 300) {
                         return Future.<Void>succeededFuture();
                     }
-                    String message = "HTTP " + status + " from " + safeUrl();
+                    String message = "HTTP " + status + " from " + config.origin();
                     boolean retry = status >= 500 || status == 408 || status == 429;
                     return Future.<Void>failedFuture(retry ? new IllegalStateException(message) : new PermanentFailure(message));
                 }));
-    }
-
-    /** The URL without user info, fit for logs. */
-    private String safeUrl() {
-        var u = config.url();
-        return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + (u.getPath() == null ? "" : u.getPath());
     }
 
     @Override

@@ -87,6 +87,9 @@ class AlertingConfigTest {
         assertEquals(List.of("a@example.org", "b@example.org"), mail.to());
         assertFalse(mail.toString().contains("from-a-file"), "a channel never prints its password");
         assertFalse(hook.toString().contains("from-env"));
+        AlertingConfig.Webhook chat = (AlertingConfig.Webhook) AlertingConfig.from(settings("alerting.channels.chat.type", "webhook",
+                "alerting.channels.chat.url", "https://user:pw@hooks.example.com:8443/services/T0/B0/s3cret")).channels().get("chat");
+        assertEquals("https://hooks.example.com:8443", chat.origin(), "no secret of the URL reaches logs or history");
     }
 
     @Test
