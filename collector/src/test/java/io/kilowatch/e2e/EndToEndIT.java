@@ -150,17 +150,17 @@ class EndToEndIT {
             browser.findElement(By.id("silence-comment")).sendKeys("e2e maintenance");
             browser.findElement(By.id("silence-submit")).click();
             By silenceRow = By.cssSelector("#silence-rows tr");
-            String silenceText = wait.ignoring(StaleElementReferenceException.class).until(b -> b.findElement(silenceRow).getText());
+            String silenceText = wait.until(b -> b.findElement(silenceRow).getText());
             assertTrue(silenceText.contains("active") && silenceText.contains("device=\"" + DEVICE + "\"") && silenceText.contains("site=~\"E2E.*\"")
                     && silenceText.contains(USER) && silenceText.contains("e2e maintenance"), silenceText);
             screenshot(browser, "alerts.png");
-            wait.ignoring(StaleElementReferenceException.class).until(b -> {
+            wait.until(b -> {
                 b.findElement(silenceRow).findElement(By.tagName("button")).click();
                 return true;
             });
-            wait.ignoring(StaleElementReferenceException.class).until(b -> b.findElement(silenceRow).getText().startsWith("expired"));
+            wait.until(b -> b.findElement(silenceRow).getText().startsWith("expired"));
             assertTrue(Stack.body(base + "/api/v1/silences", API_TOKEN[0]).contains("\"status\":\"expired\""));
-            assertTrue(text(browser, "history-page").contains("No alert has fired yet"), text(browser, "history-page"));
+            wait.until(b -> text(b, "history-page").contains("No alert has fired yet"));
 
             browser.manage().window().setSize(new Dimension(390, 844));
             browser.get(base + "/");
