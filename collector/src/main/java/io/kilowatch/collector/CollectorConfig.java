@@ -1,5 +1,6 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Users;
@@ -43,7 +44,8 @@ public record CollectorConfig(
         Users users,
         Optional<String> enrolmentToken,
         Path enrolmentTokenFile,
-        CarbonPolicy carbon) {
+        CarbonPolicy carbon,
+        AlertingConfig alerting) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -97,7 +99,8 @@ public record CollectorConfig(
                 users(s),
                 s.secret("security.agents.enrolment_token"),
                 Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
-                new CarbonPolicy(estateFactors, sites, zone));
+                new CarbonPolicy(estateFactors, sites, zone),
+                AlertingConfig.from(s));
     }
 
     /**
@@ -148,7 +151,7 @@ public record CollectorConfig(
     }
 
     /** Loopback by name or address, without asking DNS. */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
