@@ -35,9 +35,9 @@ const eventsView = {
   },
 };
 
-async function renderEvents() {
+pages.events = async function renderEvents() {
   $("event-rows").replaceChildren(...eventsView.rows(await eventsView.list(""), true));
-}
+};
 
 async function renderDeviceEvents(id) {
   $("device-event-rows").replaceChildren(...eventsView.rows(await eventsView.list("&device=" + encodeURIComponent(id)), false));

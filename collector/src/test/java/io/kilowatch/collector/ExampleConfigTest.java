@@ -29,7 +29,10 @@ class ExampleConfigTest {
                 .override("snmp.auths.legacy.community_file", secret.toString())
                 .override("snmp.targets.ups-1.address", "10.0.0.5")
                 .override("snmp.targets.ups-1.auth", "netops")
-                .override("snmp.traps.kinds.on_battery", "1.3.6.1.4.1.534.1.11.4.0.3");
+                .override("snmp.traps.kinds.on_battery", "1.3.6.1.4.1.534.1.11.4.0.3")
+                .override("alerting.channels.ops.type", "webhook").override("alerting.channels.ops.url", "https://hooks.example.org/k")
+                .override("alerting.channels.mail.type", "email").override("alerting.channels.mail.smtp_host", "smtp.example.org")
+                .override("alerting.channels.mail.from", "k@example.org").override("alerting.channels.mail.to", "ops@example.org");
         CollectorConfig config = CollectorConfig.from(settings);
         settings.requireAllKeysKnown();
         assertEquals(8080, config.httpPort());
@@ -41,7 +44,9 @@ class ExampleConfigTest {
         List<String> undocumented = settings.keysRead().stream()
                 .map(k -> k.replace("Leeds DC", "<site>").replaceAll("\\.\\d{4}$", ".<year>")
                         .replaceAll("^snmp\\.auths\\.(netops|legacy)\\.", "snmp.auths.<auth>.")
-                        .replace("snmp.targets.ups-1.", "snmp.targets.<target>.").replace("kinds.on_battery", "kinds.<kind>"))
+                        .replace("snmp.targets.ups-1.", "snmp.targets.<target>.").replace("kinds.on_battery", "kinds.<kind>")
+                        .replaceAll("^alerting\\.rules\\.[a-z_]+\\.", "alerting.rules.<rule>.")
+                        .replaceAll("^alerting\\.channels\\.(ops|mail)\\.", "alerting.channels.<channel>."))
                 .filter(k -> !docs.contains("`" + k + "`")).distinct().toList();
         assertEquals(List.of(), undocumented, "keys missing from docs/configuration.md");
     }

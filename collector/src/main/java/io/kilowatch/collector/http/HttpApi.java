@@ -47,6 +47,7 @@ public final class HttpApi {
     private final RateLimiter enrolmentLimiter;
     private final boolean requireClientCertificate;
     private final AccessControl access;
+    private final List<ApiModule> modules = new java.util.ArrayList<>();
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
                    PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
@@ -70,16 +71,10 @@ public final class HttpApi {
         vertx.setPeriodic(60_000, id -> enrolmentLimiter.forgetIdle());
     }
 
-    private final List<java.util.function.Consumer<Router>> extensions = new java.util.ArrayList<>();
-
-    /** Routes of a feature in its own class (SNMP, events), mounted before the API's catch-all 404; call before {@link #router}. */
-    public void mount(java.util.function.Consumer<Router> routes) {
-        extensions.add(routes);
-    }
-
-    /** The access check for a feature's own routes. */
-    public io.vertx.core.Handler<RoutingContext> requireRole(Role role) {
-        return access.require(role);
+    /** Adds a feature's routes; call before {@link #router}. */
+    public HttpApi mount(ApiModule module) {
+        modules.add(module);
+        return this;
     }
 
     /** Tells live clients something changed: after stored reports and after a reload from the store. */
@@ -124,7 +119,7 @@ public final class HttpApi {
         router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
         router.get("/api/v1/estate/series").handler(this::estateSeries);
         router.get("/api/v1/events").handler(live::subscribe);
-        extensions.forEach(routes -> routes.accept(router));
+        modules.forEach(m -> m.mount(router, access::require));
         router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));
 
         router.route("/*").handler(StaticHandler.create("kilowatch-dashboard").setCachingEnabled(false).setIndexPage("index.html"));

@@ -4,10 +4,12 @@ import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.events.DeviceEvent;
 import io.kilowatch.collector.events.DeviceEvents;
+import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.security.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The collector's SNMP side, wired in one place: poller, trap receiver, discovery, and their API
  * ({@code /api/v1/snmp/...}) beside the device events API ({@code /api/v1/events/devices}).
  */
-public final class SnmpService {
+public final class SnmpService implements ApiModule {
     private static final Logger LOG = LoggerFactory.getLogger(SnmpService.class);
     private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,31}");
 
@@ -89,10 +92,11 @@ public final class SnmpService {
         return (poller == null ? java.util.Optional.<String>empty() : poller.deviceAt(address)).orElse(address.getHostAddress());
     }
 
-    public void routes(Router router, HttpApi api) {
-        router.get("/api/v1/events/devices").handler(api.requireRole(Role.VIEWER)).handler(this::listEvents);
-        router.get("/api/v1/snmp/*").handler(api.requireRole(Role.VIEWER));
-        router.post("/api/v1/snmp/*").handler(api.requireRole(Role.ADMIN));
+    @Override
+    public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
+        router.get("/api/v1/events/devices").handler(require.apply(Role.VIEWER)).handler(this::listEvents);
+        router.get("/api/v1/snmp/*").handler(require.apply(Role.VIEWER));
+        router.post("/api/v1/snmp/*").handler(require.apply(Role.ADMIN));
         router.get("/api/v1/snmp/targets").handler(this::listTargets);
         router.get("/api/v1/snmp/discovered").handler(ctx -> HttpApi.json(ctx, 200, new JsonObject()
                 .put("discovered", discovery == null ? new JsonArray() : discovery.json())));
