@@ -3,6 +3,10 @@ package io.kilowatch.collector;
 import io.kilowatch.core.config.CommandLine;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
+import io.kilowatch.collector.carbon.IntensityFile;
+import io.kilowatch.collector.carbon.IntensityFormatException;
+import io.kilowatch.collector.carbon.RollupRecompute;
+import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -36,6 +40,10 @@ public final class CollectorMain {
 
             Usage: java -jar kilowatch-collector.jar revoke-agent DEVICE_ID [--config FILE] [--data-dir DIR]
               revokes the agent's credential; it must enrol again (rotate the enrolment token to keep it out)
+            Usage: java -jar kilowatch-collector.jar import-intensity FILE [--format neso|csv] [--region R] [--source NAME]
+                                                    [--config FILE] [--data-dir DIR]
+              imports half-hourly grid intensity (NESO Carbon Intensity API JSON, or CSV: docs/carbon.md) and
+              recomputes the carbon of the energy it covers; a bad file changes nothing
             Usage: java -jar kilowatch-collector.jar hash-password < password-file
               prints the hash for security.users.<name>.password_hash
             Usage: java -jar kilowatch-collector.jar new-api-token
@@ -48,6 +56,9 @@ public final class CollectorMain {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("revoke-agent")) {
             System.exit(revokeAgent(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+        }
+        if (args.length > 0 && args[0].equals("import-intensity")) {
+            System.exit(importIntensity(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
         }
         if (args.length > 0 && args[0].equals("hash-password")) {
             // The password comes on standard input, never the command line (visible to every user of the machine).
@@ -113,6 +124,58 @@ public final class CollectorMain {
             System.err.println("kilowatch-collector revoke-agent: " + deviceId + " has no active credential");
             return 1;
         }
+    }
+
+    /** The {@code import-intensity} command; returns the process exit code. */
+    static int importIntensity(String[] args, Map<String, String> env) {
+        Map<String, String> options = new java.util.HashMap<>(Map.of("--format", "", "--region", "", "--source", ""));
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        String file = null;
+        for (int i = 0; i < args.length; i++) {
+            if (options.containsKey(args[i]) && i + 1 < args.length) {
+                options.put(args[i], args[++i]);
+            } else if (!args[i].startsWith("-") && file == null) {
+                file = args[i];
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        if (file == null) {
+            System.err.println("kilowatch-collector import-intensity: name the file to import");
+            return 2;
+        }
+        CollectorConfig config;
+        String text;
+        try {
+            CommandLine cli = CommandLine.parse(rest.toArray(String[]::new), FLAGS);
+            config = CollectorConfig.from(cli.settings(cli.configFile().map(CollectorMain::read).orElse(""), env, ENV_PREFIX));
+            text = Files.readString(Path.of(file));
+        } catch (ConfigException e) {
+            System.err.println("kilowatch-collector import-intensity: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("kilowatch-collector import-intensity: cannot read " + file + ": " + e.getMessage());
+            return 2;
+        }
+        String format = options.get("--format").isEmpty() ? (file.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "neso")
+                : options.get("--format");
+        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+            var points = IntensityFile.parse(text, IntensityFile.Format.of(format), blankToNull(options.get("--region")),
+                    blankToNull(options.get("--source")));
+            var accounting = new io.kilowatch.collector.estate.ReportAccounting(config.carbon(), config.timeZone(), new io.kilowatch.collector.carbon.IntensityCache());
+            var outcome = new JdbcCarbonStore(store).importIntensity(points, System.currentTimeMillis(),
+                    new RollupRecompute(config.carbon(), accounting::dayStart));
+            System.out.println("imported " + outcome.points() + " half-hours of " + points.keySet() + " from " + file + " (" + outcome.stored()
+                    + " stored; forecasts never replace actuals); recomputed the carbon of " + outcome.recomputedRollups() + " hourly rollups");
+            return 0;
+        } catch (IntensityFormatException e) {
+            System.err.println("kilowatch-collector import-intensity: " + file + ": " + e.getMessage() + "; nothing was imported");
+            return 1;
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     private static String read(String file) {

@@ -47,11 +47,13 @@ public final class HttpApi {
     private final RateLimiter enrolmentLimiter;
     private final boolean requireClientCertificate;
     private final AccessControl access;
+    private final CarbonApi carbonApi;
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
                    PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
                    AgentCredentials credentials, boolean requireClientCertificate, Users users, boolean anonymousRead,
-                   boolean secureCookies) {
+                   boolean secureCookies, CarbonApi carbonApi) {
+        this.carbonApi = carbonApi;
         this.requireClientCertificate = requireClientCertificate;
         this.access = new AccessControl(vertx, users, anonymousRead, secureCookies, clock);
         this.vertx = vertx;
@@ -112,6 +114,7 @@ public final class HttpApi {
         router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
         router.get("/api/v1/estate/series").handler(this::estateSeries);
         router.get("/api/v1/events").handler(live::subscribe);
+        carbonApi.routes(router, access);
         router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));
 
         router.route("/*").handler(StaticHandler.create("kilowatch-dashboard").setCachingEnabled(false).setIndexPage("index.html"));

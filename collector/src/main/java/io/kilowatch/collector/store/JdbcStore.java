@@ -6,6 +6,7 @@ import io.kilowatch.collector.estate.RollupIncrement;
 import io.kilowatch.collector.estate.SampleRow;
 import io.kilowatch.core.availability.Availability;
 import io.kilowatch.core.availability.UptimeSpan;
+import io.kilowatch.core.carbon.EnergyFootprint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,10 +178,19 @@ public final class JdbcStore implements Store {
     }
 
     private void addRollup(RollupIncrement r) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, carbon_grams) "
-                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
-                + "energy_joules = rollups.energy_joules + excluded.energy_joules, carbon_grams = rollups.carbon_grams + excluded.carbon_grams")) {
-            bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), r.energyJoules(), r.carbonGrams());
+        EnergyFootprint f = r.footprint();
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, "
+                + "carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp, first_half_hour_joules) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
+                + "energy_joules = rollups.energy_joules + excluded.energy_joules, carbon_grams = rollups.carbon_grams + excluded.carbon_grams, "
+                + "overhead_joules = rollups.overhead_joules + excluded.overhead_joules, "
+                + "overhead_carbon_grams = rollups.overhead_carbon_grams + excluded.overhead_carbon_grams, "
+                + "td_carbon_grams = rollups.td_carbon_grams + excluded.td_carbon_grams, "
+                + "fallback_joules = rollups.fallback_joules + excluded.fallback_joules, cost_gbp = rollups.cost_gbp + excluded.cost_gbp, "
+                // NULL (a row from before the split was kept) stays NULL: its energy is taken as even over the hour
+                + "first_half_hour_joules = rollups.first_half_hour_joules + excluded.first_half_hour_joules")) {
+            bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
+                    f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules());
             ps.executeUpdate();
         }
     }
@@ -299,15 +309,15 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run() throws SQLException;
     }
 
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    <T> T inTransaction(SqlWork<T> work) throws SQLException {
         connection.setAutoCommit(false);
         try {
             T result = work.run();
@@ -321,14 +331,14 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private int update(String sql, Object... args) throws SQLException {
+    int update(String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         }
     }
 
-    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, args);
             List<T> rows = new ArrayList<>();
