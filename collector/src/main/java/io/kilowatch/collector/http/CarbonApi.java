@@ -62,8 +62,8 @@ public final class CarbonApi {
         router.get("/api/v1/carbon/intensity").handler(this::intensity);
         router.get("/api/v1/carbon/regions").handler(this::regions);
         router.get("/api/v1/carbon/totals").handler(this::totals);
-        router.post("/api/v1/carbon/intensity").handler(access.require(Role.ADMIN))
-                .handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES)).handler(this::importFile);
+        router.post("/api/v1/carbon/intensity").handler(access.require(Role.ADMIN));
+        router.post("/api/v1/carbon/intensity").handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES)).handler(this::importFile);
     }
 
     private void intensity(RoutingContext ctx) {
