@@ -100,11 +100,10 @@ public final class CarbonApi {
             Optional<IntensitySeries.Point> current = series.at(now);
             SiteCarbon site = policy.siteForRegion(region);
             int year = policy.yearOf(now);
-            List<IntensitySeries.Point> all = series.points();
             regions.add(new JsonObject().put("region", region).put("description", NesoRegions.describe(region))
                     .put("half_hours_known", series.size())
-                    .put("first", all.isEmpty() ? null : all.get(0).start().toString())
-                    .put("last", all.isEmpty() ? null : all.get(all.size() - 1).start().plus(IntensitySeries.HALF_HOUR).toString())
+                    .put("first", series.first().map(Instant::toString).orElse(null))
+                    .put("last", series.last().map(Instant::toString).orElse(null))
                     .put("now", current.map(CarbonApi::pointJson).orElse(null))
                     .put("fallback_gco2e_per_kwh", site.factors().gramsPerKwh(year))
                     .put("fallback_source", site.factors().source(year))

@@ -86,13 +86,6 @@ public final class IntensitySeries {
         return new IntensitySeries(starts, grams, actual, source, names.toArray(String[]::new));
     }
 
-    /** This series with newer points laid over it (half-hours in both take the newer value). */
-    public IntensitySeries with(Collection<Point> newer) {
-        List<Point> all = new ArrayList<>(points());
-        all.addAll(newer);
-        return of(all);
-    }
-
     /** The half-hour that contains an instant. */
     public static Instant halfHourOf(Instant t) {
         return Instant.ofEpochMilli(Math.floorDiv(t.toEpochMilli(), HALF_HOUR_MS) * HALF_HOUR_MS);
@@ -115,8 +108,14 @@ public final class IntensitySeries {
         return result;
     }
 
-    public List<Point> points() {
-        return between(Instant.ofEpochMilli(Long.MIN_VALUE / 2), Instant.ofEpochMilli(Long.MAX_VALUE / 2));
+    /** Start of the first half-hour known, if any. */
+    public Optional<Instant> first() {
+        return startsMs.length == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(startsMs[0]));
+    }
+
+    /** End of the last half-hour known, if any. */
+    public Optional<Instant> last() {
+        return startsMs.length == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(startsMs[startsMs.length - 1]).plus(HALF_HOUR));
     }
 
     public int size() {
