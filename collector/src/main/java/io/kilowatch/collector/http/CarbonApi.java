@@ -217,20 +217,19 @@ public final class CarbonApi {
     }
 
     private static Instant instant(RoutingContext ctx, String name, Instant fallback) {
-        String value = ctx.queryParams().get(name);
-        try {
-            return value == null ? fallback : Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be an RFC 3339 UTC time such as 2025-01-31T00:00:00Z, got '" + value + "'");
-        }
+        return param(ctx, name, fallback, Instant::parse, "an RFC 3339 UTC time such as 2025-01-31T00:00:00Z");
     }
 
     private static LocalDate date(RoutingContext ctx, String name, LocalDate fallback) {
+        return param(ctx, name, fallback, LocalDate::parse, "a date such as 2025-04-01");
+    }
+
+    private static <T> T param(RoutingContext ctx, String name, T fallback, java.util.function.Function<String, T> parse, String expected) {
         String value = ctx.queryParams().get(name);
         try {
-            return value == null ? fallback : LocalDate.parse(value);
+            return value == null ? fallback : parse.apply(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name + " must be a date such as 2025-04-01, got '" + value + "'");
+            throw new IllegalArgumentException(name + " must be " + expected + ", got '" + value + "'");
         }
     }
 }
