@@ -33,16 +33,19 @@ public final class IntensityImports {
         this.clock = clock;
     }
 
-    /** Parses and stores a file; a bad file fails with {@link IntensityFormatException} and changes nothing. */
+    /**
+     * Parses and stores a file on the store's worker (a large file must not hold up the event loop); a bad
+     * file fails with {@link IntensityFormatException} and changes nothing.
+     */
     public Future<CarbonStore.ImportOutcome> importText(String text, IntensityFile.Format format, String region, String source, String origin) {
-        Map<String, List<IntensitySeries.Point>> points;
-        try {
-            points = IntensityFile.parse(text, format, region, source);
-        } catch (IntensityFormatException e) {
-            LOG.atWarn().addKeyValue("origin", origin).addKeyValue("problem", e.getMessage()).log("intensity import refused; nothing stored");
-            return Future.failedFuture(e);
-        }
         return storeWorker.executeBlocking(() -> {
+            Map<String, List<IntensitySeries.Point>> points;
+            try {
+                points = IntensityFile.parse(text, format, region, source);
+            } catch (IntensityFormatException e) {
+                LOG.atWarn().addKeyValue("origin", origin).addKeyValue("problem", e.getMessage()).log("intensity import refused; nothing stored");
+                throw e;
+            }
             CarbonStore.ImportOutcome outcome = store.importIntensity(points, clock.millis(), recompute);
             reload();
             LOG.atInfo().addKeyValue("origin", origin).addKeyValue("regions", points.keySet()).addKeyValue("points", outcome.points())

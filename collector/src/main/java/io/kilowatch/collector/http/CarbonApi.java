@@ -7,6 +7,7 @@ import io.kilowatch.collector.carbon.IntensityImports;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.store.CarbonStore;
+import io.kilowatch.collector.store.Store;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.NesoRegions;
@@ -162,16 +163,14 @@ public final class CarbonApi {
                 return;
             }
             JsonArray sites = new JsonArray();
-            CarbonStore.Breakdown sum = new CarbonStore.Breakdown(null, 0, 0, 0, 0, 0, 0, 0);
+            Store.Totals sum = Store.Totals.ZERO;
             Set<String> allSources = new LinkedHashSet<>();
             for (CarbonStore.Breakdown b : r.result()) {
                 List<String> sources = sources(b, from, to);
                 allSources.addAll(sources);
-                sites.add(figures(b).put("site", b.site()).put("method", policy.method(b.site(), to.getYear()))
+                sites.add(figures(b.totals()).put("site", b.site()).put("method", policy.method(b.site(), to.getYear()))
                         .put("factor_sources", new JsonArray(sources)));
-                sum = new CarbonStore.Breakdown(null, sum.energyJoules() + b.energyJoules(), sum.overheadJoules() + b.overheadJoules(),
-                        sum.carbonGrams() + b.carbonGrams(), sum.overheadCarbonGrams() + b.overheadCarbonGrams(),
-                        sum.tdCarbonGrams() + b.tdCarbonGrams(), sum.fallbackJoules() + b.fallbackJoules(), sum.costGbp() + b.costGbp());
+                sum = sum.plus(b.totals());
             }
             HttpApi.json(ctx, 200, figures(sum).put("from", from.toString()).put("to", to.toString()).put("time_zone", zone.getId())
                     .put("device", device).put("method", EnergyFootprint.METHOD).put("factor_sources", new JsonArray(List.copyOf(allSources)))
@@ -179,31 +178,26 @@ public final class CarbonApi {
         });
     }
 
-    private static JsonObject figures(CarbonStore.Breakdown b) {
-        return new JsonObject()
-                .put("energy_kwh", Units.joulesToKwh(b.energyJoules()))
-                .put("overhead_energy_kwh", Units.joulesToKwh(b.overheadJoules()))
-                .put("facility_energy_kwh", Units.joulesToKwh(b.energyJoules() + b.overheadJoules()))
-                .put("carbon_kg", b.carbonGrams() / 1000)
-                .put("it_carbon_kg", (b.carbonGrams() - b.overheadCarbonGrams()) / 1000)
-                .put("overhead_carbon_kg", b.overheadCarbonGrams() / 1000)
-                .put("td_losses_carbon_kg", b.tdCarbonGrams() / 1000)
-                .put("half_hourly_energy_kwh", Units.joulesToKwh(b.energyJoules() - b.fallbackJoules()))
-                .put("fallback_energy_kwh", Units.joulesToKwh(b.fallbackJoules()))
-                .put("cost_gbp", b.costGbp());
+    /** The estate summary's figures and what follows from them. */
+    private static JsonObject figures(Store.Totals t) {
+        return Views.totals(t)
+                .put("facility_energy_kwh", Units.joulesToKwh(t.energyJoules() + t.overheadJoules()))
+                .put("it_carbon_kg", (t.carbonGrams() - t.overheadCarbonGrams()) / 1000)
+                .put("half_hourly_energy_kwh", Units.joulesToKwh(t.energyJoules() - t.fallbackJoules()));
     }
 
     /** The factor sets behind a site's figures over the period, fallback marked as such. */
     private List<String> sources(CarbonStore.Breakdown b, LocalDate from, LocalDate to) {
         SiteCarbon site = policy.forSite(b.site());
         Set<String> sources = new LinkedHashSet<>();
-        if (site.region() != null && b.energyJoules() - b.fallbackJoules() > 0) {
+        Store.Totals t = b.totals();
+        if (site.region() != null && t.energyJoules() - t.fallbackJoules() > 0) {
             Instant start = from.atStartOfDay(zone).toInstant();
             Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
             cache.apply(site.region()).between(start, end).stream().map(IntensitySeries.Point::source).forEach(sources::add);
         }
         for (int year = from.getYear(); year <= to.getYear(); year++) {
-            if (b.fallbackJoules() > 0) {
+            if (t.fallbackJoules() > 0) {
                 sources.add(site.factors().source(year) + (site.region() == null ? "" : " (fallback: no half-hourly intensity)"));
             }
             if (site.tdLosses() != null) {

@@ -31,9 +31,8 @@ public interface CarbonStore {
     record ImportOutcome(int points, int stored, int recomputedRollups) {
     }
 
-    /** Energy, carbon and cost summed over rollups, per site (null: devices without one). */
-    record Breakdown(String site, double energyJoules, double overheadJoules, double carbonGrams, double overheadCarbonGrams,
-                     double tdCarbonGrams, double fallbackJoules, double costGbp) {
+    /** Energy, carbon and cost summed over rollups of one site (null: devices without one). */
+    record Breakdown(String site, Store.Totals totals) {
     }
 
     /**

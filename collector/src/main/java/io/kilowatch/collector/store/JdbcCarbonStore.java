@@ -98,13 +98,13 @@ public final class JdbcCarbonStore implements CarbonStore {
 
     @Override
     public List<Breakdown> breakdown(String period, long fromMs, long toMs, String deviceId) {
-        String sql = "SELECT d.site, SUM(r.energy_joules), SUM(r.overhead_joules), SUM(r.carbon_grams), SUM(r.overhead_carbon_grams), "
+        String sql = "SELECT d.site, SUM(r.energy_joules), SUM(r.carbon_grams), SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), "
                 + "SUM(r.td_carbon_grams), SUM(r.fallback_joules), SUM(r.cost_gbp) FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
                 + "WHERE r.period = ? AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?"
                 + (deviceId == null ? "" : " AND r.device_id = ?") + " GROUP BY d.site ORDER BY d.site";
         Object[] args = deviceId == null ? new Object[] {period, fromMs, toMs} : new Object[] {period, fromMs, toMs, deviceId};
-        return db.query(sql, rs -> new Breakdown(rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
-                rs.getDouble(6), rs.getDouble(7), rs.getDouble(8)), args);
+        return db.query(sql, rs -> new Breakdown(rs.getString(1), new Store.Totals(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
+                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8))), args);
     }
 
     private static IntensitySeries.Point point(java.sql.ResultSet rs) throws SQLException {

@@ -249,9 +249,11 @@ public final class JdbcStore implements Store {
 
     @Override
     public Totals totals(String period, long fromMs, long toMs) {
-        return query("SELECT COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0) FROM rollups "
-                + "WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?",
-                rs -> new Totals(rs.getDouble(1), rs.getDouble(2)), period, fromMs, toMs).get(0);
+        return query("SELECT COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
+                + "COALESCE(SUM(overhead_carbon_grams), 0), COALESCE(SUM(td_carbon_grams), 0), COALESCE(SUM(fallback_joules), 0), "
+                + "COALESCE(SUM(cost_gbp), 0) FROM rollups WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?",
+                rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6),
+                        rs.getDouble(7)), period, fromMs, toMs).get(0);
     }
 
     @Override

@@ -116,8 +116,11 @@ class CarbonIngestTest {
 
             List<CarbonStore.Breakdown> bySite = carbon.breakdown("day", DAY, DAY + 86_400_000L, null);
             assertEquals(List.of("County Hall", "Leeds DC"), bySite.stream().map(CarbonStore.Breakdown::site).toList());
-            assertEquals(450, bySite.get(1).carbonGrams(), 1e-9);
-            assertEquals(0.60, bySite.get(1).costGbp(), 1e-12);
+            assertEquals(450, bySite.get(1).totals().carbonGrams(), 1e-9);
+            assertEquals(0.60, bySite.get(1).totals().costGbp(), 1e-12);
+            assertEquals(414.1, bySite.get(0).totals().carbonGrams(), 1e-9);
+            assertEquals(0.60, store.totals("day", DAY, DAY + 86_400_000L).costGbp(), 1e-12);
+            assertEquals(53.76 + 35.84, store.totals("hour", HOUR_10, HOUR_10 + 1).tdCarbonGrams(), 1e-9);
 
             String before = carbon.intensityVersion();
             IntensityFormatException bad = assertThrows(IntensityFormatException.class, () -> carbon.importIntensity(

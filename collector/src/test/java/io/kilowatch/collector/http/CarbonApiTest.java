@@ -129,6 +129,12 @@ class CarbonApiTest {
         assertEquals(0.0, after.getDouble("fallback_energy_kwh"), 1e-9);
         assertEquals(0.60, after.getDouble("cost_gbp"), 1e-9);
 
+        JsonObject today = get("/api/v1/estate").getJsonObject("today");
+        assertEquals(0.450, today.getDouble("carbon_kg"), 1e-9);
+        assertEquals(0.150, today.getDouble("overhead_carbon_kg"), 1e-9);
+        assertEquals(0.05376, today.getDouble("td_losses_carbon_kg"), 1e-9);
+        assertEquals(0.60, today.getDouble("cost_gbp"), 1e-9);
+
         String metrics = client.get(port, "127.0.0.1", "/metrics").putHeader("Authorization", "Bearer " + VIEWER[0]).send().await().bodyAsString();
         assertTrue(metrics.contains("kilowatch_grid_intensity_gco2e_per_kwh{region=\"13\"} 300.0"), metrics);
         assertTrue(metrics.contains("kilowatch_site_energy_cost_gbp_total{org=\"Northshire\",site=\"Leeds DC\"} 0.6"), metrics);
