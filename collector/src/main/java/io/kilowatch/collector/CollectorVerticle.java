@@ -87,7 +87,7 @@ public final class CollectorVerticle extends VerticleBase {
             JdbcStore jdbc = JdbcStore.sqlite(config.dataDir());
             store = jdbc;
             carbonStore = new JdbcCarbonStore(jdbc);
-            imports = new IntensityImports(carbonStore, storeWorker, intensity, new RollupRecompute(config.carbon(), accounting::dayStart), clock);
+            imports = new IntensityImports(carbonStore, storeWorker, intensity, RollupRecompute.afterImport(config.carbon(), accounting::dayStart), clock);
             imports.reloadIfChanged();
             if (config.requireAgentCredentials()) {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());

@@ -49,4 +49,13 @@ class ImportIntensityCommandTest {
         assertEquals(2, run("--data-dir", data));
         assertEquals(2, run(dir.resolve("missing.json").toString(), "--data-dir", data));
     }
+
+    @Test
+    void recomputeCarbonTakesADateRange() {
+        String data = dir.resolve("data").toString();
+        assertEquals(0, CollectorMain.recomputeCarbon(new String[] {"--from", "2024-06-01", "--to", "2024-06-30", "--data-dir", data}, Map.of()));
+        assertEquals(2, CollectorMain.recomputeCarbon(new String[] {"--from", "2024-06-30", "--to", "2024-06-01", "--data-dir", data}, Map.of()));
+        assertEquals(2, CollectorMain.recomputeCarbon(new String[] {"--from", "June", "--to", "2024-06-01", "--data-dir", data}, Map.of()));
+        assertEquals(2, CollectorMain.recomputeCarbon(new String[] {"--data-dir", data}, Map.of()));
+    }
 }

@@ -75,11 +75,6 @@ public final class CarbonPolicy {
         return sites.values().stream().filter(c -> region.equals(c.region())).findFirst().orElse(defaults);
     }
 
-    /** Whether a device at this site takes its carbon from this region's series. */
-    public boolean usesRegion(String site, String region) {
-        return region.equals(forSite(site).region());
-    }
-
     public CarbonCalculator calculator() {
         return calculator;
     }

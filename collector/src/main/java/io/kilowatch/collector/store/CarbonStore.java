@@ -10,18 +10,20 @@ import java.util.Map;
  */
 public interface CarbonStore {
 
-    /** An hourly rollup as a recompute needs it, with the device's site. */
-    record HourRollup(String deviceId, String site, long bucketStartMs, double energyJoules, Double firstHalfHourJoules,
-                      double overheadJoules, double carbonGrams, double overheadCarbonGrams, double fallbackJoules) {
+    /** An hourly rollup as a recompute needs it, with the device's site and the figures it holds now. */
+    record HourRollup(String deviceId, String site, long bucketStartMs, Double firstHalfHourJoules, Store.Totals figures) {
     }
 
-    /** New carbon figures for an hourly rollup; the day that holds it changes by the same amounts. */
-    record Recomputed(HourRollup before, long dayStartMs, double carbonGrams, double overheadCarbonGrams, double fallbackJoules) {
+    /** New figures for an hourly rollup; the day that holds it changes by the same amounts. */
+    record Recomputed(HourRollup before, long dayStartMs, Store.Totals after) {
     }
 
-    /** Works out hourly rollups' carbon again from a region's series; rows of devices in other regions are left out. */
+    /** Works out hourly rollups' figures again; rows it leaves out of its answer stay as they are. */
     interface Recomputer {
-        List<Recomputed> recompute(String region, IntensitySeries series, List<HourRollup> rows);
+        /**
+         * @param intensity the stored half-hourly series over the rows' hours, by region key
+         */
+        List<Recomputed> recompute(List<HourRollup> rows, Map<String, IntensitySeries> intensity);
     }
 
     /**
@@ -40,6 +42,12 @@ public interface CarbonStore {
      * one transaction: on any failure nothing is stored or changed.
      */
     ImportOutcome importIntensity(Map<String, List<IntensitySeries.Point>> byRegion, long nowMs, Recomputer recomputer);
+
+    /**
+     * Works the hourly rollups with bucket start in [fromMs, toMs) out again from their stored energy,
+     * and their days by the same amounts, in one transaction; returns how many hourly rollups changed.
+     */
+    int recomputeRollups(long fromMs, long toMs, Recomputer recomputer);
 
     /** Every stored series, by region key. */
     Map<String, IntensitySeries> intensity();

@@ -44,22 +44,9 @@ public final class JdbcCarbonStore implements CarbonStore {
                     }
                     points += list.size();
                     long hourFrom = Math.floorDiv(from, HOUR_MS) * HOUR_MS;
-                    IntensitySeries series = IntensitySeries.of(db.query("SELECT start_ms, gco2e_per_kwh, kind, source FROM grid_intensity "
-                            + "WHERE region = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms", JdbcCarbonStore::point,
-                            region.getKey(), hourFrom, to + HOUR_MS));
-                    List<HourRollup> rows = db.query("SELECT r.device_id, d.site, r.bucket_start_ms, r.energy_joules, r.first_half_hour_joules, "
-                            + "r.overhead_joules, r.carbon_grams, r.overhead_carbon_grams, r.fallback_joules FROM rollups r "
-                            + "JOIN devices d ON d.device_id = r.device_id "
-                            + "WHERE r.period = 'hour' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?",
-                            rs -> {
-                                double firstHalf = rs.getDouble(5);
-                                return new HourRollup(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
-                                        rs.wasNull() ? null : firstHalf, rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9));
-                            }, hourFrom, to);
-                    for (Recomputed r : recomputer.recompute(region.getKey(), series, rows)) {
-                        apply(r);
-                        recomputed++;
-                    }
+                    Map<String, IntensitySeries> series = Map.of(region.getKey(), series(hourFrom, to + HOUR_MS).getOrDefault(region.getKey(),
+                            IntensitySeries.empty()));
+                    recomputed += apply(recomputer.recompute(hourRows(hourFrom, to), series));
                 }
                 return new ImportOutcome(points, stored, recomputed);
             });
@@ -68,24 +55,62 @@ public final class JdbcCarbonStore implements CarbonStore {
         }
     }
 
-    private void apply(Recomputed r) throws SQLException {
-        HourRollup b = r.before();
-        db.update("UPDATE rollups SET carbon_grams = ?, overhead_carbon_grams = ?, fallback_joules = ? "
-                + "WHERE device_id = ? AND period = 'hour' AND bucket_start_ms = ?",
-                r.carbonGrams(), r.overheadCarbonGrams(), r.fallbackJoules(), b.deviceId(), b.bucketStartMs());
-        db.update("UPDATE rollups SET carbon_grams = carbon_grams + ?, overhead_carbon_grams = overhead_carbon_grams + ?, "
-                + "fallback_joules = fallback_joules + ? WHERE device_id = ? AND period = 'day' AND bucket_start_ms = ?",
-                r.carbonGrams() - b.carbonGrams(), r.overheadCarbonGrams() - b.overheadCarbonGrams(), r.fallbackJoules() - b.fallbackJoules(),
-                b.deviceId(), r.dayStartMs());
+    @Override
+    public int recomputeRollups(long fromMs, long toMs, Recomputer recomputer) {
+        try {
+            return db.inTransaction(() -> apply(recomputer.recompute(hourRows(fromMs, toMs), series(fromMs, toMs + HOUR_MS))));
+        } catch (SQLException e) {
+            throw new StoreException("recomputing rollups failed; nothing was changed", e);
+        }
+    }
+
+    private List<HourRollup> hourRows(long fromMs, long toMs) {
+        return db.query("SELECT r.device_id, d.site, r.bucket_start_ms, r.first_half_hour_joules, r.energy_joules, r.carbon_grams, "
+                + "r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, r.fallback_joules, r.cost_gbp FROM rollups r "
+                + "JOIN devices d ON d.device_id = r.device_id WHERE r.period = 'hour' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?",
+                rs -> {
+                    double firstHalf = rs.getDouble(4);
+                    Double known = rs.wasNull() ? null : firstHalf;
+                    return new HourRollup(rs.getString(1), rs.getString(2), rs.getLong(3), known, new Store.Totals(rs.getDouble(5),
+                            rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11)));
+                }, fromMs, toMs);
+    }
+
+    /** Stored half-hours starting in [fromMs, toMs), by region. */
+    private Map<String, IntensitySeries> series(long fromMs, long toMs) {
+        return seriesWhere("WHERE start_ms >= ? AND start_ms < ?", fromMs, toMs);
+    }
+
+    private int apply(List<Recomputed> changes) throws SQLException {
+        for (Recomputed r : changes) {
+            HourRollup b = r.before();
+            Store.Totals old = b.figures();
+            Store.Totals now = r.after();
+            db.update("UPDATE rollups SET carbon_grams = ?, overhead_joules = ?, overhead_carbon_grams = ?, td_carbon_grams = ?, "
+                    + "fallback_joules = ?, cost_gbp = ? WHERE device_id = ? AND period = 'hour' AND bucket_start_ms = ?",
+                    now.carbonGrams(), now.overheadJoules(), now.overheadCarbonGrams(), now.tdCarbonGrams(), now.fallbackJoules(), now.costGbp(),
+                    b.deviceId(), b.bucketStartMs());
+            db.update("UPDATE rollups SET carbon_grams = carbon_grams + ?, overhead_joules = overhead_joules + ?, "
+                    + "overhead_carbon_grams = overhead_carbon_grams + ?, td_carbon_grams = td_carbon_grams + ?, "
+                    + "fallback_joules = fallback_joules + ?, cost_gbp = cost_gbp + ? WHERE device_id = ? AND period = 'day' AND bucket_start_ms = ?",
+                    now.carbonGrams() - old.carbonGrams(), now.overheadJoules() - old.overheadJoules(),
+                    now.overheadCarbonGrams() - old.overheadCarbonGrams(), now.tdCarbonGrams() - old.tdCarbonGrams(),
+                    now.fallbackJoules() - old.fallbackJoules(), now.costGbp() - old.costGbp(), b.deviceId(), r.dayStartMs());
+        }
+        return changes.size();
     }
 
     @Override
     public Map<String, IntensitySeries> intensity() {
+        return seriesWhere("");
+    }
+
+    private Map<String, IntensitySeries> seriesWhere(String where, Object... args) {
         Map<String, List<IntensitySeries.Point>> byRegion = new HashMap<>();
-        db.query("SELECT start_ms, gco2e_per_kwh, kind, source, region FROM grid_intensity ORDER BY region, start_ms", rs -> {
+        db.query("SELECT start_ms, gco2e_per_kwh, kind, source, region FROM grid_intensity " + where + " ORDER BY region, start_ms", rs -> {
             byRegion.computeIfAbsent(rs.getString(5), k -> new ArrayList<>()).add(point(rs));
             return null;
-        });
+        }, args);
         Map<String, IntensitySeries> series = new HashMap<>();
         byRegion.forEach((region, points) -> series.put(region, IntensitySeries.of(points)));
         return series;

@@ -44,7 +44,7 @@ class CarbonIngestTest {
             .override("sites.Leeds DC.tariff.gbp_per_kwh", "0.20")).carbon();
     private final IntensityCache cache = new IntensityCache();
     private final ReportAccounting accounting = new ReportAccounting(policy, LONDON, cache);
-    private final RollupRecompute recompute = new RollupRecompute(policy, accounting::dayStart);
+    private final RollupRecompute recompute = RollupRecompute.afterImport(policy, accounting::dayStart);
 
     private void ingest(Store store, Report r) {
         store.ingest(List.of(new Store.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
@@ -132,12 +132,42 @@ class CarbonIngestTest {
     }
 
     @Test
+    void recomputingWithNewSettingsReworksEveryPartOfTheChosenDaysOnly() throws Exception {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            CarbonStore carbon = new JdbcCarbonStore(store);
+            carbon.importIntensity(IntensityFile.parse(Recordings.read("regional-intensity-regionid-13-2024-06-03.json"), Format.NESO, null, null),
+                    1L, recompute);
+            cache.replaceAll(carbon.intensity());
+            twoHoursOfEnergy(store);
+            // DESNZ's final 2024 figure comes out (say 0.150), County Hall turns out to have a PUE of 1.2, and a tariff of £0.30 is agreed.
+            CarbonPolicy revised = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
+                    .override("carbon.grid_factors_kgco2e_per_kwh.2024", "0.150").override("tariff.gbp_per_kwh", "0.30")
+                    .override("sites.County Hall.pue", "1.2")
+                    .override("sites.Leeds DC.pue", "1.5").override("sites.Leeds DC.region", "London")
+                    .override("sites.Leeds DC.tariff.gbp_per_kwh", "0.20")).carbon();
+            RollupRecompute withRevised = RollupRecompute.withCurrentSettings(revised, accounting::dayStart);
+            assertEquals(0, carbon.recomputeRollups(DAY + 86_400_000L, DAY + 2 * 86_400_000L, withRevised), "another day: nothing to do");
+            assertEquals(2, carbon.recomputeRollups(DAY, DAY + 86_400_000L, withRevised));
+
+            // County Hall: 2 kWh, PUE 1.2: overhead 0.4 kWh; 2.4 x 150 = 360 g, overhead 0.4 x 150 = 60 g; T&D 2.4 x 17.92 = 43.008 g;
+            // all fallback (no national data); cost 2.4 x 0.30 = £0.72.
+            double[] office = {2 * KWH, 0.4 * KWH, 360, 60, 43.008, 2 * KWH, 0.72};
+            assertRow(office, rollup("pc-1", "hour", HOUR_10));
+            assertRow(office, rollup("pc-1", "day", DAY));
+            // Leeds DC: 1 kWh x 1.5 x 100 + 1 kWh x 1.5 x 150 (the new fallback) = 375 g, overhead a third: 125 g; T&D and cost as before.
+            double[] leeds = {2 * KWH, KWH, 375, 125, 53.76, KWH, 0.60};
+            assertRow(leeds, rollup("dc-1", "hour", HOUR_10));
+            assertRow(leeds, rollup("dc-1", "day", DAY));
+        }
+    }
+
+    @Test
     void aFailingImportStoresNoneOfItsHalfHours() throws Exception {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             CarbonStore carbon = new JdbcCarbonStore(store);
             twoHoursOfEnergy(store);
             var points = IntensityFile.parse(Recordings.read("regional-intensity-2024-06-03T1030.json"), Format.NESO, null, null);
-            CarbonStore.Recomputer failing = (region, series, rows) -> {
+            CarbonStore.Recomputer failing = (rows, series) -> {
                 throw new IllegalStateException("disk full");
             };
             assertThrows(IllegalStateException.class, () -> carbon.importIntensity(points, 1L, failing));

@@ -46,7 +46,7 @@ class IntensityFetcherTest {
         CarbonPolicy policy = CollectorConfig.from(Settings.empty("t").override("time_zone", "Europe/London")).carbon();
         ZoneId london = ZoneId.of("Europe/London");
         imports = new IntensityImports(new JdbcCarbonStore(store), worker, cache,
-                new RollupRecompute(policy, new ReportAccounting(policy, london, cache)::dayStart), clock);
+                RollupRecompute.afterImport(policy, new ReportAccounting(policy, london, cache)::dayStart), clock);
     }
 
     @AfterEach
