@@ -61,6 +61,16 @@ class CarbonIngestTest {
         }
     }
 
+    /** London's half-hours with the 10:30 gap imported first, then the two devices' energy ingested. */
+    private CarbonStore londonDataThenEnergy(JdbcStore store) {
+        CarbonStore carbon = new JdbcCarbonStore(store);
+        carbon.importIntensity(IntensityFile.parse(Recordings.read("regional-intensity-regionid-13-2024-06-03.json"), Format.NESO, null, null),
+                1L, recompute);
+        cache.replaceAll(carbon.intensity());
+        twoHoursOfEnergy(store);
+        return carbon;
+    }
+
     private double[] rollup(String device, String period, long bucket) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kilowatch.db"));
              Statement s = c.createStatement();
@@ -86,11 +96,7 @@ class CarbonIngestTest {
     @Test
     void rollupsHoldHandComputedFiguresAndFollowIntensityImportedLater() throws Exception {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            CarbonStore carbon = new JdbcCarbonStore(store);
-            carbon.importIntensity(IntensityFile.parse(Recordings.read("regional-intensity-regionid-13-2024-06-03.json"), Format.NESO, null, null),
-                    1L, recompute);
-            cache.replaceAll(carbon.intensity());
-            twoHoursOfEnergy(store);
+            CarbonStore carbon = londonDataThenEnergy(store);
 
             // Leeds DC: 1 kWh per half-hour, PUE 1.5. 10:00 -> 100 g: 1 x 1.5 x 100 = 150 g; 10:30 has no value: DESNZ 2024
             // 207.05 g: 1 x 1.5 x 207.05 = 310.575 g. Carbon 460.575 g, overhead share 460.575 x 0.5 / 1.5 = 153.525 g;
@@ -134,11 +140,7 @@ class CarbonIngestTest {
     @Test
     void recomputingWithNewSettingsReworksEveryPartOfTheChosenDaysOnly() throws Exception {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            CarbonStore carbon = new JdbcCarbonStore(store);
-            carbon.importIntensity(IntensityFile.parse(Recordings.read("regional-intensity-regionid-13-2024-06-03.json"), Format.NESO, null, null),
-                    1L, recompute);
-            cache.replaceAll(carbon.intensity());
-            twoHoursOfEnergy(store);
+            CarbonStore carbon = londonDataThenEnergy(store);
             // DESNZ's final 2024 figure comes out (say 0.150), County Hall turns out to have a PUE of 1.2, and a tariff of £0.30 is agreed.
             CarbonPolicy revised = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
                     .override("carbon.grid_factors_kgco2e_per_kwh.2024", "0.150").override("tariff.gbp_per_kwh", "0.30")
