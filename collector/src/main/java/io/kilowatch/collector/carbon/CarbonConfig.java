@@ -61,7 +61,7 @@ public final class CarbonConfig {
         String key = "carbon.intensity.fetch.";
         Fetch fetch = new Fetch(s.bool(key + "enabled", false), s.string(key + "url", DEFAULT_FETCH_URL),
                 s.duration(key + "interval", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofDays(1)),
-                s.duration(key + "lookback", Duration.ofHours(24), Duration.ZERO, Duration.ofDays(13)),
+                s.duration(key + "lookback", Duration.ofHours(24), Duration.ZERO, Duration.ofDays(12)),
                 s.duration(key + "lookahead", Duration.ofHours(24), Duration.ZERO, Duration.ofDays(2)),
                 s.duration(key + "timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(5)));
         if (!fetch.url().startsWith("http://") && !fetch.url().startsWith("https://")) {
