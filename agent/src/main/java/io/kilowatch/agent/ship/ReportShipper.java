@@ -13,11 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongUnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -50,11 +48,6 @@ public final class ReportShipper {
     private final Backoff backoff;
     private final Clock clock;
     private Instant nextAttempt = Instant.MIN;
-    /**
-     * Sequences sent in a request that got no answer (a timeout, a collector killed mid-request): it may
-     * have stored them, so a "duplicate" for one of them later is that attempt, not an older numbering.
-     */
-    private final Set<Long> unanswered = new HashSet<>();
     private int currentBatchSize;
     private long sent;
     private long rejected;
@@ -124,13 +117,7 @@ public final class ReportShipper {
             if (credential != null) {
                 request.header("Authorization", "Bearer " + credential);
             }
-            HttpResponse<String> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                batch.forEach(r -> unanswered.add(r.sequence()));
-                throw e;
-            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if (status == 401) {
                 // Revoked, or never had one: forget it; the next attempt enrols again if the agent has a token.
@@ -184,8 +171,7 @@ public final class ReportShipper {
             String status = result.path("status").asText();
             long collectorsLast = result.path("last_sequence").asLong(report.sequence());
             spool.remove(report.sequence());
-            boolean sentBefore = unanswered.remove(report.sequence());
-            if (status.equals("duplicate") && collectorsLast > report.sequence() && !sentBefore) {
+            if (status.equals("duplicate") && collectorsLast > report.sequence()) {
                 // The collector holds this number from before the agent lost its state: the report is
                 // new data, so it goes again under a number above the collector's.
                 spool.append(withSequence(report, renumber.applyAsLong(collectorsLast)));

@@ -41,7 +41,6 @@ public final class RecordingCollector implements AutoCloseable {
     public final List<Report> stored = new CopyOnWriteArrayList<>();
     public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private volatile Function<Report, Answer> answer = r -> Answer.stored();
-    private final java.util.concurrent.atomic.AtomicInteger answersToLose = new java.util.concurrent.atomic.AtomicInteger();
     /** When set, reports need "Bearer " + this credential, which /api/v1/enrol hands out for {@link #enrolmentToken}. */
     private volatile String credential;
     private volatile String enrolmentToken;
@@ -91,10 +90,6 @@ public final class RecordingCollector implements AutoCloseable {
                 status = 400;
                 out = new StringBuilder("{\"error\":\"not a batch\"}");
             }
-            if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                exchange.close(); // stored, but the client never hears so: as when a collector dies before answering
-                return;
-            }
             byte[] bytes = (status == 200 ? out.toString() : "{\"error\":\"failing as told\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(status, bytes.length);
@@ -112,11 +107,6 @@ public final class RecordingCollector implements AutoCloseable {
     public void requireCredential(String enrolmentToken, String credential) {
         this.enrolmentToken = enrolmentToken;
         this.credential = credential;
-    }
-
-    /** The next {@code n} batch requests are handled as told but get no answer at all. */
-    public void loseAnswers(int n) {
-        answersToLose.set(n);
     }
 
     public void answer(Function<Report, Answer> answer) {

@@ -161,27 +161,6 @@ class ReportShipperTest {
     }
 
     @Test
-    void aBatchSentAgainAfterItsAnswerWasLostIsSettledWithoutRenumbering(@TempDir Path dir) throws Exception {
-        try (RecordingCollector collector = new RecordingCollector()) {
-            AtomicLong renumbered = new AtomicLong();
-            ReportSpool spool = ReportSpool.open(dir, 1000);
-            for (long seq = 1; seq <= 3; seq++) {
-                spool.append(report(seq));
-            }
-            ReportShipper shipper = shipper(collector.uri(), spool, 10, renumbered, FIXED);
-            collector.loseAnswers(1); // stored 1..3, but the answer never arrives
-            shipper.drainNow();
-            assertEquals(3, spool.size());
-            // sent again: the collector holds them all and its newest is 3, above 1 and 2
-            collector.answer(r -> Answer.duplicate(3));
-            shipper.drainNow();
-            assertEquals(0, renumbered.get(), "these numbers are this agent's own earlier attempt, not an older numbering");
-            assertEquals(0, spool.size());
-            assertEquals(List.of(1L, 2L, 3L), collector.stored.stream().map(Report::sequence).toList());
-        }
-    }
-
-    @Test
     void anUnreachableCollectorLeavesEverythingSpooled(@TempDir Path dir) throws Exception {
         URI closed;
         try (RecordingCollector gone = new RecordingCollector()) {
