@@ -2,6 +2,7 @@ package io.kilowatch.collector.carbon;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.GridFactorSettings;
 import io.kilowatch.core.carbon.NesoRegions;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.carbon.Tariff;
@@ -40,16 +41,16 @@ public final class CarbonConfig {
     }
 
     public static CarbonPolicy policy(Settings s, ZoneId zone) {
-        AnnualGridFactors estateFactors = factors(s, "carbon.grid_factors", AnnualGridFactors.ukDesnz());
-        AnnualGridFactors estateTd = factors(s, "carbon.td_losses", AnnualGridFactors.ukDesnzTdLosses());
+        AnnualGridFactors estateFactors = GridFactorSettings.readSet(s, "carbon.grid_factors", AnnualGridFactors.ukDesnz());
+        AnnualGridFactors estateTd = GridFactorSettings.readSet(s, "carbon.td_losses", AnnualGridFactors.ukDesnzTdLosses());
         String estateRegion = region(s, "carbon.region", NesoRegions.NATIONAL);
         Tariff estateTariff = tariff(s, "tariff", zone, null);
         Map<String, SiteCarbon> sites = new LinkedHashMap<>();
         for (String site : s.children("sites")) {
             String key = "sites." + site;
-            AnnualGridFactors own = factors(s, key + ".grid_factors", null);
+            AnnualGridFactors own = GridFactorSettings.readSet(s, key + ".grid_factors", null);
             // A site with its own grid factors is on another grid: the estate's T&D losses and region do not apply to it.
-            AnnualGridFactors td = factors(s, key + ".td_losses", own == null ? estateTd : null);
+            AnnualGridFactors td = GridFactorSettings.readSet(s, key + ".td_losses", own == null ? estateTd : null);
             String region = region(s, key + ".region", own == null ? estateRegion : NesoRegions.NONE);
             sites.put(site, new SiteCarbon(own == null ? estateFactors : own, td, region, s.number(key + ".pue", 1.0, 1.0, 10.0),
                     tariff(s, key + ".tariff", zone, estateTariff)));
@@ -68,26 +69,6 @@ public final class CarbonConfig {
             throw new ConfigException(key + "url must be an http(s) URL, got '" + fetch.url() + "'");
         }
         return fetch;
-    }
-
-    /**
-     * Yearly factors under {@code <prefix>_kgco2e_per_kwh.<year>} named by {@code <prefix>_source}; the
-     * fallback where none are set.
-     */
-    private static AnnualGridFactors factors(Settings s, String prefix, AnnualGridFactors fallback) {
-        String key = prefix + "_kgco2e_per_kwh";
-        Map<Integer, Double> years = new LinkedHashMap<>();
-        for (String year : s.children(key)) {
-            int y;
-            try {
-                y = Integer.parseInt(year);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key + "." + year + ": the key must be a year such as 2024");
-            }
-            years.put(y, s.number(key + "." + year, 0, 0, 5));
-        }
-        String source = s.string(prefix + "_source", years.isEmpty() ? null : "configured factors (" + key + ")");
-        return years.isEmpty() ? fallback : AnnualGridFactors.fromKgPerKwh(years, source);
     }
 
     private static String region(Settings s, String key, String fallback) {

@@ -46,6 +46,14 @@ public final class CarbonCalculator {
         return sum.result();
     }
 
+    /**
+     * Generation carbon (overhead included) of energy by annual factors only: for a program that knows no
+     * half-hourly intensity, T&D losses or tariff (the agent's own counter).
+     */
+    public double grams(double joules, Instant from, Instant to, AnnualGridFactors factors, double pue) {
+        return footprint(joules, from, to, new SiteCarbon(factors, null, null, pue, null), null).carbonGrams();
+    }
+
     private static Instant earliest(Instant first, Instant... others) {
         Instant min = first;
         for (Instant t : others) {

@@ -106,6 +106,13 @@ class CarbonCalculatorTest {
     }
 
     @Test
+    void annualOnlyGramsForTheAgentsCounter() {
+        // 2 kWh across new year 2022 -> 2023 at PUE 1.5: (193.38 + 207.07) x 1.5 = 600.675 g
+        assertEquals(600.675, calculator.grams(2 * ONE_KWH, Instant.parse("2022-12-31T23:00:00Z"), Instant.parse("2023-01-01T01:00:00Z"),
+                AnnualGridFactors.ukDesnz(), 1.5), 1e-9);
+    }
+
+    @Test
     void flatTariffCostsFacilityEnergy() {
         // 2 kWh IT at PUE 1.5 = 3 kWh bought at 0.25 £/kWh = £0.75
         SiteCarbon dc = new SiteCarbon(AnnualGridFactors.ukDesnz(), null, null, 1.5, Tariff.flat("contract", 0.25));
