@@ -50,6 +50,7 @@ public final class CollectorVerticle extends VerticleBase {
     private Store store;
     private JdbcCarbonStore carbonStore;
     private IntensityImports imports;
+    private IntensityFetcher fetcher;
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private String enrolmentToken;
@@ -105,7 +106,8 @@ public final class CollectorVerticle extends VerticleBase {
                 return null;
             }).onFailure(e -> LOG.atWarn().setCause(e).log("reloading grid intensity from the store failed")));
             if (config.intensityFetch().enabled()) {
-                new IntensityFetcher(vertx, config.intensityFetch(), imports, prometheus, clock).start();
+                fetcher = new IntensityFetcher(vertx, config.intensityFetch(), imports, prometheus, clock);
+                fetcher.start();
             }
             AgentCredentials credentials = enrolmentToken == null ? null
                     : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
@@ -179,6 +181,9 @@ public final class CollectorVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (fetcher != null) {
+            fetcher.close();
+        }
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
             if (store != null) {
