@@ -1,5 +1,6 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
@@ -44,7 +45,8 @@ public record CollectorConfig(
         Optional<String> enrolmentToken,
         Path enrolmentTokenFile,
         CarbonPolicy carbon,
-        CarbonConfig.Fetch intensityFetch) {
+        CarbonConfig.Fetch intensityFetch,
+        AlertingConfig alerting) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -93,7 +95,8 @@ public record CollectorConfig(
                 s.secret("security.agents.enrolment_token"),
                 Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
                 CarbonConfig.policy(s, zone),
-                CarbonConfig.fetch(s));
+                CarbonConfig.fetch(s),
+                AlertingConfig.from(s));
     }
 
     private static Users users(Settings s) {
@@ -124,7 +127,7 @@ public record CollectorConfig(
     }
 
     /** Loopback by name or address, without asking DNS. */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 

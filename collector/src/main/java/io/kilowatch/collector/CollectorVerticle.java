@@ -1,5 +1,8 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.alerting.AlertingService;
+import io.kilowatch.collector.alerting.AlertsApi;
+import io.kilowatch.collector.alerting.DeviceDownSource;
 import io.kilowatch.collector.carbon.CarbonMetrics;
 import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.collector.carbon.IntensityFetcher;
@@ -16,8 +19,8 @@ import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.JdbcCarbonStore;
+import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
-import io.kilowatch.collector.store.Store;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -35,6 +38,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +51,13 @@ public final class CollectorVerticle extends VerticleBase {
 
     private final CollectorConfig config;
     private final Clock clock;
-    private Store store;
+    private JdbcStore store;
     private JdbcCarbonStore carbonStore;
     private IntensityImports imports;
     private IntensityFetcher fetcher;
     private WorkerExecutor storeWorker;
     private HttpServer server;
+    private AlertingService alerting;
     private String enrolmentToken;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
@@ -85,9 +90,8 @@ public final class CollectorVerticle extends VerticleBase {
         ReportAccounting accounting = new ReportAccounting(config.carbon(), config.timeZone(), intensity);
 
         return storeWorker.executeBlocking(() -> {
-            JdbcStore jdbc = JdbcStore.sqlite(config.dataDir());
-            store = jdbc;
-            carbonStore = new JdbcCarbonStore(jdbc);
+            store = JdbcStore.sqlite(config.dataDir());
+            carbonStore = new JdbcCarbonStore(store);
             imports = new IntensityImports(carbonStore, storeWorker, intensity, RollupRecompute.afterImport(config.carbon(), accounting::dayStart), clock);
             imports.reloadIfChanged();
             if (config.requireAgentCredentials()) {
@@ -113,12 +117,16 @@ public final class CollectorVerticle extends VerticleBase {
                     : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
             HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
-                    config.anonymousRead(), config.tlsCertFile().isPresent(),
-                    new CarbonApi(carbonStore, storeWorker, config.carbon(), intensity, imports, config.timeZone(), clock));
+                    config.anonymousRead(), config.tlsCertFile().isPresent());
+            api.mount(new CarbonApi(carbonStore, storeWorker, config.carbon(), intensity, imports, config.timeZone(), clock));
             schedule(estate, metrics, api);
-            return vertx.createHttpServer(serverOptions())
+            // Condition sources for built-in alerting: one line each.
+            alerting = new AlertingService(vertx, config.alerting(), new JdbcAlertStore(store), storeWorker, prometheus, clock, List.of(
+                    new DeviceDownSource(estate)));
+            api.mount(new AlertsApi(alerting, config.alerting(), clock));
+            return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
-                    .listen();
+                    .listen());
         }).onSuccess(s -> {
             server = s;
             LOG.atInfo().addKeyValue("url", (config.tlsCertFile().isPresent() ? "https://" : "http://") + displayHost() + ":" + s.actualPort() + "/")
@@ -184,7 +192,8 @@ public final class CollectorVerticle extends VerticleBase {
         if (fetcher != null) {
             fetcher.close();
         }
-        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = (server == null ? Future.<Void>succeededFuture() : server.close())
+                .compose(v -> alerting == null ? Future.<Void>succeededFuture() : alerting.stop());
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
             if (store != null) {
                 store.close();

@@ -28,7 +28,10 @@ class ExampleConfigTest {
                 .override("tariff.bands.night.days", "mon-fri")
                 .override("tariff.bands.night.from", "23:00")
                 .override("tariff.bands.night.to", "07:00")
-                .override("tariff.bands.night.gbp_per_kwh", "0.15");
+                .override("tariff.bands.night.gbp_per_kwh", "0.15")
+                .override("alerting.channels.ops.type", "webhook").override("alerting.channels.ops.url", "https://hooks.example.org/k")
+                .override("alerting.channels.mail.type", "email").override("alerting.channels.mail.smtp_host", "smtp.example.org")
+                .override("alerting.channels.mail.from", "k@example.org").override("alerting.channels.mail.to", "ops@example.org");
         CollectorConfig config = CollectorConfig.from(settings);
         settings.requireAllKeysKnown();
         assertEquals(8080, config.httpPort());
@@ -46,7 +49,9 @@ class ExampleConfigTest {
 
         String docs = Files.readString(Path.of("../docs/configuration.md"));
         List<String> undocumented = settings.keysRead().stream()
-                .map(k -> k.replace("Leeds DC", "<site>").replace(".night.", ".<band>.").replaceAll("\\.\\d{4}$", ".<year>"))
+                .map(k -> k.replace("Leeds DC", "<site>").replace(".night.", ".<band>.").replaceAll("\\.\\d{4}$", ".<year>")
+                        .replaceAll("^alerting\\.rules\\.[a-z_]+\\.", "alerting.rules.<rule>.")
+                        .replaceAll("^alerting\\.channels\\.(ops|mail)\\.", "alerting.channels.<channel>."))
                 .filter(k -> !docs.contains("`" + k + "`")).distinct().toList();
         assertEquals(List.of(), undocumented, "keys missing from docs/configuration.md");
     }

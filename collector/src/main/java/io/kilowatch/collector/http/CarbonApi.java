@@ -13,6 +13,7 @@ import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.NesoRegions;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.energy.Units;
+import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,11 +30,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code /api/v1/carbon/...}: half-hourly intensity (read and import) and carbon totals with every part apart (docs/api.md). */
-public final class CarbonApi {
+public final class CarbonApi implements ApiModule {
     private static final Logger LOG = LoggerFactory.getLogger(CarbonApi.class);
     /** A year of every NESO region with generation mixes is about 100 MB; larger files go through the import command. */
     private static final int MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -58,12 +60,13 @@ public final class CarbonApi {
         this.clock = clock;
     }
 
-    void routes(Router router, AccessControl access) {
-        router.get("/api/v1/carbon/*").handler(access.require(Role.VIEWER));
+    @Override
+    public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
+        router.get("/api/v1/carbon/*").handler(require.apply(Role.VIEWER));
         router.get("/api/v1/carbon/intensity").handler(this::intensity);
         router.get("/api/v1/carbon/regions").handler(this::regions);
         router.get("/api/v1/carbon/totals").handler(this::totals);
-        router.post("/api/v1/carbon/intensity").handler(access.require(Role.ADMIN));
+        router.post("/api/v1/carbon/intensity").handler(require.apply(Role.ADMIN));
         router.post("/api/v1/carbon/intensity").handler(BodyHandler.create(false).setBodyLimit(MAX_IMPORT_BYTES)).handler(this::importFile);
     }
 
@@ -218,7 +221,7 @@ public final class CarbonApi {
         return param(ctx, name, fallback, LocalDate::parse, "a date such as 2025-04-01");
     }
 
-    private static <T> T param(RoutingContext ctx, String name, T fallback, java.util.function.Function<String, T> parse, String expected) {
+    private static <T> T param(RoutingContext ctx, String name, T fallback, Function<String, T> parse, String expected) {
         String value = ctx.queryParams().get(name);
         try {
             return value == null ? fallback : parse.apply(value);
