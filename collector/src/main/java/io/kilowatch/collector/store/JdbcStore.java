@@ -299,15 +299,15 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run() throws SQLException;
     }
 
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    <T> T inTransaction(SqlWork<T> work) throws SQLException {
         connection.setAutoCommit(false);
         try {
             T result = work.run();
@@ -321,14 +321,14 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private int update(String sql, Object... args) throws SQLException {
+    int update(String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         }
     }
 
-    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, args);
             List<T> rows = new ArrayList<>();
