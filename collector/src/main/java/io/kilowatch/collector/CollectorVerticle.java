@@ -8,6 +8,9 @@ import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.metrics.EstateMetrics;
 import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
+import io.kilowatch.collector.service.Services;
+import io.kilowatch.collector.service.ServicesApi;
+import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.Store;
@@ -44,6 +47,7 @@ public final class CollectorVerticle extends VerticleBase {
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private String enrolmentToken;
+    private Services services;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
@@ -72,13 +76,16 @@ public final class CollectorVerticle extends VerticleBase {
         EstateMetrics metrics = new EstateMetrics(prometheus, estate, clock);
 
         return storeWorker.executeBlocking(() -> {
-            store = JdbcStore.sqlite(config.dataDir());
+            JdbcStore jdbc = JdbcStore.sqlite(config.dataDir());
+            store = jdbc;
+            services = new Services(vertx, config.services(), config.timeZone(), new JdbcServiceHistoryStore(jdbc), storeWorker, estate,
+                    prometheus, clock);
             if (config.requireAgentCredentials()) {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
             }
             reload(estate);
             return null;
-        }).compose(v -> {
+        }).compose(v -> services.start(true)).compose(v -> {
             metrics.sync();
             RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), clock);
             vertx.setPeriodic(60_000, id -> limiter.forgetIdle());
@@ -89,7 +96,7 @@ public final class CollectorVerticle extends VerticleBase {
                     : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
             HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
-                    config.anonymousRead(), config.tlsCertFile().isPresent());
+                    config.anonymousRead(), config.tlsCertFile().isPresent()).withRoutes(new ServicesApi(services));
             schedule(estate, metrics, api);
             return vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
@@ -108,6 +115,20 @@ public final class CollectorVerticle extends VerticleBase {
             } else if (config.enrolmentToken().isEmpty()) {
                 LOG.atInfo().addKeyValue("file", config.enrolmentTokenFile().toAbsolutePath())
                         .log("agents enrol with the token in this file (collector.enrolment_token_file on the agent)");
+            }
+        });
+    }
+
+    /** Services and probes, for their alert conditions. */
+    public Services services() {
+        return services;
+    }
+
+    /** Reloads the services file on the collector's own event loop (SIGHUP); a bad file is logged and changes nothing. */
+    public void reloadServices(String trigger) {
+        context.runOnContext(v -> {
+            if (services != null) {
+                services.reload(trigger).onFailure(e -> { });
             }
         });
     }
@@ -162,6 +183,6 @@ public final class CollectorVerticle extends VerticleBase {
                 store.close();
             }
             return null;
-        })).compose(v -> storeWorker.close());
+        })).compose(v -> services == null ? Future.succeededFuture() : services.close()).compose(v -> storeWorker.close());
     }
 }

@@ -22,7 +22,7 @@ public interface ServiceHistoryStore {
     /** Every service's intervals ending at or after {@code sinceMs}, by service. */
     Map<String, List<StateInterval>> serviceHistories(long sinceMs);
 
-    /** A service's incidents overlapping [fromMs, toMs), oldest first, at most {@code limit}. */
+    /** A service's incidents overlapping [fromMs, toMs), newest first, at most {@code limit}. */
     List<Incident> incidents(String service, long fromMs, long toMs, int limit);
 
     /** Incidents not closed yet, of every service. */

@@ -64,7 +64,7 @@ public final class JdbcServiceHistoryStore implements ServiceHistoryStore {
     @Override
     public List<Incident> incidents(String service, long fromMs, long toMs, int limit) {
         return jdbc.query("SELECT service, start_ms, end_ms, components FROM service_incidents WHERE service = ? "
-                + "AND (end_ms IS NULL OR end_ms > ?) AND start_ms < ? ORDER BY start_ms LIMIT ?",
+                + "AND (end_ms IS NULL OR end_ms > ?) AND start_ms < ? ORDER BY start_ms DESC LIMIT ?",
                 JdbcServiceHistoryStore::incident, service, fromMs, toMs, limit);
     }
 
