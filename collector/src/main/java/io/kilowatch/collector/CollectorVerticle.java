@@ -126,6 +126,9 @@ public final class CollectorVerticle extends VerticleBase {
 
     /** Reloads the services file on the collector's own event loop (SIGHUP); a bad file is logged and changes nothing. */
     public void reloadServices(String trigger) {
+        if (context == null) {
+            return;
+        }
         context.runOnContext(v -> {
             if (services != null) {
                 services.reload(trigger).onFailure(e -> { });

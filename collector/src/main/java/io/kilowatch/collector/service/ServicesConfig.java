@@ -203,7 +203,7 @@ public record ServicesConfig(ServiceCatalog catalog, Map<String, ProbeDefinition
         }
         try {
             return new ServiceDefinition(name, s.string(key + ".owner", ""), s.string(key + ".description", ""),
-                    targetPercent / 100, new ServiceCalendar(zone, hours, holidays), rule, components, maintenance, noData, budgetPeriod);
+                    java.math.BigDecimal.valueOf(targetPercent).movePointLeft(2).doubleValue(), new ServiceCalendar(zone, hours, holidays), rule, components, maintenance, noData, budgetPeriod);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(origin + ": " + e.getMessage());
         }
