@@ -36,12 +36,16 @@ final class ServiceHarness implements AutoCloseable {
     private long sequence = 1;
 
     ServiceHarness(Vertx vertx, ManualClock clock, Path dataDir, Path servicesFile, Duration evaluationInterval) {
+        this(vertx, clock, dataDir, servicesFile, evaluationInterval, 4);
+    }
+
+    ServiceHarness(Vertx vertx, ManualClock clock, Path dataDir, Path servicesFile, Duration evaluationInterval, int probeConcurrency) {
         this.vertx = vertx;
         this.clock = clock;
         this.context = vertx.getOrCreateContext();
         this.storeWorker = vertx.createSharedWorkerExecutor("test-store-" + System.nanoTime(), 1);
         this.jdbc = JdbcStore.sqlite(dataDir);
-        ServiceSettings settings = new ServiceSettings(Optional.ofNullable(servicesFile), evaluationInterval, Duration.ofSeconds(1), 4);
+        ServiceSettings settings = new ServiceSettings(Optional.ofNullable(servicesFile), evaluationInterval, Duration.ofSeconds(1), probeConcurrency);
         this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), new JdbcServiceHistoryStore(jdbc), storeWorker,
                 estate, registry, clock);
     }
