@@ -34,6 +34,8 @@ final class ServiceHarness implements AutoCloseable {
     private final Context context;
     private final WorkerExecutor storeWorker;
     private long sequence = 1;
+    /** Device classes by id, for selectors; "server" when not set. */
+    final Map<String, String> classes = new java.util.HashMap<>();
 
     ServiceHarness(Vertx vertx, ManualClock clock, Path dataDir, Path servicesFile, Duration evaluationInterval) {
         this(vertx, clock, dataDir, servicesFile, evaluationInterval, 4);
@@ -63,7 +65,7 @@ final class ServiceHarness implements AutoCloseable {
     /** Devices in {@code reporting} report now; then due probes run and services are evaluated. */
     void evaluate(List<String> reporting) {
         for (String id : reporting) {
-            estate.load(List.of(device(id, clock.millis(), sequence++)), Map.of());
+            estate.load(List.of(device(id, classes.getOrDefault(id, "server"), clock.millis(), sequence++)), Map.of());
         }
         onLoop(() -> services.probes.runDue());
         onLoop(() -> services.evaluator.tick());
@@ -74,8 +76,8 @@ final class ServiceHarness implements AutoCloseable {
         evaluate(reporting);
     }
 
-    static DeviceRow device(String id, long lastSeenMs, long sequence) {
-        return new DeviceRow(id, id, "Linux", "Northshire", "County Hall", "ICT", "server", lastSeenMs, lastSeenMs, lastSeenMs,
+    static DeviceRow device(String id, String deviceClass, long lastSeenMs, long sequence) {
+        return new DeviceRow(id, id, "Linux", "Northshire", "County Hall", "ICT", deviceClass, lastSeenMs, lastSeenMs, lastSeenMs,
                 sequence, 60_000, lastSeenMs - 86_400_000, 100, "model", 0.1, null, null, null, 0, 0, 0, 0, "test", null, null,
                 null, null, null, null);
     }
