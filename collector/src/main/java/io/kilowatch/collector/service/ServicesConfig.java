@@ -61,7 +61,11 @@ public record ServicesConfig(ServiceCatalog catalog, Map<String, ProbeDefinition
         for (String name : s.children("services")) {
             services.add(service(s, name, probes, defaultZone, origin));
         }
-        s.requireAllKeysKnown();
+        try {
+            s.requireAllKeysKnown();
+        } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage().replace("docs/configuration.md", "docs/services.md"));
+        }
         try {
             return new ServicesConfig(new ServiceCatalog(services), Map.copyOf(probes));
         } catch (IllegalArgumentException e) {
