@@ -98,11 +98,12 @@ function start() {
 function route() {
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/devices\/(.+)$/);
-  const view = match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
-  state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null };
+  const services = window.kilowatchServices.route(hash);
+  const view = services ? services.view : match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
+  state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null, services };
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + view;
   for (const link of document.querySelectorAll("[data-nav]")) {
-    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : view));
+    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : services ? "services" : view));
   }
   state.chartFetchedAt = {};
   render();
@@ -113,6 +114,7 @@ function render() {
   if (state.route.view === "overview") renderOverview(state.latest.estate);
   if (state.route.view === "devices") renderDevices(state.latest.devices);
   if (state.route.view === "device") renderDevice(state.route.deviceId);
+  if (state.route.services) window.kilowatchServices.render(state.route.services);
 }
 
 // ---- overview
