@@ -3,6 +3,7 @@
 #   chromium + chromium-driver  the dashboard's end-to-end test drives a real headless browser
 #   prometheus (for promtool)   /metrics is checked with `promtool check metrics`
 #   fonts-liberation            text in the dashboard's screenshots
+#   openssl                     test certificates (TLS, probes of HTTPS with an expiring certificate)
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -33,6 +33,7 @@ public final class ProbeScheduler {
     private final int concurrency;
     private Map<String, ProbeDefinition> probes = Map.of();
     private final Map<String, Instant> nextDue = new HashMap<>();
+    private final Map<String, Instant> configuredAt = new HashMap<>();
     private final Map<String, ProbeResult> latest = new ConcurrentHashMap<>();
     private final Map<String, List<Meter>> meters = new HashMap<>();
     private final Queue<ProbeDefinition> waiting = new ArrayDeque<>();
@@ -53,6 +54,7 @@ public final class ProbeScheduler {
         for (String name : previous.keySet()) {
             if (!next.containsKey(name) || !next.get(name).equals(previous.get(name))) {
                 nextDue.remove(name);
+                configuredAt.remove(name);
                 latest.remove(name);
                 meters.getOrDefault(name, List.of()).forEach(registry::remove);
                 meters.remove(name);
@@ -60,6 +62,7 @@ public final class ProbeScheduler {
         }
         waiting.removeIf(p -> !p.equals(probes.get(p.name())));
         next.values().forEach(p -> meters.computeIfAbsent(p.name(), n -> register(p)));
+        next.keySet().forEach(name -> configuredAt.putIfAbsent(name, clock.instant()));
     }
 
     private List<Meter> register(ProbeDefinition p) {
@@ -123,6 +126,16 @@ public final class ProbeScheduler {
             LOG.atInfo().addKeyValue("probe", p.name()).addKeyValue("success", result.success())
                     .addKeyValue("error", result.error()).log("probe state");
         }
+    }
+
+    /**
+     * Whether a probe has not had its first chance to run yet (new, or just changed): judging the service
+     * by it now would record "no data" for every start of the collector.
+     */
+    boolean pending(String probe, Instant now) {
+        ProbeDefinition p = probes.get(probe);
+        Instant since = configuredAt.get(probe);
+        return p != null && !latest.containsKey(probe) && since != null && !now.isAfter(since.plus(p.staleAfter()));
     }
 
     /** The latest result, if there is one fresh enough to judge by. */

@@ -128,7 +128,14 @@ public final class ServiceEvaluator {
         long nowMs = now.toEpochMilli();
         Map<String, ServiceState> states = new HashMap<>();
         Map<String, List<String>> failingByService = new HashMap<>();
+        Set<String> waiting = new java.util.HashSet<>();
         for (ServiceDefinition def : catalog.evaluationOrder()) {
+            if (def.components().stream().anyMatch(c -> c.kind() == ComponentRef.Kind.PROBE && probes.pending(c.ref(), now)
+                    || c.kind() == ComponentRef.Kind.SERVICE && waiting.contains(c.ref()))) {
+                // Not judged until its probes have had their first run; the wait stays a gap in its history.
+                waiting.add(def.name());
+                continue;
+            }
             Set<String> inMaintenance = def.componentsInMaintenance(now);
             List<ServiceStatus.ComponentStatus> components = new ArrayList<>();
             List<String> failing = new ArrayList<>();
