@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.security.Users;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -63,12 +57,7 @@ class ServicesIT {
             Stack.waitUntil("portal up", Duration.ofSeconds(30), () -> Stack.body(base + "/metrics", TOKEN[0])
                     .contains("kilowatch_service_up{service=\"portal\"} 1.0"));
             String metrics = Stack.body(base + "/metrics", TOKEN[0]);
-            Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-            promtool.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
-            promtool.getOutputStream().close();
-            String lint = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(promtool.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + lint);
+            Stack.assertPromtoolAccepts(metrics);
             assertTrue(metrics.contains("kilowatch_probe_success{kind=\"http\",probe=\"health\"} 1.0"), metrics);
 
             // SIGHUP: a bad file is refused and portal keeps running; a good one adds a service.
@@ -98,14 +87,7 @@ class ServicesIT {
     }
 
     private static void browse(String base, Path out) throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                "--user-data-dir=" + Files.createTempDirectory("kilowatch-chromium"), "--window-size=1280,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
+        WebDriver browser = Stack.chromium();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             wait.ignoring(StaleElementReferenceException.class);

@@ -76,13 +76,7 @@ public record ServicesConfig(ServiceCatalog catalog, Map<String, ProbeDefinition
     private static ProbeDefinition probe(Settings s, String name, String origin) {
         String key = "probes." + name;
         checkName(name, key, origin);
-        String kindText = s.string(key + ".kind", "");
-        ProbeDefinition.Kind kind;
-        try {
-            kind = ProbeDefinition.Kind.valueOf(kindText.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(origin + ": " + key + ".kind must be http, tcp or dns, got '" + kindText + "'");
-        }
+        ProbeDefinition.Kind kind = choice(s, key + ".kind", "", ProbeDefinition.Kind.class, origin);
         String target = switch (kind) {
             case HTTP -> {
                 String url = s.string(key + ".url", "");
@@ -192,19 +186,8 @@ public record ServicesConfig(ServiceCatalog catalog, Map<String, ProbeDefinition
         for (String w : s.children(key + ".maintenance")) {
             maintenance.add(maintenance(s, key + ".maintenance." + w, w, origin));
         }
-        NoDataPolicy noData;
-        String noDataText = s.string(key + ".no_data", "down");
-        try {
-            noData = NoDataPolicy.fromLabel(noDataText);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(origin + ": " + key + ".no_data must be down, up or excluded, got '" + noDataText + "'");
-        }
-        SlaPeriod budgetPeriod;
-        try {
-            budgetPeriod = SlaPeriod.fromLabel(s.string(key + ".budget_period", "quarter"));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(origin + ": " + key + ".budget_period: " + e.getMessage());
-        }
+        NoDataPolicy noData = choice(s, key + ".no_data", "down", NoDataPolicy.class, origin);
+        SlaPeriod budgetPeriod = choice(s, key + ".budget_period", "quarter", SlaPeriod.class, origin);
         try {
             return new ServiceDefinition(name, s.string(key + ".owner", ""), s.string(key + ".description", ""),
                     java.math.BigDecimal.valueOf(targetPercent).movePointLeft(2).doubleValue(), new ServiceCalendar(zone, hours, holidays), rule, components, maintenance, noData, budgetPeriod);
@@ -264,16 +247,21 @@ public record ServicesConfig(ServiceCatalog catalog, Map<String, ProbeDefinition
         if (duration.isZero()) {
             throw new ConfigException(origin + ": " + key + ".duration is needed, e.g. 2h");
         }
-        String every = s.string(key + ".every", "none");
-        MaintenanceWindow.Recurrence recurrence;
-        try {
-            recurrence = MaintenanceWindow.Recurrence.valueOf(every.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(origin + ": " + key + ".every must be none, day, week or month, got '" + every + "'");
-        }
+        MaintenanceWindow.Recurrence recurrence = choice(s, key + ".every", "none", MaintenanceWindow.Recurrence.class, origin);
         String until = s.string(key + ".until", "");
         Optional<LocalDate> last = until.isBlank() ? Optional.empty() : Optional.of(date(until, key + ".until", origin));
         return new MaintenanceWindow(name, start, duration, recurrence, last, new LinkedHashSet<>(list(s.string(key + ".components", ""))));
+    }
+
+    /** One of an enum's constants, written in lower case. */
+    private static <E extends Enum<E>> E choice(Settings s, String key, String defaultValue, Class<E> type, String origin) {
+        String text = s.string(key, defaultValue);
+        try {
+            return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            String allowed = String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+            throw new ConfigException(origin + ": " + key + " must be one of " + allowed + ", got '" + text + "'");
+        }
     }
 
     private static LocalDate date(String text, String key, String origin) {

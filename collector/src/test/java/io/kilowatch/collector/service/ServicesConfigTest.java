@@ -91,10 +91,11 @@ class ServicesConfigTest {
                 .contains("services.s.maintenance.m.start"));
         assertTrue(fails("services:\n  s:\n    components:\n      c: {device: a}\n    maintenance:\n      m: {start: \"2026-01-01T00:00\", duration: 1h, components: d}\n")
                 .contains("no component named 'd'"));
-        assertTrue(fails("probes:\n  p: {kind: ftp}\n").contains("probes.p.kind must be http, tcp or dns"));
+        assertTrue(fails("probes:\n  p: {kind: ftp}\n").contains("probes.p.kind must be one of http, tcp, dns, got 'ftp'"));
         assertTrue(fails("probes:\n  p: {kind: http, url: \"ftp://x/\"}\n").contains("probes.p.url must be an http:// or https:// URL"));
         assertTrue(fails("probes:\n  p: {kind: http, url: \"http://x/\", expect_body: \"(\"}\n").contains("not a valid regular expression"));
         assertTrue(fails("probes:\n  p: {kind: http, url: \"http://x/\", timeout: 1m, interval: 30s}\n").contains("timeout must not be longer"));
+        assertTrue(fails("services:\n  s:\n    no_data: ignore\n    components:\n      c: {device: a}\n").contains("services.s.no_data must be one of down, up, excluded"));
         assertTrue(fails("probes:\n  p: {kind: dns}\n").contains("probes.p.name must be the host name"));
         assertTrue(fails("services:\n  \"bad name!\":\n    components:\n      c: {device: a}\n").contains("names are letters"));
     }

@@ -13,8 +13,4 @@ public enum NoDataPolicy {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static NoDataPolicy fromLabel(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
-    }
 }
