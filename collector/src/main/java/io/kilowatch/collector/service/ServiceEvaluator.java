@@ -49,9 +49,10 @@ public final class ServiceEvaluator {
     private final ProbeScheduler probes;
     private final ServiceHistoryStore store;
     private final WorkerExecutor storeWorker;
+    private final WorkerExecutor maths;
     private final Clock clock;
     private final long gapToleranceMs;
-    private ServiceCatalog catalog = new ServiceCatalog(List.of());
+    private volatile ServiceCatalog catalog = new ServiceCatalog(List.of());
     private final Map<String, List<StateInterval>> histories = new HashMap<>();
     private final Map<String, StateInterval> componentIntervals = new HashMap<>();
     private final Map<String, Incident> openIncidents = new HashMap<>();
@@ -82,8 +83,9 @@ public final class ServiceEvaluator {
     /**
      * @param evaluationInterval gaps in history longer than three of these are "no data" (the collector was stopped)
      */
-    public ServiceEvaluator(Estate estate, ProbeScheduler probes, ServiceHistoryStore store, WorkerExecutor storeWorker, Clock clock,
-                            Duration evaluationInterval) {
+    public ServiceEvaluator(Estate estate, ProbeScheduler probes, ServiceHistoryStore store, WorkerExecutor storeWorker, WorkerExecutor maths,
+                            Clock clock, Duration evaluationInterval) {
+        this.maths = maths;
         this.estate = estate;
         this.probes = probes;
         this.store = store;
@@ -129,6 +131,7 @@ public final class ServiceEvaluator {
         Map<String, ServiceState> states = new HashMap<>();
         Map<String, List<String>> failingByService = new HashMap<>();
         Set<String> waiting = new java.util.HashSet<>();
+        List<Snapshot> snapshots = new ArrayList<>();
         for (ServiceDefinition def : catalog.evaluationOrder()) {
             if (def.components().stream().anyMatch(c -> c.kind() == ComponentRef.Kind.PROBE && probes.pending(c.ref(), now)
                     || c.kind() == ComponentRef.Kind.SERVICE && waiting.contains(c.ref()))) {
@@ -176,10 +179,20 @@ public final class ServiceEvaluator {
                 c[1] += f.chargedDownMs() / 1000.0;
             }
             history.removeIf(i -> i.endMs() < nowMs - MEMORY.toMillis());
-            statuses.put(def.name(), summarise(def, history, state, components, failing, now));
+            snapshots.add(new Snapshot(def, List.copyOf(history), state, components, failing, Optional.ofNullable(openIncidents.get(def.name()))));
         }
         previousTick = now;
-        return flush();
+        // A year of windows for many services is milliseconds each: worked out off the event loop, in order.
+        Future<Void> summarised = maths.executeBlocking(() -> {
+            snapshots.stream().filter(snap -> catalog.get(snap.definition().name()) != null)
+                    .forEach(snap -> statuses.put(snap.definition().name(), summarise(snap, now)));
+            return null;
+        }, true).mapEmpty();
+        return Future.join(summarised, flush()).mapEmpty();
+    }
+
+    private record Snapshot(ServiceDefinition definition, List<StateInterval> history, ServiceState state,
+                            List<ServiceStatus.ComponentStatus> components, List<String> failing, Optional<Incident> openIncident) {
     }
 
     private Future<Void> flush() {
@@ -313,8 +326,10 @@ public final class ServiceEvaluator {
         return v == null ? "" : v;
     }
 
-    private ServiceStatus summarise(ServiceDefinition def, List<StateInterval> history, ServiceState state,
-                                    List<ServiceStatus.ComponentStatus> components, List<String> failing, Instant now) {
+    private static ServiceStatus summarise(Snapshot snap, Instant now) {
+        ServiceDefinition def = snap.definition();
+        List<StateInterval> history = snap.history();
+        ServiceState state = snap.state();
         Map<String, OptionalDouble> availability = new LinkedHashMap<>();
         ROLLING.forEach((label, window) -> availability.put(label, ServiceMaths.window(def, history, window, now).ratio()));
         for (SlaPeriod p : SlaPeriod.values()) {
@@ -329,7 +344,7 @@ public final class ServiceEvaluator {
         for (int i = history.size() - 1; i >= 0 && history.get(i).state() == state; i--) {
             sinceMs = history.get(i).startMs();
         }
-        return new ServiceStatus(def, state, Instant.ofEpochMilli(sinceMs), components, failing, availability,
-                ServiceMaths.errorBudget(def, history, now), burnRates, Optional.ofNullable(openIncidents.get(def.name())), now);
+        return new ServiceStatus(def, state, Instant.ofEpochMilli(sinceMs), snap.components(), snap.failing(), availability,
+                ServiceMaths.errorBudget(def, history, now), burnRates, snap.openIncident(), now);
     }
 }

@@ -33,6 +33,7 @@ public final class Services {
     private final ZoneId defaultZone;
     private final WorkerExecutor storeWorker;
     private final WorkerExecutor probeWorker;
+    private final WorkerExecutor mathsWorker;
     private final ServiceHistoryStore store;
     private final Clock clock;
     final ProbeScheduler probes;
@@ -55,7 +56,8 @@ public final class Services {
         // DNS probes block in the system resolver: on their own threads, as many as probes may run at once.
         this.probeWorker = vertx.createSharedWorkerExecutor("kilowatch-probes", settings.probeConcurrency());
         this.probes = new ProbeScheduler(new Prober(vertx, probeWorker, clock), registry, clock, settings.probeConcurrency());
-        this.evaluator = new ServiceEvaluator(estate, probes, store, storeWorker, clock, settings.evaluationInterval());
+        this.mathsWorker = vertx.createSharedWorkerExecutor("kilowatch-service-maths", 1);
+        this.evaluator = new ServiceEvaluator(estate, probes, store, storeWorker, mathsWorker, clock, settings.evaluationInterval());
         this.metrics = new ServiceMetrics(registry, evaluator, this);
         this.conditions = new ServiceConditions(evaluator, probes);
     }
@@ -189,6 +191,6 @@ public final class Services {
     }
 
     public Future<Void> close() {
-        return probeWorker.close();
+        return Future.join(probeWorker.close(), mathsWorker.close()).mapEmpty();
     }
 }

@@ -42,13 +42,19 @@ final class ServiceHarness implements AutoCloseable {
     }
 
     ServiceHarness(Vertx vertx, ManualClock clock, Path dataDir, Path servicesFile, Duration evaluationInterval, int probeConcurrency) {
+        this(vertx, clock, dataDir, servicesFile, evaluationInterval, probeConcurrency, store -> store);
+    }
+
+    /** @param decorate wraps the real store, e.g. to make writes fail */
+    ServiceHarness(Vertx vertx, ManualClock clock, Path dataDir, Path servicesFile, Duration evaluationInterval, int probeConcurrency,
+                   java.util.function.UnaryOperator<ServiceHistoryStore> decorate) {
         this.vertx = vertx;
         this.clock = clock;
         this.context = vertx.getOrCreateContext();
         this.storeWorker = vertx.createSharedWorkerExecutor("test-store-" + System.nanoTime(), 1);
         this.jdbc = JdbcStore.sqlite(dataDir);
         ServiceSettings settings = new ServiceSettings(Optional.ofNullable(servicesFile), evaluationInterval, Duration.ofSeconds(1), probeConcurrency);
-        this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), new JdbcServiceHistoryStore(jdbc), storeWorker,
+        this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), decorate.apply(new JdbcServiceHistoryStore(jdbc)), storeWorker,
                 estate, registry, clock);
     }
 

@@ -33,6 +33,9 @@ public final class ServiceMaths {
         List<Span> up = new ArrayList<>();
         List<Span> down = new ArrayList<>();
         for (StateInterval i : history) {
+            if (i.endMs() <= observed.startMs() || i.startMs() >= observed.endMs()) {
+                continue;
+            }
             switch (i.state()) {
                 case MAINTENANCE -> maintenance.add(i.span());
                 case UP -> up.add(i.span());
@@ -65,7 +68,8 @@ public final class ServiceMaths {
     public static ErrorBudget errorBudget(ServiceDefinition service, List<StateInterval> history, Span period, Instant now) {
         List<Span> hours = service.calendar().serviceTime(period);
         List<Span> maintenance = new ArrayList<>(service.plannedMaintenance(period));
-        history.stream().filter(i -> i.state() == ServiceState.MAINTENANCE).forEach(i -> maintenance.add(i.span()));
+        history.stream().filter(i -> i.state() == ServiceState.MAINTENANCE && i.endMs() > period.startMs() && i.startMs() < period.endMs())
+                .forEach(i -> maintenance.add(i.span()));
         long scheduledMs = Span.total(Span.subtract(hours, Span.normalise(maintenance)));
         Span soFar = new Span(period.startMs(), Math.max(period.startMs(), Math.min(period.endMs(), now.toEpochMilli())));
         long spentMs = measure(service, history, soFar).chargedDownMs();
