@@ -31,7 +31,7 @@ public final class ProbeScheduler {
     private final MeterRegistry registry;
     private final Clock clock;
     private final int concurrency;
-    private Map<String, ProbeDefinition> probes = Map.of();
+    private volatile Map<String, ProbeDefinition> probes = Map.of();
     private final Map<String, Instant> nextDue = new HashMap<>();
     private final Map<String, Instant> configuredAt = new HashMap<>();
     private final Map<String, ProbeResult> latest = new ConcurrentHashMap<>();
