@@ -160,6 +160,12 @@
     }));
     $("report-incidents").replaceChildren(...rep.incidents.map(incidentRow));
     $("report-no-incidents").hidden = rep.incidents.length > 0;
+    $("report-components").replaceChildren(...rep.components.map((c) => {
+      const tr = el("tr");
+      tr.append(td(c.name), td(fmt.pct(c.availability_ratio, 3), "num"), td(fmt.duration(c.down_seconds), "num"),
+        td(fmt.duration(c.no_data_seconds), "num"), td(fmt.duration(c.maintenance_seconds), "num"));
+      return tr;
+    }));
     $("report-maintenance").replaceChildren(...rep.maintenance.map((m) => {
       const tr = el("tr");
       tr.append(td(m.name), td(when(m.start)), td(when(m.end)), td(fmt.duration(m.seconds), "num"), td(m.components.join(", ") || "whole service"));

@@ -108,6 +108,7 @@ class ServicesIT {
             wait.until(b -> b.findElement(By.id("report-title")).getText().startsWith("SLA report: portal, 20"));
             wait.until(b -> !b.findElement(By.id("report-verdict")).getText().isEmpty());
             assertTrue(browser.findElement(By.id("report-summary")).getText().contains("Availability"));
+            wait.until(b -> b.findElement(By.id("report-components")).getText().contains("health"));
             assertTrue(browser.findElement(By.id("report-csv")).getAttribute("href").contains("format=csv"));
             // Another period by the form: the address carries it, so the page can be bookmarked and printed.
             new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("report-period"))).selectByValue("month");

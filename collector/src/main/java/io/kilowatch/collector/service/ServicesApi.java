@@ -157,10 +157,7 @@ public final class ServicesApi implements HttpApi.Routes {
             HttpApi.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
             return;
         }
-        Span period = kind.of(date, d.calendar().zone());
-        services.storeWorker().executeBlocking(() -> SlaReport.of(d, kind, date,
-                        services.store().history(ServiceHistoryStore.IntervalRow.SERVICE, d.name(), period.startMs(), period.endMs()),
-                        services.store().incidents(d.name(), period.startMs(), period.endMs(), 100_000), now), false)
+        services.storeWorker().executeBlocking(() -> SlaReport.load(d, kind, date, services.store(), now), false)
                 .onSuccess(report -> {
                     if (format.equals("csv")) {
                         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")

@@ -16,7 +16,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The SLA report of one service for one calendar period (the quarterly review): availability against
@@ -24,20 +26,36 @@ import java.util.Locale;
  * table of {@code section,item,start,end,seconds,value} rows. Format: docs/services.md.
  */
 public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate date, Span period, Instant now,
-                        Figures figures, ErrorBudget budget, List<Incident> incidents) {
+                        Figures figures, ErrorBudget budget, List<Incident> incidents, Map<String, Figures> components) {
+    /** A bound on one report's size: more incidents than this in a period means a broken service or config, not a review. */
+    static final int MAX_INCIDENTS = 10_000;
+
+    /** Reads what the report needs from the store; blocks. */
+    public static SlaReport load(ServiceDefinition service, SlaPeriod kind, LocalDate date, ServiceHistoryStore store, Instant now) {
+        Span period = kind.of(date, service.calendar().zone());
+        Map<String, List<StateInterval>> components = new LinkedHashMap<>();
+        service.components().forEach(c -> components.put(c.name(), store.history(ServiceHistoryStore.IntervalRow.COMPONENT,
+                service.name() + "/" + c.name(), period.startMs(), period.endMs())));
+        return of(service, kind, date, store.history(ServiceHistoryStore.IntervalRow.SERVICE, service.name(), period.startMs(), period.endMs()),
+                store.incidents(service.name(), period.startMs(), period.endMs(), MAX_INCIDENTS), components, now);
+    }
 
     /**
      * @param history the service's intervals overlapping the period
      * @param incidents its incidents overlapping the period, any order
+     * @param componentHistories each component's intervals overlapping the period, by component name
      */
     public static SlaReport of(ServiceDefinition service, SlaPeriod kind, LocalDate date, List<StateInterval> history,
-                               List<Incident> incidents, Instant now) {
+                               List<Incident> incidents, Map<String, List<StateInterval>> componentHistories, Instant now) {
         Span period = kind.of(date, service.calendar().zone());
-        long to = Math.max(period.startMs(), Math.min(period.endMs(), now.toEpochMilli()));
-        Figures figures = ServiceMaths.measure(service, history, new Span(period.startMs(), to));
+        Span soFar = new Span(period.startMs(), Math.max(period.startMs(), Math.min(period.endMs(), now.toEpochMilli())));
+        Figures figures = ServiceMaths.measure(service, history, soFar);
         List<Incident> sorted = new ArrayList<>(incidents);
         sorted.sort(Comparator.comparingLong(Incident::startMs));
-        return new SlaReport(service, kind, date, period, now, figures, ServiceMaths.errorBudget(service, history, period, now), sorted);
+        // Components are measured by the service's own calendar, so their downtime compares with the service's.
+        Map<String, Figures> components = new LinkedHashMap<>();
+        componentHistories.forEach((name, list) -> components.put(name, ServiceMaths.measure(service, list, soFar)));
+        return new SlaReport(service, kind, date, period, now, figures, ServiceMaths.errorBudget(service, history, period, now), sorted, components);
     }
 
     public boolean complete() {
@@ -76,6 +94,11 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
                     .put("in_service_hours", inHours > 0)
                     .put("components", new JsonArray(i.components())));
         }
+        JsonArray componentRows = new JsonArray();
+        components.forEach((name, f) -> componentRows.add(new JsonObject().put("name", name)
+                .put("availability_ratio", f.ratio().isPresent() ? f.ratio().getAsDouble() : null)
+                .put("down_seconds", f.downMs() / 1000.0).put("no_data_seconds", f.noDataMs() / 1000.0)
+                .put("maintenance_seconds", f.maintenanceMs() / 1000.0)));
         JsonArray maintenanceRows = new JsonArray();
         maintenance().forEach(m -> maintenanceRows.add(new JsonObject().put("name", m.name())
                 .put("start", m.span().start().toString()).put("end", m.span().end().toString())
@@ -105,6 +128,7 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
                         .put("left_seconds", budget.leftMs() / 1000.0)
                         .put("remaining_ratio", Double.isNaN(budget.remainingRatio()) ? null : budget.remainingRatio()))
                 .put("incidents", incidentRows)
+                .put("components", componentRows)
                 .put("maintenance", maintenanceRows)
                 .put("generated_at", now.toString());
     }
@@ -133,6 +157,11 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
             row(out, "incident", String.join(" ", i.getJsonArray("components").stream().map(Object::toString).toList()),
                     i.getString("start"), i.getString("end") == null ? "" : i.getString("end"), num(i.getDouble("duration_seconds")),
                     "service_hours_seconds=" + num(i.getDouble("service_hours_seconds")));
+        }
+        for (Object o : j.getJsonArray("components")) {
+            JsonObject c = (JsonObject) o;
+            row(out, "component", c.getString("name"), "", "", num(c.getDouble("down_seconds")),
+                    c.getValue("availability_ratio") == null ? "" : num(c.getDouble("availability_ratio")));
         }
         for (Object o : j.getJsonArray("maintenance")) {
             JsonObject m = (JsonObject) o;

@@ -8,6 +8,7 @@ import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.core.alerting.Condition;
 import io.kilowatch.core.service.ServiceState;
+import io.kilowatch.core.service.SlaPeriod;
 import io.kilowatch.core.service.StateInterval;
 import io.kilowatch.core.testing.ManualClock;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -142,10 +144,7 @@ class ServiceScenarioTest {
             assertFalse(rules(h).contains("service_burn_rate_page"), "resolved");
             assertTrue(rules(h).contains("service_below_target"), "1200 s down this month is over 99.85 %'s budget so far");
 
-            report = h.onLoop(() -> h.services.storeWorker().executeBlocking(() -> SlaReport.of(
-                    h.services.evaluator.catalog().get("email"), io.kilowatch.core.service.SlaPeriod.MONTH, java.time.LocalDate.of(2026, 11, 15),
-                    h.services.store().history("service", "email", 0, Long.MAX_VALUE),
-                    h.services.store().incidents("email", 0, Long.MAX_VALUE, 100), clock.instant()).toJson()));
+            report = monthReport(h);
             // Counters since this collector started (T0): 4410 + 1200 + 1800 s counted, 1200 s down.
             String scrape = h.registry.scrape();
             assertTrue(scrape.contains("kilowatch_service_counted_seconds_total{service=\"email\"} 7410.0"), scrape);
@@ -162,10 +161,7 @@ class ServiceScenarioTest {
         // After a restart the report is the same, from the store alone.
         try (ServiceHarness again = new ServiceHarness(vertx, clock, data, file, STEP)) {
             again.start();
-            JsonObject afterRestart = again.onLoop(() -> again.services.storeWorker().executeBlocking(() -> SlaReport.of(
-                    again.services.evaluator.catalog().get("email"), io.kilowatch.core.service.SlaPeriod.MONTH, java.time.LocalDate.of(2026, 11, 15),
-                    again.services.store().history("service", "email", 0, Long.MAX_VALUE),
-                    again.services.store().incidents("email", 0, Long.MAX_VALUE, 100), clock.instant()).toJson()));
+            JsonObject afterRestart = monthReport(again);
             assertEquals(report, afterRestart);
             // Ten minutes later (the collector was down meanwhile) that gap is no data, charged down by the default policy.
             again.step(Duration.ofMinutes(10), BOTH);
@@ -174,6 +170,11 @@ class ServiceScenarioTest {
             assertEquals(1800_000, email.budget().spentMs(), "1200 s outage + 600 s no data");
         }
         webmail.close().await();
+    }
+
+    private static JsonObject monthReport(ServiceHarness h) {
+        return h.onLoop(() -> h.services.storeWorker().executeBlocking(() -> SlaReport.load(h.services.evaluator.catalog().get("email"),
+                SlaPeriod.MONTH, LocalDate.of(2026, 11, 15), h.services.store(), h.clock.instant()).toJson()));
     }
 
     static void assertMonthReport(JsonObject report) {
@@ -201,6 +202,18 @@ class ServiceScenarioTest {
         assertEquals(1200.0, incident.getDouble("duration_seconds"));
         assertTrue(incident.getBoolean("in_service_hours"));
         assertEquals(Set.of("hosts/mx1", "hosts/mx2"), incident.getJsonArray("components").stream().map(Object::toString).collect(Collectors.toSet()));
+        // Components by the service's calendar, recorded from T0 on: the hosts service was down the 1200 s of the
+        // incident; the probe never. mx1 alone (in the nested service's report) would show its own 10 minutes more.
+        JsonObject hosts = component(report, "hosts");
+        assertEquals(1200.0, hosts.getDouble("down_seconds"));
+        assertEquals(6210.0 / 7410, hosts.getDouble("availability_ratio"), 1e-12);
+        assertEquals(0.0, component(report, "webmail").getDouble("down_seconds"));
+        assertEquals(1.0, component(report, "webmail").getDouble("availability_ratio"));
+    }
+
+    private static JsonObject component(JsonObject report, String name) {
+        return report.getJsonArray("components").stream().map(JsonObject.class::cast).filter(c -> c.getString("name").equals(name))
+                .findFirst().orElseThrow();
     }
 
     private static List<String> rules(ServiceHarness h) {
