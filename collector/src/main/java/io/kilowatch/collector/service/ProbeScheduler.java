@@ -85,6 +85,14 @@ public final class ProbeScheduler {
      * (tests wait on it; the periodic timer ignores it).
      */
     Future<Void> runDue() {
+        Promise<Void> idle = Promise.promise();
+        idleWaiters.add(idle);
+        startDue();
+        return idle.future();
+    }
+
+    /** Starts the probes that are due by the clock (the periodic timer: nothing waits on it). */
+    void startDue() {
         Instant now = clock.instant();
         for (ProbeDefinition p : probes.values()) {
             Instant due = nextDue.get(p.name());
@@ -95,10 +103,7 @@ public final class ProbeScheduler {
                 }
             }
         }
-        Promise<Void> idle = Promise.promise();
-        idleWaiters.add(idle);
         drain();
-        return idle.future();
     }
 
     private void drain() {

@@ -222,7 +222,11 @@ public final class ServiceEvaluator {
      */
     private List<StateInterval> extend(List<StateInterval> history, ServiceState state, long nowMs) {
         StateInterval last = history.isEmpty() ? null : history.get(history.size() - 1);
-        boolean continuous = last != null && nowMs - last.endMs() <= gapToleranceMs && nowMs >= last.endMs();
+        if (last != null && nowMs < last.endMs()) {
+            // The clock stepped back: history already covers this moment, and must not overlap itself.
+            return List.of();
+        }
+        boolean continuous = last != null && nowMs - last.endMs() <= gapToleranceMs;
         List<StateInterval> changed = new ArrayList<>();
         if (continuous) {
             StateInterval grown = new StateInterval(last.startMs(), nowMs, last.state());

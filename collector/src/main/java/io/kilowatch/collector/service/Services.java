@@ -78,7 +78,7 @@ public final class Services {
             return null;
         })).<Void>mapEmpty().onSuccess(v -> {
             if (periodic) {
-                vertx.setPeriodic(1_000, id -> probes.runDue());
+                vertx.setPeriodic(1_000, id -> probes.startDue());
                 vertx.setPeriodic(settings.evaluationInterval().toMillis(), id -> evaluator.tick());
                 settings.file().ifPresent(f -> vertx.setPeriodic(settings.watchInterval().toMillis(), id -> reloadIfChanged()));
             }

@@ -92,6 +92,16 @@ class ServiceEvaluatorTest {
             Figures tenth = ServiceMaths.measure(definition, history, new Span(ms("2026-11-10T00:00:00Z"), ms("2026-11-10T03:10:00Z")));
             assertEquals(List.of(190L, 60L, 129L, 1L, 0L), minutes(tenth));
 
+            // The clock steps back five minutes (NTP): history must not come to overlap itself.
+            h.clock.advance(Duration.ofMinutes(-5));
+            h.evaluate(all);
+            h.step(MINUTE, all);
+            var stepped = h.onLoop(() -> h.services.storeWorker().executeBlocking(() -> h.services.store().history("service", "network", 0, Long.MAX_VALUE)));
+            for (int i = 1; i < stepped.size(); i++) {
+                assertTrue(stepped.get(i - 1).endMs() <= stepped.get(i).startMs(), stepped.toString());
+            }
+            assertEquals(history, stepped, "nothing recorded for time already covered");
+
             assertEquals(ServiceState.NO_DATA, h.services.evaluator.status("ghost").orElseThrow().state());
             assertTrue(h.services.conditions().conditionsAt(clock.instant()).stream()
                     .anyMatch(c -> c.rule().equals("service_no_data") && c.labels().get("service").equals("ghost")));
