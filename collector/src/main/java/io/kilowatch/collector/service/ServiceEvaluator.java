@@ -2,7 +2,6 @@ package io.kilowatch.collector.service;
 
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
-import io.kilowatch.core.service.BurnRateAlerts;
 import io.kilowatch.core.service.ComponentRef;
 import io.kilowatch.core.service.Figures;
 import io.kilowatch.core.service.Incident;
@@ -11,7 +10,6 @@ import io.kilowatch.core.service.ServiceCatalog;
 import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.ServiceMaths;
 import io.kilowatch.core.service.ServiceState;
-import io.kilowatch.core.service.SlaPeriod;
 import io.kilowatch.core.service.Span;
 import io.kilowatch.core.service.StateInterval;
 import io.vertx.core.Future;
@@ -26,7 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +40,6 @@ public final class ServiceEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceEvaluator.class);
     /** In memory: enough for the year-to-date window, whatever the date. */
     static final Duration MEMORY = Duration.ofDays(367);
-    static final Map<String, Duration> ROLLING = rolling();
 
     private final Estate estate;
     private final ProbeScheduler probes;
@@ -61,24 +57,6 @@ public final class ServiceEvaluator {
     private final Map<String, ServiceHistoryStore.IntervalRow> pendingIntervals = new LinkedHashMap<>();
     private final Map<String, Incident> pendingIncidents = new LinkedHashMap<>();
     private Instant previousTick;
-
-    private static Map<String, Duration> rolling() {
-        Map<String, Duration> m = new LinkedHashMap<>();
-        m.put("1h", Duration.ofHours(1));
-        m.put("24h", Duration.ofHours(24));
-        m.put("7d", Duration.ofDays(7));
-        m.put("30d", Duration.ofDays(30));
-        return m;
-    }
-
-    /** Every availability window label, rolling then calendar. */
-    public static List<String> windowLabels() {
-        List<String> labels = new ArrayList<>(ROLLING.keySet());
-        for (SlaPeriod p : SlaPeriod.values()) {
-            labels.add(p.label());
-        }
-        return labels;
-    }
 
     /**
      * @param evaluationInterval gaps in history longer than three of these are "no data" (the collector was stopped)
@@ -334,21 +312,12 @@ public final class ServiceEvaluator {
         ServiceDefinition def = snap.definition();
         List<StateInterval> history = snap.history();
         ServiceState state = snap.state();
-        Map<String, OptionalDouble> availability = new LinkedHashMap<>();
-        ROLLING.forEach((label, window) -> availability.put(label, ServiceMaths.window(def, history, window, now).ratio()));
-        for (SlaPeriod p : SlaPeriod.values()) {
-            Span period = p.containing(now, def.calendar().zone());
-            availability.put(p.label(), ServiceMaths.measure(def, history, new Span(period.startMs(), now.toEpochMilli())).ratio());
-        }
-        Map<String, Double> burnRates = new LinkedHashMap<>();
-        for (Duration w : BurnRateAlerts.WINDOWS) {
-            burnRates.put(BurnRateAlerts.label(w), ServiceMaths.burnRate(def, history, w, now));
-        }
+        ServiceMaths.Summary summary = ServiceMaths.summary(def, history, now);
         long sinceMs = now.toEpochMilli();
         for (int i = history.size() - 1; i >= 0 && history.get(i).state() == state; i--) {
             sinceMs = history.get(i).startMs();
         }
-        return new ServiceStatus(def, state, Instant.ofEpochMilli(sinceMs), snap.components(), snap.failing(), availability,
-                ServiceMaths.errorBudget(def, history, now), burnRates, snap.openIncident(), now);
+        return new ServiceStatus(def, state, Instant.ofEpochMilli(sinceMs), snap.components(), snap.failing(), summary.availability(),
+                summary.budget(), summary.burnRates(), snap.openIncident(), now);
     }
 }

@@ -2,6 +2,7 @@ package io.kilowatch.collector.service;
 
 import io.kilowatch.core.service.ServiceCatalog;
 import io.kilowatch.core.service.ServiceDefinition;
+import io.kilowatch.core.service.ServiceMaths;
 import io.kilowatch.core.service.ServiceState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -50,7 +51,7 @@ final class ServiceMetrics {
                 s -> s.definition().targetRatio(), service));
         meters.add(gauge("kilowatch.service.error.budget.remaining", "ratio",
                 "Share of the budget period's error budget left; below 0 when overspent", tags, s -> s.budget().remainingRatio(), service));
-        for (String window : ServiceEvaluator.windowLabels()) {
+        for (String window : ServiceMaths.WINDOW_LABELS) {
             meters.add(gauge("kilowatch.service.availability", "ratio",
                     "Availability by the service's definition over a rolling window or the calendar period so far", tags.and("window", window),
                     s -> s.availability().get(window).orElse(Double.NaN), service));

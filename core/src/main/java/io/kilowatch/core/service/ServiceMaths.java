@@ -3,7 +3,11 @@ package io.kilowatch.core.service;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Availability, error budget and burn rate of a service from its state history. The definition
@@ -13,7 +17,52 @@ import java.util.List;
  * service's no-data policy. A = up / (up + down).
  */
 public final class ServiceMaths {
+    /** Rolling availability windows, by the label metrics and the API use. */
+    public static final Map<String, Duration> ROLLING = rolling();
+    /** Every availability window label: rolling, then the calendar periods so far. */
+    public static final List<String> WINDOW_LABELS = windowLabels();
+
     private ServiceMaths() {
+    }
+
+    private static Map<String, Duration> rolling() {
+        Map<String, Duration> m = new LinkedHashMap<>();
+        m.put("1h", Duration.ofHours(1));
+        m.put("24h", Duration.ofHours(24));
+        m.put("7d", Duration.ofDays(7));
+        m.put("30d", Duration.ofDays(30));
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static List<String> windowLabels() {
+        List<String> labels = new ArrayList<>(ROLLING.keySet());
+        for (SlaPeriod p : SlaPeriod.values()) {
+            labels.add(p.label());
+        }
+        return List.copyOf(labels);
+    }
+
+    /**
+     * What a service's status shows, at {@code now}.
+     *
+     * @param availability by {@link #WINDOW_LABELS}; empty where nothing counted
+     * @param burnRates by {@link BurnRateAlerts#WINDOWS}' labels
+     */
+    public record Summary(Map<String, OptionalDouble> availability, ErrorBudget budget, Map<String, Double> burnRates) {
+    }
+
+    public static Summary summary(ServiceDefinition service, List<StateInterval> history, Instant now) {
+        Map<String, OptionalDouble> availability = new LinkedHashMap<>();
+        ROLLING.forEach((label, window) -> availability.put(label, window(service, history, window, now).ratio()));
+        for (SlaPeriod p : SlaPeriod.values()) {
+            Span period = p.containing(now, service.calendar().zone());
+            availability.put(p.label(), measure(service, history, new Span(period.startMs(), now.toEpochMilli())).ratio());
+        }
+        Map<String, Double> burnRates = new LinkedHashMap<>();
+        for (Duration w : BurnRateAlerts.WINDOWS) {
+            burnRates.put(BurnRateAlerts.label(w), burnRate(service, history, w, now));
+        }
+        return new Summary(Collections.unmodifiableMap(availability), errorBudget(service, history, now), Collections.unmodifiableMap(burnRates));
     }
 
     /**
