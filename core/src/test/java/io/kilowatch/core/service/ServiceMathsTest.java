@@ -365,6 +365,20 @@ class ServiceMathsTest {
         }
 
         @Test
+        void aSummaryHasEveryWindowAndBurnRate() {
+            // Up all year to 12:00Z on 10 Nov, with the last 6 minutes down: 24 h window 6/1440 down.
+            List<StateInterval> history = List.of(iv("2026-01-01T00:00:00Z", "2026-11-10T11:54:00Z", ServiceState.UP),
+                    iv("2026-11-10T11:54:00Z", "2026-11-10T12:00:00Z", ServiceState.DOWN));
+            ServiceMaths.Summary summary = ServiceMaths.summary(allDay(0.9985), history, Instant.parse("2026-11-10T12:00:00Z"));
+            assertEquals(ServiceMaths.WINDOW_LABELS, List.copyOf(summary.availability().keySet()));
+            assertEquals(List.of("1h", "24h", "7d", "30d", "day", "week", "month", "quarter", "year"), ServiceMaths.WINDOW_LABELS);
+            assertEquals(1 - 6.0 / 1440, summary.availability().get("24h").getAsDouble(), 1e-12);
+            assertEquals(1 - 6.0 / 720, summary.availability().get("day").getAsDouble(), 1e-12, "since midnight GMT");
+            assertEquals(List.of("5m", "30m", "1h", "2h", "6h", "1d", "3d"), List.copyOf(summary.burnRates().keySet()));
+            assertEquals(6 * MINUTE, summary.budget().spentMs());
+        }
+
+        @Test
         void outsideServiceHoursNothingBurns() {
             ServiceDefinition s = service(officeHours(Set.of()), 0.9985, NoDataPolicy.DOWN, List.of());
             List<StateInterval> history = List.of(iv("2026-11-10T00:00:00Z", "2026-11-10T22:00:00Z", ServiceState.DOWN));
