@@ -39,9 +39,4 @@ public record Figures(long serviceMs, long maintenanceMs, long upMs, long downMs
         long counted = countedMs();
         return counted == 0 ? 0 : (double) chargedDownMs() / counted;
     }
-
-    public Figures plus(Figures o) {
-        return new Figures(serviceMs + o.serviceMs, maintenanceMs + o.maintenanceMs, upMs + o.upMs, downMs + o.downMs,
-                noDataMs + o.noDataMs, policy);
-    }
 }

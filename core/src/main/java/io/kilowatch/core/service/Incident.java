@@ -13,10 +13,6 @@ public record Incident(String service, long startMs, OptionalLong endMs, List<St
         components = List.copyOf(components);
     }
 
-    public boolean open() {
-        return endMs.isEmpty();
-    }
-
     public long durationMs(long nowMs) {
         return endMs.orElse(nowMs) - startMs;
     }

@@ -89,10 +89,6 @@ public record ServiceCalendar(ZoneId zone, Map<DayOfWeek, List<Hours>> weeklyHou
         return Span.normalise(out);
     }
 
-    public boolean isServiceTime(Instant t) {
-        return !serviceTime(new Span(t.toEpochMilli(), t.toEpochMilli() + 1)).isEmpty();
-    }
-
     private static Span clip(ZonedDateTime start, ZonedDateTime end, Span range) {
         long s = Math.max(start.toInstant().toEpochMilli(), range.startMs());
         long e = Math.min(end.toInstant().toEpochMilli(), range.endMs());

@@ -29,10 +29,6 @@ public record Span(long startMs, long endMs) {
         return Instant.ofEpochMilli(endMs);
     }
 
-    public boolean contains(long ms) {
-        return ms >= startMs && ms < endMs;
-    }
-
     /** Sorted, overlapping or touching spans merged, empty ones dropped. */
     public static List<Span> normalise(List<Span> spans) {
         List<Span> sorted = new ArrayList<>(spans);

@@ -72,8 +72,8 @@ class ServiceMathsTest {
                     new Span(t("2026-10-26T08:00:00Z"), t("2026-10-26T18:00:00Z"))), hours);
             // The week of the spring change still has five ten-hour days.
             assertEquals(50 * HOUR, Span.total(cal.serviceTime(SlaPeriod.WEEK.of(LocalDate.of(2026, 3, 29), LONDON))));
-            assertTrue(cal.isServiceTime(Instant.parse("2026-03-30T07:30:00Z")), "08:30 BST");
-            assertFalse(cal.isServiceTime(Instant.parse("2026-03-30T06:30:00Z")), "07:30 BST");
+            assertEquals(List.of(new Span(t("2026-03-30T07:00:00Z"), t("2026-03-30T07:30:00Z"))),
+                    cal.serviceTime(new Span(t("2026-03-30T06:30:00Z"), t("2026-03-30T07:30:00Z"))), "07:30-08:30 BST: its second half");
         }
 
         @Test
@@ -395,7 +395,7 @@ class ServiceMathsTest {
             assertEquals(16 * HOUR, i.durationMs(0));
             assertEquals(2 * HOUR, i.serviceHoursMs(officeHours(Set.of()), SlaPeriod.MONTH.of(LocalDate.of(2026, 11, 1), LONDON), 0));
             Incident night = new Incident("email", t("2026-11-10T19:00:00Z"), OptionalLong.empty(), List.of());
-            assertTrue(night.open());
+            assertTrue(night.endMs().isEmpty());
             assertEquals(0, night.serviceHoursMs(officeHours(Set.of()), new Span(0, t("2026-11-12T00:00:00Z")), t("2026-11-11T07:00:00Z")));
         }
     }
