@@ -16,6 +16,8 @@
   };
   const td = (text, className) => el("td", text, className);
   const badge = (state) => el("span", state.replace("_", " "), "status svc-" + state);
+  // SLA figures are often seconds: show them rather than "0 min".
+  const dur = (s) => (s != null && Math.abs(s) < 60 ? Math.round(s) + " s" : fmt.duration(s));
   const when = (iso) => (iso ? new Date(iso).toLocaleString() : "ongoing");
   const serviceLink = (name, suffix = "") => {
     const a = el("a", name);
@@ -86,7 +88,7 @@
     setText("service-since", "since " + new Date(s.since).toLocaleString());
     setText("service-target", fmt.pct(s.target_ratio, 2));
     setText("service-budget", fmt.pct(s.error_budget.remaining_ratio, 1));
-    setText("service-budget-detail", `${fmt.duration(Math.max(0, s.error_budget.left_seconds))} left of ${fmt.duration(s.error_budget.total_seconds)} this ${s.error_budget.period}`);
+    setText("service-budget-detail", `${dur(Math.max(0, s.error_budget.left_seconds))} left of ${dur(s.error_budget.total_seconds)} this ${s.error_budget.period}`);
     $("service-windows").replaceChildren(...WINDOWS.map((w) => {
       const tr = el("tr");
       tr.append(el("th", w), td(fmt.pct(s.availability[w], 3)));
@@ -116,8 +118,8 @@
 
   function incidentRow(i) {
     const tr = el("tr");
-    tr.append(td(when(i.start)), td(when(i.end)), td(fmt.duration(i.duration_seconds), "num"),
-      td(fmt.duration(i.service_hours_seconds), "num"), td(i.components.join(", ") || "–"));
+    tr.append(td(when(i.start)), td(when(i.end)), td(dur(i.duration_seconds), "num"),
+      td(dur(i.service_hours_seconds), "num"), td(i.components.join(", ") || "–"));
     return tr;
   }
 
@@ -148,10 +150,10 @@
     const b = rep.error_budget;
     const rows = [
       ["Availability", fmt.pct(rep.availability_ratio, 3)], ["Target", fmt.pct(rep.target_ratio, 3)],
-      ["Service time", fmt.duration(s.service)], ["Planned maintenance", fmt.duration(s.maintenance)],
-      ["Counted time", fmt.duration(s.counted)], ["Down", fmt.duration(s.down)], ["No data", `${fmt.duration(s.no_data)} (counted ${rep.no_data_policy})`],
-      ["Charged as down", fmt.duration(s.charged_down)],
-      ["Error budget", `${fmt.duration(b.total_seconds)}; spent ${fmt.duration(b.spent_seconds)}; left ${b.left_seconds < 0 ? "−" : ""}${fmt.duration(Math.abs(b.left_seconds))} (${fmt.pct(b.remaining_ratio, 1)})`],
+      ["Service time", dur(s.service)], ["Planned maintenance", dur(s.maintenance)],
+      ["Counted time", dur(s.counted)], ["Down", dur(s.down)], ["No data", `${dur(s.no_data)} (counted ${rep.no_data_policy})`],
+      ["Charged as down", dur(s.charged_down)],
+      ["Error budget", `${dur(b.total_seconds)}; spent ${dur(b.spent_seconds)}; left ${b.left_seconds < 0 ? "−" : ""}${dur(Math.abs(b.left_seconds))} (${fmt.pct(b.remaining_ratio, 1)})`],
     ];
     $("report-summary").replaceChildren(...rows.map(([k, v]) => {
       const tr = el("tr");
@@ -162,13 +164,13 @@
     $("report-no-incidents").hidden = rep.incidents.length > 0;
     $("report-components").replaceChildren(...rep.components.map((c) => {
       const tr = el("tr");
-      tr.append(td(c.name), td(fmt.pct(c.availability_ratio, 3), "num"), td(fmt.duration(c.down_seconds), "num"),
-        td(fmt.duration(c.no_data_seconds), "num"), td(fmt.duration(c.maintenance_seconds), "num"));
+      tr.append(td(c.name), td(fmt.pct(c.availability_ratio, 3), "num"), td(dur(c.down_seconds), "num"),
+        td(dur(c.no_data_seconds), "num"), td(dur(c.maintenance_seconds), "num"));
       return tr;
     }));
     $("report-maintenance").replaceChildren(...rep.maintenance.map((m) => {
       const tr = el("tr");
-      tr.append(td(m.name), td(when(m.start)), td(when(m.end)), td(fmt.duration(m.seconds), "num"), td(m.components.join(", ") || "whole service"));
+      tr.append(td(m.name), td(when(m.start)), td(when(m.end)), td(dur(m.seconds), "num"), td(m.components.join(", ") || "whole service"));
       return tr;
     }));
     $("report-no-maintenance").hidden = rep.maintenance.length > 0;
