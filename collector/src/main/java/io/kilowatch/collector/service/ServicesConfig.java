@@ -37,7 +37,8 @@ import java.util.regex.PatternSyntaxException;
  * checked whole, so a reload either takes all of a new file or none of it. Keys: docs/services.md.
  */
 public record ServicesConfig(ServiceCatalog catalog, Map<String, ProbeDefinition> probes) {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** No dots: config keys are dotted paths, so a dot in a name would split it. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern STATUS = Pattern.compile("(\\d{3})(?:-(\\d{3}))?");
     private static final Map<String, DayOfWeek> DAYS = Map.of("mon", DayOfWeek.MONDAY, "tue", DayOfWeek.TUESDAY,
             "wed", DayOfWeek.WEDNESDAY, "thu", DayOfWeek.THURSDAY, "fri", DayOfWeek.FRIDAY, "sat", DayOfWeek.SATURDAY, "sun", DayOfWeek.SUNDAY);
@@ -278,7 +279,7 @@ public record ServicesConfig(ServiceCatalog catalog, Map<String, ProbeDefinition
 
     private static void checkName(String name, String key, String origin) {
         if (!NAME.matcher(name).matches()) {
-            throw new ConfigException(origin + ": " + key + ": names are letters, digits, '_', '.' and '-', up to 64");
+            throw new ConfigException(origin + ": " + key + ": names are letters, digits, '_' and '-', up to 64");
         }
     }
 }
