@@ -17,8 +17,11 @@ public interface Store extends AutoCloseable {
     /**
      * Whether a report was new, and the newest sequence the store holds for its device after it; or why
      * it was refused given the device's history (then nothing of it was stored).
+     *
+     * @param sequenceTaken for a duplicate: the stored report under this sequence is another one (made at
+     *     another time), so the agent lost its numbering, rather than this report being sent twice
      */
-    record IngestOutcome(boolean duplicate, long lastSequence, String rejection) {
+    record IngestOutcome(boolean duplicate, boolean sequenceTaken, long lastSequence, String rejection) {
     }
 
     /** One bucket of a time series: mean power, mean CPU utilisation, and energy used in it. */
@@ -65,8 +68,9 @@ public interface Store extends AutoCloseable {
     int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);
 
     /**
-     * Records a new credential for a device. Refused (false) while the device has one that is not
-     * revoked: enrolling again must not take over a device that is still reporting.
+     * Records a new credential for a device. Refused (false) while the device has another one that is not
+     * revoked: enrolling again must not take over a device that is still reporting. The same credential
+     * again is accepted and changes nothing.
      */
     boolean enrol(String deviceId, String credentialSha256, long nowMs);
 

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.http;
 
+import io.kilowatch.collector.security.AgentCredentials;
 import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -150,8 +151,21 @@ class CollectorApiTest {
         HttpResponse<Buffer> again = post(reportAt(2, 1_540));
         assertEquals(200, again.statusCode());
         assertTrue(again.bodyAsJsonObject().getBoolean("duplicate"));
+        assertEquals("duplicate", again.bodyAsJsonObject().getString("status"), "the same report: the agent just settles it");
         assertEquals(540.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9);
         assertTrue(get("/metrics").bodyAsString().contains("kilowatch_ingest_reports_total{outcome=\"duplicate\"} 1.0"));
+    }
+
+    @Test
+    void anotherReportUnderAStoredSequenceIsToldTheNumberIsTaken() {
+        post(reportAt(1, 1_000));
+        post(reportAt(2, 1_540));
+        // an agent that lost its state starts numbering again, with reports made now
+        HttpResponse<Buffer> renumbered = post(report().sequence(1).at(now).bootedAt(now.minusSeconds(7200)).counter(1_600).watts(35.5).build());
+        assertEquals(200, renumbered.statusCode());
+        assertEquals("sequence_taken", renumbered.bodyAsJsonObject().getString("status"));
+        assertEquals(2, renumbered.bodyAsJsonObject().getLong("last_sequence"));
+        assertEquals(540.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9, "nothing stored");
     }
 
     @Test
@@ -227,7 +241,20 @@ class CollectorApiTest {
         assertEquals(401, agents.enrol("pc-9", "wrong-token").statusCode());
         assertEquals(409, agents.enrol("someone-else", agents.enrolmentToken()).statusCode(), "an enrolled device cannot be taken over");
         assertEquals(400, agents.enrol("../etc", agents.enrolmentToken()).statusCode());
+        assertEquals(400, agents.enrol("pc-9", agents.enrolmentToken(), "short").statusCode(), "a guessable credential is refused");
+        assertEquals(400, agents.enrolWith(new JsonObject().put("device_id", "pc-9").put("enrolment_token", agents.enrolmentToken()))
+                .statusCode(), "the agent chooses its credential");
         assertEquals(201, post(valid, "application/json", agents.bearer("pc-1")).statusCode());
+    }
+
+    @Test
+    void enrollingAgainWithTheSameCredentialIsAcceptedAndChangesNothing() {
+        String credential = AgentCredentials.newSecret();
+        assertEquals(201, agents.enrol("pc-1", agents.enrolmentToken(), credential).statusCode());
+        // the agent never heard the answer and asks again with the credential it kept
+        assertEquals(201, agents.enrol("pc-1", agents.enrolmentToken(), credential).statusCode());
+        assertEquals(409, agents.enrol("pc-1", agents.enrolmentToken(), AgentCredentials.newSecret()).statusCode());
+        assertEquals(201, post(ReportCodec.toJson(reportAt(1, 1_000)), "application/json", "Bearer " + credential).statusCode());
     }
 
     @Test
