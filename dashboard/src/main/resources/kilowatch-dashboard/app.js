@@ -95,15 +95,18 @@ function start() {
 }
 
 // ---- routing
+// Pages kept in their own files register here: name (the route #/name) -> render(latest).
+const pages = {};
+
 function route() {
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/devices\/(.+)$/);
-  const services = window.kilowatchServices.route(hash);
-  const view = services ? services.view : match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
-  state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null, services };
+  const page = Object.keys(pages).find((name) => hash.startsWith("#/" + name));
+  const view = page || (match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview");
+  state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null };
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + view;
   for (const link of document.querySelectorAll("[data-nav]")) {
-    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : services ? "services" : view));
+    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : view));
   }
   state.chartFetchedAt = {};
   render();
@@ -114,7 +117,7 @@ function render() {
   if (state.route.view === "overview") renderOverview(state.latest.estate);
   if (state.route.view === "devices") renderDevices(state.latest.devices);
   if (state.route.view === "device") renderDevice(state.route.deviceId);
-  if (state.route.services) window.kilowatchServices.render(state.route.services);
+  if (pages[state.route.view]) pages[state.route.view](state.latest);
 }
 
 // ---- overview

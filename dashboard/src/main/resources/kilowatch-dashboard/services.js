@@ -1,6 +1,6 @@
-// Kilowatch dashboard, Services section: the service list, one service, and its printable SLA report.
-// Hooked into app.js's router through window.kilowatchServices; uses app.js's $, setText, fmt and getJson.
-// Names and details come from config and probes: textContent only.
+// Kilowatch dashboard, Services section (#/services): the service list, one service (#/services/NAME) and
+// its printable SLA report (#/services/NAME/report?period=&date=). Loaded after app.js, whose helpers
+// ($, setText, fmt, getJson, pages) it uses. Names and details come from config and probes: textContent only.
 "use strict";
 
 (() => {
@@ -41,10 +41,14 @@
     }
     const one = hash.match(/^#\/services\/([^/?]+)$/);
     if (one) return { view: "service", name: decodeURIComponent(one[1]) };
-    return hash.startsWith("#/services") ? { view: "services" } : null;
+    return { view: "services" };
   }
 
-  function render(r) {
+  function render() {
+    const r = route(location.hash);
+    $("services-list").hidden = r.view !== "services";
+    $("services-one").hidden = r.view !== "service";
+    $("services-report").hidden = r.view !== "service-report";
     if (r.view === "services" && due("list", 5000)) renderList();
     if (r.view === "service" && due("service:" + r.name, 5000)) renderService(r.name);
     if (r.view === "service-report" && due(`report:${r.name}:${r.period}:${r.date}`, Infinity)) renderReport(r);
@@ -189,5 +193,5 @@
     $("report-print").addEventListener("click", () => window.print());
   });
 
-  window.kilowatchServices = { route, render };
+  pages.services = render;
 })();

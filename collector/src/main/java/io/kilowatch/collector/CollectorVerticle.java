@@ -1,5 +1,8 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.alerting.AlertingService;
+import io.kilowatch.collector.alerting.AlertsApi;
+import io.kilowatch.collector.alerting.DeviceDownSource;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.estate.ReportAccounting;
@@ -12,8 +15,8 @@ import io.kilowatch.collector.service.Services;
 import io.kilowatch.collector.service.ServicesApi;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.GroupCommitter;
+import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
-import io.kilowatch.collector.store.Store;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -31,6 +34,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +47,10 @@ public final class CollectorVerticle extends VerticleBase {
 
     private final CollectorConfig config;
     private final Clock clock;
-    private Store store;
+    private JdbcStore store;
     private WorkerExecutor storeWorker;
     private HttpServer server;
+    private AlertingService alerting;
     private String enrolmentToken;
     private Services services;
 
@@ -76,9 +81,8 @@ public final class CollectorVerticle extends VerticleBase {
         EstateMetrics metrics = new EstateMetrics(prometheus, estate, clock);
 
         return storeWorker.executeBlocking(() -> {
-            JdbcStore jdbc = JdbcStore.sqlite(config.dataDir());
-            store = jdbc;
-            services = new Services(vertx, config.services(), config.timeZone(), new JdbcServiceHistoryStore(jdbc), storeWorker, estate,
+            store = JdbcStore.sqlite(config.dataDir());
+            services = new Services(vertx, config.services(), config.timeZone(), new JdbcServiceHistoryStore(store), storeWorker, estate,
                     prometheus, clock);
             if (config.requireAgentCredentials()) {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
@@ -96,11 +100,16 @@ public final class CollectorVerticle extends VerticleBase {
                     : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
             HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
-                    config.anonymousRead(), config.tlsCertFile().isPresent()).withRoutes(new ServicesApi(services));
+                    config.anonymousRead(), config.tlsCertFile().isPresent());
             schedule(estate, metrics, api);
-            return vertx.createHttpServer(serverOptions())
+            // Condition sources for built-in alerting: one line each.
+            alerting = new AlertingService(vertx, config.alerting(), new JdbcAlertStore(store), storeWorker, prometheus, clock, List.of(
+                    new DeviceDownSource(estate), services.conditions()));
+            api.mount(new AlertsApi(alerting, config.alerting(), clock));
+            api.mount(new ServicesApi(services));
+            return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
-                    .listen();
+                    .listen());
         }).onSuccess(s -> {
             server = s;
             LOG.atInfo().addKeyValue("url", (config.tlsCertFile().isPresent() ? "https://" : "http://") + displayHost() + ":" + s.actualPort() + "/")
@@ -180,7 +189,8 @@ public final class CollectorVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = (server == null ? Future.<Void>succeededFuture() : server.close())
+                .compose(v -> alerting == null ? Future.<Void>succeededFuture() : alerting.stop());
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
             if (store != null) {
                 store.close();

@@ -47,7 +47,7 @@ public final class HttpApi {
     private final RateLimiter enrolmentLimiter;
     private final boolean requireClientCertificate;
     private final AccessControl access;
-    private final List<Routes> extraRoutes = new java.util.ArrayList<>();
+    private final List<ApiModule> modules = new java.util.ArrayList<>();
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
                    PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
@@ -71,14 +71,9 @@ public final class HttpApi {
         vertx.setPeriodic(60_000, id -> enrolmentLimiter.forgetIdle());
     }
 
-    /** More API routes from a feature of its own; mounted behind the same access control. */
-    public interface Routes {
-        void mount(Router router, io.vertx.core.Handler<RoutingContext> viewer, io.vertx.core.Handler<RoutingContext> admin);
-    }
-
     /** Adds a feature's routes; call before {@link #router}. */
-    public HttpApi withRoutes(Routes routes) {
-        extraRoutes.add(routes);
+    public HttpApi mount(ApiModule module) {
+        modules.add(module);
         return this;
     }
 
@@ -124,7 +119,7 @@ public final class HttpApi {
         router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
         router.get("/api/v1/estate/series").handler(this::estateSeries);
         router.get("/api/v1/events").handler(live::subscribe);
-        extraRoutes.forEach(r -> r.mount(router, access.require(Role.VIEWER), access.require(Role.ADMIN)));
+        modules.forEach(m -> m.mount(router, access::require));
         router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));
 
         router.route("/*").handler(StaticHandler.create("kilowatch-dashboard").setCachingEnabled(false).setIndexPage("index.html"));

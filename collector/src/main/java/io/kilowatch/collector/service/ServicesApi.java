@@ -1,6 +1,8 @@
 package io.kilowatch.collector.service;
 
+import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.security.Role;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.service.ComponentRef;
 import io.kilowatch.core.service.Incident;
@@ -20,12 +22,13 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@code /api/v1/services...} and {@code /api/v1/probes}: services with state, availability, budget, burn
  * rates and incidents; SLA reports as JSON or CSV; an admin reload of the services file. docs/api.md.
  */
-public final class ServicesApi implements HttpApi.Routes {
+public final class ServicesApi implements ApiModule {
     private static final int DETAIL_INCIDENTS = 50;
 
     private final Services services;
@@ -35,10 +38,11 @@ public final class ServicesApi implements HttpApi.Routes {
     }
 
     @Override
-    public void mount(Router router, Handler<RoutingContext> viewer, Handler<RoutingContext> admin) {
+    public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
+        Handler<RoutingContext> viewer = require.apply(Role.VIEWER);
         router.get("/api/v1/services*").handler(viewer);
         router.get("/api/v1/probes").handler(viewer);
-        router.post("/api/v1/services/reload").handler(admin).handler(this::reload);
+        router.post("/api/v1/services/reload").handler(require.apply(Role.ADMIN)).handler(this::reload);
         router.get("/api/v1/services").handler(this::list);
         router.get("/api/v1/services/:name").handler(this::detail);
         router.get("/api/v1/services/:name/report").handler(this::report);

@@ -292,6 +292,11 @@ public final class JdbcStore implements Store {
         }
     }
 
+    /** The connection, for stores of other tables that share this one's thread and transactions. */
+    Connection connection() {
+        return connection;
+    }
+
     @Override
     public void close() {
         try {
@@ -345,7 +350,7 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a == null) {
