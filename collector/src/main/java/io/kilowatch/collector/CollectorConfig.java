@@ -4,6 +4,7 @@ import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.security.Users;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
@@ -46,7 +47,8 @@ public record CollectorConfig(
         Path enrolmentTokenFile,
         CarbonPolicy carbon,
         CarbonConfig.Fetch intensityFetch,
-        AlertingConfig alerting) {
+        AlertingConfig alerting,
+        ServiceSettings services) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -96,7 +98,8 @@ public record CollectorConfig(
                 Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
                 CarbonConfig.policy(s, zone),
                 CarbonConfig.fetch(s),
-                AlertingConfig.from(s));
+                AlertingConfig.from(s),
+                ServiceSettings.from(s));
     }
 
     private static Users users(Settings s) {
