@@ -3,6 +3,7 @@
 #   chromium + chromium-driver  the dashboard's end-to-end test drives a real headless browser
 #   prometheus (for promtool)   /metrics is checked with `promtool check metrics`
 #   fonts-liberation            text in the dashboard's screenshots
+#   openssl                     test certificates (TLS, probes of HTTPS with an expiring certificate)
 #   snmp (snmpget, snmpwalk)    the agent's SNMP sub-agent is read with Net-SNMP's own tools; the collector's
 #                               SNMP tests send traps and informs with snmptrap/snmpinform
 #   snmpd                       the collector's SNMP tests poll real Net-SNMP agents
@@ -19,6 +20,7 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v snmpget >/dev/null 2>&1 || need+=(snmp)
 command -v snmpd >/dev/null 2>&1 || need+=(snmpd)
 command -v smilint >/dev/null 2>&1 || need+=(smitools)

@@ -4,6 +4,7 @@ import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.security.Users;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
@@ -47,6 +48,7 @@ public record CollectorConfig(
         CarbonPolicy carbon,
         CarbonConfig.Fetch intensityFetch,
         AlertingConfig alerting,
+        ServiceSettings services,
         io.kilowatch.collector.snmp.SnmpConfig snmp) {
 
     public static CollectorConfig from(Settings s) {
@@ -98,6 +100,7 @@ public record CollectorConfig(
                 CarbonConfig.policy(s, zone),
                 CarbonConfig.fetch(s),
                 AlertingConfig.from(s),
+                ServiceSettings.from(s),
                 io.kilowatch.collector.snmp.SnmpConfig.from(s));
     }
 
