@@ -6,6 +6,8 @@ import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.metrics.EstateMetrics;
+import io.kilowatch.collector.output.influx.InfluxFeed;
+import io.kilowatch.collector.output.influx.InfluxOutput;
 import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.store.GroupCommitter;
@@ -43,6 +45,7 @@ public final class CollectorVerticle extends VerticleBase {
     private Store store;
     private WorkerExecutor storeWorker;
     private HttpServer server;
+    private InfluxOutput influx;
     private String enrolmentToken;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
@@ -77,9 +80,16 @@ public final class CollectorVerticle extends VerticleBase {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
             }
             reload(estate);
+            if (config.influx().enabled()) {
+                influx = new InfluxOutput(config.influx(), prometheus);
+            }
             return null;
         }).compose(v -> {
             metrics.sync();
+            if (influx != null) {
+                InfluxFeed.start(influx, estate, prometheus, vertx, clock, config.influx().snapshotInterval());
+                influx.start();
+            }
             RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), clock);
             vertx.setPeriodic(60_000, id -> limiter.forgetIdle());
             IngestService ingest = new IngestService(new GroupCommitter(store, storeWorker, 2_000),
@@ -160,6 +170,9 @@ public final class CollectorVerticle extends VerticleBase {
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
             if (store != null) {
                 store.close();
+            }
+            if (influx != null) {
+                influx.close();
             }
             return null;
         })).compose(v -> storeWorker.close());
