@@ -162,6 +162,14 @@ public final class InfluxOutput implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException e) {
+                // A bug must not end the thread silently: the backlog would only grow.
+                LOG.atError().setCause(e).log("InfluxDB output failed unexpectedly; retrying");
+                try {
+                    stopping.await(backoff.failed().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
         }
     }
