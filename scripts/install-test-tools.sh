@@ -4,6 +4,7 @@
 #   prometheus                  `promtool check metrics` on /metrics, `promtool check/test rules` on deploy/prometheus,
 #                               and the server the monitoring-stack test runs every dashboard and rule query on
 #   fonts-liberation            text in the dashboard's screenshots
+#   prometheus-alertmanager     `amtool check-config` on deploy/alertmanager
 #   victoria-metrics            speaks InfluxDB's v2 write API: the InfluxDB output's outage test writes to it
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
@@ -12,6 +13,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
@@ -29,7 +31,7 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The prometheus package starts a server on :9090 as a service where systemd runs; tests need only promtool.
 # Tests start their own servers on free loopback ports; stop the packaged services.
-for service in prometheus victoria-metrics; do
+for service in prometheus prometheus-alertmanager victoria-metrics; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     $sudo systemctl stop "$service" || true
   fi
