@@ -116,6 +116,10 @@ public final class InfluxFeed {
             }
             List<String> key = family.keyTags().stream().map(t -> nz(id.getTag(t))).toList();
             StringBuilder field = new StringBuilder(naming.name(id.getName(), id.getType(), id.getBaseUnit()));
+            // As on /metrics, where the Prometheus registry adds the suffix of counters when it writes them.
+            if (id.getType() == Meter.Type.COUNTER && field.lastIndexOf("_total") != field.length() - "_total".length()) {
+                field.append("_total");
+            }
             if (field.indexOf(prefix) == 0) {
                 field.delete(0, prefix.length());
             }
