@@ -35,6 +35,7 @@ class MonitoringStackIT {
     private static final String[] TOKEN = Users.newApiToken();
     private static final Pattern SELECTOR = Pattern.compile("(?<![\\w\":])(kilowatch_[a-z0-9_]+|[a-z_]+:[a-z0-9_:]+|up|ALERTS)(\\{[^}]*})?(?![\\w(])");
     private static String prometheus;
+    private static String collector;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -45,6 +46,7 @@ class MonitoringStackIT {
         int vmPort = Stack.freePort();
         int port = Stack.freePort();
         String base = "http://127.0.0.1:" + port;
+        collector = base;
         for (String old : List.of("collector.log", "prometheus.log", "victoria-metrics.log", "agent-stack-pc.log", "agent-stack-srv.log")) {
             Files.deleteIfExists(out.resolve(old));
         }
@@ -134,6 +136,13 @@ class MonitoringStackIT {
         }
         System.out.println("monitoring stack test: " + alerts.size() + " alert expressions, " + selectors + " selectors checked");
         assertEquals(Set.of(), missing, "alert expressions read series that do not exist");
+    }
+
+    @Test
+    void metricsWithTheInfluxDbOutputOnPassPromtool() throws Exception {
+        String metrics = Stack.body(collector + "/metrics", TOKEN[0]);
+        assertTrue(metrics.contains("kilowatch_influxdb_points_written_total"), "the InfluxDB output's metrics are there");
+        Stack.promtoolCheckMetrics(metrics);
     }
 
     /** Alert expressions come back empty while nothing is wrong; they are checked by what they read. */

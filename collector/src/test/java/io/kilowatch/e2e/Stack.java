@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,6 +115,16 @@ final class Stack {
             Thread.sleep(250);
         }
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+    }
+
+    /** Prometheus' own lint of an exposition: names, units, suffixes, help. */
+    static void promtoolCheckMetrics(String metrics) throws Exception {
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        promtool.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
+        promtool.getOutputStream().close();
+        String lint = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(promtool.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + lint);
     }
 
     static int freePort() throws IOException {
