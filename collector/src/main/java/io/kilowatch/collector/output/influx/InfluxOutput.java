@@ -52,6 +52,7 @@ public final class InfluxOutput implements AutoCloseable {
     private final Counter failed;
     private final Counter droppedFull;
     private final Counter droppedRejected;
+    private final Counter droppedDisk;
     private final Timer latency;
     private final Thread appender;
     private final Thread sender;
@@ -74,9 +75,11 @@ public final class InfluxOutput implements AutoCloseable {
         this.failed = Counter.builder("kilowatch.influxdb.points.failed")
                 .description(help + "in write attempts that failed and will be retried").register(registry);
         this.droppedFull = Counter.builder("kilowatch.influxdb.points.dropped").tag("reason", "backlog_full")
-                .description(help + "given up: the backlog was full, or the server rejected them as invalid").register(registry);
+                .description(help + "given up: backlog full, rejected by the server as invalid, or not writable to disk").register(registry);
         this.droppedRejected = Counter.builder("kilowatch.influxdb.points.dropped").tag("reason", "rejected")
-                .description(help + "given up: the backlog was full, or the server rejected them as invalid").register(registry);
+                .description(help + "given up: backlog full, rejected by the server as invalid, or not writable to disk").register(registry);
+        this.droppedDisk = Counter.builder("kilowatch.influxdb.points.dropped").tag("reason", "disk_error")
+                .description(help + "given up: backlog full, rejected by the server as invalid, or not writable to disk").register(registry);
         Gauge.builder("kilowatch.influxdb.points.queued", this, InfluxOutput::queued)
                 .description(help + "waiting to be sent (on disk and being handed to it)").register(registry);
         Gauge.builder("kilowatch.influxdb.backlog", this, o -> o.locked(o.backlog::totalBytes)).baseUnit("bytes")
@@ -102,11 +105,15 @@ public final class InfluxOutput implements AutoCloseable {
 
     /** Hands points over (line protocol, nanosecond timestamps); never blocks. */
     public void offer(List<String> lines) {
+        int dropped = 0;
         for (String line : lines) {
             if (!handoff.offer(line)) {
-                droppedFull.increment();
-                LOG.atError().log("InfluxDB output cannot keep up writing its backlog to disk; a point was dropped");
+                dropped++;
             }
+        }
+        if (dropped > 0) {
+            droppedDisk.increment(dropped);
+            LOG.atError().addKeyValue("points", dropped).log("InfluxDB output cannot write its backlog to disk fast enough; points dropped");
         }
     }
 
@@ -146,7 +153,7 @@ public final class InfluxOutput implements AutoCloseable {
                 appended.signalAll();
             }
         } catch (IOException e) {
-            droppedFull.increment(group.size());
+            droppedDisk.increment(group.size());
             LOG.atError().setCause(e).addKeyValue("points", group.size()).log("writing the InfluxDB backlog failed; points dropped");
         } finally {
             lock.unlock();
