@@ -63,9 +63,14 @@ class InfluxOutputIT {
             Stack.waitUntil("writes failing and points queued", Duration.ofSeconds(30),
                     () -> metric(base, "kilowatch_influxdb_points_failed_total") > 0 && metric(base, "kilowatch_influxdb_points_queued") >= 10);
 
+            // Agents paused first: a report stored in the last milliseconds before a crash may not have reached the
+            // backlog yet (docs/influxdb.md, known limit); what this proves is that the backlog survives the crash.
+            signal(agents, "-STOP");
+            Thread.sleep(1_000);
             collector.destroyForcibly().waitFor(); // SIGKILL with a backlog on disk
             collector = Stack.collector(port, collectorData, out.resolve("collector.log"), collectorArgs);
             Stack.waitUntil("collector back", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
+            signal(agents, "-CONT");
             assertTrue(Files.readString(out.resolve("collector.log")).contains("InfluxDB backlog found"), "the backlog survived the crash");
             Thread.sleep(3_000);
 
@@ -107,6 +112,12 @@ class InfluxOutputIT {
             }
             Stack.stop(collector);
             Stack.stop(victoria);
+        }
+    }
+
+    private static void signal(List<Process> processes, String signal) throws Exception {
+        for (Process p : processes) {
+            Stack.run(List.of("kill", signal, String.valueOf(p.pid())), Duration.ofSeconds(10));
         }
     }
 
