@@ -6,6 +6,10 @@
 #   fonts-liberation            text in the dashboard's screenshots
 #   prometheus-alertmanager     `amtool check-config` on deploy/alertmanager
 #   victoria-metrics            speaks InfluxDB's v2 write API: the InfluxDB output's outage test writes to it
+#   snmp (snmpget, snmpwalk)    the agent's SNMP sub-agent is read with Net-SNMP's own tools
+#   smitools (smilint)          KILOWATCH-MIB must lint clean
+#   erlang-snmp                 Debian keeps the IETF base MIB modules (SNMPv2-SMI, -TC, -CONF) out of main;
+#                               this package ships them, so smilint and Net-SNMP can load KILOWATCH-MIB
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -17,6 +21,9 @@ command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+command -v snmpget >/dev/null 2>&1 || need+=(snmp)
+command -v smilint >/dev/null 2>&1 || need+=(smitools)
+compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=(erlang-snmp)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""
