@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import okhttp3.OkHttpClient;
@@ -45,6 +46,8 @@ public final class InfluxOutput implements AutoCloseable {
     private final InfluxDBClient client;
     private final WriteApiBlocking writer;
     private final BlockingQueue<String> handoff = new LinkedBlockingQueue<>(HANDOFF_CAPACITY);
+    /** Points handed over and not yet in the backlog, those the appender holds included; changed with the backlog under the lock. */
+    private final AtomicLong handedOver = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition appended = lock.newCondition();
     private final Backoff backoff;
@@ -107,7 +110,10 @@ public final class InfluxOutput implements AutoCloseable {
     public void offer(List<String> lines) {
         int dropped = 0;
         for (String line : lines) {
+            // Counted before it is visible to the appender, so queued() never reads zero while a point is in flight.
+            handedOver.incrementAndGet();
             if (!handoff.offer(line)) {
+                handedOver.decrementAndGet();
                 dropped++;
             }
         }
@@ -119,7 +125,7 @@ public final class InfluxOutput implements AutoCloseable {
 
     /** Points not yet acknowledged by InfluxDB. */
     public long queued() {
-        return handoff.size() + locked(backlog::pending);
+        return locked(() -> handedOver.get() + backlog.pending());
     }
 
     private void appendLoop() {
@@ -143,7 +149,12 @@ public final class InfluxOutput implements AutoCloseable {
     private void appendGroup(List<String> group) {
         lock.lock();
         try {
-            long dropped = backlog.append(group);
+            long dropped;
+            try {
+                dropped = backlog.append(group);
+            } finally {
+                handedOver.addAndGet(-group.size());
+            }
             if (dropped > 0) {
                 droppedFull.increment(dropped);
                 LOG.atError().addKeyValue("points", dropped).addKeyValue("max_bytes", config.backlogMaxBytes())
