@@ -95,10 +95,14 @@ function start() {
 }
 
 // ---- routing
+// Pages kept in their own files register here: name (the route #/name) -> render(latest).
+const pages = {};
+
 function route() {
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/devices\/(.+)$/);
-  const view = match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
+  const page = Object.keys(pages).find((name) => hash.startsWith("#/" + name));
+  const view = page || (match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview");
   state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null };
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + view;
   for (const link of document.querySelectorAll("[data-nav]")) {
@@ -113,6 +117,7 @@ function render() {
   if (state.route.view === "overview") renderOverview(state.latest.estate);
   if (state.route.view === "devices") renderDevices(state.latest.devices);
   if (state.route.view === "device") renderDevice(state.route.deviceId);
+  if (pages[state.route.view]) pages[state.route.view](state.latest);
 }
 
 // ---- overview

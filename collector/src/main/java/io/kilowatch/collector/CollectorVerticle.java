@@ -1,5 +1,8 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.alerting.AlertingService;
+import io.kilowatch.collector.alerting.AlertsApi;
+import io.kilowatch.collector.alerting.DeviceDownSource;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.estate.ReportAccounting;
@@ -11,8 +14,8 @@ import io.kilowatch.collector.output.influx.InfluxOutput;
 import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.store.GroupCommitter;
+import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
-import io.kilowatch.collector.store.Store;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -30,6 +33,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +46,10 @@ public final class CollectorVerticle extends VerticleBase {
 
     private final CollectorConfig config;
     private final Clock clock;
-    private Store store;
+    private JdbcStore store;
     private WorkerExecutor storeWorker;
     private HttpServer server;
+    private AlertingService alerting;
     private InfluxOutput influx;
     private String enrolmentToken;
 
@@ -101,9 +106,13 @@ public final class CollectorVerticle extends VerticleBase {
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
                     config.anonymousRead(), config.tlsCertFile().isPresent());
             schedule(estate, metrics, api);
-            return vertx.createHttpServer(serverOptions())
+            // Condition sources for built-in alerting: one line each.
+            alerting = new AlertingService(vertx, config.alerting(), new JdbcAlertStore(store), storeWorker, prometheus, clock, List.of(
+                    new DeviceDownSource(estate)));
+            api.mount(new AlertsApi(alerting, config.alerting(), clock));
+            return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
-                    .listen();
+                    .listen());
         }).onSuccess(s -> {
             server = s;
             LOG.atInfo().addKeyValue("url", (config.tlsCertFile().isPresent() ? "https://" : "http://") + displayHost() + ":" + s.actualPort() + "/")
@@ -166,7 +175,8 @@ public final class CollectorVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = (server == null ? Future.<Void>succeededFuture() : server.close())
+                .compose(v -> alerting == null ? Future.<Void>succeededFuture() : alerting.stop());
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
             if (store != null) {
                 store.close();

@@ -292,6 +292,11 @@ public final class JdbcStore implements Store {
         }
     }
 
+    /** The connection, for stores of other tables that share this one's thread and transactions. */
+    Connection connection() {
+        return connection;
+    }
+
     @Override
     public void close() {
         try {
@@ -301,15 +306,15 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private interface SqlWork<T> {
+    interface SqlWork<T> {
         T run() throws SQLException;
     }
 
-    private interface RowMapper<T> {
+    interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+    <T> T inTransaction(SqlWork<T> work) throws SQLException {
         connection.setAutoCommit(false);
         try {
             T result = work.run();
@@ -323,14 +328,14 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private int update(String sql, Object... args) throws SQLException {
+    int update(String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         }
     }
 
-    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             bind(ps, args);
             List<T> rows = new ArrayList<>();
@@ -345,7 +350,7 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a == null) {
