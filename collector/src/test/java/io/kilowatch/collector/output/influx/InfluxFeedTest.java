@@ -8,7 +8,9 @@ import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.estate.ReportAccounting;
+import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.SiteCarbon;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 class InfluxFeedTest {
     private static final double KWH = 3_600_000;
-    private final ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(AnnualGridFactors.ukDesnz(), Map.of(), ZoneOffset.UTC), ZoneOffset.UTC);
+    private final ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(new SiteCarbon(AnnualGridFactors.ukDesnz(),
+            AnnualGridFactors.ukDesnzTdLosses(), "national", 1.0, null), Map.of(), ZoneOffset.UTC), ZoneOffset.UTC, new IntensityCache());
     private final Instant t0 = Instant.parse("2024-03-10T09:00:00Z");
 
     private IngestPlan[] twoReports() {
