@@ -57,7 +57,9 @@ class MonitoringStackIT {
                 "--set", "security.api_tokens.prometheus.sha256=" + TOKEN[1],
                 "--set", "outputs.influxdb.enabled=true", "--set", "outputs.influxdb.url=http://127.0.0.1:" + vmPort,
                 "--set", "outputs.influxdb.org=kilowatch", "--set", "outputs.influxdb.bucket=kilowatch",
-                "--set", "outputs.influxdb.flush_interval=1s", "--set", "outputs.influxdb.snapshot_interval=5s"));
+                "--set", "outputs.influxdb.flush_interval=1s", "--set", "outputs.influxdb.snapshot_interval=5s",
+                // A data centre with overhead, so the overhead-carbon panels have their data.
+                "--set", "sites.Data Centre.pue=1.5"));
         Stack.waitUntil("collector healthy", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
         PROCESSES.add(Stack.agent(base, collectorData, DEVICE, work.resolve("pc"), out.resolve("agent-stack-pc.log"),
                 "--set", "device.labels.org=Test Council", "--set", "device.labels.site=Town Hall"));
