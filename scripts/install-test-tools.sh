@@ -6,6 +6,7 @@
 #   fonts-liberation            text in the dashboard's screenshots
 #   prometheus-alertmanager     `amtool check-config` on deploy/alertmanager
 #   victoria-metrics            speaks InfluxDB's v2 write API: the InfluxDB output's outage test writes to it
+#   openssl                     test certificates (TLS, probes of HTTPS with an expiring certificate)
 #   snmp (snmpget, snmpwalk)    the agent's SNMP sub-agent is read with Net-SNMP's own tools
 #   smitools (smilint)          KILOWATCH-MIB must lint clean
 #   erlang-snmp                 Debian keeps the IETF base MIB modules (SNMPv2-SMI, -TC, -CONF) out of main;
@@ -22,6 +23,7 @@ command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v snmpget >/dev/null 2>&1 || need+=(snmp)
 command -v smilint >/dev/null 2>&1 || need+=(smitools)
 compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=(erlang-snmp)

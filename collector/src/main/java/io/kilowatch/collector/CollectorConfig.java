@@ -5,6 +5,7 @@ import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.security.Users;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
@@ -48,6 +49,7 @@ public record CollectorConfig(
         CarbonPolicy carbon,
         CarbonConfig.Fetch intensityFetch,
         AlertingConfig alerting,
+        ServiceSettings services,
         InfluxConfig influx) {
 
     public static CollectorConfig from(Settings s) {
@@ -99,6 +101,7 @@ public record CollectorConfig(
                 CarbonConfig.policy(s, zone),
                 CarbonConfig.fetch(s),
                 AlertingConfig.from(s),
+                ServiceSettings.from(s),
                 InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))));
     }
 

@@ -117,8 +117,14 @@ final class Stack {
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
     }
 
-    /** Prometheus' own lint of an exposition: names, units, suffixes, help. */
-    static void promtoolCheckMetrics(String metrics) throws Exception {
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Runs {@code promtool check metrics} over a scrape and fails with its findings. */
+    static void assertPromtoolAccepts(String metrics) throws Exception {
         Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
         promtool.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
         promtool.getOutputStream().close();
@@ -127,9 +133,15 @@ final class Stack {
         assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + lint);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /** Headless Chromium through the system's chromedriver, with a throwaway profile. */
+    static org.openqa.selenium.WebDriver chromium() throws IOException {
+        org.openqa.selenium.chrome.ChromeOptions options = new org.openqa.selenium.chrome.ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + Files.createTempDirectory("kilowatch-chromium"), "--window-size=1280,1000");
+        org.openqa.selenium.chrome.ChromeDriverService service = new org.openqa.selenium.chrome.ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new org.openqa.selenium.chrome.ChromeDriver(service, options);
     }
 }
