@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kilowatch.collector.security.Users;
 import io.kilowatch.monitoring.MonitoringFiles;
 import io.kilowatch.monitoring.MonitoringFiles.Expression;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +40,7 @@ class MonitoringStackIT {
     private static final String METRICS_DOC = read(MonitoringFiles.REPO.resolve("docs/metrics.md"));
     private static String prometheus;
     private static String collector;
+    private static Vertx vertx;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -51,6 +55,35 @@ class MonitoringStackIT {
         for (String old : List.of("collector.log", "prometheus.log", "victoria-metrics.log", "agent-stack-pc.log", "agent-stack-srv.log")) {
             Files.deleteIfExists(out.resolve(old));
         }
+        // Services over a device, the collector's own health and an HTTPS site with a certificate the probe checks.
+        SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
+        vertx = Vertx.vertx();
+        int httpsPort = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()).setHost("127.0.0.1"))
+                .requestHandler(r -> r.response().end("OK")).listen(0).await().actualPort();
+        Path services = Files.writeString(work.resolve("services.yaml"), """
+                probes:
+                  collector-health:
+                    kind: http
+                    url: %s/health
+                    interval: 1s
+                    timeout: 900ms
+                  intranet-https:
+                    kind: http
+                    url: https://localhost:%d/
+                    interval: 1s
+                    timeout: 900ms
+                    tls_ca_file: %s
+                services:
+                  email:
+                    target_percent: 99.85
+                    components:
+                      server: {device: stack-srv}
+                      health: {probe: collector-health}
+                  intranet:
+                    target_percent: 99.0
+                    components:
+                      web: {probe: intranet-https}
+                """.formatted(base, httpsPort, certificate.certificatePath()));
         // The InfluxDB output on, so its self-metrics (and the alerts on them) have data too.
         PROCESSES.add(InfluxOutputIT.victoriaMetrics(vmPort, work.resolve("vm"), out.resolve("victoria-metrics.log")));
         PROCESSES.add(Stack.collector(port, collectorData, out.resolve("collector.log"),
@@ -59,7 +92,8 @@ class MonitoringStackIT {
                 "--set", "outputs.influxdb.org=kilowatch", "--set", "outputs.influxdb.bucket=kilowatch",
                 "--set", "outputs.influxdb.flush_interval=1s", "--set", "outputs.influxdb.snapshot_interval=5s",
                 // A data centre with overhead, so the overhead-carbon panels have their data.
-                "--set", "sites.Data Centre.pue=1.5"));
+                "--set", "sites.Data Centre.pue=1.5",
+                "--set", "services.file=" + services, "--set", "services.evaluation_interval=1s", "--set", "services.watch_interval=1h"));
         Stack.waitUntil("collector healthy", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
         PROCESSES.add(Stack.agent(base, collectorData, DEVICE, work.resolve("pc"), out.resolve("agent-stack-pc.log"),
                 "--set", "device.labels.org=Test Council", "--set", "device.labels.site=Town Hall"));
@@ -91,12 +125,17 @@ class MonitoringStackIT {
         Stack.waitUntil("both devices' energy in Prometheus", Duration.ofSeconds(90),
                 () -> count("count_over_time(kilowatch_device_energy_joules_total[1m]) > 5") == 2);
         Stack.waitUntil("the scrape authenticated", Duration.ofSeconds(10), () -> count("up{job=\"kilowatch\"} == 1") == 1);
+        Stack.waitUntil("both services' counters in Prometheus", Duration.ofSeconds(60),
+                () -> count("count_over_time(kilowatch_service_counted_seconds_total[1m]) > 5") == 2);
     }
 
     @AfterAll
     static void stopStack() throws InterruptedException {
         for (int i = PROCESSES.size() - 1; i >= 0; i--) {
             Stack.stop(PROCESSES.get(i));
+        }
+        if (vertx != null) {
+            vertx.close().await();
         }
     }
 
