@@ -3,6 +3,7 @@ package io.kilowatch.collector;
 import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.security.Users;
@@ -48,7 +49,8 @@ public record CollectorConfig(
         CarbonPolicy carbon,
         CarbonConfig.Fetch intensityFetch,
         AlertingConfig alerting,
-        ServiceSettings services) {
+        ServiceSettings services,
+        InfluxConfig influx) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -99,7 +101,8 @@ public record CollectorConfig(
                 CarbonConfig.policy(s, zone),
                 CarbonConfig.fetch(s),
                 AlertingConfig.from(s),
-                ServiceSettings.from(s));
+                ServiceSettings.from(s),
+                InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))));
     }
 
     private static Users users(Settings s) {
