@@ -3,6 +3,7 @@ package io.kilowatch.collector;
 import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.security.Users;
@@ -49,6 +50,7 @@ public record CollectorConfig(
         CarbonConfig.Fetch intensityFetch,
         AlertingConfig alerting,
         ServiceSettings services,
+        InfluxConfig influx,
         io.kilowatch.collector.snmp.SnmpConfig snmp) {
 
     public static CollectorConfig from(Settings s) {
@@ -101,6 +103,7 @@ public record CollectorConfig(
                 CarbonConfig.fetch(s),
                 AlertingConfig.from(s),
                 ServiceSettings.from(s),
+                InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))),
                 io.kilowatch.collector.snmp.SnmpConfig.from(s));
     }
 
