@@ -7,7 +7,9 @@
 #   prometheus-alertmanager     `amtool check-config` on deploy/alertmanager
 #   victoria-metrics            speaks InfluxDB's v2 write API: the InfluxDB output's outage test writes to it
 #   openssl                     test certificates (TLS, probes of HTTPS with an expiring certificate)
-#   snmp (snmpget, snmpwalk)    the agent's SNMP sub-agent is read with Net-SNMP's own tools
+#   snmp (snmpget, snmpwalk)    the agent's SNMP sub-agent is read with Net-SNMP's own tools; the collector's
+#                               SNMP tests send traps and informs with snmptrap/snmpinform
+#   snmpd                       the collector's SNMP tests poll real Net-SNMP agents
 #   smitools (smilint)          KILOWATCH-MIB must lint clean
 #   erlang-snmp                 Debian keeps the IETF base MIB modules (SNMPv2-SMI, -TC, -CONF) out of main;
 #                               this package ships them, so smilint and Net-SNMP can load KILOWATCH-MIB
@@ -25,6 +27,7 @@ command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v snmpget >/dev/null 2>&1 || need+=(snmp)
+command -v snmpd >/dev/null 2>&1 || need+=(snmpd)
 command -v smilint >/dev/null 2>&1 || need+=(smitools)
 compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=(erlang-snmp)
 # Tests start it with /usr/bin/python3: a python3 earlier on PATH may be another build without the module.
@@ -43,7 +46,7 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The prometheus package starts a server on :9090 as a service where systemd runs; tests need only promtool.
 # Tests start their own servers on free loopback ports; stop the packaged services.
-for service in prometheus prometheus-alertmanager victoria-metrics; do
+for service in prometheus prometheus-alertmanager victoria-metrics snmpd; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     $sudo systemctl stop "$service" || true
   fi

@@ -199,6 +199,7 @@ async function renderDevice(id) {
   setText("device-carbon-method", "Carbon: " + d.carbon_method + ".");
   for (const w of ["24h", "7d", "30d"]) setText("device-avail-" + w, fmt.pct(d.availability_ratio[w], 2));
   renderInventory(d);
+  renderDeviceEvents(id);
   refreshChart("device", `api/v1/devices/${encodeURIComponent(id)}/series?range=${state.ranges.device}`, [
     { label: "Power (W)", key: "power_watts", stroke: "#1f6f50", scale: "W" },
     { label: "CPU (%)", key: "cpu_ratio", stroke: "#b7791f", scale: "%", transform: (v) => (v == null ? null : v * 100) },

@@ -59,7 +59,9 @@ public record AgentConfig(
             case DESKTOP -> 12.0;
             case LAPTOP -> 4.0;
             case THIN_CLIENT -> 3.0;
-            case SERVER -> 40.0;
+            case SERVER, STORAGE -> 40.0;
+            // the classes SNMP polls rarely run an agent; their board is unknown, so nothing is added
+            default -> 0.0;
         };
     }
 

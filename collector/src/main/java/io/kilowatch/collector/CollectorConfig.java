@@ -50,7 +50,8 @@ public record CollectorConfig(
         CarbonConfig.Fetch intensityFetch,
         AlertingConfig alerting,
         ServiceSettings services,
-        InfluxConfig influx) {
+        InfluxConfig influx,
+        io.kilowatch.collector.snmp.SnmpConfig snmp) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -102,7 +103,8 @@ public record CollectorConfig(
                 CarbonConfig.fetch(s),
                 AlertingConfig.from(s),
                 ServiceSettings.from(s),
-                InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))));
+                InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))),
+                io.kilowatch.collector.snmp.SnmpConfig.from(s));
     }
 
     private static Users users(Settings s) {

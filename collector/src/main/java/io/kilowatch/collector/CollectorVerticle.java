@@ -9,6 +9,8 @@ import io.kilowatch.collector.carbon.IntensityFetcher;
 import io.kilowatch.collector.carbon.IntensityImports;
 import io.kilowatch.collector.carbon.RollupRecompute;
 import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.events.DeviceEvents;
+import io.kilowatch.collector.snmp.SnmpService;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.http.CarbonApi;
@@ -65,6 +67,8 @@ public final class CollectorVerticle extends VerticleBase {
     private AlertingService alerting;
     private InfluxOutput influx;
     private String enrolmentToken;
+    private DeviceEvents events;
+    private SnmpService snmp;
     private Services services;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
@@ -98,6 +102,7 @@ public final class CollectorVerticle extends VerticleBase {
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
+            events = DeviceEvents.sqlite(config.dataDir(), storeWorker, prometheus);
             services = new Services(vertx, config.services(), config.timeZone(), new JdbcServiceHistoryStore(store), storeWorker, estate,
                     prometheus, clock);
             carbonStore = new JdbcCarbonStore(store);
@@ -134,6 +139,13 @@ public final class CollectorVerticle extends VerticleBase {
             HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
                     config.anonymousRead(), config.tlsCertFile().isPresent());
+            try {
+                snmp = SnmpService.start(vertx, config.snmp(), estate, ingest, events, prometheus, clock, api::markChanged,
+                        config.dataDir(), storeWorker);
+            } catch (java.io.IOException | java.sql.SQLException e) {
+                return Future.failedFuture(new IllegalStateException("cannot start SNMP: " + e.getMessage(), e));
+            }
+            api.mount(snmp);
             api.mount(new CarbonApi(carbonStore, storeWorker, config.carbon(), intensity, imports, config.timeZone(), clock));
             schedule(estate, metrics, api);
             // Condition sources for built-in alerting: one line each.
@@ -202,6 +214,8 @@ public final class CollectorVerticle extends VerticleBase {
             metrics.sync();
             api.markChanged();
         }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed")));
+        vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), Duration.ofHours(1).toMillis(), id -> events.prune(clock.instant()
+                .minus(config.rawRetention())).onFailure(e -> LOG.atWarn().setCause(e).log("pruning device events failed")));
         vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), Duration.ofHours(1).toMillis(), id -> storeWorker.executeBlocking(() -> {
             long now = clock.millis();
             return store.prune(now - config.rawRetention().toMillis(), now - config.hourlyRetention().toMillis(),
@@ -223,12 +237,18 @@ public final class CollectorVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (snmp != null) {
+            snmp.stop();
+        }
         if (fetcher != null) {
             fetcher.close();
         }
         Future<Void> closed = (server == null ? Future.<Void>succeededFuture() : server.close())
                 .compose(v -> alerting == null ? Future.<Void>succeededFuture() : alerting.stop());
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
+            if (events != null) {
+                events.close();
+            }
             if (store != null) {
                 store.close();
             }

@@ -17,9 +17,19 @@ import org.junit.jupiter.api.Test;
 class ExampleConfigTest {
     @Test
     void exampleConfigLoadsAndEveryKeyIsDocumented() throws Exception {
+        Path secret = Files.createTempFile("kilowatch-secret", "");
+        Files.writeString(secret, "a-long-enough-secret\n");
         Settings settings = Settings.parse(Files.readString(Path.of("kilowatch-collector.yaml")), "kilowatch-collector.yaml", Map.of(), "X_")
                 .override("sites.Leeds DC.pue", "1.58")
                 .override("sites.Leeds DC.grid_factors_kgco2e_per_kwh.2024", "0.033")
+                .override("snmp.auths.netops.username", "kilowatch")
+                .override("snmp.auths.netops.auth_password_file", secret.toString())
+                .override("snmp.auths.netops.priv_password_file", secret.toString())
+                .override("snmp.auths.legacy.version", "v2c")
+                .override("snmp.auths.legacy.community_file", secret.toString())
+                .override("snmp.targets.ups-1.address", "10.0.0.5")
+                .override("snmp.targets.ups-1.auth", "netops")
+                .override("snmp.traps.kinds.on_battery", "1.3.6.1.4.1.534.1.11.4.0.3")
                 .override("sites.Leeds DC.td_losses_kgco2e_per_kwh.2024", "0.002")
                 .override("sites.Leeds DC.region", "London")
                 .override("sites.Leeds DC.tariff.gbp_per_kwh", "0.24")
@@ -50,6 +60,8 @@ class ExampleConfigTest {
         String docs = Files.readString(Path.of("../docs/configuration.md"));
         List<String> undocumented = settings.keysRead().stream()
                 .map(k -> k.replace("Leeds DC", "<site>").replace(".night.", ".<band>.").replaceAll("\\.\\d{4}$", ".<year>")
+                        .replaceAll("^snmp\\.auths\\.(netops|legacy)\\.", "snmp.auths.<auth>.")
+                        .replace("snmp.targets.ups-1.", "snmp.targets.<target>.").replace("kinds.on_battery", "kinds.<kind>")
                         .replaceAll("^alerting\\.rules\\.[a-z_]+\\.", "alerting.rules.<rule>.")
                         .replaceAll("^alerting\\.channels\\.(ops|mail)\\.", "alerting.channels.<channel>."))
                 .filter(k -> !docs.contains("`" + k + "`")).distinct().toList();

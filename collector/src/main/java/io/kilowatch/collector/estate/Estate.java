@@ -27,6 +27,7 @@ public final class Estate {
     private final int downAfterMissedReports;
     private final Map<String, DeviceRow> rows = new ConcurrentHashMap<>();
     private final Map<String, List<UptimeSpan>> spans = new ConcurrentHashMap<>();
+    private final Map<String, Integer> allowanceByDevice = new ConcurrentHashMap<>();
     private final List<Consumer<IngestPlan>> listeners = new CopyOnWriteArrayList<>();
 
     public Estate(int downAfterMissedReports) {
@@ -79,7 +80,12 @@ public final class Estate {
 
     /** How long a device may be silent before it counts as down: its interval times the allowance. */
     public Duration downAfter(DeviceRow row) {
-        return Duration.ofMillis(row.intervalMs()).multipliedBy(downAfterMissedReports);
+        return Duration.ofMillis(row.intervalMs()).multipliedBy(allowanceByDevice.getOrDefault(row.deviceId(), downAfterMissedReports));
+    }
+
+    /** A device's own allowance of missed intervals (an SNMP target's failed polls), instead of the estate's. */
+    public void setMissedAllowance(String deviceId, int intervals) {
+        allowanceByDevice.put(deviceId, intervals);
     }
 
     public boolean isUp(DeviceRow row, Instant now) {

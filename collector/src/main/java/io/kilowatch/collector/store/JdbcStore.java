@@ -47,16 +47,24 @@ public final class JdbcStore implements Store {
     public static JdbcStore sqlite(Path dataDir) {
         try {
             Files.createDirectories(dataDir);
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("kilowatch.db").toAbsolutePath());
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=FULL");
-                s.execute("PRAGMA busy_timeout=10000");
-            }
-            return new JdbcStore(c);
+            return new JdbcStore(sqliteConnection(dataDir));
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A connection to the embedded database, for a feature that keeps its own tables (created by this
+     * store's migrations) through a connection of its own, on the store's worker thread.
+     */
+    public static Connection sqliteConnection(Path dataDir) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("kilowatch.db").toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=FULL");
+            s.execute("PRAGMA busy_timeout=10000");
+        }
+        return c;
     }
 
     private void migrate() throws SQLException {

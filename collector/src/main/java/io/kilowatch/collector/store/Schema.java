@@ -175,6 +175,32 @@ final class Schema {
               end_ms BIGINT,
               components TEXT NOT NULL,
               PRIMARY KEY (service, start_ms)
+            )"""),
+            List.of(
+            // Things that happened to a device (SNMP traps, reboots, polls failing), for people and alerting.
+            """
+            CREATE TABLE device_events (
+              event_id VARCHAR(36) PRIMARY KEY,
+              device_id VARCHAR(128) NOT NULL,
+              time_ms BIGINT NOT NULL,
+              kind VARCHAR(32) NOT NULL,
+              severity VARCHAR(16) NOT NULL,
+              source VARCHAR(16) NOT NULL,
+              message VARCHAR(1024) NOT NULL
+            )""",
+            "CREATE INDEX device_events_by_time ON device_events (time_ms)",
+            "CREATE INDEX device_events_by_device_time ON device_events (device_id, time_ms)",
+            // Devices SNMP discovery found, pending an operator's acceptance (accepted_ms NULL) or accepted.
+            """
+            CREATE TABLE snmp_discovered (
+              address VARCHAR(64) PRIMARY KEY,
+              device_id VARCHAR(128) NOT NULL,
+              sys_name VARCHAR(255),
+              sys_object_id VARCHAR(255),
+              sys_descr VARCHAR(1024),
+              first_seen_ms BIGINT NOT NULL,
+              last_seen_ms BIGINT NOT NULL,
+              accepted_ms BIGINT
             )"""));
 
     private Schema() {

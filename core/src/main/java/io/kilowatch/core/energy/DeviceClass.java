@@ -15,7 +15,19 @@ public enum DeviceClass {
     LAPTOP(6.0, 35.0),
     THIN_CLIENT(5.0, 15.0),
     // Cloud Carbon Footprint's on-premise server average (SPECpower): 65.8 W idle, 367.1 W at full load.
-    SERVER(65.8, 367.1);
+    SERVER(65.8, 367.1),
+    // Devices polled over SNMP (docs/power-sources.md gives the basis of each figure). Their CPU load
+    // says little about their draw, so idle and max sit close together.
+    SWITCH(30.0, 60.0),
+    ROUTER(20.0, 50.0),
+    FIREWALL(25.0, 60.0),
+    // Within an IEEE 802.3af/at PoE budget: class 3 15.4 W at most, a busy dual-band AP about 12 W.
+    ACCESS_POINT(8.0, 15.4),
+    PRINTER(15.0, 500.0),
+    UPS(20.0, 60.0),
+    PDU(5.0, 10.0),
+    STORAGE(150.0, 400.0),
+    NETWORK_DEVICE(20.0, 50.0);
 
     private final PowerModel defaultModel;
     DeviceClass(double idleWatts, double maxWatts) {

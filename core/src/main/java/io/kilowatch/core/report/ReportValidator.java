@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 public final class ReportValidator {
     public static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     public static final Set<String> LABEL_KEYS = Set.of("org", "site", "department", "class");
-    public static final Set<String> POWER_SOURCES = Set.of("rapl", "battery", "model");
+    public static final Set<String> POWER_SOURCES = Set.of("rapl", "battery", "model", "snmp");
     private static final Pattern LABEL_VALUE = Pattern.compile("[\\p{L}\\p{N} ._/&()-]{1,64}");
     /** 100 kW: more than any single device on a report; a bigger figure is a broken sensor. */
     static final double MAX_WATTS = 100_000;

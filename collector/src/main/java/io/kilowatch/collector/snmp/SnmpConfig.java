@@ -1,0 +1,294 @@
+package io.kilowatch.collector.snmp;
+
+import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.config.Settings;
+import io.kilowatch.core.energy.DeviceClass;
+import io.kilowatch.core.energy.PowerModel;
+import io.kilowatch.core.report.ReportValidator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code snmp} section of the collector's config (docs/snmp.md): poll settings, named auth profiles
+ * kept apart from the targets that use them (as snmp_exporter's {@code auths}), targets, the trap
+ * receiver and discovery. Secrets (communities, pass phrases) come from the environment or from files,
+ * never from the config file itself.
+ */
+public record SnmpConfig(
+        boolean enabled,
+        Duration interval,
+        Duration timeout,
+        int retries,
+        int maxConcurrentPolls,
+        int maxOidsPerRequest,
+        int maxRepetitions,
+        int downAfterFailedPolls,
+        Optional<Path> profilesDir,
+        Map<String, Auth> auths,
+        Map<String, Target> targets,
+        Traps traps,
+        Discovery discovery) {
+
+    public enum Version { V1, V2C, V3 }
+
+    public enum Level { NO_AUTH_NO_PRIV, AUTH_NO_PRIV, AUTH_PRIV }
+
+    /**
+     * How to talk to a device. For v1/v2c only {@code community} matters; for v3 the user and protocols.
+     * {@link #toString()} leaves the secrets out, so an auth never reaches a log.
+     */
+    public record Auth(String name, Version version, String community, String username, Level level,
+                       String authProtocol, String authPassword, String privProtocol, String privPassword) {
+        @Override
+        public String toString() {
+            return "Auth[" + name + ", " + version + (version == Version.V3 ? ", user " + username + ", " + level + ", " + authProtocol + "/" + privProtocol : "") + "]";
+        }
+    }
+
+    /**
+     * One device to poll.
+     *
+     * @param id the device id it has in Kilowatch
+     * @param profile a profile to use whatever the device's sysObjectID, or empty to choose by it
+     * @param model the class's default model unless the target overrides it
+     * @param feeds devices whose power this one's measurement includes (a PDU's servers): see reconciliation
+     */
+    public record Target(String id, String address, int port, Auth auth, Optional<String> profile, Duration interval,
+                         Map<String, String> labels, DeviceClass deviceClass, PowerModel model, List<String> feeds) {
+    }
+
+    /** @param auths the auth profiles whose communities and users may send traps */
+    public record Traps(boolean enabled, String host, int port, List<Auth> auths, Map<String, List<String>> kinds) {
+    }
+
+    public record Discovery(Optional<String> cidr, int port, Optional<Auth> auth, Duration interval, int maxConcurrent, double maxPerSecond,
+                            String deviceClass, Map<String, String> labels) {
+    }
+
+    static final String[] AUTH_PROTOCOLS = {"md5", "sha", "sha-224", "sha-256", "sha-384", "sha-512"};
+    static final String[] PRIV_PROTOCOLS = {"des", "aes", "aes-192", "aes-256"};
+
+    /** Built-in trap kinds and their notification OIDs (SNMPv2-MIB, IF-MIB, UPS-MIB, APC PowerNet). */
+    static final Map<String, List<String>> DEFAULT_TRAP_KINDS = defaultTrapKinds();
+
+    private static Map<String, List<String>> defaultTrapKinds() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("cold_start", List.of("1.3.6.1.6.3.1.1.5.1"));
+        m.put("warm_start", List.of("1.3.6.1.6.3.1.1.5.2"));
+        m.put("link_down", List.of("1.3.6.1.6.3.1.1.5.3"));
+        m.put("link_up", List.of("1.3.6.1.6.3.1.1.5.4"));
+        // UPS-MIB upsTrapOnBattery; APC upsOnBattery
+        m.put("on_battery", List.of("1.3.6.1.2.1.33.2.0.1", "1.3.6.1.4.1.318.0.5"));
+        // APC lowBattery; UPS-MIB reports low battery as an alarm (upsTrapAlarmEntryAdded) naming upsAlarmLowBattery
+        m.put("low_battery", List.of("1.3.6.1.4.1.318.0.7"));
+        m.put("ups_alarm", List.of("1.3.6.1.2.1.33.2.0.3"));
+        return m;
+    }
+
+    public static SnmpConfig from(Settings s) {
+        boolean enabled = s.bool("snmp.enabled", false);
+        Duration interval = s.duration("snmp.interval", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1));
+        Map<String, Auth> auths = new LinkedHashMap<>();
+        for (String name : s.children("snmp.auths")) {
+            auths.put(name, auth(s, name));
+        }
+        Map<String, Target> targets = new LinkedHashMap<>();
+        for (String id : s.children("snmp.targets")) {
+            targets.put(id, target(s, id, auths, interval));
+        }
+        for (Target t : targets.values()) {
+            for (String fed : t.feeds()) {
+                if (fed.equals(t.id())) {
+                    throw new ConfigException("snmp.targets." + t.id() + ".feeds names the target itself");
+                }
+            }
+        }
+        String trapAuthNames = s.string("snmp.traps.auths", "");
+        List<Auth> trapAuths = Arrays.stream(trapAuthNames.split(",")).map(String::trim).filter(n -> !n.isEmpty())
+                .map(n -> authNamed(auths, n, "snmp.traps.auths")).toList();
+        boolean trapsOn = s.bool("snmp.traps.enabled", false);
+        if (trapsOn && trapAuths.isEmpty()) {
+            throw new ConfigException("snmp.traps.auths must name the auth profiles whose traps are accepted (comma-separated)");
+        }
+        Map<String, List<String>> kinds = new LinkedHashMap<>(DEFAULT_TRAP_KINDS);
+        for (String kind : s.children("snmp.traps.kinds")) {
+            if (!kind.matches("[a-z][a-z0-9_]{0,31}")) {
+                throw new ConfigException("snmp.traps.kinds." + kind + ": a kind is snake_case, 1-32 characters");
+            }
+            String key = "snmp.traps.kinds." + kind;
+            kinds.put(kind, Arrays.stream(s.string(key, "").split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(oid -> {
+                String n = io.kilowatch.core.snmp.Oids.normalise(oid);
+                if (n == null) {
+                    throw new ConfigException(key + " must list numeric notification OIDs, got '" + oid + "'");
+                }
+                return n;
+            }).toList());
+        }
+        Traps traps = new Traps(trapsOn, s.string("snmp.traps.host", "127.0.0.1"), s.integer("snmp.traps.port", 9162, 0, 65535),
+                trapAuths, Map.copyOf(kinds));
+        Optional<String> cidr = Optional.of(s.string("snmp.discovery.cidr", "")).filter(c -> !c.isBlank());
+        cidr.ifPresent(c -> {
+            try {
+                io.kilowatch.core.snmp.Cidr.hosts(c);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("snmp.discovery.cidr: " + e.getMessage());
+            }
+        });
+        String discoveryAuth = s.string("snmp.discovery.auth", "");
+        if (cidr.isPresent() && discoveryAuth.isBlank()) {
+            throw new ConfigException("snmp.discovery.auth must name the auth profile to try on snmp.discovery.cidr");
+        }
+        Discovery discovery = new Discovery(cidr, s.integer("snmp.discovery.port", 161, 1, 65535),
+                discoveryAuth.isBlank() ? Optional.empty() : Optional.of(authNamed(auths, discoveryAuth, "snmp.discovery.auth")),
+                s.duration("snmp.discovery.interval", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
+                s.integer("snmp.discovery.max_concurrent", 16, 1, 1024),
+                s.number("snmp.discovery.max_per_second", 20, 0.1, 10_000),
+                deviceClass(s, "snmp.discovery.class"),
+                labels(s, "snmp.discovery"));
+        return new SnmpConfig(enabled, interval,
+                s.duration("snmp.timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1)),
+                s.integer("snmp.retries", 1, 0, 10),
+                s.integer("snmp.max_concurrent_polls", 64, 1, 10_000),
+                s.integer("snmp.max_oids_per_request", 32, 1, 128),
+                s.integer("snmp.max_repetitions", 25, 1, 200),
+                s.integer("snmp.down_after_failed_polls", 3, 1, 1000),
+                Optional.of(s.string("snmp.profiles_dir", "")).filter(p -> !p.isBlank()).map(Path::of),
+                Map.copyOf(auths), targets, traps, discovery);
+    }
+
+    private static Auth authNamed(Map<String, Auth> auths, String name, String key) {
+        Auth a = auths.get(name);
+        if (a == null) {
+            throw new ConfigException(key + " names auth profile '" + name + "', which is not under snmp.auths (known: "
+                    + String.join(", ", auths.keySet()) + ")");
+        }
+        return a;
+    }
+
+    private static Auth auth(Settings s, String name) {
+        String key = "snmp.auths." + name;
+        Version version = choice(s, key + ".version", "v3", Version.class);
+        if (version != Version.V3) {
+            String community = secret(s, key + ".community").orElseThrow(() -> new ConfigException(key + ".community is required for "
+                    + version.name().toLowerCase(Locale.ROOT) + ": set " + Settings.envName("KILOWATCH_COLLECTOR_", key + ".community")
+                    + " or " + key + ".community_file"));
+            return new Auth(name, version, community, null, null, null, null, null, null);
+        }
+        String user = s.string(key + ".username", "");
+        if (user.isBlank()) {
+            throw new ConfigException(key + ".username is required for v3");
+        }
+        Level level = choice(s, key + ".security_level", "auth_priv", Level.class);
+        String authProtocol = oneOf(s, key + ".auth_protocol", "sha-256", AUTH_PROTOCOLS);
+        String privProtocol = oneOf(s, key + ".priv_protocol", "aes", PRIV_PROTOCOLS);
+        String authPass = null;
+        String privPass = null;
+        if (level != Level.NO_AUTH_NO_PRIV) {
+            authPass = password(s, key + ".auth_password");
+        }
+        if (level == Level.AUTH_PRIV) {
+            privPass = password(s, key + ".priv_password");
+        }
+        return new Auth(name, version, null, user, level, authProtocol, authPass, privProtocol, privPass);
+    }
+
+    private static String password(Settings s, String key) {
+        String value = secret(s, key).orElseThrow(() -> new ConfigException(key + " is required: set "
+                + Settings.envName("KILOWATCH_COLLECTOR_", key) + " or " + key + "_file"));
+        if (value.length() < 8) {
+            throw new ConfigException(key + " must be at least 8 characters (RFC 3414)");
+        }
+        return value;
+    }
+
+    /** A secret from the environment, or from the file {@code <key>_file} names (trailing newline dropped). */
+    static Optional<String> secret(Settings s, String key) {
+        Optional<String> env = s.secret(key);
+        String file = s.string(key + "_file", "");
+        if (env.isPresent() || file.isBlank()) {
+            return env;
+        }
+        try {
+            String value = Files.readString(Path.of(file)).strip();
+            if (value.isEmpty()) {
+                throw new ConfigException(key + "_file " + file + " is empty");
+            }
+            return Optional.of(value);
+        } catch (IOException e) {
+            throw new ConfigException(key + "_file: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static Target target(Settings s, String id, Map<String, Auth> auths, Duration defaultInterval) {
+        String key = "snmp.targets." + id;
+        if (!ReportValidator.DEVICE_ID.matcher(id).matches()) {
+            throw new ConfigException(key + ": a target's name is its device id: 1-128 letters, digits, '.', '_', ':' or '-'");
+        }
+        String address = s.string(key + ".address", "");
+        if (address.isBlank()) {
+            throw new ConfigException(key + ".address is required (a host name or IP address)");
+        }
+        String authName = s.string(key + ".auth", "");
+        if (authName.isBlank()) {
+            throw new ConfigException(key + ".auth must name an auth profile under snmp.auths");
+        }
+        Auth auth = authNamed(auths, authName, key + ".auth");
+        DeviceClass cls = DeviceClass.fromLabel(s.string(key + ".class", "network_device")).orElseThrow(() ->
+                new ConfigException(key + ".class must be one of " + DeviceClass.allLabels()));
+        double idle = s.number(key + ".idle_watts", cls.defaultModel().idleWatts(), 0, 100_000);
+        double max = s.number(key + ".max_watts", Math.max(idle, cls.defaultModel().maxWatts()), 0, 100_000);
+        if (max < idle) {
+            throw new ConfigException(key + ".max_watts (" + max + ") must be at least idle_watts (" + idle + ")");
+        }
+        List<String> feeds = Arrays.stream(s.string(key + ".feeds", "").split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
+        Map<String, String> labels = labels(s, key);
+        labels.put("class", cls.label());
+        return new Target(id, address.trim(), s.integer(key + ".port", 161, 1, 65535), auth,
+                Optional.of(s.string(key + ".profile", "")).filter(p -> !p.isBlank()),
+                s.duration(key + ".interval", defaultInterval, Duration.ofSeconds(1), Duration.ofHours(1)),
+                labels, cls, new PowerModel(idle, max), feeds);
+    }
+
+    private static Map<String, String> labels(Settings s, String key) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String label : List.of("org", "site", "department")) {
+            String v = s.string(key + "." + label, "");
+            if (!v.isBlank()) {
+                labels.put(label, v);
+            }
+        }
+        return labels;
+    }
+
+    private static String deviceClass(Settings s, String key) {
+        String label = s.string(key, "network_device");
+        return DeviceClass.fromLabel(label).orElseThrow(() -> new ConfigException(key + " must be one of " + DeviceClass.allLabels())).label();
+    }
+
+    private static <E extends Enum<E>> E choice(Settings s, String key, String fallback, Class<E> type) {
+        String value = s.string(key, fallback).trim().toLowerCase(Locale.ROOT);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return e;
+            }
+        }
+        throw new ConfigException(key + " must be one of " + String.join(", ",
+                Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()) + ", got '" + value + "'");
+    }
+
+    private static String oneOf(Settings s, String key, String fallback, String[] allowed) {
+        String value = s.string(key, fallback).trim().toLowerCase(Locale.ROOT);
+        if (!Arrays.asList(allowed).contains(value)) {
+            throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+        }
+        return value;
+    }
+}

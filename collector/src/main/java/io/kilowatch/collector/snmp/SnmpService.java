@@ -1,0 +1,197 @@
+package io.kilowatch.collector.snmp;
+
+import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.estate.IngestService;
+import io.kilowatch.collector.events.DeviceEvent;
+import io.kilowatch.collector.events.DeviceEvents;
+import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.security.Role;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's SNMP side, wired in one place: poller, trap receiver, discovery, and their API
+ * ({@code /api/v1/snmp/...}) beside the device events API ({@code /api/v1/events/devices}).
+ */
+public final class SnmpService implements ApiModule {
+    private static final Logger LOG = LoggerFactory.getLogger(SnmpService.class);
+    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+
+    private final SnmpConfig config;
+    private final DeviceEvents events;
+    private final Clock clock;
+    private SnmpClient client;
+    private SnmpPoller poller;
+    private TrapReceiver traps;
+    private Discovery discovery;
+    private SnmpStore store;
+
+    private SnmpService(SnmpConfig config, DeviceEvents events, Clock clock) {
+        this.config = config;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts what the config switches on. Call on the collector's verticle context: all SNMP state lives on it.
+     *
+     * @param changed tells live dashboard clients that something changed
+     */
+    public static SnmpService start(Vertx vertx, SnmpConfig config, Estate estate, IngestService ingest, DeviceEvents events,
+                                    MeterRegistry registry, Clock clock, Runnable changed, Path dataDir, WorkerExecutor storeWorker)
+            throws IOException, SQLException {
+        SnmpService service = new SnmpService(config, events, clock);
+        events.onRecorded(changed);
+        if (config.traps().enabled()) {
+            // traps are received whether or not anything is polled
+            service.traps = new TrapReceiver(vertx.getOrCreateContext(), config.traps(), events, clock, registry, service::deviceAt);
+            LOG.atInfo().addKeyValue("host", config.traps().host()).addKeyValue("port", service.traps.port()).log("listening for SNMP traps");
+        }
+        if (!config.enabled()) {
+            return service;
+        }
+        ProfileLoader.Loaded profiles = ProfileLoader.load(config.profilesDir());
+        profiles.errors().forEach(e -> LOG.atError().addKeyValue("error", e).log("SNMP profile left out"));
+        List<SnmpConfig.Auth> auths = new ArrayList<>(config.auths().values());
+        service.client = new SnmpClient(vertx.getOrCreateContext(), auths, config.timeout(), config.retries());
+        service.poller = new SnmpPoller(vertx, config, profiles, service.client, estate, ingest, events, new SnmpMetrics(registry), clock, changed);
+        service.poller.start();
+        if (config.discovery().cidr().isPresent()) {
+            service.store = new SnmpStore(dataDir, storeWorker);
+            service.discovery = new Discovery(vertx, config, service.client, service.poller, service.store, events, clock);
+            service.discovery.start();
+        }
+        LOG.atInfo().addKeyValue("targets", config.targets().size()).addKeyValue("profiles", profiles.profiles().names())
+                .log("SNMP polling started");
+        return service;
+    }
+
+    /** The device a trap's sender is: the target polled at that address, else the address itself. */
+    String deviceAt(InetAddress address) {
+        return (poller == null ? java.util.Optional.<String>empty() : poller.deviceAt(address)).orElse(address.getHostAddress());
+    }
+
+    @Override
+    public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
+        router.get("/api/v1/events/devices").handler(require.apply(Role.VIEWER)).handler(this::listEvents);
+        router.get("/api/v1/snmp/*").handler(require.apply(Role.VIEWER));
+        router.post("/api/v1/snmp/*").handler(require.apply(Role.ADMIN));
+        router.get("/api/v1/snmp/targets").handler(this::listTargets);
+        router.get("/api/v1/snmp/discovered").handler(ctx -> HttpApi.json(ctx, 200, new JsonObject()
+                .put("discovered", discovery == null ? new JsonArray() : discovery.json())));
+        router.post("/api/v1/snmp/discovered/:address/accept").handler(this::accept);
+    }
+
+    private void listEvents(RoutingContext ctx) {
+        String device = ctx.queryParams().get("device");
+        String kind = ctx.queryParams().get("kind");
+        List<String> problems = new ArrayList<>();
+        if (kind != null && !KIND.matcher(kind).matches()) {
+            problems.add("kind must be snake_case, such as link_down");
+        }
+        int limit = 100;
+        Instant since = clock.instant().minus(Duration.ofDays(7));
+        try {
+            if (ctx.queryParams().get("limit") != null) {
+                limit = Integer.parseInt(ctx.queryParams().get("limit"));
+                if (limit < 1 || limit > 1000) {
+                    problems.add("limit must be 1..1000");
+                }
+            }
+            if (ctx.queryParams().get("since") != null) {
+                since = Instant.parse(ctx.queryParams().get("since"));
+            }
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            problems.add("limit is a whole number and since an ISO-8601 instant such as 2026-03-01T00:00:00Z");
+        }
+        if (!problems.isEmpty()) {
+            HttpApi.error(ctx, 400, problems);
+            return;
+        }
+        events.recent(device, kind, since, limit).onComplete(r -> {
+            if (r.failed()) {
+                HttpApi.error(ctx, 503, List.of("the store is unavailable; try again"));
+                return;
+            }
+            JsonArray out = new JsonArray();
+            r.result().forEach(e -> out.add(eventJson(e)));
+            HttpApi.json(ctx, 200, new JsonObject().put("events", out));
+        });
+    }
+
+    static JsonObject eventJson(DeviceEvent e) {
+        return new JsonObject().put("id", e.id()).put("device_id", e.deviceId()).put("time", e.time().toString())
+                .put("kind", e.kind()).put("severity", e.severity()).put("source", e.source()).put("message", e.message());
+    }
+
+    private void listTargets(RoutingContext ctx) {
+        JsonArray out = new JsonArray();
+        if (poller != null) {
+            poller.status().forEach(s -> out.add(new JsonObject().put("device_id", s.deviceId()).put("address", s.address())
+                    .put("port", s.port()).put("auth", s.auth()).put("sys_object_id", s.sysObjectId()).put("profile", s.profile())
+                    .put("last_poll", s.lastPoll() == null ? null : s.lastPoll().toString())
+                    .put("last_poll_seconds", s.lastPollSeconds()).put("last_poll_succeeded", s.lastPollSucceeded())
+                    .put("consecutive_failures", s.consecutiveFailures()).put("last_error", s.lastError())));
+        }
+        HttpApi.json(ctx, 200, new JsonObject().put("enabled", config.enabled()).put("targets", out));
+    }
+
+    private void accept(RoutingContext ctx) {
+        if (discovery == null) {
+            HttpApi.error(ctx, 404, List.of("discovery is off (snmp.discovery.cidr)"));
+            return;
+        }
+        discovery.accept(ctx.pathParam("address")).onComplete(r -> {
+            if (r.failed()) {
+                HttpApi.error(ctx, 503, List.of("the store is unavailable; nothing was accepted; try again"));
+            } else if (r.result().error() != null) {
+                HttpApi.error(ctx, r.result().status(), List.of(r.result().error()));
+            } else {
+                HttpApi.json(ctx, 200, new JsonObject().put("device_id", r.result().deviceId()).put("status", "accepted"));
+            }
+        });
+    }
+
+    public void stop() {
+        if (discovery != null) {
+            discovery.stop();
+        }
+        if (poller != null) {
+            poller.stop();
+        }
+        try {
+            if (traps != null) {
+                traps.close();
+            }
+            if (client != null) {
+                client.close();
+            }
+            if (store != null) {
+                store.close();
+            }
+        } catch (IOException | SQLException e) {
+            LOG.atWarn().setCause(e).log("closing SNMP sockets failed");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.kilowatch.core.snmp;
+
+/** ENTITY-SENSOR-MIB (RFC 3433) arithmetic. */
+public final class EntitySensor {
+    /** entPhySensorType watts(6). */
+    public static final int TYPE_WATTS = 6;
+    /** entPhySensorScale units(9): 10^0; each step is a factor of 1000 (yocto(1) .. yotta(17)). */
+    static final int SCALE_UNITS = 9;
+
+    private EntitySensor() {
+    }
+
+    /**
+     * The reading in base units: value x 10^(3 x (scale - 9)) / 10^precision. A precision is the
+     * number of decimal places in the value (-8..9 in the MIB).
+     */
+    public static double watts(int scale, int precision, long value) {
+        if (scale < 1 || scale > 17) {
+            throw new IllegalArgumentException("entPhySensorScale must be 1..17, got " + scale);
+        }
+        if (precision < -8 || precision > 9) {
+            throw new IllegalArgumentException("entPhySensorPrecision must be -8..9, got " + precision);
+        }
+        return value * Math.pow(10, 3.0 * (scale - SCALE_UNITS) - precision);
+    }
+}

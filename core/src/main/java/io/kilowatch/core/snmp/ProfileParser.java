@@ -1,0 +1,160 @@
+package io.kilowatch.core.snmp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads one device profile from YAML (format in docs/snmp.md). Strict: unknown fields, missing ones and
+ * bad values fail with the file and the field's path, so a typo never silently reads nothing.
+ */
+public final class ProfileParser {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+    private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9_]{0,99}");
+    /** Names the collector's own SNMP metrics use; a profile metric may not shadow them. */
+    private static final Set<String> RESERVED = Set.of("poll_duration_seconds", "poll_success", "interface_up", "traps_total");
+    private static final Set<String> TOP = Set.of("name", "description", "match", "include", "metrics");
+    private static final Set<String> MATCH = Set.of("sys_object_id_prefixes", "fallback");
+    private static final Set<String> METRIC = Set.of("name", "oid", "table", "scale", "unit", "role", "kind", "help");
+
+    private ProfileParser() {
+    }
+
+    public static SnmpProfile parse(String yaml, String origin) {
+        Object doc;
+        try {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        } catch (YAMLException e) {
+            throw new ProfileException(origin + ": not valid YAML: " + e.getMessage());
+        }
+        Map<?, ?> top = mapping(doc, origin, "the document");
+        onlyKnown(top, TOP, origin, "");
+        String name = text(top, "name", origin, "name", true);
+        if (!NAME.matcher(name).matches()) {
+            throw new ProfileException(origin + ": name must be lower-case letters, digits, '_' or '-' (1-64), got '" + name + "'");
+        }
+        String description = text(top, "description", origin, "description", false);
+        Map<?, ?> match = top.get("match") == null ? Map.of() : mapping(top.get("match"), origin, "match");
+        onlyKnown(match, MATCH, origin, "match.");
+        List<String> prefixes = new ArrayList<>();
+        List<?> rawPrefixes = list(match.get("sys_object_id_prefixes"), origin, "match.sys_object_id_prefixes");
+        for (int i = 0; i < rawPrefixes.size(); i++) {
+            String oid = Oids.normalise(String.valueOf(rawPrefixes.get(i)));
+            if (oid == null) {
+                throw new ProfileException(origin + ": match.sys_object_id_prefixes[" + i + "] must be a numeric OID, got '" + rawPrefixes.get(i) + "'");
+            }
+            prefixes.add(oid);
+        }
+        Object fallbackRaw = match.get("fallback");
+        if (fallbackRaw != null && !(fallbackRaw instanceof Boolean)) {
+            throw new ProfileException(origin + ": match.fallback must be true or false, got '" + fallbackRaw + "'");
+        }
+        boolean fallback = Boolean.TRUE.equals(fallbackRaw);
+        List<String> includes = new ArrayList<>();
+        for (Object include : list(top.get("include"), origin, "include")) {
+            includes.add(String.valueOf(include));
+        }
+        List<?> rawMetrics = list(top.get("metrics"), origin, "metrics");
+        if (rawMetrics.isEmpty() && includes.isEmpty()) {
+            throw new ProfileException(origin + ": metrics must list at least one metric (or include another profile)");
+        }
+        List<ProfileMetric> metrics = new ArrayList<>();
+        for (int i = 0; i < rawMetrics.size(); i++) {
+            metrics.add(metric(rawMetrics.get(i), origin, "metrics[" + i + "]"));
+        }
+        return new SnmpProfile(name, origin, description, prefixes, fallback, includes, metrics);
+    }
+
+    private static ProfileMetric metric(Object raw, String origin, String path) {
+        Map<?, ?> m = mapping(raw, origin, path);
+        onlyKnown(m, METRIC, origin, path + ".");
+        String name = text(m, "name", origin, path + ".name", true);
+        if (!METRIC_NAME.matcher(name).matches()) {
+            throw new ProfileException(origin + ": " + path + ".name must be snake_case (a-z, 0-9, _), got '" + name + "'");
+        }
+        if (RESERVED.contains(name)) {
+            throw new ProfileException(origin + ": " + path + ".name '" + name + "' is taken by the collector's own metrics");
+        }
+        String oidText = text(m, "oid", origin, path + ".oid", true);
+        String oid = Oids.normalise(oidText);
+        if (oid == null) {
+            throw new ProfileException(origin + ": " + path + ".oid must be a numeric OID such as 1.3.6.1.2.1.1.3.0, got '" + oidText + "'");
+        }
+        Object tableRaw = m.get("table");
+        if (tableRaw != null && !(tableRaw instanceof Boolean)) {
+            throw new ProfileException(origin + ": " + path + ".table must be true or false, got '" + tableRaw + "'");
+        }
+        double scale = 1;
+        Object scaleRaw = m.get("scale");
+        if (scaleRaw != null) {
+            if (!(scaleRaw instanceof Number n) || !Double.isFinite(n.doubleValue()) || n.doubleValue() == 0) {
+                throw new ProfileException(origin + ": " + path + ".scale must be a non-zero number, got '" + scaleRaw + "'");
+            }
+            scale = n.doubleValue();
+        }
+        ProfileMetric.Role role = choice(ProfileMetric.Role.class, m.get("role"), ProfileMetric.Role.NONE, origin, path + ".role");
+        ProfileMetric.Kind kind = choice(ProfileMetric.Kind.class, m.get("kind"), ProfileMetric.Kind.VALUE, origin, path + ".kind");
+        boolean table = Boolean.TRUE.equals(tableRaw) || kind == ProfileMetric.Kind.ENTITY_SENSOR_WATTS;
+        String unit = text(m, "unit", origin, path + ".unit", false);
+        return new ProfileMetric(name, oid, table, scale, unit == null ? "" : unit, role, kind, text(m, "help", origin, path + ".help", false));
+    }
+
+    private static <E extends Enum<E>> E choice(Class<E> type, Object raw, E fallback, String origin, String path) {
+        if (raw == null) {
+            return fallback;
+        }
+        for (E e : type.getEnumConstants()) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(raw.toString())) {
+                return e;
+            }
+        }
+        List<String> allowed = java.util.Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+        throw new ProfileException(origin + ": " + path + " must be one of " + String.join(", ", allowed) + ", got '" + raw + "'");
+    }
+
+    private static Map<?, ?> mapping(Object raw, String origin, String path) {
+        if (!(raw instanceof Map<?, ?> m)) {
+            throw new ProfileException(origin + ": " + path + " must be a mapping of fields to values");
+        }
+        return m;
+    }
+
+    private static List<?> list(Object raw, String origin, String path) {
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof List<?> l)) {
+            throw new ProfileException(origin + ": " + path + " must be a list");
+        }
+        return l;
+    }
+
+    private static String text(Map<?, ?> m, String key, String origin, String path, boolean required) {
+        Object raw = m.get(key);
+        if (raw == null || raw.toString().isBlank()) {
+            if (required) {
+                throw new ProfileException(origin + ": " + path + " is required");
+            }
+            return null;
+        }
+        if (raw instanceof Map || raw instanceof List) {
+            throw new ProfileException(origin + ": " + path + " must be a single value");
+        }
+        return raw.toString();
+    }
+
+    private static void onlyKnown(Map<?, ?> m, Set<String> known, String origin, String prefix) {
+        for (Object key : m.keySet()) {
+            if (!known.contains(String.valueOf(key))) {
+                throw new ProfileException(origin + ": " + prefix + key + " is not a known field; use " + String.join(", ", known.stream().sorted().toList()));
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.kilowatch.core.snmp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one poll's values mean under a profile: every metric's samples in base units, and the figures
+ * Kilowatch itself uses (power, the device's energy meter, CPU load, interface status). Pure.
+ *
+ * @param powerWatts total measured power, or null when no power metric had a value
+ * @param addedWatts power passed on (PoE) to add to the device's model, or null
+ * @param energyKwhTotal the device's own energy meter, or null
+ * @param cpuRatio mean processor load 0..1, or null when the device reports none (snmpd's first minute)
+ * @param interfaceUp interface name (or index) to whether it is operationally up
+ */
+public record ProfileReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
+                             List<Sample> samples) {
+
+    /** One value of a metric; {@code index} is the table row's instance, empty for a scalar. */
+    public record Sample(String metric, String index, double value) {
+    }
+
+    /** @param values polled values by OID: numbers as {@link Number}, strings as {@link String}; missing OIDs absent */
+    public static ProfileReading evaluate(List<ProfileMetric> metrics, Map<String, Object> values) {
+        List<Sample> samples = new ArrayList<>();
+        Double power = null;
+        Double added = null;
+        Double energy = null;
+        double cpuSum = 0;
+        int cpuCount = 0;
+        Map<String, Boolean> statusByIndex = new TreeMap<>(ProfileReading::compareIndex);
+        Map<String, String> names = new LinkedHashMap<>();
+        for (ProfileMetric m : metrics) {
+            Map<String, Object> rows = rows(m, values);
+            if (m.kind() == ProfileMetric.Kind.ENTITY_SENSOR_WATTS) {
+                rows = entitySensorWatts(m.oid(), values);
+            }
+            if (m.role() == ProfileMetric.Role.INTERFACE_NAME) {
+                rows.forEach((index, v) -> names.put(index, v.toString()));
+                continue;
+            }
+            for (Map.Entry<String, Object> row : rows.entrySet()) {
+                if (!(row.getValue() instanceof Number n)) {
+                    continue;
+                }
+                double value = n.doubleValue() * m.scale();
+                samples.add(new Sample(m.name(), row.getKey(), value));
+                switch (m.role()) {
+                    case POWER_WATTS -> power = (power == null ? 0 : power) + value;
+                    case POWER_WATTS_ADDED -> added = (added == null ? 0 : added) + value;
+                    case ENERGY_KWH_TOTAL -> energy = (energy == null ? 0 : energy) + value;
+                    case CPU_LOAD_PERCENT -> {
+                        cpuSum += value;
+                        cpuCount++;
+                    }
+                    case INTERFACE_OPER_STATUS -> statusByIndex.put(row.getKey(), n.longValue() == 1);
+                    default -> {
+                    }
+                }
+            }
+        }
+        Map<String, Boolean> interfaces = new LinkedHashMap<>();
+        statusByIndex.forEach((index, up) -> interfaces.put(names.getOrDefault(index, index), up));
+        Double cpu = cpuCount == 0 ? null : Math.max(0, Math.min(1, cpuSum / cpuCount / 100.0));
+        return new ProfileReading(power, added, energy, cpu, interfaces, samples);
+    }
+
+    /** The OIDs a poll must GET (scalars) for these metrics. */
+    public static List<String> scalarOids(List<ProfileMetric> metrics) {
+        return metrics.stream().filter(m -> !m.table()).map(ProfileMetric::oid).distinct().toList();
+    }
+
+    /** The subtrees a poll must walk (tables). */
+    public static List<String> walkedOids(List<ProfileMetric> metrics) {
+        return metrics.stream().filter(ProfileMetric::table).map(ProfileMetric::oid).distinct().toList();
+    }
+
+    private static Map<String, Object> rows(ProfileMetric m, Map<String, Object> values) {
+        Map<String, Object> rows = new TreeMap<>(ProfileReading::compareIndex);
+        if (!m.table()) {
+            Object v = values.get(m.oid());
+            if (v != null) {
+                rows.put("", v);
+            }
+            return rows;
+        }
+        values.forEach((oid, v) -> {
+            if (oid.startsWith(m.oid() + ".")) {
+                rows.put(Oids.index(oid, m.oid()), v);
+            }
+        });
+        return rows;
+    }
+
+    /** Watt sensors of an entPhySensorEntry walk, by entity index, already in watts (scale of 1 applies after). */
+    private static Map<String, Object> entitySensorWatts(String entry, Map<String, Object> values) {
+        Map<String, Object> out = new TreeMap<>(ProfileReading::compareIndex);
+        String typeColumn = entry + ".1";
+        values.forEach((oid, type) -> {
+            if (!oid.startsWith(typeColumn + ".") || !(type instanceof Number t) || t.intValue() != EntitySensor.TYPE_WATTS) {
+                return;
+            }
+            String index = Oids.index(oid, typeColumn);
+            Object scale = values.get(entry + ".2." + index);
+            Object precision = values.get(entry + ".3." + index);
+            Object value = values.get(entry + ".4." + index);
+            if (scale instanceof Number s && precision instanceof Number p && value instanceof Number v) {
+                out.put(index, EntitySensor.watts(s.intValue(), p.intValue(), v.longValue()));
+            }
+        });
+        return out;
+    }
+
+    /** Orders table indexes arc by arc, numerically, so interface 10 follows interface 9. */
+    static int compareIndex(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = x[i].length() != y[i].length() ? Integer.compare(x[i].length(), y[i].length()) : x[i].compareTo(y[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
+}

@@ -1,0 +1,90 @@
+package io.kilowatch.core.snmp;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * All profiles known to a collector, checked as a whole: names unique (a user's profile replaces a
+ * shipped one of the same name), includes resolvable and acyclic, exactly one fallback.
+ */
+public final class ProfileSet {
+    private final Map<String, SnmpProfile> byName;
+    private final SnmpProfile fallback;
+
+    /** @param shipped profiles that come with Kilowatch; {@code user} ones of the same name replace them */
+    public ProfileSet(Collection<SnmpProfile> shipped, Collection<SnmpProfile> user) {
+        Map<String, SnmpProfile> all = new LinkedHashMap<>();
+        shipped.forEach(p -> all.put(p.name(), p));
+        Map<String, SnmpProfile> seenUser = new LinkedHashMap<>();
+        for (SnmpProfile p : user) {
+            SnmpProfile twin = seenUser.put(p.name(), p);
+            if (twin != null) {
+                throw new ProfileException(p.origin() + ": name '" + p.name() + "' is also used by " + twin.origin());
+            }
+            all.put(p.name(), p);
+        }
+        List<SnmpProfile> fallbacks = all.values().stream().filter(SnmpProfile::fallback).toList();
+        if (fallbacks.size() != 1) {
+            throw new ProfileException("exactly one profile must have match.fallback: true, found "
+                    + fallbacks.stream().map(SnmpProfile::origin).toList());
+        }
+        this.byName = Map.copyOf(all);
+        this.fallback = fallbacks.get(0);
+        all.values().forEach(p -> metrics(p.name()));
+    }
+
+    public Optional<SnmpProfile> named(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public Set<String> names() {
+        return new java.util.TreeSet<>(byName.keySet());
+    }
+
+    /** The profile whose longest sysObjectID prefix matches, else the fallback. */
+    public SnmpProfile select(String sysObjectId) {
+        String oid = Oids.normalise(sysObjectId);
+        SnmpProfile best = fallback;
+        int bestLength = -1;
+        if (oid != null) {
+            for (SnmpProfile p : byName.values()) {
+                for (String prefix : p.sysObjectIdPrefixes()) {
+                    if (Oids.startsWith(oid, prefix) && prefix.length() > bestLength) {
+                        best = p;
+                        bestLength = prefix.length();
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** A profile's metrics with those of everything it includes, each metric name once (its own win). */
+    public List<ProfileMetric> metrics(String name) {
+        Map<String, ProfileMetric> out = new LinkedHashMap<>();
+        collect(name, new LinkedHashSet<>(), out, null);
+        return new ArrayList<>(out.values());
+    }
+
+    private void collect(String name, Set<String> path, Map<String, ProfileMetric> out, SnmpProfile from) {
+        SnmpProfile p = byName.get(name);
+        if (p == null) {
+            throw new ProfileException((from == null ? "profiles" : from.origin()) + ": include names profile '" + name
+                    + "', which does not exist; known: " + String.join(", ", names()));
+        }
+        if (!path.add(name)) {
+            throw new ProfileException(p.origin() + ": include makes a cycle: " + String.join(" -> ", path) + " -> " + name);
+        }
+        p.metrics().forEach(m -> out.putIfAbsent(m.name(), m));
+        for (String include : p.includes()) {
+            collect(include, path, out, p);
+        }
+        path.remove(name);
+    }
+}

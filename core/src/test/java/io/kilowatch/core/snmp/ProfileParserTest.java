@@ -1,0 +1,144 @@
+package io.kilowatch.core.snmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProfileParserTest {
+    static final String PDU = """
+            name: pdu
+            match:
+              sys_object_id_prefixes: [.1.3.6.1.4.1.318.1.3.4]
+            include: [base]
+            metrics:
+              - name: pdu_power_watts
+                oid: .1.3.6.1.4.1.318.1.1.26.4.3.1.5
+                table: true
+                scale: 10
+                unit: watts
+                role: power_watts
+              - name: pdu_energy_kwh
+                oid: 1.3.6.1.4.1.318.1.1.26.4.3.1.9
+                table: true
+                scale: 0.1
+                role: energy_kwh_total
+            """;
+    static final String BASE = """
+            name: base
+            match: {fallback: true}
+            metrics:
+              - {name: cpu_percent, oid: 1.3.6.1.2.1.25.3.3.1.2, table: true, role: cpu_load_percent}
+            """;
+
+    @Test
+    void parsesAProfileWithNormalisedOids() {
+        SnmpProfile p = ProfileParser.parse(PDU, "pdu.yaml");
+        assertEquals("pdu", p.name());
+        assertEquals(List.of("1.3.6.1.4.1.318.1.3.4"), p.sysObjectIdPrefixes());
+        assertEquals("1.3.6.1.4.1.318.1.1.26.4.3.1.5", p.metrics().get(0).oid());
+        assertEquals(10.0, p.metrics().get(0).scale());
+        assertEquals(ProfileMetric.Role.ENERGY_KWH_TOTAL, p.metrics().get(1).role());
+    }
+
+    @Test
+    void aMalformedProfileNamesFileAndField() {
+        assertMessage("bad.yaml: metrics[0].oid must be a numeric OID such as 1.3.6.1.2.1.1.3.0, got 'sysUpTime'",
+                "name: x\nmetrics:\n  - {name: up, oid: sysUpTime}\n");
+        assertMessage("bad.yaml: metrics[1].scale must be a non-zero number, got 'ten'",
+                "name: x\nmetrics:\n  - {name: a, oid: 1.3.6}\n  - {name: b, oid: 1.3.6, scale: ten}\n");
+        assertMessage("bad.yaml: metrics[0].role must be one of none, power_watts, power_watts_added, energy_kwh_total, "
+                + "cpu_load_percent, interface_oper_status, interface_name, got 'watts'", "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, role: watts}\n");
+        assertMessage("bad.yaml: metrics[0].tabel is not a known field; use help, kind, name, oid, role, scale, table, unit",
+                "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, tabel: true}\n");
+        assertMessage("bad.yaml: metrics[0].name 'poll_success' is taken by the collector's own metrics",
+                "name: x\nmetrics:\n  - {name: poll_success, oid: 1.3.6}\n");
+        assertMessage("bad.yaml: name is required", "metrics:\n  - {name: a, oid: 1.3.6}\n");
+        assertMessage("bad.yaml: metrics must list at least one metric (or include another profile)", "name: x\n");
+        assertTrue(assertThrows(ProfileException.class, () -> ProfileParser.parse("name: [", "bad.yaml")).getMessage()
+                .startsWith("bad.yaml: not valid YAML"));
+    }
+
+    private static void assertMessage(String expected, String yaml) {
+        assertEquals(expected, assertThrows(ProfileException.class, () -> ProfileParser.parse(yaml, "bad.yaml")).getMessage());
+    }
+
+    @Test
+    void selectsByLongestSysObjectIdPrefixElseFallback() {
+        SnmpProfile base = ProfileParser.parse(BASE, "base.yaml");
+        SnmpProfile pdu = ProfileParser.parse(PDU, "pdu.yaml");
+        SnmpProfile apc = ProfileParser.parse("name: apc\nmatch: {sys_object_id_prefixes: [1.3.6.1.4.1.318]}\ninclude: [base]\n", "apc.yaml");
+        ProfileSet set = new ProfileSet(List.of(base, pdu, apc), List.of());
+        assertEquals("pdu", set.select(".1.3.6.1.4.1.318.1.3.4.5").name());
+        assertEquals("apc", set.select("1.3.6.1.4.1.318.1.3.27").name());
+        assertEquals("base", set.select("1.3.6.1.4.1.3181").name(), "prefixes match whole arcs");
+        assertEquals("base", set.select(null).name());
+        assertEquals(List.of("pdu_power_watts", "pdu_energy_kwh", "cpu_percent"),
+                set.metrics("pdu").stream().map(ProfileMetric::name).toList());
+    }
+
+    @Test
+    void aUserProfileReplacesAShippedOneAndBrokenSetsFail() {
+        SnmpProfile base = ProfileParser.parse(BASE, "base.yaml");
+        SnmpProfile mine = ProfileParser.parse(BASE.replace("cpu_percent", "cpu_load"), "/etc/kw/base.yaml");
+        assertEquals("cpu_load", new ProfileSet(List.of(base), List.of(mine)).metrics("base").get(0).name());
+        SnmpProfile pdu = ProfileParser.parse(PDU, "pdu.yaml");
+        assertEquals("pdu.yaml: include names profile 'base', which does not exist; known: pdu",
+                assertThrows(ProfileException.class, () -> new ProfileSet(List.of(new SnmpProfile("pdu", "pdu.yaml", null, List.of(), true, pdu.includes(), pdu.metrics())), List.of())).getMessage());
+        SnmpProfile loop = ProfileParser.parse("name: base\nmatch: {fallback: true}\ninclude: [pdu]\n", "loop.yaml");
+        assertTrue(assertThrows(ProfileException.class, () -> new ProfileSet(List.of(loop, pdu), List.of())).getMessage()
+                .contains("include makes a cycle: base -> pdu -> base"));
+        assertTrue(assertThrows(ProfileException.class, () -> new ProfileSet(List.of(pdu), List.of())).getMessage()
+                .startsWith("exactly one profile must have match.fallback: true"));
+    }
+
+    @Test
+    void readingsScaleSumAndAverage() {
+        SnmpProfile base = ProfileParser.parse(BASE, "base.yaml");
+        SnmpProfile pdu = ProfileParser.parse(PDU, "pdu.yaml");
+        ProfileSet set = new ProfileSet(List.of(base, pdu), List.of());
+        ProfileReading r = ProfileReading.evaluate(set.metrics("pdu"), Map.of(
+                "1.3.6.1.4.1.318.1.1.26.4.3.1.5.1", 87, // 0.87 kW
+                "1.3.6.1.4.1.318.1.1.26.4.3.1.9.1", 123456L, // 12345.6 kWh
+                "1.3.6.1.2.1.25.3.3.1.2.196608", 10,
+                "1.3.6.1.2.1.25.3.3.1.2.196609", 30,
+                "1.3.6.1.2.1.25.3.3.1.2.196610", "not a number"));
+        assertEquals(870.0, r.powerWatts(), 1e-9);
+        assertEquals(12345.6, r.energyKwhTotal(), 1e-6);
+        assertEquals(0.2, r.cpuRatio(), 1e-12);
+        assertEquals(null, r.addedWatts());
+        ProfileReading none = ProfileReading.evaluate(set.metrics("pdu"), Map.of());
+        assertEquals(null, none.powerWatts());
+        assertEquals(null, none.cpuRatio(), "no hrProcessorLoad yet (snmpd's first minute) gives no CPU figure, not zero");
+    }
+
+    @Test
+    void entitySensorsKeepWattRowsAndApplyScaleAndPrecision() {
+        ProfileMetric sensors = new ProfileMetric("w", "1.3.6.1.2.1.99.1.1.1", true, 1, "watts", ProfileMetric.Role.POWER_WATTS,
+                ProfileMetric.Kind.ENTITY_SENSOR_WATTS, null);
+        String e = "1.3.6.1.2.1.99.1.1.1.";
+        ProfileReading r = ProfileReading.evaluate(List.of(sensors), Map.ofEntries(
+                // a 123.4 W sensor: units, one decimal
+                Map.entry(e + "1.1", 6), Map.entry(e + "2.1", 9), Map.entry(e + "3.1", 1), Map.entry(e + "4.1", 1234),
+                // 2500 mW
+                Map.entry(e + "1.2", 6), Map.entry(e + "2.2", 8), Map.entry(e + "3.2", 0), Map.entry(e + "4.2", 2500),
+                // a temperature sensor (type 8) is not power
+                Map.entry(e + "1.3", 8), Map.entry(e + "2.3", 9), Map.entry(e + "3.3", 0), Map.entry(e + "4.3", 40)));
+        assertEquals(125.9, r.powerWatts(), 1e-9);
+        assertEquals(1.5e3, EntitySensor.watts(10, 3, 1500), 1e-9, "1.500 kW");
+    }
+
+    @Test
+    void interfacesAreNamedAndOrderedNumerically() {
+        ProfileMetric status = new ProfileMetric("s", "1.3.6.1.2.1.2.2.1.8", true, 1, "", ProfileMetric.Role.INTERFACE_OPER_STATUS,
+                ProfileMetric.Kind.VALUE, null);
+        ProfileMetric names = new ProfileMetric("n", "1.3.6.1.2.1.31.1.1.1.1", true, 1, "", ProfileMetric.Role.INTERFACE_NAME,
+                ProfileMetric.Kind.VALUE, null);
+        ProfileReading r = ProfileReading.evaluate(List.of(status, names), Map.of(
+                "1.3.6.1.2.1.2.2.1.8.10", 2, "1.3.6.1.2.1.2.2.1.8.9", 1, "1.3.6.1.2.1.31.1.1.1.1.9", "eth0"));
+        assertEquals(List.of(Map.entry("eth0", true), Map.entry("10", false)), List.copyOf(r.interfaceUp().entrySet()));
+    }
+}
