@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.security.Users;
+import io.kilowatch.collector.snmp.Snmpd;
 import io.kilowatch.monitoring.MonitoringFiles;
 import io.kilowatch.monitoring.MonitoringFiles.Expression;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class MonitoringStackIT {
     private static final List<Process> PROCESSES = new ArrayList<>();
+    private static final List<Snmpd> SNMP_AGENTS = new ArrayList<>();
     private static final String DEVICE = "stack-pc";
     private static final String[] TOKEN = Users.newApiToken();
     private static final Pattern SELECTOR = Pattern.compile("(?<![\\w\":])(kilowatch_[a-z0-9_]+|[a-z_]+:[a-z0-9_:]+|up|ALERTS)(\\{[^}]*})?(?![\\w(])");
@@ -84,6 +86,11 @@ class MonitoringStackIT {
                     components:
                       web: {probe: intranet-https}
                 """.formatted(base, httpsPort, certificate.certificatePath()));
+        // A switch emulated by Net-SNMP's snmpd, so the SNMP panels have data; a trap gives the events panel one.
+        Snmpd snmpSwitch = Snmpd.start("switch-stack-1", "1.3.6.1.4.1.11.2.3.7.11.181", "switch.rec");
+        SNMP_AGENTS.add(snmpSwitch);
+        Path community = Files.writeString(work.resolve("community"), Snmpd.COMMUNITY);
+        int trapPort = Snmpd.freeUdpPort();
         // The InfluxDB output on, so its self-metrics (and the alerts on them) have data too.
         PROCESSES.add(InfluxOutputIT.victoriaMetrics(vmPort, work.resolve("vm"), out.resolve("victoria-metrics.log")));
         PROCESSES.add(Stack.collector(port, collectorData, out.resolve("collector.log"),
@@ -93,7 +100,13 @@ class MonitoringStackIT {
                 "--set", "outputs.influxdb.flush_interval=1s", "--set", "outputs.influxdb.snapshot_interval=5s",
                 // A data centre with overhead, so the overhead-carbon panels have their data.
                 "--set", "sites.Data Centre.pue=1.5",
-                "--set", "services.file=" + services, "--set", "services.evaluation_interval=1s", "--set", "services.watch_interval=1h"));
+                "--set", "services.file=" + services, "--set", "services.evaluation_interval=1s", "--set", "services.watch_interval=1h",
+                "--set", "snmp.enabled=true", "--set", "snmp.interval=1s", "--set", "snmp.timeout=500ms",
+                "--set", "snmp.auths.lab.version=v2c", "--set", "snmp.auths.lab.community_file=" + community,
+                "--set", "snmp.targets.switch-1.address=127.0.0.1", "--set", "snmp.targets.switch-1.port=" + snmpSwitch.port,
+                "--set", "snmp.targets.switch-1.auth=lab", "--set", "snmp.targets.switch-1.class=switch",
+                "--set", "snmp.targets.switch-1.site=Data Centre",
+                "--set", "snmp.traps.enabled=true", "--set", "snmp.traps.port=" + trapPort, "--set", "snmp.traps.auths=lab"));
         Stack.waitUntil("collector healthy", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
         PROCESSES.add(Stack.agent(base, collectorData, DEVICE, work.resolve("pc"), out.resolve("agent-stack-pc.log"),
                 "--set", "device.labels.org=Test Council", "--set", "device.labels.site=Town Hall"));
@@ -122,17 +135,24 @@ class MonitoringStackIT {
                 "--web.listen-address=127.0.0.1:" + promPort, "--log.level=warn")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.resolve("prometheus.log").toFile())).start());
         Stack.waitUntil("Prometheus ready", Duration.ofSeconds(60), () -> Stack.status(prometheus + "/-/ready") == 200);
-        Stack.waitUntil("both devices' energy in Prometheus", Duration.ofSeconds(90),
-                () -> count("count_over_time(kilowatch_device_energy_joules_total[1m]) > 5") == 2);
+        Stack.waitUntil("the agents' and the switch's energy in Prometheus", Duration.ofSeconds(90),
+                () -> count("count_over_time(kilowatch_device_energy_joules_total[1m]) > 5") == 3);
         Stack.waitUntil("the scrape authenticated", Duration.ofSeconds(10), () -> count("up{job=\"kilowatch\"} == 1") == 1);
+        Snmpd.trap(List.of("-v2c", "-c", Snmpd.COMMUNITY, "127.0.0.1:" + trapPort, "",
+                "1.3.6.1.6.3.1.1.5.3", "1.3.6.1.2.1.2.2.1.1.3", "i", "3")); // linkDown
+        Stack.waitUntil("the switch's polls in Prometheus", Duration.ofSeconds(60),
+                () -> count("count_over_time(kilowatch_snmp_poll_success{device=\"switch-1\"}[1m]) > 5") == 1);
         Stack.waitUntil("both services' counters in Prometheus", Duration.ofSeconds(60),
                 () -> count("count_over_time(kilowatch_service_counted_seconds_total[1m]) > 5") == 2);
     }
 
     @AfterAll
-    static void stopStack() throws InterruptedException {
+    static void stopStack() throws Exception {
         for (int i = PROCESSES.size() - 1; i >= 0; i--) {
             Stack.stop(PROCESSES.get(i));
+        }
+        for (Snmpd agent : SNMP_AGENTS) {
+            agent.close();
         }
         if (vertx != null) {
             vertx.close().await();

@@ -48,6 +48,14 @@ public final class DeviceEvents implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes the counters of kinds that may occur at zero now, so Prometheus's {@code increase()}
+     * sees the first event of each kind rather than a series that starts at 1.
+     */
+    public void expect(java.util.Collection<String> kinds) {
+        kinds.forEach(this::counter);
+    }
+
     /** Called after each stored event (live dashboard updates). */
     public void onRecorded(Runnable listener) {
         listeners.add(listener);

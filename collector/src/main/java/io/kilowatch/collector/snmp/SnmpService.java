@@ -63,6 +63,18 @@ public final class SnmpService implements ApiModule {
             throws IOException, SQLException {
         SnmpService service = new SnmpService(config, events, clock);
         events.onRecorded(changed);
+        List<String> kinds = new ArrayList<>();
+        if (config.traps().enabled()) {
+            kinds.addAll(config.traps().kinds().keySet());
+            kinds.add("trap"); // a notification of no configured kind
+        }
+        if (config.enabled()) {
+            kinds.addAll(List.of("reboot", "up", "poll_failed", "down"));
+        }
+        if (config.enabled() && config.discovery().cidr().isPresent()) {
+            kinds.add("discovered");
+        }
+        events.expect(kinds);
         if (config.traps().enabled()) {
             // traps are received whether or not anything is polled
             service.traps = new TrapReceiver(vertx.getOrCreateContext(), config.traps(), events, clock, registry, service::deviceAt);

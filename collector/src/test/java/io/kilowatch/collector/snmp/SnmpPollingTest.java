@@ -267,6 +267,8 @@ class SnmpPollingTest {
         waitUntil("the intruder's trap counted as refused", () -> get("/metrics").contains("kilowatch_snmp_traps_total{outcome=\"refused\"} 1.0"));
         assertEquals(0, events(null, "warm_start").size(), "the trap with an unknown community left no event");
         assertTrue(get("/metrics").contains("kilowatch_device_events_total{kind=\"link_down\"} 1.0"));
+        assertTrue(get("/metrics").contains("kilowatch_device_events_total{kind=\"warm_start\"} 0.0"),
+                "kinds that have not happened are published at zero, so increase() sees their first event");
         assertTrue(get("/metrics").contains("kilowatch_snmp_traps_total{outcome=\"accepted\"} 4.0"));
         assertTrue(get("/api/v1/events/devices?limit=0").contains("limit must be 1..1000"));
         assertTrue(get("/api/v1/events/devices?since=yesterday").contains("since an ISO-8601 instant"));
