@@ -3,6 +3,7 @@ package io.kilowatch.collector;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Users;
+import io.kilowatch.collector.sustainability.SustainabilityConfig;
 import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
@@ -43,7 +44,8 @@ public record CollectorConfig(
         Users users,
         Optional<String> enrolmentToken,
         Path enrolmentTokenFile,
-        CarbonPolicy carbon) {
+        CarbonPolicy carbon,
+        SustainabilityConfig sustainability) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -97,7 +99,8 @@ public record CollectorConfig(
                 users(s),
                 s.secret("security.agents.enrolment_token"),
                 Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
-                new CarbonPolicy(estateFactors, sites, zone));
+                new CarbonPolicy(estateFactors, sites, zone),
+                SustainabilityConfig.from(s, zone));
     }
 
     /**

@@ -10,7 +10,12 @@ import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.collector.store.JdbcSustainabilityStore;
 import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.store.SustainabilityStore;
+import io.kilowatch.collector.sustainability.SustainabilityApi;
+import io.kilowatch.collector.sustainability.SustainabilityMetrics;
+import io.kilowatch.collector.sustainability.SustainabilityService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -41,6 +46,7 @@ public final class CollectorVerticle extends VerticleBase {
     private final CollectorConfig config;
     private final Clock clock;
     private Store store;
+    private SustainabilityStore sustainabilityStore;
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private String enrolmentToken;
@@ -73,6 +79,7 @@ public final class CollectorVerticle extends VerticleBase {
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
+            sustainabilityStore = JdbcSustainabilityStore.sqlite(config.dataDir());
             if (config.requireAgentCredentials()) {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
             }
@@ -90,6 +97,10 @@ public final class CollectorVerticle extends VerticleBase {
             HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
                     config.anonymousRead(), config.tlsCertFile().isPresent());
+            SustainabilityService sustainability = new SustainabilityService(config.sustainability(), store, sustainabilityStore,
+                    config.carbon(), config.timeZone());
+            api.mount(new SustainabilityApi(sustainability, storeWorker, clock));
+            scheduleSustainability(sustainability, new SustainabilityMetrics(prometheus));
             schedule(estate, metrics, api);
             return vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
@@ -143,6 +154,14 @@ public final class CollectorVerticle extends VerticleBase {
                 .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
     }
 
+    /** Known-off time and the carbon gauges change slowly: every 15 minutes, and once shortly after start. */
+    private void scheduleSustainability(SustainabilityService sustainability, SustainabilityMetrics metrics) {
+        vertx.setPeriodic(5_000, Duration.ofMinutes(15).toMillis(), id -> storeWorker.executeBlocking(() -> {
+            sustainability.recordOffTime(clock.instant());
+            return sustainability.snapshot(clock.instant());
+        }).onSuccess(metrics::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
+    }
+
     private void reload(Estate estate) {
         long since = clock.millis() - Estate.longestWindow().toMillis();
         estate.load(store.devices(), store.spansSince(since));
@@ -158,6 +177,9 @@ public final class CollectorVerticle extends VerticleBase {
     public Future<?> stop() {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
+            if (sustainabilityStore != null) {
+                sustainabilityStore.close();
+            }
             if (store != null) {
                 store.close();
             }

@@ -24,6 +24,7 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class HttpApi {
     private final RateLimiter enrolmentLimiter;
     private final boolean requireClientCertificate;
     private final AccessControl access;
+    private final List<RouteMount> mounts = new ArrayList<>();
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
                    PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
@@ -68,6 +70,12 @@ public final class HttpApi {
         // Enrolment tokens are guessable only by brute force; ten tries a minute per address makes that hopeless.
         this.enrolmentLimiter = new RateLimiter(10, 10, clock);
         vertx.setPeriodic(60_000, id -> enrolmentLimiter.forgetIdle());
+    }
+
+    /** Adds a feature's routes; call before {@link #router}. */
+    public HttpApi mount(RouteMount routes) {
+        mounts.add(routes);
+        return this;
     }
 
     /** Tells live clients something changed: after stored reports and after a reload from the store. */
@@ -112,6 +120,7 @@ public final class HttpApi {
         router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
         router.get("/api/v1/estate/series").handler(this::estateSeries);
         router.get("/api/v1/events").handler(live::subscribe);
+        mounts.forEach(m -> m.mount(router, access::require));
         router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));
 
         router.route("/*").handler(StaticHandler.create("kilowatch-dashboard").setCachingEnabled(false).setIndexPage("index.html"));
@@ -383,12 +392,12 @@ public final class HttpApi {
         }
     }
 
-    static void json(RoutingContext ctx, int status, Object body) {
+    public static void json(RoutingContext ctx, int status, Object body) {
         String text = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
         ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).putHeader("Cache-Control", "no-store").end(text);
     }
 
-    static void error(RoutingContext ctx, int status, List<String> problems) {
+    public static void error(RoutingContext ctx, int status, List<String> problems) {
         if (ctx.response().ended()) {
             return;
         }

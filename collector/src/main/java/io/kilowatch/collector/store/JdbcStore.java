@@ -45,6 +45,15 @@ public final class JdbcStore implements Store {
 
     public static JdbcStore sqlite(Path dataDir) {
         try {
+            return new JdbcStore(openSqlite(dataDir));
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A connection to the embedded store's file, with the durability settings every user of it needs. */
+    static Connection openSqlite(Path dataDir) {
+        try {
             Files.createDirectories(dataDir);
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("kilowatch.db").toAbsolutePath());
             try (Statement s = c.createStatement()) {
@@ -52,7 +61,7 @@ public final class JdbcStore implements Store {
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA busy_timeout=10000");
             }
-            return new JdbcStore(c);
+            return c;
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }

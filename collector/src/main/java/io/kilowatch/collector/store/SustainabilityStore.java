@@ -1,0 +1,47 @@
+package io.kilowatch.collector.store;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What carbon reporting reads beside the main {@link Store}: rollups split the way a report needs them,
+ * hourly summaries of raw samples for the savings finder, devices' purchase dates and their known-off time.
+ * Portable SQL; methods block and run on the store's worker.
+ */
+public interface SustainabilityStore extends AutoCloseable {
+
+    /** One device's day rollup: local day in the collector's zone, all the split columns. */
+    record DeviceDay(String deviceId, long dayStartMs, double energyJoules, double carbonGrams, double overheadJoules,
+                     double overheadCarbonGrams, double tdCarbonGrams, double fallbackJoules, double costGbp) {
+    }
+
+    /** One device's hour from raw samples: energy in it and its CPU, mean and highest. */
+    record DeviceHour(String deviceId, long hourStartMs, double energyJoules, double meanCpuRatio, double maxCpuRatio) {
+    }
+
+    /** Seconds a device was known to be off in one local day. */
+    record OffDay(String deviceId, long dayStartMs, double offSeconds) {
+    }
+
+    /** Day rollups with bucket start in [fromMs, toMs). */
+    List<DeviceDay> deviceDays(long fromMs, long toMs);
+
+    /** Raw samples with time in [fromMs, toMs), summarised per device and UTC hour. */
+    List<DeviceHour> deviceHours(long fromMs, long toMs);
+
+    List<OffDay> offDays(long fromMs, long toMs);
+
+    /** Replaces these days' off time (recomputed from uptime spans, so writing again is harmless). */
+    void putOffDays(List<OffDay> days);
+
+    Map<String, LocalDate> purchaseDates();
+
+    void setPurchaseDate(String deviceId, LocalDate date, long nowMs);
+
+    /** False when the device had no purchase date. */
+    boolean clearPurchaseDate(String deviceId);
+
+    @Override
+    void close();
+}
