@@ -79,9 +79,11 @@ final class SavingsFinder {
             if (cpus.isEmpty()) {
                 continue;
             }
-            GreenIctSavings.IdleOutOfHours waste = GreenIctSavings.idleOutOfHours(intervals, config.hoursFor(p.row().site()),
-                    config.idleCpuRatio(), p.footprint().sleepWatts());
-            if (waste.joules() > 0) {
+            // Only classes that can sleep: servers and network gear are meant to run round the clock (idle
+            // servers are the consolidation finder's business).
+            GreenIctSavings.IdleOutOfHours waste = p.footprint().sleepWatts().isEmpty() ? null
+                    : GreenIctSavings.idleOutOfHours(intervals, config.hoursFor(p.row().site()), config.idleCpuRatio(), p.footprint().sleepWatts());
+            if (waste != null && waste.joules() > 0) {
                 double kwh = Units.joulesToKwh(waste.joules()) * annualise;
                 double savedKwh = Units.joulesToKwh(waste.sleepPolicySavedJoules()) * annualise;
                 idleKwh += kwh;
