@@ -46,7 +46,8 @@ public final class SustainabilityApi implements RouteMount {
         router.get(BASE + "/trajectory").handler(this::trajectory);
         router.get(BASE + "/report").handler(this::report);
         String purchase = BASE + "/devices/:id/purchase-date";
-        router.put(purchase).handler(require.apply(Role.ADMIN)).handler(BodyHandler.create(false).setBodyLimit(1_024))
+        // Vert.x wants the body handler first; the body is small (1 KiB at most) and read before the role is checked.
+        router.put(purchase).handler(BodyHandler.create(false).setBodyLimit(1_024)).handler(require.apply(Role.ADMIN))
                 .handler(this::setPurchaseDate);
         router.delete(purchase).handler(require.apply(Role.ADMIN)).handler(this::clearPurchaseDate);
     }
