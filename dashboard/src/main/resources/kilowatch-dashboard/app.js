@@ -98,14 +98,17 @@ function start() {
 function route() {
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/devices\/(.+)$/);
-  const view = match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
+  // Views from other scripts (sustainability.js) register a hash prefix and a show(hash) function.
+  const extra = (window.kilowatchViews || []).find((v) => hash.split("?")[0] === v.hash);
+  const view = extra ? extra.view : match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
   state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null };
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + view;
   for (const link of document.querySelectorAll("[data-nav]")) {
-    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : view));
+    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : extra ? extra.nav : view));
   }
   state.chartFetchedAt = {};
   render();
+  if (extra) extra.show(hash);
 }
 
 function render() {
