@@ -27,9 +27,8 @@ function rows(bodyId, items, columns) {
 
 // ---- Sustainability section
 async function showSustainability() {
-  const year = new Date().getFullYear();
   const [summary, trajectory, savings] = await Promise.all([
-    getJson("api/v1/carbon/summary"), getJson(`api/v1/carbon/trajectory?year=${year}`), getJson("api/v1/carbon/savings"),
+    getJson("api/v1/carbon/summary"), getJson("api/v1/carbon/trajectory"), getJson("api/v1/carbon/savings"),
   ]);
   const t = summary.totals;
   setText("sus-operational", kg3(t.operational_kg));
