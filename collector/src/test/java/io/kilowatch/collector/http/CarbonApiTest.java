@@ -122,6 +122,20 @@ class CarbonApiTest {
                 .getString("in_service_source"));
     }
 
+    @Test
+    void carbonGaugesAreOnTheMetricsPage() throws InterruptedException {
+        // The per-class gauge appears once the periodic job (5 s after start) has run.
+        String metrics = "";
+        for (int i = 0; i < 60 && !metrics.contains("kilowatch_estate_embodied_carbon_grams_per_year{class=\"desktop\"}"); i++) {
+            Thread.sleep(250);
+            metrics = get("/metrics", viewerToken).bodyAsString();
+        }
+        // pc-a (desktop, first seen 2024-01-01) is within its 4-year life: 277 kg / 4 a year.
+        assertTrue(metrics.contains("kilowatch_estate_embodied_carbon_grams_per_year{class=\"desktop\"} 69250.0"), metrics);
+        assertTrue(metrics.contains("kilowatch_estate_carbon_target_grams NaN"), "no target configured");
+        assertTrue(metrics.contains("kilowatch_estate_carbon_projected_grams NaN"));
+    }
+
     private static JsonObject device(JsonObject embodied, String id) {
         return embodied.getJsonArray("devices").stream().map(o -> (JsonObject) o).filter(d -> id.equals(d.getString("device_id")))
                 .findFirst().orElseThrow();
