@@ -15,7 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -301,74 +300,23 @@ public final class JdbcStore implements Store {
 
     @Override
     public void close() {
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            throw new StoreException("closing the store failed", e);
-        }
+        Jdbc.close(connection);
     }
 
-    private interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            T result = work.run();
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
+    private <T> T inTransaction(Jdbc.Work<T> work) throws SQLException {
+        return Jdbc.inTransaction(connection, work);
     }
 
     private int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
+        return Jdbc.update(connection, sql, args);
     }
 
-    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            bind(ps, args);
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new StoreException("query failed: " + e.getMessage(), e);
-        }
+    private <T> List<T> query(String sql, Jdbc.RowMapper<T> mapper, Object... args) {
+        return Jdbc.query(connection, sql, mapper, args);
     }
 
     private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a == null) {
-                ps.setNull(i + 1, Types.NULL);
-            } else if (a instanceof String s) {
-                ps.setString(i + 1, s);
-            } else if (a instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else if (a instanceof Long n) {
-                ps.setLong(i + 1, n);
-            } else if (a instanceof Double n) {
-                ps.setDouble(i + 1, n);
-            } else {
-                throw new IllegalArgumentException("unsupported parameter type " + a.getClass());
-            }
-        }
+        Jdbc.bind(ps, args);
     }
 
     private static DeviceRow deviceRow(ResultSet rs) throws SQLException {

@@ -3,10 +3,8 @@ package io.kilowatch.collector.store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,7 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
 
     @Override
     public List<DeviceDay> deviceDays(long fromMs, long toMs) {
-        return query("SELECT device_id, bucket_start_ms, energy_joules, carbon_grams, overhead_joules, overhead_carbon_grams, "
+        return Jdbc.query(connection, "SELECT device_id, bucket_start_ms, energy_joules, carbon_grams, overhead_joules, overhead_carbon_grams, "
                 + "td_carbon_grams, fallback_joules, cost_gbp FROM rollups WHERE period = 'day' AND bucket_start_ms >= ? "
                 + "AND bucket_start_ms < ? ORDER BY device_id, bucket_start_ms",
                 rs -> new DeviceDay(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6),
@@ -37,14 +35,14 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
 
     @Override
     public List<DeviceHour> deviceHours(long fromMs, long toMs) {
-        return query("SELECT device_id, (ts_ms / 3600000) * 3600000 AS hour, SUM(energy_joules), AVG(cpu_ratio), MAX(cpu_ratio) "
+        return Jdbc.query(connection, "SELECT device_id, (ts_ms / 3600000) * 3600000 AS hour, SUM(energy_joules), AVG(cpu_ratio), MAX(cpu_ratio) "
                 + "FROM samples WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, (ts_ms / 3600000) * 3600000 ORDER BY device_id, hour",
                 rs -> new DeviceHour(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)), fromMs, toMs);
     }
 
     @Override
     public List<OffDay> offDays(long fromMs, long toMs) {
-        return query("SELECT device_id, day_start_ms, off_seconds FROM device_off_days WHERE day_start_ms >= ? AND day_start_ms < ? "
+        return Jdbc.query(connection, "SELECT device_id, day_start_ms, off_seconds FROM device_off_days WHERE day_start_ms >= ? AND day_start_ms < ? "
                 + "ORDER BY device_id, day_start_ms", rs -> new OffDay(rs.getString(1), rs.getLong(2), rs.getDouble(3)), fromMs, toMs);
     }
 
@@ -68,7 +66,7 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     @Override
     public Map<String, LocalDate> purchaseDates() {
         Map<String, LocalDate> dates = new LinkedHashMap<>();
-        query("SELECT device_id, purchase_date FROM device_purchases ORDER BY device_id", rs -> dates.put(rs.getString(1),
+        Jdbc.query(connection, "SELECT device_id, purchase_date FROM device_purchases ORDER BY device_id", rs -> dates.put(rs.getString(1),
                 LocalDate.parse(rs.getString(2))));
         return dates;
     }
@@ -76,76 +74,29 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     @Override
     public void setPurchaseDate(String deviceId, LocalDate date, long nowMs) {
         write("recording a purchase date", () -> {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO device_purchases (device_id, purchase_date, updated_ms) "
-                    + "VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET purchase_date = excluded.purchase_date, updated_ms = excluded.updated_ms")) {
-                ps.setString(1, deviceId);
-                ps.setString(2, date.toString());
-                ps.setLong(3, nowMs);
-                ps.executeUpdate();
-            }
-            return null;
+            return Jdbc.update(connection, "INSERT INTO device_purchases (device_id, purchase_date, updated_ms) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (device_id) DO UPDATE SET purchase_date = excluded.purchase_date, updated_ms = excluded.updated_ms",
+                    deviceId, date.toString(), nowMs);
         });
     }
 
     @Override
     public boolean clearPurchaseDate(String deviceId) {
-        return write("clearing a purchase date", () -> {
-            try (PreparedStatement ps = connection.prepareStatement("DELETE FROM device_purchases WHERE device_id = ?")) {
-                ps.setString(1, deviceId);
-                return ps.executeUpdate() > 0;
-            }
-        });
+        return write("clearing a purchase date",
+                () -> Jdbc.update(connection, "DELETE FROM device_purchases WHERE device_id = ?", deviceId) > 0);
     }
 
     @Override
     public void close() {
+        Jdbc.close(connection);
+    }
+
+    /** A write in one transaction; a failure changes nothing and says what failed. */
+    private <T> T write(String what, Jdbc.Work<T> work) {
         try {
-            connection.close();
-        } catch (SQLException e) {
-            throw new StoreException("closing the store failed", e);
-        }
-    }
-
-    private interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    private interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    private <T> T write(String what, SqlWork<T> work) {
-        try {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run();
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            return Jdbc.inTransaction(connection, work);
         } catch (SQLException e) {
             throw new StoreException(what + " failed; nothing was changed", e);
-        }
-    }
-
-    private <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setLong(i + 1, (Long) args[i]);
-            }
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new StoreException("query failed: " + e.getMessage(), e);
         }
     }
 }

@@ -43,31 +43,14 @@ public final class CarbonFixture implements AutoCloseable {
     /** A day rollup; {@code day} is the bucket start (local midnight) as an instant. */
     public CarbonFixture day(String id, String day, double joules, double grams, double overheadJoules, double overheadGrams,
                              double tdGrams, double fallbackJoules, double costGbp) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, "
-                + "carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp) "
-                + "VALUES (?, 'day', ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setLong(2, Instant.parse(day).toEpochMilli());
-            ps.setDouble(3, joules);
-            ps.setDouble(4, grams);
-            ps.setDouble(5, overheadJoules);
-            ps.setDouble(6, overheadGrams);
-            ps.setDouble(7, tdGrams);
-            ps.setDouble(8, fallbackJoules);
-            ps.setDouble(9, costGbp);
-            ps.executeUpdate();
-        }
-        return this;
+        return insert("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, carbon_grams, overhead_joules, "
+                + "overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp) VALUES (?, 'day', ?, ?, ?, ?, ?, ?, ?, ?)",
+                id, Instant.parse(day).toEpochMilli(), joules, grams, overheadJoules, overheadGrams, tdGrams, fallbackJoules, costGbp);
     }
 
     public CarbonFixture offDay(String id, String day, double seconds) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO device_off_days (device_id, day_start_ms, off_seconds) VALUES (?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setLong(2, Instant.parse(day).toEpochMilli());
-            ps.setDouble(3, seconds);
-            ps.executeUpdate();
-        }
-        return this;
+        return insert("INSERT INTO device_off_days (device_id, day_start_ms, off_seconds) VALUES (?, ?, ?)",
+                id, Instant.parse(day).toEpochMilli(), seconds);
     }
 
     /** Samples every {@code stepSeconds} from {@code from} (inclusive) to {@code to} (exclusive), each with the energy of that step. */
@@ -94,10 +77,15 @@ public final class CarbonFixture implements AutoCloseable {
     }
 
     public CarbonFixture span(String id, String start, String end) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO uptime_spans (device_id, start_ms, end_ms) VALUES (?, ?, ?)")) {
-            ps.setString(1, id);
-            ps.setLong(2, Instant.parse(start).toEpochMilli());
-            ps.setLong(3, Instant.parse(end).toEpochMilli());
+        return insert("INSERT INTO uptime_spans (device_id, start_ms, end_ms) VALUES (?, ?, ?)",
+                id, Instant.parse(start).toEpochMilli(), Instant.parse(end).toEpochMilli());
+    }
+
+    private CarbonFixture insert(String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
             ps.executeUpdate();
         }
         return this;
