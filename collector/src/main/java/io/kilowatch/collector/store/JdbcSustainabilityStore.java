@@ -25,12 +25,14 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     }
 
     @Override
-    public List<DeviceDay> deviceDays(long fromMs, long toMs) {
-        return Jdbc.query(connection, "SELECT device_id, bucket_start_ms, energy_joules, carbon_grams, overhead_joules, overhead_carbon_grams, "
-                + "td_carbon_grams, fallback_joules, cost_gbp FROM rollups WHERE period = 'day' AND bucket_start_ms >= ? "
-                + "AND bucket_start_ms < ? ORDER BY device_id, bucket_start_ms",
-                rs -> new DeviceDay(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6),
-                        rs.getDouble(7), rs.getDouble(8), rs.getDouble(9)), fromMs, toMs);
+    public List<GroupDay> groupDays(long fromMs, long toMs) {
+        return Jdbc.query(connection, "SELECT d.org, d.site, d.device_class, r.bucket_start_ms, SUM(r.energy_joules), SUM(r.carbon_grams), "
+                + "SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), SUM(r.td_carbon_grams), SUM(r.fallback_joules), SUM(r.cost_gbp) "
+                + "FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
+                + "WHERE r.period = 'day' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ? "
+                + "GROUP BY d.org, d.site, d.device_class, r.bucket_start_ms ORDER BY r.bucket_start_ms",
+                rs -> new GroupDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
+                        rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11)), fromMs, toMs);
     }
 
     @Override
@@ -41,9 +43,11 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     }
 
     @Override
-    public List<OffDay> offDays(long fromMs, long toMs) {
-        return Jdbc.query(connection, "SELECT device_id, day_start_ms, off_seconds FROM device_off_days WHERE day_start_ms >= ? AND day_start_ms < ? "
-                + "ORDER BY device_id, day_start_ms", rs -> new OffDay(rs.getString(1), rs.getLong(2), rs.getDouble(3)), fromMs, toMs);
+    public List<GroupOffDay> groupOffDays(long fromMs, long toMs) {
+        return Jdbc.query(connection, "SELECT d.org, d.site, d.device_class, o.day_start_ms, SUM(o.off_seconds) FROM device_off_days o "
+                + "JOIN devices d ON d.device_id = o.device_id WHERE o.day_start_ms >= ? AND o.day_start_ms < ? "
+                + "GROUP BY d.org, d.site, d.device_class, o.day_start_ms ORDER BY o.day_start_ms",
+                rs -> new GroupOffDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)), fromMs, toMs);
     }
 
     @Override

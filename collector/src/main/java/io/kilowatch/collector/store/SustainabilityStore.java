@@ -11,9 +11,16 @@ import java.util.Map;
  */
 public interface SustainabilityStore extends AutoCloseable {
 
-    /** One device's day rollup: local day in the collector's zone, all the split columns. */
-    record DeviceDay(String deviceId, long dayStartMs, double energyJoules, double carbonGrams, double overheadJoules,
-                     double overheadCarbonGrams, double tdCarbonGrams, double fallbackJoules, double costGbp) {
+    /**
+     * Day rollups summed over the devices sharing an org, site and class label (null where unset, or
+     * where the device is no longer known): local day in the collector's zone, all the split columns.
+     */
+    record GroupDay(String org, String site, String deviceClass, long dayStartMs, double energyJoules, double carbonGrams,
+                    double overheadJoules, double overheadCarbonGrams, double tdCarbonGrams, double fallbackJoules, double costGbp) {
+    }
+
+    /** Known-off seconds summed over the devices sharing an org, site and class label, for one local day. */
+    record GroupOffDay(String org, String site, String deviceClass, long dayStartMs, double offSeconds) {
     }
 
     /** One device's hour from raw samples: energy in it and its CPU, mean and highest. */
@@ -24,13 +31,14 @@ public interface SustainabilityStore extends AutoCloseable {
     record OffDay(String deviceId, long dayStartMs, double offSeconds) {
     }
 
-    /** Day rollups with bucket start in [fromMs, toMs). */
-    List<DeviceDay> deviceDays(long fromMs, long toMs);
+    /** Day rollups with bucket start in [fromMs, toMs), by labels and day. */
+    List<GroupDay> groupDays(long fromMs, long toMs);
 
     /** Raw samples with time in [fromMs, toMs), summarised per device and UTC hour. */
     List<DeviceHour> deviceHours(long fromMs, long toMs);
 
-    List<OffDay> offDays(long fromMs, long toMs);
+    /** Off time with day start in [fromMs, toMs), by labels and day. */
+    List<GroupOffDay> groupOffDays(long fromMs, long toMs);
 
     /** Replaces these days' off time (recomputed from uptime spans, so writing again is harmless). */
     void putOffDays(List<OffDay> days);

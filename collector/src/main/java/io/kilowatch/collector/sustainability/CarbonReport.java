@@ -61,7 +61,7 @@ final class CarbonReport {
     static JsonObject json(Period period, CarbonLedger ledger, SustainabilityConfig config, CarbonPolicy carbon,
                            Optional<Trajectory.Target> target, Trajectory trajectory, Instant now) {
         Figures total = ledger.total();
-        Map<String, Figures> byOrg = ledger.groupBy(DeviceProfile::org);
+        Map<String, Figures> byOrg = ledger.groupBy(CarbonLedger.Group::org);
         JsonObject json = new JsonObject()
                 .put("period", new JsonObject().put("label", period.label()).put("year", period.year()).put("quarter", period.quarter())
                         .put("from", period.from().toString()).put("to", period.to().toString()).put("time_zone", period.zone().getId())
@@ -71,8 +71,8 @@ final class CarbonReport {
                 .put("scopes", scopes(total))
                 .put("by_org", orgs(byOrg, config))
                 .put("shared_services", shared(byOrg, config))
-                .put("by_site", rows("site", ledger.groupBy(DeviceProfile::site)))
-                .put("by_class", rows("class", ledger.groupBy(DeviceProfile::deviceClass)))
+                .put("by_site", rows("site", ledger.groupBy(CarbonLedger.Group::site)))
+                .put("by_class", rows("class", ledger.groupBy(CarbonLedger.Group::deviceClass)))
                 .put("target", target.map(t -> target(period, t, trajectory, total, config, now)).orElse(null))
                 .put("method", methodNotes(config))
                 .put("factor_sources", factorSources(ledger, carbon, period));

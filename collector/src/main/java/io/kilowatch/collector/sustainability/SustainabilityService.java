@@ -4,7 +4,7 @@ import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.store.Store;
 import io.kilowatch.collector.store.SustainabilityStore;
-import io.kilowatch.collector.store.SustainabilityStore.DeviceDay;
+import io.kilowatch.collector.store.SustainabilityStore.GroupDay;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
 import io.kilowatch.core.carbon.OffTime;
@@ -50,7 +50,7 @@ public final class SustainabilityService {
     }
 
     private CarbonLedger ledger(List<DeviceProfile> devices, Instant from, Instant to) {
-        return CarbonLedger.load(sustainability, devices, carbon, zone, from, to);
+        return CarbonLedger.load(sustainability, devices, config.footprints(), carbon, zone, from, to);
     }
 
     /** The target with actuals from its baseline year through {@code lastYear}; empty without a target. */
@@ -116,7 +116,7 @@ public final class SustainabilityService {
         Instant from = now.minus(config.savingsWindow());
         double joules = 0;
         double cost = 0;
-        for (DeviceDay d : sustainability.deviceDays(from.toEpochMilli(), now.toEpochMilli())) {
+        for (GroupDay d : sustainability.groupDays(from.toEpochMilli(), now.toEpochMilli())) {
             joules += d.energyJoules() + d.overheadJoules();
             cost += d.costGbp();
         }

@@ -10,7 +10,7 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Actual carbon beside the reduction path, per year from the baseline and per month of one year, estate-wide
@@ -32,16 +32,16 @@ final class Trajectory {
         this.zone = zone;
     }
 
-    /** Devices' weights for an organisation: 1 for its own, its share for shared services it is a partner of. */
-    Function<DeviceProfile, Double> weightFor(String org) {
+    /** Weights of org labels for an organisation: 1 for its own, its share for shared services it is a partner of. */
+    ToDoubleFunction<String> weightFor(String org) {
         if (org == null) {
             return null;
         }
-        return p -> {
-            if (p.org().equals(org)) {
+        return label -> {
+            if (label.equals(org)) {
                 return 1.0;
             }
-            Map<String, Double> partners = config.sharedServices().get(p.org());
+            Map<String, Double> partners = config.sharedServices().get(label);
             if (partners == null || !partners.containsKey(org)) {
                 return 0.0;
             }
@@ -55,7 +55,7 @@ final class Trajectory {
             return java.util.Optional.empty();
         }
         int baselineYear = config.baselineYear().get();
-        Function<DeviceProfile, Double> weight = weightFor(org);
+        ToDoubleFunction<String> weight = weightFor(org);
         Map<LocalDate, Double> dailyKg = new HashMap<>();
         Map<Integer, Double> actual = new HashMap<>();
         ledger.dailyOperationalGrams(weight).forEach((day, grams) -> {
@@ -68,7 +68,7 @@ final class Trajectory {
             Instant to = LocalDate.of(y + 1, 1, 1).atStartOfDay(zone).toInstant();
             double grams = 0;
             for (DeviceProfile p : ledger.profiles()) {
-                grams += p.embodiedGramsIn(from, to, zone) * (weight == null ? 1 : weight.apply(p));
+                grams += p.embodiedGramsIn(from, to, zone) * (weight == null ? 1 : weight.applyAsDouble(p.org()));
             }
             embodied.put(y, grams / 1000);
         }

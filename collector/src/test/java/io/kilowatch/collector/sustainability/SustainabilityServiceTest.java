@@ -195,11 +195,13 @@ class SustainabilityServiceTest {
         }
         SustainabilityService service = service();
         assertEquals(2, service.recordOffTime(NOW));
-        List<SustainabilityStore.OffDay> days = sustainability.offDays(0, Long.MAX_VALUE);
-        assertEquals(List.of(new SustainabilityStore.OffDay("pc-a", Instant.parse("2026-02-26T00:00:00Z").toEpochMilli(), 6 * 3600.0),
-                new SustainabilityStore.OffDay("pc-a", Instant.parse("2026-02-27T00:00:00Z").toEpochMilli(), 8 * 3600.0)), days);
+        List<SustainabilityStore.GroupOffDay> days = sustainability.groupOffDays(0, Long.MAX_VALUE);
+        assertEquals(List.of(
+                new SustainabilityStore.GroupOffDay("Council A", "County Hall", "desktop", Instant.parse("2026-02-26T00:00:00Z").toEpochMilli(), 6 * 3600.0),
+                new SustainabilityStore.GroupOffDay("Council A", "County Hall", "desktop", Instant.parse("2026-02-27T00:00:00Z").toEpochMilli(), 8 * 3600.0)),
+                days);
         service.recordOffTime(NOW); // recomputing changes nothing
-        assertEquals(days, sustainability.offDays(0, Long.MAX_VALUE));
+        assertEquals(days, sustainability.groupOffDays(0, Long.MAX_VALUE));
         // 14 h at 2 W in February 2026 at 177 g/kWh: 0.028 kWh, 4.956 g.
         JsonObject report = service.report(2026, 1, NOW);
         assertEquals(0.028, report.getJsonObject("totals").getDouble("off_energy_kwh"), 1e-9);
