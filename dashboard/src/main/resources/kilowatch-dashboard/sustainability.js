@@ -27,9 +27,12 @@ function rows(bodyId, items, columns) {
 
 // ---- Sustainability section
 async function showSustainability() {
+  const org = $("sus-org").value;
   const [summary, trajectory, savings] = await Promise.all([
-    getJson("api/v1/carbon/summary"), getJson("api/v1/carbon/trajectory"), getJson("api/v1/carbon/savings"),
+    getJson("api/v1/carbon/summary"), getJson("api/v1/carbon/trajectory" + (org ? "?org=" + encodeURIComponent(org) : "")),
+    getJson("api/v1/carbon/savings"),
   ]);
+  orgChoices(summary.orgs);
   const t = summary.totals;
   setText("sus-operational", kg3(t.operational_kg));
   setText("sus-scopes", `scope 2 ${kg3(t.scope2_kg)} · scope 3 T&D ${kg3(t.scope3_td_kg)} · ${summary.year} to date`);
@@ -50,14 +53,26 @@ async function showSustainability() {
   showSavings(savings);
 }
 
+function orgChoices(orgs) {
+  const select = $("sus-org");
+  if (select.options.length > 1) return;
+  select.append(...orgs.map((o) => new Option(o, o)));
+  select.addEventListener("change", async () => {
+    const org = select.value;
+    drawPath(await getJson("api/v1/carbon/trajectory" + (org ? "?org=" + encodeURIComponent(org) : "")));
+  });
+}
+
 function drawPath(trajectory) {
   const holder = $("sus-chart");
   if (trajectory.status === "no_target") {
+    if (state.charts.sustainability) state.charts.sustainability.destroy();
+    state.charts.sustainability = null;
     holder.replaceChildren();
     setText("sus-path-note", trajectory.reason);
     return;
   }
-  setText("sus-path-note", `target ${kg3(trajectory.target_kg)} kg for ${trajectory.year}; baseline ${kg3(trajectory.baseline_kg)} kg in ${trajectory.baseline_year} (${trajectory.baseline_source})`);
+  setText("sus-path-note", `${trajectory.org || "Whole estate"}: ${STATUS_TEXT[trajectory.status]}, target ${kg3(trajectory.target_kg)} kg for ${trajectory.year}, projected ${kg3(trajectory.projected_year_end_kg)} kg; baseline ${kg3(trajectory.baseline_kg)} kg in ${trajectory.baseline_year} (${trajectory.baseline_source})`);
   const months = trajectory.months;
   const xs = months.map((m) => Date.parse(m.month + "-01T00:00:00Z") / 1000);
   const data = [xs, months.map((m) => m.cumulative_target_kg), months.map((m) => m.cumulative_actual_kg)];

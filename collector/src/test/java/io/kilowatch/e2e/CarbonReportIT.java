@@ -19,6 +19,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.print.PrintOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -95,6 +96,12 @@ class CarbonReportIT {
             wait.until(b -> !b.findElements(By.cssSelector("#sus-chart canvas")).isEmpty());
             assertEquals(String.format(Locale.ROOT, "%.3f kg", summary.getJsonObject("target").getDouble("target_kg")), text(browser, "sus-target"));
             assertEquals(String.format(Locale.ROOT, "%.3f", summary.getJsonObject("totals").getDouble("operational_kg")), text(browser, "sus-operational"));
+            // Per organisation: Council A's own devices and its share of the shared service, on its measured 2024 baseline.
+            JsonObject councilA = new JsonObject(Stack.body(base + "/api/v1/carbon/trajectory?org=Council%20A"));
+            new Select(browser.findElement(By.id("sus-org"))).selectByVisibleText("Council A");
+            wait.until(b -> text(b, "sus-path-note").startsWith("Council A:"));
+            assertTrue(text(browser, "sus-path-note").contains(String.format(Locale.ROOT, "target %.3f kg", councilA.getDouble("target_kg"))),
+                    text(browser, "sus-path-note"));
             Files.write(out.resolve("sustainability.png"), browser.getScreenshotAs(OutputType.BYTES));
             assertTrue(browser.findElement(By.id("page-error")).getDomAttribute("hidden") != null, "no script error on the page");
         } finally {
@@ -102,7 +109,7 @@ class CarbonReportIT {
         }
     }
 
-    private static String text(ChromeDriver b, String id) {
+    private static String text(org.openqa.selenium.WebDriver b, String id) {
         return b.findElement(By.id(id)).getText().trim();
     }
 }

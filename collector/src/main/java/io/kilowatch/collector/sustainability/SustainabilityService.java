@@ -94,10 +94,17 @@ public final class SustainabilityService {
         LocalDate today = now.atZone(zone).toLocalDate();
         List<DeviceProfile> devices = profiles();
         Instant yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant();
-        Figures totals = ledger(devices, yearStart, now).total();
+        CarbonLedger ledger = ledger(devices, yearStart, now);
+        Figures totals = ledger.total();
+        // Organisations a trajectory can be asked for: those with devices, and the partners of shared services.
+        java.util.Set<String> orgs = new java.util.TreeSet<>(ledger.groupBy(CarbonLedger.Group::org).keySet());
+        orgs.removeAll(config.sharedServices().keySet());
+        orgs.remove(DeviceProfile.NONE);
+        config.sharedServices().values().forEach(partners -> orgs.addAll(partners.keySet()));
         Optional<Trajectory.Target> target = target(devices, null, today.getYear());
         JsonObject json = new JsonObject().put("year", today.getYear()).put("time_zone", zone.getId())
-                .put("from", yearStart.toString()).put("to", now.toString()).put("totals", totals.toJson());
+                .put("from", yearStart.toString()).put("to", now.toString()).put("totals", totals.toJson())
+                .put("orgs", new JsonArray(new ArrayList<>(orgs)));
         if (target.isPresent()) {
             Trajectory.Target t = target.get();
             OptionalDouble projected = trajectory.projected(t, today);
