@@ -1,7 +1,9 @@
 // Kilowatch sustainability views: this year's ICT carbon against the reduction path, where the savings
 // are, and the printable carbon report. Uses app.js's helpers ($, setText, fmt, getJson, cell);
-// every value goes in through textContent only.
+// every value goes in through textContent only. Wrapped in a function so its names never shadow app.js's.
 "use strict";
+
+(() => {
 
 const kg3 = (v) => (v == null ? "–" : v.toFixed(3));
 const gbp = (v) => (v == null ? "–" : v.toFixed(2));
@@ -10,7 +12,7 @@ const STATUS_TEXT = {
   baseline: "baseline year", future: "future", no_target: "no target set",
 };
 
-function statusBadge(status) {
+function targetBadge(status) {
   const span = document.createElement("span");
   span.className = "status " + (status === "met" || status === "on_track" ? "up" : status === "missed" || status === "off_track" ? "down" : "neutral");
   span.textContent = STATUS_TEXT[status] || status;
@@ -43,11 +45,11 @@ async function showSustainability() {
   if (summary.target) {
     setText("sus-target", kg3(summary.target.target_kg) + " kg");
     setText("sus-projected", kg3(summary.target.projected_year_end_kg) + " kg");
-    $("sus-status").replaceChildren(statusBadge(summary.target.status), document.createTextNode(` baseline ${summary.target.baseline_year}`));
+    $("sus-status").replaceChildren(targetBadge(summary.target.status), document.createTextNode(` baseline ${summary.target.baseline_year}`));
   } else {
     setText("sus-target", "–");
     setText("sus-projected", "–");
-    $("sus-status").replaceChildren(statusBadge("no_target"));
+    $("sus-status").replaceChildren(targetBadge("no_target"));
   }
   drawPath(trajectory);
   showSavings(savings);
@@ -154,7 +156,7 @@ async function showReport(hash) {
   setText("report-cost", gbp(t.cost_gbp));
   const target = $("report-target");
   if (r.target) {
-    target.replaceChildren(statusBadge(r.target.status), document.createTextNode(
+    target.replaceChildren(targetBadge(r.target.status), document.createTextNode(
       ` actual ${kg3(r.target.actual_kg)} kg against a target of ${kg3(r.target.target_kg)} kg` +
       (r.target.projected_year_end_kg == null ? "" : `; projected year-end ${kg3(r.target.projected_year_end_kg)} kg`) +
       `; baseline ${kg3(r.target.baseline_kg)} kg in ${r.target.baseline_year} (${r.target.baseline_source})` +
@@ -190,3 +192,4 @@ window.kilowatchViews = [
   { hash: "#/sustainability", view: "sustainability", nav: "sustainability", show: () => showSustainability() },
   { hash: "#/carbon-report", view: "carbon-report", nav: "sustainability", show: (hash) => showReport(hash) },
 ];
+})();

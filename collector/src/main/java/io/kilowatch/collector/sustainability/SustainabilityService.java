@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Carbon reporting over the store: the carbon report, the target trajectory, the Green ICT savings, each
@@ -97,7 +100,7 @@ public final class SustainabilityService {
         CarbonLedger ledger = ledger(devices, yearStart, now);
         Figures totals = ledger.total();
         // Organisations a trajectory can be asked for: those with devices, and the partners of shared services.
-        java.util.Set<String> orgs = new java.util.TreeSet<>(ledger.groupBy(CarbonLedger.Group::org).keySet());
+        Set<String> orgs = new TreeSet<>(ledger.groupBy(CarbonLedger.Group::org).keySet());
         orgs.removeAll(config.sharedServices().keySet());
         orgs.remove(DeviceProfile.NONE);
         config.sharedServices().values().forEach(partners -> orgs.addAll(partners.keySet()));
@@ -197,7 +200,7 @@ public final class SustainabilityService {
     public SustainabilityMetrics.Snapshot snapshot(Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
         List<DeviceProfile> devices = profiles();
-        Map<String, Double> perClass = new java.util.TreeMap<>();
+        Map<String, Double> perClass = new TreeMap<>();
         for (DeviceProfile p : devices) {
             if (p.embodiedKg().isPresent() && !EmbodiedCarbon.fullyAmortised(p.inService(), p.lifeYears(), now, zone)) {
                 perClass.merge(p.deviceClass(), p.embodiedKg().get() * 1000 / p.lifeYears(), Double::sum);

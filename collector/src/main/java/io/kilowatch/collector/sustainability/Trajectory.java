@@ -9,6 +9,7 @@ import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
@@ -50,9 +51,9 @@ final class Trajectory {
     }
 
     /** The target for the estate (org null) or an org; empty when no baseline year is configured or it has no data. */
-    java.util.Optional<Target> target(CarbonLedger ledger, String org, int lastYear) {
+    Optional<Target> target(CarbonLedger ledger, String org, int lastYear) {
         if (config.baselineYear().isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         int baselineYear = config.baselineYear().get();
         ToDoubleFunction<String> weight = weightFor(org);
@@ -83,10 +84,10 @@ final class Trajectory {
             baseline = actual.getOrDefault(baselineYear, 0.0) + (config.targetIncludesEmbodied() ? embodied.getOrDefault(baselineYear, 0.0) : 0);
             source = "measured by Kilowatch in " + baselineYear;
             if (baseline <= 0) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }
-        return java.util.Optional.of(new Target(new ReductionPath(baselineYear, baseline, config.annualReduction(), config.milestoneReductions()),
+        return Optional.of(new Target(new ReductionPath(baselineYear, baseline, config.annualReduction(), config.milestoneReductions()),
                 source, actual, dailyKg, embodied));
     }
 
