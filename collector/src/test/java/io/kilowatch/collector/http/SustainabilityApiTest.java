@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** /api/v1/carbon over the collector deployed for real on a store holding known figures. */
 @ExtendWith(VertxExtension.class)
-class CarbonApiTest {
+class SustainabilityApiTest {
     @TempDir
     Path dataDir;
     private WebClient client;
