@@ -37,22 +37,24 @@ final class CarbonLedger {
     }
 
     private final List<DeviceProfile> profiles;
-    private final Map<Group, TreeMap<LocalDate, Figures>> days = new HashMap<>();
-    private final Map<Group, Figures> embodied = new HashMap<>();
+    private final Map<Group, TreeMap<LocalDate, Figures>> days;
+    private final ZoneId zone;
+    private final Instant from;
+    private final Instant to;
 
-    private CarbonLedger(List<DeviceProfile> profiles) {
+    private CarbonLedger(List<DeviceProfile> profiles, Map<Group, TreeMap<LocalDate, Figures>> days, ZoneId zone, Instant from, Instant to) {
         this.profiles = profiles;
+        this.days = days;
+        this.zone = zone;
+        this.from = from;
+        this.to = to;
     }
 
     static CarbonLedger load(SustainabilityStore store, List<DeviceProfile> devices, ClassFootprints footprints, CarbonPolicy carbon,
                              ZoneId zone, Instant from, Instant to) {
-        CarbonLedger ledger = new CarbonLedger(devices);
-        double scope2 = 0;
-        double td = 0;
-        double cost = 0;
-        double billedJoules = 0;
+        CarbonLedger ledger = new CarbonLedger(devices, new HashMap<>(), zone, from, to);
         for (GroupDay d : store.groupDays(from.toEpochMilli(), to.toEpochMilli())) {
-            Figures f = ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs(), zone);
+            Figures f = ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs());
             f.itJoules += d.energyJoules();
             f.overheadJoules += d.overheadJoules();
             f.fallbackJoules += d.fallbackJoules();
@@ -60,15 +62,7 @@ final class CarbonLedger {
             f.overheadGrams += d.overheadCarbonGrams();
             f.tdGrams += d.tdCarbonGrams();
             f.costGbp += d.costGbp();
-            scope2 += d.carbonGrams();
-            td += d.tdCarbonGrams();
-            cost += d.costGbp();
-            billedJoules += d.energyJoules() + d.overheadJoules();
         }
-        // Off energy is not metered at ingest: it gets its site's generation factor and PUE, and the
-        // period's measured T&D-to-generation ratio and mean price, so it is carried like metered energy.
-        double tdRatio = scope2 > 0 ? td / scope2 : 0;
-        double pricePerJoule = billedJoules > 0 ? cost / billedJoules : 0;
         for (GroupOffDay off : store.groupOffDays(from.toEpochMilli(), to.toEpochMilli())) {
             double joules = footprints.forClass(off.deviceClass()).offWatts() * off.offSeconds();
             if (joules <= 0) {
@@ -77,21 +71,30 @@ final class CarbonLedger {
             Instant dayStart = Instant.ofEpochMilli(off.dayStartMs());
             Instant dayEnd = dayStart.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
             double grams = carbon.grams(joules, dayStart, dayEnd, off.site());
-            Figures f = ledger.day(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs(), zone);
+            Figures f = ledger.day(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs());
+            // Off energy is not metered at ingest: it gets its site's generation factor and PUE, and the T&D
+            // ratio and mean price its group's metered energy had that day, so it is carried like metered energy.
+            double tdRatio = f.scope2Grams > 0 ? f.tdGrams / f.scope2Grams : 0;
+            double billed = f.itJoules + f.overheadJoules;
+            double pricePerJoule = billed > 0 ? f.costGbp / billed : 0;
             f.offJoules += joules;
             f.scope2Grams += grams;
             f.tdGrams += grams * tdRatio;
             f.costGbp += joules * carbon.forSite(off.site()).pue() * pricePerJoule;
         }
-        for (DeviceProfile p : devices) {
-            Figures f = ledger.embodied.computeIfAbsent(Group.of(p), k -> new Figures());
-            f.embodiedGrams += p.embodiedGramsIn(from, to, zone);
-            f.devices++;
-        }
         return ledger;
     }
 
-    private Figures day(Group group, long dayStartMs, ZoneId zone) {
+    /** The part of this ledger in [from, to) (whole local days), with embodied carbon for that period. */
+    CarbonLedger within(Instant periodFrom, Instant periodTo) {
+        LocalDate first = periodFrom.atZone(zone).toLocalDate();
+        LocalDate end = periodTo.atZone(zone).toLocalDate();
+        Map<Group, TreeMap<LocalDate, Figures>> part = new HashMap<>();
+        days.forEach((group, byDay) -> part.put(group, new TreeMap<>(byDay.subMap(first, end))));
+        return new CarbonLedger(profiles, part, zone, periodFrom, periodTo);
+    }
+
+    private Figures day(Group group, long dayStartMs) {
         LocalDate day = Instant.ofEpochMilli(dayStartMs).atZone(zone).toLocalDate();
         return days.computeIfAbsent(group, k -> new TreeMap<>()).computeIfAbsent(day, k -> new Figures());
     }
@@ -104,7 +107,11 @@ final class CarbonLedger {
     private Map<Group, Figures> byGroup() {
         Map<Group, Figures> result = new HashMap<>();
         days.forEach((group, byDay) -> byDay.values().forEach(result.computeIfAbsent(group, k -> new Figures())::add));
-        embodied.forEach((group, f) -> result.computeIfAbsent(group, k -> new Figures()).add(f));
+        for (DeviceProfile p : profiles) {
+            Figures f = result.computeIfAbsent(Group.of(p), k -> new Figures());
+            f.embodiedGrams += p.embodiedGramsIn(from, to, zone);
+            f.devices++;
+        }
         return result;
     }
 

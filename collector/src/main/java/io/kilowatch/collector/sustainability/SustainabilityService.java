@@ -56,22 +56,24 @@ public final class SustainabilityService {
         return CarbonLedger.load(sustainability, devices, config.footprints(), carbon, zone, from, to);
     }
 
-    /** The target with actuals from its baseline year through {@code lastYear}; empty without a target. */
-    private Optional<Trajectory.Target> target(List<DeviceProfile> devices, String org, int lastYear) {
+    /** Start of the baseline year, or {@code otherwise} when that is earlier or there is no target. */
+    private Instant loadFrom(Instant otherwise) {
         if (config.baselineYear().isEmpty()) {
-            return Optional.empty();
+            return otherwise;
         }
-        Instant from = LocalDate.of(config.baselineYear().get(), 1, 1).atStartOfDay(zone).toInstant();
-        Instant to = LocalDate.of(lastYear + 1, 1, 1).atStartOfDay(zone).toInstant();
-        return trajectory.target(ledger(devices, from, to), org, lastYear);
+        Instant baseline = LocalDate.of(config.baselineYear().get(), 1, 1).atStartOfDay(zone).toInstant();
+        return baseline.isBefore(otherwise) ? baseline : otherwise;
     }
 
     public JsonObject report(int year, Integer quarter, Instant now) {
         CarbonReport.Period period = new CarbonReport.Period(year, quarter, zone);
         List<DeviceProfile> devices = profiles();
-        CarbonLedger ledger = ledger(devices, period.from(), period.to());
         int lastYear = Math.max(year, now.atZone(zone).getYear());
-        return CarbonReport.json(period, ledger, config, carbon, target(devices, null, lastYear), trajectory, now);
+        Instant to = config.baselineYear().isEmpty() ? period.to() : LocalDate.of(lastYear + 1, 1, 1).atStartOfDay(zone).toInstant();
+        // One pass over the rollups serves both the period and the target's years.
+        CarbonLedger ledger = ledger(devices, loadFrom(period.from()), to);
+        return CarbonReport.json(period, ledger.within(period.from(), period.to()), config, carbon,
+                trajectory.target(ledger, null, lastYear), trajectory, now);
     }
 
     public String reportCsv(int year, Integer quarter, Instant now) {
@@ -81,7 +83,10 @@ public final class SustainabilityService {
     /** The trajectory for a year, estate-wide (org null) or for an organisation; a body saying why when there is no target. */
     public JsonObject trajectory(int year, String org, Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
-        Optional<Trajectory.Target> target = target(profiles(), org, Math.max(year, today.getYear()));
+        int lastYear = Math.max(year, today.getYear());
+        Instant to = LocalDate.of(lastYear + 1, 1, 1).atStartOfDay(zone).toInstant();
+        Optional<Trajectory.Target> target = config.baselineYear().isEmpty() ? Optional.empty()
+                : trajectory.target(ledger(profiles(), loadFrom(now), to), org, lastYear);
         if (target.isEmpty()) {
             return new JsonObject().put("org", org).put("year", year).put("status", "no_target")
                     .put("reason", config.baselineYear().isEmpty() ? "no target configured: set sustainability.targets.baseline_year"
@@ -97,14 +102,15 @@ public final class SustainabilityService {
         LocalDate today = now.atZone(zone).toLocalDate();
         List<DeviceProfile> devices = profiles();
         Instant yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant();
-        CarbonLedger ledger = ledger(devices, yearStart, now);
+        CarbonLedger all = ledger(devices, loadFrom(yearStart), now);
+        CarbonLedger ledger = all.within(yearStart, now);
         Figures totals = ledger.total();
         // Organisations a trajectory can be asked for: those with devices, and the partners of shared services.
         Set<String> orgs = new TreeSet<>(ledger.groupBy(CarbonLedger.Group::org).keySet());
         orgs.removeAll(config.sharedServices().keySet());
         orgs.remove(DeviceProfile.NONE);
         config.sharedServices().values().forEach(partners -> orgs.addAll(partners.keySet()));
-        Optional<Trajectory.Target> target = target(devices, null, today.getYear());
+        Optional<Trajectory.Target> target = trajectory.target(all, null, today.getYear());
         JsonObject json = new JsonObject().put("year", today.getYear()).put("time_zone", zone.getId())
                 .put("from", yearStart.toString()).put("to", now.toString()).put("totals", totals.toJson())
                 .put("orgs", new JsonArray(new ArrayList<>(orgs)));
@@ -206,7 +212,7 @@ public final class SustainabilityService {
                 perClass.merge(p.deviceClass(), p.embodiedKg().get() * 1000 / p.lifeYears(), Double::sum);
             }
         }
-        Optional<Trajectory.Target> target = target(devices, null, today.getYear());
+        Optional<Trajectory.Target> target = trajectory.target(ledger(devices, loadFrom(now), now), null, today.getYear());
         double targetGrams = target.map(t -> t.path().targetKg(today.getYear()) * 1000).orElse(Double.NaN);
         double projectedGrams = target.map(t -> trajectory.projected(t, today)).filter(OptionalDouble::isPresent)
                 .map(p -> p.getAsDouble() * 1000).orElse(Double.NaN);

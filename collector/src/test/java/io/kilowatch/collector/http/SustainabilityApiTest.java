@@ -63,13 +63,13 @@ class SustainabilityApiTest {
         HttpResponse<Buffer> json = get("/api/v1/carbon/report?year=2025", viewerToken);
         assertEquals(200, json.statusCode(), json.bodyAsString());
         JsonObject totals = json.bodyAsJsonObject().getJsonObject("totals");
-        assertEquals(14.02, totals.getDouble("energy_kwh"), 1e-9);
-        assertEquals(4.247, totals.getDouble("operational_kg"), 1e-9);
+        assertEquals(14.016, totals.getDouble("energy_kwh"), 1e-9);
+        assertEquals(4.246, totals.getDouble("operational_kg"), 1e-9);
         HttpResponse<Buffer> csv = get("/api/v1/carbon/report?year=2025&format=csv", viewerToken);
         assertEquals(200, csv.statusCode());
         assertTrue(csv.getHeader("Content-Type").startsWith("text/csv"));
         assertTrue(csv.getHeader("Content-Disposition").contains("kilowatch-carbon-2025.csv"));
-        assertTrue(csv.bodyAsString().split("\n")[1].startsWith("total,\"2025\",14.02,"), csv.bodyAsString());
+        assertTrue(csv.bodyAsString().split("\n")[1].startsWith("total,\"2025\",14.016,"), csv.bodyAsString());
         assertEquals("2025 Q3", get("/api/v1/carbon/report?year=2025&quarter=3", viewerToken).bodyAsJsonObject()
                 .getJsonObject("period").getString("label"));
         assertEquals(401, get("/api/v1/carbon/report?year=2025", null).statusCode());

@@ -109,7 +109,7 @@ public final class CarbonFixture implements AutoCloseable {
                 .day("sw-1", "2025-07-31T23:00:00Z", 3.6e6, 100, 0, 0, 10, 0, 0.33)
                 .day("pc-a", "2026-01-15T00:00:00Z", 3.6e6, 300, 0, 0, 0, 0, 0.25)
                 .day("pc-a", "2026-02-10T00:00:00Z", 3.6e6, 400, 0, 0, 0, 0, 0.25)
-                .offDay("pc-a", "2025-03-11T00:00:00Z", 36_000);
+                .offDay("pc-a", "2025-03-10T00:00:00Z", 28_800);
     }
 
     @Override

@@ -29,6 +29,7 @@ class SustainabilityServiceTest {
     Path dataDir;
     private Store store;
     private SustainabilityStore sustainability;
+    private CollectorConfig config;
 
     private SustainabilityService service(String... keyValues) {
         Settings settings = Settings.empty("test").override("time_zone", "Europe/London").override("sites.Leeds DC.pue", "1.6")
@@ -37,7 +38,7 @@ class SustainabilityServiceTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             settings.override(keyValues[i], keyValues[i + 1]);
         }
-        CollectorConfig config = CollectorConfig.from(settings);
+        config = CollectorConfig.from(settings);
         store = JdbcStore.sqlite(dataDir);
         sustainability = JdbcSustainabilityStore.sqlite(dataDir);
         return new SustainabilityService(config.sustainability(), store, sustainability, config.carbon(), config.timeZone());
@@ -58,24 +59,25 @@ class SustainabilityServiceTest {
         service.setPurchaseDate("pc-a", LocalDate.of(2024, 1, 1), NOW);
         JsonObject report = service.report(2025, null, NOW);
         JsonObject totals = report.getJsonObject("totals");
-        // IT energy 1 + 2 + 10 + 1 kWh, plus pc-a's 10 h off at 2 W (0.02 kWh); the 2024 and 2026 rows are outside.
-        assertEquals(14.02, totals.getDouble("energy_kwh"), 1e-9);
+        // IT energy 1 + 2 + 10 + 1 kWh, plus pc-a's 8 h off at 2 W (0.016 kWh); the 2024 and 2026 rows are outside.
+        assertEquals(14.016, totals.getDouble("energy_kwh"), 1e-9);
         assertEquals(6.0, totals.getDouble("overhead_energy_kwh"), 1e-9);
         assertEquals(1.0, totals.getDouble("fallback_energy_kwh"), 1e-9);
-        // Scope 2: 200 + 400 + 3200 + 100 g, plus the off energy at 2025's 177 g/kWh: 0.02 x 177 = 3.54 g.
-        assertEquals(3.904, totals.getDouble("scope2_kg"), 1e-9);
+        // Scope 2: 200 + 400 + 3200 + 100 g, plus the off energy at 2025's 177 g/kWh: 0.016 x 177 = 2.832 g.
+        assertEquals(3.903, totals.getDouble("scope2_kg"), 1e-9);
         assertEquals(1.2, totals.getDouble("scope2_overhead_kg"), 1e-9);
-        // T&D: 342.92 g, plus the off energy's 3.54 g x (342.92 / 3900) = 0.311 g.
+        // T&D: 342.92 g, plus the off energy's 2.832 g x the T&D ratio of its group's metered energy that day,
+        // 17.92 / 200: 0.254 g. Operational 3902.832 + 343.174 = 4246.006 g.
         assertEquals(0.343, totals.getDouble("scope3_td_kg"), 1e-9);
-        assertEquals(4.247, totals.getDouble("operational_kg"), 1e-9);
-        // Cost: 5.08, plus 72 kJ at the period's mean 5.08 / 72 MJ.
-        assertEquals(5.09, totals.getDouble("cost_gbp"), 1e-9);
+        assertEquals(4.246, totals.getDouble("operational_kg"), 1e-9);
+        // Cost: 5.08, plus 57.6 kJ at that day's price, 0.25 per 3.6 MJ: 0.004.
+        assertEquals(5.08, totals.getDouble("cost_gbp"), 1e-9);
         // Embodied: pc-a 277 kg x 365/1461 (bought 2024-01-01), pc-b 181 x 365/1461 (firmware 2025-01-01),
         // srv-1 950 x (184 days + 1 h)/1461 days (first seen 2025-07-01, local midnight being 23:00 UTC); the switch has none.
         assertEquals(234.093, totals.getDouble("embodied_kg"), 1e-9);
 
         JsonArray scopes = report.getJsonArray("scopes");
-        assertEquals(3.904, scopes.getJsonObject(0).getDouble("kg"));
+        assertEquals(3.903, scopes.getJsonObject(0).getDouble("kg"));
         assertEquals(0.343, scopes.getJsonObject(1).getDouble("kg"));
         assertEquals("embodied", scopes.getJsonObject(2).getString("kind"));
         assertEquals(234.093, scopes.getJsonObject(2).getDouble("kg"));
@@ -85,6 +87,20 @@ class SustainabilityServiceTest {
         assertTrue(report.getJsonArray("factor_sources").encode().contains("PUE 1.6"), report.getJsonArray("factor_sources").encode());
         assertEquals("2025", report.getJsonObject("period").getString("label"));
         assertTrue(report.getJsonObject("period").getBoolean("complete"));
+    }
+
+    @Test
+    void offEnergyIsCarriedLikeMeteredEnergyInTheLedger() throws Exception {
+        CarbonFixture.councils(dataDir).close();
+        SustainabilityService service = service();
+        Figures total = CarbonLedger.load(sustainability, service.profiles(), config.sustainability().footprints(), config.carbon(),
+                config.timeZone(), Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z")).total();
+        // pc-a off 8 h at 2 W on 10 March 2025: 57.6 kJ = 0.016 kWh at 177 g/kWh; T&D at that day's ratio of
+        // its group's metered energy (17.92 / 200 g); cost at that day's price (0.25 per 3.6 MJ).
+        assertEquals(57_600, total.offJoules, 1e-9);
+        assertEquals(3900 + 2.832, total.scope2Grams, 1e-9);
+        assertEquals(342.92 + 2.832 * 17.92 / 200, total.tdGrams, 1e-9);
+        assertEquals(5.08 + 0.004, total.costGbp, 1e-9);
     }
 
     @Test
@@ -107,10 +123,10 @@ class SustainabilityServiceTest {
             assertEquals(0, BigDecimal.valueOf(total.getDouble(column)).compareTo(sum), column + ": " + shared.encode());
         }
         JsonObject councilA = row(report.getJsonArray("by_org"), "org", "Council A");
-        // Own: 200 + 17.92 g, plus off time's 3.54 g and its T&D 0.311 g.
-        assertEquals(0.222, councilA.getJsonObject("own").getDouble("operational_kg"), 1e-9);
+        // Own: 200 + 17.92 g, plus off time's 2.832 g and its T&D 0.254 g.
+        assertEquals(0.221, councilA.getJsonObject("own").getDouble("operational_kg"), 1e-9);
         assertEquals(2.393, councilA.getJsonObject("shared").getDouble("operational_kg"), 1e-9);
-        assertEquals(2.615, councilA.getJsonObject("total").getDouble("operational_kg"), 1e-9);
+        assertEquals(2.614, councilA.getJsonObject("total").getDouble("operational_kg"), 1e-9);
         assertTrue(report.getJsonArray("by_org").stream().noneMatch(o -> ((JsonObject) o).getString("org").equals("Shared ICT")));
     }
 
@@ -121,7 +137,7 @@ class SustainabilityServiceTest {
                 "sustainability.targets.baseline_kgco2e", "5", "sustainability.targets.annual_reduction_percent", "3",
                 "sustainability.targets.milestones.2030", "20");
         // 2025: the milestone path (20 % by 2030, so 1/6 of it after one year: 4.833 kg) is stricter than
-        // 5 x 0.97 = 4.85 kg; actual operational 4.247 kg: met.
+        // 5 x 0.97 = 4.85 kg; actual operational 4.246 kg: met.
         JsonObject report = service.report(2025, null, NOW);
         assertEquals(4.833, report.getJsonObject("target").getDouble("target_kg"), 1e-9);
         assertEquals("met", report.getJsonObject("target").getString("status"));
@@ -152,7 +168,7 @@ class SustainabilityServiceTest {
         JsonObject b = service.trajectory(2025, "Council B", NOW);
         assertEquals("no_target", b.getString("status"), b.encode()); // Council B had no data in the 2024 baseline year
         SustainabilityService measured = service("sustainability.targets.baseline_year", "2024");
-        // Measured baseline: pc-a's 999 g in 2024; 2025's 4.247 kg is above it: missed.
+        // Measured baseline: pc-a's 999 g in 2024; 2025's 4.246 kg is above it: missed.
         assertEquals(0.999, measured.trajectory(2025, null, NOW).getDouble("baseline_kg"), 1e-9);
         assertEquals("missed", measured.trajectory(2025, null, NOW).getString("status"));
     }
@@ -216,7 +232,7 @@ class SustainabilityServiceTest {
         String[] lines = csv.split("\n");
         assertEquals("section,name,energy_kwh,it_energy_kwh,off_energy_kwh,overhead_energy_kwh,fallback_energy_kwh,scope2_kg,"
                 + "scope2_overhead_kg,scope3_td_kg,operational_kg,embodied_kg,cost_gbp", lines[0]);
-        assertEquals("total,\"2025\",14.02,14.0,0.02,6.0,1.0,3.904,1.2,0.343,4.247,234.093,5.09", lines[1]);
+        assertEquals("total,\"2025\",14.016,14.0,0.016,6.0,1.0,3.903,1.2,0.343,4.246,234.093,5.08", lines[1]);
         assertTrue(csv.contains("shared_part,\"Shared ICT -> Council A\","), csv);
         assertEquals("\"'=HYPERLINK(\"\"x\"\")\"", CarbonReport.cell("=HYPERLINK(\"x\")"));
     }
