@@ -2,6 +2,8 @@
 # Measures the agent's footprint over a run, side by side with a peer (Prometheus node_exporter, a Go
 # agent many teams already run), and prints RSS and CPU figures. Run on demand, not in CI:
 #   bench/agent-footprint.sh [seconds=600] [interval=15s]
+#   AGENT_SNMP=1 bench/agent-footprint.sh ...   the same with the agent's SNMP sub-agent on, walked by
+#                                                Net-SNMP's snmpwalk (SNMPv3 SHA-256/AES) every interval
 # Needs a built agent (mvn -B package) and a collector to send to (started here on a free port).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,16 +30,28 @@ collector=$!
 trap 'kill $collector $agent $node 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
 
+snmp_args=()
+if [ "${AGENT_SNMP:-0}" = 1 ]; then
+  sport=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  snmp_args=(--set snmp.enabled=true --set snmp.port="$sport" --set snmp.users.bench.auth_protocol=sha-256)
+  export KILOWATCH_AGENT_SNMP_USERS_BENCH_AUTH_PASSWORD=bench-auth-pass KILOWATCH_AGENT_SNMP_USERS_BENCH_PRIV_PASSWORD=bench-priv-pass
+fi
 # shellcheck disable=SC2086
 java $agent_jvm_flags -jar "$agent_jar" --collector "http://127.0.0.1:$port" --interval "$interval" \
   --data-dir "$work/agent" --device-id bench-agent --set collector.enrolment_token_file="$work/collector/enrolment-token" \
-  >"$work/agent.log" 2>&1 &
+  "${snmp_args[@]}" >"$work/agent.log" 2>&1 &
 agent=$!
 prometheus-node-exporter --web.listen-address="127.0.0.1:$nport" >"$work/node.log" 2>&1 &
 node=$!
 # node_exporter does its work when scraped: scrape it at the agent's interval, as Prometheus would.
 interval_s=$(echo "$interval" | sed 's/s$//')
 ( while kill -0 $node 2>/dev/null; do curl -s "http://127.0.0.1:$nport/metrics" >/dev/null; sleep "$interval_s"; done ) &
+if [ "${AGENT_SNMP:-0}" = 1 ]; then
+  # A manager walking everything the sub-agent serves, at the report interval.
+  ( while kill -0 $agent 2>/dev/null; do
+      snmpbulkwalk -v3 -l authPriv -u bench -a SHA-256 -A bench-auth-pass -x AES -X bench-priv-pass -On "127.0.0.1:$sport" .1.3.6.1 >/dev/null 2>&1
+      sleep "$interval_s"; done ) &
+fi
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -65,4 +79,5 @@ printf '%-28s %12.1f %12.1f %18.3f\n' "kilowatch-agent (JVM)" "$(echo "$sum_a/$s
 printf '%-28s %12.1f %12.1f %18.3f\n' "node_exporter (scraped)" "$(echo "$sum_n/$samples/1024" | bc -l)" "$(echo "$max_n/1024" | bc -l)" \
   "$(echo "($n1-$n0)/$ticks/$elapsed*100" | bc -l)"
 echo "agent JVM flags: $agent_jvm_flags"
+echo "SNMP sub-agent: $([ "${AGENT_SNMP:-0}" = 1 ] && echo "on, walked every $interval" || echo off)"
 echo "agent start-up CPU (first 20 s): $(echo "$a_start/$ticks" | bc -l | cut -c1-5) s; reports stored: $reports"

@@ -7,12 +7,15 @@ import io.kilowatch.agent.ship.ReportSpool;
 import io.kilowatch.agent.state.AgentState;
 import io.kilowatch.agent.system.HostSnapshot;
 import io.kilowatch.agent.system.SystemProbe;
+import io.kilowatch.core.carbon.CarbonCalculator;
 import io.kilowatch.core.energy.EnergyIntegrator;
 import io.kilowatch.core.report.Inventory;
 import io.kilowatch.core.report.Report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The agent's loop: on one thread, sample power every sample interval into the energy counter, and
  * every report interval build a report and write it to the durable spool; on a second thread, ship the
  * spool to the collector, so a slow or unreachable collector never delays a sample. Sampling faster
- * than reporting keeps the energy figure right however long the collector is away.
+ * than reporting keeps the energy figure right however long the collector is away. Each report, with the
+ * carbon counter beside it, is also handed to the snapshot publishers (the SNMP sub-agent) when any run.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -43,12 +47,16 @@ public final class Agent implements AutoCloseable {
     private final Supplier<Inventory> inventorySource;
     private final Clock clock;
     private final EnergyIntegrator energy;
+    private final CarbonCalculator carbon = new CarbonCalculator(ZoneId.systemDefault());
+    private final List<SnapshotPublisher> publishers;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "kilowatch-sampler"));
     private final ExecutorService shipping = Executors.newSingleThreadExecutor(r -> new Thread(r, "kilowatch-shipper"));
 
     private final long[][] sampleTicks;
     private final long[][] reportTicks;
     private PowerReading lastReading;
+    private Instant lastSampleAt;
+    private double carbonGrams;
     private Instant inventoryReadAt;
     /** The inventory for the next report: after each refresh, so a report lost past the spool's bound loses it for one refresh at most. */
     private Inventory pendingInventory;
@@ -56,7 +64,8 @@ public final class Agent implements AutoCloseable {
     private Instant lastSelfAt;
 
     public Agent(AgentConfig config, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
-                 AgentState state, ReportSpool spool, ReportShipper shipper, Supplier<Inventory> inventorySource, Clock clock) {
+                 AgentState state, ReportSpool spool, ReportShipper shipper, Supplier<Inventory> inventorySource,
+                 List<SnapshotPublisher> publishers, Clock clock) {
         this.config = config;
         this.deviceId = deviceId;
         this.version = version;
@@ -66,7 +75,9 @@ public final class Agent implements AutoCloseable {
         this.spool = spool;
         this.shipper = shipper;
         this.inventorySource = inventorySource;
+        this.publishers = List.copyOf(publishers);
         this.clock = clock;
+        this.carbonGrams = state.carbonGrams();
         // A gap of more than a few missed samples is a suspend or a stall: no one knows the power then.
         this.energy = new EnergyIntegrator(state.energyJoules(), config.sampleInterval().multipliedBy(4).plusSeconds(5));
         this.sampleTicks = new long[][] {probe.cpuTicks()};
@@ -86,16 +97,21 @@ public final class Agent implements AutoCloseable {
                 .log("agent started");
     }
 
-    /** One power sample into the energy counter. */
+    /** One power sample into the energy counter, and that step's energy into the carbon counter. */
     void sample() {
         Instant now = clock.instant();
         double utilisation = probe.cpuUtilisationSince(sampleTicks);
         PowerReading reading = sensors.read(now, utilisation);
+        double joulesBefore = energy.joulesTotal();
         if (reading.measuredJoules().isPresent()) {
             energy.addMeasuredEnergy(now, reading.measuredJoules().getAsDouble(), reading.watts());
         } else {
             energy.addPower(now, reading.watts());
         }
+        // Per step, so energy used either side of New Year gets its own year's factor.
+        carbonGrams += carbon.grams(energy.joulesTotal() - joulesBefore, lastSampleAt == null ? now : lastSampleAt, now,
+                config.gridFactors(), config.pue());
+        lastSampleAt = now;
         lastReading = reading;
     }
 
@@ -104,8 +120,13 @@ public final class Agent implements AutoCloseable {
         if (lastReading == null) {
             sample();
         }
-        spool.append(buildReport(clock.instant()));
+        Report report = buildReport(clock.instant());
+        spool.append(report);
         shipping.execute(guarded(shipper::drain));
+        AgentSnapshot snapshot = new AgentSnapshot(report, carbonGrams);
+        for (SnapshotPublisher publisher : publishers) {
+            publisher.publish(snapshot);
+        }
     }
 
     /** Waits until every queued report has been offered to the collector (tests and shutdown). */
@@ -129,7 +150,7 @@ public final class Agent implements AutoCloseable {
         lastSelf = self;
         lastSelfAt = now;
         double joules = energy.joulesTotal();
-        long sequence = state.nextReport(joules);
+        long sequence = state.nextReport(joules, carbonGrams);
         return new Report(
                 Report.SCHEMA_VERSION,
                 deviceId,
@@ -168,9 +189,15 @@ public final class Agent implements AutoCloseable {
         };
     }
 
+    /** The snapshot publishers: the SNMP sub-agent when {@code snmp.enabled}, else none. */
+    List<SnapshotPublisher> publishers() {
+        return publishers;
+    }
+
     /** Stops sampling, offers what the spool holds to the collector one last time, and stops. */
     @Override
     public void close() {
+        publishers.forEach(SnapshotPublisher::close);
         loop.shutdown();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);

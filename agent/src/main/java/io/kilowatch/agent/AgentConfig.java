@@ -1,5 +1,8 @@
 package io.kilowatch.agent;
 
+import io.kilowatch.agent.snmp.SnmpConfig;
+import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.GridFactorSettings;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.energy.DeviceClass;
@@ -43,7 +46,10 @@ public record AgentConfig(
         Path raplRoot,
         double raplPsuEfficiency,
         double raplPlatformWatts,
-        Duration inventoryRefresh) {
+        Duration inventoryRefresh,
+        AnnualGridFactors gridFactors,
+        double pue,
+        SnmpConfig snmp) {
 
     public static final List<String> KNOWN_SOURCES = List.of("rapl", "battery", "model");
 
@@ -65,7 +71,7 @@ public record AgentConfig(
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new ConfigException("collector.tls.cert_file and collector.tls.key_file go together: set both for mutual TLS, or neither");
         }
-        Optional<String> enrolmentToken = s.secret("collector.enrolment_token").or(() -> readTokenFile(s.string("collector.enrolment_token_file", "")));
+        Optional<String> enrolmentToken = secret(s, "collector.enrolment_token");
         String deviceId = s.string("device.id", "");
         String classLabel = s.string("device.class", "desktop");
         DeviceClass deviceClass = DeviceClass.fromLabel(classLabel).orElseThrow(() ->
@@ -122,7 +128,10 @@ public record AgentConfig(
                 Path.of(s.string("power.rapl.sysfs_root", "/sys/class/powercap")),
                 s.number("power.rapl.psu_efficiency", 0.87, 0.3, 1.0),
                 s.number("power.rapl.platform_watts", defaultPlatformWatts(deviceClass), 0, 10_000),
-                s.duration("inventory.refresh", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)));
+                s.duration("inventory.refresh", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
+                GridFactorSettings.read(s, "carbon", AnnualGridFactors.ukDesnz()),
+                s.number("carbon.pue", 1.0, 1.0, 10.0),
+                SnmpConfig.from(s, AgentConfig::secret));
     }
 
     private static Optional<Path> optionalPath(Settings s, String key) {
@@ -130,16 +139,21 @@ public record AgentConfig(
         return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
     }
 
-    private static Optional<String> readTokenFile(String file) {
-        if (file.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            String token = Files.readString(Path.of(file)).trim();
-            return token.isEmpty() ? Optional.empty() : Optional.of(token);
-        } catch (IOException e) {
-            throw new ConfigException("collector.enrolment_token_file: cannot read " + file + ": " + e.getMessage());
-        }
+    /** A secret from its environment variable, or else from the file named by {@code <key>_file}. */
+    static Optional<String> secret(Settings s, String key) {
+        String fileKey = key + "_file";
+        String file = s.string(fileKey, "");
+        return s.secret(key).or(() -> {
+            if (file.isBlank()) {
+                return Optional.empty();
+            }
+            try {
+                String value = Files.readString(Path.of(file)).trim();
+                return value.isEmpty() ? Optional.empty() : Optional.of(value);
+            } catch (IOException e) {
+                throw new ConfigException(fileKey + ": cannot read " + file + ": " + e.getMessage());
+            }
+        });
     }
 
     /** Where a service keeps state on each platform; a non-root user falls back to its home. */

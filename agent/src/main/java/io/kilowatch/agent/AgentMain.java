@@ -10,6 +10,7 @@ import io.kilowatch.agent.ship.CredentialFile;
 import io.kilowatch.agent.ship.ReportShipper;
 import io.kilowatch.agent.ship.ReportSpool;
 import io.kilowatch.agent.ship.Tls;
+import io.kilowatch.agent.snmp.SnmpSubAgent;
 import io.kilowatch.agent.state.AgentState;
 import io.kilowatch.agent.state.DeviceIdentity;
 import io.kilowatch.agent.system.InventoryReader;
@@ -101,11 +102,21 @@ public final class AgentMain {
                 new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock,
                 deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")),
                 Tls.context(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()));
+        // Off by default, and then SNMP4J is never even loaded: no thread, no socket.
+        List<SnapshotPublisher> publishers = config.snmp().enabled()
+                ? List.of(snmpSubAgent(config, deviceId, version, probe, systemInfo, clock)) : List.of();
         return new Agent(config, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());
             return inventory;
-        }, clock);
+        }, publishers, clock);
+    }
+
+    private static SnapshotPublisher snmpSubAgent(AgentConfig config, String deviceId, String version, SystemProbe probe,
+                                                  SystemInfo systemInfo, Clock clock) {
+        var host = probe.snapshot();
+        return SnmpSubAgent.start(config.snmp(), deviceId, new SnmpSubAgent.SystemIdentity(host.hostname(), host.os(), version),
+                systemInfo, dataFile(config.dataDir(), "snmp-engine-boots-", deviceId, ""), clock);
     }
 
     static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, Clock clock) {

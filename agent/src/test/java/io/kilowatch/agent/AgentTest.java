@@ -24,11 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The real agent (OSHI on this machine) reporting to a real HTTP server, on a controlled clock. */
 class AgentTest {
     /** Real time, so the host's real boot time lies before it; it moves only when told. */
-    private static ManualClock realNow() {
+    static ManualClock realNow() {
         return new ManualClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 
     private static Agent agent(RecordingCollector collector, Path dataDir, Path raplRoot, ManualClock clock, String... extra) {
+        return agent(collector, dataDir, raplRoot, clock, Map.of(), extra);
+    }
+
+    /** The real agent with this test's settings; {@code env} holds what the environment would (secrets). */
+    static Agent agent(RecordingCollector collector, Path dataDir, Path raplRoot, ManualClock clock, Map<String, String> env, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--collector", collector.uri().toString(),
                 "--device-id", "agent-test-1",
@@ -39,23 +44,34 @@ class AgentTest {
                 "--set", "power.displays.count=false",
                 "--set", "device.labels.site=County Hall"));
         args.addAll(List.of(extra));
-        return AgentMain.build(CommandLine.parse(args.toArray(String[]::new), AgentMain.FLAGS), Map.of(), clock);
+        return AgentMain.build(CommandLine.parse(args.toArray(String[]::new), AgentMain.FLAGS), env, clock);
     }
 
-    @Test
-    void measuredPathReportsRaplEnergyFromAFakePowercapTree(@TempDir Path dir) throws Exception {
-        Path rapl = dir.resolve("powercap/intel-rapl:0");
+    /** One RAPL package zone in a fake powercap tree, its counter at 5 J. */
+    static Path raplPackageZone(Path powercap) throws Exception {
+        Path rapl = powercap.resolve("intel-rapl:0");
         Files.createDirectories(rapl);
         Files.writeString(rapl.resolve("name"), "package-0\n");
         Files.writeString(rapl.resolve("max_energy_range_uj"), "262143328850\n");
         Files.writeString(rapl.resolve("energy_uj"), "5000000\n");
+        return rapl;
+    }
+
+    /** Step {@code step} of a steady 30 W: 5 s later, the counter 150 J on, and one sample taken. */
+    static void raplStep(Agent agent, ManualClock clock, Path zone, int step) throws Exception {
+        clock.advance(Duration.ofSeconds(5));
+        Files.writeString(zone.resolve("energy_uj"), (5_000_000 + step * 150_000_000L) + "\n");
+        agent.sample();
+    }
+
+    @Test
+    void measuredPathReportsRaplEnergyFromAFakePowercapTree(@TempDir Path dir) throws Exception {
+        Path rapl = raplPackageZone(dir.resolve("powercap"));
         ManualClock clock = realNow();
         try (RecordingCollector collector = new RecordingCollector()) {
             Agent agent = agent(collector, dir.resolve("data"), dir.resolve("powercap"), clock);
             for (int i = 1; i <= 3; i++) {
-                clock.advance(Duration.ofSeconds(5));
-                Files.writeString(rapl.resolve("energy_uj"), (5_000_000 + i * 150_000_000L) + "\n"); // 150 J a step: 30 W
-                agent.sample();
+                raplStep(agent, clock, rapl, i);
             }
             agent.report();
             agent.awaitShipping();
@@ -72,9 +88,7 @@ class AgentTest {
             assertTrue(r.agent().rssBytes() > 0, "the agent reports its own memory");
             assertEquals(List.of(), ReportValidator.validate(r, clock.instant()));
 
-            clock.advance(Duration.ofSeconds(5));
-            Files.writeString(rapl.resolve("energy_uj"), (5_000_000 + 4 * 150_000_000L) + "\n");
-            agent.sample();
+            raplStep(agent, clock, rapl, 4);
             agent.report();
             agent.awaitShipping();
             Report second = collector.stored.get(1);

@@ -16,6 +16,7 @@ class RevokeAgentTest {
             assertTrue(store.enrol("pc-1", "a".repeat(64), 1));
             assertEquals("pc-1", store.deviceForCredential("a".repeat(64)).orElseThrow());
             assertEquals(false, store.enrol("pc-1", "b".repeat(64), 2), "no takeover while the credential is active");
+            assertTrue(store.enrol("pc-1", "a".repeat(64), 2), "the same credential again: accepted, nothing changes");
         }
         assertEquals(0, CollectorMain.revokeAgent(new String[] {"pc-1", "--data-dir", dir.toString()}, Map.of()));
         assertEquals(1, CollectorMain.revokeAgent(new String[] {"pc-1", "--data-dir", dir.toString()}, Map.of()), "nothing left to revoke");

@@ -9,9 +9,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class ReportShipper {
     private static final Logger LOG = LoggerFactory.getLogger(ReportShipper.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpClient http;
     private final URI batchUri;
@@ -121,8 +124,7 @@ public final class ReportShipper {
             int status = response.statusCode();
             if (status == 401) {
                 // Revoked, or never had one: forget it; the next attempt enrols again if the agent has a token.
-                credential = null;
-                credentialFile.delete();
+                forgetCredential();
                 return retryLater(enrolmentToken.isPresent() ? "collector refused the credential; enrolling again"
                         : "collector requires a credential: set collector.enrolment_token_file or KILOWATCH_AGENT_COLLECTOR_ENROLMENT_TOKEN");
             }
@@ -145,19 +147,36 @@ public final class ReportShipper {
         }
     }
 
-    /** Trades the enrolment token for this device's own credential; false (after scheduling a retry) if refused. */
+    /**
+     * Enrols with a credential the agent chose and saved first: if the answer is lost, the next report
+     * carries the credential and succeeds, and a repeated request with it is accepted again. False (after
+     * scheduling a retry) when the collector did not accept it.
+     */
     private boolean enrol() throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("device_id", deviceId, "enrolment_token", enrolmentToken.get()));
+        credential = newCredential();
+        credentialFile.write(credential);
+        String body = JSON.writeValueAsString(Map.of("device_id", deviceId, "enrolment_token", enrolmentToken.get(), "credential", credential));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(enrolUri).timeout(timeout)
                 .header("Content-Type", "application/json").header("User-Agent", userAgent)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
+            forgetCredential();
             return retryLater("enrolment refused (" + response.statusCode() + "): " + abbreviate(response.body()));
         }
-        credential = JSON.readTree(response.body()).path("credential").asText();
-        credentialFile.write(credential);
         LOG.atInfo().addKeyValue("device_id", deviceId).log("enrolled with the collector");
         return true;
+    }
+
+    private void forgetCredential() {
+        credential = null;
+        credentialFile.delete();
+    }
+
+    /** 32 random bytes, URL-safe base64. */
+    private static String newCredential() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private void settle(List<Report> batch, JsonNode results) {

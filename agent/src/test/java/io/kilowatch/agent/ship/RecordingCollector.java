@@ -1,5 +1,7 @@
 package io.kilowatch.agent.ship;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
@@ -18,6 +20,8 @@ import java.util.function.Function;
  * each report can be changed to test the agent's reactions.
  */
 public final class RecordingCollector implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** The answer for one report, or a status for the whole request. */
     public record Answer(String status, long lastSequence, int httpStatus) {
         public static Answer stored() {
@@ -41,9 +45,10 @@ public final class RecordingCollector implements AutoCloseable {
     public final List<Report> stored = new CopyOnWriteArrayList<>();
     public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private volatile Function<Report, Answer> answer = r -> Answer.stored();
-    /** When set, reports need "Bearer " + this credential, which /api/v1/enrol hands out for {@link #enrolmentToken}. */
-    private volatile String credential;
+    /** When set, reports need the credential the agent enrolled with {@link #enrolmentToken}, as on the collector. */
     private volatile String enrolmentToken;
+    private volatile String credential;
+    private volatile boolean loseNextEnrolmentAnswer;
     public final List<String> enrolments = new CopyOnWriteArrayList<>();
 
     public RecordingCollector() throws IOException {
@@ -51,16 +56,30 @@ public final class RecordingCollector implements AutoCloseable {
         server.createContext("/api/v1/enrol", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             enrolments.add(body);
-            boolean ok = enrolmentToken != null && body.contains("\"enrolment_token\":\"" + enrolmentToken + "\"");
-            byte[] bytes = (ok ? "{\"device_id\":\"pc-1\",\"credential\":\"" + credential + "\"}" : "{\"error\":\"wrong enrolment token\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(ok ? 201 : 401, bytes.length);
+            JsonNode request = JSON.readTree(body);
+            String chosen = request.path("credential").asText(null);
+            int status;
+            if (enrolmentToken == null || !enrolmentToken.equals(request.path("enrolment_token").asText())) {
+                status = 401;
+            } else if (credential != null && !credential.equals(chosen)) {
+                status = 409;
+            } else {
+                credential = chosen;
+                status = 201;
+            }
+            if (status == 201 && loseNextEnrolmentAnswer) {
+                loseNextEnrolmentAnswer = false;
+                exchange.close(); // enrolled, but the agent never hears so
+                return;
+            }
+            byte[] bytes = (status == 201 ? "{\"device_id\":\"pc-1\"}" : "{\"error\":\"refused\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
         server.createContext("/api/v1/reports/batch", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            if (credential != null && !("Bearer " + credential).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            if (enrolmentToken != null && (credential == null || !("Bearer " + credential).equals(exchange.getRequestHeaders().getFirst("Authorization")))) {
                 exchange.sendResponseHeaders(401, -1);
                 exchange.close();
                 return;
@@ -103,10 +122,23 @@ public final class RecordingCollector implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** Requires credentials from now on: {@code enrolmentToken} buys {@code credential}. */
-    public void requireCredential(String enrolmentToken, String credential) {
+    /** Requires credentials from now on, got by enrolling with {@code enrolmentToken}. */
+    public void requireCredential(String enrolmentToken) {
         this.enrolmentToken = enrolmentToken;
-        this.credential = credential;
+    }
+
+    /** Revokes the enrolled credential: reports with it are refused and the device may enrol again. */
+    public void revokeCredential() {
+        credential = null;
+    }
+
+    /** The next successful enrolment is recorded but its answer is lost on the way back. */
+    public void loseNextEnrolmentAnswer() {
+        loseNextEnrolmentAnswer = true;
+    }
+
+    public String enrolledCredential() {
+        return credential;
     }
 
     public void answer(Function<Report, Answer> answer) {

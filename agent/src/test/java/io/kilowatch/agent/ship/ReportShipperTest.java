@@ -1,6 +1,7 @@
 package io.kilowatch.agent.ship;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.agent.ship.RecordingCollector.Answer;
@@ -47,7 +48,7 @@ class ReportShipperTest {
     @Test
     void enrolsOnceKeepsItsCredentialAndEnrolsAgainWhenItIsRevoked(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
-            collector.requireCredential("estate-token", "cred-1");
+            collector.requireCredential("estate-token");
             ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
             CredentialFile file = new CredentialFile(dir.resolve("credential-pc-1"));
             ManualClock clock = new ManualClock(FIXED.instant());
@@ -57,14 +58,16 @@ class ReportShipperTest {
             spool.append(report(2));
             shipper.drain();
             assertEquals(1, collector.enrolments.size(), "one enrolment, then the kept credential");
-            assertEquals("cred-1", file.read().orElseThrow());
+            String first = file.read().orElseThrow();
+            assertEquals(collector.enrolledCredential(), first);
+            assertTrue(first.matches("[A-Za-z0-9_-]{43}"), "32 random bytes, URL-safe base64: " + first);
             assertEquals(List.of(1L, 2L), collector.stored.stream().map(Report::sequence).toList());
             if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
                 assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                         java.nio.file.Files.getPosixFilePermissions(dir.resolve("credential-pc-1"))));
             }
 
-            collector.requireCredential("estate-token", "cred-2"); // the old credential was revoked
+            collector.revokeCredential();
             spool.append(report(3));
             shipper.drain();
             assertEquals(1, spool.size(), "refused: kept for later");
@@ -72,15 +75,36 @@ class ReportShipperTest {
             clock.advance(Duration.ofMinutes(10));
             shipper.drain();
             assertEquals(2, collector.enrolments.size());
-            assertEquals("cred-2", file.read().orElseThrow());
+            assertEquals(collector.enrolledCredential(), file.read().orElseThrow());
+            assertNotEquals(first, file.read().orElseThrow(), "a new credential after revocation");
             assertEquals(List.of(1L, 2L, 3L), collector.stored.stream().map(Report::sequence).toList());
+        }
+    }
+
+    @Test
+    void anEnrolmentWhoseAnswerIsLostStillCounts(@TempDir Path dir) throws Exception {
+        try (RecordingCollector collector = new RecordingCollector()) {
+            collector.requireCredential("estate-token");
+            collector.loseNextEnrolmentAnswer();
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            CredentialFile file = new CredentialFile(dir.resolve("credential-pc-1"));
+            ManualClock clock = new ManualClock(FIXED.instant());
+            ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), clock, Optional.of("estate-token"), file);
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(1, spool.size(), "no answer: the report waits");
+            assertEquals(collector.enrolledCredential(), file.read().orElseThrow(), "the credential was kept before asking");
+            clock.advance(Duration.ofMinutes(10));
+            shipper.drain();
+            assertEquals(List.of(1L), collector.stored.stream().map(Report::sequence).toList());
+            assertEquals(1, collector.enrolments.size(), "the kept credential works: no second enrolment, no 409");
         }
     }
 
     @Test
     void aWrongEnrolmentTokenKeepsEverythingSpooled(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
-            collector.requireCredential("estate-token", "cred-1");
+            collector.requireCredential("estate-token");
             ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
             ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), FIXED, Optional.of("guess"),
                     new CredentialFile(dir.resolve("credential-pc-1")));

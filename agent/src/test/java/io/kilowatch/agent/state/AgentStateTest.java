@@ -17,14 +17,25 @@ class AgentStateTest {
     void sequenceAndCounterSurviveARestart(@TempDir Path dir) {
         Path file = dir.resolve("state-pc1.properties");
         AgentState first = AgentState.load(file, T0);
-        assertEquals(1, first.nextReport(10.5));
-        assertEquals(2, first.nextReport(42.25));
+        assertEquals(1, first.nextReport(10.5, 0.6));
+        assertEquals(2, first.nextReport(42.25, 2.5));
         AgentState again = AgentState.load(file, T0.plusSeconds(3600));
         assertEquals(2, again.lastSequence());
         assertEquals(42.25, again.energyJoules());
+        assertEquals(2.5, again.carbonGrams(), "the carbon counter survives with the energy it goes with");
         assertEquals(first.counterStart(), again.counterStart());
-        assertEquals(3, again.nextReport(50));
+        assertEquals(3, again.nextReport(50, 3));
         assertFalse(Files.exists(dir.resolve("state-pc1.properties.tmp")));
+    }
+
+    @Test
+    void aStateFileFromBeforeTheCarbonCounterLoadsWithCarbonAtZero(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("state.properties");
+        Files.writeString(file, "last_sequence=7\nenergy_joules_total=900.5\ncounter_start=2026-05-01T08:00:00Z\n");
+        AgentState state = AgentState.load(file, T0);
+        assertEquals(7, state.lastSequence());
+        assertEquals(900.5, state.energyJoules());
+        assertEquals(0, state.carbonGrams());
     }
 
     @Test
@@ -46,7 +57,7 @@ class AgentStateTest {
     void renumberingNeverMovesTheSequenceBack(@TempDir Path dir) {
         AgentState state = AgentState.load(dir.resolve("s"), T0);
         assertEquals(501, state.renumberAbove(500));
-        assertEquals(502, state.nextReport(1));
+        assertEquals(502, state.nextReport(1, 0));
         assertEquals(503, state.renumberAbove(10));
         assertEquals(503, AgentState.load(dir.resolve("s"), T0).lastSequence(), "renumbering is saved too");
     }

@@ -249,7 +249,11 @@ public final class HttpApi {
         }
     }
 
-    /** {@code POST /api/v1/enrol} with {@code {"device_id": ..., "enrolment_token": ...}} gives a device its credential. */
+    private static final String MALFORMED_ENROLMENT = "malformed enrolment: the body must be {\"device_id\": ..., "
+            + "\"enrolment_token\": ..., \"credential\": ...} with a valid device id and a credential of 43 to 128 URL-safe "
+            + "base64 characters (32 random bytes or more)";
+
+    /** {@code POST /api/v1/enrol} with {@code {"device_id", "enrolment_token", "credential"}} records the credential the agent chose. */
     private void enrol(RoutingContext ctx) {
         if (requireClientCertificate && !hasVerifiedClientCertificate(ctx)) {
             error(ctx, 401, List.of("agents must present a client certificate signed by the collector's client CA"));
@@ -273,21 +277,21 @@ public final class HttpApi {
         try {
             request = new JsonObject(body);
         } catch (RuntimeException e) {
-            error(ctx, 400, List.of("malformed enrolment: the body must be {\"device_id\": ..., \"enrolment_token\": ...}"));
+            error(ctx, 400, List.of(MALFORMED_ENROLMENT));
             return;
         }
         Object deviceId = request.getValue("device_id");
         Object token = request.getValue("enrolment_token");
+        Object credential = request.getValue("credential");
         if (!(deviceId instanceof String id) || !ReportValidator.DEVICE_ID.matcher(id).matches() || !(token instanceof String t)
-                || request.size() != 2) {
-            error(ctx, 400, List.of("malformed enrolment: the body must be {\"device_id\": ..., \"enrolment_token\": ...} "
-                    + "with a valid device id"));
+                || !(credential instanceof String c) || !AgentCredentials.CREDENTIAL.matcher(c).matches() || request.size() != 3) {
+            error(ctx, 400, List.of(MALFORMED_ENROLMENT));
             return;
         }
-        credentials.enrol(id, t).onComplete(result -> {
+        credentials.enrol(id, t, c).onComplete(result -> {
             if (result.succeeded()) {
                 LOG.atInfo().addKeyValue("device_id", id).log("agent enrolled");
-                json(ctx, 201, new JsonObject().put("device_id", id).put("credential", result.result()));
+                json(ctx, 201, new JsonObject().put("device_id", id));
             } else {
                 if (result.cause() instanceof AgentCredentials.Refused refused) {
                     LOG.atWarn().addKeyValue("device_id", id).addKeyValue("reason", refused.getMessage()).log("enrolment refused");

@@ -53,16 +53,19 @@ public final class AgentCredentials {
         this.cacheTtlMillis = cacheTtl.toMillis();
     }
 
-    /** Issues a credential for a device that presents the enrolment token. */
-    public Future<String> enrol(String deviceId, String presentedToken) {
+    /**
+     * Records the credential an agent chose for itself, for a device that presents the enrolment token.
+     * The agent keeps its credential before asking, so an answer lost on the way back costs nothing: the
+     * agent's next report carries it, and asking again with the same credential succeeds again.
+     */
+    public Future<Void> enrol(String deviceId, String presentedToken, String credential) {
         if (presentedToken == null || !MessageDigest.isEqual(enrolmentToken, presentedToken.getBytes(StandardCharsets.UTF_8))) {
             return Future.failedFuture(new Refused(401, "wrong enrolment token"));
         }
-        String credential = newSecret();
         return storeWorker.executeBlocking(() -> store.enrol(deviceId, sha256(credential), clock.millis()), false)
-                .compose(enrolled -> enrolled ? Future.succeededFuture(credential)
-                        : Future.failedFuture(new Refused(409, "device '" + deviceId + "' is enrolled already; "
-                                + "revoke its credential first (kilowatch-collector revoke-agent " + deviceId + ")")));
+                .compose(enrolled -> enrolled ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(new Refused(409, "device '" + deviceId + "' is enrolled already with another credential; "
+                                + "revoke it first (kilowatch-collector revoke-agent " + deviceId + ")")));
     }
 
     /** The device whose credential this bearer token is, or empty when it is unknown or revoked. */
@@ -84,6 +87,9 @@ public final class AgentCredentials {
             return device;
         });
     }
+
+    /** What an agent may choose as its credential: at least 32 random bytes in URL-safe base64. */
+    public static final java.util.regex.Pattern CREDENTIAL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43,128}");
 
     /** 32 random bytes, URL-safe base64: an enrolment token or a credential. */
     public static String newSecret() {

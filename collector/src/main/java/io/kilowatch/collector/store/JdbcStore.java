@@ -267,10 +267,10 @@ public final class JdbcStore implements Store {
     public boolean enrol(String deviceId, String credentialSha256, long nowMs) {
         try {
             return inTransaction(() -> {
-                List<Long> revoked = query("SELECT revoked_ms FROM agent_credentials WHERE device_id = ?",
-                        rs -> rs.getObject(1) == null ? null : rs.getLong(1), deviceId);
-                if (!revoked.isEmpty() && revoked.get(0) == null) {
-                    return false;
+                List<String> active = query("SELECT credential_sha256 FROM agent_credentials WHERE device_id = ? AND revoked_ms IS NULL",
+                        rs -> rs.getString(1), deviceId);
+                if (!active.isEmpty()) {
+                    return active.get(0).equals(credentialSha256); // the same agent asking again after a lost answer
                 }
                 update("DELETE FROM agent_credentials WHERE device_id = ?", deviceId);
                 update("INSERT INTO agent_credentials (device_id, credential_sha256, created_ms, revoked_ms) VALUES (?, ?, ?, NULL)",

@@ -65,8 +65,9 @@ public interface Store extends AutoCloseable {
     int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);
 
     /**
-     * Records a new credential for a device. Refused (false) while the device has one that is not
-     * revoked: enrolling again must not take over a device that is still reporting.
+     * Records a new credential for a device. Refused (false) while the device has another one that is not
+     * revoked: enrolling again must not take over a device that is still reporting. The same credential
+     * again is accepted and changes nothing.
      */
     boolean enrol(String deviceId, String credentialSha256, long nowMs);
 

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.http;
 
+import io.kilowatch.collector.security.AgentCredentials;
 import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -227,7 +228,20 @@ class CollectorApiTest {
         assertEquals(401, agents.enrol("pc-9", "wrong-token").statusCode());
         assertEquals(409, agents.enrol("someone-else", agents.enrolmentToken()).statusCode(), "an enrolled device cannot be taken over");
         assertEquals(400, agents.enrol("../etc", agents.enrolmentToken()).statusCode());
+        assertEquals(400, agents.enrol("pc-9", agents.enrolmentToken(), "short").statusCode(), "a guessable credential is refused");
+        assertEquals(400, agents.enrolWith(new JsonObject().put("device_id", "pc-9").put("enrolment_token", agents.enrolmentToken()))
+                .statusCode(), "the agent chooses its credential");
         assertEquals(201, post(valid, "application/json", agents.bearer("pc-1")).statusCode());
+    }
+
+    @Test
+    void enrollingAgainWithTheSameCredentialIsAcceptedAndChangesNothing() {
+        String credential = AgentCredentials.newSecret();
+        assertEquals(201, agents.enrol("pc-1", agents.enrolmentToken(), credential).statusCode());
+        // the agent never heard the answer and asks again with the credential it kept
+        assertEquals(201, agents.enrol("pc-1", agents.enrolmentToken(), credential).statusCode());
+        assertEquals(409, agents.enrol("pc-1", agents.enrolmentToken(), AgentCredentials.newSecret()).statusCode());
+        assertEquals(201, post(ReportCodec.toJson(reportAt(1, 1_000)), "application/json", "Bearer " + credential).statusCode());
     }
 
     @Test

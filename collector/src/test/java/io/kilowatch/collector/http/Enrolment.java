@@ -1,5 +1,6 @@
 package io.kilowatch.collector.http;
 
+import io.kilowatch.collector.security.AgentCredentials;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.buffer.Buffer;
@@ -42,16 +43,25 @@ final class Enrolment {
     }
 
     HttpResponse<Buffer> enrol(String deviceId, String token) {
+        return enrol(deviceId, token, AgentCredentials.newSecret());
+    }
+
+    HttpResponse<Buffer> enrol(String deviceId, String token, String credential) {
+        return enrolWith(new JsonObject().put("device_id", deviceId).put("enrolment_token", token).put("credential", credential));
+    }
+
+    HttpResponse<Buffer> enrolWith(JsonObject body) {
         return client.post(port, "127.0.0.1", "/api/v1/enrol").putHeader("Content-Type", "application/json")
-                .sendBuffer(Buffer.buffer(new JsonObject().put("device_id", deviceId).put("enrolment_token", token).encode())).await();
+                .sendBuffer(Buffer.buffer(body.encode())).await();
     }
 
     /** "Bearer <credential>" for a device, enrolling it on first use. */
     String bearer(String deviceId) {
         return "Bearer " + credentials.computeIfAbsent(deviceId, id -> {
-            HttpResponse<Buffer> response = enrol(id, enrolmentToken());
+            String credential = AgentCredentials.newSecret();
+            HttpResponse<Buffer> response = enrol(id, enrolmentToken(), credential);
             assertEquals(201, response.statusCode(), response.bodyAsString());
-            return response.bodyAsJsonObject().getString("credential");
+            return credential;
         });
     }
 }
