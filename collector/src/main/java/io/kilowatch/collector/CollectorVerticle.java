@@ -47,6 +47,7 @@ public final class CollectorVerticle extends VerticleBase {
     private final Clock clock;
     private Store store;
     private SustainabilityStore sustainabilityStore;
+    private SustainabilityService sustainability;
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private String enrolmentToken;
@@ -76,10 +77,15 @@ public final class CollectorVerticle extends VerticleBase {
         }
         new UptimeMetrics().bindTo(prometheus);
         EstateMetrics metrics = new EstateMetrics(prometheus, estate, clock);
+        SustainabilityMetrics sustainabilityMetrics = new SustainabilityMetrics(prometheus);
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
             sustainabilityStore = JdbcSustainabilityStore.sqlite(config.dataDir());
+            sustainability = new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), config.timeZone());
+            // The first pass runs before the server listens, so it never competes with agents draining their backlog.
+            sustainability.recordOffTime(clock.instant());
+            sustainabilityMetrics.update(sustainability.snapshot(clock.instant()));
             if (config.requireAgentCredentials()) {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
             }
@@ -97,10 +103,8 @@ public final class CollectorVerticle extends VerticleBase {
             HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
                     config.anonymousRead(), config.tlsCertFile().isPresent());
-            SustainabilityService sustainability = new SustainabilityService(config.sustainability(), store, sustainabilityStore,
-                    config.carbon(), config.timeZone());
             api.mount(new SustainabilityApi(sustainability, storeWorker, clock));
-            scheduleSustainability(sustainability, new SustainabilityMetrics(prometheus));
+            scheduleSustainability(sustainabilityMetrics);
             schedule(estate, metrics, api);
             return vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
@@ -154,9 +158,10 @@ public final class CollectorVerticle extends VerticleBase {
                 .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
     }
 
-    /** Known-off time and the carbon gauges change slowly: every 15 minutes, and once shortly after start. */
-    private void scheduleSustainability(SustainabilityService sustainability, SustainabilityMetrics metrics) {
-        vertx.setPeriodic(5_000, Duration.ofMinutes(15).toMillis(), id -> storeWorker.executeBlocking(() -> {
+    /** Known-off time and the carbon gauges change slowly: every 15 minutes (the first pass ran at start). */
+    private void scheduleSustainability(SustainabilityMetrics metrics) {
+        long every = Duration.ofMinutes(15).toMillis();
+        vertx.setPeriodic(every, every, id -> storeWorker.executeBlocking(() -> {
             sustainability.recordOffTime(clock.instant());
             return sustainability.snapshot(clock.instant());
         }).onSuccess(metrics::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
