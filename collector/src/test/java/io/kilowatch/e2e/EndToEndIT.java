@@ -87,6 +87,7 @@ class EndToEndIT {
         WebDriver browser = Stack.chromium();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            wait.ignoring(StaleElementReferenceException.class); // live updates re-render what a check may be reading
             browser.get(base + "/");
             wait.until(b -> b.findElement(By.id("login-form")).isDisplayed());
             browser.findElement(By.id("login-username")).sendKeys(USER);
@@ -108,11 +109,11 @@ class EndToEndIT {
             browser.get(base + "/#/devices");
             By row = By.cssSelector("tr[data-device-id='" + DEVICE + "']");
             // Live updates redraw the rows, so each look at a row is retried if it was replaced meanwhile.
-            String rowText = wait.ignoring(StaleElementReferenceException.class).until(b -> b.findElement(row).getText());
+            String rowText = wait.until(b -> b.findElement(row).getText());
             assertTrue(rowText.contains("up") && rowText.contains("model") && rowText.contains("desktop") && rowText.contains("E2E Site"), rowText);
             screenshot(browser, "devices.png");
 
-            wait.ignoring(StaleElementReferenceException.class).until(b -> {
+            wait.until(b -> {
                 b.findElement(row).findElement(By.tagName("a")).click();
                 return true;
             });
@@ -120,8 +121,8 @@ class EndToEndIT {
             wait.until(b -> text(b, "device-power").matches("[0-9.]+ W"));
             wait.until(b -> !b.findElements(By.cssSelector("#device-chart canvas")).isEmpty());
             wait.until(b -> b.findElements(By.cssSelector("#inventory-rows tr")).size() >= 10);
-            assertTrue(text(browser, "device-avail-24h").endsWith("%"));
-            assertEquals("up", browser.findElement(By.cssSelector("#device-status .status")).getText());
+            wait.until(b -> text(b, "device-avail-24h").endsWith("%"));
+            wait.until(b -> "up".equals(b.findElement(By.cssSelector("#device-status .status")).getText()));
             screenshot(browser, "device.png");
 
             // The page follows the agent's reports without a reload.

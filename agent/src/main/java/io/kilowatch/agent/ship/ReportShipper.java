@@ -190,9 +190,10 @@ public final class ReportShipper {
             String status = result.path("status").asText();
             long collectorsLast = result.path("last_sequence").asLong(report.sequence());
             spool.remove(report.sequence());
-            if (status.equals("duplicate") && collectorsLast > report.sequence()) {
-                // The collector holds this number from before the agent lost its state: the report is
-                // new data, so it goes again under a number above the collector's.
+            if (status.equals("sequence_taken")) {
+                // The collector holds another report under this number, from before the agent lost its
+                // state: this one is new data, so it goes again under a number above the collector's.
+                // (A plain duplicate is this very report, stored from a request whose answer was lost.)
                 spool.append(withSequence(report, renumber.applyAsLong(collectorsLast)));
             } else if (status.equals("rejected")) {
                 rejected++;

@@ -28,6 +28,11 @@ public final class RecordingCollector implements AutoCloseable {
             return new Answer("stored", -1, 200);
         }
 
+        /** Another report is stored under this sequence: the agent lost its numbering. */
+        public static Answer sequenceTaken(long lastSequence) {
+            return new Answer("sequence_taken", lastSequence, 200);
+        }
+
         public static Answer duplicate(long lastSequence) {
             return new Answer("duplicate", lastSequence, 200);
         }
@@ -102,7 +107,7 @@ public final class RecordingCollector implements AutoCloseable {
                         stored.add(r);
                     }
                     results.add("{\"sequence\":" + r.sequence() + ",\"status\":\"" + a.status() + "\",\"duplicate\":"
-                            + a.status().equals("duplicate") + ",\"last_sequence\":" + last + "}");
+                            + !a.status().equals("stored") + ",\"last_sequence\":" + last + "}");
                 }
                 out.append(String.join(",", results)).append("]}");
             } catch (Exception e) {

@@ -25,9 +25,10 @@ public final class IngestService {
      * The answer for one report: accepted (new or a resend) with the device's newest sequence, or
      * rejected with reasons.
      */
-    public record Result(Long sequence, boolean accepted, boolean duplicate, long lastSequence, List<String> problems) {
+    /** @param sequenceTaken see {@link Store.IngestOutcome#sequenceTaken()} */
+    public record Result(Long sequence, boolean accepted, boolean duplicate, boolean sequenceTaken, long lastSequence, List<String> problems) {
         static Result rejected(Long sequence, List<String> problems) {
-            return new Result(sequence, false, false, 0, problems);
+            return new Result(sequence, false, false, false, 0, problems);
         }
     }
 
@@ -142,7 +143,8 @@ public final class IngestService {
                     metrics.countStored();
                     metrics.sync(estate.row(plans[i].device().deviceId()));
                 }
-                results[i] = new Result(items.get(i).report().sequence(), true, outcome.duplicate(), outcome.lastSequence(), List.of());
+                results[i] = new Result(items.get(i).report().sequence(), true, outcome.duplicate(), outcome.sequenceTaken(),
+                        outcome.lastSequence(), List.of());
             }
             return List.of(results);
         });

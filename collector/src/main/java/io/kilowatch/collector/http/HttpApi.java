@@ -180,7 +180,7 @@ public final class HttpApi {
     private static JsonObject resultJson(IngestService.Result r) {
         return new JsonObject()
                 .put("sequence", r.sequence())
-                .put("status", r.duplicate() ? "duplicate" : "stored")
+                .put("status", r.sequenceTaken() ? "sequence_taken" : r.duplicate() ? "duplicate" : "stored")
                 .put("duplicate", r.duplicate())
                 .put("last_sequence", r.lastSequence());
     }

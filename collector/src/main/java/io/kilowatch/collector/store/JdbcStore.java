@@ -107,12 +107,13 @@ public final class JdbcStore implements Store {
 
     private IngestOutcome ingestOne(Pending r) throws SQLException {
         DeviceRow previous = device(r.deviceId()).orElse(null);
-        if (sampleExists(r.deviceId(), r.sequence())) {
-            return new IngestOutcome(true, previous == null ? r.sequence() : previous.lastSequence(), null);
+        Optional<Long> storedAt = sampleTime(r.deviceId(), r.sequence());
+        if (storedAt.isPresent()) {
+            return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.lastSequence(), null);
         }
         IngestPlan plan = r.planner().apply(previous);
         if (plan.rejection() != null) {
-            return new IngestOutcome(false, previous == null ? 0 : previous.lastSequence(), plan.rejection());
+            return new IngestOutcome(false, false, previous == null ? 0 : previous.lastSequence(), plan.rejection());
         }
         insertSample(plan.sample());
         if (plan.newest()) {
@@ -122,15 +123,16 @@ public final class JdbcStore implements Store {
         for (RollupIncrement rollup : plan.rollups()) {
             addRollup(rollup);
         }
-        return new IngestOutcome(false, plan.device().lastSequence(), null);
+        return new IngestOutcome(false, false, plan.device().lastSequence(), null);
     }
 
-    private boolean sampleExists(String deviceId, long sequence) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM samples WHERE device_id = ? AND sequence = ?")) {
+    /** When the stored report with this sequence was made, if one is stored. */
+    private Optional<Long> sampleTime(String deviceId, long sequence) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT ts_ms FROM samples WHERE device_id = ? AND sequence = ?")) {
             ps.setString(1, deviceId);
             ps.setLong(2, sequence);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
         }
     }

@@ -17,8 +17,11 @@ public interface Store extends AutoCloseable {
     /**
      * Whether a report was new, and the newest sequence the store holds for its device after it; or why
      * it was refused given the device's history (then nothing of it was stored).
+     *
+     * @param sequenceTaken for a duplicate: the stored report under this sequence is another one (made at
+     *     another time), so the agent lost its numbering, rather than this report being sent twice
      */
-    record IngestOutcome(boolean duplicate, long lastSequence, String rejection) {
+    record IngestOutcome(boolean duplicate, boolean sequenceTaken, long lastSequence, String rejection) {
     }
 
     /** One bucket of a time series: mean power, mean CPU utilisation, and energy used in it. */

@@ -151,8 +151,21 @@ class CollectorApiTest {
         HttpResponse<Buffer> again = post(reportAt(2, 1_540));
         assertEquals(200, again.statusCode());
         assertTrue(again.bodyAsJsonObject().getBoolean("duplicate"));
+        assertEquals("duplicate", again.bodyAsJsonObject().getString("status"), "the same report: the agent just settles it");
         assertEquals(540.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9);
         assertTrue(get("/metrics").bodyAsString().contains("kilowatch_ingest_reports_total{outcome=\"duplicate\"} 1.0"));
+    }
+
+    @Test
+    void anotherReportUnderAStoredSequenceIsToldTheNumberIsTaken() {
+        post(reportAt(1, 1_000));
+        post(reportAt(2, 1_540));
+        // an agent that lost its state starts numbering again, with reports made now
+        HttpResponse<Buffer> renumbered = post(report().sequence(1).at(now).bootedAt(now.minusSeconds(7200)).counter(1_600).watts(35.5).build());
+        assertEquals(200, renumbered.statusCode());
+        assertEquals("sequence_taken", renumbered.bodyAsJsonObject().getString("status"));
+        assertEquals(2, renumbered.bodyAsJsonObject().getLong("last_sequence"));
+        assertEquals(540.0, get("/api/v1/devices/pc-1").bodyAsJsonObject().getDouble("energy_joules_total"), 1e-9, "nothing stored");
     }
 
     @Test
