@@ -95,20 +95,21 @@ function start() {
 }
 
 // ---- routing
+// Pages kept in their own files register here: name (the route #/name) -> render(latest).
+const pages = {};
+
 function route() {
   const hash = location.hash || "#/";
   const match = hash.match(/^#\/devices\/(.+)$/);
-  // Views from other scripts (sustainability.js) register a hash prefix and a show(hash) function.
-  const extra = (window.kilowatchViews || []).find((v) => hash.split("?")[0] === v.hash);
-  const view = extra ? extra.view : match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview";
+  const page = Object.keys(pages).find((name) => hash.startsWith("#/" + name));
+  const view = page || (match ? "device" : hash.startsWith("#/devices") ? "devices" : "overview");
   state.route = { view, deviceId: match ? decodeURIComponent(match[1]) : null };
   for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== "view-" + view;
   for (const link of document.querySelectorAll("[data-nav]")) {
-    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : extra ? extra.nav : view));
+    link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : view));
   }
   state.chartFetchedAt = {};
   render();
-  if (extra) extra.show(hash);
 }
 
 function render() {
@@ -116,6 +117,7 @@ function render() {
   if (state.route.view === "overview") renderOverview(state.latest.estate);
   if (state.route.view === "devices") renderDevices(state.latest.devices);
   if (state.route.view === "device") renderDevice(state.route.deviceId);
+  if (pages[state.route.view]) pages[state.route.view](state.latest);
 }
 
 // ---- overview

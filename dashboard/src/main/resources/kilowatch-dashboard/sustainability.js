@@ -1,6 +1,7 @@
-// Kilowatch sustainability views: this year's ICT carbon against the reduction path, where the savings
-// are, and the printable carbon report. Uses app.js's helpers ($, setText, fmt, getJson, cell);
-// every value goes in through textContent only. Wrapped in a function so its names never shadow app.js's.
+// Kilowatch sustainability pages: this year's ICT carbon against the reduction path, where the savings
+// are, and the printable carbon report. Loaded after app.js, whose helpers ($, setText, fmt, getJson,
+// cell, state, pages) it uses; every value goes in through textContent only. Wrapped in a function so its
+// names never shadow app.js's.
 "use strict";
 
 (() => {
@@ -188,8 +189,20 @@ async function showReport(hash) {
   $("view-carbon-report").dataset.loaded = query;
 }
 
-window.kilowatchViews = [
-  { hash: "#/sustainability", view: "sustainability", nav: "sustainability", show: () => showSustainability() },
-  { hash: "#/carbon-report", view: "carbon-report", nav: "sustainability", show: (hash) => showReport(hash) },
-];
+// app.js calls a page on entering it and on every live update; these fetch on entering (a new route) and
+// the Sustainability page again at most every minute.
+const visits = { sustainability: { route: null, at: 0 }, "carbon-report": { route: null } };
+pages.sustainability = () => {
+  const v = visits.sustainability;
+  if (v.route === state.route && Date.now() - v.at < 60000) return;
+  v.route = state.route;
+  v.at = Date.now();
+  showSustainability().catch((e) => showError(e.message));
+};
+pages["carbon-report"] = () => {
+  const v = visits["carbon-report"];
+  if (v.route === state.route) return;
+  v.route = state.route;
+  showReport(location.hash).catch((e) => showError(e.message));
+};
 })();

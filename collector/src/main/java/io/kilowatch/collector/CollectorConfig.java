@@ -1,5 +1,6 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Users;
@@ -45,6 +46,7 @@ public record CollectorConfig(
         Optional<String> enrolmentToken,
         Path enrolmentTokenFile,
         CarbonPolicy carbon,
+        AlertingConfig alerting,
         SustainabilityConfig sustainability) {
 
     public static CollectorConfig from(Settings s) {
@@ -100,6 +102,7 @@ public record CollectorConfig(
                 s.secret("security.agents.enrolment_token"),
                 Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
                 new CarbonPolicy(estateFactors, sites, zone),
+                AlertingConfig.from(s),
                 SustainabilityConfig.from(s, zone));
     }
 
@@ -151,7 +154,7 @@ public record CollectorConfig(
     }
 
     /** Loopback by name or address, without asking DNS. */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 

@@ -1,5 +1,8 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.alerting.AlertingService;
+import io.kilowatch.collector.alerting.AlertsApi;
+import io.kilowatch.collector.alerting.DeviceDownSource;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.estate.ReportAccounting;
@@ -9,10 +12,9 @@ import io.kilowatch.collector.metrics.EstateMetrics;
 import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.store.GroupCommitter;
+import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
-import io.kilowatch.collector.store.Store;
-import io.kilowatch.collector.store.SustainabilityStore;
 import io.kilowatch.collector.sustainability.SustainabilityApi;
 import io.kilowatch.collector.sustainability.SustainabilityMetrics;
 import io.kilowatch.collector.sustainability.SustainabilityService;
@@ -33,6 +35,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +48,11 @@ public final class CollectorVerticle extends VerticleBase {
 
     private final CollectorConfig config;
     private final Clock clock;
-    private Store store;
-    private SustainabilityStore sustainabilityStore;
+    private JdbcStore store;
     private SustainabilityService sustainability;
     private WorkerExecutor storeWorker;
     private HttpServer server;
+    private AlertingService alerting;
     private String enrolmentToken;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
@@ -81,8 +84,8 @@ public final class CollectorVerticle extends VerticleBase {
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
-            sustainabilityStore = JdbcSustainabilityStore.sqlite(config.dataDir());
-            sustainability = new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), config.timeZone());
+            sustainability = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store), config.carbon(),
+                    config.timeZone());
             // The first pass runs before the server listens, so it never competes with agents draining their backlog.
             sustainability.recordOffTime(clock.instant());
             sustainabilityMetrics.update(sustainability.snapshot(clock.instant()));
@@ -106,9 +109,13 @@ public final class CollectorVerticle extends VerticleBase {
             api.mount(new SustainabilityApi(sustainability, storeWorker, clock));
             scheduleSustainability(sustainabilityMetrics);
             schedule(estate, metrics, api);
-            return vertx.createHttpServer(serverOptions())
+            // Condition sources for built-in alerting: one line each.
+            alerting = new AlertingService(vertx, config.alerting(), new JdbcAlertStore(store), storeWorker, prometheus, clock, List.of(
+                    new DeviceDownSource(estate)));
+            api.mount(new AlertsApi(alerting, config.alerting(), clock));
+            return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
-                    .listen();
+                    .listen());
         }).onSuccess(s -> {
             server = s;
             LOG.atInfo().addKeyValue("url", (config.tlsCertFile().isPresent() ? "https://" : "http://") + displayHost() + ":" + s.actualPort() + "/")
@@ -180,11 +187,9 @@ public final class CollectorVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+        Future<Void> closed = (server == null ? Future.<Void>succeededFuture() : server.close())
+                .compose(v -> alerting == null ? Future.<Void>succeededFuture() : alerting.stop());
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
-            if (sustainabilityStore != null) {
-                sustainabilityStore.close();
-            }
             if (store != null) {
                 store.close();
             }

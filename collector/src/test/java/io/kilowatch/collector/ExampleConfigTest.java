@@ -19,7 +19,10 @@ class ExampleConfigTest {
     void exampleConfigLoadsAndEveryKeyIsDocumented() throws Exception {
         Settings settings = Settings.parse(Files.readString(Path.of("kilowatch-collector.yaml")), "kilowatch-collector.yaml", Map.of(), "X_")
                 .override("sites.Leeds DC.pue", "1.58")
-                .override("sites.Leeds DC.grid_factors_kgco2e_per_kwh.2024", "0.033");
+                .override("sites.Leeds DC.grid_factors_kgco2e_per_kwh.2024", "0.033")
+                .override("alerting.channels.ops.type", "webhook").override("alerting.channels.ops.url", "https://hooks.example.org/k")
+                .override("alerting.channels.mail.type", "email").override("alerting.channels.mail.smtp_host", "smtp.example.org")
+                .override("alerting.channels.mail.from", "k@example.org").override("alerting.channels.mail.to", "ops@example.org");
         CollectorConfig config = CollectorConfig.from(settings);
         settings.requireAllKeysKnown();
         assertEquals(8080, config.httpPort());
@@ -29,7 +32,9 @@ class ExampleConfigTest {
 
         String docs = Files.readString(Path.of("../docs/configuration.md"));
         List<String> undocumented = settings.keysRead().stream()
-                .map(k -> k.replace("Leeds DC", "<site>").replaceAll("\\.\\d{4}$", ".<year>"))
+                .map(k -> k.replace("Leeds DC", "<site>").replaceAll("\\.\\d{4}$", ".<year>")
+                        .replaceAll("^alerting\\.rules\\.[a-z_]+\\.", "alerting.rules.<rule>.")
+                        .replaceAll("^alerting\\.channels\\.(ops|mail)\\.", "alerting.channels.<channel>."))
                 .filter(k -> !docs.contains("`" + k + "`")).distinct().toList();
         assertEquals(List.of(), undocumented, "keys missing from docs/configuration.md");
     }

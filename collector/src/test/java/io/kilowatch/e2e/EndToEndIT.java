@@ -1,6 +1,7 @@
 package io.kilowatch.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -128,6 +129,27 @@ class EndToEndIT {
             // The page follows the agent's reports without a reload.
             String before = text(browser, "device-uptime");
             wait.until(b -> !text(b, "device-uptime").equals(before));
+
+            // Alerts page: nothing fires while the agent reports; an admin silences its device from the form and ends it.
+            browser.get(base + "/#/alerts");
+            wait.until(b -> b.findElement(By.id("no-alerts")).isDisplayed());
+            assertFalse(browser.findElement(By.id("alerts-badge")).isDisplayed(), "no count beside Alerts while nothing fires");
+            wait.until(b -> b.findElement(By.id("silence-form")).isDisplayed());
+            browser.findElement(By.id("silence-matchers")).sendKeys("device=\"" + DEVICE + "\", site=~\"E2E.*\"");
+            browser.findElement(By.id("silence-comment")).sendKeys("e2e maintenance");
+            browser.findElement(By.id("silence-submit")).click();
+            By silenceRow = By.cssSelector("#silence-rows tr");
+            String silenceText = wait.until(b -> b.findElement(silenceRow).getText());
+            assertTrue(silenceText.contains("active") && silenceText.contains("device=\"" + DEVICE + "\"") && silenceText.contains("site=~\"E2E.*\"")
+                    && silenceText.contains(USER) && silenceText.contains("e2e maintenance"), silenceText);
+            screenshot(browser, "alerts.png");
+            wait.until(b -> {
+                b.findElement(silenceRow).findElement(By.tagName("button")).click();
+                return true;
+            });
+            wait.until(b -> b.findElement(silenceRow).getText().startsWith("expired"));
+            assertTrue(Stack.body(base + "/api/v1/silences", API_TOKEN[0]).contains("\"status\":\"expired\""));
+            wait.until(b -> text(b, "history-page").contains("No alert has fired yet"));
 
             browser.manage().window().setSize(new Dimension(390, 844));
             browser.get(base + "/");

@@ -85,12 +85,15 @@ final class AccessControl {
         String header = ctx.request().getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.put("kilowatch.via", "token");
+            ctx.put(ApiModule.PRINCIPAL, "api token");
             return users.token(header.substring(7).trim());
         }
         Cookie cookie = ctx.request().getCookie(COOKIE);
         if (cookie != null) {
             ctx.put("kilowatch.via", "cookie");
-            return sessions.find(cookie.getValue()).map(Sessions.Session::role);
+            Optional<Sessions.Session> session = sessions.find(cookie.getValue());
+            session.ifPresent(s -> ctx.put(ApiModule.PRINCIPAL, s.username()));
+            return session.map(Sessions.Session::role);
         }
         return Optional.empty();
     }

@@ -24,7 +24,6 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,7 @@ public final class HttpApi {
     private final RateLimiter enrolmentLimiter;
     private final boolean requireClientCertificate;
     private final AccessControl access;
-    private final List<RouteMount> mounts = new ArrayList<>();
+    private final List<ApiModule> modules = new java.util.ArrayList<>();
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
                    PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
@@ -73,8 +72,8 @@ public final class HttpApi {
     }
 
     /** Adds a feature's routes; call before {@link #router}. */
-    public HttpApi mount(RouteMount routes) {
-        mounts.add(routes);
+    public HttpApi mount(ApiModule module) {
+        modules.add(module);
         return this;
     }
 
@@ -120,7 +119,7 @@ public final class HttpApi {
         router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
         router.get("/api/v1/estate/series").handler(this::estateSeries);
         router.get("/api/v1/events").handler(live::subscribe);
-        mounts.forEach(m -> m.mount(router, access::require));
+        modules.forEach(m -> m.mount(router, access::require));
         router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));
 
         router.route("/*").handler(StaticHandler.create("kilowatch-dashboard").setCachingEnabled(false).setIndexPage("index.html"));

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,15 +45,6 @@ public final class JdbcStore implements Store {
 
     public static JdbcStore sqlite(Path dataDir) {
         try {
-            return new JdbcStore(openSqlite(dataDir));
-        } catch (SQLException e) {
-            throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** A connection to the embedded store's file, with the durability settings every user of it needs. */
-    static Connection openSqlite(Path dataDir) {
-        try {
             Files.createDirectories(dataDir);
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("kilowatch.db").toAbsolutePath());
             try (Statement s = c.createStatement()) {
@@ -60,7 +52,7 @@ public final class JdbcStore implements Store {
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA busy_timeout=10000");
             }
-            return c;
+            return new JdbcStore(c);
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -300,25 +292,81 @@ public final class JdbcStore implements Store {
         }
     }
 
+    /** The connection, for stores of other tables that share this one's thread and transactions. */
+    Connection connection() {
+        return connection;
+    }
+
     @Override
     public void close() {
-        Jdbc.close(connection);
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("closing the store failed", e);
+        }
     }
 
-    private <T> T inTransaction(Jdbc.Work<T> work) throws SQLException {
-        return Jdbc.inTransaction(connection, work);
+    interface SqlWork<T> {
+        T run() throws SQLException;
     }
 
-    private int update(String sql, Object... args) throws SQLException {
-        return Jdbc.update(connection, sql, args);
+    interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
     }
 
-    private <T> List<T> query(String sql, Jdbc.RowMapper<T> mapper, Object... args) {
-        return Jdbc.query(connection, sql, mapper, args);
+    <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run();
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
     }
 
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        Jdbc.bind(ps, args);
+    int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.NULL);
+            } else if (a instanceof String s) {
+                ps.setString(i + 1, s);
+            } else if (a instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else if (a instanceof Long n) {
+                ps.setLong(i + 1, n);
+            } else if (a instanceof Double n) {
+                ps.setDouble(i + 1, n);
+            } else {
+                throw new IllegalArgumentException("unsupported parameter type " + a.getClass());
+            }
+        }
     }
 
     private static DeviceRow deviceRow(ResultSet rs) throws SQLException {

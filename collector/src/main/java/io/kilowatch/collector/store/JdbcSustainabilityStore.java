@@ -1,7 +1,5 @@
 package io.kilowatch.collector.store;
 
-import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -10,23 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link SustainabilityStore} over its own JDBC connection to the store's database. Open it after
- * {@link JdbcStore}, whose migrations create the tables. Not thread-safe: used from the store's worker.
+ * {@link SustainabilityStore} over the main store's connection (its migrations create the tables), on
+ * the same single worker thread. Not thread-safe.
  */
 public final class JdbcSustainabilityStore implements SustainabilityStore {
-    private final Connection connection;
+    private final JdbcStore store;
 
-    JdbcSustainabilityStore(Connection connection) {
-        this.connection = connection;
-    }
-
-    public static JdbcSustainabilityStore sqlite(Path dataDir) {
-        return new JdbcSustainabilityStore(JdbcStore.openSqlite(dataDir));
+    public JdbcSustainabilityStore(JdbcStore store) {
+        this.store = store;
     }
 
     @Override
     public List<GroupDay> groupDays(long fromMs, long toMs) {
-        return Jdbc.query(connection, "SELECT d.org, d.site, d.device_class, r.bucket_start_ms, SUM(r.energy_joules), SUM(r.carbon_grams), "
+        return store.query("SELECT d.org, d.site, d.device_class, r.bucket_start_ms, SUM(r.energy_joules), SUM(r.carbon_grams), "
                 + "SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), SUM(r.td_carbon_grams), SUM(r.fallback_joules), SUM(r.cost_gbp) "
                 + "FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
                 + "WHERE r.period = 'day' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ? "
@@ -37,14 +31,14 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
 
     @Override
     public List<DeviceHour> deviceHours(long fromMs, long toMs) {
-        return Jdbc.query(connection, "SELECT device_id, (ts_ms / 3600000) * 3600000 AS hour, SUM(energy_joules), AVG(cpu_ratio), MAX(cpu_ratio) "
+        return store.query("SELECT device_id, (ts_ms / 3600000) * 3600000 AS hour, SUM(energy_joules), AVG(cpu_ratio), MAX(cpu_ratio) "
                 + "FROM samples WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, (ts_ms / 3600000) * 3600000 ORDER BY device_id, hour",
                 rs -> new DeviceHour(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)), fromMs, toMs);
     }
 
     @Override
     public List<GroupOffDay> groupOffDays(long fromMs, long toMs) {
-        return Jdbc.query(connection, "SELECT d.org, d.site, d.device_class, o.day_start_ms, SUM(o.off_seconds) FROM device_off_days o "
+        return store.query("SELECT d.org, d.site, d.device_class, o.day_start_ms, SUM(o.off_seconds) FROM device_off_days o "
                 + "JOIN devices d ON d.device_id = o.device_id WHERE o.day_start_ms >= ? AND o.day_start_ms < ? "
                 + "GROUP BY d.org, d.site, d.device_class, o.day_start_ms ORDER BY o.day_start_ms",
                 rs -> new GroupOffDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)), fromMs, toMs);
@@ -53,7 +47,7 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     @Override
     public void putOffDays(List<OffDay> days) {
         write("recording off time", () -> {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO device_off_days (device_id, day_start_ms, off_seconds) "
+            try (PreparedStatement ps = store.connection().prepareStatement("INSERT INTO device_off_days (device_id, day_start_ms, off_seconds) "
                     + "VALUES (?, ?, ?) ON CONFLICT (device_id, day_start_ms) DO UPDATE SET off_seconds = excluded.off_seconds")) {
                 for (OffDay d : days) {
                     ps.setString(1, d.deviceId());
@@ -70,7 +64,7 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     @Override
     public Map<String, LocalDate> purchaseDates() {
         Map<String, LocalDate> dates = new LinkedHashMap<>();
-        Jdbc.query(connection, "SELECT device_id, purchase_date FROM device_purchases ORDER BY device_id", rs -> dates.put(rs.getString(1),
+        store.query("SELECT device_id, purchase_date FROM device_purchases ORDER BY device_id", rs -> dates.put(rs.getString(1),
                 LocalDate.parse(rs.getString(2))));
         return dates;
     }
@@ -78,7 +72,7 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     @Override
     public void setPurchaseDate(String deviceId, LocalDate date, long nowMs) {
         write("recording a purchase date", () -> {
-            return Jdbc.update(connection, "INSERT INTO device_purchases (device_id, purchase_date, updated_ms) VALUES (?, ?, ?) "
+            return store.update("INSERT INTO device_purchases (device_id, purchase_date, updated_ms) VALUES (?, ?, ?) "
                     + "ON CONFLICT (device_id) DO UPDATE SET purchase_date = excluded.purchase_date, updated_ms = excluded.updated_ms",
                     deviceId, date.toString(), nowMs);
         });
@@ -87,18 +81,13 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     @Override
     public boolean clearPurchaseDate(String deviceId) {
         return write("clearing a purchase date",
-                () -> Jdbc.update(connection, "DELETE FROM device_purchases WHERE device_id = ?", deviceId) > 0);
-    }
-
-    @Override
-    public void close() {
-        Jdbc.close(connection);
+                () -> store.update("DELETE FROM device_purchases WHERE device_id = ?", deviceId) > 0);
     }
 
     /** A write in one transaction; a failure changes nothing and says what failed. */
-    private <T> T write(String what, Jdbc.Work<T> work) {
+    private <T> T write(String what, JdbcStore.SqlWork<T> work) {
         try {
-            return Jdbc.inTransaction(connection, work);
+            return store.inTransaction(work);
         } catch (SQLException e) {
             throw new StoreException(what + " failed; nothing was changed", e);
         }

@@ -100,6 +100,46 @@ final class Schema {
             "ALTER TABLE rollups ADD COLUMN fallback_joules DOUBLE PRECISION NOT NULL DEFAULT 0",
             "ALTER TABLE rollups ADD COLUMN cost_gbp DOUBLE PRECISION NOT NULL DEFAULT 0"),
             List.of(
+            // Alert history (issue 5, alerting): one row per alert that fired, its messages, and silences.
+            // Labels and matchers are JSON text: they are read back whole, never queried by part.
+            """
+            CREATE TABLE alerts (
+              id VARCHAR(64) PRIMARY KEY,
+              fingerprint VARCHAR(16) NOT NULL,
+              rule VARCHAR(64) NOT NULL,
+              labels_json TEXT NOT NULL,
+              severity VARCHAR(8) NOT NULL,
+              summary TEXT NOT NULL,
+              value_number DOUBLE PRECISION,
+              active_since_ms BIGINT NOT NULL,
+              firing_since_ms BIGINT NOT NULL,
+              last_seen_ms BIGINT NOT NULL,
+              resolved_ms BIGINT
+            )""",
+            "CREATE INDEX alerts_by_firing_since ON alerts (firing_since_ms)",
+            "CREATE INDEX alerts_by_resolved ON alerts (resolved_ms)",
+            """
+            CREATE TABLE alert_notifications (
+              alert_id VARCHAR(64) NOT NULL,
+              channel VARCHAR(64) NOT NULL,
+              sent_ms BIGINT NOT NULL,
+              kind VARCHAR(16) NOT NULL,
+              outcome VARCHAR(16) NOT NULL,
+              detail TEXT
+            )""",
+            "CREATE INDEX alert_notifications_by_alert ON alert_notifications (alert_id, sent_ms)",
+            """
+            CREATE TABLE silences (
+              id VARCHAR(64) PRIMARY KEY,
+              matchers_json TEXT NOT NULL,
+              starts_ms BIGINT NOT NULL,
+              ends_ms BIGINT NOT NULL,
+              created_by VARCHAR(128) NOT NULL,
+              comment TEXT NOT NULL,
+              created_ms BIGINT NOT NULL
+            )""",
+            "CREATE INDEX silences_by_end ON silences (ends_ms)"),
+            List.of(
             // Carbon reporting: when a device entered service (for embodied amortisation), and how long it was
             // known to be off each local day (kept here because uptime spans are pruned after 30 days).
             """

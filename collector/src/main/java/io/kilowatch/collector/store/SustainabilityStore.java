@@ -9,7 +9,7 @@ import java.util.Map;
  * hourly summaries of raw samples for the savings finder, devices' purchase dates and their known-off time.
  * Portable SQL; methods block and run on the store's worker.
  */
-public interface SustainabilityStore extends AutoCloseable {
+public interface SustainabilityStore {
 
     /**
      * Day rollups summed over the devices sharing an org, site and class label (null where unset, or
@@ -49,7 +49,4 @@ public interface SustainabilityStore extends AutoCloseable {
 
     /** False when the device had no purchase date. */
     boolean clearPurchaseDate(String deviceId);
-
-    @Override
-    void close();
 }

@@ -1,7 +1,7 @@
 package io.kilowatch.collector.sustainability;
 
 import io.kilowatch.collector.http.HttpApi;
-import io.kilowatch.collector.http.RouteMount;
+import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.security.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@code /api/v1/carbon/...}: the carbon report (JSON, CSV), trajectory against the target, summary,
  * Green ICT savings, embodied carbon per device, and purchase dates (admin). Documented in docs/api.md.
  */
-public final class SustainabilityApi implements RouteMount {
+public final class SustainabilityApi implements ApiModule {
     private static final Logger LOG = LoggerFactory.getLogger(SustainabilityApi.class);
     private static final String BASE = "/api/v1/carbon";
 

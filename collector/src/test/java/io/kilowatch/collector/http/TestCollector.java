@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 /** The collector deployed for real in a test's Vert.x, on a free loopback port, with the given settings on top. */
-record TestCollector(String deploymentId, int port) {
-    static TestCollector deploy(Vertx vertx, Path dataDir, String... keyValues) {
+public record TestCollector(String deploymentId, int port) {
+    public static TestCollector deploy(Vertx vertx, Path dataDir, String... keyValues) {
         Settings settings = Settings.empty("test").override("http.port", "0").override("data_dir", dataDir.toString());
         for (int i = 0; i < keyValues.length; i += 2) {
             settings.override(keyValues[i], keyValues[i + 1]);

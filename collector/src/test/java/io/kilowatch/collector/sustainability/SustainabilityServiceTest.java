@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
-import io.kilowatch.collector.store.Store;
 import io.kilowatch.collector.store.SustainabilityStore;
 import io.kilowatch.core.config.Settings;
 import io.vertx.core.json.JsonArray;
@@ -27,7 +26,7 @@ class SustainabilityServiceTest {
 
     @TempDir
     Path dataDir;
-    private Store store;
+    private JdbcStore store;
     private SustainabilityStore sustainability;
     private CollectorConfig config;
 
@@ -40,14 +39,13 @@ class SustainabilityServiceTest {
         }
         config = CollectorConfig.from(settings);
         store = JdbcStore.sqlite(dataDir);
-        sustainability = JdbcSustainabilityStore.sqlite(dataDir);
+        sustainability = new JdbcSustainabilityStore(store);
         return new SustainabilityService(config.sustainability(), store, sustainability, config.carbon(), config.timeZone());
     }
 
     @AfterEach
     void close() {
-        if (sustainability != null) {
-            sustainability.close();
+        if (store != null) {
             store.close();
         }
     }
