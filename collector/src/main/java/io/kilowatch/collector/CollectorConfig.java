@@ -1,11 +1,11 @@
 package io.kilowatch.collector;
 
 import io.kilowatch.collector.alerting.AlertingConfig;
+import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Users;
 import io.kilowatch.collector.sustainability.SustainabilityConfig;
-import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import java.nio.file.Path;
@@ -46,6 +46,7 @@ public record CollectorConfig(
         Optional<String> enrolmentToken,
         Path enrolmentTokenFile,
         CarbonPolicy carbon,
+        CarbonConfig.Fetch intensityFetch,
         AlertingConfig alerting,
         SustainabilityConfig sustainability) {
 
@@ -70,12 +71,6 @@ public record CollectorConfig(
             throw new ConfigException("security.agents.require_client_certificate needs http.tls.client_ca_file, the CA that signs agents' certificates");
         }
         ZoneId zone = zone(s.string("time_zone", ZoneId.systemDefault().getId()));
-        AnnualGridFactors estateFactors = factors(s, "carbon", AnnualGridFactors.ukDesnz());
-        Map<String, CarbonPolicy.SiteCarbon> sites = new LinkedHashMap<>();
-        for (String site : s.children("sites")) {
-            String key = "sites." + site;
-            sites.put(site, new CarbonPolicy.SiteCarbon(factors(s, key, estateFactors), s.number(key + ".pue", 1.0, 1.0, 10.0)));
-        }
         return new CollectorConfig(
                 host,
                 s.integer("http.port", 8080, 0, 65535),
@@ -101,29 +96,10 @@ public record CollectorConfig(
                 users(s),
                 s.secret("security.agents.enrolment_token"),
                 Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
-                new CarbonPolicy(estateFactors, sites, zone),
+                CarbonConfig.policy(s, zone),
+                CarbonConfig.fetch(s),
                 AlertingConfig.from(s),
                 SustainabilityConfig.from(s, zone));
-    }
-
-    /**
-     * Grid factors under a section: {@code <section>.grid_factors_kgco2e_per_kwh.<year>} and
-     * {@code <section>.grid_factors_source}; the fallback where the section sets none.
-     */
-    private static AnnualGridFactors factors(Settings s, String section, AnnualGridFactors fallback) {
-        String key = section + ".grid_factors_kgco2e_per_kwh";
-        Map<Integer, Double> years = new LinkedHashMap<>();
-        for (String year : s.children(key)) {
-            int y;
-            try {
-                y = Integer.parseInt(year);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key + "." + year + ": the key must be a year such as 2024");
-            }
-            years.put(y, s.number(key + "." + year, 0, 0, 5));
-        }
-        String source = s.string(section + ".grid_factors_source", years.isEmpty() ? null : "configured factors (" + key + ")");
-        return years.isEmpty() ? fallback : AnnualGridFactors.fromKgPerKwh(years, source);
     }
 
     private static Users users(Settings s) {

@@ -3,6 +3,11 @@ package io.kilowatch.collector;
 import io.kilowatch.core.config.CommandLine;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
+import io.kilowatch.collector.carbon.IntensityCache;
+import io.kilowatch.collector.carbon.IntensityFile;
+import io.kilowatch.collector.carbon.IntensityFormatException;
+import io.kilowatch.collector.carbon.RollupRecompute;
+import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -36,6 +41,13 @@ public final class CollectorMain {
 
             Usage: java -jar kilowatch-collector.jar revoke-agent DEVICE_ID [--config FILE] [--data-dir DIR]
               revokes the agent's credential; it must enrol again (rotate the enrolment token to keep it out)
+            Usage: java -jar kilowatch-collector.jar import-intensity FILE [--format neso|csv] [--region R] [--source NAME]
+                                                    [--config FILE] [--data-dir DIR]
+              imports half-hourly grid intensity (NESO Carbon Intensity API JSON, or CSV: docs/carbon.md) and
+              recomputes the carbon of the energy it covers; a bad file changes nothing
+            Usage: java -jar kilowatch-collector.jar recompute-carbon --from DATE --to DATE [--config FILE] [--data-dir DIR]
+              works out carbon, overhead, T&D losses and cost of local days DATE..DATE again with the config as it
+              is now (new factors, PUE, regions or tariffs); hourly rollups past retention are no longer recomputed
             Usage: java -jar kilowatch-collector.jar hash-password < password-file
               prints the hash for security.users.<name>.password_hash
             Usage: java -jar kilowatch-collector.jar new-api-token
@@ -48,6 +60,12 @@ public final class CollectorMain {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("revoke-agent")) {
             System.exit(revokeAgent(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+        }
+        if (args.length > 0 && args[0].equals("import-intensity")) {
+            System.exit(importIntensity(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+        }
+        if (args.length > 0 && args[0].equals("recompute-carbon")) {
+            System.exit(recomputeCarbon(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
         }
         if (args.length > 0 && args[0].equals("hash-password")) {
             // The password comes on standard input, never the command line (visible to every user of the machine).
@@ -113,6 +131,99 @@ public final class CollectorMain {
             System.err.println("kilowatch-collector revoke-agent: " + deviceId + " has no active credential");
             return 1;
         }
+    }
+
+    /** The {@code import-intensity} command; returns the process exit code. */
+    static int importIntensity(String[] args, Map<String, String> env) {
+        Map<String, String> options = new java.util.HashMap<>(Map.of("--format", "", "--region", "", "--source", ""));
+        java.util.List<String> positional = new java.util.ArrayList<>();
+        CollectorConfig config;
+        String text;
+        try {
+            config = subcommandConfig(args, env, options, positional);
+            if (positional.size() != 1) {
+                throw new ConfigException("name the one file to import");
+            }
+            text = Files.readString(Path.of(positional.get(0)));
+        } catch (ConfigException e) {
+            System.err.println("kilowatch-collector import-intensity: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("kilowatch-collector import-intensity: cannot read " + positional.get(0) + ": " + e.getMessage());
+            return 2;
+        }
+        String file = positional.get(0);
+        String format = options.get("--format").isEmpty() ? (file.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "neso")
+                : options.get("--format");
+        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+            var points = IntensityFile.parse(text, IntensityFile.Format.of(format), blankToNull(options.get("--region")),
+                    blankToNull(options.get("--source")));
+            var outcome = new JdbcCarbonStore(store).importIntensity(points, System.currentTimeMillis(),
+                    RollupRecompute.afterImport(config.carbon(), dayStart(config)));
+            System.out.println("imported " + outcome.points() + " half-hours of " + points.keySet() + " from " + file + " (" + outcome.stored()
+                    + " stored; forecasts never replace actuals); recomputed the carbon of " + outcome.recomputedRollups() + " hourly rollups");
+            return 0;
+        } catch (IntensityFormatException e) {
+            System.err.println("kilowatch-collector import-intensity: " + file + ": " + e.getMessage() + "; nothing was imported");
+            return 1;
+        }
+    }
+
+    /** The {@code recompute-carbon} command: rollups of local days [--from, --to] worked out again with the config as it is now. */
+    static int recomputeCarbon(String[] args, Map<String, String> env) {
+        Map<String, String> options = new java.util.HashMap<>(Map.of("--from", "", "--to", ""));
+        CollectorConfig config;
+        java.time.LocalDate from;
+        java.time.LocalDate to;
+        try {
+            java.util.List<String> positional = new java.util.ArrayList<>();
+            config = subcommandConfig(args, env, options, positional);
+            if (!positional.isEmpty()) {
+                throw new ConfigException("unexpected " + positional);
+            }
+            from = java.time.LocalDate.parse(options.get("--from"));
+            to = java.time.LocalDate.parse(options.get("--to"));
+            if (to.isBefore(from)) {
+                throw new ConfigException("--to must not be before --from");
+            }
+        } catch (ConfigException | java.time.format.DateTimeParseException e) {
+            System.err.println("kilowatch-collector recompute-carbon: " + e.getMessage() + " (give --from and --to as dates such as 2025-01-01)");
+            return 2;
+        }
+        java.time.ZoneId zone = config.timeZone();
+        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+            int changed = new JdbcCarbonStore(store).recomputeRollups(from.atStartOfDay(zone).toInstant().toEpochMilli(),
+                    to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(), RollupRecompute.withCurrentSettings(config.carbon(), dayStart(config)));
+            System.out.println("recomputed " + changed + " hourly rollups (and their days) from " + from + " to " + to + " in " + zone.getId());
+            return 0;
+        }
+    }
+
+    private static java.util.function.ToLongFunction<java.time.Instant> dayStart(CollectorConfig config) {
+        return new io.kilowatch.collector.estate.ReportAccounting(config.carbon(), config.timeZone(), new IntensityCache())::dayStart;
+    }
+
+    /**
+     * A subcommand's config from {@code --config}, {@code --data-dir} and {@code --set}, taking out its own
+     * options (each followed by a value) and its positional arguments.
+     */
+    private static CollectorConfig subcommandConfig(String[] args, Map<String, String> env, Map<String, String> options, java.util.List<String> positional) {
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (options.containsKey(args[i]) && i + 1 < args.length) {
+                options.put(args[i], args[++i]);
+            } else if (!args[i].startsWith("-") && (i == 0 || !args[i - 1].startsWith("--"))) {
+                positional.add(args[i]);
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        CommandLine cli = CommandLine.parse(rest.toArray(String[]::new), FLAGS);
+        return CollectorConfig.from(cli.settings(cli.configFile().map(CollectorMain::read).orElse(""), env, ENV_PREFIX));
+    }
+
+    private static String blankToNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 
     private static String read(String file) {

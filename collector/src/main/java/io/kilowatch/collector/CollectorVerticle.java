@@ -3,15 +3,22 @@ package io.kilowatch.collector;
 import io.kilowatch.collector.alerting.AlertingService;
 import io.kilowatch.collector.alerting.AlertsApi;
 import io.kilowatch.collector.alerting.DeviceDownSource;
+import io.kilowatch.collector.carbon.CarbonMetrics;
+import io.kilowatch.collector.carbon.IntensityCache;
+import io.kilowatch.collector.carbon.IntensityFetcher;
+import io.kilowatch.collector.carbon.IntensityImports;
+import io.kilowatch.collector.carbon.RollupRecompute;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.estate.ReportAccounting;
+import io.kilowatch.collector.http.CarbonApi;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.metrics.EstateMetrics;
 import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.store.GroupCommitter;
+import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
@@ -49,6 +56,9 @@ public final class CollectorVerticle extends VerticleBase {
     private final CollectorConfig config;
     private final Clock clock;
     private JdbcStore store;
+    private JdbcCarbonStore carbonStore;
+    private IntensityImports imports;
+    private IntensityFetcher fetcher;
     private SustainabilityService sustainability;
     private WorkerExecutor storeWorker;
     private HttpServer server;
@@ -80,12 +90,18 @@ public final class CollectorVerticle extends VerticleBase {
         }
         new UptimeMetrics().bindTo(prometheus);
         EstateMetrics metrics = new EstateMetrics(prometheus, estate, clock);
+        IntensityCache intensity = new IntensityCache();
+        CarbonMetrics carbonMetrics = new CarbonMetrics(prometheus, config.carbon(), intensity, clock);
+        ReportAccounting accounting = new ReportAccounting(config.carbon(), config.timeZone(), intensity);
         SustainabilityMetrics sustainabilityMetrics = new SustainabilityMetrics(prometheus);
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
+            carbonStore = new JdbcCarbonStore(store);
+            imports = new IntensityImports(carbonStore, storeWorker, intensity, RollupRecompute.afterImport(config.carbon(), accounting::dayStart), clock);
+            imports.reloadIfChanged();
             sustainability = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store), config.carbon(),
-                    config.timeZone());
+                    intensity, config.timeZone());
             // The first pass runs before the server listens, so it never competes with agents draining their backlog.
             sustainability.recordOffTime(clock.instant());
             sustainabilityMetrics.update(sustainability.snapshot(clock.instant()));
@@ -99,13 +115,21 @@ public final class CollectorVerticle extends VerticleBase {
             RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), clock);
             vertx.setPeriodic(60_000, id -> limiter.forgetIdle());
             IngestService ingest = new IngestService(new GroupCommitter(store, storeWorker, 2_000),
-                    new ReportAccounting(config.carbon(), config.timeZone()),
-                    estate, metrics, clock, limiter::acquire);
+                    accounting, estate, metrics, clock, limiter::acquire, carbonMetrics::count);
+            vertx.setPeriodic(config.refreshInterval().toMillis(), id -> storeWorker.executeBlocking(() -> {
+                imports.reloadIfChanged();
+                return null;
+            }).onFailure(e -> LOG.atWarn().setCause(e).log("reloading grid intensity from the store failed")));
+            if (config.intensityFetch().enabled()) {
+                fetcher = new IntensityFetcher(vertx, config.intensityFetch(), imports, prometheus, clock);
+                fetcher.start();
+            }
             AgentCredentials credentials = enrolmentToken == null ? null
                     : new AgentCredentials(store, storeWorker, enrolmentToken, clock, Duration.ofSeconds(30));
             HttpApi api = new HttpApi(vertx, store, storeWorker, estate, ingest, prometheus, config.carbon(), config.timeZone(), clock,
                     config.pushInterval().toMillis(), credentials, config.requireClientCertificate(), config.users(),
                     config.anonymousRead(), config.tlsCertFile().isPresent());
+            api.mount(new CarbonApi(carbonStore, storeWorker, config.carbon(), intensity, imports, config.timeZone(), clock));
             api.mount(new SustainabilityApi(sustainability, storeWorker, clock));
             scheduleSustainability(sustainabilityMetrics);
             schedule(estate, metrics, api);
@@ -187,6 +211,9 @@ public final class CollectorVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (fetcher != null) {
+            fetcher.close();
+        }
         Future<Void> closed = (server == null ? Future.<Void>succeededFuture() : server.close())
                 .compose(v -> alerting == null ? Future.<Void>succeededFuture() : alerting.stop());
         return closed.compose(v -> storeWorker.executeBlocking(() -> {

@@ -20,6 +20,15 @@ class ExampleConfigTest {
         Settings settings = Settings.parse(Files.readString(Path.of("kilowatch-collector.yaml")), "kilowatch-collector.yaml", Map.of(), "X_")
                 .override("sites.Leeds DC.pue", "1.58")
                 .override("sites.Leeds DC.grid_factors_kgco2e_per_kwh.2024", "0.033")
+                .override("sites.Leeds DC.td_losses_kgco2e_per_kwh.2024", "0.002")
+                .override("sites.Leeds DC.region", "London")
+                .override("sites.Leeds DC.tariff.gbp_per_kwh", "0.24")
+                .override("tariff.gbp_per_kwh", "0.28")
+                .override("tariff.name", "contract")
+                .override("tariff.bands.night.days", "mon-fri")
+                .override("tariff.bands.night.from", "23:00")
+                .override("tariff.bands.night.to", "07:00")
+                .override("tariff.bands.night.gbp_per_kwh", "0.15")
                 .override("alerting.channels.ops.type", "webhook").override("alerting.channels.ops.url", "https://hooks.example.org/k")
                 .override("alerting.channels.mail.type", "email").override("alerting.channels.mail.smtp_host", "smtp.example.org")
                 .override("alerting.channels.mail.from", "k@example.org").override("alerting.channels.mail.to", "ops@example.org");
@@ -29,10 +38,18 @@ class ExampleConfigTest {
         assertEquals(1.58, config.carbon().forSite("Leeds DC").pue());
         assertEquals(207.05, config.carbon().forSite("County Hall").factors().gramsPerKwh(2024), 1e-9);
         assertEquals(33.0, config.carbon().forSite("Leeds DC").factors().gramsPerKwh(2024), 1e-9);
+        assertEquals(2.0, config.carbon().forSite("Leeds DC").tdLosses().gramsPerKwh(2024), 1e-9);
+        assertEquals("13", config.carbon().forSite("Leeds DC").region());
+        assertEquals("national", config.carbon().forSite("County Hall").region());
+        assertEquals(17.92, config.carbon().forSite("County Hall").tdLosses().gramsPerKwh(2024), 1e-9);
+        // Monday 6 Jan 2025 23:30 in London is in the night band; the site's own flat rate applies there
+        assertEquals(0.15, config.carbon().forSite("County Hall").tariff().gbpPerKwhAt(Instant.parse("2025-01-06T23:30:00Z")));
+        assertEquals(0.24, config.carbon().forSite("Leeds DC").tariff().gbpPerKwhAt(Instant.parse("2025-01-06T23:30:00Z")));
+        assertEquals(false, config.intensityFetch().enabled());
 
         String docs = Files.readString(Path.of("../docs/configuration.md"));
         List<String> undocumented = settings.keysRead().stream()
-                .map(k -> k.replace("Leeds DC", "<site>").replaceAll("\\.\\d{4}$", ".<year>")
+                .map(k -> k.replace("Leeds DC", "<site>").replace(".night.", ".<band>.").replaceAll("\\.\\d{4}$", ".<year>")
                         .replaceAll("^alerting\\.rules\\.[a-z_]+\\.", "alerting.rules.<rule>.")
                         .replaceAll("^alerting\\.channels\\.(ops|mail)\\.", "alerting.channels.<channel>."))
                 .filter(k -> !docs.contains("`" + k + "`")).distinct().toList();
@@ -60,6 +77,17 @@ class ExampleConfigTest {
         ConfigException secretOnCli = assertThrows(ConfigException.class,
                 () -> CollectorConfig.from(Settings.empty("t").override("security.agents.enrolment_token", "abc")));
         assertTrue(secretOnCli.getMessage().contains("KILOWATCH") || secretOnCli.getMessage().contains("environment"), secretOnCli.getMessage());
+        ConfigException overlap = assertThrows(ConfigException.class, () -> CollectorConfig.from(Settings.empty("t")
+                .override("tariff.gbp_per_kwh", "0.3").override("tariff.bands.a.from", "06:00").override("tariff.bands.a.to", "09:00")
+                .override("tariff.bands.a.gbp_per_kwh", "0.1").override("tariff.bands.b.from", "08:00").override("tariff.bands.b.to", "10:00")
+                .override("tariff.bands.b.gbp_per_kwh", "0.2")));
+        assertTrue(overlap.getMessage().contains("overlap"), overlap.getMessage());
+        ConfigException region = assertThrows(ConfigException.class,
+                () -> CollectorConfig.from(Settings.empty("t").override("sites.HQ.region", "42")));
+        assertTrue(region.getMessage().contains("sites.HQ.region"), region.getMessage());
+        assertThrows(ConfigException.class, () -> CollectorConfig.from(Settings.empty("t").override("tariff.bands.a.from", "06:00")));
+        assertThrows(ConfigException.class, () -> CollectorConfig.from(Settings.empty("t").override("tariff.gbp_per_kwh", "0.3")
+                .override("tariff.bands.a.days", "someday").override("tariff.bands.a.from", "06:00").override("tariff.bands.a.to", "07:00")));
         assertEquals(2026, CollectorConfig.from(Settings.empty("t")).carbon().yearOf(Instant.parse("2026-06-01T00:00:00Z")));
     }
 }

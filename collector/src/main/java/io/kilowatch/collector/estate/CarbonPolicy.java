@@ -1,25 +1,28 @@
 package io.kilowatch.collector.estate;
 
-import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.carbon.CarbonCalculator;
+import io.kilowatch.core.carbon.EnergyFootprint;
+import io.kilowatch.core.carbon.IntensitySeries;
+import io.kilowatch.core.carbon.NesoRegions;
+import io.kilowatch.core.carbon.SiteCarbon;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Which grid factors and PUE apply to a device, by its site. Sites not configured get the estate's
- * default factors and a PUE of 1.0 (an office: no facility overhead beyond the device).
+ * Which factors, intensity region, PUE and tariff apply to a device, by its site. Sites not configured
+ * get the estate's defaults: its factors and region, a PUE of 1.0 (an office) and the estate's tariff.
  */
 public final class CarbonPolicy {
-    public record SiteCarbon(AnnualGridFactors factors, double pue) {
-    }
-
     private final SiteCarbon defaults;
     private final Map<String, SiteCarbon> sites;
     private final CarbonCalculator calculator;
 
-    public CarbonPolicy(AnnualGridFactors defaultFactors, Map<String, SiteCarbon> sites, ZoneId zone) {
-        this.defaults = new SiteCarbon(defaultFactors, 1.0);
+    public CarbonPolicy(SiteCarbon defaults, Map<String, SiteCarbon> sites, ZoneId zone) {
+        this.defaults = defaults;
         this.sites = Map.copyOf(sites);
         this.calculator = new CarbonCalculator(zone);
     }
@@ -28,15 +31,52 @@ public final class CarbonPolicy {
         return site == null ? defaults : sites.getOrDefault(site, defaults);
     }
 
-    public double grams(double joules, Instant from, Instant to, String site) {
+    /**
+     * @param intensity half-hourly series by region key (never null for a region; empty where nothing is known)
+     */
+    public EnergyFootprint footprint(double joules, Instant from, Instant to, String site, Function<String, IntensitySeries> intensity) {
         SiteCarbon c = forSite(site);
-        return calculator.grams(joules, from, to, c.factors(), c.pue());
+        return calculator.footprint(joules, from, to, c, c.region() == null ? null : intensity.apply(c.region()));
     }
 
-    /** How a figure for this site and year was made, for the API and exports. */
+    /** How figures for this site and year are made, for the API and exports. */
     public String method(String site, int year) {
         SiteCarbon c = forSite(site);
-        return "location-based; " + c.factors().source(year) + "; PUE " + c.pue();
+        StringBuilder m = new StringBuilder(EnergyFootprint.METHOD).append("; ");
+        if (c.region() != null) {
+            m.append("half-hourly intensity for ").append(NesoRegions.describe(c.region())).append(" where known, else ");
+        }
+        m.append(c.factors().source(year));
+        if (c.tdLosses() != null) {
+            m.append("; T&D losses apart: ").append(c.tdLosses().source(year));
+        }
+        m.append("; PUE ").append(c.pue()).append(c.pue() > 1 ? " (overhead apart)" : "");
+        if (c.tariff() != null) {
+            m.append("; ").append(c.tariff().description());
+        }
+        return m.toString();
+    }
+
+    /** The intensity regions some site uses. */
+    public Set<String> regions() {
+        Set<String> regions = new LinkedHashSet<>();
+        if (defaults.region() != null) {
+            regions.add(defaults.region());
+        }
+        sites.values().stream().map(SiteCarbon::region).filter(r -> r != null).forEach(regions::add);
+        return regions;
+    }
+
+    /** The settings of the estate or first site that uses a region, for its annual fallback factor. */
+    public SiteCarbon siteForRegion(String region) {
+        if (region.equals(defaults.region())) {
+            return defaults;
+        }
+        return sites.values().stream().filter(c -> region.equals(c.region())).findFirst().orElse(defaults);
+    }
+
+    public CarbonCalculator calculator() {
+        return calculator;
     }
 
     public int yearOf(Instant instant) {

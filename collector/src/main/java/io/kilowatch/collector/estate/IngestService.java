@@ -38,9 +38,15 @@ public final class IngestService {
     private final EstateMetrics metrics;
     private final Clock clock;
     private final java.util.function.ToLongFunction<String> rateLimit;
+    private final java.util.function.Consumer<IngestPlan> onStored;
 
+    /**
+     * @param onStored told of every newly stored report's plan (after the live view took it in)
+     */
     public IngestService(GroupCommitter committer, ReportAccounting accounting, Estate estate,
-                         EstateMetrics metrics, Clock clock, java.util.function.ToLongFunction<String> rateLimit) {
+                         EstateMetrics metrics, Clock clock, java.util.function.ToLongFunction<String> rateLimit,
+                         java.util.function.Consumer<IngestPlan> onStored) {
+        this.onStored = onStored;
         this.committer = committer;
         this.accounting = accounting;
         this.estate = estate;
@@ -142,6 +148,7 @@ public final class IngestService {
                     estate.update(plans[i]);
                     metrics.countStored();
                     metrics.sync(estate.row(plans[i].device().deviceId()));
+                    onStored.accept(plans[i]);
                 }
                 results[i] = new Result(items.get(i).report().sequence(), true, outcome.duplicate(), outcome.sequenceTaken(),
                         outcome.lastSequence(), List.of());

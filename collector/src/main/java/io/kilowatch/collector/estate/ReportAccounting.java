@@ -1,5 +1,7 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.core.carbon.EnergyFootprint;
+import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.energy.AgentCounter;
 import io.kilowatch.core.report.Report;
 import java.time.Duration;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns a validated report and the device's stored row into an {@link IngestPlan}. Pure: the same
@@ -18,15 +21,20 @@ import java.util.Map;
  * <p>
  * Energy is the increase of the agent's counter since the device's newest report, spread evenly over
  * the time between the two reports, so an agent that was cut off for two hours fills two hours of
- * rollups rather than one spike. Carbon is computed per piece, so each piece gets its own year's factor.
+ * rollups rather than one spike. Carbon is computed per half-hour piece: its half-hour's intensity, else its year's factor.
  */
 public final class ReportAccounting {
     private final CarbonPolicy carbon;
     private final ZoneId zone;
+    private final Function<String, IntensitySeries> intensity;
 
-    public ReportAccounting(CarbonPolicy carbon, ZoneId zone) {
+    /**
+     * @param intensity the half-hourly intensity known now, by region key
+     */
+    public ReportAccounting(CarbonPolicy carbon, ZoneId zone, Function<String, IntensitySeries> intensity) {
         this.carbon = carbon;
         this.zone = zone;
+        this.intensity = intensity;
     }
 
     /**
@@ -109,41 +117,49 @@ public final class ReportAccounting {
         return null;
     }
 
-    /** Splits energy over [from, to] into UTC-hour and local-day buckets in proportion to time. */
+    /**
+     * Splits energy over [from, to] in proportion to time into half-hour pieces (each piece has one
+     * intensity), summed into UTC-hour and local-day buckets.
+     */
     List<RollupIncrement> spread(String deviceId, double joules, Instant from, Instant to, String site) {
         if (joules <= 0) {
             return List.of();
         }
-        Map<Long, double[]> hours = new LinkedHashMap<>();
-        Map<Long, double[]> days = new LinkedHashMap<>();
+        Map<Long, Bucket> hours = new LinkedHashMap<>();
+        Map<Long, Bucket> days = new LinkedHashMap<>();
         if (!to.isAfter(from)) {
-            add(hours, days, to, joules, carbon.grams(joules, to, to, site));
+            add(hours, days, to, carbon.footprint(joules, to, to, site, intensity));
         } else {
             double totalNanos = Duration.between(from, to).toNanos();
             Instant cursor = from;
             while (cursor.isBefore(to)) {
-                Instant hourEnd = cursor.truncatedTo(ChronoUnit.HOURS).plus(1, ChronoUnit.HOURS);
-                Instant pieceEnd = hourEnd.isBefore(to) ? hourEnd : to;
+                Instant halfHourEnd = IntensitySeries.halfHourOf(cursor).plus(IntensitySeries.HALF_HOUR);
+                Instant pieceEnd = halfHourEnd.isBefore(to) ? halfHourEnd : to;
                 double pieceJoules = joules * (Duration.between(cursor, pieceEnd).toNanos() / totalNanos);
-                add(hours, days, cursor, pieceJoules, carbon.grams(pieceJoules, cursor, pieceEnd, site));
+                add(hours, days, cursor, carbon.footprint(pieceJoules, cursor, pieceEnd, site, intensity));
                 cursor = pieceEnd;
             }
         }
         List<RollupIncrement> result = new ArrayList<>();
-        hours.forEach((start, v) -> result.add(new RollupIncrement(deviceId, RollupIncrement.HOUR, start, v[0], v[1])));
-        days.forEach((start, v) -> result.add(new RollupIncrement(deviceId, RollupIncrement.DAY, start, v[0], v[1])));
+        hours.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.HOUR, start, b.footprint, b.firstHalfHourJoules)));
+        days.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.DAY, start, b.footprint, null)));
         return result;
     }
 
-    private void add(Map<Long, double[]> hours, Map<Long, double[]> days, Instant at, double joules, double grams) {
-        long hour = at.truncatedTo(ChronoUnit.HOURS).toEpochMilli();
-        long day = dayStart(at);
-        double[] h = hours.computeIfAbsent(hour, k -> new double[2]);
-        h[0] += joules;
-        h[1] += grams;
-        double[] d = days.computeIfAbsent(day, k -> new double[2]);
-        d[0] += joules;
-        d[1] += grams;
+    private static final class Bucket {
+        EnergyFootprint footprint = EnergyFootprint.ZERO;
+        double firstHalfHourJoules;
+    }
+
+    private void add(Map<Long, Bucket> hours, Map<Long, Bucket> days, Instant at, EnergyFootprint piece) {
+        Instant hourStart = at.truncatedTo(ChronoUnit.HOURS);
+        Bucket h = hours.computeIfAbsent(hourStart.toEpochMilli(), k -> new Bucket());
+        h.footprint = h.footprint.plus(piece);
+        if (at.isBefore(hourStart.plus(IntensitySeries.HALF_HOUR))) {
+            h.firstHalfHourJoules += piece.itJoules();
+        }
+        Bucket d = days.computeIfAbsent(dayStart(at), k -> new Bucket());
+        d.footprint = d.footprint.plus(piece);
     }
 
     public long dayStart(Instant at) {

@@ -1,11 +1,23 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.core.carbon.EnergyFootprint;
+
 /**
- * Energy and carbon to add to one device's hourly or daily bucket.
+ * Energy, carbon and cost to add to one device's hourly or daily bucket.
  *
  * @param period {@code hour} (UTC hours) or {@code day} (local days in the collector's time zone)
+ * @param firstHalfHourJoules of an hour bucket, the IT energy in its first half-hour (carbon can be
+ *     recomputed exactly when half-hourly intensity arrives later); null for a day bucket
  */
-public record RollupIncrement(String deviceId, String period, long bucketStartMs, double energyJoules, double carbonGrams) {
+public record RollupIncrement(String deviceId, String period, long bucketStartMs, EnergyFootprint footprint, Double firstHalfHourJoules) {
     public static final String HOUR = "hour";
     public static final String DAY = "day";
+
+    public double energyJoules() {
+        return footprint.itJoules();
+    }
+
+    public double carbonGrams() {
+        return footprint.carbonGrams();
+    }
 }

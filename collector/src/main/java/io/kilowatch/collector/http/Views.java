@@ -66,7 +66,12 @@ final class Views {
     static JsonObject totals(Store.Totals t) {
         return new JsonObject()
                 .put("energy_kwh", Units.joulesToKwh(t.energyJoules()))
-                .put("carbon_kg", t.carbonGrams() / 1000.0);
+                .put("carbon_kg", t.carbonGrams() / 1000.0)
+                .put("overhead_energy_kwh", Units.joulesToKwh(t.overheadJoules()))
+                .put("overhead_carbon_kg", t.overheadCarbonGrams() / 1000.0)
+                .put("td_losses_carbon_kg", t.tdCarbonGrams() / 1000.0)
+                .put("fallback_energy_kwh", Units.joulesToKwh(t.fallbackJoules()))
+                .put("cost_gbp", t.costGbp());
     }
 
     static JsonArray series(List<Store.SeriesPoint> points) {

@@ -6,6 +6,7 @@ import io.kilowatch.collector.estate.RollupIncrement;
 import io.kilowatch.collector.estate.SampleRow;
 import io.kilowatch.core.availability.Availability;
 import io.kilowatch.core.availability.UptimeSpan;
+import io.kilowatch.core.carbon.EnergyFootprint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,10 +180,19 @@ public final class JdbcStore implements Store {
     }
 
     private void addRollup(RollupIncrement r) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, carbon_grams) "
-                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
-                + "energy_joules = rollups.energy_joules + excluded.energy_joules, carbon_grams = rollups.carbon_grams + excluded.carbon_grams")) {
-            bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), r.energyJoules(), r.carbonGrams());
+        EnergyFootprint f = r.footprint();
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, "
+                + "carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp, first_half_hour_joules) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
+                + "energy_joules = rollups.energy_joules + excluded.energy_joules, carbon_grams = rollups.carbon_grams + excluded.carbon_grams, "
+                + "overhead_joules = rollups.overhead_joules + excluded.overhead_joules, "
+                + "overhead_carbon_grams = rollups.overhead_carbon_grams + excluded.overhead_carbon_grams, "
+                + "td_carbon_grams = rollups.td_carbon_grams + excluded.td_carbon_grams, "
+                + "fallback_joules = rollups.fallback_joules + excluded.fallback_joules, cost_gbp = rollups.cost_gbp + excluded.cost_gbp, "
+                // NULL (a row from before the split was kept) stays NULL: its energy is taken as even over the hour
+                + "first_half_hour_joules = rollups.first_half_hour_joules + excluded.first_half_hour_joules")) {
+            bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
+                    f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules());
             ps.executeUpdate();
         }
     }
@@ -241,9 +251,11 @@ public final class JdbcStore implements Store {
 
     @Override
     public Totals totals(String period, long fromMs, long toMs) {
-        return query("SELECT COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0) FROM rollups "
-                + "WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?",
-                rs -> new Totals(rs.getDouble(1), rs.getDouble(2)), period, fromMs, toMs).get(0);
+        return query("SELECT COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
+                + "COALESCE(SUM(overhead_carbon_grams), 0), COALESCE(SUM(td_carbon_grams), 0), COALESCE(SUM(fallback_joules), 0), "
+                + "COALESCE(SUM(cost_gbp), 0) FROM rollups WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?",
+                rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6),
+                        rs.getDouble(7)), period, fromMs, toMs).get(0);
     }
 
     @Override

@@ -140,6 +140,21 @@ final class Schema {
             )""",
             "CREATE INDEX silences_by_end ON silences (ends_ms)"),
             List.of(
+            // Half-hourly grid intensity by region (NESO region id, "national", or an imported name). Of an hour
+            // rollup, first_half_hour_joules is the IT energy in its first half-hour, so its carbon can be
+            // recomputed exactly when intensity arrives after the energy; NULL (older rows): taken as even.
+            """
+            CREATE TABLE grid_intensity (
+              region VARCHAR(64) NOT NULL,
+              start_ms BIGINT NOT NULL,
+              gco2e_per_kwh DOUBLE PRECISION NOT NULL,
+              kind VARCHAR(8) NOT NULL,
+              source VARCHAR(200) NOT NULL,
+              imported_ms BIGINT NOT NULL,
+              PRIMARY KEY (region, start_ms)
+            )""",
+            "ALTER TABLE rollups ADD COLUMN first_half_hour_joules DOUBLE PRECISION"),
+            List.of(
             // Carbon reporting: when a device entered service (for embodied amortisation), and how long it was
             // known to be off each local day (kept here because uptime spans are pruned after 30 days).
             """

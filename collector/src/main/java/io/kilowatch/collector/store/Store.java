@@ -28,8 +28,16 @@ public interface Store extends AutoCloseable {
     record SeriesPoint(long bucketStartMs, double powerWatts, Double cpuRatio, double energyJoules) {
     }
 
-    /** Energy and carbon summed over some buckets. */
-    record Totals(double energyJoules, double carbonGrams) {
+    /** Energy, carbon and cost summed over some buckets, every part apart (meanings as the rollups' columns in {@link Schema}). */
+    record Totals(double energyJoules, double carbonGrams, double overheadJoules, double overheadCarbonGrams, double tdCarbonGrams,
+                  double fallbackJoules, double costGbp) {
+        public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0);
+
+        public Totals plus(Totals o) {
+            return new Totals(energyJoules + o.energyJoules, carbonGrams + o.carbonGrams, overheadJoules + o.overheadJoules,
+                    overheadCarbonGrams + o.overheadCarbonGrams, tdCarbonGrams + o.tdCarbonGrams, fallbackJoules + o.fallbackJoules,
+                    costGbp + o.costGbp);
+        }
     }
 
     /**

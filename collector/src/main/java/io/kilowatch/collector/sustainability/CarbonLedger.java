@@ -5,6 +5,8 @@ import io.kilowatch.collector.store.SustainabilityStore;
 import io.kilowatch.collector.store.SustainabilityStore.GroupDay;
 import io.kilowatch.collector.store.SustainabilityStore.GroupOffDay;
 import io.kilowatch.core.carbon.ClassFootprints;
+import io.kilowatch.core.carbon.EnergyFootprint;
+import io.kilowatch.core.carbon.IntensitySeries;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -19,7 +21,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * A period's figures per group of devices (same org, site and class) and per local day: the day rollups
  * as ingest split them (IT energy, PUE overhead, generation and T&D carbon, fallback energy, cost), plus
- * the energy of known-off time at the class's off power, plus embodied carbon amortised over the period.
+ * the energy of known-off time at the class's off power, charged the same way, plus embodied carbon
+ * amortised over the period.
  * The report, trajectory and summary all group from this one ledger, so their totals agree; keyed by
  * group rather than device, it stays small however many devices and days a period holds.
  */
@@ -51,36 +54,25 @@ final class CarbonLedger {
     }
 
     static CarbonLedger load(SustainabilityStore store, List<DeviceProfile> devices, ClassFootprints footprints, CarbonPolicy carbon,
-                             ZoneId zone, Instant from, Instant to) {
+                             Function<String, IntensitySeries> intensity, ZoneId zone, Instant from, Instant to) {
         CarbonLedger ledger = new CarbonLedger(devices, new HashMap<>(), zone, from, to);
         for (GroupDay d : store.groupDays(from.toEpochMilli(), to.toEpochMilli())) {
-            Figures f = ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs());
-            f.itJoules += d.energyJoules();
-            f.overheadJoules += d.overheadJoules();
-            f.fallbackJoules += d.fallbackJoules();
-            f.scope2Grams += d.carbonGrams();
-            f.overheadGrams += d.overheadCarbonGrams();
-            f.tdGrams += d.tdCarbonGrams();
-            f.costGbp += d.costGbp();
+            ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs())
+                    .add(d.energyJoules(), d.overheadJoules(), d.carbonGrams(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp());
         }
         for (GroupOffDay off : store.groupOffDays(from.toEpochMilli(), to.toEpochMilli())) {
             double joules = footprints.forClass(off.deviceClass()).offWatts() * off.offSeconds();
             if (joules <= 0) {
                 continue;
             }
+            // Off energy is not metered at ingest: it is charged like metered energy over its local day, with
+            // the site's factors, intensity, PUE and tariff; the off time's hours within the day are not known.
             Instant dayStart = Instant.ofEpochMilli(off.dayStartMs());
             Instant dayEnd = dayStart.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
-            double grams = carbon.grams(joules, dayStart, dayEnd, off.site());
-            Figures f = ledger.day(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs());
-            // Off energy is not metered at ingest: it gets its site's generation factor and PUE, and the T&D
-            // ratio and mean price its group's metered energy had that day, so it is carried like metered energy.
-            double tdRatio = f.scope2Grams > 0 ? f.tdGrams / f.scope2Grams : 0;
-            double billed = f.itJoules + f.overheadJoules;
-            double pricePerJoule = billed > 0 ? f.costGbp / billed : 0;
-            f.offJoules += joules;
-            f.scope2Grams += grams;
-            f.tdGrams += grams * tdRatio;
-            f.costGbp += joules * carbon.forSite(off.site()).pue() * pricePerJoule;
+            EnergyFootprint f = carbon.footprint(joules, dayStart, dayEnd, off.site(), intensity);
+            Figures day = ledger.day(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs());
+            day.offJoules += joules;
+            day.add(0, f.overheadJoules(), f.carbonGrams(), f.overheadCarbonGrams(), f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp());
         }
         return ledger;
     }

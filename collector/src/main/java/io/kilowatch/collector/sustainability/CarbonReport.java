@@ -198,7 +198,7 @@ final class CarbonReport {
                 .add("Operational carbon is location-based: energy x grid intensity of the year (and half-hour, where imported) it was used, "
                         + "scope 2 for generation including the site's PUE overhead, scope 3 for transmission and distribution losses.")
                 .add("Off energy: time a device is known to be off (between two boot sessions) at its class's off power; it gets its "
-                        + "site's factor and PUE, and the T&D ratio and mean price of its group's metered energy that day.")
+                        + "site's factors, intensity, PUE and tariff over its local day, like metered energy.")
                 .add("Embodied carbon (scope 3, purchased goods) is each device's manufacturing figure (its model's, else its class's, "
                         + "plus 64.7 kg per display) spread evenly over its expected life from its purchase date, else its firmware "
                         + "release date, else the day Kilowatch first saw it. It is never added into operational figures.")

@@ -36,6 +36,18 @@ final class Figures {
         devices += o.devices;
     }
 
+    /** Adds metered (or off) energy's figures as the rollups split them. */
+    void add(double itJoules, double overheadJoules, double scope2Grams, double overheadGrams, double tdGrams, double fallbackJoules,
+             double costGbp) {
+        this.itJoules += itJoules;
+        this.overheadJoules += overheadJoules;
+        this.scope2Grams += scope2Grams;
+        this.overheadGrams += overheadGrams;
+        this.tdGrams += tdGrams;
+        this.fallbackJoules += fallbackJoules;
+        this.costGbp += costGbp;
+    }
+
     double operationalGrams() {
         return scope2Grams + tdGrams;
     }

@@ -3,7 +3,9 @@ package io.kilowatch.collector.sustainability;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.store.SustainabilityStore.DeviceHour;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
+import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.GreenIctSavings;
+import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.energy.DeviceClass;
 import io.kilowatch.core.energy.PowerModel;
 import io.kilowatch.core.energy.Units;
@@ -57,7 +59,9 @@ final class SavingsFinder {
             if (deviceHours.isEmpty()) {
                 continue;
             }
-            double gramsPerKwh = carbon.grams(Units.JOULES_PER_KWH, now, now, p.row().site());
+            // Annualised savings take the year's annual factors (not today's half-hours): scope 2 with PUE, plus T&D.
+            EnergyFootprint perKwh = carbon.footprint(Units.JOULES_PER_KWH, now, now, p.row().site(), region -> IntensitySeries.empty());
+            double gramsPerKwh = perKwh.carbonGrams() + perKwh.tdCarbonGrams();
             List<GreenIctSavings.Interval> intervals = new ArrayList<>();
             double joules = 0;
             double cpuSum = 0;

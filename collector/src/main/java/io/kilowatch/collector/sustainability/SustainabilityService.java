@@ -7,6 +7,7 @@ import io.kilowatch.collector.store.SustainabilityStore;
 import io.kilowatch.collector.store.SustainabilityStore.GroupDay;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
+import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.OffTime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Carbon reporting over the store: the carbon report, the target trajectory, the Green ICT savings, each
@@ -32,14 +34,18 @@ public final class SustainabilityService {
     private final Store store;
     private final SustainabilityStore sustainability;
     private final CarbonPolicy carbon;
+    private final Function<String, IntensitySeries> intensity;
     private final ZoneId zone;
     private final Trajectory trajectory;
 
-    public SustainabilityService(SustainabilityConfig config, Store store, SustainabilityStore sustainability, CarbonPolicy carbon, ZoneId zone) {
+    /** @param intensity half-hourly grid intensity by region, as ingest uses it */
+    public SustainabilityService(SustainabilityConfig config, Store store, SustainabilityStore sustainability, CarbonPolicy carbon,
+                                 Function<String, IntensitySeries> intensity, ZoneId zone) {
         this.config = config;
         this.store = store;
         this.sustainability = sustainability;
         this.carbon = carbon;
+        this.intensity = intensity;
         this.zone = zone;
         this.trajectory = new Trajectory(config, zone);
     }
@@ -53,7 +59,7 @@ public final class SustainabilityService {
     }
 
     private CarbonLedger ledger(List<DeviceProfile> devices, Instant from, Instant to) {
-        return CarbonLedger.load(sustainability, devices, config.footprints(), carbon, zone, from, to);
+        return CarbonLedger.load(sustainability, devices, config.footprints(), carbon, intensity, zone, from, to);
     }
 
     /** Start of the baseline year, or {@code otherwise} when that is earlier or there is no target. */

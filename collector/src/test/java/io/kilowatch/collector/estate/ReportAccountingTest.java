@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.IntensitySeries;
+import io.kilowatch.core.carbon.SiteCarbon;
+import io.kilowatch.core.carbon.Tariff;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -15,9 +19,12 @@ import org.junit.jupiter.api.Test;
 class ReportAccountingTest {
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final double KWH = 3_600_000;
-    private final CarbonPolicy carbon = new CarbonPolicy(AnnualGridFactors.ukDesnz(),
-            Map.of("Leeds DC", new CarbonPolicy.SiteCarbon(AnnualGridFactors.ukDesnz(), 1.5)), LONDON);
-    private final ReportAccounting accounting = new ReportAccounting(carbon, LONDON);
+    private static final SiteCarbon OFFICE = new SiteCarbon(AnnualGridFactors.ukDesnz(), AnnualGridFactors.ukDesnzTdLosses(), "13", 1.0,
+            Tariff.flat("contract", 0.25));
+    private final CarbonPolicy carbon = new CarbonPolicy(OFFICE, Map.of("Leeds DC", new SiteCarbon(AnnualGridFactors.ukDesnz(),
+            AnnualGridFactors.ukDesnzTdLosses(), "national", 1.5, null)), LONDON);
+    private final IntensityCache intensity = new IntensityCache();
+    private final ReportAccounting accounting = new ReportAccounting(carbon, LONDON, intensity);
 
     @Test
     void theFirstReportSetsTheBaselineAndCountsNothing() {
@@ -113,5 +120,30 @@ class ReportAccountingTest {
         IngestPlan next = accounting.plan(report().sequence(2).at(t0.plusSeconds(600)).counter(1_000).build(), first.device(), 2L, null);
         RollupIncrement day = next.rollups().stream().filter(r -> r.period().equals(RollupIncrement.DAY)).findFirst().orElseThrow();
         assertEquals(Instant.parse("2026-07-01T23:00:00Z").toEpochMilli(), day.bucketStartMs());
+    }
+
+    @Test
+    void energyIsSplitAtHalfHoursAndEachHalfTakesItsIntensityWithTheRestApart() {
+        // 1.5 kWh evenly over 10:15 .. 11:00 UTC, 3 June 2024 (BST), London region 13: 0.5 kWh in 10:15-10:30 at 100 g,
+        // 1 kWh in 10:30-11:00 with no half-hourly value: DESNZ 2024 207.05 g. Carbon 50 + 207.05 = 257.05 g;
+        // fallback 1 kWh; T&D 1.5 x 17.92 (2023 set, nearest for 2024) = 26.88 g; cost 1.5 x 0.25 = £0.375.
+        intensity.replace("13", IntensitySeries.of(List.of(new IntensitySeries.Point(Instant.parse("2024-06-03T10:00:00Z"), 100,
+                IntensitySeries.FORECAST, "NESO Carbon Intensity API regional, region 13 London"))));
+        Instant t0 = Instant.parse("2024-06-03T10:15:00Z");
+        IngestPlan first = accounting.plan(report().at(t0).counter(0).build(), null, 1L, null);
+        IngestPlan next = accounting.plan(report().sequence(2).at(t0.plusSeconds(2700)).counter(1.5 * KWH).build(), first.device(), 2L, null);
+        RollupIncrement hour = next.rollups().stream().filter(r -> r.period().equals(RollupIncrement.HOUR)).findFirst().orElseThrow();
+        assertEquals(Instant.parse("2024-06-03T10:00:00Z").toEpochMilli(), hour.bucketStartMs());
+        assertEquals(1.5 * KWH, hour.energyJoules(), 1e-6);
+        assertEquals(0.5 * KWH, hour.firstHalfHourJoules(), 1e-6);
+        assertEquals(257.05, hour.carbonGrams(), 1e-9);
+        assertEquals(KWH, hour.footprint().fallbackJoules(), 1e-6);
+        assertEquals(26.88, hour.footprint().tdCarbonGrams(), 1e-9);
+        assertEquals(0.375, hour.footprint().costGbp(), 1e-12);
+        assertEquals(0, hour.footprint().overheadJoules());
+        assertEquals(257.05, next.device().carbonGramsTotal(), 1e-9);
+        RollupIncrement day = next.rollups().stream().filter(r -> r.period().equals(RollupIncrement.DAY)).findFirst().orElseThrow();
+        assertEquals(hour.footprint().carbonGrams(), day.footprint().carbonGrams(), 1e-12);
+        assertEquals(null, day.firstHalfHourJoules());
     }
 }

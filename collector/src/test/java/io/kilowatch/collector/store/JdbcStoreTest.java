@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.core.availability.UptimeSpan;
+import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.report.Report;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class JdbcStoreTest {
     private static final ZoneId UTC = ZoneId.of("UTC");
     private static final Instant T0 = Instant.parse("2026-03-10T09:00:00Z");
-    private final ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(AnnualGridFactors.ukDesnz(), Map.of(), UTC), UTC);
+    private final ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(
+            new SiteCarbon(AnnualGridFactors.ukDesnz(), AnnualGridFactors.ukDesnzTdLosses(), "national", 1.0, null), Map.of(), UTC),
+            UTC, new IntensityCache());
 
     private Store.Pending pending(Report r) {
         return new Store.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),

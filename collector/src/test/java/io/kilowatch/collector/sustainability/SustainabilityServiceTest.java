@@ -8,6 +8,7 @@ import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
 import io.kilowatch.collector.store.SustainabilityStore;
+import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.config.Settings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +41,8 @@ class SustainabilityServiceTest {
         config = CollectorConfig.from(settings);
         store = JdbcStore.sqlite(dataDir);
         sustainability = new JdbcSustainabilityStore(store);
-        return new SustainabilityService(config.sustainability(), store, sustainability, config.carbon(), config.timeZone());
+        return new SustainabilityService(config.sustainability(), store, sustainability, config.carbon(), region -> IntensitySeries.empty(),
+                config.timeZone());
     }
 
     @AfterEach
@@ -60,15 +62,16 @@ class SustainabilityServiceTest {
         // IT energy 1 + 2 + 10 + 1 kWh, plus pc-a's 8 h off at 2 W (0.016 kWh); the 2024 and 2026 rows are outside.
         assertEquals(14.016, totals.getDouble("energy_kwh"), 1e-9);
         assertEquals(6.0, totals.getDouble("overhead_energy_kwh"), 1e-9);
-        assertEquals(1.0, totals.getDouble("fallback_energy_kwh"), 1e-9);
+        // At the annual factor: srv-1's 1 kWh, and the off energy (no half-hourly intensity is imported).
+        assertEquals(1.016, totals.getDouble("fallback_energy_kwh"), 1e-9);
         // Scope 2: 200 + 400 + 3200 + 100 g, plus the off energy at 2025's 177 g/kWh: 0.016 x 177 = 2.832 g.
         assertEquals(3.903, totals.getDouble("scope2_kg"), 1e-9);
         assertEquals(1.2, totals.getDouble("scope2_overhead_kg"), 1e-9);
-        // T&D: 342.92 g, plus the off energy's 2.832 g x the T&D ratio of its group's metered energy that day,
-        // 17.92 / 200: 0.254 g. Operational 3902.832 + 343.174 = 4246.006 g.
+        // T&D: 342.92 g, plus the off energy's 0.016 kWh x 17.92 g/kWh (DESNZ 2023, the nearest set for 2025):
+        // 0.287 g. Operational 3902.832 + 343.207 = 4246.039 g.
         assertEquals(0.343, totals.getDouble("scope3_td_kg"), 1e-9);
         assertEquals(4.246, totals.getDouble("operational_kg"), 1e-9);
-        // Cost: 5.08, plus 57.6 kJ at that day's price, 0.25 per 3.6 MJ: 0.004.
+        // Cost: 5.08; no tariff is configured, so the off energy costs nothing here (see the ledger test).
         assertEquals(5.08, totals.getDouble("cost_gbp"), 1e-9);
         // Embodied: pc-a 277 kg x 365/1461 (bought 2024-01-01), pc-b 181 x 365/1461 (firmware 2025-01-01),
         // srv-1 950 x (184 days + 1 h)/1461 days (first seen 2025-07-01, local midnight being 23:00 UTC); the switch has none.
@@ -90,15 +93,16 @@ class SustainabilityServiceTest {
     @Test
     void offEnergyIsCarriedLikeMeteredEnergyInTheLedger() throws Exception {
         CarbonFixture.councils(dataDir).close();
-        SustainabilityService service = service();
+        SustainabilityService service = service("tariff.gbp_per_kwh", "0.25");
         Figures total = CarbonLedger.load(sustainability, service.profiles(), config.sustainability().footprints(), config.carbon(),
-                config.timeZone(), Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z")).total();
-        // pc-a off 8 h at 2 W on 10 March 2025: 57.6 kJ = 0.016 kWh at 177 g/kWh; T&D at that day's ratio of
-        // its group's metered energy (17.92 / 200 g); cost at that day's price (0.25 per 3.6 MJ).
+                region -> IntensitySeries.empty(), config.timeZone(), Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z")).total();
+        // pc-a off 8 h at 2 W on 10 March 2025: 57.6 kJ = 0.016 kWh at 177 g/kWh generation, 17.92 g/kWh T&D
+        // (DESNZ 2023, nearest for 2025), at the annual factors (fallback), and £0.25/kWh: £0.004.
         assertEquals(57_600, total.offJoules, 1e-9);
-        assertEquals(3900 + 2.832, total.scope2Grams, 1e-9);
-        assertEquals(342.92 + 2.832 * 17.92 / 200, total.tdGrams, 1e-9);
-        assertEquals(5.08 + 0.004, total.costGbp, 1e-9);
+        assertEquals(3900 + 0.016 * 177, total.scope2Grams, 1e-9);
+        assertEquals(342.92 + 0.016 * 17.92, total.tdGrams, 1e-9);
+        assertEquals(3.6e6 + 57_600, total.fallbackJoules, 1e-9);
+        assertEquals(5.08 + 0.016 * 0.25, total.costGbp, 1e-9);
     }
 
     @Test
@@ -121,7 +125,7 @@ class SustainabilityServiceTest {
             assertEquals(0, BigDecimal.valueOf(total.getDouble(column)).compareTo(sum), column + ": " + shared.encode());
         }
         JsonObject councilA = row(report.getJsonArray("by_org"), "org", "Council A");
-        // Own: 200 + 17.92 g, plus off time's 2.832 g and its T&D 0.254 g.
+        // Own: 200 + 17.92 g, plus off time's 2.832 g and its T&D 0.287 g.
         assertEquals(0.221, councilA.getJsonObject("own").getDouble("operational_kg"), 1e-9);
         assertEquals(2.393, councilA.getJsonObject("shared").getDouble("operational_kg"), 1e-9);
         assertEquals(2.614, councilA.getJsonObject("total").getDouble("operational_kg"), 1e-9);
@@ -181,9 +185,10 @@ class SustainabilityServiceTest {
         }
         JsonObject savings = service().savings(NOW);
         JsonObject idle = savings.getJsonObject("idle_out_of_hours");
-        // 0.2 kWh a week x 8760/168 = 10.429 kWh a year; at 177 g/kWh (2025's factor for 2026) 1.846 kg.
+        // 0.2 kWh a week x 8760/168 = 10.429 kWh a year; at 177 + 17.92 g/kWh (generation and T&D, the
+        // nearest sets for 2026) 2.033 kg.
         assertEquals(10.429, idle.getDouble("annual_kwh"), 1e-9);
-        assertEquals(1.846, idle.getDouble("annual_kg"), 1e-9);
+        assertEquals(2.033, idle.getDouble("annual_kg"), 1e-9);
         assertEquals(9.594, idle.getJsonObject("sleep_policy").getDouble("annual_kwh"), 1e-9); // (50 - 4) W x 4 h a week
         assertEquals("pc-a", idle.getJsonArray("worst_offenders").getJsonObject(0).getString("device_id"));
         assertNull(idle.getValue("annual_gbp")); // no cost in the window's rollups: no tariff, no pounds
@@ -230,7 +235,7 @@ class SustainabilityServiceTest {
         String[] lines = csv.split("\n");
         assertEquals("section,name,energy_kwh,it_energy_kwh,off_energy_kwh,overhead_energy_kwh,fallback_energy_kwh,scope2_kg,"
                 + "scope2_overhead_kg,scope3_td_kg,operational_kg,embodied_kg,cost_gbp", lines[0]);
-        assertEquals("total,\"2025\",14.016,14.0,0.016,6.0,1.0,3.903,1.2,0.343,4.246,234.093,5.08", lines[1]);
+        assertEquals("total,\"2025\",14.016,14.0,0.016,6.0,1.016,3.903,1.2,0.343,4.246,234.093,5.08", lines[1]);
         assertTrue(csv.contains("shared_part,\"Shared ICT -> Council A\","), csv);
         assertEquals("\"'=HYPERLINK(\"\"x\"\")\"", CarbonReport.cell("=HYPERLINK(\"x\")"));
     }

@@ -24,6 +24,14 @@ public final class AnnualGridFactors {
             2024, 0.20705,
             2025, 0.17700);
     public static final String UK_DESNZ_SOURCE = "UK DESNZ GHG conversion factors, electricity generation";
+    /**
+     * UK DESNZ GHG conversion factors, transmission and distribution losses (scope 3), kgCO2e/kWh. Only the
+     * sets checked against the published tables are listed; other years use the nearest (see docs/carbon.md).
+     */
+    public static final Map<Integer, Double> UK_DESNZ_TD_LOSSES_KG_PER_KWH = Map.of(
+            2022, 0.01769,
+            2023, 0.01792);
+    public static final String UK_DESNZ_TD_SOURCE = "UK DESNZ GHG conversion factors, T&D losses";
 
     private final NavigableMap<Integer, Double> gramsPerKwhByYear;
     private final String sourceName;
@@ -35,6 +43,11 @@ public final class AnnualGridFactors {
 
     public static AnnualGridFactors ukDesnz() {
         return fromKgPerKwh(UK_DESNZ_GENERATION_KG_PER_KWH, UK_DESNZ_SOURCE);
+    }
+
+    /** Transmission and distribution losses of UK grid electricity, reported apart from generation. */
+    public static AnnualGridFactors ukDesnzTdLosses() {
+        return fromKgPerKwh(UK_DESNZ_TD_LOSSES_KG_PER_KWH, UK_DESNZ_TD_SOURCE);
     }
 
     public static AnnualGridFactors fromKgPerKwh(Map<Integer, Double> kgPerKwhByYear, String sourceName) {

@@ -4,13 +4,17 @@ import io.kilowatch.core.energy.Units;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * Location-based operational carbon of the energy a device used over an interval:
- * gCO2e = kWh x grid intensity of the year the energy was used x site PUE.
- * An interval that crosses a year boundary is split in proportion to time, so each part gets its
- * year's factor. PUE scales IT energy up to the facility energy that hosts it (1.0 for offices).
+ * Location-based operational carbon, T&D losses, PUE overhead and cost of the energy a device used over
+ * an interval. Energy is taken as spread evenly over the interval and split wherever a factor can
+ * change: at half-hours (each takes its half-hourly intensity, or else the annual factor of its year,
+ * counted as fallback), at new year in the collector's zone (DESNZ: use the factor set of the year the
+ * energy was used), and at the tariff's band edges.
  */
 public final class CarbonCalculator {
     private final ZoneId zone;
@@ -19,32 +23,100 @@ public final class CarbonCalculator {
         this.zone = zone;
     }
 
-    public double grams(double joules, Instant from, Instant to, AnnualGridFactors factors, double pue) {
+    /**
+     * @param series the site region's half-hourly intensity, or null to use annual factors only
+     */
+    public EnergyFootprint footprint(double joules, Instant from, Instant to, SiteCarbon site, IntensitySeries series) {
         if (!(joules >= 0) || Double.isInfinite(joules)) {
             throw new IllegalArgumentException("energy must be finite and >= 0 joules: " + joules);
         }
-        if (!(pue >= 1.0) || pue > 10) {
-            throw new IllegalArgumentException("PUE must be between 1.0 and 10: " + pue);
-        }
-        double kwh = Units.joulesToKwh(joules);
+        Accumulator sum = new Accumulator(site, series);
         if (!to.isAfter(from)) {
-            return kwh * factors.gramsPerKwh(yearOf(to)) * pue;
+            sum.add(joules, to);
+            return sum.result();
         }
         double totalNanos = Duration.between(from, to).toNanos();
-        double grams = 0;
         Instant cursor = from;
         while (cursor.isBefore(to)) {
-            ZonedDateTime local = cursor.atZone(zone);
-            Instant yearEnd = local.withDayOfYear(1).toLocalDate().plusYears(1).atStartOfDay(zone).toInstant();
-            Instant partEnd = yearEnd.isBefore(to) ? yearEnd : to;
-            double share = Duration.between(cursor, partEnd).toNanos() / totalNanos;
-            grams += kwh * share * factors.gramsPerKwh(local.getYear());
-            cursor = partEnd;
+            Instant end = earliest(to, nextYear(cursor), series == null ? null : IntensitySeries.halfHourOf(cursor).plus(IntensitySeries.HALF_HOUR),
+                    site.tariff() == null ? null : site.tariff().nextChangeAfter(cursor));
+            sum.add(joules * (Duration.between(cursor, end).toNanos() / totalNanos), cursor);
+            cursor = end;
         }
-        return grams * pue;
+        return sum.result();
+    }
+
+    /**
+     * Generation carbon (overhead included) of energy by annual factors only: for a program that knows no
+     * half-hourly intensity, T&D losses or tariff (the agent's own counter).
+     */
+    public double grams(double joules, Instant from, Instant to, AnnualGridFactors factors, double pue) {
+        return footprint(joules, from, to, new SiteCarbon(factors, null, null, pue, null), null).carbonGrams();
+    }
+
+    private static Instant earliest(Instant first, Instant... others) {
+        Instant min = first;
+        for (Instant t : others) {
+            if (t != null && t.isBefore(min)) {
+                min = t;
+            }
+        }
+        return min;
+    }
+
+    private Instant nextYear(Instant t) {
+        return t.atZone(zone).toLocalDate().withDayOfYear(1).plusYears(1).atStartOfDay(zone).toInstant();
     }
 
     public int yearOf(Instant instant) {
         return instant.atZone(zone).getYear();
+    }
+
+    /** Sums the pieces of one interval; each piece lies in one half-hour, one year and one tariff band. */
+    private final class Accumulator {
+        private final SiteCarbon site;
+        private final IntensitySeries series;
+        private final Set<String> sources = new LinkedHashSet<>();
+        private double it;
+        private double carbon;
+        private double td;
+        private double fallback;
+        private double cost;
+
+        Accumulator(SiteCarbon site, IntensitySeries series) {
+            this.site = site;
+            this.series = series;
+        }
+
+        void add(double joules, Instant at) {
+            double kwh = Units.joulesToKwh(joules);
+            int year = yearOf(at);
+            Optional<IntensitySeries.Point> half = series == null ? Optional.empty() : series.at(at);
+            double grams;
+            if (half.isPresent()) {
+                grams = half.get().gramsPerKwh();
+                sources.add(half.get().source());
+            } else {
+                grams = site.factors().gramsPerKwh(year);
+                sources.add(site.factors().source(year) + (series == null ? "" : " (fallback: no half-hourly intensity)"));
+                fallback += joules;
+            }
+            if (site.tdLosses() != null) {
+                td += kwh * site.pue() * site.tdLosses().gramsPerKwh(year);
+                sources.add(site.tdLosses().source(year));
+            }
+            if (site.tariff() != null) {
+                cost += kwh * site.pue() * site.tariff().gbpPerKwhAt(at);
+                sources.add(site.tariff().description());
+            }
+            it += joules;
+            carbon += kwh * site.pue() * grams;
+        }
+
+        EnergyFootprint result() {
+            double overheadShare = (site.pue() - 1) / site.pue();
+            return new EnergyFootprint(it, it * (site.pue() - 1), carbon, carbon * overheadShare, td, fallback, cost,
+                    new ArrayList<>(sources));
+        }
     }
 }

@@ -15,7 +15,15 @@ public final class GridFactorSettings {
      * {@code <section>.grid_factors_source}; the fallback where the section sets none.
      */
     public static AnnualGridFactors read(Settings s, String section, AnnualGridFactors fallback) {
-        String key = section + ".grid_factors_kgco2e_per_kwh";
+        return readSet(s, section + ".grid_factors", fallback);
+    }
+
+    /**
+     * Any yearly factor set, e.g. {@code carbon.td_losses}: {@code <prefix>_kgco2e_per_kwh.<year>} and
+     * {@code <prefix>_source}; the fallback where none are set.
+     */
+    public static AnnualGridFactors readSet(Settings s, String prefix, AnnualGridFactors fallback) {
+        String key = prefix + "_kgco2e_per_kwh";
         Map<Integer, Double> years = new LinkedHashMap<>();
         for (String year : s.children(key)) {
             int y;
@@ -26,7 +34,7 @@ public final class GridFactorSettings {
             }
             years.put(y, s.number(key + "." + year, 0, 0, 5));
         }
-        String source = s.string(section + ".grid_factors_source", years.isEmpty() ? null : "configured factors (" + key + ")");
+        String source = s.string(prefix + "_source", years.isEmpty() ? null : "configured factors (" + key + ")");
         return years.isEmpty() ? fallback : AnnualGridFactors.fromKgPerKwh(years, source);
     }
 }

@@ -36,4 +36,13 @@ class GridFactorSettingsTest {
                 Settings.empty("t").override("carbon.grid_factors_kgco2e_per_kwh.2024", "207"), "carbon", DEFAULTS));
         assertTrue(factor.getMessage().contains("carbon.grid_factors_kgco2e_per_kwh.2024"), factor.getMessage());
     }
+
+    @Test
+    void otherFactorSetsReadTheSameWay() {
+        Settings s = Settings.empty("t").override("carbon.td_losses_kgco2e_per_kwh.2024", "0.018");
+        AnnualGridFactors td = GridFactorSettings.readSet(s, "carbon.td_losses", AnnualGridFactors.ukDesnzTdLosses());
+        assertEquals(18.0, td.gramsPerKwh(2024), 1e-9);
+        assertEquals("configured factors (carbon.td_losses_kgco2e_per_kwh) 2024", td.source(2024));
+        assertSame(DEFAULTS, GridFactorSettings.readSet(Settings.empty("t"), "carbon.td_losses", DEFAULTS));
+    }
 }

@@ -1,0 +1,138 @@
+package io.kilowatch.collector.store;
+
+import io.kilowatch.core.carbon.IntensitySeries;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@link CarbonStore} in the same database and connection as a {@link JdbcStore}, so imports and ingest never interleave. */
+public final class JdbcCarbonStore implements CarbonStore {
+    private static final long HOUR_MS = 3_600_000;
+    private final JdbcStore db;
+
+    public JdbcCarbonStore(JdbcStore db) {
+        this.db = db;
+    }
+
+    @Override
+    public ImportOutcome importIntensity(Map<String, List<IntensitySeries.Point>> byRegion, long nowMs, Recomputer recomputer) {
+        try {
+            return db.inTransaction(() -> {
+                int points = 0;
+                int stored = 0;
+                int recomputed = 0;
+                for (Map.Entry<String, List<IntensitySeries.Point>> region : byRegion.entrySet()) {
+                    List<IntensitySeries.Point> list = region.getValue();
+                    if (list.isEmpty()) {
+                        continue;
+                    }
+                    long from = Long.MAX_VALUE;
+                    long to = Long.MIN_VALUE;
+                    for (IntensitySeries.Point p : list) {
+                        long start = p.start().toEpochMilli();
+                        // An actual measurement is better than any forecast: a later forecast must not overwrite it.
+                        stored += db.update("INSERT INTO grid_intensity (region, start_ms, gco2e_per_kwh, kind, source, imported_ms) "
+                                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (region, start_ms) DO UPDATE SET gco2e_per_kwh = excluded.gco2e_per_kwh, "
+                                + "kind = excluded.kind, source = excluded.source, imported_ms = excluded.imported_ms "
+                                + "WHERE NOT (grid_intensity.kind = 'actual' AND excluded.kind = 'forecast')",
+                                region.getKey(), start, p.gramsPerKwh(), p.kind(), p.source(), nowMs);
+                        from = Math.min(from, start);
+                        to = Math.max(to, start + IntensitySeries.HALF_HOUR.toMillis());
+                    }
+                    points += list.size();
+                    long hourFrom = Math.floorDiv(from, HOUR_MS) * HOUR_MS;
+                    Map<String, IntensitySeries> series = Map.of(region.getKey(), series(hourFrom, to + HOUR_MS).getOrDefault(region.getKey(),
+                            IntensitySeries.empty()));
+                    recomputed += apply(recomputer.recompute(hourRows(hourFrom, to), series));
+                }
+                return new ImportOutcome(points, stored, recomputed);
+            });
+        } catch (SQLException e) {
+            throw new StoreException("importing grid intensity failed; nothing was stored", e);
+        }
+    }
+
+    @Override
+    public int recomputeRollups(long fromMs, long toMs, Recomputer recomputer) {
+        try {
+            return db.inTransaction(() -> apply(recomputer.recompute(hourRows(fromMs, toMs), series(fromMs, toMs + HOUR_MS))));
+        } catch (SQLException e) {
+            throw new StoreException("recomputing rollups failed; nothing was changed", e);
+        }
+    }
+
+    private List<HourRollup> hourRows(long fromMs, long toMs) {
+        return db.query("SELECT r.device_id, d.site, r.bucket_start_ms, r.first_half_hour_joules, r.energy_joules, r.carbon_grams, "
+                + "r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, r.fallback_joules, r.cost_gbp FROM rollups r "
+                + "JOIN devices d ON d.device_id = r.device_id WHERE r.period = 'hour' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?",
+                rs -> {
+                    double firstHalf = rs.getDouble(4);
+                    Double known = rs.wasNull() ? null : firstHalf;
+                    return new HourRollup(rs.getString(1), rs.getString(2), rs.getLong(3), known, new Store.Totals(rs.getDouble(5),
+                            rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11)));
+                }, fromMs, toMs);
+    }
+
+    /** Stored half-hours starting in [fromMs, toMs), by region. */
+    private Map<String, IntensitySeries> series(long fromMs, long toMs) {
+        return seriesWhere("WHERE start_ms >= ? AND start_ms < ?", fromMs, toMs);
+    }
+
+    private int apply(List<Recomputed> changes) throws SQLException {
+        for (Recomputed r : changes) {
+            HourRollup b = r.before();
+            Store.Totals old = b.figures();
+            Store.Totals now = r.after();
+            db.update("UPDATE rollups SET carbon_grams = ?, overhead_joules = ?, overhead_carbon_grams = ?, td_carbon_grams = ?, "
+                    + "fallback_joules = ?, cost_gbp = ? WHERE device_id = ? AND period = 'hour' AND bucket_start_ms = ?",
+                    now.carbonGrams(), now.overheadJoules(), now.overheadCarbonGrams(), now.tdCarbonGrams(), now.fallbackJoules(), now.costGbp(),
+                    b.deviceId(), b.bucketStartMs());
+            db.update("UPDATE rollups SET carbon_grams = carbon_grams + ?, overhead_joules = overhead_joules + ?, "
+                    + "overhead_carbon_grams = overhead_carbon_grams + ?, td_carbon_grams = td_carbon_grams + ?, "
+                    + "fallback_joules = fallback_joules + ?, cost_gbp = cost_gbp + ? WHERE device_id = ? AND period = 'day' AND bucket_start_ms = ?",
+                    now.carbonGrams() - old.carbonGrams(), now.overheadJoules() - old.overheadJoules(),
+                    now.overheadCarbonGrams() - old.overheadCarbonGrams(), now.tdCarbonGrams() - old.tdCarbonGrams(),
+                    now.fallbackJoules() - old.fallbackJoules(), now.costGbp() - old.costGbp(), b.deviceId(), r.dayStartMs());
+        }
+        return changes.size();
+    }
+
+    @Override
+    public Map<String, IntensitySeries> intensity() {
+        return seriesWhere("");
+    }
+
+    private Map<String, IntensitySeries> seriesWhere(String where, Object... args) {
+        Map<String, List<IntensitySeries.Point>> byRegion = new HashMap<>();
+        db.query("SELECT start_ms, gco2e_per_kwh, kind, source, region FROM grid_intensity " + where + " ORDER BY region, start_ms", rs -> {
+            byRegion.computeIfAbsent(rs.getString(5), k -> new ArrayList<>()).add(point(rs));
+            return null;
+        }, args);
+        Map<String, IntensitySeries> series = new HashMap<>();
+        byRegion.forEach((region, points) -> series.put(region, IntensitySeries.of(points)));
+        return series;
+    }
+
+    @Override
+    public String intensityVersion() {
+        return db.query("SELECT COUNT(*), COALESCE(MAX(imported_ms), 0) FROM grid_intensity", rs -> rs.getLong(1) + "@" + rs.getLong(2)).get(0);
+    }
+
+    @Override
+    public List<Breakdown> breakdown(String period, long fromMs, long toMs, String deviceId) {
+        String sql = "SELECT d.site, SUM(r.energy_joules), SUM(r.carbon_grams), SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), "
+                + "SUM(r.td_carbon_grams), SUM(r.fallback_joules), SUM(r.cost_gbp) FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
+                + "WHERE r.period = ? AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?"
+                + (deviceId == null ? "" : " AND r.device_id = ?") + " GROUP BY d.site ORDER BY d.site";
+        Object[] args = deviceId == null ? new Object[] {period, fromMs, toMs} : new Object[] {period, fromMs, toMs, deviceId};
+        return db.query(sql, rs -> new Breakdown(rs.getString(1), new Store.Totals(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
+                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8))), args);
+    }
+
+    private static IntensitySeries.Point point(java.sql.ResultSet rs) throws SQLException {
+        return new IntensitySeries.Point(Instant.ofEpochMilli(rs.getLong(1)), rs.getDouble(2), rs.getString(3), rs.getString(4));
+    }
+}

@@ -1,0 +1,194 @@
+package io.kilowatch.collector.carbon;
+
+import static io.kilowatch.collector.estate.Reports.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kilowatch.collector.CollectorConfig;
+import io.kilowatch.collector.carbon.IntensityFile.Format;
+import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.estate.ReportAccounting;
+import io.kilowatch.collector.store.CarbonStore;
+import io.kilowatch.collector.store.JdbcCarbonStore;
+import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.collector.store.Store;
+import io.kilowatch.core.config.Settings;
+import io.kilowatch.core.report.Report;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ingest into the real embedded store fills the rollups' carbon columns with hand-computed figures, and
+ * intensity imported after the energy recomputes them; a malformed import changes nothing.
+ */
+class CarbonIngestTest {
+    private static final double KWH = 3_600_000;
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private static final Instant T0 = Instant.parse("2024-06-03T10:00:00Z");
+    private static final long HOUR_10 = T0.toEpochMilli();
+    private static final long DAY = Instant.parse("2024-06-02T23:00:00Z").toEpochMilli();
+
+    @TempDir
+    Path dir;
+
+    private final CarbonPolicy policy = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
+            .override("sites.Leeds DC.pue", "1.5").override("sites.Leeds DC.region", "London")
+            .override("sites.Leeds DC.tariff.gbp_per_kwh", "0.20")).carbon();
+    private final IntensityCache cache = new IntensityCache();
+    private final ReportAccounting accounting = new ReportAccounting(policy, LONDON, cache);
+    private final RollupRecompute recompute = RollupRecompute.afterImport(policy, accounting::dayStart);
+
+    private void ingest(Store store, Report r) {
+        store.ingest(List.of(new Store.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
+                previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null))));
+    }
+
+    /** Two devices, each using 2 kWh over 10:00-11:00 UTC on 3 June 2024: one in Leeds DC (London region), one in an office. */
+    private void twoHoursOfEnergy(Store store) {
+        for (String device : List.of("dc-1", "pc-1")) {
+            String site = device.equals("dc-1") ? "Leeds DC" : "County Hall";
+            ingest(store, report().device(device).label("site", site).at(T0).bootedAt(T0.minusSeconds(600)).counter(0).build());
+            ingest(store, report().device(device).label("site", site).sequence(2).at(T0.plusSeconds(3600)).bootedAt(T0.minusSeconds(600))
+                    .counter(2 * KWH).build());
+        }
+    }
+
+    /** London's half-hours with the 10:30 gap imported first, then the two devices' energy ingested. */
+    private CarbonStore londonDataThenEnergy(JdbcStore store) {
+        CarbonStore carbon = new JdbcCarbonStore(store);
+        carbon.importIntensity(IntensityFile.parse(Recordings.read("regional-intensity-regionid-13-2024-06-03.json"), Format.NESO, null, null),
+                1L, recompute);
+        cache.replaceAll(carbon.intensity());
+        twoHoursOfEnergy(store);
+        return carbon;
+    }
+
+    private double[] rollup(String device, String period, long bucket) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kilowatch.db"));
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT energy_joules, overhead_joules, carbon_grams, overhead_carbon_grams, td_carbon_grams, "
+                     + "fallback_joules, cost_gbp FROM rollups WHERE device_id = '" + device + "' AND period = '" + period
+                     + "' AND bucket_start_ms = " + bucket)) {
+            rs.next();
+            double[] row = new double[7];
+            for (int i = 0; i < 7; i++) {
+                row[i] = rs.getDouble(i + 1);
+            }
+            return row;
+        }
+    }
+
+    private static void assertRow(double[] expected, double[] actual) {
+        String[] names = {"energy_joules", "overhead_joules", "carbon_grams", "overhead_carbon_grams", "td_carbon_grams", "fallback_joules", "cost_gbp"};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-6, names[i]);
+        }
+    }
+
+    @Test
+    void rollupsHoldHandComputedFiguresAndFollowIntensityImportedLater() throws Exception {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            CarbonStore carbon = londonDataThenEnergy(store);
+
+            // Leeds DC: 1 kWh per half-hour, PUE 1.5. 10:00 -> 100 g: 1 x 1.5 x 100 = 150 g; 10:30 has no value: DESNZ 2024
+            // 207.05 g: 1 x 1.5 x 207.05 = 310.575 g. Carbon 460.575 g, overhead share 460.575 x 0.5 / 1.5 = 153.525 g;
+            // overhead energy 1 kWh; T&D 2 x 1.5 x 17.92 (2023 set, nearest for 2024) = 53.76 g; fallback 1 kWh;
+            // cost 3 kWh x £0.20 = £0.60.
+            double[] leeds = {2 * KWH, KWH, 460.575, 153.525, 53.76, KWH, 0.60};
+            assertRow(leeds, rollup("dc-1", "hour", HOUR_10));
+            assertRow(leeds, rollup("dc-1", "day", DAY));
+            // The office: national region, none imported: 2 x 207.05 = 414.1 g, T&D 2 x 17.92 = 35.84 g, all fallback, no tariff.
+            double[] office = {2 * KWH, 0, 414.1, 0, 35.84, 2 * KWH, 0};
+            assertRow(office, rollup("pc-1", "hour", HOUR_10));
+
+            // 10:30 for London arrives later (200 g): 150 + 1 x 1.5 x 200 = 450 g, overhead 150 g, no fallback. T&D and cost stay.
+            CarbonStore.ImportOutcome later = carbon.importIntensity(IntensityFile.parse(
+                    Recordings.read("regional-intensity-2024-06-03T1030.json"), Format.NESO, null, null), 2L, recompute);
+            assertEquals(1, later.recomputedRollups());
+            double[] recomputed = {2 * KWH, KWH, 450, 150, 53.76, 0, 0.60};
+            assertRow(recomputed, rollup("dc-1", "hour", HOUR_10));
+            assertRow(recomputed, rollup("dc-1", "day", DAY));
+            assertRow(office, rollup("pc-1", "hour", HOUR_10));
+            // The device's running counter keeps the carbon known at ingest (a Prometheus counter must not go down).
+            assertEquals(460.575, store.device("dc-1").orElseThrow().carbonGramsTotal(), 1e-9);
+
+            List<CarbonStore.Breakdown> bySite = carbon.breakdown("day", DAY, DAY + 86_400_000L, null);
+            assertEquals(List.of("County Hall", "Leeds DC"), bySite.stream().map(CarbonStore.Breakdown::site).toList());
+            assertEquals(450, bySite.get(1).totals().carbonGrams(), 1e-9);
+            assertEquals(0.60, bySite.get(1).totals().costGbp(), 1e-12);
+            assertEquals(414.1, bySite.get(0).totals().carbonGrams(), 1e-9);
+            assertEquals(0.60, store.totals("day", DAY, DAY + 86_400_000L).costGbp(), 1e-12);
+            assertEquals(53.76 + 35.84, store.totals("hour", HOUR_10, HOUR_10 + 1).tdCarbonGrams(), 1e-9);
+
+            String before = carbon.intensityVersion();
+            IntensityFormatException bad = assertThrows(IntensityFormatException.class, () -> carbon.importIntensity(
+                    IntensityFile.parse(Recordings.read("malformed-regional-regionid-13.json"), Format.NESO, null, null), 3L, recompute));
+            assertEquals("$.data[0].data[3].intensity.forecast: expected a number, got n/a", bad.getMessage());
+            assertEquals(before, carbon.intensityVersion());
+            assertRow(recomputed, rollup("dc-1", "hour", HOUR_10));
+        }
+    }
+
+    @Test
+    void recomputingWithNewSettingsReworksEveryPartOfTheChosenDaysOnly() throws Exception {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            CarbonStore carbon = londonDataThenEnergy(store);
+            // DESNZ's final 2024 figure comes out (say 0.150), County Hall turns out to have a PUE of 1.2, and a tariff of £0.30 is agreed.
+            CarbonPolicy revised = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
+                    .override("carbon.grid_factors_kgco2e_per_kwh.2024", "0.150").override("tariff.gbp_per_kwh", "0.30")
+                    .override("sites.County Hall.pue", "1.2")
+                    .override("sites.Leeds DC.pue", "1.5").override("sites.Leeds DC.region", "London")
+                    .override("sites.Leeds DC.tariff.gbp_per_kwh", "0.20")).carbon();
+            RollupRecompute withRevised = RollupRecompute.withCurrentSettings(revised, accounting::dayStart);
+            assertEquals(0, carbon.recomputeRollups(DAY + 86_400_000L, DAY + 2 * 86_400_000L, withRevised), "another day: nothing to do");
+            assertEquals(2, carbon.recomputeRollups(DAY, DAY + 86_400_000L, withRevised));
+
+            // County Hall: 2 kWh, PUE 1.2: overhead 0.4 kWh; 2.4 x 150 = 360 g, overhead 0.4 x 150 = 60 g; T&D 2.4 x 17.92 = 43.008 g;
+            // all fallback (no national data); cost 2.4 x 0.30 = £0.72.
+            double[] office = {2 * KWH, 0.4 * KWH, 360, 60, 43.008, 2 * KWH, 0.72};
+            assertRow(office, rollup("pc-1", "hour", HOUR_10));
+            assertRow(office, rollup("pc-1", "day", DAY));
+            // Leeds DC: 1 kWh x 1.5 x 100 + 1 kWh x 1.5 x 150 (the new fallback) = 375 g, overhead a third: 125 g; T&D and cost as before.
+            double[] leeds = {2 * KWH, KWH, 375, 125, 53.76, KWH, 0.60};
+            assertRow(leeds, rollup("dc-1", "hour", HOUR_10));
+            assertRow(leeds, rollup("dc-1", "day", DAY));
+        }
+    }
+
+    @Test
+    void aFailingImportStoresNoneOfItsHalfHours() throws Exception {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            CarbonStore carbon = new JdbcCarbonStore(store);
+            twoHoursOfEnergy(store);
+            var points = IntensityFile.parse(Recordings.read("regional-intensity-2024-06-03T1030.json"), Format.NESO, null, null);
+            CarbonStore.Recomputer failing = (rows, series) -> {
+                throw new IllegalStateException("disk full");
+            };
+            assertThrows(IllegalStateException.class, () -> carbon.importIntensity(points, 1L, failing));
+            assertEquals(0, carbon.intensity().size());
+            assertEquals("0@0", carbon.intensityVersion());
+        }
+    }
+
+    @Test
+    void aLaterForecastNeverReplacesAStoredActual() {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            CarbonStore carbon = new JdbcCarbonStore(store);
+            carbon.importIntensity(IntensityFile.parse(Recordings.read("national-2024-06-03.json"), Format.NESO, null, null), 1L, recompute);
+            CarbonStore.ImportOutcome forecast = carbon.importIntensity(IntensityFile.parse(
+                    "from,to,gco2e_per_kwh,kind\n2024-06-03T09:00Z,2024-06-03T09:30Z,999,forecast\n2024-06-03T11:00Z,2024-06-03T11:30Z,111,forecast\n",
+                    Format.CSV, "national", null), 2L, recompute);
+            assertEquals(1, forecast.stored());
+            assertEquals(137, carbon.intensity().get("national").at(Instant.parse("2024-06-03T09:00:00Z")).orElseThrow().gramsPerKwh());
+            assertEquals(111, carbon.intensity().get("national").at(Instant.parse("2024-06-03T11:00:00Z")).orElseThrow().gramsPerKwh());
+        }
+    }
+}
