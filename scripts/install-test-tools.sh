@@ -3,6 +3,7 @@
 #   chromium + chromium-driver  the dashboard's end-to-end test drives a real headless browser
 #   prometheus (for promtool)   /metrics is checked with `promtool check metrics`
 #   fonts-liberation            text in the dashboard's screenshots
+#   openssl                     test certificates (TLS, probes of HTTPS with an expiring certificate)
 #   snmp (snmpget, snmpwalk)    the agent's SNMP sub-agent is read with Net-SNMP's own tools
 #   smitools (smilint)          KILOWATCH-MIB must lint clean
 #   erlang-snmp                 Debian keeps the IETF base MIB modules (SNMPv2-SMI, -TC, -CONF) out of main;
@@ -17,6 +18,7 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v snmpget >/dev/null 2>&1 || need+=(snmp)
 command -v smilint >/dev/null 2>&1 || need+=(smitools)
 compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=(erlang-snmp)

@@ -128,34 +128,34 @@ function reportQuery(hash) {
 async function showReport(hash) {
   const { year, quarter } = reportQuery(hash);
   const query = `year=${year}` + (quarter ? `&quarter=${quarter}` : "");
-  const yearSelect = $("report-year");
+  const yearSelect = $("carbon-report-year");
   if (!yearSelect.options.length) {
     const now = new Date().getFullYear();
     for (let y = now; y >= now - 10; y--) yearSelect.append(new Option(String(y), String(y)));
-    const go = () => { location.hash = `#/carbon-report?year=${yearSelect.value}` + ($("report-quarter").value ? `&quarter=${$("report-quarter").value}` : ""); };
+    const go = () => { location.hash = `#/carbon-report?year=${yearSelect.value}` + ($("carbon-report-quarter").value ? `&quarter=${$("carbon-report-quarter").value}` : ""); };
     yearSelect.addEventListener("change", go);
-    $("report-quarter").addEventListener("change", go);
-    $("report-print").addEventListener("click", () => window.print());
+    $("carbon-report-quarter").addEventListener("change", go);
+    $("carbon-report-print").addEventListener("click", () => window.print());
   }
   yearSelect.value = String(year);
-  $("report-quarter").value = quarter;
-  $("report-csv").href = `api/v1/carbon/report?${query}&format=csv`;
-  $("report-json").href = `api/v1/carbon/report?${query}`;
+  $("carbon-report-quarter").value = quarter;
+  $("carbon-report-csv").href = `api/v1/carbon/report?${query}&format=csv`;
+  $("carbon-report-json").href = `api/v1/carbon/report?${query}`;
   const r = await getJson(`api/v1/carbon/report?${query}`);
-  setText("report-title", `ICT carbon report: ${r.period.label}`);
-  setText("report-period", `${r.period.from.slice(0, 10)} to ${r.period.to.slice(0, 10)} (${r.period.time_zone})` +
+  setText("carbon-report-title", `ICT carbon report: ${r.period.label}`);
+  setText("carbon-report-period", `${r.period.from.slice(0, 10)} to ${r.period.to.slice(0, 10)} (${r.period.time_zone})` +
     (r.period.complete ? "" : ", in progress") + ` · generated ${new Date(r.generated).toLocaleString()}`);
   const t = r.totals;
-  setText("report-scope2", kg3(t.scope2_kg));
-  setText("report-overhead-kg", kg3(t.scope2_overhead_kg));
-  setText("report-td", kg3(t.scope3_td_kg));
-  setText("report-operational", kg3(t.operational_kg));
-  setText("report-embodied", kg3(t.embodied_kg));
-  setText("report-energy", kg3(t.energy_kwh));
-  setText("report-overhead-kwh", kg3(t.overhead_energy_kwh));
-  setText("report-fallback-kwh", kg3(t.fallback_energy_kwh));
-  setText("report-cost", gbp(t.cost_gbp));
-  const target = $("report-target");
+  setText("carbon-report-scope2", kg3(t.scope2_kg));
+  setText("carbon-report-overhead-kg", kg3(t.scope2_overhead_kg));
+  setText("carbon-report-td", kg3(t.scope3_td_kg));
+  setText("carbon-report-operational", kg3(t.operational_kg));
+  setText("carbon-report-embodied", kg3(t.embodied_kg));
+  setText("carbon-report-energy", kg3(t.energy_kwh));
+  setText("carbon-report-overhead-kwh", kg3(t.overhead_energy_kwh));
+  setText("carbon-report-fallback-kwh", kg3(t.fallback_energy_kwh));
+  setText("carbon-report-cost", gbp(t.cost_gbp));
+  const target = $("carbon-report-target");
   if (r.target) {
     target.replaceChildren(targetBadge(r.target.status), document.createTextNode(
       ` actual ${kg3(r.target.actual_kg)} kg against a target of ${kg3(r.target.target_kg)} kg` +
@@ -165,10 +165,10 @@ async function showReport(hash) {
   } else {
     target.textContent = "No reduction target is configured.";
   }
-  rows("report-orgs", r.by_org, [[(o) => o.org], [(o) => kg3(o.own.operational_kg), "num"], [(o) => kg3(o.shared.operational_kg), "num"],
+  rows("carbon-report-orgs", r.by_org, [[(o) => o.org], [(o) => kg3(o.own.operational_kg), "num"], [(o) => kg3(o.shared.operational_kg), "num"],
     [(o) => kg3(o.total.operational_kg), "num"], [(o) => kg3(o.total.embodied_kg), "num"], [(o) => kg3(o.total.energy_kwh), "num"],
     [(o) => gbp(o.total.cost_gbp), "num"]]);
-  $("report-shared").replaceChildren(...r.shared_services.map((s) => {
+  $("carbon-report-shared").replaceChildren(...r.shared_services.map((s) => {
     const p = document.createElement("p");
     p.className = "sub";
     p.textContent = `Shared service ${s.org} (${s.devices} devices, ${kg3(s.total.operational_kg)} kg operational) apportioned: ` +
@@ -177,15 +177,15 @@ async function showReport(hash) {
   }));
   const groupColumns = (key) => [[(g) => g[key]], [(g) => String(g.devices), "num"], [(g) => kg3(g.operational_kg), "num"],
     [(g) => kg3(g.embodied_kg), "num"], [(g) => kg3(g.energy_kwh), "num"], [(g) => gbp(g.cost_gbp), "num"]];
-  rows("report-sites", r.by_site, groupColumns("site"));
-  rows("report-classes", r.by_class, groupColumns("class"));
+  rows("carbon-report-sites", r.by_site, groupColumns("site"));
+  rows("carbon-report-classes", r.by_class, groupColumns("class"));
   const list = (id, items) => $(id).replaceChildren(...items.map((text) => {
     const li = document.createElement("li");
     li.textContent = text;
     return li;
   }));
-  list("report-method", r.method);
-  list("report-sources", r.factor_sources);
+  list("carbon-report-method", r.method);
+  list("carbon-report-sources", r.factor_sources);
   $("view-carbon-report").dataset.loaded = query;
 }
 

@@ -4,6 +4,7 @@ import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.security.Users;
 import io.kilowatch.collector.sustainability.SustainabilityConfig;
 import io.kilowatch.core.config.ConfigException;
@@ -48,6 +49,7 @@ public record CollectorConfig(
         CarbonPolicy carbon,
         CarbonConfig.Fetch intensityFetch,
         AlertingConfig alerting,
+        ServiceSettings services,
         SustainabilityConfig sustainability) {
 
     public static CollectorConfig from(Settings s) {
@@ -99,6 +101,7 @@ public record CollectorConfig(
                 CarbonConfig.policy(s, zone),
                 CarbonConfig.fetch(s),
                 AlertingConfig.from(s),
+                ServiceSettings.from(s),
                 SustainabilityConfig.from(s, zone));
     }
 

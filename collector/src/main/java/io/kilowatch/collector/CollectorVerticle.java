@@ -17,6 +17,9 @@ import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.metrics.EstateMetrics;
 import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
+import io.kilowatch.collector.service.Services;
+import io.kilowatch.collector.service.ServicesApi;
+import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcAlertStore;
@@ -64,6 +67,7 @@ public final class CollectorVerticle extends VerticleBase {
     private HttpServer server;
     private AlertingService alerting;
     private String enrolmentToken;
+    private Services services;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
@@ -97,6 +101,8 @@ public final class CollectorVerticle extends VerticleBase {
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
+            services = new Services(vertx, config.services(), config.timeZone(), new JdbcServiceHistoryStore(store), storeWorker, estate,
+                    prometheus, clock);
             carbonStore = new JdbcCarbonStore(store);
             imports = new IntensityImports(carbonStore, storeWorker, intensity, RollupRecompute.afterImport(config.carbon(), accounting::dayStart), clock);
             imports.reloadIfChanged();
@@ -110,7 +116,7 @@ public final class CollectorVerticle extends VerticleBase {
             }
             reload(estate);
             return null;
-        }).compose(v -> {
+        }).compose(v -> services.start(true)).compose(v -> {
             metrics.sync();
             RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), clock);
             vertx.setPeriodic(60_000, id -> limiter.forgetIdle());
@@ -135,8 +141,9 @@ public final class CollectorVerticle extends VerticleBase {
             schedule(estate, metrics, api);
             // Condition sources for built-in alerting: one line each.
             alerting = new AlertingService(vertx, config.alerting(), new JdbcAlertStore(store), storeWorker, prometheus, clock, List.of(
-                    new DeviceDownSource(estate)));
+                    new DeviceDownSource(estate), services.conditions()));
             api.mount(new AlertsApi(alerting, config.alerting(), clock));
+            api.mount(new ServicesApi(services));
             return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
                     .listen());
@@ -154,6 +161,23 @@ public final class CollectorVerticle extends VerticleBase {
             } else if (config.enrolmentToken().isEmpty()) {
                 LOG.atInfo().addKeyValue("file", config.enrolmentTokenFile().toAbsolutePath())
                         .log("agents enrol with the token in this file (collector.enrolment_token_file on the agent)");
+            }
+        });
+    }
+
+    /** Services and probes, for their alert conditions. */
+    public Services services() {
+        return services;
+    }
+
+    /** Reloads the services file on the collector's own event loop (SIGHUP); a bad file is logged and changes nothing. */
+    public void reloadServices(String trigger) {
+        if (context == null) {
+            return;
+        }
+        context.runOnContext(v -> {
+            if (services != null) {
+                services.reload(trigger).onFailure(e -> { });
             }
         });
     }
@@ -221,6 +245,6 @@ public final class CollectorVerticle extends VerticleBase {
                 store.close();
             }
             return null;
-        })).compose(v -> storeWorker.close());
+        })).compose(v -> services == null ? Future.succeededFuture() : services.close()).compose(v -> storeWorker.close());
     }
 }

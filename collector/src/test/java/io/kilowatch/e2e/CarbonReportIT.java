@@ -60,13 +60,13 @@ class CarbonReportIT {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             browser.get(base + "/#/carbon-report?year=2025");
             wait.until(b -> "year=2025".equals(b.findElement(By.id("view-carbon-report")).getDomAttribute("data-loaded")));
-            Map<String, String> shown = Map.of("report-scope2", "scope2_kg", "report-td", "scope3_td_kg", "report-operational", "operational_kg",
-                    "report-embodied", "embodied_kg", "report-energy", "energy_kwh", "report-overhead-kwh", "overhead_energy_kwh",
-                    "report-fallback-kwh", "fallback_energy_kwh", "report-overhead-kg", "scope2_overhead_kg");
+            Map<String, String> shown = Map.of("carbon-report-scope2", "scope2_kg", "carbon-report-td", "scope3_td_kg", "carbon-report-operational", "operational_kg",
+                    "carbon-report-embodied", "embodied_kg", "carbon-report-energy", "energy_kwh", "carbon-report-overhead-kwh", "overhead_energy_kwh",
+                    "carbon-report-fallback-kwh", "fallback_energy_kwh", "carbon-report-overhead-kg", "scope2_overhead_kg");
             shown.forEach((id, key) -> assertEquals(String.format(Locale.ROOT, "%.3f", totals.getDouble(key)), text(browser, id), id));
-            assertEquals(String.format(Locale.ROOT, "%.2f", totals.getDouble("cost_gbp")), text(browser, "report-cost"));
+            assertEquals(String.format(Locale.ROOT, "%.2f", totals.getDouble("cost_gbp")), text(browser, "carbon-report-cost"));
             JsonArray orgs = report.getJsonArray("by_org");
-            List<org.openqa.selenium.WebElement> orgRows = browser.findElements(By.cssSelector("#report-orgs tr"));
+            List<org.openqa.selenium.WebElement> orgRows = browser.findElements(By.cssSelector("#carbon-report-orgs tr"));
             assertEquals(orgs.size(), orgRows.size());
             for (int i = 0; i < orgs.size(); i++) {
                 JsonObject org = orgs.getJsonObject(i);
@@ -74,17 +74,17 @@ class CarbonReportIT {
                 assertTrue(row.startsWith(org.getString("org")) && row.contains(String.format(Locale.ROOT, "%.3f",
                         org.getJsonObject("total").getDouble("operational_kg"))), row + " vs " + org.encode());
             }
-            assertEquals(report.getJsonArray("by_site").size(), browser.findElements(By.cssSelector("#report-sites tr")).size());
-            assertEquals(report.getJsonArray("by_class").size(), browser.findElements(By.cssSelector("#report-classes tr")).size());
-            assertTrue(text(browser, "report-target").contains(report.getJsonObject("target").getString("status")), text(browser, "report-target"));
-            assertTrue(text(browser, "report-sources").contains("PUE 1.6"));
+            assertEquals(report.getJsonArray("by_site").size(), browser.findElements(By.cssSelector("#carbon-report-sites tr")).size());
+            assertEquals(report.getJsonArray("by_class").size(), browser.findElements(By.cssSelector("#carbon-report-classes tr")).size());
+            assertTrue(text(browser, "carbon-report-target").contains(report.getJsonObject("target").getString("status")), text(browser, "carbon-report-target"));
+            assertTrue(text(browser, "carbon-report-sources").contains("PUE 1.6"));
             Files.write(out.resolve("carbon-report.png"), browser.getScreenshotAs(OutputType.BYTES));
 
             // Printed, the page drops the dashboard's header and controls and keeps the report.
             browser.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
             assertFalse(browser.findElement(By.cssSelector("header.top")).isDisplayed());
             assertFalse(browser.findElement(By.cssSelector(".report-controls")).isDisplayed());
-            assertTrue(browser.findElement(By.id("report-operational")).isDisplayed());
+            assertTrue(browser.findElement(By.id("carbon-report-operational")).isDisplayed());
             byte[] pdf = Base64.getDecoder().decode(browser.print(new PrintOptions()).getContent());
             assertEquals("%PDF", new String(pdf, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));
             Files.write(out.resolve("carbon-report.pdf"), pdf);

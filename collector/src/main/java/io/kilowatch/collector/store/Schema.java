@@ -155,6 +155,28 @@ final class Schema {
             )""",
             "ALTER TABLE rollups ADD COLUMN first_half_hour_joules DOUBLE PRECISION"),
             List.of(
+            // Service and component history as state intervals (subject_kind 'service' or 'component'; a
+            // component's subject is service/component), kept for SLA reports of any past period.
+            """
+            CREATE TABLE service_intervals (
+              subject_kind VARCHAR(16) NOT NULL,
+              subject VARCHAR(255) NOT NULL,
+              start_ms BIGINT NOT NULL,
+              end_ms BIGINT NOT NULL,
+              state VARCHAR(16) NOT NULL,
+              PRIMARY KEY (subject_kind, subject, start_ms)
+            )""",
+            "CREATE INDEX service_intervals_by_end ON service_intervals (subject_kind, subject, end_ms)",
+            // components: the components down during the incident, comma-separated (names cannot hold commas)
+            """
+            CREATE TABLE service_incidents (
+              service VARCHAR(128) NOT NULL,
+              start_ms BIGINT NOT NULL,
+              end_ms BIGINT,
+              components TEXT NOT NULL,
+              PRIMARY KEY (service, start_ms)
+            )"""),
+            List.of(
             // Carbon reporting: when a device entered service (for embodied amortisation), and how long it was
             // known to be off each local day (kept here because uptime spans are pruned after 30 days).
             """

@@ -1,0 +1,30 @@
+package io.kilowatch.collector.service;
+
+import io.kilowatch.core.service.Incident;
+import io.kilowatch.core.service.StateInterval;
+import java.util.List;
+import java.util.Map;
+
+/** Where service and component history and incidents are kept. Methods block; callers run them on the store's worker. */
+public interface ServiceHistoryStore {
+    /** A service's or component's interval to insert, or to update by (kind, subject, start). */
+    record IntervalRow(String kind, String subject, StateInterval interval) {
+        public static final String SERVICE = "service";
+        public static final String COMPONENT = "component";
+    }
+
+    /** Writes intervals and incidents in one transaction: all of them or, on failure, none. */
+    void record(List<IntervalRow> intervals, List<Incident> incidents);
+
+    /** Intervals of a subject that overlap [fromMs, toMs), in order. */
+    List<StateInterval> history(String kind, String subject, long fromMs, long toMs);
+
+    /** Every service's intervals ending at or after {@code sinceMs}, by service. */
+    Map<String, List<StateInterval>> serviceHistories(long sinceMs);
+
+    /** A service's incidents overlapping [fromMs, toMs), newest first, at most {@code limit}. */
+    List<Incident> incidents(String service, long fromMs, long toMs, int limit);
+
+    /** Incidents not closed yet, of every service. */
+    List<Incident> openIncidents();
+}

@@ -1,0 +1,196 @@
+package io.kilowatch.collector.service;
+
+import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.core.alerting.ConditionSource;
+import io.kilowatch.core.config.ConfigException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Services and probes, wired: the services file (reloaded on change, on SIGHUP and on an admin API call;
+ * a bad new file is refused with its error and the running services stay), the probe scheduler, the
+ * evaluator, metrics, alert conditions and the API. Lives on the collector's event loop.
+ */
+public final class Services {
+    private static final Logger LOG = LoggerFactory.getLogger(Services.class);
+
+    private final Vertx vertx;
+    private final ServiceSettings settings;
+    private final ZoneId defaultZone;
+    private final WorkerExecutor storeWorker;
+    private final WorkerExecutor probeWorker;
+    private final WorkerExecutor mathsWorker;
+    private final ServiceHistoryStore store;
+    private final Clock clock;
+    final ProbeScheduler probes;
+    final ServiceEvaluator evaluator;
+    private final ServiceMetrics metrics;
+    private final ServiceConditions conditions;
+    private volatile ServicesConfig config = ServicesConfig.empty();
+    private volatile Optional<String> lastError = Optional.empty();
+    private volatile Instant lastLoaded;
+    private String fingerprint = "";
+
+    public Services(Vertx vertx, ServiceSettings settings, ZoneId defaultZone, ServiceHistoryStore store, WorkerExecutor storeWorker,
+                    Estate estate, MeterRegistry registry, Clock clock) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.defaultZone = defaultZone;
+        this.store = store;
+        this.storeWorker = storeWorker;
+        this.clock = clock;
+        // DNS probes block in the system resolver: on their own threads, as many as probes may run at once.
+        this.probeWorker = vertx.createSharedWorkerExecutor("kilowatch-probes", settings.probeConcurrency());
+        this.probes = new ProbeScheduler(new Prober(vertx, probeWorker, clock), registry, clock, settings.probeConcurrency());
+        this.mathsWorker = vertx.createSharedWorkerExecutor("kilowatch-service-maths", 1);
+        this.evaluator = new ServiceEvaluator(estate, probes, store, storeWorker, mathsWorker, clock, settings.evaluationInterval());
+        this.metrics = new ServiceMetrics(registry, evaluator, this);
+        this.conditions = new ServiceConditions(evaluator, probes);
+    }
+
+    /**
+     * Loads the services file (a bad one fails the start, as any bad config does) and the stored history.
+     *
+     * @param periodic whether to run probes, evaluations and file checks on timers (tests drive them by hand)
+     */
+    public Future<Void> start(boolean periodic) {
+        return read().compose(text -> storeWorker.executeBlocking(() -> {
+            evaluator.load();
+            return null;
+        }).map(v -> {
+            if (text != null) {
+                apply(parse(text.content()), text.fingerprint(), "start");
+            }
+            return null;
+        })).<Void>mapEmpty().onSuccess(v -> {
+            if (periodic) {
+                vertx.setPeriodic(1_000, id -> probes.startDue());
+                vertx.setPeriodic(settings.evaluationInterval().toMillis(), id -> evaluator.tick());
+                settings.file().ifPresent(f -> vertx.setPeriodic(settings.watchInterval().toMillis(), id -> reloadIfChanged()));
+            }
+        });
+    }
+
+    public ConditionSource conditions() {
+        return conditions;
+    }
+
+    public ServicesConfig config() {
+        return config;
+    }
+
+    public Optional<String> lastError() {
+        return lastError;
+    }
+
+    public Instant lastLoaded() {
+        return lastLoaded;
+    }
+
+    public Optional<Path> file() {
+        return settings.file();
+    }
+
+    /**
+     * Reads and applies the services file now. Fails with the file's error (and changes nothing) when the
+     * new file is invalid.
+     */
+    public Future<ServicesConfig> reload(String trigger) {
+        return read().map(text -> {
+            if (text == null) {
+                throw new ConfigException("no services file is configured (services.file)");
+            }
+            try {
+                ServicesConfig next = parse(text.content());
+                apply(next, text.fingerprint(), trigger);
+                return next;
+            } catch (ConfigException e) {
+                fingerprint = text.fingerprint();
+                lastError = Optional.of(e.getMessage());
+                LOG.atError().addKeyValue("trigger", trigger).addKeyValue("error", e.getMessage())
+                        .log("services file refused; the services already loaded keep running");
+                throw e;
+            }
+        });
+    }
+
+    private void reloadIfChanged() {
+        read().onSuccess(text -> {
+            if (text != null && !text.fingerprint().equals(fingerprint)) {
+                reload("file change").onFailure(e -> { });
+            }
+        }).onFailure(e -> LOG.atWarn().addKeyValue("error", e.getMessage()).log("cannot read the services file"));
+    }
+
+    private record FileText(String content, String fingerprint) {
+    }
+
+    private Future<FileText> read() {
+        if (settings.file().isEmpty()) {
+            return Future.succeededFuture(null);
+        }
+        Path file = settings.file().get();
+        return vertx.executeBlocking(() -> {
+            try {
+                String text = Files.readString(file);
+                return new FileText(text, sha256(text));
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the services file " + file + ": " + e.getMessage());
+            }
+        }, false);
+    }
+
+    private ServicesConfig parse(String text) {
+        return ServicesConfig.parse(text, settings.file().map(Path::toString).orElse("services"), defaultZone);
+    }
+
+    private void apply(ServicesConfig next, String digest, String trigger) {
+        config = next;
+        fingerprint = digest;
+        lastError = Optional.empty();
+        lastLoaded = clock.instant();
+        probes.configure(next.probes());
+        evaluator.configure(next.catalog());
+        metrics.sync(next.catalog());
+        LOG.atInfo().addKeyValue("trigger", trigger).addKeyValue("services", next.catalog().all().size())
+                .addKeyValue("probes", next.probes().size()).log("services loaded");
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    ServiceHistoryStore store() {
+        return store;
+    }
+
+    WorkerExecutor storeWorker() {
+        return storeWorker;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    public Future<Void> close() {
+        return Future.join(probeWorker.close(), mathsWorker.close()).mapEmpty();
+    }
+}

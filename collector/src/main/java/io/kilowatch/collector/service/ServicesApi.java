@@ -1,0 +1,210 @@
+package io.kilowatch.collector.service;
+
+import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.security.Role;
+import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.service.ComponentRef;
+import io.kilowatch.core.service.Incident;
+import io.kilowatch.core.service.MaintenanceWindow;
+import io.kilowatch.core.service.ServiceDefinition;
+import io.kilowatch.core.service.SlaPeriod;
+import io.kilowatch.core.service.Span;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * {@code /api/v1/services...} and {@code /api/v1/probes}: services with state, availability, budget, burn
+ * rates and incidents; SLA reports as JSON or CSV; an admin reload of the services file. docs/api.md.
+ */
+public final class ServicesApi implements ApiModule {
+    private static final int DETAIL_INCIDENTS = 50;
+
+    private final Services services;
+
+    public ServicesApi(Services services) {
+        this.services = services;
+    }
+
+    @Override
+    public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
+        Handler<RoutingContext> viewer = require.apply(Role.VIEWER);
+        router.get("/api/v1/services*").handler(viewer);
+        router.get("/api/v1/probes").handler(viewer);
+        router.post("/api/v1/services/reload").handler(require.apply(Role.ADMIN)).handler(this::reload);
+        router.get("/api/v1/services").handler(this::list);
+        router.get("/api/v1/services/:name").handler(this::detail);
+        router.get("/api/v1/services/:name/report").handler(this::report);
+        router.get("/api/v1/probes").handler(this::probes);
+    }
+
+    private void list(RoutingContext ctx) {
+        JsonArray list = new JsonArray();
+        services.evaluator.statuses().forEach(s -> list.add(summary(s)));
+        JsonObject config = new JsonObject()
+                .put("file", services.file().map(Object::toString).orElse(null))
+                .put("loaded_at", services.lastLoaded() == null ? null : services.lastLoaded().toString())
+                .put("last_reload_error", services.lastError().orElse(null));
+        HttpApi.json(ctx, 200, new JsonObject().put("services", list).put("config", config));
+    }
+
+    private static JsonObject summary(ServiceStatus s) {
+        ServiceDefinition d = s.definition();
+        JsonObject availability = new JsonObject();
+        s.availability().forEach((window, ratio) -> availability.put(window, ratio.isPresent() ? ratio.getAsDouble() : null));
+        return new JsonObject()
+                .put("name", d.name())
+                .put("owner", d.owner())
+                .put("description", d.description())
+                .put("state", s.state().label())
+                .put("since", s.since().toString())
+                .put("target_ratio", d.targetRatio())
+                .put("availability", availability)
+                .put("error_budget", new JsonObject()
+                        .put("period", d.budgetPeriod().label())
+                        .put("total_seconds", s.budget().totalMs() / 1000.0)
+                        .put("spent_seconds", s.budget().spentMs() / 1000.0)
+                        .put("left_seconds", s.budget().leftMs() / 1000.0)
+                        .put("remaining_ratio", Double.isNaN(s.budget().remainingRatio()) ? null : s.budget().remainingRatio()))
+                .put("failing", new JsonArray(s.failing()))
+                .put("evaluated_at", s.evaluatedAt().toString());
+    }
+
+    private void detail(RoutingContext ctx) {
+        Optional<ServiceStatus> found = services.evaluator.status(ctx.pathParam("name"));
+        if (found.isEmpty()) {
+            notFound(ctx);
+            return;
+        }
+        ServiceStatus s = found.get();
+        ServiceDefinition d = s.definition();
+        JsonObject body = summary(s);
+        JsonObject burn = new JsonObject();
+        s.burnRates().forEach(burn::put);
+        body.put("burn_rates", burn);
+        JsonArray components = new JsonArray();
+        for (ServiceStatus.ComponentStatus c : s.components()) {
+            components.add(new JsonObject().put("name", c.ref().name()).put("kind", kindLabel(c.ref()))
+                    .put("ref", c.ref().ref()).put("state", c.state().label()).put("detail", c.detail()));
+        }
+        body.put("rule", d.rule().label()).put("components", components).put("no_data_policy", d.noData().label());
+        JsonObject hours = new JsonObject();
+        d.calendar().weeklyHours().forEach((day, list) -> hours.put(day.name().substring(0, 3).toLowerCase(java.util.Locale.ROOT),
+                String.join(", ", list.stream().map(Object::toString).toList())));
+        body.put("calendar", new JsonObject().put("time_zone", d.calendar().zone().getId())
+                .put("hours", d.calendar().isAllDay() ? "24x7" : hours)
+                .put("holidays", new JsonArray(d.calendar().holidays().stream().sorted().map(LocalDate::toString).toList())));
+        Instant now = services.clock().instant();
+        JsonArray upcoming = new JsonArray();
+        Span week = Span.of(now, now.plus(Duration.ofDays(7)));
+        for (MaintenanceWindow w : d.maintenance()) {
+            w.occurrences(d.calendar().zone(), week).forEach(o -> upcoming.add(new JsonObject().put("name", w.name())
+                    .put("start", o.start().toString()).put("end", o.end().toString()).put("components", new JsonArray(List.copyOf(w.components())))));
+        }
+        body.put("maintenance_next_7d", upcoming);
+        services.storeWorker().executeBlocking(() -> services.store().incidents(d.name(), 0, now.toEpochMilli() + 1, DETAIL_INCIDENTS), false)
+                .onSuccess(incidents -> {
+                    JsonArray rows = new JsonArray();
+                    incidents.forEach(i -> rows.add(incident(i, d, now)));
+                    HttpApi.json(ctx, 200, body.put("incidents", rows));
+                })
+                .onFailure(e -> HttpApi.error(ctx, 503, List.of("the store could not be read; try again")));
+    }
+
+    private static JsonObject incident(Incident i, ServiceDefinition d, Instant now) {
+        long inHours = i.serviceHoursMs(d.calendar(), new Span(i.startMs(), i.endMs().orElse(now.toEpochMilli())), now.toEpochMilli());
+        return new JsonObject().put("start", Instant.ofEpochMilli(i.startMs()).toString())
+                .put("end", i.endMs().isPresent() ? Instant.ofEpochMilli(i.endMs().getAsLong()).toString() : null)
+                .put("duration_seconds", i.durationMs(now.toEpochMilli()) / 1000.0)
+                .put("service_hours_seconds", inHours / 1000.0)
+                .put("in_service_hours", inHours > 0)
+                .put("components", new JsonArray(i.components()));
+    }
+
+    private static String kindLabel(ComponentRef c) {
+        return c.kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private void report(RoutingContext ctx) {
+        Optional<ServiceStatus> found = services.evaluator.status(ctx.pathParam("name"));
+        ServiceDefinition d = found.map(ServiceStatus::definition).orElse(services.evaluator.catalog().get(ctx.pathParam("name")));
+        if (d == null) {
+            notFound(ctx);
+            return;
+        }
+        Instant now = services.clock().instant();
+        String periodText = Optional.ofNullable(ctx.queryParams().get("period")).orElse(d.budgetPeriod().label());
+        String dateText = ctx.queryParams().get("date");
+        String format = Optional.ofNullable(ctx.queryParams().get("format")).orElse("json");
+        SlaPeriod kind;
+        LocalDate date;
+        try {
+            kind = SlaPeriod.fromLabel(periodText);
+            date = dateText == null ? now.atZone(d.calendar().zone()).toLocalDate() : LocalDate.parse(dateText);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            HttpApi.error(ctx, 400, List.of("period must be day, week, month, quarter or year and date a day such as 2026-07-01 "
+                    + "(any day in the period); got period=" + periodText + ", date=" + dateText));
+            return;
+        }
+        if (!format.equals("json") && !format.equals("csv")) {
+            HttpApi.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
+            return;
+        }
+        services.storeWorker().executeBlocking(() -> SlaReport.load(d, kind, date, services.store(), now), false)
+                .onSuccess(report -> {
+                    if (format.equals("csv")) {
+                        ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+                                .putHeader("Content-Disposition", "attachment; filename=\"sla-" + d.name() + "-" + kind.name(date) + ".csv\"")
+                                .putHeader("Cache-Control", "no-store").end(report.toCsv());
+                    } else {
+                        HttpApi.json(ctx, 200, report.toJson());
+                    }
+                })
+                .onFailure(e -> HttpApi.error(ctx, 503, List.of("the store could not be read; try again")));
+    }
+
+    private void probes(RoutingContext ctx) {
+        JsonArray list = new JsonArray();
+        Map<String, ProbeResult> results = services.probes.results();
+        services.probes.probes().values().stream().sorted(java.util.Comparator.comparing(ProbeDefinition::name)).forEach(p -> {
+            ProbeResult r = results.get(p.name());
+            JsonObject row = new JsonObject().put("name", p.name()).put("kind", p.kind().label()).put("target", p.target())
+                    .put("interval_seconds", p.interval().toMillis() / 1000.0);
+            if (r != null) {
+                row.put("success", r.success()).put("duration_seconds", r.durationSeconds()).put("error", r.error())
+                        .put("checked_at", r.checkedAt().toString())
+                        .put("tls_certificate_not_after", r.certificateNotAfter().map(Instant::toString).orElse(null));
+            }
+            list.add(row);
+        });
+        HttpApi.json(ctx, 200, new JsonObject().put("probes", list));
+    }
+
+    private void reload(RoutingContext ctx) {
+        services.reload("api").onComplete(r -> {
+            if (r.succeeded()) {
+                HttpApi.json(ctx, 200, new JsonObject().put("status", "reloaded")
+                        .put("services", r.result().catalog().all().size()).put("probes", r.result().probes().size()));
+            } else if (r.cause() instanceof ConfigException e) {
+                HttpApi.error(ctx, 400, List.of(e.getMessage(), "the services already loaded keep running"));
+            } else {
+                HttpApi.error(ctx, 500, List.of("reload failed: " + r.cause().getMessage()));
+            }
+        });
+    }
+
+    private static void notFound(RoutingContext ctx) {
+        HttpApi.error(ctx, 404, List.of("no service named '" + ctx.pathParam("name") + "'"));
+    }
+}

@@ -1,0 +1,26 @@
+package io.kilowatch.core.service;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * A stretch of time a service was down, and the components down during it.
+ *
+ * @param endMs empty while it goes on
+ */
+public record Incident(String service, long startMs, OptionalLong endMs, List<String> components) {
+    public Incident {
+        components = List.copyOf(components);
+    }
+
+    public long durationMs(long nowMs) {
+        return endMs.orElse(nowMs) - startMs;
+    }
+
+    /** How much of it fell in the service's hours, within a range (a report's period). */
+    public long serviceHoursMs(ServiceCalendar calendar, Span range, long nowMs) {
+        long start = Math.max(startMs, range.startMs());
+        long end = Math.min(endMs.orElse(nowMs), range.endMs());
+        return end <= start ? 0 : Span.total(calendar.serviceTime(new Span(start, end)));
+    }
+}
