@@ -55,7 +55,8 @@ class CarbonReportIT {
 
     private static void checkPages(String base, JsonObject report, Path out) throws Exception {
         JsonObject totals = report.getJsonObject("totals");
-        ChromeDriver browser = Stack.chromium();
+        // The report is printed through Chrome DevTools, so the driver is Chromium's own.
+        ChromeDriver browser = (ChromeDriver) Stack.chromium();
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             browser.get(base + "/#/carbon-report?year=2025");
