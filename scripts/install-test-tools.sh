@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests use beside Java and Maven, from Debian's packages, when it is missing:
 #   chromium + chromium-driver  the dashboard's end-to-end test drives a real headless browser
-#   prometheus (for promtool)   /metrics is checked with `promtool check metrics`
+#   prometheus                  `promtool check metrics` on /metrics, `promtool check/test rules` on deploy/prometheus,
+#                               and the server the monitoring-stack test runs every dashboard and rule query on
 #   fonts-liberation            text in the dashboard's screenshots
+#   prometheus-alertmanager     `amtool check-config` on deploy/alertmanager
+#   victoria-metrics            speaks InfluxDB's v2 write API: the InfluxDB output's outage test writes to it
 #   openssl                     test certificates (TLS, probes of HTTPS with an expiring certificate)
 #   snmp (snmpget, snmpwalk)    the agent's SNMP sub-agent is read with Net-SNMP's own tools
 #   smitools (smilint)          KILOWATCH-MIB must lint clean
@@ -15,7 +18,9 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
-command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+{ command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 # Chromium only recommends a font; without one its screenshots show no text.
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
@@ -37,6 +42,9 @@ $sudo apt-get update -qq
 # --no-install-recommends keeps the prometheus package to the server and promtool (no exporters, no web UI deps)
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The prometheus package starts a server on :9090 as a service where systemd runs; tests need only promtool.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
-  $sudo systemctl stop prometheus || true
-fi
+# Tests start their own servers on free loopback ports; stop the packaged services.
+for service in prometheus prometheus-alertmanager victoria-metrics; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+    $sudo systemctl stop "$service" || true
+  fi
+done

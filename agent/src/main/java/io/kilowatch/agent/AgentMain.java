@@ -5,7 +5,7 @@ import io.kilowatch.agent.sensor.ModelSensor;
 import io.kilowatch.agent.sensor.PowerSensor;
 import io.kilowatch.agent.sensor.PowerSensors;
 import io.kilowatch.agent.sensor.RaplSensor;
-import io.kilowatch.agent.ship.Backoff;
+import io.kilowatch.core.retry.Backoff;
 import io.kilowatch.agent.ship.CredentialFile;
 import io.kilowatch.agent.ship.ReportShipper;
 import io.kilowatch.agent.ship.ReportSpool;

@@ -3,6 +3,7 @@ package io.kilowatch.collector;
 import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.security.Users;
@@ -50,6 +51,7 @@ public record CollectorConfig(
         CarbonConfig.Fetch intensityFetch,
         AlertingConfig alerting,
         ServiceSettings services,
+        InfluxConfig influx,
         SustainabilityConfig sustainability) {
 
     public static CollectorConfig from(Settings s) {
@@ -102,6 +104,7 @@ public record CollectorConfig(
                 CarbonConfig.fetch(s),
                 AlertingConfig.from(s),
                 ServiceSettings.from(s),
+                InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))),
                 SustainabilityConfig.from(s, zone));
     }
 

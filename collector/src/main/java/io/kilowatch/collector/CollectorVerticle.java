@@ -15,6 +15,8 @@ import io.kilowatch.collector.http.CarbonApi;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.metrics.EstateMetrics;
+import io.kilowatch.collector.output.influx.InfluxFeed;
+import io.kilowatch.collector.output.influx.InfluxOutput;
 import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.service.Services;
@@ -66,6 +68,7 @@ public final class CollectorVerticle extends VerticleBase {
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private AlertingService alerting;
+    private InfluxOutput influx;
     private String enrolmentToken;
     private Services services;
 
@@ -115,9 +118,16 @@ public final class CollectorVerticle extends VerticleBase {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
             }
             reload(estate);
+            if (config.influx().enabled()) {
+                influx = new InfluxOutput(config.influx(), prometheus);
+            }
             return null;
         }).compose(v -> services.start(true)).compose(v -> {
             metrics.sync();
+            if (influx != null) {
+                InfluxFeed.start(influx, estate, prometheus, vertx, clock, config.influx().snapshotInterval());
+                influx.start();
+            }
             RateLimiter limiter = new RateLimiter(config.rateLimitPerMinute(), config.rateLimitBurst(), clock);
             vertx.setPeriodic(60_000, id -> limiter.forgetIdle());
             IngestService ingest = new IngestService(new GroupCommitter(store, storeWorker, 2_000),
@@ -243,6 +253,9 @@ public final class CollectorVerticle extends VerticleBase {
         return closed.compose(v -> storeWorker.executeBlocking(() -> {
             if (store != null) {
                 store.close();
+            }
+            if (influx != null) {
+                influx.close();
             }
             return null;
         })).compose(v -> services == null ? Future.succeededFuture() : services.close()).compose(v -> storeWorker.close());

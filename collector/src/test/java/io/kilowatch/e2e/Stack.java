@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,9 +126,9 @@ final class Stack {
     /** Runs {@code promtool check metrics} over a scrape and fails with its findings. */
     static void assertPromtoolAccepts(String metrics) throws Exception {
         Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
-        promtool.getOutputStream().write(metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        promtool.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
         promtool.getOutputStream().close();
-        String lint = new String(promtool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String lint = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(promtool.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, promtool.exitValue(), "promtool check metrics:\n" + lint);
     }

@@ -1,5 +1,6 @@
 package io.kilowatch.agent.ship;
 
+import io.kilowatch.core.retry.Backoff;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kilowatch.core.report.Report;

@@ -1,5 +1,6 @@
 package io.kilowatch.agent.ship;
 
+import io.kilowatch.core.retry.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The collector's live view of every device: its newest stored row and recent uptime spans, from
@@ -25,6 +27,7 @@ public final class Estate {
     private final int downAfterMissedReports;
     private final Map<String, DeviceRow> rows = new ConcurrentHashMap<>();
     private final Map<String, List<UptimeSpan>> spans = new ConcurrentHashMap<>();
+    private final List<Consumer<IngestPlan>> listeners = new CopyOnWriteArrayList<>();
 
     public Estate(int downAfterMissedReports) {
         this.downAfterMissedReports = downAfterMissedReports;
@@ -56,6 +59,12 @@ public final class Estate {
         synchronized (list) {
             Availability.record(list, Instant.ofEpochMilli(s.bootTimeMs()), Instant.ofEpochMilli(s.timestampMs()));
         }
+        listeners.forEach(l -> l.accept(plan));
+    }
+
+    /** Follows every newly stored report (outputs such as InfluxDB); called on the ingest thread, so it must not block. */
+    public void onUpdate(Consumer<IngestPlan> listener) {
+        listeners.add(listener);
     }
 
     public List<DeviceRow> rows() {

@@ -91,6 +91,8 @@ public final class EstateMetrics {
                 r -> estate.isUp(r, clock.instant()) ? 1 : 0);
         gauge("kilowatch.device.cpu.utilization", "ratio", "CPU utilisation over the last report interval", id, tags, DeviceRow::cpuRatio);
         gauge("kilowatch.device.boot.time", "seconds", "Boot time as Unix time", id, tags, r -> r.bootTimeMs() / 1000.0);
+        gauge("kilowatch.device.last.report.timestamp", "seconds", "Time of the newest stored report, Unix time (data freshness)", id, tags,
+                r -> r.lastSeenMs() / 1000.0);
         counter("kilowatch.device.energy", "joules", "Energy used, from the agent's energy counter", id, tags, DeviceRow::energyJoulesTotal);
         counter("kilowatch.device.carbon", "grams", "Operational carbon (location-based, gCO2e) of that energy", id, tags, DeviceRow::carbonGramsTotal);
         gauge("kilowatch.agent.backlog.reports", null, "Reports waiting in the agent's spool at its newest report", id, tags,

@@ -1,4 +1,4 @@
-package io.kilowatch.agent.ship;
+package io.kilowatch.core.retry;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;

@@ -1,4 +1,4 @@
-package io.kilowatch.agent.ship;
+package io.kilowatch.core.retry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
