@@ -223,13 +223,18 @@ public final class CollectorVerticle extends VerticleBase {
                 .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
     }
 
-    /** Known-off time and the carbon gauges change slowly: every 15 minutes (the first pass ran at start). */
+    /**
+     * Known-off time and the target gauges change slowly: every 15 minutes (the first pass ran at start). The
+     * embodied gauges are cheap and refreshed every few seconds, so new devices and classes show at once.
+     */
     private void scheduleSustainability(SustainabilityMetrics metrics) {
         long every = Duration.ofMinutes(15).toMillis();
         vertx.setPeriodic(every, every, id -> storeWorker.executeBlocking(() -> {
             sustainability.recordOffTime(clock.instant());
             return sustainability.snapshot(clock.instant());
         }).onSuccess(metrics::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
+        vertx.setPeriodic(Math.min(config.refreshInterval().toMillis(), 5_000), id -> storeWorker.executeBlocking(() -> sustainability.embodiedRates(clock.instant()))
+                .onSuccess(metrics::updateEmbodied).onFailure(e -> LOG.atWarn().setCause(e).log("updating embodied carbon gauges failed")));
     }
 
     private void reload(Estate estate) {

@@ -30,6 +30,11 @@ public final class SustainabilityMetrics {
                 .register(registry);
     }
 
+    /** Only the embodied rates, kept fresh with the estate (new devices, new classes). */
+    public void updateEmbodied(Map<String, Double> gramsPerYearByClass) {
+        update(new Snapshot(gramsPerYearByClass, snapshot.targetGrams(), snapshot.projectedGrams()));
+    }
+
     public void update(Snapshot next) {
         snapshot = next;
         for (String deviceClass : next.embodiedGramsPerYearByClass().keySet()) {

@@ -208,16 +208,26 @@ public final class SustainabilityService {
         return days.size();
     }
 
-    /** Figures for the metrics: the annual embodied charge per class, this year's target and projection. */
-    public SustainabilityMetrics.Snapshot snapshot(Instant now) {
-        LocalDate today = now.atZone(zone).toLocalDate();
-        List<DeviceProfile> devices = profiles();
+    /** The annual embodied charge per class of devices within their life, grams a year: cheap, for frequent gauges. */
+    public Map<String, Double> embodiedRates(Instant now) {
+        return embodiedRates(profiles(), now);
+    }
+
+    private Map<String, Double> embodiedRates(List<DeviceProfile> devices, Instant now) {
         Map<String, Double> perClass = new TreeMap<>();
         for (DeviceProfile p : devices) {
             if (p.embodiedKg().isPresent() && !EmbodiedCarbon.fullyAmortised(p.inService(), p.lifeYears(), now, zone)) {
                 perClass.merge(p.deviceClass(), p.embodiedKg().get() * 1000 / p.lifeYears(), Double::sum);
             }
         }
+        return perClass;
+    }
+
+    /** Figures for the metrics: the annual embodied charge per class, this year's target and projection. */
+    public SustainabilityMetrics.Snapshot snapshot(Instant now) {
+        LocalDate today = now.atZone(zone).toLocalDate();
+        List<DeviceProfile> devices = profiles();
+        Map<String, Double> perClass = embodiedRates(devices, now);
         Optional<Trajectory.Target> target = trajectory.target(ledger(devices, loadFrom(now), now), null, today.getYear());
         double targetGrams = target.map(t -> t.path().targetKg(today.getYear()) * 1000).orElse(Double.NaN);
         double projectedGrams = target.map(t -> trajectory.projected(t, today)).filter(OptionalDouble::isPresent)
