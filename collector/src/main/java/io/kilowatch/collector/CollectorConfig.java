@@ -5,8 +5,10 @@ import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
-import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.security.Users;
+import io.kilowatch.collector.service.ServiceSettings;
+import io.kilowatch.collector.snmp.SnmpConfig;
+import io.kilowatch.collector.sustainability.SustainabilityConfig;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import java.nio.file.Path;
@@ -51,7 +53,8 @@ public record CollectorConfig(
         AlertingConfig alerting,
         ServiceSettings services,
         InfluxConfig influx,
-        io.kilowatch.collector.snmp.SnmpConfig snmp) {
+        SnmpConfig snmp,
+        SustainabilityConfig sustainability) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -104,7 +107,8 @@ public record CollectorConfig(
                 AlertingConfig.from(s),
                 ServiceSettings.from(s),
                 InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))),
-                io.kilowatch.collector.snmp.SnmpConfig.from(s));
+                SnmpConfig.from(s),
+                SustainabilityConfig.from(s, zone));
     }
 
     private static Users users(Settings s) {

@@ -28,6 +28,10 @@ import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.collector.store.JdbcSustainabilityStore;
+import io.kilowatch.collector.sustainability.SustainabilityApi;
+import io.kilowatch.collector.sustainability.SustainabilityMetrics;
+import io.kilowatch.collector.sustainability.SustainabilityService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -62,6 +66,7 @@ public final class CollectorVerticle extends VerticleBase {
     private JdbcCarbonStore carbonStore;
     private IntensityImports imports;
     private IntensityFetcher fetcher;
+    private SustainabilityService sustainability;
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private AlertingService alerting;
@@ -99,6 +104,7 @@ public final class CollectorVerticle extends VerticleBase {
         IntensityCache intensity = new IntensityCache();
         CarbonMetrics carbonMetrics = new CarbonMetrics(prometheus, config.carbon(), intensity, clock);
         ReportAccounting accounting = new ReportAccounting(config.carbon(), config.timeZone(), intensity);
+        SustainabilityMetrics sustainabilityMetrics = new SustainabilityMetrics(prometheus);
 
         return storeWorker.executeBlocking(() -> {
             store = JdbcStore.sqlite(config.dataDir());
@@ -108,6 +114,11 @@ public final class CollectorVerticle extends VerticleBase {
             carbonStore = new JdbcCarbonStore(store);
             imports = new IntensityImports(carbonStore, storeWorker, intensity, RollupRecompute.afterImport(config.carbon(), accounting::dayStart), clock);
             imports.reloadIfChanged();
+            sustainability = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store), config.carbon(),
+                    intensity, config.timeZone());
+            // The first pass runs before the server listens, so it never competes with agents draining their backlog.
+            sustainability.recordOffTime(clock.instant());
+            sustainabilityMetrics.update(sustainability.snapshot(clock.instant()));
             if (config.requireAgentCredentials()) {
                 enrolmentToken = EnrolmentToken.resolve(config.enrolmentToken(), config.enrolmentTokenFile());
             }
@@ -147,6 +158,8 @@ public final class CollectorVerticle extends VerticleBase {
             }
             api.mount(snmp);
             api.mount(new CarbonApi(carbonStore, storeWorker, config.carbon(), intensity, imports, config.timeZone(), clock));
+            api.mount(new SustainabilityApi(sustainability, storeWorker, clock));
+            scheduleSustainability(sustainabilityMetrics);
             schedule(estate, metrics, api);
             // Condition sources for built-in alerting: one line each.
             alerting = new AlertingService(vertx, config.alerting(), new JdbcAlertStore(store), storeWorker, prometheus, clock, List.of(
@@ -222,6 +235,20 @@ public final class CollectorVerticle extends VerticleBase {
                     now - Estate.longestWindow().toMillis());
         }).onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
                 .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
+    }
+
+    /**
+     * Known-off time and the target gauges change slowly: every 15 minutes (the first pass ran at start). The
+     * embodied gauges are cheap and refreshed every few seconds, so new devices and classes show at once.
+     */
+    private void scheduleSustainability(SustainabilityMetrics metrics) {
+        long every = Duration.ofMinutes(15).toMillis();
+        vertx.setPeriodic(every, every, id -> storeWorker.executeBlocking(() -> {
+            sustainability.recordOffTime(clock.instant());
+            return sustainability.snapshot(clock.instant());
+        }).onSuccess(metrics::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
+        vertx.setPeriodic(Math.min(config.refreshInterval().toMillis(), 5_000), id -> storeWorker.executeBlocking(() -> sustainability.embodiedRates(clock.instant()))
+                .onSuccess(metrics::updateEmbodied).onFailure(e -> LOG.atWarn().setCause(e).log("updating embodied carbon gauges failed")));
     }
 
     private void reload(Estate estate) {

@@ -201,7 +201,24 @@ final class Schema {
               first_seen_ms BIGINT NOT NULL,
               last_seen_ms BIGINT NOT NULL,
               accepted_ms BIGINT
-            )"""));
+            )"""),
+            List.of(
+            // Carbon reporting: when a device entered service (for embodied amortisation), and how long it was
+            // known to be off each local day (kept here because uptime spans are pruned after 30 days).
+            """
+            CREATE TABLE device_purchases (
+              device_id VARCHAR(128) PRIMARY KEY,
+              purchase_date VARCHAR(10) NOT NULL,
+              updated_ms BIGINT NOT NULL
+            )""",
+            """
+            CREATE TABLE device_off_days (
+              device_id VARCHAR(128) NOT NULL,
+              day_start_ms BIGINT NOT NULL,
+              off_seconds DOUBLE PRECISION NOT NULL,
+              PRIMARY KEY (device_id, day_start_ms)
+            )""",
+            "CREATE INDEX device_off_days_by_day ON device_off_days (day_start_ms)"));
 
     private Schema() {
     }

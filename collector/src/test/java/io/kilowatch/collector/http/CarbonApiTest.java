@@ -111,6 +111,16 @@ class CarbonApiTest {
         assertTrue(sources.contains("UK DESNZ GHG conversion factors, T&D losses 2023 (nearest set for 2024)"), sources);
         assertTrue(leeds.getString("method").contains("half-hourly intensity for region 13 London"), leeds.getString("method"));
         assertTrue(get("/api/v1/devices/dc-1").getString("carbon_method").contains("PUE 1.5 (overhead apart)"));
+        // The carbon report reads the same rollup columns: its Q2 figures are these, rounded to 3 places (£ to 2).
+        JsonObject report = get("/api/v1/carbon/report?year=2024&quarter=2").getJsonObject("totals");
+        assertEquals(2.0, report.getDouble("it_energy_kwh"), 1e-9);
+        assertEquals(1.0, report.getDouble("overhead_energy_kwh"), 1e-9);
+        assertEquals(0.461, report.getDouble("scope2_kg"), 1e-9);
+        assertEquals(0.154, report.getDouble("scope2_overhead_kg"), 1e-9);
+        assertEquals(0.054, report.getDouble("scope3_td_kg"), 1e-9);
+        assertEquals(0.514, report.getDouble("operational_kg"), 1e-9); // 460.575 + 53.76 g
+        assertEquals(1.0, report.getDouble("fallback_energy_kwh"), 1e-9);
+        assertEquals(0.60, report.getDouble("cost_gbp"), 1e-9);
 
         HttpResponse<Buffer> bad = importFile(ADMIN[0], "malformed-regional-regionid-13.json", "");
         assertEquals(400, bad.statusCode());

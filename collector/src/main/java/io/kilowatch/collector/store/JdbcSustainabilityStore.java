@@ -1,0 +1,95 @@
+package io.kilowatch.collector.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link SustainabilityStore} over the main store's connection (its migrations create the tables), on
+ * the same single worker thread. Not thread-safe.
+ */
+public final class JdbcSustainabilityStore implements SustainabilityStore {
+    private final JdbcStore store;
+
+    public JdbcSustainabilityStore(JdbcStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public List<GroupDay> groupDays(long fromMs, long toMs) {
+        return store.query("SELECT d.org, d.site, d.device_class, r.bucket_start_ms, SUM(r.energy_joules), SUM(r.carbon_grams), "
+                + "SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), SUM(r.td_carbon_grams), SUM(r.fallback_joules), SUM(r.cost_gbp) "
+                + "FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
+                + "WHERE r.period = 'day' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ? "
+                + "GROUP BY d.org, d.site, d.device_class, r.bucket_start_ms ORDER BY r.bucket_start_ms",
+                rs -> new GroupDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
+                        rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11)), fromMs, toMs);
+    }
+
+    @Override
+    public List<DeviceHour> deviceHours(long fromMs, long toMs) {
+        return store.query("SELECT device_id, (ts_ms / 3600000) * 3600000 AS hour, SUM(energy_joules), AVG(cpu_ratio), MAX(cpu_ratio) "
+                + "FROM samples WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, (ts_ms / 3600000) * 3600000 ORDER BY device_id, hour",
+                rs -> new DeviceHour(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)), fromMs, toMs);
+    }
+
+    @Override
+    public List<GroupOffDay> groupOffDays(long fromMs, long toMs) {
+        return store.query("SELECT d.org, d.site, d.device_class, o.day_start_ms, SUM(o.off_seconds) FROM device_off_days o "
+                + "JOIN devices d ON d.device_id = o.device_id WHERE o.day_start_ms >= ? AND o.day_start_ms < ? "
+                + "GROUP BY d.org, d.site, d.device_class, o.day_start_ms ORDER BY o.day_start_ms",
+                rs -> new GroupOffDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)), fromMs, toMs);
+    }
+
+    @Override
+    public void putOffDays(List<OffDay> days) {
+        write("recording off time", () -> {
+            try (PreparedStatement ps = store.connection().prepareStatement("INSERT INTO device_off_days (device_id, day_start_ms, off_seconds) "
+                    + "VALUES (?, ?, ?) ON CONFLICT (device_id, day_start_ms) DO UPDATE SET off_seconds = excluded.off_seconds")) {
+                for (OffDay d : days) {
+                    ps.setString(1, d.deviceId());
+                    ps.setLong(2, d.dayStartMs());
+                    ps.setDouble(3, d.offSeconds());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, LocalDate> purchaseDates() {
+        Map<String, LocalDate> dates = new LinkedHashMap<>();
+        store.query("SELECT device_id, purchase_date FROM device_purchases ORDER BY device_id", rs -> dates.put(rs.getString(1),
+                LocalDate.parse(rs.getString(2))));
+        return dates;
+    }
+
+    @Override
+    public void setPurchaseDate(String deviceId, LocalDate date, long nowMs) {
+        write("recording a purchase date", () -> {
+            return store.update("INSERT INTO device_purchases (device_id, purchase_date, updated_ms) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (device_id) DO UPDATE SET purchase_date = excluded.purchase_date, updated_ms = excluded.updated_ms",
+                    deviceId, date.toString(), nowMs);
+        });
+    }
+
+    @Override
+    public boolean clearPurchaseDate(String deviceId) {
+        return write("clearing a purchase date",
+                () -> store.update("DELETE FROM device_purchases WHERE device_id = ?", deviceId) > 0);
+    }
+
+    /** A write in one transaction; a failure changes nothing and says what failed. */
+    private <T> T write(String what, JdbcStore.SqlWork<T> work) {
+        try {
+            return store.inTransaction(work);
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed; nothing was changed", e);
+        }
+    }
+}

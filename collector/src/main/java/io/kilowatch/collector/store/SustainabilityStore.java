@@ -1,0 +1,52 @@
+package io.kilowatch.collector.store;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What carbon reporting reads beside the main {@link Store}: rollups split the way a report needs them,
+ * hourly summaries of raw samples for the savings finder, devices' purchase dates and their known-off time.
+ * Portable SQL; methods block and run on the store's worker.
+ */
+public interface SustainabilityStore {
+
+    /**
+     * Day rollups summed over the devices sharing an org, site and class label (null where unset, or
+     * where the device is no longer known): local day in the collector's zone, all the split columns.
+     */
+    record GroupDay(String org, String site, String deviceClass, long dayStartMs, double energyJoules, double carbonGrams,
+                    double overheadJoules, double overheadCarbonGrams, double tdCarbonGrams, double fallbackJoules, double costGbp) {
+    }
+
+    /** Known-off seconds summed over the devices sharing an org, site and class label, for one local day. */
+    record GroupOffDay(String org, String site, String deviceClass, long dayStartMs, double offSeconds) {
+    }
+
+    /** One device's hour from raw samples: energy in it and its CPU, mean and highest. */
+    record DeviceHour(String deviceId, long hourStartMs, double energyJoules, double meanCpuRatio, double maxCpuRatio) {
+    }
+
+    /** Seconds a device was known to be off in one local day. */
+    record OffDay(String deviceId, long dayStartMs, double offSeconds) {
+    }
+
+    /** Day rollups with bucket start in [fromMs, toMs), by labels and day. */
+    List<GroupDay> groupDays(long fromMs, long toMs);
+
+    /** Raw samples with time in [fromMs, toMs), summarised per device and UTC hour. */
+    List<DeviceHour> deviceHours(long fromMs, long toMs);
+
+    /** Off time with day start in [fromMs, toMs), by labels and day. */
+    List<GroupOffDay> groupOffDays(long fromMs, long toMs);
+
+    /** Replaces these days' off time (recomputed from uptime spans, so writing again is harmless). */
+    void putOffDays(List<OffDay> days);
+
+    Map<String, LocalDate> purchaseDates();
+
+    void setPurchaseDate(String deviceId, LocalDate date, long nowMs);
+
+    /** False when the device had no purchase date. */
+    boolean clearPurchaseDate(String deviceId);
+}

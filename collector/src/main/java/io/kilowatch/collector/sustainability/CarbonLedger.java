@@ -1,0 +1,134 @@
+package io.kilowatch.collector.sustainability;
+
+import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.store.SustainabilityStore;
+import io.kilowatch.collector.store.SustainabilityStore.GroupDay;
+import io.kilowatch.collector.store.SustainabilityStore.GroupOffDay;
+import io.kilowatch.core.carbon.ClassFootprints;
+import io.kilowatch.core.carbon.EnergyFootprint;
+import io.kilowatch.core.carbon.IntensitySeries;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A period's figures per group of devices (same org, site and class) and per local day: the day rollups
+ * as ingest split them (IT energy, PUE overhead, generation and T&D carbon, fallback energy, cost), plus
+ * the energy of known-off time at the class's off power, charged the same way, plus embodied carbon
+ * amortised over the period.
+ * The report, trajectory and summary all group from this one ledger, so their totals agree; keyed by
+ * group rather than device, it stays small however many devices and days a period holds.
+ */
+final class CarbonLedger {
+    /** Devices with the same labels; null where a label is unset or the device is no longer known. */
+    record Group(String org, String site, String deviceClass) {
+        static Group of(DeviceProfile p) {
+            return new Group(p.row().org(), p.row().site(), p.row().deviceClass());
+        }
+
+        String label(Function<Group, String> field) {
+            String value = field.apply(this);
+            return value == null || value.isBlank() ? DeviceProfile.NONE : value;
+        }
+    }
+
+    private final List<DeviceProfile> profiles;
+    private final Map<Group, TreeMap<LocalDate, Figures>> days;
+    private final ZoneId zone;
+    private final Instant from;
+    private final Instant to;
+
+    private CarbonLedger(List<DeviceProfile> profiles, Map<Group, TreeMap<LocalDate, Figures>> days, ZoneId zone, Instant from, Instant to) {
+        this.profiles = profiles;
+        this.days = days;
+        this.zone = zone;
+        this.from = from;
+        this.to = to;
+    }
+
+    static CarbonLedger load(SustainabilityStore store, List<DeviceProfile> devices, ClassFootprints footprints, CarbonPolicy carbon,
+                             Function<String, IntensitySeries> intensity, ZoneId zone, Instant from, Instant to) {
+        CarbonLedger ledger = new CarbonLedger(devices, new HashMap<>(), zone, from, to);
+        for (GroupDay d : store.groupDays(from.toEpochMilli(), to.toEpochMilli())) {
+            ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs())
+                    .add(d.energyJoules(), d.overheadJoules(), d.carbonGrams(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp());
+        }
+        for (GroupOffDay off : store.groupOffDays(from.toEpochMilli(), to.toEpochMilli())) {
+            double joules = footprints.forClass(off.deviceClass()).offWatts() * off.offSeconds();
+            if (joules <= 0) {
+                continue;
+            }
+            // Off energy is not metered at ingest: it is charged like metered energy over its local day, with
+            // the site's factors, intensity, PUE and tariff; the off time's hours within the day are not known.
+            Instant dayStart = Instant.ofEpochMilli(off.dayStartMs());
+            Instant dayEnd = dayStart.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
+            EnergyFootprint f = carbon.footprint(joules, dayStart, dayEnd, off.site(), intensity);
+            Figures day = ledger.day(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs());
+            day.offJoules += joules;
+            day.add(0, f.overheadJoules(), f.carbonGrams(), f.overheadCarbonGrams(), f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp());
+        }
+        return ledger;
+    }
+
+    /** The part of this ledger in [from, to) (whole local days), with embodied carbon for that period. */
+    CarbonLedger within(Instant periodFrom, Instant periodTo) {
+        LocalDate first = periodFrom.atZone(zone).toLocalDate();
+        LocalDate end = periodTo.atZone(zone).toLocalDate();
+        Map<Group, TreeMap<LocalDate, Figures>> part = new HashMap<>();
+        days.forEach((group, byDay) -> part.put(group, new TreeMap<>(byDay.subMap(first, end))));
+        return new CarbonLedger(profiles, part, zone, periodFrom, periodTo);
+    }
+
+    private Figures day(Group group, long dayStartMs) {
+        LocalDate day = Instant.ofEpochMilli(dayStartMs).atZone(zone).toLocalDate();
+        return days.computeIfAbsent(group, k -> new TreeMap<>()).computeIfAbsent(day, k -> new Figures());
+    }
+
+    Collection<DeviceProfile> profiles() {
+        return profiles;
+    }
+
+    /** Each group's figures over the whole period, embodied and device count included. */
+    private Map<Group, Figures> byGroup() {
+        Map<Group, Figures> result = new HashMap<>();
+        days.forEach((group, byDay) -> byDay.values().forEach(result.computeIfAbsent(group, k -> new Figures())::add));
+        for (DeviceProfile p : profiles) {
+            Figures f = result.computeIfAbsent(Group.of(p), k -> new Figures());
+            f.embodiedGrams += p.embodiedGramsIn(from, to, zone);
+            f.devices++;
+        }
+        return result;
+    }
+
+    /** Figures grouped by one label (org, site or class), sorted by it; unset labels under "(none)". */
+    Map<String, Figures> groupBy(Function<Group, String> field) {
+        Map<String, Figures> groups = new TreeMap<>();
+        byGroup().forEach((group, f) -> groups.computeIfAbsent(group.label(field), k -> new Figures()).add(f));
+        return groups;
+    }
+
+    Figures total() {
+        Figures total = new Figures();
+        byGroup().values().forEach(total::add);
+        return total;
+    }
+
+    /** Operational grams per local day, each group weighted by its org label (null: all at 1); embodied left out. */
+    Map<LocalDate, Double> dailyOperationalGrams(ToDoubleFunction<String> orgWeight) {
+        Map<LocalDate, Double> daily = new TreeMap<>();
+        days.forEach((group, byDay) -> {
+            double w = orgWeight == null ? 1 : orgWeight.applyAsDouble(group.label(Group::org));
+            if (w > 0) {
+                byDay.forEach((day, f) -> daily.merge(day, f.operationalGrams() * w, Double::sum));
+            }
+        });
+        return daily;
+    }
+}

@@ -1,0 +1,81 @@
+package io.kilowatch.collector.sustainability;
+
+import io.kilowatch.core.energy.Units;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Energy, carbon by scope, and cost summed over some devices and days. Operational (scope 2 generation
+ * and scope 3 T&D losses) and embodied (scope 3, purchased goods) are always kept apart.
+ */
+final class Figures {
+    double itJoules;
+    double overheadJoules;
+    double offJoules;
+    double fallbackJoules;
+    double scope2Grams;
+    double overheadGrams;
+    double tdGrams;
+    double embodiedGrams;
+    double costGbp;
+    int devices;
+
+    void add(Figures o) {
+        itJoules += o.itJoules;
+        overheadJoules += o.overheadJoules;
+        offJoules += o.offJoules;
+        fallbackJoules += o.fallbackJoules;
+        scope2Grams += o.scope2Grams;
+        overheadGrams += o.overheadGrams;
+        tdGrams += o.tdGrams;
+        embodiedGrams += o.embodiedGrams;
+        costGbp += o.costGbp;
+        devices += o.devices;
+    }
+
+    /** Adds metered (or off) energy's figures as the rollups split them. */
+    void add(double itJoules, double overheadJoules, double scope2Grams, double overheadGrams, double tdGrams, double fallbackJoules,
+             double costGbp) {
+        this.itJoules += itJoules;
+        this.overheadJoules += overheadJoules;
+        this.scope2Grams += scope2Grams;
+        this.overheadGrams += overheadGrams;
+        this.tdGrams += tdGrams;
+        this.fallbackJoules += fallbackJoules;
+        this.costGbp += costGbp;
+    }
+
+    double operationalGrams() {
+        return scope2Grams + tdGrams;
+    }
+
+    /** The figures as reported, each rounded to its precision: kWh and kg to 3 places, pounds to 2. */
+    Map<String, BigDecimal> rounded() {
+        Map<String, BigDecimal> m = new LinkedHashMap<>();
+        m.put("energy_kwh", round(Units.joulesToKwh(itJoules + offJoules), 3));
+        m.put("it_energy_kwh", round(Units.joulesToKwh(itJoules), 3));
+        m.put("off_energy_kwh", round(Units.joulesToKwh(offJoules), 3));
+        m.put("overhead_energy_kwh", round(Units.joulesToKwh(overheadJoules), 3));
+        m.put("fallback_energy_kwh", round(Units.joulesToKwh(fallbackJoules), 3));
+        m.put("scope2_kg", round(scope2Grams / 1000, 3));
+        m.put("scope2_overhead_kg", round(overheadGrams / 1000, 3));
+        m.put("scope3_td_kg", round(tdGrams / 1000, 3));
+        m.put("operational_kg", round(operationalGrams() / 1000, 3));
+        m.put("embodied_kg", round(embodiedGrams / 1000, 3));
+        m.put("cost_gbp", round(costGbp, 2));
+        return m;
+    }
+
+    JsonObject toJson() {
+        JsonObject json = new JsonObject();
+        rounded().forEach((k, v) -> json.put(k, v.doubleValue()));
+        return json.put("devices", devices);
+    }
+
+    static BigDecimal round(double value, int places) {
+        return BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_EVEN);
+    }
+}

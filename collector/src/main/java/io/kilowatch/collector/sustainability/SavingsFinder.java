@@ -1,0 +1,209 @@
+package io.kilowatch.collector.sustainability;
+
+import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.store.SustainabilityStore.DeviceHour;
+import io.kilowatch.core.carbon.EmbodiedCarbon;
+import io.kilowatch.core.carbon.EnergyFootprint;
+import io.kilowatch.core.carbon.GreenIctSavings;
+import io.kilowatch.core.carbon.IntensitySeries;
+import io.kilowatch.core.energy.DeviceClass;
+import io.kilowatch.core.energy.PowerModel;
+import io.kilowatch.core.energy.Units;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Green ICT savings found in the last {@code sustainability.savings.window} of raw samples (summarised per
+ * device and hour): idle out of hours, under-used servers, replace or keep; each annualised (x 365 days /
+ * window) and shown in kWh, kgCO2e and, where a tariff gives prices, pounds.
+ */
+final class SavingsFinder {
+    private static final double HOURS_PER_YEAR = 8760;
+
+    private SavingsFinder() {
+    }
+
+    /**
+     * @param gbpPerKwh the window's mean price from the rollups' cost; empty when no tariff is configured
+     */
+    static JsonObject find(List<DeviceProfile> devices, List<DeviceHour> hours, SustainabilityConfig config, CarbonPolicy carbon,
+                           OptionalDouble gbpPerKwh, Instant windowStart, Instant now, ZoneId zone) {
+        double windowHours = Duration.between(windowStart, now).toMillis() / 3_600_000.0;
+        double annualise = HOURS_PER_YEAR / windowHours;
+        Map<String, List<DeviceHour>> byDevice = new LinkedHashMap<>();
+        hours.forEach(h -> byDevice.computeIfAbsent(h.deviceId(), k -> new ArrayList<>()).add(h));
+
+        List<JsonObject> idle = new ArrayList<>();
+        List<JsonObject> servers = new ArrayList<>();
+        List<JsonObject> replace = new ArrayList<>();
+        double idleKwh = 0;
+        double idleKg = 0;
+        double sleepKwh = 0;
+        double sleepKg = 0;
+        double serverKwh = 0;
+        double serverKg = 0;
+        for (DeviceProfile p : devices) {
+            List<DeviceHour> deviceHours = byDevice.getOrDefault(p.row().deviceId(), List.of());
+            if (deviceHours.isEmpty()) {
+                continue;
+            }
+            // Annualised savings take the year's annual factors (not today's half-hours): scope 2 with PUE, plus T&D.
+            EnergyFootprint perKwh = carbon.footprint(Units.JOULES_PER_KWH, now, now, p.row().site(), region -> IntensitySeries.empty());
+            double gramsPerKwh = perKwh.carbonGrams() + perKwh.tdCarbonGrams();
+            List<GreenIctSavings.Interval> intervals = new ArrayList<>();
+            double joules = 0;
+            double cpuSum = 0;
+            List<Double> cpus = new ArrayList<>();
+            for (DeviceHour h : deviceHours) {
+                Instant start = Instant.ofEpochMilli(h.hourStartMs());
+                Instant end = start.plus(1, ChronoUnit.HOURS);
+                Instant from = start.isBefore(windowStart) ? windowStart : start;
+                Instant to = end.isAfter(now) ? now : end;
+                double seconds = Duration.between(from, to).toMillis() / 1000.0;
+                if (seconds <= 0) {
+                    continue;
+                }
+                intervals.add(new GreenIctSavings.Interval(from, to, h.energyJoules() / seconds, h.meanCpuRatio()));
+                joules += h.energyJoules();
+                cpuSum += h.meanCpuRatio();
+                cpus.add(h.meanCpuRatio());
+            }
+            if (cpus.isEmpty()) {
+                continue;
+            }
+            // Only classes that can sleep: servers and network gear are meant to run round the clock (idle
+            // servers are the consolidation finder's business).
+            GreenIctSavings.IdleOutOfHours waste = p.footprint().sleepWatts().isEmpty() ? null
+                    : GreenIctSavings.idleOutOfHours(intervals, config.hoursFor(p.row().site()), config.idleCpuRatio(), p.footprint().sleepWatts());
+            if (waste != null && waste.joules() > 0) {
+                double kwh = Units.joulesToKwh(waste.joules()) * annualise;
+                double savedKwh = Units.joulesToKwh(waste.sleepPolicySavedJoules()) * annualise;
+                idleKwh += kwh;
+                idleKg += kwh * gramsPerKwh / 1000;
+                sleepKwh += savedKwh;
+                sleepKg += savedKwh * gramsPerKwh / 1000;
+                idle.add(device(p).put("idle_out_of_hours_hours", round(waste.seconds() / 3600, 1))
+                        .put("annual_kwh", round(kwh, 3)).put("annual_kg", round(kwh * gramsPerKwh / 1000, 3))
+                        .put("annual_gbp", money(kwh, gbpPerKwh))
+                        .put("sleep_policy_annual_kwh", round(savedKwh, 3)).put("sleep_policy_annual_kg", round(savedKwh * gramsPerKwh / 1000, 3))
+                        .put("sleep_policy_annual_gbp", money(savedKwh, gbpPerKwh)));
+            }
+            double observedHours = intervals.stream().mapToDouble(i -> Duration.between(i.from(), i.to()).toMillis() / 3_600_000.0).sum();
+            double meanWatts = joules / 3600 / observedHours;
+            double meanCpu = cpuSum / cpus.size();
+            if ("server".equals(p.row().deviceClass())) {
+                double p95 = percentile95(cpus);
+                OptionalDouble saved = GreenIctSavings.consolidationSavedWatts(meanCpu, p95, meanWatts, DeviceClass.SERVER.defaultModel(),
+                        config.serverMeanCpuRatio(), config.serverP95CpuRatio());
+                if (saved.isPresent()) {
+                    double kwh = saved.getAsDouble() * HOURS_PER_YEAR / 1000;
+                    serverKwh += kwh;
+                    serverKg += kwh * gramsPerKwh / 1000;
+                    servers.add(device(p).put("mean_cpu_ratio", round(meanCpu, 4)).put("p95_cpu_ratio", round(p95, 4))
+                            .put("mean_watts", round(meanWatts, 1)).put("saved_watts", round(saved.getAsDouble(), 1))
+                            .put("annual_kwh", round(kwh, 3)).put("annual_kg", round(kwh * gramsPerKwh / 1000, 3))
+                            .put("annual_gbp", money(kwh, gbpPerKwh)));
+                }
+            }
+            Optional<DeviceClass> known = DeviceClass.fromLabel(p.row().deviceClass());
+            Optional<Double> newEmbodied = p.footprint().embodiedKgco2e();
+            if (known.isPresent() && newEmbodied.isPresent()) {
+                PowerModel typical = known.get().defaultModel();
+                double newWatts = typical.watts(meanCpu);
+                double annualKwh = Units.joulesToKwh(joules) * annualise;
+                GreenIctSavings.ReplaceOrKeep verdict = GreenIctSavings.replaceOrKeep(annualKwh, meanWatts, newWatts, gramsPerKwh,
+                        newEmbodied.get(), p.footprint().expectedLifeYears());
+                if (verdict.annualKwhSaved() > 0) {
+                    LocalDate today = now.atZone(zone).toLocalDate();
+                    replace.add(device(p).put("in_service", p.inService().toString()).put("in_service_source", p.inServiceSource())
+                            .put("age_years", round((today.toEpochDay() - p.inService().toEpochDay()) / 365.25, 1))
+                            .put("past_expected_life", EmbodiedCarbon.fullyAmortised(p.inService(), p.lifeYears(), now, zone))
+                            .put("mean_watts", round(meanWatts, 1)).put("new_device_watts", round(newWatts, 1))
+                            .put("annual_kwh_saved", round(verdict.annualKwhSaved(), 3)).put("annual_kg_saved", round(verdict.annualKgSaved(), 3))
+                            .put("annual_gbp_saved", money(verdict.annualKwhSaved(), gbpPerKwh))
+                            .put("new_embodied_kg", verdict.newEmbodiedKg())
+                            .put("break_even_years", verdict.breakEvenYears().isPresent() ? round(verdict.breakEvenYears().getAsDouble(), 2) : null)
+                            .put("verdict", verdict.replace() ? "replace" : "keep"));
+                }
+            }
+        }
+        int top = config.topOffenders();
+        return new JsonObject()
+                .put("window", new JsonObject().put("from", windowStart.toString()).put("to", now.toString())
+                        .put("hours", round(windowHours, 2)))
+                .put("price_gbp_per_kwh", gbpPerKwh.isPresent() ? round(gbpPerKwh.getAsDouble(), 4) : null)
+                .put("idle_out_of_hours", new JsonObject()
+                        .put("idle_cpu_ratio_below", config.idleCpuRatio())
+                        .put("annual_kwh", round(idleKwh, 3)).put("annual_kg", round(idleKg, 3)).put("annual_gbp", money(idleKwh, gbpPerKwh))
+                        .put("sleep_policy", new JsonObject().put("annual_kwh", round(sleepKwh, 3)).put("annual_kg", round(sleepKg, 3))
+                                .put("annual_gbp", money(sleepKwh, gbpPerKwh)))
+                        .put("worst_offenders", topBy(idle, "annual_kwh", top)))
+                .put("underused_servers", new JsonObject()
+                        .put("mean_cpu_ratio_below", config.serverMeanCpuRatio()).put("p95_cpu_ratio_below", config.serverP95CpuRatio())
+                        .put("annual_kwh", round(serverKwh, 3)).put("annual_kg", round(serverKg, 3)).put("annual_gbp", money(serverKwh, gbpPerKwh))
+                        .put("candidates", topBy(servers, "annual_kwh", top)))
+                .put("replace_or_keep", topBy(replace, "annual_kg_saved", top))
+                .put("keep_longer", keepLonger(devices))
+                .put("method", "Annualised from the window (x " + round(annualise, 3) + "). Idle: hourly mean CPU below "
+                        + config.idleCpuRatio() + ", out of each site's working hours in its own time zone; a sleep policy saves the "
+                        + "difference to the class's sleep power. Under-used server: mean and 95th-percentile hourly CPU below the "
+                        + "thresholds; consolidating saves its power less the load its work adds to a host (mean CPU x (max - idle) "
+                        + "of the server model). Replace or keep: a new device of the class's typical power at the same CPU; replace "
+                        + "only if its embodied carbon is paid back by the saving within its expected life.");
+    }
+
+    /** What keeping every device one year longer would cut from the annual embodied charge. */
+    private static JsonObject keepLonger(List<DeviceProfile> devices) {
+        double now = 0;
+        double saved = 0;
+        int counted = 0;
+        for (DeviceProfile p : devices) {
+            if (p.embodiedKg().isPresent()) {
+                now += p.embodiedKg().get() / p.lifeYears();
+                saved += EmbodiedCarbon.annualKgSavedByOneMoreYear(p.embodiedKg().get(), p.lifeYears());
+                counted++;
+            }
+        }
+        return new JsonObject().put("devices", counted).put("annual_embodied_kg", round(now, 3))
+                .put("annual_embodied_kg_one_year_longer", round(now - saved, 3)).put("annual_kg_saved", round(saved, 3));
+    }
+
+    private static JsonObject device(DeviceProfile p) {
+        return new JsonObject().put("device_id", p.row().deviceId()).put("hostname", p.row().hostname())
+                .put("org", p.org()).put("site", p.site()).put("class", p.deviceClass());
+    }
+
+    private static JsonArray topBy(List<JsonObject> rows, String key, int limit) {
+        Comparator<JsonObject> order = Comparator.comparingDouble(o -> o.getDouble(key));
+        rows.sort(order.reversed());
+        return new JsonArray(new ArrayList<>(rows.subList(0, Math.min(limit, rows.size()))));
+    }
+
+    /** Nearest-rank 95th percentile. */
+    static double percentile95(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int rank = (int) Math.ceil(0.95 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+
+    private static Double money(double kwh, OptionalDouble gbpPerKwh) {
+        return gbpPerKwh.isPresent() ? round(kwh * gbpPerKwh.getAsDouble(), 2) : null;
+    }
+
+    private static double round(double value, int places) {
+        return Figures.round(value, places).doubleValue();
+    }
+}

@@ -1,0 +1,187 @@
+package io.kilowatch.collector.sustainability;
+
+import io.kilowatch.core.carbon.ReductionPath;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Actual carbon beside the reduction path, per year from the baseline and per month of one year, estate-wide
+ * or for one organisation (its own devices plus its share of shared services), with the projected year-end
+ * and met/missed. What counts is operational carbon (scope 2 generation with PUE overhead, and scope 3
+ * T&D), plus embodied if the target includes it.
+ */
+final class Trajectory {
+    /** A target's figures for one scope of the estate: the path and the actuals it is judged on. */
+    record Target(ReductionPath path, String baselineSource, Map<Integer, Double> actualKgByYear, Map<LocalDate, Double> dailyKg,
+                  Map<Integer, Double> embodiedKgByYear) {
+    }
+
+    private final SustainabilityConfig config;
+    private final ZoneId zone;
+
+    Trajectory(SustainabilityConfig config, ZoneId zone) {
+        this.config = config;
+        this.zone = zone;
+    }
+
+    /** Weights of org labels for an organisation: 1 for its own, its share for shared services it is a partner of. */
+    ToDoubleFunction<String> weightFor(String org) {
+        if (org == null) {
+            return null;
+        }
+        return label -> {
+            if (label.equals(org)) {
+                return 1.0;
+            }
+            Map<String, Double> partners = config.sharedServices().get(label);
+            if (partners == null || !partners.containsKey(org)) {
+                return 0.0;
+            }
+            return partners.get(org) / partners.values().stream().mapToDouble(Double::doubleValue).sum();
+        };
+    }
+
+    /** The target for the estate (org null) or an org; empty when no baseline year is configured or it has no data. */
+    Optional<Target> target(CarbonLedger ledger, String org, int lastYear) {
+        if (config.baselineYear().isEmpty()) {
+            return Optional.empty();
+        }
+        int baselineYear = config.baselineYear().get();
+        ToDoubleFunction<String> weight = weightFor(org);
+        Map<LocalDate, Double> dailyKg = new HashMap<>();
+        Map<Integer, Double> actual = new HashMap<>();
+        ledger.dailyOperationalGrams(weight).forEach((day, grams) -> {
+            dailyKg.put(day, grams / 1000);
+            actual.merge(day.getYear(), grams / 1000, Double::sum);
+        });
+        Map<Integer, Double> embodied = new HashMap<>();
+        for (int y = baselineYear; y <= lastYear; y++) {
+            Instant from = LocalDate.of(y, 1, 1).atStartOfDay(zone).toInstant();
+            Instant to = LocalDate.of(y + 1, 1, 1).atStartOfDay(zone).toInstant();
+            double grams = 0;
+            for (DeviceProfile p : ledger.profiles()) {
+                grams += p.embodiedGramsIn(from, to, zone) * (weight == null ? 1 : weight.applyAsDouble(p.org()));
+            }
+            embodied.put(y, grams / 1000);
+        }
+        OptionalDouble entered = org == null ? config.baselineKg()
+                : config.orgBaselineKg().containsKey(org) ? OptionalDouble.of(config.orgBaselineKg().get(org)) : OptionalDouble.empty();
+        double baseline;
+        String source;
+        if (entered.isPresent()) {
+            baseline = entered.getAsDouble();
+            source = "entered by hand (sustainability.targets" + (org == null ? "" : ".orgs." + org) + ".baseline_kgco2e)";
+        } else {
+            baseline = actual.getOrDefault(baselineYear, 0.0) + (config.targetIncludesEmbodied() ? embodied.getOrDefault(baselineYear, 0.0) : 0);
+            source = "measured by Kilowatch in " + baselineYear;
+            if (baseline <= 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new Target(new ReductionPath(baselineYear, baseline, config.annualReduction(), config.milestoneReductions()),
+                source, actual, dailyKg, embodied));
+    }
+
+    double actualKg(Target t, int year) {
+        return t.actualKgByYear().getOrDefault(year, 0.0) + (config.targetIncludesEmbodied() ? t.embodiedKgByYear().getOrDefault(year, 0.0) : 0);
+    }
+
+    /** Projected year-end of the current year: operational by run rate, embodied in full (its amortisation is known). */
+    OptionalDouble projected(Target t, LocalDate today) {
+        OptionalDouble operational = ReductionPath.projectYearEnd(today, t.dailyKg());
+        if (operational.isEmpty()) {
+            return operational;
+        }
+        return OptionalDouble.of(operational.getAsDouble() + (config.targetIncludesEmbodied() ? t.embodiedKgByYear().getOrDefault(today.getYear(), 0.0) : 0));
+    }
+
+    /** met, missed, on_track, off_track, baseline or future. */
+    String status(Target t, int year, LocalDate today) {
+        int baselineYear = t.path().baselineYear();
+        if (year == baselineYear) {
+            return "baseline";
+        }
+        if (year > today.getYear()) {
+            return "future";
+        }
+        double target = t.path().targetKg(year);
+        if (year < today.getYear()) {
+            return actualKg(t, year) <= target ? "met" : "missed";
+        }
+        OptionalDouble projected = projected(t, today);
+        return projected.isEmpty() || projected.getAsDouble() <= target ? "on_track" : "off_track";
+    }
+
+    JsonObject toJson(Target t, String org, int year, LocalDate today) {
+        ReductionPath path = t.path();
+        JsonArray years = new JsonArray();
+        int last = Math.max(today.getYear(), path.milestoneReductions().isEmpty() ? today.getYear() : path.milestoneReductions().lastKey());
+        for (int y = path.baselineYear(); y <= last; y++) {
+            years.add(new JsonObject().put("year", y).put("target_kg", round(path.targetKg(y)))
+                    .put("actual_kg", y > today.getYear() ? null : round(actualKg(t, y)))
+                    .put("status", status(t, y, today)));
+        }
+        JsonArray milestones = new JsonArray();
+        path.milestoneReductions().forEach((y, cut) -> milestones.add(new JsonObject().put("year", y).put("reduction_percent", cut * 100)
+                .put("target_kg", round(path.baselineKg() * (1 - cut)))
+                .put("actual_kg", y > today.getYear() ? null : round(actualKg(t, y)))
+                .put("status", status(t, y, today))));
+        JsonArray months = new JsonArray();
+        double cumulativeTarget = 0;
+        double cumulativeActual = 0;
+        for (int m = 1; m <= 12; m++) {
+            YearMonth month = YearMonth.of(year, m);
+            double actual = 0;
+            for (LocalDate d = month.atDay(1); !d.isAfter(month.atEndOfMonth()); d = d.plusDays(1)) {
+                actual += t.dailyKg().getOrDefault(d, 0.0);
+            }
+            if (config.targetIncludesEmbodied()) {
+                actual += t.embodiedKgByYear().getOrDefault(year, 0.0) * month.lengthOfMonth() / month.lengthOfYear();
+            }
+            boolean started = !month.atDay(1).isAfter(today);
+            cumulativeTarget += path.targetKg(month);
+            cumulativeActual += started ? actual : 0;
+            months.add(new JsonObject().put("month", month.toString()).put("target_kg", round(path.targetKg(month)))
+                    .put("actual_kg", started ? round(actual) : null)
+                    .put("cumulative_target_kg", round(cumulativeTarget))
+                    .put("cumulative_actual_kg", started ? round(cumulativeActual) : null));
+        }
+        OptionalDouble projected = year == today.getYear() ? projected(t, today) : OptionalDouble.empty();
+        return new JsonObject()
+                .put("org", org)
+                .put("year", year)
+                .put("time_zone", zone.getId())
+                .put("baseline_year", path.baselineYear())
+                .put("baseline_kg", round(path.baselineKg()))
+                .put("baseline_source", t.baselineSource())
+                .put("annual_reduction_percent", path.annualReduction() * 100)
+                .put("includes_embodied", config.targetIncludesEmbodied())
+                .put("target_kg", round(path.targetKg(year)))
+                .put("actual_kg", year > today.getYear() ? null : round(actualKg(t, year)))
+                .put("projected_year_end_kg", projected.isPresent() ? round(projected.getAsDouble()) : null)
+                .put("status", status(t, year, today))
+                .put("years", years)
+                .put("milestones", milestones)
+                .put("months", months)
+                .put("method", "Target for a year: the stricter of baseline x (1 - annual reduction)^(years since baseline) and the "
+                        + "milestone path (straight line from 0 % at the baseline year through each milestone, held after the last). "
+                        + "A month's target is its share of the year by days. Projected year-end: completed days as measured, plus the "
+                        + "mean of the last " + ReductionPath.RUN_RATE_DAYS + " completed days for every day left"
+                        + (config.targetIncludesEmbodied() ? ", plus the year's embodied carbon in full." : ".")
+                        + " Counted: operational carbon (scope 2 generation incl. PUE overhead and off-time energy, scope 3 T&D)"
+                        + (config.targetIncludesEmbodied() ? " and embodied carbon." : "; embodied carbon is reported apart."));
+    }
+
+    static double round(double kg) {
+        return Figures.round(kg, 3).doubleValue();
+    }
+}
