@@ -3,6 +3,7 @@ package io.kilowatch.agent.ship;
 import io.kilowatch.core.retry.Backoff;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kilowatch.core.credential.Credentials;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
 import java.io.IOException;
@@ -10,11 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class ReportShipper {
     private static final Logger LOG = LoggerFactory.getLogger(ReportShipper.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final HttpClient http;
     private final URI batchUri;
@@ -154,7 +152,7 @@ public final class ReportShipper {
      * scheduling a retry) when the collector did not accept it.
      */
     private boolean enrol() throws IOException, InterruptedException {
-        credential = newCredential();
+        credential = Credentials.newSecret();
         credentialFile.write(credential);
         String body = JSON.writeValueAsString(Map.of("device_id", deviceId, "enrolment_token", enrolmentToken.get(), "credential", credential));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(enrolUri).timeout(timeout)
@@ -171,13 +169,6 @@ public final class ReportShipper {
     private void forgetCredential() {
         credential = null;
         credentialFile.delete();
-    }
-
-    /** 32 random bytes, URL-safe base64. */
-    private static String newCredential() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private void settle(List<Report> batch, JsonNode results) {

@@ -5,6 +5,7 @@ import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.store.Store;
+import io.kilowatch.core.credential.Credentials;
 import io.kilowatch.core.report.ReportFormatException;
 import io.kilowatch.core.report.ReportValidator;
 import io.kilowatch.collector.security.AgentCredentials;
@@ -283,7 +284,7 @@ public final class HttpApi {
         Object token = request.getValue("enrolment_token");
         Object credential = request.getValue("credential");
         if (!(deviceId instanceof String id) || !ReportValidator.DEVICE_ID.matcher(id).matches() || !(token instanceof String t)
-                || !(credential instanceof String c) || !AgentCredentials.CREDENTIAL.matcher(c).matches() || request.size() != 3) {
+                || !(credential instanceof String c) || !Credentials.FORMAT.matcher(c).matches() || request.size() != 3) {
             error(ctx, 400, List.of(MALFORMED_ENROLMENT));
             return;
         }

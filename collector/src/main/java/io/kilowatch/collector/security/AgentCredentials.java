@@ -6,10 +6,8 @@ import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +33,6 @@ public final class AgentCredentials {
 
     private record Cached(Optional<String> deviceId, long expiresMillis) {
     }
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Store store;
     private final WorkerExecutor storeWorker;
@@ -86,16 +82,6 @@ public final class AgentCredentials {
             cache.put(hash, new Cached(device, now + cacheTtlMillis));
             return device;
         });
-    }
-
-    /** What an agent may choose as its credential: at least 32 random bytes in URL-safe base64. */
-    public static final java.util.regex.Pattern CREDENTIAL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43,128}");
-
-    /** 32 random bytes, URL-safe base64: an enrolment token or a credential. */
-    public static String newSecret() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     static String sha256(String text) {

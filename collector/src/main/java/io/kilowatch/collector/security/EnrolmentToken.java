@@ -1,5 +1,6 @@
 package io.kilowatch.collector.security;
 
+import io.kilowatch.core.credential.Credentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ public final class EnrolmentToken {
                 }
                 return token;
             }
-            String token = AgentCredentials.newSecret();
+            String token = Credentials.newSecret();
             Files.createDirectories(file.toAbsolutePath().getParent());
             if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.security;
 
+import io.kilowatch.core.credential.Credentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class Sessions {
     }
 
     public String open(String username, Role role) {
-        String id = AgentCredentials.newSecret();
+        String id = Credentials.newSecret();
         sessions.put(AgentCredentials.sha256(id), new Entry(new Session(username, role), clock.millis() + idleMillis));
         return id;
     }

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.security;
 
+import io.kilowatch.core.credential.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -88,7 +89,7 @@ public final class Users {
 
     /** A new API token and the SHA-256 to put in config. */
     public static String[] newApiToken() {
-        String token = AgentCredentials.newSecret();
+        String token = Credentials.newSecret();
         return new String[] {token, AgentCredentials.sha256(token)};
     }
 

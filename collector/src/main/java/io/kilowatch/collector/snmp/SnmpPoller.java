@@ -46,6 +46,9 @@ import org.snmp4j.smi.UdpAddress;
  * holds one slot for its timeout x tries and nothing else. All state lives on one Vert.x context.
  */
 public final class SnmpPoller {
+    /** The kinds of device event polling records (see {@link #event}). */
+    static final List<String> EVENT_KINDS = List.of("reboot", "up", "poll_failed", "down");
+
     private static final Logger LOG = LoggerFactory.getLogger(SnmpPoller.class);
     private static final List<String> SYSTEM = List.of(Oids.SYS_UP_TIME, Oids.SYS_OBJECT_ID, Oids.SYS_NAME, Oids.SYS_DESCR);
     /** Two polls' boot estimates this close are the same boot; the rest is round-trip jitter. */

@@ -69,7 +69,7 @@ public final class SnmpService implements ApiModule {
             kinds.add("trap"); // a notification of no configured kind
         }
         if (config.enabled()) {
-            kinds.addAll(List.of("reboot", "up", "poll_failed", "down"));
+            kinds.addAll(SnmpPoller.EVENT_KINDS);
         }
         if (config.enabled() && config.discovery().cidr().isPresent()) {
             kinds.add("discovered");

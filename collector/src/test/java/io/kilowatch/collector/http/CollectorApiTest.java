@@ -1,11 +1,11 @@
 package io.kilowatch.collector.http;
 
-import io.kilowatch.collector.security.AgentCredentials;
 import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.core.credential.Credentials;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
 import io.vertx.core.Vertx;
@@ -250,11 +250,11 @@ class CollectorApiTest {
 
     @Test
     void enrollingAgainWithTheSameCredentialIsAcceptedAndChangesNothing() {
-        String credential = AgentCredentials.newSecret();
+        String credential = Credentials.newSecret();
         assertEquals(201, agents.enrol("pc-1", agents.enrolmentToken(), credential).statusCode());
         // the agent never heard the answer and asks again with the credential it kept
         assertEquals(201, agents.enrol("pc-1", agents.enrolmentToken(), credential).statusCode());
-        assertEquals(409, agents.enrol("pc-1", agents.enrolmentToken(), AgentCredentials.newSecret()).statusCode());
+        assertEquals(409, agents.enrol("pc-1", agents.enrolmentToken(), Credentials.newSecret()).statusCode());
         assertEquals(201, post(ReportCodec.toJson(reportAt(1, 1_000)), "application/json", "Bearer " + credential).statusCode());
     }
 

@@ -1,8 +1,8 @@
 package io.kilowatch.collector.http;
 
-import io.kilowatch.collector.security.AgentCredentials;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kilowatch.core.credential.Credentials;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -43,7 +43,7 @@ final class Enrolment {
     }
 
     HttpResponse<Buffer> enrol(String deviceId, String token) {
-        return enrol(deviceId, token, AgentCredentials.newSecret());
+        return enrol(deviceId, token, Credentials.newSecret());
     }
 
     HttpResponse<Buffer> enrol(String deviceId, String token, String credential) {
@@ -58,7 +58,7 @@ final class Enrolment {
     /** "Bearer <credential>" for a device, enrolling it on first use. */
     String bearer(String deviceId) {
         return "Bearer " + credentials.computeIfAbsent(deviceId, id -> {
-            String credential = AgentCredentials.newSecret();
+            String credential = Credentials.newSecret();
             HttpResponse<Buffer> response = enrol(id, enrolmentToken(), credential);
             assertEquals(201, response.statusCode(), response.bodyAsString());
             return credential;
