@@ -10,10 +10,12 @@ import io.kilowatch.core.energy.Units;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
 import io.kilowatch.core.snmp.BootTime;
+import io.kilowatch.core.snmp.ComposedReading;
 import io.kilowatch.core.snmp.Oids;
 import io.kilowatch.core.snmp.ProfileMetric;
 import io.kilowatch.core.snmp.ProfileReading;
 import io.kilowatch.core.snmp.Reconciliation;
+import io.kilowatch.core.snmp.ProfileSet;
 import io.kilowatch.core.snmp.SnmpProfile;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +54,22 @@ public final class SnmpPoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnmpPoller.class);
     private static final List<String> SYSTEM = List.of(Oids.SYS_UP_TIME, Oids.SYS_OBJECT_ID, Oids.SYS_NAME, Oids.SYS_DESCR);
-    /** Two polls' boot estimates this close are the same boot; the rest is round-trip jitter. */
+    /** SNMP-FRAMEWORK-MIB snmpEngineBoots: an SNMPv3 engine counts its restarts. */
+    private static final String ENGINE_BOOTS = "1.3.6.1.6.3.10.2.1.2.0";
+    /** A boot estimate this close to the known boot is the same boot, after a collector restart. */
     private static final Duration BOOT_TOLERANCE = Duration.ofSeconds(5);
+    /** Capabilities are probed again this often, besides at first contact and when sysObjectID changes (new firmware, new card). */
+    private static final Duration PROBE_AGAIN = Duration.ofDays(1);
 
-    /** A target's state as the API shows it. */
-    public record Status(String deviceId, String address, int port, String auth, String sysObjectId, String profile, boolean lastPollSucceeded,
-                         String lastError, int consecutiveFailures, Instant lastPoll, Double lastPollSeconds) {
+    /**
+     * A target's state as the API shows it. {@code profiles}, {@code powerFrom} and {@code readings} are
+     * those of the latest successful poll, kept through failed ones.
+     *
+     * @param powerFrom the profile the device's power came from, or null for the class model
+     */
+    public record Status(String deviceId, String address, int port, String auth, String sysObjectId, List<String> profiles, String powerFrom,
+                         Map<String, ProfileReading> readings, boolean lastPollSucceeded, String lastError, int consecutiveFailures,
+                         Instant lastPoll, Double lastPollSeconds) {
     }
 
     private final Vertx vertx;
@@ -93,8 +106,13 @@ public final class SnmpPoller {
         Instant lastPoll;
         Double lastPollSeconds;
         boolean lastSuccess;
-        String profile;
         String sysObjectId;
+        Long engineBoots;
+        Set<String> answered;
+        String probedFor;
+        Instant probedAt;
+        List<String> profiles = List.of();
+        ComposedReading reading;
 
         DeviceState(SnmpConfig.Target target) {
             this.target = target;
@@ -144,7 +162,8 @@ public final class SnmpPoller {
 
     List<Status> status() {
         return states.values().stream().map(s -> new Status(s.target.id(), s.target.address(), s.target.port(), s.target.auth().name(),
-                s.sysObjectId, s.profile, s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
+                s.sysObjectId, s.profiles, s.reading == null ? null : s.reading.powerFrom(), s.reading == null ? Map.of() : s.reading.parts(),
+                s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
     }
 
     void stop() {
@@ -177,36 +196,57 @@ public final class SnmpPoller {
     private Future<Void> poll(DeviceState s) {
         long started = System.nanoTime();
         Map<String, Object> values = new HashMap<>();
-        String[] profileName = new String[1];
-        return resolve(s).compose(t -> client.get(t, SYSTEM, config.maxOidsPerRequest()).compose(system -> {
-            values.putAll(system);
-            if (!(system.get(Oids.SYS_UP_TIME) instanceof Number)) {
+        boolean v3 = s.target.auth().version() == SnmpConfig.Version.V3;
+        List<String> system = v3 ? java.util.stream.Stream.concat(SYSTEM.stream(), java.util.stream.Stream.of(ENGINE_BOOTS)).toList() : SYSTEM;
+        return resolve(s).compose(t -> client.get(t, system, config.maxOidsPerRequest()).compose(answer -> {
+            values.putAll(answer);
+            if (!(answer.get(Oids.SYS_UP_TIME) instanceof Number)) {
                 return Future.failedFuture(new SnmpClient.SnmpException("the device answered without sysUpTime (1.3.6.1.2.1.1.3.0)"));
             }
-            SnmpProfile profile = profile(s, system);
-            profileName[0] = profile.name();
-            List<ProfileMetric> metrics = profiles.profiles().metrics(profile.name());
-            Future<Void> chain = client.get(t, ProfileReading.scalarOids(metrics), config.maxOidsPerRequest()).map(v -> {
-                values.putAll(v);
-                return null;
+            return profiles(s, t, answer).compose(applied -> {
+                List<ProfileMetric> all = applied.stream().flatMap(p -> profiles.profiles().metrics(p.name()).stream()).toList();
+                return client.get(t, ProfileReading.scalarOids(all), config.maxOidsPerRequest())
+                        .compose(v -> {
+                            values.putAll(v);
+                            return client.walk(t, ProfileReading.walkedOids(all), config.maxRepetitions());
+                        }).map(v -> {
+                            values.putAll(v);
+                            Map<String, ProfileReading> parts = new LinkedHashMap<>();
+                            applied.forEach(p -> parts.put(p.name(), ProfileReading.evaluate(profiles.profiles().metrics(p.name()), values)));
+                            s.profiles = applied.stream().map(SnmpProfile::name).toList();
+                            return ComposedReading.compose(parts);
+                        });
             });
-            return chain.compose(x -> client.walk(t, ProfileReading.walkedOids(metrics), config.maxRepetitions())).map(v -> {
-                values.putAll(v);
-                return metrics;
-            });
-        })).compose(metrics -> succeeded(s, ProfileReading.evaluate(metrics, values), values, profileName[0], started))
-                .recover(e -> failed(s, e, started));
+        })).compose(reading -> succeeded(s, reading, values, started)).recover(e -> failed(s, e, started));
     }
 
-    private SnmpProfile profile(DeviceState s, Map<String, Object> system) {
+    /**
+     * The profiles a device is read with: the target's own list, else those its capabilities, sysObjectID and
+     * the fallback give (see {@link ProfileSet#applicable}), probed at first contact, when sysObjectID
+     * changes, and daily.
+     */
+    private Future<List<SnmpProfile>> profiles(DeviceState s, Target<UdpAddress> t, Map<String, Object> system) {
         Object sysObjectId = system.get(Oids.SYS_OBJECT_ID);
         s.sysObjectId = sysObjectId == null ? null : sysObjectId.toString();
-        Optional<String> named = s.target.profile();
-        if (named.isPresent()) {
-            return profiles.profiles().named(named.get()).orElseThrow(() -> new SnmpClient.SnmpException("profile '" + named.get()
-                    + "' is not loaded" + (profiles.errors().isEmpty() ? "" : ": " + String.join("; ", profiles.errors()))));
+        ProfileSet set = profiles.profiles();
+        if (!s.target.profiles().isEmpty()) {
+            List<SnmpProfile> named = new ArrayList<>();
+            for (String name : s.target.profiles()) {
+                named.add(set.named(name).orElseThrow(() -> new SnmpClient.SnmpException("profile '" + name
+                        + "' is not loaded" + (profiles.errors().isEmpty() ? "" : ": " + String.join("; ", profiles.errors())))));
+            }
+            return Future.succeededFuture(named);
         }
-        return profiles.profiles().select(s.sysObjectId);
+        Instant now = clock.instant();
+        if (s.answered != null && java.util.Objects.equals(s.probedFor, s.sysObjectId) && s.probedAt.plus(PROBE_AGAIN).isAfter(now)) {
+            return Future.succeededFuture(set.applicable(s.sysObjectId, s.answered));
+        }
+        return client.answered(t, set.probes(), config.maxOidsPerRequest()).map(answered -> {
+            s.answered = answered;
+            s.probedFor = s.sysObjectId;
+            s.probedAt = now;
+            return set.applicable(s.sysObjectId, answered);
+        });
     }
 
     private Future<Target<UdpAddress>> resolve(DeviceState s) {
@@ -227,7 +267,7 @@ public final class SnmpPoller {
         });
     }
 
-    private Future<Void> succeeded(DeviceState s, ProfileReading reading, Map<String, Object> values, String profile, long started) {
+    private Future<Void> succeeded(DeviceState s, ComposedReading reading, Map<String, Object> values, long started) {
         Instant now = clock.instant();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         long ticks = ((Number) values.get(Oids.SYS_UP_TIME)).longValue();
@@ -241,9 +281,12 @@ public final class SnmpPoller {
             s.bootTime = previous == null ? null : Instant.ofEpochMilli(previous.bootTimeMs());
             s.integrator = new EnergyIntegrator(0, t.interval().multipliedBy(config.downAfterFailedPolls() + 1L));
         }
-        BootTime.Estimate boot = BootTime.estimate(s.bootTime, s.lastTicks, now, ticks, BOOT_TOLERANCE);
+        Long engineBoots = values.get(ENGINE_BOOTS) instanceof Number n ? n.longValue() : null;
+        boolean engineRestarted = engineBoots != null && s.engineBoots != null && !engineBoots.equals(s.engineBoots);
+        BootTime.Estimate boot = BootTime.estimate(s.bootTime, s.lastTicks, now, ticks, engineRestarted, BOOT_TOLERANCE);
         s.bootTime = boot.bootTime();
         s.lastTicks = ticks;
+        s.engineBoots = engineBoots;
 
         double cpu = reading.cpuRatio() == null ? 0 : reading.cpuRatio();
         String source;
@@ -302,11 +345,12 @@ public final class SnmpPoller {
         int failuresBefore = s.failures;
         s.failures = 0;
         s.lastError = null;
-        s.profile = profile;
+        s.reading = reading;
         finish(s, now, took, true);
         metrics.readings(t.id(), reading);
         if (boot.reboot()) {
-            event(t.id(), now, "reboot", "warning", "sysUpTime went back: the device restarted at " + s.bootTime);
+            event(t.id(), now, "reboot", "warning", (engineRestarted ? "the SNMP engine's boot count changed" : "sysUpTime went back")
+                    + ": the device restarted at " + s.bootTime);
         }
         if (recovered) {
             event(t.id(), now, "up", "info", "answering again after " + failuresBefore + " failed polls");

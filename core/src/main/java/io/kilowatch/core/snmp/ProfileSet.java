@@ -47,22 +47,22 @@ public final class ProfileSet {
         return new java.util.TreeSet<>(byName.keySet());
     }
 
-    /** The profile whose longest sysObjectID prefix matches, else the fallback. */
-    public SnmpProfile select(String sysObjectId) {
+    /** Every OID some profile probes, for one capability sweep of a device. */
+    public List<String> probes() {
+        return byName.values().stream().flatMap(p -> p.probes().stream()).distinct().sorted().toList();
+    }
+
+    /**
+     * The profiles that apply to a device, highest power rank first (then by name): the fallback, those whose
+     * sysObjectID prefix matches, and those with a probe among {@code answered} (the probes the device
+     * answered objects for). Profiles only ever included by others (no prefix, no probe) never apply alone.
+     */
+    public List<SnmpProfile> applicable(String sysObjectId, Set<String> answered) {
         String oid = Oids.normalise(sysObjectId);
-        SnmpProfile best = fallback;
-        int bestLength = -1;
-        if (oid != null) {
-            for (SnmpProfile p : byName.values()) {
-                for (String prefix : p.sysObjectIdPrefixes()) {
-                    if (Oids.startsWith(oid, prefix) && prefix.length() > bestLength) {
-                        best = p;
-                        bestLength = prefix.length();
-                    }
-                }
-            }
-        }
-        return best;
+        return byName.values().stream().filter(p -> p.fallback()
+                        || oid != null && p.sysObjectIdPrefixes().stream().anyMatch(prefix -> Oids.startsWith(oid, prefix))
+                        || p.probes().stream().anyMatch(answered::contains))
+                .sorted(java.util.Comparator.comparingInt(SnmpProfile::powerRank).reversed().thenComparing(SnmpProfile::name)).toList();
     }
 
     /** A profile's metrics with those of everything it includes, each metric name once (its own win). */
