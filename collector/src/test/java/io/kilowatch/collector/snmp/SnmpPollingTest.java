@@ -387,42 +387,18 @@ class SnmpPollingTest {
     }
 
     static JsonArray events(String device, String kind) {
-        String q = "/api/v1/events/devices?kind=" + kind + (device == null ? "" : "&device=" + device);
-        return new JsonObject(get(q)).getJsonArray("events");
+        return new CollectorApi(base).events(device, kind);
     }
 
     static JsonObject device(String id) {
-        JsonObject all = new JsonObject("{\"d\":" + get("/api/v1/devices") + "}");
-        Object list = all.getValue("d");
-        JsonArray devices = list instanceof JsonArray a ? a : ((JsonObject) list).getJsonArray("devices");
-        for (Object o : devices) {
-            if (id.equals(((JsonObject) o).getString("device_id"))) {
-                return (JsonObject) o;
-            }
-        }
-        return null;
+        return new CollectorApi(base).device(id);
     }
 
     static String get(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return new CollectorApi(base).get(path);
     }
 
     static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out after 30 s waiting for " + what);
+        CollectorApi.waitUntil(what, Duration.ofSeconds(30), condition);
     }
 }
