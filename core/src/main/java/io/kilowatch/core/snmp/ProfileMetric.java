@@ -68,21 +68,23 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
      * it the index's last arc (a PDU2-MIB sensor type, say).
      *
      * @param in the values the row must have, or empty for any
-     * @param notMatching a pattern the (text) value must not contain, or null
+     * @param notIn values the row must not have (a meter that reads 0 on an unequipped bay)
+     * @param notMatching a pattern the (text) value must not contain, or null; a row without the column passes
      */
-    public record Filter(String column, Set<Long> in, Pattern notMatching) {
+    public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern notMatching) {
         public Filter {
             in = Set.copyOf(in);
+            notIn = Set.copyOf(notIn);
         }
     }
 
-    /** The columns a poll must walk besides the metric's own, to filter and scale its rows. */
+    /** The columns a poll must walk besides the metric's own (and those under it), to filter and scale its rows. */
     public List<String> helperColumns() {
         List<String> out = new java.util.ArrayList<>();
         if (decimalDigits != null) {
             out.add(decimalDigits);
         }
         filters.stream().map(Filter::column).filter(c -> c != null).forEach(out::add);
-        return out;
+        return out.stream().filter(c -> !Oids.startsWith(c, oid)).toList();
     }
 }

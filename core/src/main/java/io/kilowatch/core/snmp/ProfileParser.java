@@ -24,7 +24,7 @@ public final class ProfileParser {
     private static final Set<String> MATCH = Set.of("sys_object_id_prefixes", "probe", "fallback");
     private static final Set<String> METRIC = Set.of("name", "oid", "table", "scale", "unit", "role", "kind", "help", "decimal_digits",
             "filters", "absent_values");
-    private static final Set<String> FILTER = Set.of("column", "index_last_arc", "in", "not_matching");
+    private static final Set<String> FILTER = Set.of("column", "index_last_arc", "in", "not_in", "not_matching");
 
     private ProfileParser() {
     }
@@ -152,10 +152,11 @@ public final class ProfileParser {
             }
         }
         Set<Long> in = numbers(f.get("in"), origin, path + ".in");
-        if (in.isEmpty() && notMatching == null) {
-            throw new ProfileException(origin + ": " + path + " needs in (values to keep) or not_matching (a pattern to drop)");
+        Set<Long> notIn = numbers(f.get("not_in"), origin, path + ".not_in");
+        if (in.isEmpty() && notIn.isEmpty() && notMatching == null) {
+            throw new ProfileException(origin + ": " + path + " needs in (values to keep), not_in (values to drop) or not_matching (a pattern to drop)");
         }
-        return new ProfileMetric.Filter(column, in, notMatching);
+        return new ProfileMetric.Filter(column, in, notIn, notMatching);
     }
 
     private static Set<Long> numbers(Object raw, String origin, String path) {

@@ -82,7 +82,10 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
             if (!f.in().isEmpty() && !(tested instanceof Number t && f.in().contains(t.longValue()))) {
                 return null;
             }
-            if (f.notMatching() != null && (tested == null || f.notMatching().matcher(tested.toString()).find())) {
+            if (!f.notIn().isEmpty() && tested instanceof Number t && f.notIn().contains(t.longValue())) {
+                return null;
+            }
+            if (f.notMatching() != null && tested != null && f.notMatching().matcher(tested.toString()).find()) {
                 return null;
             }
         }

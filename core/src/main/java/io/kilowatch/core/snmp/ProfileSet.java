@@ -37,6 +37,19 @@ public final class ProfileSet {
         this.byName = Map.copyOf(all);
         this.fallback = fallbacks.get(0);
         all.values().forEach(p -> metrics(p.name()));
+        // profiles compose: one metric name is one Prometheus series shape, a row label or none, everywhere
+        Map<String, SnmpProfile> shapeOf = new LinkedHashMap<>();
+        for (SnmpProfile p : all.values()) {
+            for (ProfileMetric m : p.metrics()) {
+                String shape = m.name() + (m.table() ? "[]" : "");
+                String opposite = m.table() ? m.name() : m.name() + "[]";
+                if (shapeOf.containsKey(opposite)) {
+                    throw new ProfileException(p.origin() + ": metric '" + m.name() + "' is a " + (m.table() ? "table" : "scalar")
+                            + " here but not in " + shapeOf.get(opposite).origin() + "; give one of them another name");
+                }
+                shapeOf.putIfAbsent(shape, p);
+            }
+        }
     }
 
     public Optional<SnmpProfile> named(String name) {

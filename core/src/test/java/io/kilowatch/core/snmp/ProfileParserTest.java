@@ -100,6 +100,10 @@ class ProfileParserTest {
                 .contains("include makes a cycle: base -> pdu -> base"));
         assertTrue(assertThrows(ProfileException.class, () -> new ProfileSet(List.of(pdu), List.of())).getMessage()
                 .startsWith("exactly one profile must have match.fallback: true"));
+        SnmpProfile scalar = ProfileParser.parse("name: ups\nmetrics:\n  - {name: pdu_power_watts, oid: 1.3.6.1.4.1.318.1.1.12.1.16.0}\n", "ups.yaml");
+        assertEquals("ups.yaml: metric 'pdu_power_watts' is a scalar here but not in pdu.yaml; give one of them another name",
+                assertThrows(ProfileException.class, () -> new ProfileSet(List.of(base, pdu, scalar), List.of())).getMessage(),
+                "composed profiles publish one series shape per metric name");
     }
 
     @Test
