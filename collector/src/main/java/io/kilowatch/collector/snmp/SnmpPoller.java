@@ -17,6 +17,7 @@ import io.kilowatch.core.snmp.ProfileReading;
 import io.kilowatch.core.snmp.Reconciliation;
 import io.kilowatch.core.snmp.ProfileSet;
 import io.kilowatch.core.snmp.SnmpProfile;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -46,7 +47,11 @@ import org.snmp4j.smi.UdpAddress;
  * <p>
  * Scale: polls are asynchronous and at most {@code snmp.max_concurrent_polls} run at once; a target
  * whose turn comes while its previous poll still runs is skipped, not queued twice. A dead device
- * holds one slot for its timeout x tries and nothing else. All state lives on one Vert.x context.
+ * holds one slot for its timeout x tries and nothing else.
+ * <p>
+ * Threads: polling (timers, SNMP requests and answers, decoding, profile evaluation) runs on its own
+ * event-loop context, {@link #ownContext}, so it never adds latency to the HTTP server's event loop;
+ * only the finished reading crosses to the collector's context, where the estate, ingest and events live.
  */
 public final class SnmpPoller {
     /** The kinds of device event polling records (see {@link #event}). */
@@ -73,6 +78,8 @@ public final class SnmpPoller {
     }
 
     private final Vertx vertx;
+    private final Context polling;
+    private final Context collector;
     private final SnmpConfig config;
     private final ProfileLoader.Loaded profiles;
     private final SnmpClient client;
@@ -82,14 +89,16 @@ public final class SnmpPoller {
     private final SnmpMetrics metrics;
     private final Clock clock;
     private final Runnable changed;
-    private final Map<String, DeviceState> states = new LinkedHashMap<>();
+    /** Written on the collector's context (add), read there and on the polling context. */
+    private final Map<String, DeviceState> states = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Deque<DeviceState> waiting = new ArrayDeque<>();
     private int inFlight;
-    private final List<Long> timers = new ArrayList<>();
+    private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static final class DeviceState {
         final SnmpConfig.Target target;
-        InetAddress address;
+        // written on the polling context, read on the collector's (API, traps)
+        volatile InetAddress address;
         Target<UdpAddress> snmpTarget;
         boolean queued;
         boolean running;
@@ -106,12 +115,12 @@ public final class SnmpPoller {
         Instant lastPoll;
         Double lastPollSeconds;
         boolean lastSuccess;
-        String sysObjectId;
+        volatile String sysObjectId;
         Long engineBoots;
         Set<String> answered;
         String probedFor;
         Instant probedAt;
-        List<String> profiles = List.of();
+        volatile List<String> profiles = List.of();
         ComposedReading reading;
 
         DeviceState(SnmpConfig.Target target) {
@@ -119,9 +128,15 @@ public final class SnmpPoller {
         }
     }
 
-    SnmpPoller(Vertx vertx, SnmpConfig config, ProfileLoader.Loaded profiles, SnmpClient client, Estate estate, IngestService ingest,
-               DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed) {
+    /**
+     * @param polling the context polls run on ({@link #ownContext}); {@code client} must answer on it
+     * @param collector the context of the estate, ingest and events
+     */
+    SnmpPoller(Vertx vertx, Context polling, Context collector, SnmpConfig config, ProfileLoader.Loaded profiles, SnmpClient client,
+               Estate estate, IngestService ingest, DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed) {
         this.vertx = vertx;
+        this.polling = polling;
+        this.collector = collector;
         this.config = config;
         this.profiles = profiles;
         this.client = client;
@@ -133,22 +148,36 @@ public final class SnmpPoller {
         this.changed = changed;
     }
 
-    /** Starts polling every configured target, spread over its first interval so they do not all fire at once. */
+    /**
+     * An event-loop context of its own for polling: on another event loop than the caller's (the HTTP
+     * server's) whenever Vert.x has more than one.
+     */
+    static Context ownContext(Vertx vertx) {
+        io.vertx.core.internal.VertxInternal internal = (io.vertx.core.internal.VertxInternal) vertx;
+        io.netty.channel.EventLoop callers = ((io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
+        io.netty.channel.EventLoop loop = internal.nettyEventLoopGroup().next();
+        for (int i = 0; i < 64 && loop == callers; i++) {
+            loop = internal.nettyEventLoopGroup().next();
+        }
+        return internal.contextBuilder().withEventLoop(loop).build();
+    }
+
+    /** Starts polling every configured target, spread over its first interval so they do not all fire at once. Call on the collector's context. */
     void start() {
         config.targets().values().forEach(this::add);
     }
 
-    /** Adds a target (from config, or accepted from discovery) and schedules it. */
+    /** Adds a target (from config, or accepted from discovery) and schedules it. Call on the collector's context. */
     void add(SnmpConfig.Target target) {
-        if (states.containsKey(target.id())) {
+        DeviceState s = new DeviceState(target);
+        if (states.putIfAbsent(target.id(), s) != null) {
             return;
         }
-        DeviceState s = new DeviceState(target);
-        states.put(target.id(), s);
         estate.setMissedAllowance(target.id(), config.downAfterFailedPolls());
         long interval = target.interval().toMillis();
         long firstDelay = 1 + ThreadLocalRandom.current().nextLong(Math.max(1, Math.min(interval, 5_000)));
-        timers.add(vertx.setPeriodic(firstDelay, interval, id -> enqueue(s)));
+        // a timer fires on the context that set it
+        polling.runOnContext(v -> timers.add(vertx.setPeriodic(firstDelay, interval, id -> enqueue(s))));
     }
 
     boolean has(String deviceId) {
@@ -157,11 +186,18 @@ public final class SnmpPoller {
 
     /** The target polled at an address, if any. */
     Optional<String> deviceAt(InetAddress address) {
-        return states.values().stream().filter(s -> address.equals(s.address)).map(s -> s.target.id()).findFirst();
+        return snapshot().stream().filter(s -> address.equals(s.address)).map(s -> s.target.id()).findFirst();
     }
 
+    private List<DeviceState> snapshot() {
+        synchronized (states) {
+            return new ArrayList<>(states.values());
+        }
+    }
+
+    /** Call on the collector's context. */
     List<Status> status() {
-        return states.values().stream().map(s -> new Status(s.target.id(), s.target.address(), s.target.port(), s.target.auth().name(),
+        return snapshot().stream().map(s -> new Status(s.target.id(), s.target.address(), s.target.port(), s.target.auth().name(),
                 s.sysObjectId, s.profiles, s.reading == null ? null : s.reading.powerFrom(), s.reading == null ? Map.of() : s.reading.parts(),
                 s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
     }
@@ -185,11 +221,11 @@ public final class SnmpPoller {
             s.queued = false;
             s.running = true;
             inFlight++;
-            poll(s).onComplete(r -> {
+            poll(s).onComplete(r -> polling.runOnContext(v -> {
                 s.running = false;
                 inFlight--;
                 drain();
-            });
+            }));
         }
     }
 
@@ -217,7 +253,15 @@ public final class SnmpPoller {
                             return ComposedReading.compose(parts);
                         });
             });
-        })).compose(reading -> succeeded(s, reading, values, started)).recover(e -> failed(s, e, started));
+        })).compose(reading -> onCollector(() -> succeeded(s, reading, values, started)))
+                .recover(e -> onCollector(() -> failed(s, e, started)));
+    }
+
+    /** Runs {@code work} on the collector's context, where the estate, ingest and events live. */
+    private <T> Future<T> onCollector(java.util.function.Supplier<Future<T>> work) {
+        io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+        collector.runOnContext(v -> work.get().onComplete(done));
+        return done.future();
     }
 
     /**

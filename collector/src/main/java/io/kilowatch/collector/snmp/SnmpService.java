@@ -8,6 +8,7 @@ import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.security.Role;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ public final class SnmpService implements ApiModule {
     private final DeviceEvents events;
     private final Clock clock;
     private SnmpClient client;
+    private SnmpClient pollClient;
     private SnmpPoller poller;
     private TrapReceiver traps;
     private Discovery discovery;
@@ -87,7 +89,11 @@ public final class SnmpService implements ApiModule {
         profiles.errors().forEach(e -> LOG.atError().addKeyValue("error", e).log("SNMP profile left out"));
         List<SnmpConfig.Auth> auths = new ArrayList<>(config.auths().values());
         service.client = new SnmpClient(vertx.getOrCreateContext(), auths, config.timeout(), config.retries());
-        service.poller = new SnmpPoller(vertx, config, profiles, service.client, estate, ingest, events, new SnmpMetrics(registry), clock, changed);
+        // polling has an event loop of its own, so it never holds up HTTP ingest; discovery stays on this context
+        Context polling = SnmpPoller.ownContext(vertx);
+        service.pollClient = new SnmpClient(polling, auths, config.timeout(), config.retries());
+        service.poller = new SnmpPoller(vertx, polling, vertx.getOrCreateContext(), config, profiles, service.pollClient, estate, ingest, events,
+                new SnmpMetrics(registry), clock, changed);
         service.poller.start();
         if (config.discovery().cidr().isPresent()) {
             service.store = new SnmpStore(dataDir, storeWorker);
@@ -216,6 +222,9 @@ public final class SnmpService implements ApiModule {
             }
             if (client != null) {
                 client.close();
+            }
+            if (pollClient != null) {
+                pollClient.close();
             }
             if (store != null) {
                 store.close();
