@@ -32,7 +32,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The compatibility corpus: recordings of real devices' SNMP agents (src/test/resources/snmp-corpus, origin
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * each. Every figure in expected.tsv must be read within 1 %, from the expected profile, and no recording
  * may raise a reboot or down event. The compatibility table in docs/snmp.md is generated from the corpus.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SnmpCorpusTest {
     static final String PREFIX = "KILOWATCH_COLLECTOR_";
     static final String CORPUS = "snmp-corpus/";
@@ -134,6 +138,7 @@ class SnmpCorpusTest {
     }
 
     @Test
+    @Order(1)
     void everyRecordingReadsWithinOnePercentWithNoFalseEvents() throws Exception {
         Set<String> captures = new LinkedHashSet<>(expected.stream().map(Expected::capture).toList());
         CollectorApi.waitUntil(POLLS + " polls of every recording", Duration.ofSeconds(60L + 6L * POLLS), () -> captures.stream().allMatch(c -> {
@@ -165,6 +170,7 @@ class SnmpCorpusTest {
     }
 
     @Test
+    @Order(2)
     void theDocsCompatibilityTableIsTheCorpus() throws Exception {
         Set<String> captures = new LinkedHashSet<>(expected.stream().map(Expected::capture).toList());
         CollectorApi.waitUntil("every recording polled", Duration.ofSeconds(120), () -> captures.stream().allMatch(c -> api.device(c) != null));
@@ -177,6 +183,23 @@ class SnmpCorpusTest {
         assertTrue(from >= 0 && to > from, "docs/snmp.md lacks the compatibility table markers");
         assertEquals(table, docs.substring(from + TABLE_START.length(), to).strip() + "\n",
                 "docs/snmp.md's compatibility table differs from the corpus: copy target/snmp-compatibility.md between its markers");
+    }
+
+    /** Last: it stops the simulator. */
+    @Test
+    @Order(3)
+    void aFailedPollKeepsTheMatchedProfilesInTheApi() throws Exception {
+        CollectorApi.waitUntil("the UPS polled", Duration.ofSeconds(120), () -> api.device("apc_smx750") != null);
+        snmpsimd.destroy();
+        assertTrue(snmpsimd.waitFor(10, TimeUnit.SECONDS), "snmpsimd did not stop");
+        CollectorApi.waitUntil("a failed poll of the UPS", Duration.ofSeconds(60),
+                () -> !targets().get("apc_smx750").getBoolean("last_poll_succeeded"));
+        JsonObject ups = targets().get("apc_smx750");
+        assertEquals("apc-ups", ups.getString("power_from"), ups.encode());
+        List<String> names = ups.getJsonArray("profiles").stream().map(p -> ((JsonObject) p).getString("name")).toList();
+        assertTrue(names.contains("apc-ups") && names.contains("host"), names.toString());
+        assertEquals(333.0, ups.getJsonArray("profiles").stream().map(p -> (JsonObject) p).filter(p -> p.getString("name").equals("apc-ups"))
+                .findFirst().orElseThrow().getDouble("power_watts"), "what the profile read last is still shown");
     }
 
     /** One row per device family: vendors, profiles, the objects read for power and energy, and the recordings that verify it. */
