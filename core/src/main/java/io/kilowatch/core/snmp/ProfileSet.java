@@ -16,6 +16,8 @@ import java.util.Set;
 public final class ProfileSet {
     private final Map<String, SnmpProfile> byName;
     private final SnmpProfile fallback;
+    /** Each profile's metrics with its includes', resolved once: every poll of every device asks. */
+    private final Map<String, List<ProfileMetric>> resolved = new LinkedHashMap<>();
 
     /** @param shipped profiles that come with Kilowatch; {@code user} ones of the same name replace them */
     public ProfileSet(Collection<SnmpProfile> shipped, Collection<SnmpProfile> user) {
@@ -36,7 +38,7 @@ public final class ProfileSet {
         }
         this.byName = Map.copyOf(all);
         this.fallback = fallbacks.get(0);
-        all.values().forEach(p -> metrics(p.name()));
+        all.values().forEach(p -> resolved.put(p.name(), List.copyOf(resolve(p.name()))));
         // profiles compose: one metric name is one Prometheus series shape, a row label or none, everywhere
         Map<String, SnmpProfile> shapeOf = new LinkedHashMap<>();
         for (SnmpProfile p : all.values()) {
@@ -80,6 +82,14 @@ public final class ProfileSet {
 
     /** A profile's metrics with those of everything it includes, each metric name once (its own win). */
     public List<ProfileMetric> metrics(String name) {
+        List<ProfileMetric> metrics = resolved.get(name);
+        if (metrics == null) {
+            throw new ProfileException("profiles: no profile '" + name + "'; known: " + String.join(", ", names()));
+        }
+        return metrics;
+    }
+
+    private List<ProfileMetric> resolve(String name) {
         Map<String, ProfileMetric> out = new LinkedHashMap<>();
         collect(name, new LinkedHashSet<>(), out, null);
         return new ArrayList<>(out.values());
