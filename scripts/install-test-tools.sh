@@ -10,6 +10,7 @@
 #   snmp (snmpget, snmpwalk)    the agent's SNMP sub-agent is read with Net-SNMP's own tools; the collector's
 #                               SNMP tests send traps and informs with snmptrap/snmpinform
 #   snmpd                       the collector's SNMP tests poll real Net-SNMP agents
+#   snmpsim (snmpsimd)          the SNMP compatibility corpus test serves recordings of real devices with it
 #   smitools (smilint)          KILOWATCH-MIB must lint clean
 #   erlang-snmp                 Debian keeps the IETF base MIB modules (SNMPv2-SMI, -TC, -CONF) out of main;
 #                               this package ships them, so smilint and Net-SNMP can load KILOWATCH-MIB
@@ -28,6 +29,7 @@ dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v snmpget >/dev/null 2>&1 || need+=(snmp)
 command -v snmpd >/dev/null 2>&1 || need+=(snmpd)
+command -v snmpsimd >/dev/null 2>&1 || need+=(snmpsim)
 command -v smilint >/dev/null 2>&1 || need+=(smitools)
 compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=(erlang-snmp)
 # Tests start it with /usr/bin/python3: a python3 earlier on PATH may be another build without the module.

@@ -199,11 +199,38 @@ async function renderDevice(id) {
   setText("device-carbon-method", "Carbon: " + d.carbon_method + ".");
   for (const w of ["24h", "7d", "30d"]) setText("device-avail-" + w, fmt.pct(d.availability_ratio[w], 2));
   renderInventory(d);
+  renderSnmp(id);
   renderDeviceEvents(id);
   refreshChart("device", `api/v1/devices/${encodeURIComponent(id)}/series?range=${state.ranges.device}`, [
     { label: "Power (W)", key: "power_watts", stroke: "#1f6f50", scale: "W" },
     { label: "CPU (%)", key: "cpu_ratio", stroke: "#b7791f", scale: "%", transform: (v) => (v == null ? null : v * 100) },
   ]);
+}
+
+// An SNMP device: the profiles matched, what each read, and which one its power comes from.
+async function renderSnmp(id) {
+  let target;
+  try {
+    target = (await getJson("api/v1/snmp/targets")).targets.find((t) => t.device_id === id);
+  } catch (err) {
+    target = undefined;
+  }
+  $("device-snmp").hidden = !target;
+  if (!target) return;
+  setText("device-snmp-from", target.power_from === "model" ? "power from the class model: no profile measures it"
+    : target.power_from ? "power from " + target.power_from : "not polled yet");
+  $("device-snmp-rows").replaceChildren(...target.profiles.map((p) => {
+    const tr = document.createElement("tr");
+    tr.dataset.profile = p.name;
+    const th = document.createElement("th");
+    th.textContent = p.name;
+    const figures = [p.power_watts != null ? "draws " + fmt.watts(p.power_watts) : null,
+      p.delivered_watts != null ? "delivers " + fmt.watts(p.delivered_watts) : null,
+      p.energy_kwh_total != null ? "meter " + fmt.kwh(p.energy_kwh_total) : null].filter(Boolean);
+    const read = Object.entries(p.read).map(([k, v]) => `${k} ${v}`);
+    tr.append(th, cell([...figures, read.length + " values read" + (read.length ? ": " + read.slice(0, 6).join(", ") + (read.length > 6 ? ", …" : "") : "")].join(" · ")));
+    return tr;
+  }));
 }
 
 function renderInventory(d) {

@@ -166,6 +166,11 @@ class SnmpEndToEndIT {
             browser.get(base + "/#/devices/ups-1");
             wait.until(b -> b.findElement(By.id("device-source")).getText().equals("source: snmp"));
             wait.until(b -> b.findElement(By.id("device-power")).getText().equals("412.0 W"));
+            // the profiles matched, what each read, and where the power comes from
+            wait.until(b -> b.findElement(By.id("device-snmp-from")).getText().equals("power from ups-mib"));
+            String ups = browser.findElement(By.cssSelector("#device-snmp-rows tr[data-profile='ups-mib']")).getText();
+            assertTrue(ups.contains("draws 412.0 W") && ups.contains("ups_output_power_watts.1 412"), ups);
+            assertTrue(browser.findElements(By.cssSelector("#device-snmp-rows tr[data-profile='host']")).size() == 1, "host is composed with the UPS");
             shot(browser, "device-ups.png");
             assertTrue(browser.findElement(By.id("page-error")).getAttribute("hidden") != null, "no script error on the page");
         } finally {

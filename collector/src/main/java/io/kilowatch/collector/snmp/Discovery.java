@@ -160,7 +160,7 @@ final class Discovery {
         DeviceClass cls = DeviceClass.fromLabel(d.deviceClass()).orElseThrow();
         Map<String, String> labels = new LinkedHashMap<>(d.labels());
         labels.put("class", cls.label());
-        return new SnmpConfig.Target(f.deviceId(), f.address(), d.port(), d.auth().orElseThrow(), Optional.empty(), config.interval(),
+        return new SnmpConfig.Target(f.deviceId(), f.address(), d.port(), d.auth().orElseThrow(), List.of(), config.interval(),
                 labels, cls, cls.defaultModel(), List.of());
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.PDU;
 import org.snmp4j.ScopedPDU;
@@ -63,11 +64,22 @@ public final class SnmpClient implements AutoCloseable {
             "1.3.6.1.6.3.15.1.1.6.0", "wrong privacy password or protocol (usmStatsDecryptionErrors)");
 
     /** A request that got no usable answer; the message says why in an operator's words. */
-    public static final class SnmpException extends RuntimeException {
+    public static class SnmpException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         SnmpException(String message) {
             super(message);
+        }
+    }
+
+    /** SNMPv1's answer to a GET naming an object the device lacks: the whole request fails, naming the first such binding. */
+    private static final class NoSuchName extends SnmpException {
+        private static final long serialVersionUID = 1L;
+        final int index;
+
+        NoSuchName(int index) {
+            super("the device answered noSuchName (index " + index + ")");
+            this.index = index;
         }
     }
 
@@ -175,16 +187,54 @@ public final class SnmpClient implements AutoCloseable {
         Future<Void> chain = Future.succeededFuture();
         for (int i = 0; i < oids.size(); i += perRequest) {
             List<String> batch = oids.subList(i, Math.min(oids.size(), i + perRequest));
-            chain = chain.compose(v -> request(target, PDU.GET, batch, 0).map(vbs -> {
-                for (VariableBinding vb : vbs) {
-                    if (!vb.isException()) {
-                        values.put(vb.getOid().toDottedString(), value(vb.getVariable()));
+            chain = chain.compose(v -> getBatch(target, batch, values));
+        }
+        return chain.map(v -> values);
+    }
+
+    private Future<Void> getBatch(Target<UdpAddress> target, List<String> batch, Map<String, Object> values) {
+        if (batch.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return request(target, PDU.GET, batch, 0).<Void>map(vbs -> {
+            for (VariableBinding vb : vbs) {
+                if (!vb.isException()) {
+                    values.put(vb.getOid().toDottedString(), value(vb.getVariable()));
+                }
+            }
+            return null;
+        }).recover(e -> {
+            if (e instanceof NoSuchName n && n.index >= 1 && n.index <= batch.size()) {
+                // v1: ask again without the missing object, as v2c would have left it out
+                List<String> rest = new ArrayList<>(batch);
+                rest.remove(n.index - 1);
+                return getBatch(target, rest, values);
+            }
+            return Future.failedFuture(e);
+        });
+    }
+
+    /**
+     * Which of {@code oids} the device has any object at or under: one GETNEXT per OID, batched ({@code perRequest}
+     * a request; one a request on v1, whose whole request fails at the end of the MIB). For capability probing.
+     */
+    public Future<Set<String>> answered(Target<UdpAddress> target, List<String> oids, int perRequest) {
+        Set<String> found = new java.util.LinkedHashSet<>();
+        int batchSize = target.getVersion() == SnmpConstants.version1 ? 1 : perRequest;
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < oids.size(); i += batchSize) {
+            List<String> batch = oids.subList(i, Math.min(oids.size(), i + batchSize));
+            chain = chain.compose(v -> request(target, PDU.GETNEXT, batch, 0).map(vbs -> {
+                for (int k = 0; k < Math.min(vbs.size(), batch.size()); k++) {
+                    VariableBinding vb = vbs.get(k);
+                    if (!vb.isException() && Oids.startsWith(vb.getOid().toDottedString(), batch.get(k))) {
+                        found.add(batch.get(k));
                     }
                 }
                 return null;
             }));
         }
-        return chain.map(v -> values);
+        return chain.map(v -> found);
     }
 
     /**
@@ -304,6 +354,10 @@ public final class SnmpClient implements AutoCloseable {
         if (response.getErrorStatus() == PDU.noSuchName && target.getVersion() == SnmpConstants.version1
                 && event.getRequest() != null && event.getRequest().getType() == PDU.GETNEXT) {
             return new ArrayList<VariableBinding>(); // v1's way of saying "end of the MIB"
+        }
+        if (response.getErrorStatus() == PDU.noSuchName && target.getVersion() == SnmpConstants.version1
+                && event.getRequest() != null && event.getRequest().getType() == PDU.GET) {
+            return new NoSuchName(response.getErrorIndex());
         }
         if (response.getErrorStatus() != PDU.noError) {
             return new SnmpException("the device answered " + response.getErrorStatusText() + " (index " + response.getErrorIndex() + ")");

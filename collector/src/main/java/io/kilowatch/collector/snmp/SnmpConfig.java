@@ -57,11 +57,11 @@ public record SnmpConfig(
      * One device to poll.
      *
      * @param id the device id it has in Kilowatch
-     * @param profile a profile to use whatever the device's sysObjectID, or empty to choose by it
+     * @param profiles the profiles to use whatever the device answers, or empty to probe its capabilities
      * @param model the class's default model unless the target overrides it
      * @param feeds devices whose power this one's measurement includes (a PDU's servers): see reconciliation
      */
-    public record Target(String id, String address, int port, Auth auth, Optional<String> profile, Duration interval,
+    public record Target(String id, String address, int port, Auth auth, List<String> profiles, Duration interval,
                          Map<String, String> labels, DeviceClass deviceClass, PowerModel model, List<String> feeds) {
     }
 
@@ -248,13 +248,20 @@ public record SnmpConfig(
         if (max < idle) {
             throw new ConfigException(key + ".max_watts (" + max + ") must be at least idle_watts (" + idle + ")");
         }
-        List<String> feeds = Arrays.stream(s.string(key + ".feeds", "").split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
+        List<String> feeds = names(s, key + ".feeds");
+        List<String> profiles = new java.util.ArrayList<>(names(s, key + ".profile"));
+        profiles.addAll(names(s, key + ".profiles"));
         Map<String, String> labels = labels(s, key);
         labels.put("class", cls.label());
         return new Target(id, address.trim(), s.integer(key + ".port", 161, 1, 65535), auth,
-                Optional.of(s.string(key + ".profile", "")).filter(p -> !p.isBlank()),
+                profiles.stream().distinct().toList(),
                 s.duration(key + ".interval", defaultInterval, Duration.ofSeconds(1), Duration.ofHours(1)),
                 labels, cls, new PowerModel(idle, max), feeds);
+    }
+
+    /** A comma-separated list of names (config values are single values, never YAML lists). */
+    private static List<String> names(Settings s, String key) {
+        return Arrays.stream(s.string(key, "").split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
     }
 
     private static Map<String, String> labels(Settings s, String key) {

@@ -3,6 +3,7 @@ package io.kilowatch.collector.snmp;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.kilowatch.core.snmp.ComposedReading;
 import io.kilowatch.core.snmp.ProfileReading;
 import java.util.HashSet;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class SnmpMetrics {
     }
 
     /** Publishes a successful poll's readings, and forgets the device's readings that it no longer has. */
-    void readings(String device, ProfileReading reading) {
+    void readings(String device, ComposedReading reading) {
         Set<String> seen = new HashSet<>();
         reading.interfaceUp().forEach((name, up) -> set("kilowatch.snmp.interface.up", null,
                 "1 when the interface is operationally up (IF-MIB ifOperStatus), else 0",

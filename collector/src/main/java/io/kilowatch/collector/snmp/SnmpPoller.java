@@ -10,11 +10,14 @@ import io.kilowatch.core.energy.Units;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
 import io.kilowatch.core.snmp.BootTime;
+import io.kilowatch.core.snmp.ComposedReading;
 import io.kilowatch.core.snmp.Oids;
 import io.kilowatch.core.snmp.ProfileMetric;
 import io.kilowatch.core.snmp.ProfileReading;
 import io.kilowatch.core.snmp.Reconciliation;
+import io.kilowatch.core.snmp.ProfileSet;
 import io.kilowatch.core.snmp.SnmpProfile;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -30,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +47,11 @@ import org.snmp4j.smi.UdpAddress;
  * <p>
  * Scale: polls are asynchronous and at most {@code snmp.max_concurrent_polls} run at once; a target
  * whose turn comes while its previous poll still runs is skipped, not queued twice. A dead device
- * holds one slot for its timeout x tries and nothing else. All state lives on one Vert.x context.
+ * holds one slot for its timeout x tries and nothing else.
+ * <p>
+ * Threads: polling (timers, SNMP requests and answers, decoding, profile evaluation) runs on its own
+ * event-loop context, {@link #ownContext}, so it never adds latency to the HTTP server's event loop;
+ * only the finished reading crosses to the collector's context, where the estate, ingest and events live.
  */
 public final class SnmpPoller {
     /** The kinds of device event polling records (see {@link #event}). */
@@ -51,15 +59,27 @@ public final class SnmpPoller {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnmpPoller.class);
     private static final List<String> SYSTEM = List.of(Oids.SYS_UP_TIME, Oids.SYS_OBJECT_ID, Oids.SYS_NAME, Oids.SYS_DESCR);
-    /** Two polls' boot estimates this close are the same boot; the rest is round-trip jitter. */
+    /** SNMP-FRAMEWORK-MIB snmpEngineBoots: an SNMPv3 engine counts its restarts. */
+    private static final String ENGINE_BOOTS = "1.3.6.1.6.3.10.2.1.2.0";
+    /** A boot estimate this close to the known boot is the same boot, after a collector restart. */
     private static final Duration BOOT_TOLERANCE = Duration.ofSeconds(5);
+    /** Capabilities are probed again this often, besides at first contact and when sysObjectID changes (new firmware, new card). */
+    private static final Duration PROBE_AGAIN = Duration.ofDays(1);
 
-    /** A target's state as the API shows it. */
-    public record Status(String deviceId, String address, int port, String auth, String sysObjectId, String profile, boolean lastPollSucceeded,
-                         String lastError, int consecutiveFailures, Instant lastPoll, Double lastPollSeconds) {
+    /**
+     * A target's state as the API shows it. {@code profiles}, {@code powerFrom} and {@code readings} are
+     * those of the latest successful poll, kept through failed ones.
+     *
+     * @param powerFrom the profile the device's power came from, or null for the class model
+     */
+    public record Status(String deviceId, String address, int port, String auth, String sysObjectId, List<String> profiles, String powerFrom,
+                         Map<String, ProfileReading> readings, boolean lastPollSucceeded, String lastError, int consecutiveFailures,
+                         Instant lastPoll, Double lastPollSeconds) {
     }
 
     private final Vertx vertx;
+    private final Context polling;
+    private final Context collector;
     private final SnmpConfig config;
     private final ProfileLoader.Loaded profiles;
     private final SnmpClient client;
@@ -69,14 +89,16 @@ public final class SnmpPoller {
     private final SnmpMetrics metrics;
     private final Clock clock;
     private final Runnable changed;
-    private final Map<String, DeviceState> states = new LinkedHashMap<>();
+    /** Written on the collector's context (add), read there and on the polling context. */
+    private final Map<String, DeviceState> states = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Deque<DeviceState> waiting = new ArrayDeque<>();
     private int inFlight;
-    private final List<Long> timers = new ArrayList<>();
+    private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static final class DeviceState {
         final SnmpConfig.Target target;
-        InetAddress address;
+        // written on the polling context, read on the collector's (API, traps)
+        volatile InetAddress address;
         Target<UdpAddress> snmpTarget;
         boolean queued;
         boolean running;
@@ -93,17 +115,28 @@ public final class SnmpPoller {
         Instant lastPoll;
         Double lastPollSeconds;
         boolean lastSuccess;
-        String profile;
-        String sysObjectId;
+        volatile String sysObjectId;
+        Long engineBoots;
+        Set<String> answered;
+        String probedFor;
+        Instant probedAt;
+        volatile List<String> profiles = List.of();
+        ComposedReading reading;
 
         DeviceState(SnmpConfig.Target target) {
             this.target = target;
         }
     }
 
-    SnmpPoller(Vertx vertx, SnmpConfig config, ProfileLoader.Loaded profiles, SnmpClient client, Estate estate, IngestService ingest,
-               DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed) {
+    /**
+     * @param polling the context polls run on ({@link #ownContext}); {@code client} must answer on it
+     * @param collector the context of the estate, ingest and events
+     */
+    SnmpPoller(Vertx vertx, Context polling, Context collector, SnmpConfig config, ProfileLoader.Loaded profiles, SnmpClient client,
+               Estate estate, IngestService ingest, DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed) {
         this.vertx = vertx;
+        this.polling = polling;
+        this.collector = collector;
         this.config = config;
         this.profiles = profiles;
         this.client = client;
@@ -115,22 +148,36 @@ public final class SnmpPoller {
         this.changed = changed;
     }
 
-    /** Starts polling every configured target, spread over its first interval so they do not all fire at once. */
+    /**
+     * An event-loop context of its own for polling: on another event loop than the caller's (the HTTP
+     * server's) whenever Vert.x has more than one.
+     */
+    static Context ownContext(Vertx vertx) {
+        io.vertx.core.internal.VertxInternal internal = (io.vertx.core.internal.VertxInternal) vertx;
+        io.netty.channel.EventLoop callers = ((io.vertx.core.internal.ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
+        io.netty.channel.EventLoop loop = internal.nettyEventLoopGroup().next();
+        for (int i = 0; i < 64 && loop == callers; i++) {
+            loop = internal.nettyEventLoopGroup().next();
+        }
+        return internal.contextBuilder().withEventLoop(loop).build();
+    }
+
+    /** Starts polling every configured target, spread over its first interval so they do not all fire at once. Call on the collector's context. */
     void start() {
         config.targets().values().forEach(this::add);
     }
 
-    /** Adds a target (from config, or accepted from discovery) and schedules it. */
+    /** Adds a target (from config, or accepted from discovery) and schedules it. Call on the collector's context. */
     void add(SnmpConfig.Target target) {
-        if (states.containsKey(target.id())) {
+        DeviceState s = new DeviceState(target);
+        if (states.putIfAbsent(target.id(), s) != null) {
             return;
         }
-        DeviceState s = new DeviceState(target);
-        states.put(target.id(), s);
         estate.setMissedAllowance(target.id(), config.downAfterFailedPolls());
         long interval = target.interval().toMillis();
         long firstDelay = 1 + ThreadLocalRandom.current().nextLong(Math.max(1, Math.min(interval, 5_000)));
-        timers.add(vertx.setPeriodic(firstDelay, interval, id -> enqueue(s)));
+        // a timer fires on the context that set it
+        polling.runOnContext(v -> timers.add(vertx.setPeriodic(firstDelay, interval, id -> enqueue(s))));
     }
 
     boolean has(String deviceId) {
@@ -139,12 +186,20 @@ public final class SnmpPoller {
 
     /** The target polled at an address, if any. */
     Optional<String> deviceAt(InetAddress address) {
-        return states.values().stream().filter(s -> address.equals(s.address)).map(s -> s.target.id()).findFirst();
+        return snapshot().stream().filter(s -> address.equals(s.address)).map(s -> s.target.id()).findFirst();
     }
 
+    private List<DeviceState> snapshot() {
+        synchronized (states) {
+            return new ArrayList<>(states.values());
+        }
+    }
+
+    /** Call on the collector's context. */
     List<Status> status() {
-        return states.values().stream().map(s -> new Status(s.target.id(), s.target.address(), s.target.port(), s.target.auth().name(),
-                s.sysObjectId, s.profile, s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
+        return snapshot().stream().map(s -> new Status(s.target.id(), s.target.address(), s.target.port(), s.target.auth().name(),
+                s.sysObjectId, s.profiles, s.reading == null ? null : s.reading.powerFrom(), s.reading == null ? Map.of() : s.reading.parts(),
+                s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
     }
 
     void stop() {
@@ -166,47 +221,76 @@ public final class SnmpPoller {
             s.queued = false;
             s.running = true;
             inFlight++;
-            poll(s).onComplete(r -> {
+            poll(s).onComplete(r -> polling.runOnContext(v -> {
                 s.running = false;
                 inFlight--;
                 drain();
-            });
+            }));
         }
     }
 
     private Future<Void> poll(DeviceState s) {
         long started = System.nanoTime();
         Map<String, Object> values = new HashMap<>();
-        String[] profileName = new String[1];
-        return resolve(s).compose(t -> client.get(t, SYSTEM, config.maxOidsPerRequest()).compose(system -> {
-            values.putAll(system);
-            if (!(system.get(Oids.SYS_UP_TIME) instanceof Number)) {
+        boolean v3 = s.target.auth().version() == SnmpConfig.Version.V3;
+        List<String> system = v3 ? java.util.stream.Stream.concat(SYSTEM.stream(), java.util.stream.Stream.of(ENGINE_BOOTS)).toList() : SYSTEM;
+        return resolve(s).compose(t -> client.get(t, system, config.maxOidsPerRequest()).compose(answer -> {
+            values.putAll(answer);
+            if (!(answer.get(Oids.SYS_UP_TIME) instanceof Number)) {
                 return Future.failedFuture(new SnmpClient.SnmpException("the device answered without sysUpTime (1.3.6.1.2.1.1.3.0)"));
             }
-            SnmpProfile profile = profile(s, system);
-            profileName[0] = profile.name();
-            List<ProfileMetric> metrics = profiles.profiles().metrics(profile.name());
-            Future<Void> chain = client.get(t, ProfileReading.scalarOids(metrics), config.maxOidsPerRequest()).map(v -> {
-                values.putAll(v);
-                return null;
+            return profiles(s, t, answer).compose(applied -> {
+                List<ProfileMetric> all = applied.stream().flatMap(p -> profiles.profiles().metrics(p.name()).stream()).toList();
+                return client.get(t, ProfileReading.scalarOids(all), config.maxOidsPerRequest())
+                        .compose(v -> {
+                            values.putAll(v);
+                            return client.walk(t, ProfileReading.walkedOids(all), config.maxRepetitions());
+                        }).map(v -> {
+                            values.putAll(v);
+                            Map<String, ProfileReading> parts = new LinkedHashMap<>();
+                            applied.forEach(p -> parts.put(p.name(), ProfileReading.evaluate(profiles.profiles().metrics(p.name()), values)));
+                            s.profiles = applied.stream().map(SnmpProfile::name).toList();
+                            return ComposedReading.compose(parts);
+                        });
             });
-            return chain.compose(x -> client.walk(t, ProfileReading.walkedOids(metrics), config.maxRepetitions())).map(v -> {
-                values.putAll(v);
-                return metrics;
-            });
-        })).compose(metrics -> succeeded(s, ProfileReading.evaluate(metrics, values), values, profileName[0], started))
-                .recover(e -> failed(s, e, started));
+        })).compose(reading -> onCollector(() -> succeeded(s, reading, values, started)))
+                .recover(e -> onCollector(() -> failed(s, e, started)));
     }
 
-    private SnmpProfile profile(DeviceState s, Map<String, Object> system) {
+    /** Runs {@code work} on the collector's context, where the estate, ingest and events live. */
+    private <T> Future<T> onCollector(java.util.function.Supplier<Future<T>> work) {
+        io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+        collector.runOnContext(v -> work.get().onComplete(done));
+        return done.future();
+    }
+
+    /**
+     * The profiles a device is read with: the target's own list, else those its capabilities, sysObjectID and
+     * the fallback give (see {@link ProfileSet#applicable}), probed at first contact, when sysObjectID
+     * changes, and daily.
+     */
+    private Future<List<SnmpProfile>> profiles(DeviceState s, Target<UdpAddress> t, Map<String, Object> system) {
         Object sysObjectId = system.get(Oids.SYS_OBJECT_ID);
         s.sysObjectId = sysObjectId == null ? null : sysObjectId.toString();
-        Optional<String> named = s.target.profile();
-        if (named.isPresent()) {
-            return profiles.profiles().named(named.get()).orElseThrow(() -> new SnmpClient.SnmpException("profile '" + named.get()
-                    + "' is not loaded" + (profiles.errors().isEmpty() ? "" : ": " + String.join("; ", profiles.errors()))));
+        ProfileSet set = profiles.profiles();
+        if (!s.target.profiles().isEmpty()) {
+            List<SnmpProfile> named = new ArrayList<>();
+            for (String name : s.target.profiles()) {
+                named.add(set.named(name).orElseThrow(() -> new SnmpClient.SnmpException("profile '" + name
+                        + "' is not loaded" + (profiles.errors().isEmpty() ? "" : ": " + String.join("; ", profiles.errors())))));
+            }
+            return Future.succeededFuture(named);
         }
-        return profiles.profiles().select(s.sysObjectId);
+        Instant now = clock.instant();
+        if (s.answered != null && java.util.Objects.equals(s.probedFor, s.sysObjectId) && s.probedAt.plus(PROBE_AGAIN).isAfter(now)) {
+            return Future.succeededFuture(set.applicable(s.sysObjectId, s.answered));
+        }
+        return client.answered(t, set.probes(), config.maxOidsPerRequest()).map(answered -> {
+            s.answered = answered;
+            s.probedFor = s.sysObjectId;
+            s.probedAt = now;
+            return set.applicable(s.sysObjectId, answered);
+        });
     }
 
     private Future<Target<UdpAddress>> resolve(DeviceState s) {
@@ -227,7 +311,7 @@ public final class SnmpPoller {
         });
     }
 
-    private Future<Void> succeeded(DeviceState s, ProfileReading reading, Map<String, Object> values, String profile, long started) {
+    private Future<Void> succeeded(DeviceState s, ComposedReading reading, Map<String, Object> values, long started) {
         Instant now = clock.instant();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         long ticks = ((Number) values.get(Oids.SYS_UP_TIME)).longValue();
@@ -241,9 +325,12 @@ public final class SnmpPoller {
             s.bootTime = previous == null ? null : Instant.ofEpochMilli(previous.bootTimeMs());
             s.integrator = new EnergyIntegrator(0, t.interval().multipliedBy(config.downAfterFailedPolls() + 1L));
         }
-        BootTime.Estimate boot = BootTime.estimate(s.bootTime, s.lastTicks, now, ticks, BOOT_TOLERANCE);
+        Long engineBoots = values.get(ENGINE_BOOTS) instanceof Number n ? n.longValue() : null;
+        boolean engineRestarted = engineBoots != null && s.engineBoots != null && !engineBoots.equals(s.engineBoots);
+        BootTime.Estimate boot = BootTime.estimate(s.bootTime, s.lastTicks, now, ticks, engineRestarted, BOOT_TOLERANCE);
         s.bootTime = boot.bootTime();
         s.lastTicks = ticks;
+        s.engineBoots = engineBoots;
 
         double cpu = reading.cpuRatio() == null ? 0 : reading.cpuRatio();
         String source;
@@ -302,11 +389,12 @@ public final class SnmpPoller {
         int failuresBefore = s.failures;
         s.failures = 0;
         s.lastError = null;
-        s.profile = profile;
+        s.reading = reading;
         finish(s, now, took, true);
         metrics.readings(t.id(), reading);
         if (boot.reboot()) {
-            event(t.id(), now, "reboot", "warning", "sysUpTime went back: the device restarted at " + s.bootTime);
+            event(t.id(), now, "reboot", "warning", (engineRestarted ? "the SNMP engine's boot count changed" : "sysUpTime went back")
+                    + ": the device restarted at " + s.bootTime);
         }
         if (recovered) {
             event(t.id(), now, "up", "info", "answering again after " + failuresBefore + " failed polls");

@@ -8,6 +8,7 @@ import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.security.Role;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -42,6 +43,7 @@ public final class SnmpService implements ApiModule {
     private final DeviceEvents events;
     private final Clock clock;
     private SnmpClient client;
+    private SnmpClient pollClient;
     private SnmpPoller poller;
     private TrapReceiver traps;
     private Discovery discovery;
@@ -87,7 +89,11 @@ public final class SnmpService implements ApiModule {
         profiles.errors().forEach(e -> LOG.atError().addKeyValue("error", e).log("SNMP profile left out"));
         List<SnmpConfig.Auth> auths = new ArrayList<>(config.auths().values());
         service.client = new SnmpClient(vertx.getOrCreateContext(), auths, config.timeout(), config.retries());
-        service.poller = new SnmpPoller(vertx, config, profiles, service.client, estate, ingest, events, new SnmpMetrics(registry), clock, changed);
+        // polling has an event loop of its own, so it never holds up HTTP ingest; discovery stays on this context
+        Context polling = SnmpPoller.ownContext(vertx);
+        service.pollClient = new SnmpClient(polling, auths, config.timeout(), config.retries());
+        service.poller = new SnmpPoller(vertx, polling, vertx.getOrCreateContext(), config, profiles, service.pollClient, estate, ingest, events,
+                new SnmpMetrics(registry), clock, changed);
         service.poller.start();
         if (config.discovery().cidr().isPresent()) {
             service.store = new SnmpStore(dataDir, storeWorker);
@@ -161,12 +167,30 @@ public final class SnmpService implements ApiModule {
         JsonArray out = new JsonArray();
         if (poller != null) {
             poller.status().forEach(s -> out.add(new JsonObject().put("device_id", s.deviceId()).put("address", s.address())
-                    .put("port", s.port()).put("auth", s.auth()).put("sys_object_id", s.sysObjectId()).put("profile", s.profile())
+                    .put("port", s.port()).put("auth", s.auth()).put("sys_object_id", s.sysObjectId())
+                    .put("profile", s.powerFrom() != null ? s.powerFrom() : s.profiles().isEmpty() ? null : s.profiles().get(0))
+                    .put("profiles", profilesJson(s)).put("power_from", s.powerFrom() == null && !s.profiles().isEmpty() ? "model" : s.powerFrom())
                     .put("last_poll", s.lastPoll() == null ? null : s.lastPoll().toString())
                     .put("last_poll_seconds", s.lastPollSeconds()).put("last_poll_succeeded", s.lastPollSucceeded())
                     .put("consecutive_failures", s.consecutiveFailures()).put("last_error", s.lastError())));
         }
         HttpApi.json(ctx, 200, new JsonObject().put("enabled", config.enabled()).put("targets", out));
+    }
+
+    /** Each matched profile with what it read: its figures for Kilowatch and every value by metric and row. */
+    private static JsonArray profilesJson(SnmpPoller.Status s) {
+        JsonArray out = new JsonArray();
+        for (String name : s.profiles()) {
+            io.kilowatch.core.snmp.ProfileReading r = s.readings().get(name);
+            JsonObject read = new JsonObject();
+            if (r != null) {
+                r.samples().forEach(sample -> read.put(sample.metric() + (sample.index().isEmpty() ? "" : "." + sample.index()), sample.value()));
+            }
+            out.add(new JsonObject().put("name", name).put("power_watts", r == null ? null : r.powerWatts())
+                    .put("delivered_watts", r == null ? null : r.addedWatts()).put("energy_kwh_total", r == null ? null : r.energyKwhTotal())
+                    .put("read", read));
+        }
+        return out;
     }
 
     private void accept(RoutingContext ctx) {
@@ -198,6 +222,9 @@ public final class SnmpService implements ApiModule {
             }
             if (client != null) {
                 client.close();
+            }
+            if (pollClient != null) {
+                pollClient.close();
             }
             if (store != null) {
                 store.close();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,9 +80,14 @@ class SnmpConfigTest {
     void shippedProfilesLoadAndAUserProfileReplacesOne(@TempDir Path dir) throws Exception {
         ProfileLoader.Loaded shipped = ProfileLoader.load(Optional.empty());
         assertEquals(List.of(), shipped.errors());
-        assertEquals("apc-rpdu2", shipped.profiles().select("1.3.6.1.4.1.318.1.3.4.5").name());
-        assertEquals("ups-mib", shipped.profiles().select("1.3.6.1.4.1.318.1.3.2.12").name());
-        assertEquals("host", shipped.profiles().select("1.3.6.1.4.1.8072.3.2.10").name(), "Net-SNMP on Linux gets the host profile");
+        assertEquals(List.of("apc-rpdu2", "host"), names(shipped.profiles().applicable("1.3.6.1.4.1.318.1.3.4.5", Set.of())));
+        assertEquals(List.of("apc-ups", "host"), names(shipped.profiles().applicable("1.3.6.1.4.1.318.1.3.27", Set.of())),
+                "sysObjectID is a hint for the PowerNet UPS profile");
+        assertEquals(List.of("host"), names(shipped.profiles().applicable("1.3.6.1.4.1.8072.3.2.10", Set.of())),
+                "Net-SNMP on Linux answering no power MIB gets the host profile");
+        assertEquals(List.of("aruba-cx-psu", "entity-sensor", "host", "poe-switch"), names(shipped.profiles().applicable("1.3.6.1.4.1.47196.4.1.1.1.424",
+                Set.of("1.3.6.1.4.1.47196.4.1.1.3.11.2.1.1.7", "1.3.6.1.2.1.99.1.1.1.1", "1.3.6.1.2.1.105.1.3.1.1.4"))),
+                "a PoE switch composes PSU power, entity power and PoE with the host, its own PSU table first");
         assertTrue(shipped.profiles().metrics("ups-mib").stream().anyMatch(m -> m.role() == ProfileMetric.Role.INTERFACE_OPER_STATUS),
                 "the UPS profile includes the interfaces");
         Files.writeString(dir.resolve("printer.yaml"), "name: printer\nmatch: {sys_object_id_prefixes: [1.3.6.1.4.1.2435]}\n"
@@ -90,7 +96,31 @@ class SnmpConfigTest {
         ProfileLoader.Loaded mine = ProfileLoader.load(Optional.of(dir));
         assertEquals(List.of("pages"), mine.profiles().metrics("printer").stream().map(ProfileMetric::name).toList());
         assertEquals(1, mine.errors().size());
-        assertTrue(mine.errors().get(0).endsWith("typo.yaml: metrics[0].scael is not a known field; use help, kind, name, oid, role, scale, table, unit"),
+        assertTrue(mine.errors().get(0).endsWith("typo.yaml: metrics[0].scael is not a known field; use absent_values, decimal_digits, filters, help, kind, name, oid, role, scale, table, unit"),
                 mine.errors().get(0));
+    }
+
+    private static List<String> names(List<io.kilowatch.core.snmp.SnmpProfile> profiles) {
+        return profiles.stream().map(io.kilowatch.core.snmp.SnmpProfile::name).toList();
+    }
+
+    @Test
+    void aTargetNameMayHoldDotsAndNameSeveralProfiles() {
+        Settings s = Settings.parse("""
+                snmp:
+                  enabled: true
+                  auths:
+                    v2: {version: v2c}
+                  targets:
+                    pdu1.dc1:
+                      address: 10.0.0.5
+                      auth: v2
+                      class: pdu
+                      profiles: apc-rpdu2, host
+                """, "kilowatch-collector.yaml", Map.of("KILOWATCH_COLLECTOR_SNMP_AUTHS_V2_COMMUNITY", "public"), "KILOWATCH_COLLECTOR_");
+        SnmpConfig c = SnmpConfig.from(s);
+        assertEquals(Set.of("pdu1.dc1"), c.targets().keySet());
+        assertEquals("10.0.0.5", c.targets().get("pdu1.dc1").address());
+        assertEquals(List.of("apc-rpdu2", "host"), c.targets().get("pdu1.dc1").profiles());
     }
 }

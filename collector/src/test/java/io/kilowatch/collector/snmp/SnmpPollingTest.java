@@ -189,8 +189,8 @@ class SnmpPollingTest {
         JsonObject p = device("pdu-1");
         assertEquals(870.0, p.getDouble("power_watts"));
         JsonObject sw = device("switch-1");
-        // the switch's own model (switch class, idle 30 W: the PoE profile reads no CPU load) plus the 46 W it passes on
-        assertEquals(30.0 + 46.0, sw.getDouble("power_watts"), 1e-9);
+        // the switch's own model (switch class, 30 W idle to 60 W at its host's CPU load) plus the 46 W it passes on
+        assertEquals(30.0 + 30.0 * sw.getDouble("cpu_ratio") + 46.0, sw.getDouble("power_watts"), 1e-9);
         assertEquals("snmp", sw.getString("power_source"));
         long ticks = Long.parseLong(ups.get("1.3.6.1.2.1.1.3.0"));
         Instant boot = Instant.parse(u.getString("boot_time"));
@@ -328,7 +328,8 @@ class SnmpPollingTest {
         assertEquals("printer", p.getJsonObject("labels").getString("class"));
         assertEquals("Library", p.getJsonObject("labels").getString("site"));
         assertEquals("model", p.getString("power_source"));
-        assertEquals(15.0, p.getDouble("power_watts"), "the printer class's idle figure: its profile measures no power");
+        assertEquals(15.0 + 485.0 * p.getDouble("cpu_ratio"), p.getDouble("power_watts"), 1e-9,
+                "the printer class's model (15 W idle to 500 W): its profiles measure no power");
     }
 
     private static JsonObject discovered() {
@@ -386,42 +387,18 @@ class SnmpPollingTest {
     }
 
     static JsonArray events(String device, String kind) {
-        String q = "/api/v1/events/devices?kind=" + kind + (device == null ? "" : "&device=" + device);
-        return new JsonObject(get(q)).getJsonArray("events");
+        return new CollectorApi(base).events(device, kind);
     }
 
     static JsonObject device(String id) {
-        JsonObject all = new JsonObject("{\"d\":" + get("/api/v1/devices") + "}");
-        Object list = all.getValue("d");
-        JsonArray devices = list instanceof JsonArray a ? a : ((JsonObject) list).getJsonArray("devices");
-        for (Object o : devices) {
-            if (id.equals(((JsonObject) o).getString("device_id"))) {
-                return (JsonObject) o;
-            }
-        }
-        return null;
+        return new CollectorApi(base).device(id);
     }
 
     static String get(String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return new CollectorApi(base).get(path);
     }
 
     static void waitUntil(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out after 30 s waiting for " + what);
+        CollectorApi.waitUntil(what, Duration.ofSeconds(30), condition);
     }
 }

@@ -30,14 +30,18 @@ public final class Settings {
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h|d)");
 
     private final Map<String, Object> fileValues;
+    /** Each file key's path as the file wrote it, so that a name holding dots ({@code pdu1.dc1}) stays one name. */
+    private final Map<String, List<String>> filePaths;
     private final Map<String, String> environment;
     private final String envPrefix;
     private final Map<String, String> overrides = new HashMap<>();
     private final Set<String> readKeys = new LinkedHashSet<>();
     private final String origin;
 
-    private Settings(Map<String, Object> fileValues, Map<String, String> environment, String envPrefix, String origin) {
+    private Settings(Map<String, Object> fileValues, Map<String, List<String>> filePaths, Map<String, String> environment, String envPrefix,
+                     String origin) {
         this.fileValues = fileValues;
+        this.filePaths = filePaths;
         this.environment = environment;
         this.envPrefix = envPrefix;
         this.origin = origin;
@@ -50,18 +54,19 @@ public final class Settings {
      */
     public static Settings parse(String yaml, String origin, Map<String, String> environment, String envPrefix) {
         Map<String, Object> flat = new LinkedHashMap<>();
+        Map<String, List<String>> paths = new HashMap<>();
         try {
             Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
             if (doc != null && !(doc instanceof Map)) {
                 throw new ConfigException(origin + ": the top level must be a mapping of keys to values");
             }
             if (doc != null) {
-                flatten("", (Map<?, ?>) doc, flat, origin);
+                flatten(List.of(), (Map<?, ?>) doc, flat, paths, origin);
             }
         } catch (YAMLException e) {
             throw new ConfigException(origin + ": not valid YAML: " + e.getMessage());
         }
-        return new Settings(flat, Map.copyOf(environment), envPrefix, origin);
+        return new Settings(flat, paths, Map.copyOf(environment), envPrefix, origin);
     }
 
     public static Settings empty(String origin) {
@@ -171,9 +176,18 @@ public final class Settings {
     public Set<String> children(String section) {
         String prefix = section + ".";
         Set<String> names = new TreeSet<>();
-        Set<String> keys = new TreeSet<>(fileValues.keySet());
-        keys.addAll(overrides.keySet());
-        for (String key : keys) {
+        for (String key : fileValues.keySet()) {
+            List<String> path = filePaths.get(key);
+            StringBuilder joined = new StringBuilder();
+            for (int i = 0; i < path.size() - 1; i++) {
+                joined.append(i == 0 ? "" : ".").append(path.get(i));
+                if (joined.toString().equals(section)) {
+                    names.add(path.get(i + 1));
+                    break;
+                }
+            }
+        }
+        for (String key : overrides.keySet()) {
             if (key.startsWith(prefix)) {
                 names.add(key.substring(prefix.length()).split("\\.", 2)[0]);
             }
@@ -225,15 +239,18 @@ public final class Settings {
         return new ConfigException(where + ": " + key + " must be " + expected + ", got '" + raw + "'");
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Map<String, Object> into, String origin) {
+    private static void flatten(List<String> path, Map<?, ?> map, Map<String, Object> into, Map<String, List<String>> paths, String origin) {
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            String key = prefix + e.getKey();
+            List<String> here = new java.util.ArrayList<>(path);
+            here.add(String.valueOf(e.getKey()));
+            String key = String.join(".", here);
             if (e.getValue() instanceof Map<?, ?> nested) {
-                flatten(key + ".", nested, into, origin);
+                flatten(here, nested, into, paths, origin);
             } else if (e.getValue() instanceof List<?>) {
                 throw new ConfigException(origin + ": " + key + " is a list; Kilowatch config takes mappings and single values");
             } else if (e.getValue() != null) {
                 into.put(key, e.getValue());
+                paths.put(key, List.copyOf(here));
             }
         }
     }

@@ -10,16 +10,18 @@ public final class EntitySensor {
     private EntitySensor() {
     }
 
+    /** Whether a row's scale and precision are ones the MIB allows (a device's bad row is left out, not fatal). */
+    public static boolean valid(int scale, int precision) {
+        return scale >= 1 && scale <= 17 && precision >= -8 && precision <= 9;
+    }
+
     /**
      * The reading in base units: value x 10^(3 x (scale - 9)) / 10^precision. A precision is the
      * number of decimal places in the value (-8..9 in the MIB).
      */
     public static double watts(int scale, int precision, long value) {
-        if (scale < 1 || scale > 17) {
-            throw new IllegalArgumentException("entPhySensorScale must be 1..17, got " + scale);
-        }
-        if (precision < -8 || precision > 9) {
-            throw new IllegalArgumentException("entPhySensorPrecision must be -8..9, got " + precision);
+        if (!valid(scale, precision)) {
+            throw new IllegalArgumentException("entPhySensorScale must be 1..17 and entPhySensorPrecision -8..9, got " + scale + ", " + precision);
         }
         return value * Math.pow(10, 3.0 * (scale - SCALE_UNITS) - precision);
     }

@@ -1,5 +1,9 @@
 package io.kilowatch.core.snmp;
 
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
 /**
  * One thing a profile reads: an OID (a scalar instance, or a table column walked with GETBULK) and how
  * its value becomes a number in base units.
@@ -9,17 +13,29 @@ package io.kilowatch.core.snmp;
  * @param scale what the raw value is multiplied by to reach the unit ({@code 10} for hundredths of kW to W)
  * @param role what the value means to Kilowatch beyond its own metric, if anything
  * @param kind how raw values become numbers
+ * @param decimalDigits a column, same row index, whose value n divides each value by 10^n (Raritan PDU2-MIB), or null
+ * @param filters conditions every row must meet to be read at all
+ * @param absent raw values the device documents as "not supported" or "not available": the row is left out
  */
-public record ProfileMetric(String name, String oid, boolean table, double scale, String unit, Role role, Kind kind, String help) {
+public record ProfileMetric(String name, String oid, boolean table, double scale, String unit, Role role, Kind kind, String help,
+                            String decimalDigits, List<Filter> filters, Set<Long> absent) {
+
+    public ProfileMetric {
+        filters = List.copyOf(filters);
+        absent = Set.copyOf(absent);
+    }
 
     public enum Role {
         /** Only a metric of its own. */
         NONE,
-        /** Watts drawn by the device (or the load it measures); a table's rows are added up. */
+        /**
+         * Watts the device draws, measured where they enter it (PSU input, PDU inlet) or, for a UPS, the load
+         * it feeds; the rows are added up (phases, PSUs). Devices it feeds are reconciled with {@code feeds}.
+         */
         POWER_WATTS,
         /**
-         * Watts the device passes on (PoE delivered to powered devices), added to its own class model:
-         * a switch's wall draw is its base load plus what it feeds.
+         * Watts the device delivers to others (PoE to powered devices), added to its own class model when no
+         * profile measures what the device draws: a switch's wall draw is its base load plus what it feeds.
          */
         POWER_WATTS_ADDED,
         /** The device's own energy meter in kWh, monotonic until the device resets it; rows are added up. */
@@ -29,16 +45,46 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
         /** IF-MIB ifOperStatus: 1 up, anything else not up. */
         INTERFACE_OPER_STATUS,
         /** Interface names (ifName or ifDescr) that label the interface status metric. */
-        INTERFACE_NAME
+        INTERFACE_NAME;
+
+        /** Roles whose figures are physical quantities, never negative: a negative value means "not available". */
+        boolean physical() {
+            return this == POWER_WATTS || this == POWER_WATTS_ADDED || this == ENERGY_KWH_TOTAL;
+        }
     }
 
     public enum Kind {
         /** The value itself, times scale. */
         VALUE,
         /**
-         * ENTITY-SENSOR-MIB (RFC 3433): {@code oid} is entPhySensorEntry; rows whose type (.1) is watts (6)
-         * give value (.4) x 10^(3 x (scale (.2) - 9)) / 10^precision (.3).
+         * ENTITY-SENSOR-MIB (RFC 3433) or a vendor copy of its table: {@code oid} is the entry; rows whose type
+         * (.1) is watts (6) give value (.4) x 10^(3 x (scale (.2) - 9)) / 10^precision (.3).
          */
         ENTITY_SENSOR_WATTS
+    }
+
+    /**
+     * A row condition. With {@code column} the row's value in that column (same index) is tested, without
+     * it the index's last arc (a PDU2-MIB sensor type, say).
+     *
+     * @param in the values the row must have, or empty for any
+     * @param notIn values the row must not have (a meter that reads 0 on an unequipped bay)
+     * @param notMatching a pattern the (text) value must not contain, or null; a row without the column passes
+     */
+    public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern notMatching) {
+        public Filter {
+            in = Set.copyOf(in);
+            notIn = Set.copyOf(notIn);
+        }
+    }
+
+    /** The columns a poll must walk besides the metric's own (and those under it), to filter and scale its rows. */
+    public List<String> helperColumns() {
+        List<String> out = new java.util.ArrayList<>();
+        if (decimalDigits != null) {
+            out.add(decimalDigits);
+        }
+        filters.stream().map(Filter::column).filter(c -> c != null).forEach(out::add);
+        return out.stream().filter(c -> !Oids.startsWith(c, oid)).toList();
     }
 }

@@ -20,9 +20,11 @@ public final class ProfileParser {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-z][a-z0-9_]{0,99}");
     /** Names the collector's own SNMP metrics use; a profile metric may not shadow them. */
     private static final Set<String> RESERVED = Set.of("poll_duration_seconds", "poll_success", "interface_up", "traps_total");
-    private static final Set<String> TOP = Set.of("name", "description", "match", "include", "metrics");
-    private static final Set<String> MATCH = Set.of("sys_object_id_prefixes", "fallback");
-    private static final Set<String> METRIC = Set.of("name", "oid", "table", "scale", "unit", "role", "kind", "help");
+    private static final Set<String> TOP = Set.of("name", "description", "match", "include", "power_rank", "metrics");
+    private static final Set<String> MATCH = Set.of("sys_object_id_prefixes", "probe", "fallback");
+    private static final Set<String> METRIC = Set.of("name", "oid", "table", "scale", "unit", "role", "kind", "help", "decimal_digits",
+            "filters", "absent_values");
+    private static final Set<String> FILTER = Set.of("column", "index_last_arc", "in", "not_in", "not_matching");
 
     private ProfileParser() {
     }
@@ -43,15 +45,8 @@ public final class ProfileParser {
         String description = text(top, "description", origin, "description", false);
         Map<?, ?> match = top.get("match") == null ? Map.of() : mapping(top.get("match"), origin, "match");
         onlyKnown(match, MATCH, origin, "match.");
-        List<String> prefixes = new ArrayList<>();
-        List<?> rawPrefixes = list(match.get("sys_object_id_prefixes"), origin, "match.sys_object_id_prefixes");
-        for (int i = 0; i < rawPrefixes.size(); i++) {
-            String oid = Oids.normalise(String.valueOf(rawPrefixes.get(i)));
-            if (oid == null) {
-                throw new ProfileException(origin + ": match.sys_object_id_prefixes[" + i + "] must be a numeric OID, got '" + rawPrefixes.get(i) + "'");
-            }
-            prefixes.add(oid);
-        }
+        List<String> prefixes = oids(match.get("sys_object_id_prefixes"), origin, "match.sys_object_id_prefixes");
+        List<String> probes = oids(match.get("probe"), origin, "match.probe");
         Object fallbackRaw = match.get("fallback");
         if (fallbackRaw != null && !(fallbackRaw instanceof Boolean)) {
             throw new ProfileException(origin + ": match.fallback must be true or false, got '" + fallbackRaw + "'");
@@ -69,7 +64,24 @@ public final class ProfileParser {
         for (int i = 0; i < rawMetrics.size(); i++) {
             metrics.add(metric(rawMetrics.get(i), origin, "metrics[" + i + "]"));
         }
-        return new SnmpProfile(name, origin, description, prefixes, fallback, includes, metrics);
+        Object rank = top.get("power_rank");
+        if (rank != null && !(rank instanceof Integer)) {
+            throw new ProfileException(origin + ": power_rank must be a whole number, got '" + rank + "'");
+        }
+        return new SnmpProfile(name, origin, description, prefixes, probes, fallback, rank == null ? 0 : (Integer) rank, includes, metrics);
+    }
+
+    private static List<String> oids(Object raw, String origin, String path) {
+        List<String> out = new ArrayList<>();
+        List<?> items = list(raw, origin, path);
+        for (int i = 0; i < items.size(); i++) {
+            String oid = Oids.normalise(String.valueOf(items.get(i)));
+            if (oid == null) {
+                throw new ProfileException(origin + ": " + path + "[" + i + "] must be a numeric OID, got '" + items.get(i) + "'");
+            }
+            out.add(oid);
+        }
+        return out;
     }
 
     private static ProfileMetric metric(Object raw, String origin, String path) {
@@ -103,7 +115,59 @@ public final class ProfileParser {
         ProfileMetric.Kind kind = choice(ProfileMetric.Kind.class, m.get("kind"), ProfileMetric.Kind.VALUE, origin, path + ".kind");
         boolean table = Boolean.TRUE.equals(tableRaw) || kind == ProfileMetric.Kind.ENTITY_SENSOR_WATTS;
         String unit = text(m, "unit", origin, path + ".unit", false);
-        return new ProfileMetric(name, oid, table, scale, unit == null ? "" : unit, role, kind, text(m, "help", origin, path + ".help", false));
+        String digits = null;
+        if (m.get("decimal_digits") != null) {
+            digits = oids(List.of(m.get("decimal_digits")), origin, path + ".decimal_digits").get(0);
+        }
+        List<ProfileMetric.Filter> filters = new ArrayList<>();
+        List<?> rawFilters = list(m.get("filters"), origin, path + ".filters");
+        for (int i = 0; i < rawFilters.size(); i++) {
+            filters.add(filter(rawFilters.get(i), origin, path + ".filters[" + i + "]"));
+        }
+        if ((digits != null || !filters.isEmpty()) && !table) {
+            throw new ProfileException(origin + ": " + path + ": decimal_digits and filters apply to table rows; set table: true");
+        }
+        return new ProfileMetric(name, oid, table, scale, unit == null ? "" : unit, role, kind, text(m, "help", origin, path + ".help", false),
+                digits, filters, numbers(m.get("absent_values"), origin, path + ".absent_values"));
+    }
+
+    private static ProfileMetric.Filter filter(Object raw, String origin, String path) {
+        Map<?, ?> f = mapping(raw, origin, path);
+        onlyKnown(f, FILTER, origin, path + ".");
+        boolean onIndex = Boolean.TRUE.equals(f.get("index_last_arc"));
+        String column = null;
+        if (f.get("column") != null) {
+            column = oids(List.of(f.get("column")), origin, path + ".column").get(0);
+        }
+        if (onIndex == (column != null)) {
+            throw new ProfileException(origin + ": " + path + " must test either a column or index_last_arc: true");
+        }
+        java.util.regex.Pattern notMatching = null;
+        String pattern = text(f, "not_matching", origin, path + ".not_matching", false);
+        if (pattern != null) {
+            try {
+                notMatching = java.util.regex.Pattern.compile(pattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new ProfileException(origin + ": " + path + ".not_matching is not a regular expression: " + e.getDescription());
+            }
+        }
+        Set<Long> in = numbers(f.get("in"), origin, path + ".in");
+        Set<Long> notIn = numbers(f.get("not_in"), origin, path + ".not_in");
+        if (in.isEmpty() && notIn.isEmpty() && notMatching == null) {
+            throw new ProfileException(origin + ": " + path + " needs in (values to keep), not_in (values to drop) or not_matching (a pattern to drop)");
+        }
+        return new ProfileMetric.Filter(column, in, notIn, notMatching);
+    }
+
+    private static Set<Long> numbers(Object raw, String origin, String path) {
+        Set<Long> out = new java.util.LinkedHashSet<>();
+        for (Object item : list(raw, origin, path)) {
+            if (!(item instanceof Integer || item instanceof Long)) {
+                throw new ProfileException(origin + ": " + path + " must list whole numbers, got '" + item + "'");
+            }
+            out.add(((Number) item).longValue());
+        }
+        return out;
     }
 
     private static <E extends Enum<E>> E choice(Class<E> type, Object raw, E fallback, String origin, String path) {

@@ -34,19 +34,16 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         Map<String, Boolean> statusByIndex = new TreeMap<>(ProfileReading::compareIndex);
         Map<String, String> names = new LinkedHashMap<>();
         for (ProfileMetric m : metrics) {
-            Map<String, Object> rows = rows(m, values);
-            if (m.kind() == ProfileMetric.Kind.ENTITY_SENSOR_WATTS) {
-                rows = entitySensorWatts(m.oid(), values);
-            }
+            Map<String, Object> rows = m.kind() == ProfileMetric.Kind.ENTITY_SENSOR_WATTS ? entitySensorWatts(m.oid(), values) : rows(m, values);
             if (m.role() == ProfileMetric.Role.INTERFACE_NAME) {
                 rows.forEach((index, v) -> names.put(index, v.toString()));
                 continue;
             }
             for (Map.Entry<String, Object> row : rows.entrySet()) {
-                if (!(row.getValue() instanceof Number n)) {
+                Double value = value(m, row.getKey(), row.getValue(), values);
+                if (value == null) {
                     continue;
                 }
-                double value = n.doubleValue() * m.scale();
                 samples.add(new Sample(m.name(), row.getKey(), value));
                 switch (m.role()) {
                     case POWER_WATTS -> power = (power == null ? 0 : power) + value;
@@ -56,7 +53,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                         cpuSum += value;
                         cpuCount++;
                     }
-                    case INTERFACE_OPER_STATUS -> statusByIndex.put(row.getKey(), n.longValue() == 1);
+                    case INTERFACE_OPER_STATUS -> statusByIndex.put(row.getKey(), value.longValue() == 1);
                     default -> {
                     }
                 }
@@ -68,6 +65,48 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         return new ProfileReading(power, added, energy, cpu, interfaces, samples);
     }
 
+    /**
+     * One row's figure in the metric's unit, or null when the row is not to be read: it fails a filter, is
+     * not a number, is a documented "not available" value, or is negative where only a physical quantity
+     * can be. A row that cannot be read never fails the others.
+     */
+    private static Double value(ProfileMetric m, String index, Object raw, Map<String, Object> values) {
+        if (!(raw instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            return null;
+        }
+        if (m.kind() == ProfileMetric.Kind.VALUE && m.absent().contains(n.longValue()) && n.doubleValue() == n.longValue()) {
+            return null;
+        }
+        for (ProfileMetric.Filter f : m.filters()) {
+            Object tested = f.column() == null ? lastArc(index) : values.get(f.column() + "." + index);
+            if (!f.in().isEmpty() && !(tested instanceof Number t && f.in().contains(t.longValue()))) {
+                return null;
+            }
+            if (!f.notIn().isEmpty() && tested instanceof Number t && f.notIn().contains(t.longValue())) {
+                return null;
+            }
+            if (f.notMatching() != null && tested != null && f.notMatching().matcher(tested.toString()).find()) {
+                return null;
+            }
+        }
+        double value = n.doubleValue() * m.scale();
+        if (m.decimalDigits() != null) {
+            if (!(values.get(m.decimalDigits() + "." + index) instanceof Number digits) || digits.longValue() < 0 || digits.longValue() > 9) {
+                return null;
+            }
+            value /= Math.pow(10, digits.longValue());
+        }
+        return m.role().physical() && value < 0 ? null : value;
+    }
+
+    private static Long lastArc(String index) {
+        try {
+            return Long.parseLong(index.substring(index.lastIndexOf('.') + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** The OIDs a poll must GET (scalars) for these metrics. */
     public static List<String> scalarOids(List<ProfileMetric> metrics) {
         return metrics.stream().filter(m -> !m.table()).map(ProfileMetric::oid).distinct().toList();
@@ -75,7 +114,8 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
 
     /** The subtrees a poll must walk (tables). */
     public static List<String> walkedOids(List<ProfileMetric> metrics) {
-        return metrics.stream().filter(ProfileMetric::table).map(ProfileMetric::oid).distinct().toList();
+        return metrics.stream().filter(ProfileMetric::table).flatMap(m -> java.util.stream.Stream.concat(java.util.stream.Stream.of(m.oid()),
+                m.helperColumns().stream())).distinct().toList();
     }
 
     private static Map<String, Object> rows(ProfileMetric m, Map<String, Object> values) {
@@ -107,7 +147,8 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
             Object scale = values.get(entry + ".2." + index);
             Object precision = values.get(entry + ".3." + index);
             Object value = values.get(entry + ".4." + index);
-            if (scale instanceof Number s && precision instanceof Number p && value instanceof Number v) {
+            if (scale instanceof Number s && precision instanceof Number p && value instanceof Number v
+                    && EntitySensor.valid(s.intValue(), p.intValue())) {
                 out.put(index, EntitySensor.watts(s.intValue(), p.intValue(), v.longValue()));
             }
         });

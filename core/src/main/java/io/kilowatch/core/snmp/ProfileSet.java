@@ -16,6 +16,8 @@ import java.util.Set;
 public final class ProfileSet {
     private final Map<String, SnmpProfile> byName;
     private final SnmpProfile fallback;
+    /** Each profile's metrics with its includes', resolved once: every poll of every device asks. */
+    private final Map<String, List<ProfileMetric>> resolved = new LinkedHashMap<>();
 
     /** @param shipped profiles that come with Kilowatch; {@code user} ones of the same name replace them */
     public ProfileSet(Collection<SnmpProfile> shipped, Collection<SnmpProfile> user) {
@@ -36,7 +38,20 @@ public final class ProfileSet {
         }
         this.byName = Map.copyOf(all);
         this.fallback = fallbacks.get(0);
-        all.values().forEach(p -> metrics(p.name()));
+        all.values().forEach(p -> resolved.put(p.name(), List.copyOf(resolve(p.name()))));
+        // profiles compose: one metric name is one Prometheus series shape, a row label or none, everywhere
+        Map<String, SnmpProfile> shapeOf = new LinkedHashMap<>();
+        for (SnmpProfile p : all.values()) {
+            for (ProfileMetric m : p.metrics()) {
+                String shape = m.name() + (m.table() ? "[]" : "");
+                String opposite = m.table() ? m.name() : m.name() + "[]";
+                if (shapeOf.containsKey(opposite)) {
+                    throw new ProfileException(p.origin() + ": metric '" + m.name() + "' is a " + (m.table() ? "table" : "scalar")
+                            + " here but not in " + shapeOf.get(opposite).origin() + "; give one of them another name");
+                }
+                shapeOf.putIfAbsent(shape, p);
+            }
+        }
     }
 
     public Optional<SnmpProfile> named(String name) {
@@ -47,26 +62,34 @@ public final class ProfileSet {
         return new java.util.TreeSet<>(byName.keySet());
     }
 
-    /** The profile whose longest sysObjectID prefix matches, else the fallback. */
-    public SnmpProfile select(String sysObjectId) {
+    /** Every OID some profile probes, for one capability sweep of a device. */
+    public List<String> probes() {
+        return byName.values().stream().flatMap(p -> p.probes().stream()).distinct().sorted().toList();
+    }
+
+    /**
+     * The profiles that apply to a device, highest power rank first (then by name): the fallback, those whose
+     * sysObjectID prefix matches, and those with a probe among {@code answered} (the probes the device
+     * answered objects for). Profiles only ever included by others (no prefix, no probe) never apply alone.
+     */
+    public List<SnmpProfile> applicable(String sysObjectId, Set<String> answered) {
         String oid = Oids.normalise(sysObjectId);
-        SnmpProfile best = fallback;
-        int bestLength = -1;
-        if (oid != null) {
-            for (SnmpProfile p : byName.values()) {
-                for (String prefix : p.sysObjectIdPrefixes()) {
-                    if (Oids.startsWith(oid, prefix) && prefix.length() > bestLength) {
-                        best = p;
-                        bestLength = prefix.length();
-                    }
-                }
-            }
-        }
-        return best;
+        return byName.values().stream().filter(p -> p.fallback()
+                        || oid != null && p.sysObjectIdPrefixes().stream().anyMatch(prefix -> Oids.startsWith(oid, prefix))
+                        || p.probes().stream().anyMatch(answered::contains))
+                .sorted(java.util.Comparator.comparingInt(SnmpProfile::powerRank).reversed().thenComparing(SnmpProfile::name)).toList();
     }
 
     /** A profile's metrics with those of everything it includes, each metric name once (its own win). */
     public List<ProfileMetric> metrics(String name) {
+        List<ProfileMetric> metrics = resolved.get(name);
+        if (metrics == null) {
+            throw new ProfileException("profiles: no profile '" + name + "'; known: " + String.join(", ", names()));
+        }
+        return metrics;
+    }
+
+    private List<ProfileMetric> resolve(String name) {
         Map<String, ProfileMetric> out = new LinkedHashMap<>();
         collect(name, new LinkedHashSet<>(), out, null);
         return new ArrayList<>(out.values());

@@ -52,7 +52,7 @@ class ProfileParserTest {
                 "name: x\nmetrics:\n  - {name: a, oid: 1.3.6}\n  - {name: b, oid: 1.3.6, scale: ten}\n");
         assertMessage("bad.yaml: metrics[0].role must be one of none, power_watts, power_watts_added, energy_kwh_total, "
                 + "cpu_load_percent, interface_oper_status, interface_name, got 'watts'", "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, role: watts}\n");
-        assertMessage("bad.yaml: metrics[0].tabel is not a known field; use help, kind, name, oid, role, scale, table, unit",
+        assertMessage("bad.yaml: metrics[0].tabel is not a known field; use absent_values, decimal_digits, filters, help, kind, name, oid, role, scale, table, unit",
                 "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, tabel: true}\n");
         assertMessage("bad.yaml: metrics[0].name 'poll_success' is taken by the collector's own metrics",
                 "name: x\nmetrics:\n  - {name: poll_success, oid: 1.3.6}\n");
@@ -67,17 +67,24 @@ class ProfileParserTest {
     }
 
     @Test
-    void selectsByLongestSysObjectIdPrefixElseFallback() {
+    void appliesTheFallbackMatchingPrefixesAndAnsweredProbesRankedByPower() {
         SnmpProfile base = ProfileParser.parse(BASE, "base.yaml");
-        SnmpProfile pdu = ProfileParser.parse(PDU, "pdu.yaml");
+        SnmpProfile pdu = ProfileParser.parse(PDU.replace("include: [base]", "power_rank: 5\ninclude: [base]"), "pdu.yaml");
         SnmpProfile apc = ProfileParser.parse("name: apc\nmatch: {sys_object_id_prefixes: [1.3.6.1.4.1.318]}\ninclude: [base]\n", "apc.yaml");
-        ProfileSet set = new ProfileSet(List.of(base, pdu, apc), List.of());
-        assertEquals("pdu", set.select(".1.3.6.1.4.1.318.1.3.4.5").name());
-        assertEquals("apc", set.select("1.3.6.1.4.1.318.1.3.27").name());
-        assertEquals("base", set.select("1.3.6.1.4.1.3181").name(), "prefixes match whole arcs");
-        assertEquals("base", set.select(null).name());
+        SnmpProfile ups = ProfileParser.parse("name: ups\nmatch: {probe: [1.3.6.1.2.1.33.1.4.4.1.4]}\ninclude: [base]\n", "ups.yaml");
+        ProfileSet set = new ProfileSet(List.of(base, pdu, apc, ups), List.of());
+        assertEquals(List.of("pdu", "apc", "base"), names(set.applicable(".1.3.6.1.4.1.318.1.3.4.5", java.util.Set.of())));
+        assertEquals(List.of("apc", "base"), names(set.applicable("1.3.6.1.4.1.318.1.3.27", java.util.Set.of())));
+        assertEquals(List.of("base"), names(set.applicable("1.3.6.1.4.1.3181", java.util.Set.of())), "prefixes match whole arcs");
+        assertEquals(List.of("base", "ups"), names(set.applicable(null, java.util.Set.of("1.3.6.1.2.1.33.1.4.4.1.4"))),
+                "a UPS of any vendor that answers UPS-MIB is read with it");
+        assertEquals(List.of("1.3.6.1.2.1.33.1.4.4.1.4"), set.probes());
         assertEquals(List.of("pdu_power_watts", "pdu_energy_kwh", "cpu_percent"),
                 set.metrics("pdu").stream().map(ProfileMetric::name).toList());
+    }
+
+    private static List<String> names(List<SnmpProfile> profiles) {
+        return profiles.stream().map(SnmpProfile::name).toList();
     }
 
     @Test
@@ -87,12 +94,16 @@ class ProfileParserTest {
         assertEquals("cpu_load", new ProfileSet(List.of(base), List.of(mine)).metrics("base").get(0).name());
         SnmpProfile pdu = ProfileParser.parse(PDU, "pdu.yaml");
         assertEquals("pdu.yaml: include names profile 'base', which does not exist; known: pdu",
-                assertThrows(ProfileException.class, () -> new ProfileSet(List.of(new SnmpProfile("pdu", "pdu.yaml", null, List.of(), true, pdu.includes(), pdu.metrics())), List.of())).getMessage());
+                assertThrows(ProfileException.class, () -> new ProfileSet(List.of(new SnmpProfile("pdu", "pdu.yaml", null, List.of(), List.of(), true, 0, pdu.includes(), pdu.metrics())), List.of())).getMessage());
         SnmpProfile loop = ProfileParser.parse("name: base\nmatch: {fallback: true}\ninclude: [pdu]\n", "loop.yaml");
         assertTrue(assertThrows(ProfileException.class, () -> new ProfileSet(List.of(loop, pdu), List.of())).getMessage()
                 .contains("include makes a cycle: base -> pdu -> base"));
         assertTrue(assertThrows(ProfileException.class, () -> new ProfileSet(List.of(pdu), List.of())).getMessage()
                 .startsWith("exactly one profile must have match.fallback: true"));
+        SnmpProfile scalar = ProfileParser.parse("name: ups\nmetrics:\n  - {name: pdu_power_watts, oid: 1.3.6.1.4.1.318.1.1.12.1.16.0}\n", "ups.yaml");
+        assertEquals("ups.yaml: metric 'pdu_power_watts' is a scalar here but not in pdu.yaml; give one of them another name",
+                assertThrows(ProfileException.class, () -> new ProfileSet(List.of(base, pdu, scalar), List.of())).getMessage(),
+                "composed profiles publish one series shape per metric name");
     }
 
     @Test
@@ -118,7 +129,7 @@ class ProfileParserTest {
     @Test
     void entitySensorsKeepWattRowsAndApplyScaleAndPrecision() {
         ProfileMetric sensors = new ProfileMetric("w", "1.3.6.1.2.1.99.1.1.1", true, 1, "watts", ProfileMetric.Role.POWER_WATTS,
-                ProfileMetric.Kind.ENTITY_SENSOR_WATTS, null);
+                ProfileMetric.Kind.ENTITY_SENSOR_WATTS, null, null, List.of(), java.util.Set.of());
         String e = "1.3.6.1.2.1.99.1.1.1.";
         ProfileReading r = ProfileReading.evaluate(List.of(sensors), Map.ofEntries(
                 // a 123.4 W sensor: units, one decimal
@@ -134,11 +145,74 @@ class ProfileParserTest {
     @Test
     void interfacesAreNamedAndOrderedNumerically() {
         ProfileMetric status = new ProfileMetric("s", "1.3.6.1.2.1.2.2.1.8", true, 1, "", ProfileMetric.Role.INTERFACE_OPER_STATUS,
-                ProfileMetric.Kind.VALUE, null);
+                ProfileMetric.Kind.VALUE, null, null, List.of(), java.util.Set.of());
         ProfileMetric names = new ProfileMetric("n", "1.3.6.1.2.1.31.1.1.1.1", true, 1, "", ProfileMetric.Role.INTERFACE_NAME,
-                ProfileMetric.Kind.VALUE, null);
+                ProfileMetric.Kind.VALUE, null, null, List.of(), java.util.Set.of());
         ProfileReading r = ProfileReading.evaluate(List.of(status, names), Map.of(
                 "1.3.6.1.2.1.2.2.1.8.10", 2, "1.3.6.1.2.1.2.2.1.8.9", 1, "1.3.6.1.2.1.31.1.1.1.1.9", "eth0"));
         assertEquals(List.of(Map.entry("eth0", true), Map.entry("10", false)), List.copyOf(r.interfaceUp().entrySet()));
+    }
+
+    @Test
+    void realMibsScaleFromAColumnFilterRowsAndLeaveOutSentinels() {
+        SnmpProfile raritan = ProfileParser.parse("""
+                name: raritan
+                metrics:
+                  - name: inlet_power_watts
+                    oid: 1.3.6.1.4.1.13742.6.5.2.3.1.4
+                    table: true
+                    role: power_watts
+                    decimal_digits: 1.3.6.1.4.1.13742.6.3.3.4.1.7
+                    filters: [{index_last_arc: true, in: [5]}]
+                  - name: outlet_power_watts
+                    oid: 1.3.6.1.4.1.318.1.1.26.9.4.3.1.7
+                    table: true
+                    scale: 10
+                    absent_values: [-1]
+                    filters: [{column: 1.3.6.1.2.1.47.1.1.1.1.2, not_matching: '(?i)transceiver'}]
+                """, "r.yaml");
+        String v = "1.3.6.1.4.1.13742.6.5.2.3.1.4.1.1.";
+        String d = "1.3.6.1.4.1.13742.6.3.3.4.1.7.1.1.";
+        String o = "1.3.6.1.4.1.318.1.1.26.9.4.3.1.7.";
+        String descr = "1.3.6.1.2.1.47.1.1.1.1.2.";
+        ProfileReading r = ProfileReading.evaluate(raritan.metrics(), Map.ofEntries(
+                Map.entry(v + "1", 3497L), Map.entry(d + "1", 3L), // current, milliamps: not power
+                Map.entry(v + "5", 6731L), Map.entry(d + "5", 1L), // 673.1 W
+                Map.entry(o + "1", 12L), Map.entry(descr + "1", "Outlet 1"),
+                Map.entry(o + "2", -1L), Map.entry(descr + "2", "Outlet 2"), // "not supported"
+                Map.entry(o + "3", 40L), Map.entry(descr + "3", "SFP transceiver 3")));
+        assertEquals(673.1, r.powerWatts(), 1e-9);
+        assertEquals(List.of("inlet_power_watts 1.1.5 673.1", "outlet_power_watts 1 120.0"),
+                r.samples().stream().map(s -> s.metric() + " " + s.index() + " " + Math.round(s.value() * 10) / 10.0).toList());
+        // a physical figure below zero is never a reading, even without a documented sentinel
+        ProfileMetric power = raritan.metrics().get(0);
+        assertEquals(null, ProfileReading.evaluate(List.of(power), Map.of(v + "5", -10L, d + "5", 0L)).powerWatts());
+        assertMessage("bad.yaml: metrics[0].filters[0] must test either a column or index_last_arc: true",
+                "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, table: true, filters: [{in: [5]}]}\n");
+        assertMessage("bad.yaml: metrics[0]: decimal_digits and filters apply to table rows; set table: true",
+                "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, decimal_digits: 1.3.7}\n");
+    }
+
+    @Test
+    void composedPowerComesFromTheHighestRankedMeasurementAndPoeOnlyOnTheModel() {
+        ProfileReading entity = new ProfileReading(55.0, null, null, null, Map.of(), List.of());
+        ProfileReading psu = new ProfileReading(104.0, null, null, null, Map.of(), List.of());
+        ProfileReading poe = new ProfileReading(null, 385.0, null, null, Map.of(), List.of());
+        ProfileReading host = new ProfileReading(null, null, null, 0.25, Map.of("eth0", true), List.of());
+        Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
+        parts.put("aruba-psu", psu);
+        parts.put("entity-sensor", entity);
+        parts.put("poe", poe);
+        parts.put("host", host);
+        ComposedReading c = ComposedReading.compose(parts);
+        assertEquals(104.0, c.powerWatts());
+        assertEquals("aruba-psu", c.powerFrom());
+        assertEquals(null, c.addedWatts(), "what a PSU draws already includes the PoE it delivers");
+        assertEquals(0.25, c.cpuRatio());
+        parts.remove("aruba-psu");
+        parts.remove("entity-sensor");
+        ComposedReading model = ComposedReading.compose(parts);
+        assertEquals(null, model.powerFrom());
+        assertEquals(385.0, model.addedWatts());
     }
 }
