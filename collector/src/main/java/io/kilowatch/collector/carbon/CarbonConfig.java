@@ -43,7 +43,9 @@ public final class CarbonConfig {
     public static CarbonPolicy policy(Settings s, ZoneId zone) {
         AnnualGridFactors estateFactors = GridFactorSettings.readSet(s, "carbon.grid_factors", AnnualGridFactors.ukDesnz());
         AnnualGridFactors estateTd = GridFactorSettings.readSet(s, "carbon.td_losses", AnnualGridFactors.ukDesnzTdLosses());
-        String estateRegion = region(s, "carbon.region", NesoRegions.NATIONAL);
+        // Sites fall back to the estate's region as written, so "none" (no key) passes down as "none", not null.
+        String estateGiven = s.string("carbon.region", NesoRegions.NATIONAL);
+        String estateRegion = region(s, "carbon.region", estateGiven);
         Tariff estateTariff = tariff(s, "tariff", zone, null);
         Map<String, SiteCarbon> sites = new LinkedHashMap<>();
         for (String site : s.children("sites")) {
@@ -51,7 +53,7 @@ public final class CarbonConfig {
             AnnualGridFactors own = GridFactorSettings.readSet(s, key + ".grid_factors", null);
             // A site with its own grid factors is on another grid: the estate's T&D losses and region do not apply to it.
             AnnualGridFactors td = GridFactorSettings.readSet(s, key + ".td_losses", own == null ? estateTd : null);
-            String region = region(s, key + ".region", own == null ? estateRegion : NesoRegions.NONE);
+            String region = region(s, key + ".region", own == null ? estateGiven : NesoRegions.NONE);
             sites.put(site, new SiteCarbon(own == null ? estateFactors : own, td, region, s.number(key + ".pue", 1.0, 1.0, 10.0),
                     tariff(s, key + ".tariff", zone, estateTariff)));
         }
