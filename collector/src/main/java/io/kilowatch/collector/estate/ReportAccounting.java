@@ -118,8 +118,10 @@ public final class ReportAccounting {
     }
 
     /**
-     * Splits energy over [from, to] in proportion to time into half-hour pieces (each piece has one
-     * intensity), summed into UTC-hour and local-day buckets.
+     * Splits energy over [from, to] in proportion to time into pieces that each lie in one UTC half-hour
+     * (one intensity) and one local day, summed into UTC-hour and local-day buckets. Local midnight is a
+     * boundary of its own: in a zone offset by 15 or 45 minutes (+05:45, +05:30, -03:30) it falls inside
+     * a half-hour.
      */
     List<RollupIncrement> spread(String deviceId, double joules, Instant from, Instant to, String site) {
         if (joules <= 0) {
@@ -134,7 +136,9 @@ public final class ReportAccounting {
             Instant cursor = from;
             while (cursor.isBefore(to)) {
                 Instant halfHourEnd = IntensitySeries.halfHourOf(cursor).plus(IntensitySeries.HALF_HOUR);
+                Instant dayEnd = Instant.ofEpochMilli(nextDayStart(cursor));
                 Instant pieceEnd = halfHourEnd.isBefore(to) ? halfHourEnd : to;
+                pieceEnd = dayEnd.isBefore(pieceEnd) ? dayEnd : pieceEnd;
                 double pieceJoules = joules * (Duration.between(cursor, pieceEnd).toNanos() / totalNanos);
                 add(hours, days, cursor, carbon.footprint(pieceJoules, cursor, pieceEnd, site, intensity));
                 cursor = pieceEnd;
@@ -164,6 +168,10 @@ public final class ReportAccounting {
 
     public long dayStart(Instant at) {
         return at.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    private long nextDayStart(Instant at) {
+        return at.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
     private static SampleRow sample(Report r, long timeMs, long receivedMs, long bootMs, double joules, double grams) {
