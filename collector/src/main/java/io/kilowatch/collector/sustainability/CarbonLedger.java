@@ -77,10 +77,14 @@ final class CarbonLedger {
         return ledger;
     }
 
-    /** The part of this ledger in [from, to) (whole local days), with embodied carbon for that period. */
+    /**
+     * The part of this ledger in [from, to), with embodied carbon for that period. Days are whole local
+     * days; a period ending within a day (to date: now) includes that day so far, as the overview does.
+     */
     CarbonLedger within(Instant periodFrom, Instant periodTo) {
         LocalDate first = periodFrom.atZone(zone).toLocalDate();
-        LocalDate end = periodTo.atZone(zone).toLocalDate();
+        LocalDate last = periodTo.atZone(zone).toLocalDate();
+        LocalDate end = last.atStartOfDay(zone).toInstant().equals(periodTo) ? last : last.plusDays(1);
         Map<Group, TreeMap<LocalDate, Figures>> part = new HashMap<>();
         days.forEach((group, byDay) -> part.put(group, new TreeMap<>(byDay.subMap(first, end))));
         return new CarbonLedger(profiles, part, zone, periodFrom, periodTo);

@@ -52,6 +52,28 @@ class SustainabilityServiceTest {
         }
     }
 
+    /**
+     * Issue 15: the Sustainability page showed 0.000 kgCO2e and 0.0 Wh on a collector's first day while the
+     * overview showed the energy: the summary ("this year to date") left out today, the day still running.
+     * Today's 1 kWh at 180 g (plus T&D 18 g) must be in it, exactly as the day rollups have it.
+     */
+    @Test
+    void theSummaryIncludesTodaySoFarAsTheOverviewDoes() throws Exception {
+        try (CarbonFixture f = new CarbonFixture(dataDir)) {
+            f.device("pc-new", "desktop", "Council A", "County Hall", "2026-03-01T08:00:00Z", null)
+                    .day("pc-new", "2026-03-01T00:00:00Z", 3.6e6, 180, 0, 0, 18, 0, 0.30);
+        }
+        SustainabilityService service = service();
+        JsonObject totals = service.summary(NOW).getJsonObject("totals");
+        assertEquals(1.0, totals.getDouble("energy_kwh"), 1e-9);
+        assertEquals(0.18, totals.getDouble("scope2_kg"), 1e-9);
+        assertEquals(0.198, totals.getDouble("operational_kg"), 1e-9);
+        assertEquals(store.totals("day", Instant.parse("2026-03-01T00:00:00Z").toEpochMilli(), Instant.parse("2026-03-02T00:00:00Z").toEpochMilli())
+                .energyJoules() / 3.6e6, totals.getDouble("energy_kwh"), 1e-9, "the overview's figure for today");
+        // A whole-day period still ends at its last midnight: the report for 2026-Q1 asked on 1 March has it too.
+        assertEquals(1.0, service.report(2026, 1, NOW).getJsonObject("totals").getDouble("energy_kwh"), 1e-9);
+    }
+
     @Test
     void theYearsReportAddsUpByScopeWithOperationalAndEmbodiedApart() throws Exception {
         CarbonFixture.councils(dataDir).close();
