@@ -57,8 +57,11 @@ final class CarbonLedger {
                              Function<String, IntensitySeries> intensity, ZoneId zone, Instant from, Instant to) {
         CarbonLedger ledger = new CarbonLedger(devices, new HashMap<>(), zone, from, to);
         for (GroupDay d : store.groupDays(from.toEpochMilli(), to.toEpochMilli())) {
-            ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs())
-                    .add(d.energyJoules(), d.overheadJoules(), d.carbonGrams(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp());
+            Figures day = ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs());
+            day.add(d.energyJoules(), d.overheadJoules(), d.carbonGrams(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp());
+            day.measuredJoules += d.measuredJoules();
+            day.modelledJoules += d.modelledJoules();
+            day.importedJoules += d.importedJoules();
         }
         for (GroupOffDay off : store.groupOffDays(from.toEpochMilli(), to.toEpochMilli())) {
             double joules = footprints.forClass(off.deviceClass()).offWatts() * off.offSeconds();

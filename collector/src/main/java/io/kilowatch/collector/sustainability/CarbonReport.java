@@ -53,7 +53,8 @@ final class CarbonReport {
     }
 
     private static final List<String> COLUMNS = List.of("energy_kwh", "it_energy_kwh", "off_energy_kwh", "overhead_energy_kwh",
-            "fallback_energy_kwh", "scope2_kg", "scope2_overhead_kg", "scope3_td_kg", "operational_kg", "embodied_kg", "cost_gbp");
+            "fallback_energy_kwh", "measured_energy_kwh", "modelled_energy_kwh", "imported_energy_kwh", "unknown_energy_kwh",
+            "scope2_kg", "scope2_overhead_kg", "scope3_td_kg", "operational_kg", "embodied_kg", "cost_gbp");
 
     private CarbonReport() {
     }
@@ -164,9 +165,7 @@ final class CarbonReport {
     }
 
     private static JsonObject toJson(Map<String, BigDecimal> figures) {
-        JsonObject json = new JsonObject();
-        figures.forEach((k, v) -> json.put(k, v.doubleValue()));
-        return json;
+        return Figures.toJson(figures);
     }
 
     private static JsonObject target(Period period, Trajectory.Target t, Trajectory trajectory, Figures total,
@@ -203,6 +202,9 @@ final class CarbonReport {
                         + "plus 64.7 kg per display) spread evenly over its expected life from its purchase date, else its firmware "
                         + "release date, else the day Kilowatch first saw it. It is never added into operational figures.")
                 .add("fallback_energy_kwh is energy whose carbon used the annual factor because no half-hourly intensity covered it.")
+                .add("Data quality: measured energy came from a meter (RAPL, battery, SNMP power readings), modelled from a power "
+                        + "model or a class's off power, imported from history files (device, site meter or organisation); "
+                        + "unknown is energy recorded before Kilowatch kept that split.")
                 .add("Shared services are apportioned to partners by fixed shares (largest-remainder rounding, so parts add up to the "
                         + "total exactly); organisations' totals include their shares.")
                 .add(config.baselineYear().isPresent() ? "A quarter's target is the annual target times the quarter's share of the year's days."

@@ -158,7 +158,7 @@ class ReportAccountingTest {
         ZoneId kathmandu = ZoneId.of("Asia/Kathmandu");
         SiteCarbon annual = new SiteCarbon(AnnualGridFactors.ukDesnz(), null, null, 1.0, null);
         ReportAccounting nepal = new ReportAccounting(new CarbonPolicy(annual, Map.of(), kathmandu), kathmandu, intensity);
-        List<RollupIncrement> rollups = nepal.spread("d1", KWH, Instant.parse("2023-12-31T18:00:00Z"), Instant.parse("2023-12-31T19:00:00Z"), null);
+        List<RollupIncrement> rollups = nepal.spread("d1", KWH, Instant.parse("2023-12-31T18:00:00Z"), Instant.parse("2023-12-31T19:00:00Z"), null, false);
         long dec31 = Instant.parse("2023-12-30T18:15:00Z").toEpochMilli();
         long jan1 = Instant.parse("2023-12-31T18:15:00Z").toEpochMilli();
         Map<Long, RollupIncrement> days = new java.util.HashMap<>();
@@ -183,7 +183,7 @@ class ReportAccountingTest {
             ReportAccounting local = new ReportAccounting(new CarbonPolicy(new SiteCarbon(AnnualGridFactors.ukDesnz(), null, null, 1.0, null),
                     Map.of(), zone), zone, intensity);
             // An hour of energy from 18:00Z (23:30 local) / 03:00Z (23:30 local): half on each local day.
-            List<RollupIncrement> days = local.spread("d1", KWH, Instant.parse(c[1]), Instant.parse(c[1]).plusSeconds(3600), null).stream()
+            List<RollupIncrement> days = local.spread("d1", KWH, Instant.parse(c[1]), Instant.parse(c[1]).plusSeconds(3600), null, true).stream()
                     .filter(r -> r.period().equals(RollupIncrement.DAY)).toList();
             assertEquals(2, days.size(), c[0]);
             assertEquals(Instant.parse(c[2]).toEpochMilli(), days.get(1).bucketStartMs(), c[0] + ": local midnight");
