@@ -65,6 +65,9 @@ class CarbonReportIT {
                     "carbon-report-embodied", "embodied_kg", "carbon-report-energy", "energy_kwh", "carbon-report-overhead-kwh", "overhead_energy_kwh",
                     "carbon-report-fallback-kwh", "fallback_energy_kwh", "carbon-report-overhead-kg", "scope2_overhead_kg");
             shown.forEach((id, key) -> assertEquals(String.format(Locale.ROOT, "%.3f", totals.getDouble(key)), text(browser, id), id));
+            for (String kind : List.of("measured", "modelled", "imported", "unknown")) {
+                assertEquals(String.format(Locale.ROOT, "%.3f", totals.getDouble(kind + "_energy_kwh")), text(browser, "carbon-report-" + kind + "-kwh"), kind);
+            }
             assertEquals(String.format(Locale.ROOT, "%.2f", totals.getDouble("cost_gbp")), text(browser, "carbon-report-cost"));
             JsonArray orgs = report.getJsonArray("by_org");
             List<org.openqa.selenium.WebElement> orgRows = browser.findElements(By.cssSelector("#carbon-report-orgs tr"));

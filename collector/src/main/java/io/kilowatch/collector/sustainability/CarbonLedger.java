@@ -127,6 +127,15 @@ final class CarbonLedger {
         return total;
     }
 
+    /** Energy imported from history files for local days of a year, estate-wide. */
+    double importedKwhIn(int year) {
+        double joules = 0;
+        for (TreeMap<LocalDate, Figures> byDay : days.values()) {
+            joules += byDay.subMap(LocalDate.of(year, 1, 1), LocalDate.of(year + 1, 1, 1)).values().stream().mapToDouble(f -> f.importedJoules).sum();
+        }
+        return joules / 3_600_000;
+    }
+
     /** Operational grams per local day, each group weighted by its org label (null: all at 1); embodied left out. */
     Map<LocalDate, Double> dailyOperationalGrams(ToDoubleFunction<String> orgWeight) {
         Map<LocalDate, Double> daily = new TreeMap<>();

@@ -96,6 +96,7 @@ class HistoryImportTest {
         // The baseline is measured from the imported year: 75.36495 kg, not typed in.
         JsonObject trajectory = sustainability.trajectory(2025, null, NOW);
         assertEquals(75.365, trajectory.getDouble("baseline_kg"), 1e-3, trajectory.encode());
+        assertEquals("measured by Kilowatch in 2024 (including 335.000 kWh of imported history)", trajectory.getString("baseline_source"));
 
         // The overview's day totals hold the same energy.
         assertEquals(335.0, overviewKwh("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"), 1e-9);
