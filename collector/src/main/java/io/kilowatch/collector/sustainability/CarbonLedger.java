@@ -7,6 +7,7 @@ import io.kilowatch.collector.store.SustainabilityStore.GroupOffDay;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
+import io.kilowatch.core.carbon.WellToTank;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -62,6 +63,7 @@ final class CarbonLedger {
             day.measuredJoules += d.measuredJoules();
             day.modelledJoules += d.modelledJoules();
             day.importedJoules += d.importedJoules();
+            day.wttGrams += wellToTankGrams(carbon, d.site(), d.energyJoules() + d.overheadJoules(), d.dayStartMs(), zone);
         }
         for (GroupOffDay off : store.groupOffDays(from.toEpochMilli(), to.toEpochMilli())) {
             double joules = footprints.forClass(off.deviceClass()).offWatts() * off.offSeconds();
@@ -75,9 +77,16 @@ final class CarbonLedger {
             EnergyFootprint f = carbon.footprint(joules, dayStart, dayEnd, off.site(), intensity);
             Figures day = ledger.day(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs());
             day.offJoules += joules;
+            day.wttGrams += wellToTankGrams(carbon, off.site(), joules + f.overheadJoules(), off.dayStartMs(), zone);
             day.add(0, f.overheadJoules(), f.carbonGrams(), f.overheadCarbonGrams(), f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp());
         }
         return ledger;
+    }
+
+    /** WTT of facility energy used on a local day, at the factors of its year; 0 where the site has none. */
+    private static double wellToTankGrams(CarbonPolicy carbon, String site, double facilityJoules, long dayStartMs, ZoneId zone) {
+        WellToTank wtt = carbon.wellToTank(site);
+        return wtt == null ? 0 : facilityJoules / 3_600_000 * wtt.gramsPerKwh(Instant.ofEpochMilli(dayStartMs).atZone(zone).getYear());
     }
 
     /**

@@ -23,6 +23,8 @@ final class Figures {
     double scope2Grams;
     double overheadGrams;
     double tdGrams;
+    /** Well-to-tank of generation and T&D (scope 3), apart from operational: only where WTT factors are configured. */
+    double wttGrams;
     double embodiedGrams;
     double costGbp;
     int devices;
@@ -38,6 +40,7 @@ final class Figures {
         scope2Grams += o.scope2Grams;
         overheadGrams += o.overheadGrams;
         tdGrams += o.tdGrams;
+        wttGrams += o.wttGrams;
         embodiedGrams += o.embodiedGrams;
         costGbp += o.costGbp;
         devices += o.devices;
@@ -75,6 +78,7 @@ final class Figures {
         m.put("scope2_overhead_kg", round(overheadGrams / 1000, 3));
         m.put("scope3_td_kg", round(tdGrams / 1000, 3));
         m.put("operational_kg", round(operationalGrams() / 1000, 3));
+        m.put("scope3_wtt_kg", round(wttGrams / 1000, 3));
         m.put("embodied_kg", round(embodiedGrams / 1000, 3));
         m.put("cost_gbp", round(costGbp, 2));
         return m;

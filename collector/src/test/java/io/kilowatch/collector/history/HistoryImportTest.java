@@ -107,6 +107,30 @@ class HistoryImportTest {
         assertEquals(335.0, overviewKwh("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"), 1e-9);
     }
 
+    /**
+     * Well-to-tank lines, configured (test figures, not DESNZ's: 50 g/kWh for generation, 5 g for T&D, in
+     * 2024), are scope 3 apart: 2024's 335 kWh gives 335 x 55 g = 18.425 kg, and operational stays 75.365 kg.
+     * A site on another grid (its own factors) gets none: Paris's 10 kWh adds no WTT.
+     */
+    @Test
+    void wellToTankIsReportedApartWhereConfigured() {
+        CollectorConfig config = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
+                .override("carbon.wtt_generation_kgco2e_per_kwh.2024", "0.05").override("carbon.wtt_td_kgco2e_per_kwh.2024", "0.005")
+                .override("sites.Paris.grid_factors_kgco2e_per_kwh.2024", "0.033"));
+        HistoryImport withWtt = new HistoryImport(new JdbcHistoryStore(store), store, config.carbon(), region -> IntensitySeries.empty(),
+                config.timeZone());
+        withWtt.run(FILE + "site,Paris,2024-06,month,10,Council A,,\n", NOW.toEpochMilli());
+        SustainabilityService service = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store),
+                config.carbon(), region -> IntensitySeries.empty(), config.timeZone());
+        JsonObject report = service.report(2024, null, NOW);
+        JsonObject totals = report.getJsonObject("totals");
+        assertEquals(18.425, totals.getDouble("scope3_wtt_kg"), 1e-9);
+        // Operational: 75.365 kg as before, plus Paris's 10 kWh x 33 g = 0.33 kg (no UK T&D there).
+        assertEquals(75.695, totals.getDouble("operational_kg"), 1e-9);
+        assertEquals(18.425, report.getJsonArray("scopes").getJsonObject(3).getDouble("kg"));
+        assertEquals("upstream", report.getJsonArray("scopes").getJsonObject(3).getString("kind"));
+    }
+
     @Test
     void aMalformedFileImportsNothingAndNamesTheLine() {
         String bad = FILE.replace("org,Council B,2025-01-01,day,24", "org,Council B,2025-01-01,day,24 kWh");

@@ -260,9 +260,9 @@ class SustainabilityServiceTest {
         String[] lines = csv.split("\n");
         assertEquals("section,name,energy_kwh,it_energy_kwh,off_energy_kwh,overhead_energy_kwh,fallback_energy_kwh,measured_energy_kwh,"
                 + "modelled_energy_kwh,imported_energy_kwh,unknown_energy_kwh,scope2_kg,scope2_overhead_kg,scope3_td_kg,operational_kg,"
-                + "embodied_kg,cost_gbp", lines[0]);
+                + "scope3_wtt_kg,embodied_kg,cost_gbp", lines[0]);
         // The fixture's rollups predate the provenance split: their 14 kWh is unknown; the off energy is modelled.
-        assertEquals("total,\"2025\",14.016,14.0,0.016,6.0,1.016,0.0,0.016,0.0,14.0,3.903,1.2,0.343,4.246,234.093,5.08", lines[1]);
+        assertEquals("total,\"2025\",14.016,14.0,0.016,6.0,1.016,0.0,0.016,0.0,14.0,3.903,1.2,0.343,4.246,0.0,234.093,5.08", lines[1]);
         assertTrue(csv.contains("shared_part,\"Shared ICT -> Council A\","), csv);
         assertEquals("\"'=HYPERLINK(\"\"x\"\")\"", CarbonReport.cell("=HYPERLINK(\"x\")"));
     }
