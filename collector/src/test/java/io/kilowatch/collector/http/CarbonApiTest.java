@@ -175,6 +175,10 @@ class CarbonApiTest {
         assertEquals(100.0, totals.getDouble("imported_energy_kwh"));
         assertEquals(20.707, totals.getDouble("scope2_kg"));
         assertEquals(1.0, totals.getJsonObject("data_quality").getDouble("imported_ratio"));
+        // The totals API counts it too, under the row's site.
+        JsonObject december = get("/api/v1/carbon/totals?from=2023-12-01&to=2023-12-31");
+        assertEquals(100.0, december.getDouble("energy_kwh"), 1e-9);
+        assertEquals("County Hall", december.getJsonArray("sites").getJsonObject(0).getString("site"));
     }
 
     @Test
