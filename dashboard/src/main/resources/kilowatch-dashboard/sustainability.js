@@ -41,7 +41,7 @@ async function showSustainability() {
   setText("sus-scopes", `scope 2 ${kg3(t.scope2_kg)} · scope 3 T&D ${kg3(t.scope3_td_kg)} · ${summary.year} to date`);
   setText("sus-embodied", kg3(t.embodied_kg) + " kg");
   setText("sus-energy", fmt.kwh(t.energy_kwh));
-  setText("sus-quality", qualityText(t.data_quality));
+  setText("sus-quality", fmt.quality(t.data_quality));
   setText("sus-cost", t.cost_gbp ? `£${gbp(t.cost_gbp)} at tariff` : "no tariff configured");
   $("sus-report-link").href = `#/carbon-report?year=${summary.year}`;
   if (summary.target) {
@@ -55,14 +55,6 @@ async function showSustainability() {
   }
   drawPath(trajectory);
   showSavings(savings);
-}
-
-// The share of the energy measured, modelled and imported: what the figure rests on.
-function qualityText(q) {
-  if (q.measured_ratio == null) return "no energy recorded yet";
-  const pct = (r) => `${(100 * r).toFixed(1)} %`;
-  return `measured ${pct(q.measured_ratio)} · modelled ${pct(q.modelled_ratio)} · imported ${pct(q.imported_ratio)}` +
-    (q.unknown_ratio > 0 ? ` · unknown ${pct(q.unknown_ratio)}` : "");
 }
 
 function orgChoices(orgs) {

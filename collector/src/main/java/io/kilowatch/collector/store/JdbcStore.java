@@ -276,6 +276,15 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public Provenance provenance(long fromMs, long toMs) {
+        double imported = query("SELECT COALESCE(SUM(energy_joules), 0) FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ?",
+                rs -> rs.getDouble(1), fromMs, toMs).get(0);
+        return query("SELECT COALESCE(SUM(measured_joules), 0), COALESCE(SUM(modelled_joules), 0), COALESCE(SUM(energy_joules), 0) "
+                + "FROM rollups WHERE period = 'day' AND bucket_start_ms >= ? AND bucket_start_ms < ?",
+                rs -> new Provenance(rs.getDouble(1), rs.getDouble(2), imported, rs.getDouble(3) + imported), fromMs, toMs).get(0);
+    }
+
+    @Override
     public int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs) {
         try {
             return inTransaction(() -> update("DELETE FROM samples WHERE ts_ms < ?", rawBeforeMs)
