@@ -98,6 +98,11 @@ class CarbonReportIT {
             JsonObject summary = new JsonObject(Stack.body(base + "/api/v1/carbon/summary"));
             browser.get(base + "/#/sustainability");
             wait.until(b -> !b.findElements(By.cssSelector("#sus-chart canvas")).isEmpty());
+            JsonObject q = summary.getJsonObject("totals").getJsonObject("data_quality");
+            assertEquals(String.format(Locale.ROOT, "measured %.1f %% · modelled %.1f %% · imported %.1f %%", 100 * q.getDouble("measured_ratio"),
+                    100 * q.getDouble("modelled_ratio"), 100 * q.getDouble("imported_ratio"))
+                    + (q.getDouble("unknown_ratio") > 0 ? String.format(Locale.ROOT, " · unknown %.1f %%", 100 * q.getDouble("unknown_ratio")) : ""),
+                    text(browser, "sus-quality"));
             assertEquals(String.format(Locale.ROOT, "%.3f kg", summary.getJsonObject("target").getDouble("target_kg")), text(browser, "sus-target"));
             assertEquals(String.format(Locale.ROOT, "%.3f", summary.getJsonObject("totals").getDouble("operational_kg")), text(browser, "sus-operational"));
             // Per organisation: Council A's own devices and its share of the shared service, on its measured 2024 baseline.
