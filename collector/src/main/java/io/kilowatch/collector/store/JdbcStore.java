@@ -263,16 +263,16 @@ public final class JdbcStore implements Store {
 
     @Override
     public Totals totals(String period, long fromMs, long toMs) {
-        String columns = "energy_joules, carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp";
-        // Day totals include imported history, so the overview and the carbon reports agree for any period.
-        String imported = period.equals("day") ? " UNION ALL SELECT " + columns + " FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ?" : "";
-        Object[] args = period.equals("day") ? new Object[] {period, fromMs, toMs, fromMs, toMs} : new Object[] {period, fromMs, toMs};
-        return query("SELECT COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
+        String sums = "COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
                 + "COALESCE(SUM(overhead_carbon_grams), 0), COALESCE(SUM(td_carbon_grams), 0), COALESCE(SUM(fallback_joules), 0), "
-                + "COALESCE(SUM(cost_gbp), 0) FROM (SELECT " + columns + " FROM rollups WHERE period = ? AND bucket_start_ms >= ? "
-                + "AND bucket_start_ms < ?" + imported + ") figures",
-                rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6),
-                        rs.getDouble(7)), args).get(0);
+                + "COALESCE(SUM(cost_gbp), 0)";
+        RowMapper<Totals> totals = rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
+                rs.getDouble(6), rs.getDouble(7));
+        Totals rollups = query("SELECT " + sums + " FROM rollups WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?",
+                totals, period, fromMs, toMs).get(0);
+        // Day totals include imported history, so the overview and the carbon reports agree for any period.
+        return !period.equals("day") ? rollups : rollups.plus(query("SELECT " + sums + " FROM energy_imports WHERE day_start_ms >= ? "
+                + "AND day_start_ms < ?", totals, fromMs, toMs).get(0));
     }
 
     @Override

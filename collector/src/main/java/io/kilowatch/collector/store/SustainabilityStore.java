@@ -34,7 +34,7 @@ public interface SustainabilityStore {
     record OffDay(String deviceId, long dayStartMs, double offSeconds) {
     }
 
-    /** Day rollups with bucket start in [fromMs, toMs), by labels and day. */
+    /** Day rollups and imported history with day start in [fromMs, toMs), by labels and day (a group and day may come twice: add them). */
     List<GroupDay> groupDays(long fromMs, long toMs);
 
     /** Raw samples with time in [fromMs, toMs), summarised per device and UTC hour. */
