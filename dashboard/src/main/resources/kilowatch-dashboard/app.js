@@ -13,6 +13,12 @@ const fmt = {
   kwh(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) + " kWh" : k >= 1 ? k.toFixed(2) + " kWh" : (k * 1000).toFixed(1) + " Wh"; },
   kg(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) : k >= 1 || k === 0 ? k.toFixed(2) : k.toPrecision(3); },
   pct(r, digits = 1) { return r == null ? "–" : (r * 100).toFixed(digits) + " %"; },
+  // The share of the energy measured, modelled and imported: what a total rests on.
+  quality(q) {
+    if (q.measured_ratio == null) return "no energy recorded yet";
+    return `measured ${fmt.pct(q.measured_ratio)} · modelled ${fmt.pct(q.modelled_ratio)} · imported ${fmt.pct(q.imported_ratio)}` +
+      (q.unknown_ratio > 0 ? ` · unknown ${fmt.pct(q.unknown_ratio)}` : "");
+  },
   bytes(b) {
     if (b == null) return "–";
     const units = ["B", "KiB", "MiB", "GiB", "TiB"];
@@ -130,6 +136,7 @@ function renderOverview(e) {
     setText("energy-" + period, fmt.kwh(e[period].energy_kwh));
     setText("carbon-" + period, fmt.kg(e[period].carbon_kg));
   }
+  setText("energy-quality", "This year: " + fmt.quality(e.year.data_quality));
   setText("carbon-method", "Carbon: " + e.carbon_method + ". Times in " + e.time_zone + ".");
   refreshChart("estate", `api/v1/estate/series?range=${state.ranges.estate}`, [{ label: "Estate power (W)", key: "power_watts", stroke: "#1f6f50" }]);
 }

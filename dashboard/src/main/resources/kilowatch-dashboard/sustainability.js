@@ -41,6 +41,7 @@ async function showSustainability() {
   setText("sus-scopes", `scope 2 ${kg3(t.scope2_kg)} · scope 3 T&D ${kg3(t.scope3_td_kg)} · ${summary.year} to date`);
   setText("sus-embodied", kg3(t.embodied_kg) + " kg");
   setText("sus-energy", fmt.kwh(t.energy_kwh));
+  setText("sus-quality", fmt.quality(t.data_quality));
   setText("sus-cost", t.cost_gbp ? `£${gbp(t.cost_gbp)} at tariff` : "no tariff configured");
   $("sus-report-link").href = `#/carbon-report?year=${summary.year}`;
   if (summary.target) {
@@ -154,6 +155,7 @@ async function showReport(hash) {
   setText("carbon-report-energy", kg3(t.energy_kwh));
   setText("carbon-report-overhead-kwh", kg3(t.overhead_energy_kwh));
   setText("carbon-report-fallback-kwh", kg3(t.fallback_energy_kwh));
+  for (const kind of ["measured", "modelled", "imported", "unknown"]) setText(`carbon-report-${kind}-kwh`, kg3(t[`${kind}_energy_kwh`]));
   setText("carbon-report-cost", gbp(t.cost_gbp));
   const target = $("carbon-report-target");
   if (r.target) {

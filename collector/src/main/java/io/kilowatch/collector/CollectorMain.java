@@ -45,6 +45,9 @@ public final class CollectorMain {
                                                     [--config FILE] [--data-dir DIR]
               imports half-hourly grid intensity (NESO Carbon Intensity API JSON, or CSV: docs/carbon.md) and
               recomputes the carbon of the energy it covers; a bad file changes nothing
+            Usage: java -jar kilowatch-collector.jar import-history FILE [--config FILE] [--data-dir DIR]
+              imports historical energy per device, site meter or organisation (CSV by half-hour, day or month:
+              docs/carbon-reporting.md); a bad file changes nothing and names its line
             Usage: java -jar kilowatch-collector.jar recompute-carbon --from DATE --to DATE [--config FILE] [--data-dir DIR]
               works out carbon, overhead, T&D losses and cost of local days DATE..DATE again with the config as it
               is now (new factors, PUE, regions or tariffs); hourly rollups past retention are no longer recomputed
@@ -63,6 +66,9 @@ public final class CollectorMain {
         }
         if (args.length > 0 && args[0].equals("import-intensity")) {
             System.exit(importIntensity(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+        }
+        if (args.length > 0 && args[0].equals("import-history")) {
+            System.exit(importHistory(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
         }
         if (args.length > 0 && args[0].equals("recompute-carbon")) {
             System.exit(recomputeCarbon(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
@@ -136,26 +142,35 @@ public final class CollectorMain {
         }
     }
 
+    /** A command's config and the text of the one file it imports; null (after saying why) when either is wrong. */
+    private record ImportInput(CollectorConfig config, String file, String text) {
+        static ImportInput read(String command, String[] args, Map<String, String> env, Map<String, String> options) {
+            java.util.List<String> positional = new java.util.ArrayList<>();
+            try {
+                CollectorConfig config = subcommandConfig(args, env, options, positional);
+                if (positional.size() != 1) {
+                    throw new ConfigException("name the one file to import");
+                }
+                return new ImportInput(config, positional.get(0), Files.readString(Path.of(positional.get(0))));
+            } catch (ConfigException e) {
+                System.err.println("kilowatch-collector " + command + ": " + e.getMessage());
+            } catch (IOException e) {
+                System.err.println("kilowatch-collector " + command + ": cannot read " + positional.get(0) + ": " + e.getMessage());
+            }
+            return null;
+        }
+    }
+
     /** The {@code import-intensity} command; returns the process exit code. */
     static int importIntensity(String[] args, Map<String, String> env) {
         Map<String, String> options = new java.util.HashMap<>(Map.of("--format", "", "--region", "", "--source", ""));
-        java.util.List<String> positional = new java.util.ArrayList<>();
-        CollectorConfig config;
-        String text;
-        try {
-            config = subcommandConfig(args, env, options, positional);
-            if (positional.size() != 1) {
-                throw new ConfigException("name the one file to import");
-            }
-            text = Files.readString(Path.of(positional.get(0)));
-        } catch (ConfigException e) {
-            System.err.println("kilowatch-collector import-intensity: " + e.getMessage());
-            return 2;
-        } catch (IOException e) {
-            System.err.println("kilowatch-collector import-intensity: cannot read " + positional.get(0) + ": " + e.getMessage());
+        ImportInput input = ImportInput.read("import-intensity", args, env, options);
+        if (input == null) {
             return 2;
         }
-        String file = positional.get(0);
+        CollectorConfig config = input.config();
+        String text = input.text();
+        String file = input.file();
         String format = options.get("--format").isEmpty() ? (file.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "neso")
                 : options.get("--format");
         try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
@@ -168,6 +183,27 @@ public final class CollectorMain {
             return 0;
         } catch (IntensityFormatException e) {
             System.err.println("kilowatch-collector import-intensity: " + file + ": " + e.getMessage() + "; nothing was imported");
+            return 1;
+        }
+    }
+
+    /** The {@code import-history} command: historical energy as CSV (docs/carbon-reporting.md); returns the process exit code. */
+    static int importHistory(String[] args, Map<String, String> env) {
+        ImportInput input = ImportInput.read("import-history", args, env, new java.util.HashMap<>());
+        if (input == null) {
+            return 2;
+        }
+        CollectorConfig config = input.config();
+        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+            IntensityCache intensity = new IntensityCache();
+            intensity.replaceAll(new JdbcCarbonStore(store).intensity());
+            var outcome = new io.kilowatch.collector.history.HistoryImport(new io.kilowatch.collector.store.JdbcHistoryStore(store), store,
+                    config.carbon(), intensity, config.timeZone()).run(input.text(), System.currentTimeMillis());
+            System.out.println("imported " + outcome.rows() + " rows (" + outcome.energyKwh() + " kWh over " + outcome.days()
+                    + " local day parts) from " + input.file());
+            return 0;
+        } catch (io.kilowatch.collector.history.HistoryFormatException e) {
+            System.err.println("kilowatch-collector import-history: " + input.file() + ": " + e.getMessage() + "; nothing was imported");
             return 1;
         }
     }

@@ -13,6 +13,8 @@ import io.kilowatch.collector.events.DeviceEvents;
 import io.kilowatch.collector.snmp.SnmpService;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.estate.ReportAccounting;
+import io.kilowatch.collector.history.HistoryApi;
+import io.kilowatch.collector.history.HistoryImport;
 import io.kilowatch.collector.http.CarbonApi;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.http.RateLimiter;
@@ -27,6 +29,7 @@ import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.GroupCommitter;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcAlertStore;
+import io.kilowatch.collector.store.JdbcHistoryStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
 import io.kilowatch.collector.sustainability.SustainabilityApi;
@@ -159,6 +162,8 @@ public final class CollectorVerticle extends VerticleBase {
             api.mount(snmp);
             api.mount(new CarbonApi(carbonStore, storeWorker, config.carbon(), intensity, imports, config.timeZone(), clock));
             api.mount(new SustainabilityApi(sustainability, storeWorker, clock));
+            api.mount(new HistoryApi(new HistoryImport(new JdbcHistoryStore(store), store, config.carbon(), intensity, config.timeZone()),
+                    storeWorker, clock));
             scheduleSustainability(sustainabilityMetrics);
             schedule(estate, metrics, api);
             // Condition sources for built-in alerting: one line each.

@@ -65,6 +65,9 @@ class CarbonReportIT {
                     "carbon-report-embodied", "embodied_kg", "carbon-report-energy", "energy_kwh", "carbon-report-overhead-kwh", "overhead_energy_kwh",
                     "carbon-report-fallback-kwh", "fallback_energy_kwh", "carbon-report-overhead-kg", "scope2_overhead_kg");
             shown.forEach((id, key) -> assertEquals(String.format(Locale.ROOT, "%.3f", totals.getDouble(key)), text(browser, id), id));
+            for (String kind : List.of("measured", "modelled", "imported", "unknown")) {
+                assertEquals(String.format(Locale.ROOT, "%.3f", totals.getDouble(kind + "_energy_kwh")), text(browser, "carbon-report-" + kind + "-kwh"), kind);
+            }
             assertEquals(String.format(Locale.ROOT, "%.2f", totals.getDouble("cost_gbp")), text(browser, "carbon-report-cost"));
             JsonArray orgs = report.getJsonArray("by_org");
             List<org.openqa.selenium.WebElement> orgRows = browser.findElements(By.cssSelector("#carbon-report-orgs tr"));
@@ -95,6 +98,11 @@ class CarbonReportIT {
             JsonObject summary = new JsonObject(Stack.body(base + "/api/v1/carbon/summary"));
             browser.get(base + "/#/sustainability");
             wait.until(b -> !b.findElements(By.cssSelector("#sus-chart canvas")).isEmpty());
+            JsonObject q = summary.getJsonObject("totals").getJsonObject("data_quality");
+            assertEquals(String.format(Locale.ROOT, "measured %.1f %% · modelled %.1f %% · imported %.1f %%", 100 * q.getDouble("measured_ratio"),
+                    100 * q.getDouble("modelled_ratio"), 100 * q.getDouble("imported_ratio"))
+                    + (q.getDouble("unknown_ratio") > 0 ? String.format(Locale.ROOT, " · unknown %.1f %%", 100 * q.getDouble("unknown_ratio")) : ""),
+                    text(browser, "sus-quality"));
             assertEquals(String.format(Locale.ROOT, "%.3f kg", summary.getJsonObject("target").getDouble("target_kg")), text(browser, "sus-target"));
             assertEquals(String.format(Locale.ROOT, "%.3f", summary.getJsonObject("totals").getDouble("operational_kg")), text(browser, "sus-operational"));
             // Per organisation: Council A's own devices and its share of the shared service, on its measured 2024 baseline.

@@ -6,6 +6,7 @@ import io.kilowatch.core.carbon.GridFactorSettings;
 import io.kilowatch.core.carbon.NesoRegions;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.carbon.Tariff;
+import io.kilowatch.core.carbon.WellToTank;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import java.time.DayOfWeek;
@@ -43,19 +44,35 @@ public final class CarbonConfig {
     public static CarbonPolicy policy(Settings s, ZoneId zone) {
         AnnualGridFactors estateFactors = GridFactorSettings.readSet(s, "carbon.grid_factors", AnnualGridFactors.ukDesnz());
         AnnualGridFactors estateTd = GridFactorSettings.readSet(s, "carbon.td_losses", AnnualGridFactors.ukDesnzTdLosses());
-        String estateRegion = region(s, "carbon.region", NesoRegions.NATIONAL);
+        // Sites fall back to the estate's region as written, so "none" (no key) passes down as "none", not null.
+        String estateGiven = s.string("carbon.region", NesoRegions.NATIONAL);
+        String estateRegion = region(s, "carbon.region", estateGiven);
         Tariff estateTariff = tariff(s, "tariff", zone, null);
         Map<String, SiteCarbon> sites = new LinkedHashMap<>();
+        // No built-in WTT figures: DESNZ's could not be verified (docs/carbon.md); they come from config only.
+        WellToTank estateWtt = wellToTank(s, "carbon");
+        Map<String, WellToTank> siteWtt = new LinkedHashMap<>();
         for (String site : s.children("sites")) {
             String key = "sites." + site;
+            WellToTank ownWtt = wellToTank(s, key);
+            if (ownWtt != null) {
+                siteWtt.put(site, ownWtt);
+            }
             AnnualGridFactors own = GridFactorSettings.readSet(s, key + ".grid_factors", null);
             // A site with its own grid factors is on another grid: the estate's T&D losses and region do not apply to it.
             AnnualGridFactors td = GridFactorSettings.readSet(s, key + ".td_losses", own == null ? estateTd : null);
-            String region = region(s, key + ".region", own == null ? estateRegion : NesoRegions.NONE);
+            String region = region(s, key + ".region", own == null ? estateGiven : NesoRegions.NONE);
             sites.put(site, new SiteCarbon(own == null ? estateFactors : own, td, region, s.number(key + ".pue", 1.0, 1.0, 10.0),
                     tariff(s, key + ".tariff", zone, estateTariff)));
         }
-        return new CarbonPolicy(new SiteCarbon(estateFactors, estateTd, estateRegion, 1.0, estateTariff), sites, zone);
+        return new CarbonPolicy(new SiteCarbon(estateFactors, estateTd, estateRegion, 1.0, estateTariff), sites, zone, estateWtt, siteWtt);
+    }
+
+    /** {@code <section>.wtt_generation_kgco2e_per_kwh.<year>} and {@code .wtt_td_...}; null where neither is set. */
+    private static WellToTank wellToTank(Settings s, String section) {
+        AnnualGridFactors generation = GridFactorSettings.readSet(s, section + ".wtt_generation", null);
+        AnnualGridFactors td = GridFactorSettings.readSet(s, section + ".wtt_td", null);
+        return generation == null && td == null ? null : new WellToTank(generation, td);
     }
 
     public static Fetch fetch(Settings s) {

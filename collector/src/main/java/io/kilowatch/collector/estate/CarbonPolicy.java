@@ -5,6 +5,7 @@ import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.NesoRegions;
 import io.kilowatch.core.carbon.SiteCarbon;
+import io.kilowatch.core.carbon.WellToTank;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashSet;
@@ -20,11 +21,33 @@ public final class CarbonPolicy {
     private final SiteCarbon defaults;
     private final Map<String, SiteCarbon> sites;
     private final CarbonCalculator calculator;
+    private final WellToTank estateWellToTank;
+    private final Map<String, WellToTank> siteWellToTank;
 
     public CarbonPolicy(SiteCarbon defaults, Map<String, SiteCarbon> sites, ZoneId zone) {
+        this(defaults, sites, zone, null, Map.of());
+    }
+
+    /**
+     * @param estateWellToTank WTT factors of sites that set none of their own, or null for none
+     * @param siteWellToTank WTT factors by site, where a site sets its own; a site on another grid
+     *     (its own grid factors) with none here gets none
+     */
+    public CarbonPolicy(SiteCarbon defaults, Map<String, SiteCarbon> sites, ZoneId zone, WellToTank estateWellToTank,
+                        Map<String, WellToTank> siteWellToTank) {
         this.defaults = defaults;
         this.sites = Map.copyOf(sites);
         this.calculator = new CarbonCalculator(zone);
+        this.estateWellToTank = estateWellToTank;
+        this.siteWellToTank = Map.copyOf(siteWellToTank);
+    }
+
+    /** The well-to-tank factors for a site's electricity, or null where none apply. */
+    public WellToTank wellToTank(String site) {
+        if (site != null && siteWellToTank.containsKey(site)) {
+            return siteWellToTank.get(site);
+        }
+        return forSite(site).factors() == defaults.factors() ? estateWellToTank : null;
     }
 
     public SiteCarbon forSite(String site) {
@@ -49,6 +72,10 @@ public final class CarbonPolicy {
         m.append(c.factors().source(year));
         if (c.tdLosses() != null) {
             m.append("; T&D losses apart: ").append(c.tdLosses().source(year));
+        }
+        WellToTank wtt = wellToTank(site);
+        if (wtt != null) {
+            m.append("; well-to-tank apart: ").append(String.join(", ", wtt.sources(year)));
         }
         m.append("; PUE ").append(c.pue()).append(c.pue() > 1 ? " (overhead apart)" : "");
         if (c.tariff() != null) {

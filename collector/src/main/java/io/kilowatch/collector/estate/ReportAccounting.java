@@ -24,6 +24,8 @@ import java.util.function.Function;
  * rollups rather than one spike. Carbon is computed per half-hour piece: its half-hour's intensity, else its year's factor.
  */
 public final class ReportAccounting {
+    /** The power source of a report whose energy comes from a power model rather than a meter. */
+    private static final String MODEL_SOURCE = "model";
     private final CarbonPolicy carbon;
     private final ZoneId zone;
     private final Function<String, IntensitySeries> intensity;
@@ -63,7 +65,7 @@ public final class ReportAccounting {
                 : new AgentCounter(Instant.ofEpochMilli(previous.counterStartMs()), previous.counterJoules());
         double joules = counter.joulesSince(before);
         Instant from = previous == null || previous.lastSeenMs() >= timeMs ? time : Instant.ofEpochMilli(previous.lastSeenMs());
-        List<RollupIncrement> rollups = spread(r.deviceId(), joules, from, time, site);
+        List<RollupIncrement> rollups = spread(r.deviceId(), joules, from, time, site, MODEL_SOURCE.equals(r.power().source()));
         double grams = rollups.stream().filter(x -> x.period().equals(RollupIncrement.HOUR)).mapToDouble(RollupIncrement::carbonGrams).sum();
 
         Report.Utilisation u = r.utilisation();
@@ -118,10 +120,12 @@ public final class ReportAccounting {
     }
 
     /**
-     * Splits energy over [from, to] in proportion to time into half-hour pieces (each piece has one
-     * intensity), summed into UTC-hour and local-day buckets.
+     * Splits energy over [from, to] in proportion to time into pieces that each lie in one UTC half-hour
+     * (one intensity) and one local day, summed into UTC-hour and local-day buckets. Local midnight is a
+     * boundary of its own: in a zone offset by 15 or 45 minutes (+05:45, +05:30, -03:30) it falls inside
+     * a half-hour.
      */
-    List<RollupIncrement> spread(String deviceId, double joules, Instant from, Instant to, String site) {
+    List<RollupIncrement> spread(String deviceId, double joules, Instant from, Instant to, String site, boolean modelled) {
         if (joules <= 0) {
             return List.of();
         }
@@ -134,15 +138,18 @@ public final class ReportAccounting {
             Instant cursor = from;
             while (cursor.isBefore(to)) {
                 Instant halfHourEnd = IntensitySeries.halfHourOf(cursor).plus(IntensitySeries.HALF_HOUR);
+                Instant dayEnd = Instant.ofEpochMilli(nextDayStart(cursor));
                 Instant pieceEnd = halfHourEnd.isBefore(to) ? halfHourEnd : to;
+                pieceEnd = dayEnd.isBefore(pieceEnd) ? dayEnd : pieceEnd;
                 double pieceJoules = joules * (Duration.between(cursor, pieceEnd).toNanos() / totalNanos);
                 add(hours, days, cursor, carbon.footprint(pieceJoules, cursor, pieceEnd, site, intensity));
                 cursor = pieceEnd;
             }
         }
         List<RollupIncrement> result = new ArrayList<>();
-        hours.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.HOUR, start, b.footprint, b.firstHalfHourJoules)));
-        days.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.DAY, start, b.footprint, null)));
+        hours.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.HOUR, start, b.footprint, b.firstHalfHourJoules,
+                modelled)));
+        days.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.DAY, start, b.footprint, null, modelled)));
         return result;
     }
 
@@ -164,6 +171,10 @@ public final class ReportAccounting {
 
     public long dayStart(Instant at) {
         return at.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli();
+    }
+
+    private long nextDayStart(Instant at) {
+        return at.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
     private static SampleRow sample(Report r, long timeMs, long receivedMs, long bootMs, double joules, double grams) {

@@ -4,12 +4,12 @@ import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.store.Store;
-import io.kilowatch.collector.store.Store.Totals;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /** The overview: power now, devices up and down, energy and carbon for today, this month and this year. */
@@ -28,18 +28,31 @@ final class EstateSummary {
 
         LocalDate today = now.atZone(zone).toLocalDate();
         long end = today.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
-        Totals day = store.totals("day", today.atStartOfDay(zone).toInstant().toEpochMilli(), end);
-        Totals month = store.totals("day", today.withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli(), end);
-        Totals year = store.totals("day", today.withDayOfYear(1).atStartOfDay(zone).toInstant().toEpochMilli(), end);
+        long dayStart = today.atStartOfDay(zone).toInstant().toEpochMilli();
+        long monthStart = today.withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        long yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant().toEpochMilli();
         return new JsonObject()
                 .put("time", now.toString())
                 .put("time_zone", zone.getId())
                 .put("power_watts", watts)
                 .put("devices", new JsonObject().put("total", rows.size()).put("up", up).put("down", rows.size() - up))
                 .put("availability_24h_ratio", availability.isPresent() ? availability.getAsDouble() : null)
-                .put("today", Views.totals(day))
-                .put("month", Views.totals(month))
-                .put("year", Views.totals(year))
+                .put("today", period(store, dayStart, end))
+                .put("month", period(store, monthStart, end))
+                .put("year", period(store, yearStart, end))
                 .put("carbon_method", carbon.method(null, carbon.yearOf(now)) + " (offices); per-site PUE and factors where configured");
+    }
+
+    /** A period's totals with their data quality: the share of the energy measured, modelled, imported and unknown. */
+    private static JsonObject period(Store store, long fromMs, long toMs) {
+        Store.Provenance p = store.provenance(fromMs, toMs);
+        double total = p.totalJoules();
+        JsonObject quality = new JsonObject();
+        double unknown = Math.max(0, total - p.measuredJoules() - p.modelledJoules() - p.importedJoules());
+        for (Map.Entry<String, Double> e : Map.of("measured", p.measuredJoules(), "modelled", p.modelledJoules(), "imported",
+                p.importedJoules(), "unknown", unknown).entrySet()) {
+            quality.put(e.getKey() + "_ratio", total > 0 ? e.getValue() / total : null);
+        }
+        return Views.totals(store.totals("day", fromMs, toMs)).put("data_quality", quality);
     }
 }

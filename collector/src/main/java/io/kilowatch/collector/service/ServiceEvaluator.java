@@ -102,6 +102,11 @@ public final class ServiceEvaluator {
         return counters.getOrDefault(service, new double[2]);
     }
 
+    /** How long a recorded state holds past its evaluation before the gap counts as "no data". */
+    long gapToleranceMs() {
+        return gapToleranceMs;
+    }
+
     /** One evaluation at the clock's time; the future completes once its history is stored. */
     public Future<Void> tick() {
         Instant now = clock.instant();

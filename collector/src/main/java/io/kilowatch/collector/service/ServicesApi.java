@@ -161,7 +161,8 @@ public final class ServicesApi implements ApiModule {
             HttpApi.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
             return;
         }
-        services.storeWorker().executeBlocking(() -> SlaReport.load(d, kind, date, services.store(), now), false)
+        services.storeWorker().executeBlocking(() -> SlaReport.load(d, kind, date, services.store(), now,
+                services.evaluator.gapToleranceMs()), false)
                 .onSuccess(report -> {
                     if (format.equals("csv")) {
                         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")

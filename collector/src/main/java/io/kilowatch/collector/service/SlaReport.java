@@ -30,14 +30,19 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
     /** A bound on one report's size: more incidents than this in a period means a broken service or config, not a review. */
     static final int MAX_INCIDENTS = 10_000;
 
-    /** Reads what the report needs from the store; blocks. */
-    public static SlaReport load(ServiceDefinition service, SlaPeriod kind, LocalDate date, ServiceHistoryStore store, Instant now) {
+    /**
+     * Reads what the report needs from the store; blocks.
+     *
+     * @param gapToleranceMs how long a recorded state holds past its last evaluation (see {@link ServiceMaths#holding})
+     */
+    public static SlaReport load(ServiceDefinition service, SlaPeriod kind, LocalDate date, ServiceHistoryStore store, Instant now,
+                                 long gapToleranceMs) {
         Span period = kind.of(date, service.calendar().zone());
         Map<String, List<StateInterval>> components = new LinkedHashMap<>();
         service.components().forEach(c -> components.put(c.name(), store.history(ServiceHistoryStore.IntervalRow.COMPONENT,
                 service.name() + "/" + c.name(), period.startMs(), period.endMs())));
         return of(service, kind, date, store.history(ServiceHistoryStore.IntervalRow.SERVICE, service.name(), period.startMs(), period.endMs()),
-                store.incidents(service.name(), period.startMs(), period.endMs(), MAX_INCIDENTS), components, now);
+                store.incidents(service.name(), period.startMs(), period.endMs(), MAX_INCIDENTS), components, now, gapToleranceMs);
     }
 
     /**
@@ -46,16 +51,21 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
      * @param componentHistories each component's intervals overlapping the period, by component name
      */
     public static SlaReport of(ServiceDefinition service, SlaPeriod kind, LocalDate date, List<StateInterval> history,
-                               List<Incident> incidents, Map<String, List<StateInterval>> componentHistories, Instant now) {
+                               List<Incident> incidents, Map<String, List<StateInterval>> componentHistories, Instant now,
+                               long gapToleranceMs) {
         Span period = kind.of(date, service.calendar().zone());
+        long nowMs = now.toEpochMilli();
+        // The stretch since the last evaluation is the state that evaluation found, as the status API says, not "no data".
+        List<StateInterval> held = ServiceMaths.holding(history, nowMs, gapToleranceMs);
         Span soFar = new Span(period.startMs(), Math.max(period.startMs(), Math.min(period.endMs(), now.toEpochMilli())));
-        Figures figures = ServiceMaths.measure(service, history, soFar);
+        Figures figures = ServiceMaths.measure(service, held, soFar);
         List<Incident> sorted = new ArrayList<>(incidents);
         sorted.sort(Comparator.comparingLong(Incident::startMs));
         // Components are measured by the service's own calendar, so their downtime compares with the service's.
         Map<String, Figures> components = new LinkedHashMap<>();
-        componentHistories.forEach((name, list) -> components.put(name, ServiceMaths.measure(service, list, soFar)));
-        return new SlaReport(service, kind, date, period, now, figures, ServiceMaths.errorBudget(service, history, period, now), sorted, components);
+        componentHistories.forEach((name, list) -> components.put(name,
+                ServiceMaths.measure(service, ServiceMaths.holding(list, nowMs, gapToleranceMs), soFar)));
+        return new SlaReport(service, kind, date, period, now, figures, ServiceMaths.errorBudget(service, held, period, now), sorted, components);
     }
 
     public boolean complete() {

@@ -123,13 +123,24 @@ public final class JdbcCarbonStore implements CarbonStore {
 
     @Override
     public List<Breakdown> breakdown(String period, long fromMs, long toMs, String deviceId) {
-        String sql = "SELECT d.site, SUM(r.energy_joules), SUM(r.carbon_grams), SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), "
-                + "SUM(r.td_carbon_grams), SUM(r.fallback_joules), SUM(r.cost_gbp) FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
-                + "WHERE r.period = ? AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?"
-                + (deviceId == null ? "" : " AND r.device_id = ?") + " GROUP BY d.site ORDER BY d.site";
-        Object[] args = deviceId == null ? new Object[] {period, fromMs, toMs} : new Object[] {period, fromMs, toMs, deviceId};
-        return db.query(sql, rs -> new Breakdown(rs.getString(1), new Store.Totals(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
-                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8))), args);
+        String columns = "energy_joules, carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp";
+        List<Object> args = new ArrayList<>(List.of(period, fromMs, toMs));
+        String sql = "SELECT d.site, r.energy_joules, r.carbon_grams, r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, "
+                + "r.fallback_joules, r.cost_gbp FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
+                + "WHERE r.period = ? AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?" + (deviceId == null ? "" : " AND r.device_id = ?");
+        if (deviceId != null) {
+            args.add(deviceId);
+        }
+        if (period.equals("day")) {
+            // Imported history counts in day totals, as in the carbon report and the overview (a device's own rows for a device).
+            sql += " UNION ALL SELECT site, " + columns + " FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ?"
+                    + (deviceId == null ? "" : " AND scope = 'device' AND subject = ?");
+            args.addAll(deviceId == null ? List.of(fromMs, toMs) : List.of(fromMs, toMs, deviceId));
+        }
+        return db.query("SELECT site, SUM(energy_joules), SUM(carbon_grams), SUM(overhead_joules), SUM(overhead_carbon_grams), "
+                + "SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp) FROM (" + sql + ") figures GROUP BY site ORDER BY site",
+                rs -> new Breakdown(rs.getString(1), new Store.Totals(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
+                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8))), args.toArray());
     }
 
     private static IntensitySeries.Point point(java.sql.ResultSet rs) throws SQLException {

@@ -190,8 +190,11 @@ public final class JdbcStore implements Store {
     private void addRollup(RollupIncrement r) throws SQLException {
         EnergyFootprint f = r.footprint();
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, "
-                + "carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp, first_half_hour_joules) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
+                + "carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp, first_half_hour_joules, "
+                + "measured_joules, modelled_joules) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
+                + "measured_joules = rollups.measured_joules + excluded.measured_joules, "
+                + "modelled_joules = rollups.modelled_joules + excluded.modelled_joules, "
                 + "energy_joules = rollups.energy_joules + excluded.energy_joules, carbon_grams = rollups.carbon_grams + excluded.carbon_grams, "
                 + "overhead_joules = rollups.overhead_joules + excluded.overhead_joules, "
                 + "overhead_carbon_grams = rollups.overhead_carbon_grams + excluded.overhead_carbon_grams, "
@@ -200,7 +203,8 @@ public final class JdbcStore implements Store {
                 // NULL (a row from before the split was kept) stays NULL: its energy is taken as even over the hour
                 + "first_half_hour_joules = rollups.first_half_hour_joules + excluded.first_half_hour_joules")) {
             bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
-                    f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules());
+                    f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules(), r.modelled() ? 0.0 : f.itJoules(),
+                    r.modelled() ? f.itJoules() : 0.0);
             ps.executeUpdate();
         }
     }
@@ -259,11 +263,25 @@ public final class JdbcStore implements Store {
 
     @Override
     public Totals totals(String period, long fromMs, long toMs) {
-        return query("SELECT COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
+        String sums = "COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
                 + "COALESCE(SUM(overhead_carbon_grams), 0), COALESCE(SUM(td_carbon_grams), 0), COALESCE(SUM(fallback_joules), 0), "
-                + "COALESCE(SUM(cost_gbp), 0) FROM rollups WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?",
-                rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6),
-                        rs.getDouble(7)), period, fromMs, toMs).get(0);
+                + "COALESCE(SUM(cost_gbp), 0)";
+        RowMapper<Totals> totals = rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
+                rs.getDouble(6), rs.getDouble(7));
+        Totals rollups = query("SELECT " + sums + " FROM rollups WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?",
+                totals, period, fromMs, toMs).get(0);
+        // Day totals include imported history, so the overview and the carbon reports agree for any period.
+        return !period.equals("day") ? rollups : rollups.plus(query("SELECT " + sums + " FROM energy_imports WHERE day_start_ms >= ? "
+                + "AND day_start_ms < ?", totals, fromMs, toMs).get(0));
+    }
+
+    @Override
+    public Provenance provenance(long fromMs, long toMs) {
+        double imported = query("SELECT COALESCE(SUM(energy_joules), 0) FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ?",
+                rs -> rs.getDouble(1), fromMs, toMs).get(0);
+        return query("SELECT COALESCE(SUM(measured_joules), 0), COALESCE(SUM(modelled_joules), 0), COALESCE(SUM(energy_joules), 0) "
+                + "FROM rollups WHERE period = 'day' AND bucket_start_ms >= ? AND bucket_start_ms < ?",
+                rs -> new Provenance(rs.getDouble(1), rs.getDouble(2), imported, rs.getDouble(3) + imported), fromMs, toMs).get(0);
     }
 
     @Override

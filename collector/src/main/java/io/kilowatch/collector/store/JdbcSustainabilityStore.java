@@ -1,8 +1,10 @@
 package io.kilowatch.collector.store;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +22,25 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
 
     @Override
     public List<GroupDay> groupDays(long fromMs, long toMs) {
-        return store.query("SELECT d.org, d.site, d.device_class, r.bucket_start_ms, SUM(r.energy_joules), SUM(r.carbon_grams), "
-                + "SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), SUM(r.td_carbon_grams), SUM(r.fallback_joules), SUM(r.cost_gbp) "
+        // Two queries rather than one over a UNION: SQLite would materialise the union before grouping it.
+        List<GroupDay> days = new ArrayList<>(store.query("SELECT d.org, d.site, d.device_class, r.bucket_start_ms, SUM(r.energy_joules), "
+                + "SUM(r.carbon_grams), SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), SUM(r.td_carbon_grams), SUM(r.fallback_joules), "
+                + "SUM(r.cost_gbp), SUM(r.measured_joules), SUM(r.modelled_joules), 0 "
                 + "FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
                 + "WHERE r.period = 'day' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ? "
                 + "GROUP BY d.org, d.site, d.device_class, r.bucket_start_ms ORDER BY r.bucket_start_ms",
-                rs -> new GroupDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
-                        rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11)), fromMs, toMs);
+                JdbcSustainabilityStore::groupDay, fromMs, toMs));
+        days.addAll(store.query("SELECT org, site, device_class, day_start_ms, SUM(energy_joules), SUM(carbon_grams), SUM(overhead_joules), "
+                + "SUM(overhead_carbon_grams), SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp), 0, 0, SUM(energy_joules) "
+                + "FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ? GROUP BY org, site, device_class, day_start_ms",
+                JdbcSustainabilityStore::groupDay, fromMs, toMs));
+        return days;
+    }
+
+    private static GroupDay groupDay(ResultSet rs) throws SQLException {
+        return new GroupDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5), rs.getDouble(6),
+                rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11), rs.getDouble(12), rs.getDouble(13),
+                rs.getDouble(14));
     }
 
     @Override

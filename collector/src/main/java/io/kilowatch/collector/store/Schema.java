@@ -218,7 +218,37 @@ final class Schema {
               off_seconds DOUBLE PRECISION NOT NULL,
               PRIMARY KEY (device_id, day_start_ms)
             )""",
-            "CREATE INDEX device_off_days_by_day ON device_off_days (day_start_ms)"));
+            "CREATE INDEX device_off_days_by_day ON device_off_days (day_start_ms)"),
+            List.of(
+            // Data quality: how much of each rollup's IT energy was measured (RAPL, battery, SNMP) and how much
+            // modelled. Rows from before this split have neither; reports call that energy "unknown".
+            "ALTER TABLE rollups ADD COLUMN measured_joules DOUBLE PRECISION NOT NULL DEFAULT 0",
+            "ALTER TABLE rollups ADD COLUMN modelled_joules DOUBLE PRECISION NOT NULL DEFAULT 0",
+            // Imported history (docs/carbon-reporting.md#importing-history): each imported row of a device, site
+            // meter or organisation, split into the local days it covers, each with its figures worked out as ingest
+            // would. A re-import of the same row replaces it.
+            """
+            CREATE TABLE energy_imports (
+              scope VARCHAR(16) NOT NULL,
+              subject VARCHAR(255) NOT NULL,
+              resolution VARCHAR(16) NOT NULL,
+              row_start_ms BIGINT NOT NULL,
+              row_end_ms BIGINT NOT NULL,
+              day_start_ms BIGINT NOT NULL,
+              org VARCHAR(255),
+              site VARCHAR(255),
+              device_class VARCHAR(64),
+              energy_joules DOUBLE PRECISION NOT NULL,
+              carbon_grams DOUBLE PRECISION NOT NULL,
+              overhead_joules DOUBLE PRECISION NOT NULL,
+              overhead_carbon_grams DOUBLE PRECISION NOT NULL,
+              td_carbon_grams DOUBLE PRECISION NOT NULL,
+              fallback_joules DOUBLE PRECISION NOT NULL,
+              cost_gbp DOUBLE PRECISION NOT NULL,
+              imported_ms BIGINT NOT NULL,
+              PRIMARY KEY (scope, subject, resolution, row_start_ms, day_start_ms)
+            )""",
+            "CREATE INDEX energy_imports_by_day ON energy_imports (day_start_ms)"));
 
     private Schema() {
     }

@@ -72,6 +72,12 @@ public interface Store extends AutoCloseable {
     /** Sum of a period's rollups ({@code hour} or {@code day}) with bucket start in [fromMs, toMs). */
     Totals totals(String period, long fromMs, long toMs);
 
+    /** IT energy of day rollups and imported history with day start in [fromMs, toMs), by provenance; the rest of total is unknown. */
+    record Provenance(double measuredJoules, double modelledJoules, double importedJoules, double totalJoules) {
+    }
+
+    Provenance provenance(long fromMs, long toMs);
+
     /** Deletes raw samples and hourly rollups older than their retention; returns rows deleted. */
     int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);
 

@@ -13,10 +13,13 @@ public interface SustainabilityStore {
 
     /**
      * Day rollups summed over the devices sharing an org, site and class label (null where unset, or
-     * where the device is no longer known): local day in the collector's zone, all the split columns.
+     * where the device is no longer known), with imported history under its own labels: local day in the
+     * collector's zone, all the split columns, and the IT energy by provenance (measured, modelled,
+     * imported; the rest is from rollups older than that split).
      */
     record GroupDay(String org, String site, String deviceClass, long dayStartMs, double energyJoules, double carbonGrams,
-                    double overheadJoules, double overheadCarbonGrams, double tdCarbonGrams, double fallbackJoules, double costGbp) {
+                    double overheadJoules, double overheadCarbonGrams, double tdCarbonGrams, double fallbackJoules, double costGbp,
+                    double measuredJoules, double modelledJoules, double importedJoules) {
     }
 
     /** Known-off seconds summed over the devices sharing an org, site and class label, for one local day. */
@@ -31,7 +34,7 @@ public interface SustainabilityStore {
     record OffDay(String deviceId, long dayStartMs, double offSeconds) {
     }
 
-    /** Day rollups with bucket start in [fromMs, toMs), by labels and day. */
+    /** Day rollups and imported history with day start in [fromMs, toMs), by labels and day (a group and day may come twice: add them). */
     List<GroupDay> groupDays(long fromMs, long toMs);
 
     /** Raw samples with time in [fromMs, toMs), summarised per device and UTC hour. */

@@ -7,6 +7,7 @@ import io.kilowatch.collector.store.SustainabilityStore.GroupOffDay;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
+import io.kilowatch.core.carbon.WellToTank;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -57,8 +58,12 @@ final class CarbonLedger {
                              Function<String, IntensitySeries> intensity, ZoneId zone, Instant from, Instant to) {
         CarbonLedger ledger = new CarbonLedger(devices, new HashMap<>(), zone, from, to);
         for (GroupDay d : store.groupDays(from.toEpochMilli(), to.toEpochMilli())) {
-            ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs())
-                    .add(d.energyJoules(), d.overheadJoules(), d.carbonGrams(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp());
+            Figures day = ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs());
+            day.add(d.energyJoules(), d.overheadJoules(), d.carbonGrams(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp());
+            day.measuredJoules += d.measuredJoules();
+            day.modelledJoules += d.modelledJoules();
+            day.importedJoules += d.importedJoules();
+            day.wttGrams += wellToTankGrams(carbon, d.site(), d.energyJoules() + d.overheadJoules(), d.dayStartMs(), zone);
         }
         for (GroupOffDay off : store.groupOffDays(from.toEpochMilli(), to.toEpochMilli())) {
             double joules = footprints.forClass(off.deviceClass()).offWatts() * off.offSeconds();
@@ -72,15 +77,26 @@ final class CarbonLedger {
             EnergyFootprint f = carbon.footprint(joules, dayStart, dayEnd, off.site(), intensity);
             Figures day = ledger.day(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs());
             day.offJoules += joules;
+            day.wttGrams += wellToTankGrams(carbon, off.site(), joules + f.overheadJoules(), off.dayStartMs(), zone);
             day.add(0, f.overheadJoules(), f.carbonGrams(), f.overheadCarbonGrams(), f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp());
         }
         return ledger;
     }
 
-    /** The part of this ledger in [from, to) (whole local days), with embodied carbon for that period. */
+    /** WTT of facility energy used on a local day, at the factors of its year; 0 where the site has none. */
+    private static double wellToTankGrams(CarbonPolicy carbon, String site, double facilityJoules, long dayStartMs, ZoneId zone) {
+        WellToTank wtt = carbon.wellToTank(site);
+        return wtt == null ? 0 : facilityJoules / 3_600_000 * wtt.gramsPerKwh(Instant.ofEpochMilli(dayStartMs).atZone(zone).getYear());
+    }
+
+    /**
+     * The part of this ledger in [from, to), with embodied carbon for that period. Days are whole local
+     * days; a period ending within a day (to date: now) includes that day so far, as the overview does.
+     */
     CarbonLedger within(Instant periodFrom, Instant periodTo) {
         LocalDate first = periodFrom.atZone(zone).toLocalDate();
-        LocalDate end = periodTo.atZone(zone).toLocalDate();
+        LocalDate last = periodTo.atZone(zone).toLocalDate();
+        LocalDate end = last.atStartOfDay(zone).toInstant().equals(periodTo) ? last : last.plusDays(1);
         Map<Group, TreeMap<LocalDate, Figures>> part = new HashMap<>();
         days.forEach((group, byDay) -> part.put(group, new TreeMap<>(byDay.subMap(first, end))));
         return new CarbonLedger(profiles, part, zone, periodFrom, periodTo);
@@ -118,6 +134,15 @@ final class CarbonLedger {
         Figures total = new Figures();
         byGroup().values().forEach(total::add);
         return total;
+    }
+
+    /** Energy imported from history files for local days of a year, estate-wide. */
+    double importedKwhIn(int year) {
+        double joules = 0;
+        for (TreeMap<LocalDate, Figures> byDay : days.values()) {
+            joules += byDay.subMap(LocalDate.of(year, 1, 1), LocalDate.of(year + 1, 1, 1)).values().stream().mapToDouble(f -> f.importedJoules).sum();
+        }
+        return joules / 3_600_000;
     }
 
     /** Operational grams per local day, each group weighted by its org label (null: all at 1); embodied left out. */

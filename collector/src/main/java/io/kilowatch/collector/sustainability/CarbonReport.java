@@ -53,7 +53,8 @@ final class CarbonReport {
     }
 
     private static final List<String> COLUMNS = List.of("energy_kwh", "it_energy_kwh", "off_energy_kwh", "overhead_energy_kwh",
-            "fallback_energy_kwh", "scope2_kg", "scope2_overhead_kg", "scope3_td_kg", "operational_kg", "embodied_kg", "cost_gbp");
+            "fallback_energy_kwh", "measured_energy_kwh", "modelled_energy_kwh", "imported_energy_kwh", "unknown_energy_kwh",
+            "scope2_kg", "scope2_overhead_kg", "scope3_td_kg", "operational_kg", "scope3_wtt_kg", "embodied_kg", "cost_gbp");
 
     private CarbonReport() {
     }
@@ -87,7 +88,9 @@ final class CarbonReport {
                 .add(new JsonObject().put("scope", "3").put("category", "electricity transmission and distribution losses")
                         .put("kind", "operational").put("kg", r.get("scope3_td_kg").doubleValue()))
                 .add(new JsonObject().put("scope", "3").put("category", "embodied carbon of ICT equipment (purchased goods), amortised")
-                        .put("kind", "embodied").put("kg", r.get("embodied_kg").doubleValue()));
+                        .put("kind", "embodied").put("kg", r.get("embodied_kg").doubleValue()))
+                .add(new JsonObject().put("scope", "3").put("category", "electricity well-to-tank, generation and T&D (where WTT factors are configured)")
+                        .put("kind", "upstream").put("kg", r.get("scope3_wtt_kg").doubleValue()));
     }
 
     private static JsonArray rows(String key, Map<String, Figures> groups) {
@@ -164,9 +167,7 @@ final class CarbonReport {
     }
 
     private static JsonObject toJson(Map<String, BigDecimal> figures) {
-        JsonObject json = new JsonObject();
-        figures.forEach((k, v) -> json.put(k, v.doubleValue()));
-        return json;
+        return Figures.toJson(figures);
     }
 
     private static JsonObject target(Period period, Trajectory.Target t, Trajectory trajectory, Figures total,
@@ -203,6 +204,11 @@ final class CarbonReport {
                         + "plus 64.7 kg per display) spread evenly over its expected life from its purchase date, else its firmware "
                         + "release date, else the day Kilowatch first saw it. It is never added into operational figures.")
                 .add("fallback_energy_kwh is energy whose carbon used the annual factor because no half-hourly intensity covered it.")
+                .add("scope3_wtt_kg: well-to-tank of the electricity's generation and T&D losses (facility energy x the configured "
+                        + "WTT factors of its year), scope 3 category 3, reported apart and not part of operational_kg or any target.")
+                .add("Data quality: measured energy came from a meter (RAPL, battery, SNMP power readings), modelled from a power "
+                        + "model or a class's off power, imported from history files (device, site meter or organisation); "
+                        + "unknown is energy recorded before Kilowatch kept that split.")
                 .add("Shared services are apportioned to partners by fixed shares (largest-remainder rounding, so parts add up to the "
                         + "total exactly); organisations' totals include their shares.")
                 .add(config.baselineYear().isPresent() ? "A quarter's target is the annual target times the quarter's share of the year's days."

@@ -82,7 +82,9 @@ final class Trajectory {
             source = "entered by hand (sustainability.targets" + (org == null ? "" : ".orgs." + org) + ".baseline_kgco2e)";
         } else {
             baseline = actual.getOrDefault(baselineYear, 0.0) + (config.targetIncludesEmbodied() ? embodied.getOrDefault(baselineYear, 0.0) : 0);
-            source = "measured by Kilowatch in " + baselineYear;
+            double importedKwh = ledger.importedKwhIn(baselineYear);
+            source = "measured by Kilowatch in " + baselineYear
+                    + (importedKwh > 0 ? " (including " + Figures.round(importedKwh, 3).toPlainString() + " kWh of imported history)" : "");
             if (baseline <= 0) {
                 return Optional.empty();
             }

@@ -191,4 +191,29 @@ class CarbonIngestTest {
             assertEquals(111, carbon.intensity().get("national").at(Instant.parse("2024-06-03T11:00:00Z")).orElseThrow().gramsPerKwh());
         }
     }
+    /** Data quality: each rollup keeps its IT energy by provenance, from the reporting agent's power source. */
+    @Test
+    void rollupsKeepMeasuredAndModelledEnergyApart() throws Exception {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            for (String source : List.of("rapl", "model")) {
+                String device = source.equals("rapl") ? "measured-1" : "modelled-1";
+                ingest(store, report().device(device).source(source).at(T0).bootedAt(T0.minusSeconds(600)).counter(0).build());
+                ingest(store, report().device(device).source(source).sequence(2).at(T0.plusSeconds(3600)).bootedAt(T0.minusSeconds(600))
+                        .counter(2 * KWH).build());
+            }
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kilowatch.db"));
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT device_id, period, measured_joules, modelled_joules, energy_joules FROM rollups ORDER BY device_id, period")) {
+            int rows = 0;
+            while (rs.next()) {
+                boolean measured = rs.getString(1).equals("measured-1");
+                assertEquals(measured ? 2 * KWH : 0, rs.getDouble(3), 1e-6, rs.getString(1) + " " + rs.getString(2));
+                assertEquals(measured ? 0 : 2 * KWH, rs.getDouble(4), 1e-6, rs.getString(1) + " " + rs.getString(2));
+                assertEquals(2 * KWH, rs.getDouble(5), 1e-6);
+                rows++;
+            }
+            assertEquals(4, rows, "an hour and a day rollup each");
+        }
+    }
 }

@@ -146,4 +146,49 @@ class ReportAccountingTest {
         assertEquals(hour.footprint().carbonGrams(), day.footprint().carbonGrams(), 1e-12);
         assertEquals(null, day.firstHalfHourJoules());
     }
+    /**
+     * Issue 15: Kathmandu is UTC+05:45, so local midnight of 2024-01-01 is 2023-12-31T18:15Z, inside the
+     * half-hour 18:00-18:30Z. One kWh spread evenly over 18:00-19:00Z: a quarter (18:00-18:15) is 2023's last
+     * day, three quarters are 2024's first day. Before the fix the whole 18:00-18:30 half-hour went to 2023.
+     * Site with annual factors only (no region, no tariff, no T&D): 0.25 kWh x 207.07 g (2023) and
+     * 0.75 kWh x 207.05 g (2024).
+     */
+    @Test
+    void energyIsSplitAtLocalMidnightInsideAHalfHour() {
+        ZoneId kathmandu = ZoneId.of("Asia/Kathmandu");
+        SiteCarbon annual = new SiteCarbon(AnnualGridFactors.ukDesnz(), null, null, 1.0, null);
+        ReportAccounting nepal = new ReportAccounting(new CarbonPolicy(annual, Map.of(), kathmandu), kathmandu, intensity);
+        List<RollupIncrement> rollups = nepal.spread("d1", KWH, Instant.parse("2023-12-31T18:00:00Z"), Instant.parse("2023-12-31T19:00:00Z"), null, false);
+        long dec31 = Instant.parse("2023-12-30T18:15:00Z").toEpochMilli();
+        long jan1 = Instant.parse("2023-12-31T18:15:00Z").toEpochMilli();
+        Map<Long, RollupIncrement> days = new java.util.HashMap<>();
+        rollups.stream().filter(r -> r.period().equals(RollupIncrement.DAY)).forEach(r -> days.put(r.bucketStartMs(), r));
+        assertEquals(java.util.Set.of(dec31, jan1), days.keySet());
+        assertEquals(KWH / 4, days.get(dec31).energyJoules(), 1e-6);
+        assertEquals(KWH * 3 / 4, days.get(jan1).energyJoules(), 1e-6);
+        assertEquals(0.25 * 207.07, days.get(dec31).carbonGrams(), 1e-9);
+        assertEquals(0.75 * 207.05, days.get(jan1).carbonGrams(), 1e-9);
+        // The UTC hour still holds it all, with its first half-hour's energy kept apart for recomputes.
+        RollupIncrement hour = rollups.stream().filter(r -> r.period().equals(RollupIncrement.HOUR)).findFirst().orElseThrow();
+        assertEquals(KWH, hour.energyJoules(), 1e-6);
+        assertEquals(KWH / 2, hour.firstHalfHourJoules(), 1e-6);
+    }
+
+    /** India is UTC+05:30 and Newfoundland UTC-03:30 (-02:30 in summer): local midnight also falls inside a half-hour. */
+    @Test
+    void halfHourOffsetsAlsoSplitAtLocalMidnight() {
+        for (String[] c : new String[][] {{"Asia/Kolkata", "2024-03-09T18:00:00Z", "2024-03-09T18:30:00Z"},
+                {"America/St_Johns", "2024-03-10T03:00:00Z", "2024-03-10T03:30:00Z"}}) {
+            ZoneId zone = ZoneId.of(c[0]);
+            ReportAccounting local = new ReportAccounting(new CarbonPolicy(new SiteCarbon(AnnualGridFactors.ukDesnz(), null, null, 1.0, null),
+                    Map.of(), zone), zone, intensity);
+            // An hour of energy from 18:00Z (23:30 local) / 03:00Z (23:30 local): half on each local day.
+            List<RollupIncrement> days = local.spread("d1", KWH, Instant.parse(c[1]), Instant.parse(c[1]).plusSeconds(3600), null, true).stream()
+                    .filter(r -> r.period().equals(RollupIncrement.DAY)).toList();
+            assertEquals(2, days.size(), c[0]);
+            assertEquals(Instant.parse(c[2]).toEpochMilli(), days.get(1).bucketStartMs(), c[0] + ": local midnight");
+            assertEquals(KWH / 2, days.get(0).energyJoules(), 1e-6, c[0]);
+            assertEquals(KWH / 2, days.get(1).energyJoules(), 1e-6, c[0]);
+        }
+    }
 }

@@ -151,6 +151,36 @@ class CarbonApiTest {
         assertTrue(metrics.contains("kilowatch_site_overhead_energy_joules_total{org=\"Northshire\",site=\"Leeds DC\"} 3600000.0"), metrics);
     }
 
+    private HttpResponse<Buffer> importHistory(String token, String csv) {
+        return client.post(port, "127.0.0.1", "/api/v1/carbon/history").putHeader("Authorization", "Bearer " + token)
+                .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(csv)).await();
+    }
+
+    /** History import by the admin API: a bad file gets 400 naming the line and stores nothing; a viewer may not import. */
+    @Test
+    void historyImportedByTheApiIsInTheReportAsImported() {
+        String csv = "scope,subject,start,resolution,energy_kwh,org\nsite,County Hall,2023-12,month,100,Northshire\n";
+        assertEquals(403, importHistory(VIEWER[0], csv).statusCode());
+        HttpResponse<Buffer> bad = importHistory(ADMIN[0], csv + "site,Depot,2023-12-32,day,1,Northshire\n");
+        assertEquals(400, bad.statusCode());
+        assertEquals("line 3, field start: for day give a local date such as 2024-12-31, got '2023-12-32'; nothing was imported",
+                bad.bodyAsJsonObject().getString("error"));
+        assertEquals(0.0, get("/api/v1/carbon/report?year=2023").getJsonObject("totals").getDouble("energy_kwh"));
+
+        HttpResponse<Buffer> ok = importHistory(ADMIN[0], csv);
+        assertEquals(200, ok.statusCode(), ok.bodyAsString());
+        assertEquals(31, ok.bodyAsJsonObject().getInteger("days"));
+        JsonObject totals = get("/api/v1/carbon/report?year=2023").getJsonObject("totals");
+        // 100 kWh at DESNZ 2023's 207.07 g: 20.707 kg, all of it imported.
+        assertEquals(100.0, totals.getDouble("imported_energy_kwh"));
+        assertEquals(20.707, totals.getDouble("scope2_kg"));
+        assertEquals(1.0, totals.getJsonObject("data_quality").getDouble("imported_ratio"));
+        // The totals API counts it too, under the row's site.
+        JsonObject december = get("/api/v1/carbon/totals?from=2023-12-01&to=2023-12-31");
+        assertEquals(100.0, december.getDouble("energy_kwh"), 1e-9);
+        assertEquals("County Hall", december.getJsonArray("sites").getJsonObject(0).getString("site"));
+    }
+
     @Test
     void theLiveFetchFillsTheNationalSeries() throws InterruptedException {
         String path = "/api/v1/carbon/intensity?region=national&from=2024-06-03T09:00:00Z&to=2024-06-03T13:00:00Z";

@@ -138,6 +138,11 @@ class CollectorApiTest {
         assertEquals(1, estate.getJsonObject("devices").getInteger("up"));
         assertEquals(35.5, estate.getDouble("power_watts"), 1e-9);
         assertEquals(540.0 / 3_600_000, estate.getJsonObject("year").getDouble("energy_kwh"), 1e-12);
+        // pc-1 reports with a power model: all of its energy is modelled.
+        JsonObject quality = estate.getJsonObject("year").getJsonObject("data_quality");
+        assertEquals(1.0, quality.getDouble("modelled_ratio"), 1e-12, quality.encode());
+        assertEquals(0.0, quality.getDouble("measured_ratio"), 1e-12);
+        assertEquals(0.0, quality.getDouble("unknown_ratio"), 1e-12);
 
         JsonObject series = get("/api/v1/devices/pc-1/series?range=1h").bodyAsJsonObject();
         assertFalse(series.getJsonArray("points").isEmpty());

@@ -12,8 +12,9 @@ import java.util.TreeMap;
  */
 public final class AnnualGridFactors {
     /**
-     * UK DESNZ (formerly BEIS) GHG conversion factors, electricity generation (scope 2), kgCO2e/kWh.
-     * 2025's figure is from a secondary source only; see docs/carbon.md.
+     * UK DESNZ (formerly BEIS) "Greenhouse gas reporting: conversion factors" of each year, UK electricity,
+     * generation (scope 2), kgCO2e/kWh. 2024 (0.20705) and 2025 (0.17700) are quoted by secondary sources
+     * (one gives 0.20493 for 2024) and have not been checked against DESNZ's own tables; see docs/carbon.md.
      */
     public static final Map<Integer, Double> UK_DESNZ_GENERATION_KG_PER_KWH = Map.of(
             2019, 0.2556,

@@ -100,6 +100,24 @@ public final class ServiceMaths {
         return new Figures(Span.total(serviceTime), Span.total(maintenanceInHours), upMs, downMs, countedMs - upMs - downMs, service.noData());
     }
 
+    /**
+     * History as it stands at {@code nowMs}: the state of the last evaluation holds until the next one, so
+     * the last interval reaches now unless more than {@code gapToleranceMs} has passed since it (then the
+     * evaluator was stopped and the gap stays "no data").
+     */
+    public static List<StateInterval> holding(List<StateInterval> history, long nowMs, long gapToleranceMs) {
+        if (history.isEmpty()) {
+            return history;
+        }
+        StateInterval last = history.get(history.size() - 1);
+        if (nowMs <= last.endMs() || nowMs - last.endMs() > gapToleranceMs) {
+            return history;
+        }
+        List<StateInterval> held = new ArrayList<>(history);
+        held.set(held.size() - 1, new StateInterval(last.startMs(), nowMs, last.state()));
+        return held;
+    }
+
     /** Figures for a rolling window ending now. */
     public static Figures window(ServiceDefinition service, List<StateInterval> history, Duration window, Instant now) {
         return measure(service, history, Span.of(now.minus(window), now));

@@ -194,6 +194,16 @@ class ServiceMathsTest {
         }
 
         @Test
+        void theLastStateHoldsUntilTheNextEvaluationButNotOverAGap() {
+            List<StateInterval> history = List.of(iv("2026-11-10T00:00:00Z", "2026-11-10T00:01:00Z", ServiceState.DOWN),
+                    iv("2026-11-10T00:01:00Z", "2026-11-10T00:02:00Z", ServiceState.UP));
+            assertEquals(List.of(history.get(0), iv("2026-11-10T00:01:00Z", "2026-11-10T00:02:30Z", ServiceState.UP)),
+                    ServiceMaths.holding(history, t("2026-11-10T00:02:30Z"), MINUTE));
+            assertEquals(history, ServiceMaths.holding(history, t("2026-11-10T00:03:01Z"), MINUTE), "61 s > 60 s: the collector stopped");
+            assertEquals(history, ServiceMaths.holding(history, t("2026-11-10T00:01:30Z"), MINUTE), "asked before the last record ends");
+        }
+
+        @Test
         void timeBeforeTheFirstObservationIsNotCharged() {
             ServiceDefinition s = allDay(0.99);
             List<StateInterval> history = List.of(iv("2026-11-10T12:00:00Z", "2026-11-10T18:00:00Z", ServiceState.UP));

@@ -1,0 +1,80 @@
+package io.kilowatch.collector.history;
+
+import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.store.HistoryStore;
+import io.kilowatch.collector.store.HistoryStore.ImportedDay;
+import io.kilowatch.collector.store.Store;
+import io.kilowatch.core.carbon.IntensitySeries;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Imports historical energy (docs/carbon-reporting.md#importing-history): each row's energy is spread
+ * evenly over its period, split into the local days it covers, and charged as ingest would charge it
+ * (the site's factors of the year, half-hourly intensity where stored, PUE, T&D, tariff). Imports are
+ * not reports: the 35-day back-dating limit on reports does not apply. Blocks; run on the store's worker.
+ */
+public final class HistoryImport {
+    /** What an import stored. */
+    public record Outcome(int rows, int days, double energyKwh) {
+    }
+
+    private final HistoryStore history;
+    private final Store store;
+    private final CarbonPolicy carbon;
+    private final Function<String, IntensitySeries> intensity;
+    private final ZoneId zone;
+
+    public HistoryImport(HistoryStore history, Store store, CarbonPolicy carbon, Function<String, IntensitySeries> intensity, ZoneId zone) {
+        this.history = history;
+        this.store = store;
+        this.carbon = carbon;
+        this.intensity = intensity;
+        this.zone = zone;
+    }
+
+    /** Checks the whole file, then stores it in one transaction; a bad file throws {@link HistoryFormatException} and changes nothing. */
+    public Outcome run(String text, long nowMs) {
+        List<HistoryFile.Row> rows = HistoryFile.parse(text, zone);
+        List<ImportedDay> days = new ArrayList<>();
+        double joules = 0;
+        for (HistoryFile.Row row : rows) {
+            days.addAll(days(row));
+            joules += row.joules();
+        }
+        HistoryStore.Conflict conflict = history.replace(days, nowMs);
+        if (conflict != null) {
+            throw new HistoryFormatException("line " + conflict.line() + ": overlaps the " + conflict.resolution() + " from "
+                    + Instant.ofEpochMilli(conflict.rowStartMs()) + " already imported for the same subject; import it at one "
+                    + "resolution only (a row with the same start and resolution replaces the stored one)");
+        }
+        return new Outcome(rows.size(), days.size(), joules / 3_600_000);
+    }
+
+    private List<ImportedDay> days(HistoryFile.Row row) {
+        Optional<DeviceRow> device = row.scope() == HistoryFile.Scope.DEVICE ? store.device(row.subject()) : Optional.empty();
+        // A device Kilowatch knows keeps its own labels where the file gives none.
+        String org = row.org() != null ? row.org() : device.map(DeviceRow::org).orElse(null);
+        String site = row.site() != null ? row.site() : device.map(DeviceRow::site).orElse(null);
+        String deviceClass = row.deviceClass() != null ? row.deviceClass() : device.map(DeviceRow::deviceClass).orElse(null);
+        List<ImportedDay> days = new ArrayList<>();
+        double totalNanos = Duration.between(row.start(), row.end()).toNanos();
+        Instant cursor = row.start();
+        while (cursor.isBefore(row.end())) {
+            Instant dayStart = cursor.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
+            Instant nextDay = cursor.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
+            Instant end = nextDay.isBefore(row.end()) ? nextDay : row.end();
+            double joules = row.joules() * (Duration.between(cursor, end).toNanos() / totalNanos);
+            days.add(new ImportedDay(row.line(), row.scope().label(), row.subject(), row.resolution().label(), row.start().toEpochMilli(),
+                    row.end().toEpochMilli(), dayStart.toEpochMilli(), org, site, deviceClass, carbon.footprint(joules, cursor, end, site, intensity)));
+            cursor = end;
+        }
+        return days;
+    }
+}
