@@ -31,9 +31,9 @@ function rows(bodyId, items, columns) {
 // ---- Sustainability section
 async function showSustainability() {
   const org = $("sus-org").value;
-  const [summary, trajectory, savings] = await Promise.all([
+  const [summary, trajectory, savings, windows] = await Promise.all([
     getJson("api/v1/carbon/summary"), getJson("api/v1/carbon/trajectory" + (org ? "?org=" + encodeURIComponent(org) : "")),
-    getJson("api/v1/carbon/savings"),
+    getJson("api/v1/carbon/savings"), getJson("api/v1/carbon/windows"),
   ]);
   orgChoices(summary.orgs);
   const t = summary.totals;
@@ -54,6 +54,14 @@ async function showSustainability() {
   }
   drawPath(trajectory);
   showSavings(savings);
+  showWindows(windows);
+}
+
+function showWindows(w) {
+  const time = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
+  rows("sus-windows", w.plans, [[(p) => p.name], [(p) => p.kind], [(p) => time(p.best && p.best.start)], [(p) => time(p.best && p.best.end)],
+    [(p) => (p.best && p.best.gco2e_per_kwh != null ? p.best.gco2e_per_kwh.toFixed(1) : "–"), "num"], [(p) => kg3(p.best && p.best.kgco2e), "num"],
+    [(p) => time(p.default.start)], [(p) => kg3(p.saving_kgco2e), "num"], [(p) => p.basis]]);
 }
 
 function orgChoices(orgs) {

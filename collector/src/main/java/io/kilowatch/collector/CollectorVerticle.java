@@ -4,6 +4,8 @@ import io.kilowatch.collector.alerting.AlertingService;
 import io.kilowatch.collector.alerting.AlertsApi;
 import io.kilowatch.collector.alerting.DeviceDownSource;
 import io.kilowatch.collector.carbon.CarbonMetrics;
+import io.kilowatch.collector.carbon.CarbonWindowPlanner;
+import io.kilowatch.collector.carbon.CarbonWindowsApi;
 import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.collector.carbon.IntensityFetcher;
 import io.kilowatch.collector.carbon.IntensityImports;
@@ -159,6 +161,8 @@ public final class CollectorVerticle extends VerticleBase {
             api.mount(snmp);
             api.mount(new CarbonApi(carbonStore, storeWorker, config.carbon(), intensity, imports, config.timeZone(), clock));
             api.mount(new SustainabilityApi(sustainability, storeWorker, clock));
+            api.mount(new CarbonWindowsApi(new CarbonWindowPlanner(config.carbonWindows(), config.carbon(), intensity,
+                    () -> services.config().catalog().all(), estate::row, estate::rows, config.timeZone()), clock));
             scheduleSustainability(sustainabilityMetrics);
             schedule(estate, metrics, api);
             // Condition sources for built-in alerting: one line each.

@@ -106,7 +106,11 @@ public final class CarbonConfig {
     }
 
     private static LocalTime time(Settings s, String key) {
-        String value = s.string(key, "");
+        return time(key, s.string(key, ""));
+    }
+
+    /** A local time HH:MM, where 24:00 is midnight (the end of a day). */
+    static LocalTime time(String key, String value) {
         if (value.equals("24:00")) {
             return LocalTime.MIDNIGHT;
         }
