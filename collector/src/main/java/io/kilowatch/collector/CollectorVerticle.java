@@ -3,6 +3,8 @@ package io.kilowatch.collector;
 import io.kilowatch.collector.alerting.AlertingService;
 import io.kilowatch.collector.alerting.AlertsApi;
 import io.kilowatch.collector.alerting.DeviceDownSource;
+import io.kilowatch.collector.calibration.CalibrationApi;
+import io.kilowatch.collector.calibration.PowerModelCalibration;
 import io.kilowatch.collector.carbon.CarbonMetrics;
 import io.kilowatch.collector.carbon.CarbonWindowPlanner;
 import io.kilowatch.collector.carbon.CarbonWindowsApi;
@@ -28,6 +30,7 @@ import io.kilowatch.collector.service.ServiceSciMetrics;
 import io.kilowatch.collector.service.ServicesApi;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.GroupCommitter;
+import io.kilowatch.collector.store.JdbcCalibrationStore;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
@@ -72,6 +75,7 @@ public final class CollectorVerticle extends VerticleBase {
     private IntensityFetcher fetcher;
     private SustainabilityService sustainability;
     private ServiceCarbon serviceCarbon;
+    private PowerModelCalibration calibration;
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private AlertingService alerting;
@@ -123,6 +127,8 @@ public final class CollectorVerticle extends VerticleBase {
             sustainability = new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(),
                     intensity, config.timeZone());
             serviceCarbon = new ServiceCarbon(store, carbonStore, sustainabilityStore, config.sustainability(), config.timeZone());
+            calibration = new PowerModelCalibration(new JdbcCalibrationStore(store), store::devices, accounting);
+            calibration.apply();
             // The first pass runs before the server listens, so it never competes with agents draining their backlog.
             sustainability.recordOffTime(clock.instant());
             sustainabilityMetrics.update(sustainability.snapshot(clock.instant()));
@@ -175,6 +181,7 @@ public final class CollectorVerticle extends VerticleBase {
                     new DeviceDownSource(estate), services.conditions()));
             api.mount(new AlertsApi(alerting, config.alerting(), clock));
             api.mount(new ServicesApi(services, serviceCarbon));
+            api.mount(new CalibrationApi(calibration, storeWorker, clock));
             return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
                     .listen());
