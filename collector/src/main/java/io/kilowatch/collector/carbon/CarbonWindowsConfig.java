@@ -51,10 +51,11 @@ public record CarbonWindowsConfig(Duration horizon, Duration serviceJobDuration,
                 throw new ConfigException(k + "power_watts must be set: the job's power while it runs");
             }
             List<Hours> hours = new ArrayList<>();
+            Set<DayOfWeek> days = CarbonConfig.days(s, k + "days");
             String text = s.string(k + "hours", "");
             if (!text.isBlank()) {
                 for (String range : text.split(",")) {
-                    hours.add(hours(k + "hours", range.trim(), CarbonConfig.days(s, k + "days")));
+                    hours.add(hours(k + "hours", range.trim(), days));
                 }
             }
             String defaultStart = s.string(k + "default_start", "");

@@ -1,7 +1,6 @@
 package io.kilowatch.collector.store;
 
 import io.kilowatch.core.energy.ModelCalibration;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,7 +39,7 @@ public final class JdbcCalibrationStore implements CalibrationStore {
 
     @Override
     public void accept(Accepted m) {
-        write("accepting a calibrated power model", () -> store.update("INSERT INTO power_model_calibrations (device_class, idle_watts, "
+        store.write("accepting a calibrated power model", () -> store.update("INSERT INTO power_model_calibrations (device_class, idle_watts, "
                 + "max_watts, previous_idle_watts, previous_max_watts, samples, devices, accepted_ms, accepted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (device_class) DO UPDATE SET idle_watts = excluded.idle_watts, max_watts = excluded.max_watts, "
                 + "previous_idle_watts = excluded.previous_idle_watts, previous_max_watts = excluded.previous_max_watts, "
@@ -51,15 +50,7 @@ public final class JdbcCalibrationStore implements CalibrationStore {
 
     @Override
     public boolean revert(String deviceClass) {
-        return write("reverting a calibrated power model",
+        return store.write("reverting a calibrated power model",
                 () -> store.update("DELETE FROM power_model_calibrations WHERE device_class = ?", deviceClass) > 0);
-    }
-
-    private <T> T write(String what, JdbcStore.SqlWork<T> work) {
-        try {
-            return store.inTransaction(work);
-        } catch (SQLException e) {
-            throw new StoreException(what + " failed; nothing was changed", e);
-        }
     }
 }

@@ -14,9 +14,9 @@ import io.kilowatch.core.service.Span;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -43,17 +43,17 @@ public final class ServiceCarbon implements ServiceFootprints {
     public List<SoftwareCarbonIntensity.Component> components(ServiceDefinition service, ServiceCatalog catalog, Span period) {
         List<DeviceRow> all = store.devices();
         Map<String, DeviceRow> byId = all.stream().collect(Collectors.toMap(DeviceRow::deviceId, r -> r));
-        Function<ServiceDefinition, List<DeviceRow>> devicesOf = s -> ServiceDevices.of(s, byId::get, all);
+        Map<String, Integer> servicesOfDevice = new HashMap<>();
+        catalog.all().forEach(s -> ServiceDevices.of(s, byId::get, all).forEach(r -> servicesOfDevice.merge(r.deviceId(), 1, Integer::sum)));
         Map<String, LocalDate> purchases = sustainability.purchaseDates();
         List<SoftwareCarbonIntensity.Component> components = new ArrayList<>();
-        for (DeviceRow row : devicesOf.apply(service)) {
-            int sharedBy = (int) catalog.all().stream().filter(s -> devicesOf.apply(s).stream().anyMatch(r -> r.deviceId().equals(row.deviceId())))
-                    .count();
+        for (DeviceRow row : ServiceDevices.of(service, byId::get, all)) {
+            int sharedBy = servicesOfDevice.getOrDefault(row.deviceId(), 1);
             Store.Totals totals = carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId()).stream()
                     .map(CarbonStore.Breakdown::totals).reduce(Store.Totals.ZERO, Store.Totals::plus);
             double embodied = DeviceProfile.of(row, purchases.get(row.deviceId()), config, zone).embodiedGramsIn(period.start(), period.end(), zone);
             components.add(new SoftwareCarbonIntensity.Component(row.deviceId(), Units.joulesToKwh(totals.energyJoules()),
-                    totals.carbonGrams(), embodied, Math.max(1, sharedBy)));
+                    totals.carbonGrams(), embodied, sharedBy));
         }
         return components;
     }
