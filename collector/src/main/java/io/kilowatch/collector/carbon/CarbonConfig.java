@@ -72,7 +72,11 @@ public final class CarbonConfig {
     }
 
     private static String region(Settings s, String key, String fallback) {
-        String given = s.string(key, fallback);
+        return regionKey(key, s.string(key, fallback));
+    }
+
+    /** A region's key (a NESO id, national, or an imported name), or null for none. */
+    static String regionKey(String key, String given) {
         try {
             return NesoRegions.key(given).orElse(null);
         } catch (IllegalArgumentException e) {

@@ -72,21 +72,22 @@ public final class CarbonWindowPlanner {
             String site = rows.isEmpty() ? null : rows.get(0).site();
             CarbonWindows.Job job = new CarbonWindows.Job(s.name(), config.serviceJobDuration(), watts, windows, now, horizonEnd,
                     windows.get(0).start());
-            entries.add(entry("service", s.name(), site, job, now));
+            entries.add(entry("service", s.name(), site, null, job, now));
         }
         for (CarbonWindowsConfig.Job j : config.jobs()) {
             Instant deadline = now.plus(j.deadline());
             List<Span> allowed = j.hours().isEmpty() ? List.of(Span.of(now, deadline)) : allowed(j.hours(), now, deadline);
             Instant defaultStart = j.defaultStart().map(t -> nextLocal(t, now)).orElse(now);
-            entries.add(entry("job", null, j.site(), new CarbonWindows.Job(j.name(), j.duration(), j.watts(), allowed, now, deadline,
+            entries.add(entry("job", null, j.site(), j.region(), new CarbonWindows.Job(j.name(), j.duration(), j.watts(), allowed, now, deadline,
                     defaultStart), now));
         }
         return entries;
     }
 
-    private Entry entry(String kind, String service, String site, CarbonWindows.Job job, Instant now) {
+    /** @param ownRegion a region the job names instead of its site's, or null */
+    private Entry entry(String kind, String service, String site, String ownRegion, CarbonWindows.Job job, Instant now) {
         SiteCarbon carbon = policy.forSite(site);
-        String region = carbon.region();
+        String region = ownRegion != null ? ownRegion : carbon.region();
         IntensitySeries series = region == null ? IntensitySeries.empty() : intensity.apply(region);
         CarbonWindows.Plan plan = CarbonWindows.plan(job, series, carbon.factors().gramsPerKwh(policy.yearOf(now)),
                 region == null ? "no region (annual factors only)" : NesoRegions.describe(region));

@@ -28,11 +28,12 @@ public record CarbonWindowsConfig(Duration horizon, Duration serviceJobDuration,
      * A flexible job.
      *
      * @param site its devices' site, for the intensity region and annual factor (null: the estate's)
+     * @param region an intensity region key instead of the site's (null: the site's)
      * @param hours when it may run; empty for any time
      * @param deadline it must finish within this of now
      * @param defaultStart its usual local start time, to compare against; empty for "now"
      */
-    public record Job(String name, Duration duration, double watts, String site, List<Hours> hours, Duration deadline,
+    public record Job(String name, Duration duration, double watts, String site, String region, List<Hours> hours, Duration deadline,
                       Optional<LocalTime> defaultStart) {
     }
 
@@ -59,7 +60,9 @@ public record CarbonWindowsConfig(Duration horizon, Duration serviceJobDuration,
                 }
             }
             String defaultStart = s.string(k + "default_start", "");
-            jobs.add(new Job(name, duration, s.number(k + "power_watts", 0, 0, 1_000_000), s.string(k + "site", null), List.copyOf(hours),
+            String region = s.string(k + "region", null);
+            jobs.add(new Job(name, duration, s.number(k + "power_watts", 0, 0, 1_000_000), s.string(k + "site", null),
+                    region == null ? null : CarbonConfig.regionKey(k + "region", region), List.copyOf(hours),
                     s.duration(k + "deadline", horizon, duration, Duration.ofDays(7)),
                     defaultStart.isEmpty() ? Optional.empty() : Optional.of(CarbonConfig.time(k + "default_start", defaultStart))));
         }

@@ -68,7 +68,11 @@ class CarbonWindowsApiTest {
                 .override("sites.Town Hall.region", "13").override("services.file", services.toString())
                 .override("carbon.windows.jobs.backup.duration", "2h").override("carbon.windows.jobs.backup.power_watts", "500")
                 .override("carbon.windows.jobs.backup.site", "Town Hall").override("carbon.windows.jobs.backup.hours", "22:00-06:00")
-                .override("carbon.windows.jobs.backup.default_start", "02:00");
+                .override("carbon.windows.jobs.backup.default_start", "02:00")
+                // The same work named by region rather than site; the estate's site has the national region.
+                .override("carbon.windows.jobs.by-region.duration", "2h").override("carbon.windows.jobs.by-region.power_watts", "500")
+                .override("carbon.windows.jobs.by-region.region", "London").override("carbon.windows.jobs.by-region.hours", "22:00-06:00")
+                .override("carbon.windows.jobs.by-region.days", "all");
         CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), new ManualClock(NOW));
         vertx.deployVerticle(collector).await();
         port = collector.actualPort();
@@ -134,6 +138,8 @@ class CarbonWindowsApiTest {
 
         // Backup: 2 h at 500 W (1 kWh) between 22:00 and 06:00. Best 22:00-00:00 on the 13th: 110, 114, 121, 122
         // -> 116.75 g. Its usual 02:00 start (14th): 127, 126, 125, 126 -> 126 g. Saving 9.25 g.
+        assertEquals("13", plans.get("by-region").getString("region"));
+        assertEquals("2023-03-13T22:00:00Z", plans.get("by-region").getJsonObject("best").getString("start"));
         JsonObject backup = plans.get("backup");
         assertEquals("2023-03-13T22:00:00Z", backup.getJsonObject("best").getString("start"));
         assertEquals("2023-03-14T00:00:00Z", backup.getJsonObject("best").getString("end"));
