@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -75,10 +74,11 @@ public final class ReportAccounting {
         double joules = counter.joulesSince(before);
         double watts = r.power().watts();
         PowerModel calibration = "model".equals(r.power().source()) ? calibrated.get(r.labels().get("class")) : null;
-        Optional<DeviceClass> deviceClass = DeviceClass.fromLabel(String.valueOf(r.labels().get("class")));
-        if (calibration != null && deviceClass.isPresent()) {
-            // The interval's modelled energy scales with the power the calibrated model gives at the report's utilisation.
-            watts = ModelCalibration.recalibratedWatts(watts, r.utilisation().cpuRatio(), deviceClass.get().defaultModel(), calibration);
+        if (calibration != null) {
+            // Accepted models exist only for known classes. The interval's modelled energy scales with the power the
+            // calibrated model gives at the report's utilisation.
+            PowerModel classModel = DeviceClass.fromLabel(r.labels().get("class")).orElseThrow().defaultModel();
+            watts = ModelCalibration.recalibratedWatts(watts, r.utilisation().cpuRatio(), classModel, calibration);
             joules = r.power().watts() > 0 ? joules * watts / r.power().watts() : joules;
         }
         Instant from = previous == null || previous.lastSeenMs() >= timeMs ? time : Instant.ofEpochMilli(previous.lastSeenMs());
