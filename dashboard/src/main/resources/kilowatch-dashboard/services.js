@@ -159,6 +159,12 @@
       ["Charged as down", dur(s.charged_down)],
       ["Error budget", `${dur(b.total_seconds)}; spent ${dur(b.spent_seconds)}; left ${b.left_seconds < 0 ? "−" : ""}${dur(Math.abs(b.left_seconds))} (${fmt.pct(b.remaining_ratio, 1)})`],
     ];
+    if (rep.sci) {
+      // Software Carbon Intensity beside availability: (E x I + M) per functional unit.
+      const per = (unit) => (rep.sci.gco2e_per_unit[unit] == null ? "–" : rep.sci.gco2e_per_unit[unit].toFixed(3));
+      rows.push(["Carbon (SCI)", `${per("month")} gCO2e per month · ${per("probe_transaction")} gCO2e per probe transaction · `
+        + `${(rep.sci.total_gco2e / 1000).toFixed(3)} kgCO2e in the period (${rep.sci.energy_kwh.toFixed(3)} kWh; embodied ${(rep.sci.embodied_gco2e / 1000).toFixed(3)} kg)`]);
+    }
     $("report-summary").replaceChildren(...rows.map(([k, v]) => {
       const tr = el("tr");
       tr.append(el("th", k), td(v));

@@ -31,9 +31,9 @@ function rows(bodyId, items, columns) {
 // ---- Sustainability section
 async function showSustainability() {
   const org = $("sus-org").value;
-  const [summary, trajectory, savings] = await Promise.all([
+  const [summary, trajectory, savings, windows, models] = await Promise.all([
     getJson("api/v1/carbon/summary"), getJson("api/v1/carbon/trajectory" + (org ? "?org=" + encodeURIComponent(org) : "")),
-    getJson("api/v1/carbon/savings"),
+    getJson("api/v1/carbon/savings"), getJson("api/v1/carbon/windows"), getJson("api/v1/power-models"),
   ]);
   orgChoices(summary.orgs);
   const t = summary.totals;
@@ -55,6 +55,48 @@ async function showSustainability() {
   }
   drawPath(trajectory);
   showSavings(savings);
+  showWindows(windows);
+  showCalibration(models);
+}
+
+function showCalibration(m) {
+  const model = (x) => (x ? `${x.idle_watts.toFixed(1)}–${x.max_watts.toFixed(1)}` : "–");
+  const error = (e) => (e ? `${e.bias_ratio == null ? "–" : (e.bias_ratio * 100).toFixed(1) + " %"} · RMSE ${e.rmse_watts.toFixed(1)} W` : "–");
+  $("sus-calibration").replaceChildren(...m.classes.map((c) => {
+    const tr = document.createElement("tr");
+    tr.append(cell(c.class), cell(String(c.measured_devices), "num"), cell(String(c.measured_samples), "num"),
+      cell(String(c.modelled_devices), "num"), cell(model(c.class_model)), cell(error(c.before), "num"),
+      cell(c.fitted_model ? model(c.fitted_model) : c.note || "–"), cell(error(c.after), "num"),
+      cell(c.accepted ? `calibrated ${model(c.accepted)} (${c.accepted.accepted_by})` : "class model"));
+    const action = document.createElement("td");
+    if (c.fitted_model || c.accepted) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = c.accepted ? "Revert" : "Accept";
+      button.addEventListener("click", () => changeModel(c.accepted ? "DELETE" : "POST", c.class));
+      action.append(button);
+    }
+    tr.append(action);
+    return tr;
+  }));
+}
+
+async function changeModel(method, deviceClass) {
+  const note = $("sus-calibration-error");
+  const response = await fetch(`api/v1/power-models/${encodeURIComponent(deviceClass)}/accept`, { method, headers: { "X-Requested-With": "kilowatch" } });
+  note.hidden = response.ok;
+  if (!response.ok) {
+    note.textContent = (await response.json().catch(() => ({ error: "HTTP " + response.status }))).error;
+    return;
+  }
+  showCalibration(await getJson("api/v1/power-models"));
+}
+
+function showWindows(w) {
+  const time = (iso) => (iso ? new Date(iso).toLocaleString() : "–");
+  rows("sus-windows", w.plans, [[(p) => p.name], [(p) => p.kind], [(p) => time(p.best && p.best.start)], [(p) => time(p.best && p.best.end)],
+    [(p) => (p.best && p.best.gco2e_per_kwh != null ? p.best.gco2e_per_kwh.toFixed(1) : "–"), "num"], [(p) => kg3(p.best && p.best.kgco2e), "num"],
+    [(p) => time(p.default.start)], [(p) => kg3(p.saving_kgco2e), "num"], [(p) => p.basis]]);
 }
 
 function orgChoices(orgs) {

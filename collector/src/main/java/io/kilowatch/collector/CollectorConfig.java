@@ -2,6 +2,7 @@ package io.kilowatch.collector;
 
 import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
+import io.kilowatch.collector.carbon.CarbonWindowsConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
@@ -54,7 +55,8 @@ public record CollectorConfig(
         ServiceSettings services,
         InfluxConfig influx,
         SnmpConfig snmp,
-        SustainabilityConfig sustainability) {
+        SustainabilityConfig sustainability,
+        CarbonWindowsConfig carbonWindows) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -108,7 +110,8 @@ public record CollectorConfig(
                 ServiceSettings.from(s),
                 InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))),
                 SnmpConfig.from(s),
-                SustainabilityConfig.from(s, zone));
+                SustainabilityConfig.from(s, zone),
+                CarbonWindowsConfig.from(s));
     }
 
     private static Users users(Settings s) {

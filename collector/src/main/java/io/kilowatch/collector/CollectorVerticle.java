@@ -3,7 +3,11 @@ package io.kilowatch.collector;
 import io.kilowatch.collector.alerting.AlertingService;
 import io.kilowatch.collector.alerting.AlertsApi;
 import io.kilowatch.collector.alerting.DeviceDownSource;
+import io.kilowatch.collector.calibration.CalibrationApi;
+import io.kilowatch.collector.calibration.PowerModelCalibration;
 import io.kilowatch.collector.carbon.CarbonMetrics;
+import io.kilowatch.collector.carbon.CarbonWindowPlanner;
+import io.kilowatch.collector.carbon.CarbonWindowsApi;
 import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.collector.carbon.IntensityFetcher;
 import io.kilowatch.collector.carbon.IntensityImports;
@@ -24,9 +28,11 @@ import io.kilowatch.collector.output.influx.InfluxOutput;
 import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.collector.service.Services;
+import io.kilowatch.collector.service.ServiceSciMetrics;
 import io.kilowatch.collector.service.ServicesApi;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.GroupCommitter;
+import io.kilowatch.collector.store.JdbcCalibrationStore;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcHistoryStore;
@@ -34,6 +40,7 @@ import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
 import io.kilowatch.collector.sustainability.SustainabilityApi;
 import io.kilowatch.collector.sustainability.SustainabilityMetrics;
+import io.kilowatch.collector.sustainability.ServiceCarbon;
 import io.kilowatch.collector.sustainability.SustainabilityService;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -70,6 +77,8 @@ public final class CollectorVerticle extends VerticleBase {
     private IntensityImports imports;
     private IntensityFetcher fetcher;
     private SustainabilityService sustainability;
+    private ServiceCarbon serviceCarbon;
+    private PowerModelCalibration calibration;
     private WorkerExecutor storeWorker;
     private HttpServer server;
     private AlertingService alerting;
@@ -117,8 +126,12 @@ public final class CollectorVerticle extends VerticleBase {
             carbonStore = new JdbcCarbonStore(store);
             imports = new IntensityImports(carbonStore, storeWorker, intensity, RollupRecompute.afterImport(config.carbon(), accounting::dayStart), clock);
             imports.reloadIfChanged();
-            sustainability = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store), config.carbon(),
+            JdbcSustainabilityStore sustainabilityStore = new JdbcSustainabilityStore(store);
+            sustainability = new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(),
                     intensity, config.timeZone());
+            serviceCarbon = new ServiceCarbon(store, carbonStore, sustainabilityStore, config.sustainability(), config.timeZone());
+            calibration = new PowerModelCalibration(new JdbcCalibrationStore(store), store::devices, accounting);
+            calibration.apply();
             // The first pass runs before the server listens, so it never competes with agents draining their backlog.
             sustainability.recordOffTime(clock.instant());
             sustainabilityMetrics.update(sustainability.snapshot(clock.instant()));
@@ -164,13 +177,16 @@ public final class CollectorVerticle extends VerticleBase {
             api.mount(new SustainabilityApi(sustainability, storeWorker, clock));
             api.mount(new HistoryApi(new HistoryImport(new JdbcHistoryStore(store), store, config.carbon(), intensity, config.timeZone()),
                     storeWorker, clock));
-            scheduleSustainability(sustainabilityMetrics);
+            api.mount(new CarbonWindowsApi(new CarbonWindowPlanner(config.carbonWindows(), config.carbon(), intensity,
+                    () -> services.config().catalog().all(), estate::row, estate::rows, config.timeZone()), clock));
+            scheduleSustainability(sustainabilityMetrics, new ServiceSciMetrics(prometheus));
             schedule(estate, metrics, api);
             // Condition sources for built-in alerting: one line each.
             alerting = new AlertingService(vertx, config.alerting(), new JdbcAlertStore(store), storeWorker, prometheus, clock, List.of(
                     new DeviceDownSource(estate), services.conditions()));
             api.mount(new AlertsApi(alerting, config.alerting(), clock));
-            api.mount(new ServicesApi(services));
+            api.mount(new ServicesApi(services, serviceCarbon));
+            api.mount(new CalibrationApi(calibration, storeWorker, clock));
             return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
                     .listen());
@@ -246,8 +262,11 @@ public final class CollectorVerticle extends VerticleBase {
      * Known-off time and the target gauges change slowly: every 15 minutes (the first pass ran at start). The
      * embodied gauges are cheap and refreshed every few seconds, so new devices and classes show at once.
      */
-    private void scheduleSustainability(SustainabilityMetrics metrics) {
+    private void scheduleSustainability(SustainabilityMetrics metrics, ServiceSciMetrics sci) {
         long every = Duration.ofMinutes(15).toMillis();
+        // Each service's SCI this month: now, then with the carbon pass.
+        vertx.setPeriodic(1, every, id -> storeWorker.executeBlocking(() -> ServiceSciMetrics.thisMonth(services, serviceCarbon, clock.instant()))
+                .onSuccess(sci::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating services' carbon intensity failed")));
         vertx.setPeriodic(every, every, id -> storeWorker.executeBlocking(() -> {
             sustainability.recordOffTime(clock.instant());
             return sustainability.snapshot(clock.instant());

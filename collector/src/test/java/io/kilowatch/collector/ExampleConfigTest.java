@@ -63,7 +63,8 @@ class ExampleConfigTest {
                         .replaceAll("^snmp\\.auths\\.(netops|legacy)\\.", "snmp.auths.<auth>.")
                         .replace("snmp.targets.ups-1.", "snmp.targets.<target>.").replace("kinds.on_battery", "kinds.<kind>")
                         .replaceAll("^alerting\\.rules\\.[a-z_]+\\.", "alerting.rules.<rule>.")
-                        .replaceAll("^alerting\\.channels\\.(ops|mail)\\.", "alerting.channels.<channel>."))
+                        .replaceAll("^alerting\\.channels\\.(ops|mail)\\.", "alerting.channels.<channel>.")
+                        .replace("carbon.windows.jobs.nightly-backup.", "carbon.windows.jobs.<job>."))
                 .filter(k -> !docs.contains("`" + k + "`")).distinct().toList();
         assertEquals(List.of(), undocumented, "keys missing from docs/configuration.md");
     }

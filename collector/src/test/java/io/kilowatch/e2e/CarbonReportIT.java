@@ -40,7 +40,9 @@ class CarbonReportIT {
                 "--set", "security.read.anonymous=true", "--set", "time_zone=Europe/London", "--set", "sites.Leeds DC.pue=1.6",
                 "--set", "sustainability.shared_services.Shared ICT.Council A=2", "--set", "sustainability.shared_services.Shared ICT.Council B=1",
                 "--set", "sustainability.targets.baseline_year=2024", "--set", "sustainability.targets.baseline_kgco2e=5",
-                "--set", "sustainability.targets.annual_reduction_percent=3");
+                "--set", "sustainability.targets.annual_reduction_percent=3",
+                "--set", "carbon.windows.jobs.nightly-backup.duration=2h", "--set", "carbon.windows.jobs.nightly-backup.power_watts=300",
+                "--set", "carbon.windows.jobs.nightly-backup.hours=22:00-06:00");
         try {
             Stack.waitUntil("collector healthy", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
             JsonObject report = new JsonObject(Stack.body(base + "/api/v1/carbon/report?year=2025"));
@@ -111,6 +113,13 @@ class CarbonReportIT {
             wait.until(b -> text(b, "sus-path-note").startsWith("Council A:"));
             assertTrue(text(browser, "sus-path-note").contains(String.format(Locale.ROOT, "target %.3f kg", councilA.getDouble("target_kg"))),
                     text(browser, "sus-path-note"));
+            // Carbon-aware windows: the declared backup job, as the API plans it.
+            JsonObject plan = new JsonObject(Stack.body(base + "/api/v1/carbon/windows")).getJsonArray("plans").getJsonObject(0);
+            wait.until(b -> !b.findElements(By.cssSelector("#sus-windows tr")).isEmpty());
+            String windowRow = browser.findElement(By.cssSelector("#sus-windows tr")).getText();
+            assertTrue(windowRow.startsWith("nightly-backup job") && windowRow.contains(plan.getString("basis")), windowRow);
+            assertEquals(new JsonObject(Stack.body(base + "/api/v1/power-models")).getJsonArray("classes").size(),
+                    browser.findElements(By.cssSelector("#sus-calibration tr")).size());
             Files.write(out.resolve("sustainability.png"), browser.getScreenshotAs(OutputType.BYTES));
             assertTrue(browser.findElement(By.id("page-error")).getDomAttribute("hidden") != null, "no script error on the page");
         } finally {

@@ -108,6 +108,8 @@ class ServicesIT {
             wait.until(b -> b.findElement(By.id("report-title")).getText().startsWith("SLA report: portal, 20"));
             wait.until(b -> !b.findElement(By.id("report-verdict")).getText().isEmpty());
             assertTrue(browser.findElement(By.id("report-summary")).getText().contains("Availability"));
+            assertTrue(browser.findElement(By.id("report-summary")).getText().contains("gCO2e per month"),
+                    browser.findElement(By.id("report-summary")).getText());
             wait.until(b -> b.findElement(By.id("report-components")).getText().contains("health"));
             assertTrue(browser.findElement(By.id("report-csv")).getAttribute("href").contains("format=csv"));
             // Another period by the form: the address carries it, so the page can be bookmarked and printed.

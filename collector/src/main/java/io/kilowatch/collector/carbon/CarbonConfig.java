@@ -89,7 +89,11 @@ public final class CarbonConfig {
     }
 
     private static String region(Settings s, String key, String fallback) {
-        String given = s.string(key, fallback);
+        return regionKey(key, s.string(key, fallback));
+    }
+
+    /** A region's key (a NESO id, national, or an imported name), or null for none. */
+    static String regionKey(String key, String given) {
         try {
             return NesoRegions.key(given).orElse(null);
         } catch (IllegalArgumentException e) {
@@ -123,7 +127,11 @@ public final class CarbonConfig {
     }
 
     private static LocalTime time(Settings s, String key) {
-        String value = s.string(key, "");
+        return time(key, s.string(key, ""));
+    }
+
+    /** A local time HH:MM, where 24:00 is midnight (the end of a day). */
+    static LocalTime time(String key, String value) {
         if (value.equals("24:00")) {
             return LocalTime.MIDNIGHT;
         }

@@ -3,6 +3,9 @@ package io.kilowatch.collector.estate;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.energy.AgentCounter;
+import io.kilowatch.core.energy.DeviceClass;
+import io.kilowatch.core.energy.ModelCalibration;
+import io.kilowatch.core.energy.PowerModel;
 import io.kilowatch.core.report.Report;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +32,8 @@ public final class ReportAccounting {
     private final CarbonPolicy carbon;
     private final ZoneId zone;
     private final Function<String, IntensitySeries> intensity;
+    /** Calibrated models operators accepted, by class label; replaced whole when one is accepted or reverted. */
+    private volatile Map<String, PowerModel> calibrated = Map.of();
 
     /**
      * @param intensity the half-hourly intensity known now, by region key
@@ -37,6 +42,11 @@ public final class ReportAccounting {
         this.carbon = carbon;
         this.zone = zone;
         this.intensity = intensity;
+    }
+
+    /** Applies these accepted calibrated models (by class label) to modelled reports from now on. */
+    public void useCalibrated(Map<String, PowerModel> models) {
+        calibrated = Map.copyOf(models);
     }
 
     /**
@@ -64,6 +74,15 @@ public final class ReportAccounting {
         AgentCounter before = previous == null ? null
                 : new AgentCounter(Instant.ofEpochMilli(previous.counterStartMs()), previous.counterJoules());
         double joules = counter.joulesSince(before);
+        double watts = r.power().watts();
+        PowerModel calibration = "model".equals(r.power().source()) ? calibrated.get(r.labels().get("class")) : null;
+        if (calibration != null) {
+            // Accepted models exist only for known classes. The interval's modelled energy scales with the power the
+            // calibrated model gives at the report's utilisation.
+            PowerModel classModel = DeviceClass.fromLabel(r.labels().get("class")).orElseThrow().defaultModel();
+            watts = ModelCalibration.recalibratedWatts(watts, r.utilisation().cpuRatio(), classModel, calibration);
+            joules = r.power().watts() > 0 ? joules * watts / r.power().watts() : joules;
+        }
         Instant from = previous == null || previous.lastSeenMs() >= timeMs ? time : Instant.ofEpochMilli(previous.lastSeenMs());
         List<RollupIncrement> rollups = spread(r.deviceId(), joules, from, time, site, MODEL_SOURCE.equals(r.power().source()));
         double grams = rollups.stream().filter(x -> x.period().equals(RollupIncrement.HOUR)).mapToDouble(RollupIncrement::carbonGrams).sum();
@@ -83,7 +102,7 @@ public final class ReportAccounting {
                 r.sequence(),
                 Math.round(r.intervalSeconds() * 1000),
                 bootMs,
-                r.power().watts(),
+                watts,
                 r.power().source(),
                 u.cpuRatio(),
                 u.memoryUsedBytes(),

@@ -32,9 +32,12 @@ public final class ServicesApi implements ApiModule {
     private static final int DETAIL_INCIDENTS = 50;
 
     private final Services services;
+    private final ServiceFootprints footprints;
 
-    public ServicesApi(Services services) {
+    /** @param footprints its devices' carbon, for each SLA report's Software Carbon Intensity */
+    public ServicesApi(Services services, ServiceFootprints footprints) {
         this.services = services;
+        this.footprints = footprints;
     }
 
     @Override
@@ -162,7 +165,7 @@ public final class ServicesApi implements ApiModule {
             return;
         }
         services.storeWorker().executeBlocking(() -> SlaReport.load(d, kind, date, services.store(), now,
-                services.evaluator.gapToleranceMs()), false)
+                services.evaluator.gapToleranceMs(), services.config(), footprints), false)
                 .onSuccess(report -> {
                     if (format.equals("csv")) {
                         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")

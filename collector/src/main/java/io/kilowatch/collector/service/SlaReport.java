@@ -1,5 +1,6 @@
 package io.kilowatch.collector.service;
 
+import io.kilowatch.core.carbon.SoftwareCarbonIntensity;
 import io.kilowatch.core.service.ErrorBudget;
 import io.kilowatch.core.service.Figures;
 import io.kilowatch.core.service.Incident;
@@ -26,7 +27,8 @@ import java.util.Map;
  * table of {@code section,item,start,end,seconds,value} rows. Format: docs/services.md.
  */
 public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate date, Span period, Instant now,
-                        Figures figures, ErrorBudget budget, List<Incident> incidents, Map<String, Figures> components) {
+                        Figures figures, ErrorBudget budget, List<Incident> incidents, Map<String, Figures> components,
+                        SoftwareCarbonIntensity.Result sci) {
     /** A bound on one report's size: more incidents than this in a period means a broken service or config, not a review. */
     static final int MAX_INCIDENTS = 10_000;
 
@@ -34,15 +36,22 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
      * Reads what the report needs from the store; blocks.
      *
      * @param gapToleranceMs how long a recorded state holds past its last evaluation (see {@link ServiceMaths#holding})
+     * @param footprints its devices' carbon, for its Software Carbon Intensity; null leaves that out
      */
     public static SlaReport load(ServiceDefinition service, SlaPeriod kind, LocalDate date, ServiceHistoryStore store, Instant now,
-                                 long gapToleranceMs) {
+                                 long gapToleranceMs, ServicesConfig config, ServiceFootprints footprints) {
         Span period = kind.of(date, service.calendar().zone());
         Map<String, List<StateInterval>> components = new LinkedHashMap<>();
         service.components().forEach(c -> components.put(c.name(), store.history(ServiceHistoryStore.IntervalRow.COMPONENT,
                 service.name() + "/" + c.name(), period.startMs(), period.endMs())));
+        SoftwareCarbonIntensity.Result sci = footprints == null ? null
+                : ServiceSci.of(service, config, components, footprints, soFar(period, now));
         return of(service, kind, date, store.history(ServiceHistoryStore.IntervalRow.SERVICE, service.name(), period.startMs(), period.endMs()),
-                store.incidents(service.name(), period.startMs(), period.endMs(), MAX_INCIDENTS), components, now, gapToleranceMs);
+                store.incidents(service.name(), period.startMs(), period.endMs(), MAX_INCIDENTS), components, now, gapToleranceMs, sci);
+    }
+
+    private static Span soFar(Span period, Instant now) {
+        return new Span(period.startMs(), Math.max(period.startMs(), Math.min(period.endMs(), now.toEpochMilli())));
     }
 
     /**
@@ -52,12 +61,12 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
      */
     public static SlaReport of(ServiceDefinition service, SlaPeriod kind, LocalDate date, List<StateInterval> history,
                                List<Incident> incidents, Map<String, List<StateInterval>> componentHistories, Instant now,
-                               long gapToleranceMs) {
+                               long gapToleranceMs, SoftwareCarbonIntensity.Result sci) {
         Span period = kind.of(date, service.calendar().zone());
         long nowMs = now.toEpochMilli();
         // The stretch since the last evaluation is the state that evaluation found, as the status API says, not "no data".
         List<StateInterval> held = ServiceMaths.holding(history, nowMs, gapToleranceMs);
-        Span soFar = new Span(period.startMs(), Math.max(period.startMs(), Math.min(period.endMs(), now.toEpochMilli())));
+        Span soFar = soFar(period, now);
         Figures figures = ServiceMaths.measure(service, held, soFar);
         List<Incident> sorted = new ArrayList<>(incidents);
         sorted.sort(Comparator.comparingLong(Incident::startMs));
@@ -65,7 +74,8 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
         Map<String, Figures> components = new LinkedHashMap<>();
         componentHistories.forEach((name, list) -> components.put(name,
                 ServiceMaths.measure(service, ServiceMaths.holding(list, nowMs, gapToleranceMs), soFar)));
-        return new SlaReport(service, kind, date, period, now, figures, ServiceMaths.errorBudget(service, held, period, now), sorted, components);
+        return new SlaReport(service, kind, date, period, now, figures, ServiceMaths.errorBudget(service, held, period, now), sorted, components,
+                sci);
     }
 
     public boolean complete() {
@@ -140,7 +150,24 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
                 .put("incidents", incidentRows)
                 .put("components", componentRows)
                 .put("maintenance", maintenanceRows)
+                .put("sci", sciJson())
                 .put("generated_at", now.toString());
+    }
+
+    /** Software Carbon Intensity beside availability; null when the report was made without carbon data. */
+    private JsonObject sciJson() {
+        if (sci == null) {
+            return null;
+        }
+        JsonObject perUnit = new JsonObject();
+        JsonObject units = new JsonObject();
+        sci.units().forEach((unit, r) -> {
+            units.put(unit, r);
+            perUnit.put(unit, sci.perUnit(unit).isPresent() ? sci.perUnit(unit).getAsDouble() : null);
+        });
+        return new JsonObject().put("gco2e_per_unit", perUnit).put("units", units).put("energy_kwh", sci.energyKwh())
+                .put("operational_gco2e", sci.operationalGrams()).put("embodied_gco2e", sci.embodiedGrams())
+                .put("total_gco2e", sci.totalGrams()).put("method", ServiceSci.METHOD).put("missing", ServiceSci.MISSING);
     }
 
     public String toCsv() {
@@ -172,6 +199,16 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
             JsonObject c = (JsonObject) o;
             row(out, "component", c.getString("name"), "", "", num(c.getDouble("down_seconds")),
                     c.getValue("availability_ratio") == null ? "" : num(c.getDouble("availability_ratio")));
+        }
+        JsonObject sciRows = j.getJsonObject("sci");
+        if (sciRows != null) {
+            for (String unit : sciRows.getJsonObject("units").fieldNames()) {
+                Object v = sciRows.getJsonObject("gco2e_per_unit").getValue(unit);
+                row(out, "sci", unit, "", "", "", v == null ? "" : num(((Number) v).doubleValue()));
+            }
+            row(out, "sci", "energy_kwh", "", "", "", num(sci.energyKwh()));
+            row(out, "sci", "operational_gco2e", "", "", "", num(sci.operationalGrams()));
+            row(out, "sci", "embodied_gco2e", "", "", "", num(sci.embodiedGrams()));
         }
         for (Object o : j.getJsonArray("maintenance")) {
             JsonObject m = (JsonObject) o;

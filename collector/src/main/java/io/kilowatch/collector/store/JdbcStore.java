@@ -352,6 +352,15 @@ public final class JdbcStore implements Store {
         T map(ResultSet rs) throws SQLException;
     }
 
+    /** A write in one transaction; a failure changes nothing and says what failed. */
+    <T> T write(String what, SqlWork<T> work) {
+        try {
+            return inTransaction(work);
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed; nothing was changed", e);
+        }
+    }
+
     <T> T inTransaction(SqlWork<T> work) throws SQLException {
         connection.setAutoCommit(false);
         try {

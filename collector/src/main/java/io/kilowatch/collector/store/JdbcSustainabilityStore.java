@@ -60,7 +60,7 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
 
     @Override
     public void putOffDays(List<OffDay> days) {
-        write("recording off time", () -> {
+        store.write("recording off time", () -> {
             try (PreparedStatement ps = store.connection().prepareStatement("INSERT INTO device_off_days (device_id, day_start_ms, off_seconds) "
                     + "VALUES (?, ?, ?) ON CONFLICT (device_id, day_start_ms) DO UPDATE SET off_seconds = excluded.off_seconds")) {
                 for (OffDay d : days) {
@@ -85,7 +85,7 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
 
     @Override
     public void setPurchaseDate(String deviceId, LocalDate date, long nowMs) {
-        write("recording a purchase date", () -> {
+        store.write("recording a purchase date", () -> {
             return store.update("INSERT INTO device_purchases (device_id, purchase_date, updated_ms) VALUES (?, ?, ?) "
                     + "ON CONFLICT (device_id) DO UPDATE SET purchase_date = excluded.purchase_date, updated_ms = excluded.updated_ms",
                     deviceId, date.toString(), nowMs);
@@ -94,16 +94,7 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
 
     @Override
     public boolean clearPurchaseDate(String deviceId) {
-        return write("clearing a purchase date",
+        return store.write("clearing a purchase date",
                 () -> store.update("DELETE FROM device_purchases WHERE device_id = ?", deviceId) > 0);
-    }
-
-    /** A write in one transaction; a failure changes nothing and says what failed. */
-    private <T> T write(String what, JdbcStore.SqlWork<T> work) {
-        try {
-            return store.inTransaction(work);
-        } catch (SQLException e) {
-            throw new StoreException(what + " failed; nothing was changed", e);
-        }
     }
 }

@@ -248,7 +248,22 @@ final class Schema {
               imported_ms BIGINT NOT NULL,
               PRIMARY KEY (scope, subject, resolution, row_start_ms, day_start_ms)
             )""",
-            "CREATE INDEX energy_imports_by_day ON energy_imports (day_start_ms)"));
+            "CREATE INDEX energy_imports_by_day ON energy_imports (day_start_ms)"),
+            List.of(
+
+            // Calibrated power models an operator accepted, one per device class, with the figures they were accepted on.
+            """
+            CREATE TABLE power_model_calibrations (
+              device_class VARCHAR(32) PRIMARY KEY,
+              idle_watts DOUBLE PRECISION NOT NULL,
+              max_watts DOUBLE PRECISION NOT NULL,
+              previous_idle_watts DOUBLE PRECISION NOT NULL,
+              previous_max_watts DOUBLE PRECISION NOT NULL,
+              samples BIGINT NOT NULL,
+              devices INTEGER NOT NULL,
+              accepted_ms BIGINT NOT NULL,
+              accepted_by VARCHAR(128) NOT NULL
+            )"""));
 
     private Schema() {
     }

@@ -12,6 +12,7 @@ public final class Reports {
     private Instant time = Instant.parse("2026-03-10T09:00:00Z");
     private Instant boot = Instant.parse("2026-03-10T07:00:00Z");
     private double watts = 40;
+    private double cpu = 0.25;
     private String source = "model";
     private double counterJoules = 0;
     private Instant counterStart = Instant.parse("2026-03-01T00:00:00Z");
@@ -46,6 +47,11 @@ public final class Reports {
         return this;
     }
 
+    public Reports cpu(double ratio) {
+        cpu = ratio;
+        return this;
+    }
+
     public Reports source(String s) {
         source = s;
         return this;
@@ -69,7 +75,7 @@ public final class Reports {
     public Report build() {
         return new Report(1, deviceId, sequence, time, 15.0, Map.copyOf(labels),
                 new Report.Host(deviceId.toUpperCase(), "Microsoft Windows 11 Pro", boot, (double) (time.getEpochSecond() - boot.getEpochSecond()), 1),
-                new Report.Utilisation(0.25, 4L << 30, 16L << 30),
+                new Report.Utilisation(cpu, 4L << 30, 16L << 30),
                 new Report.Power(watts, source, counterJoules, counterStart),
                 new Report.AgentSelf("0.1.0", 0.002, 60_000_000L, 0, 0L),
                 null);

@@ -1,0 +1,60 @@
+package io.kilowatch.collector.sustainability;
+
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.service.ServiceDevices;
+import io.kilowatch.collector.service.ServiceFootprints;
+import io.kilowatch.collector.store.CarbonStore;
+import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.store.SustainabilityStore;
+import io.kilowatch.core.carbon.SoftwareCarbonIntensity;
+import io.kilowatch.core.energy.Units;
+import io.kilowatch.core.service.ServiceCatalog;
+import io.kilowatch.core.service.ServiceDefinition;
+import io.kilowatch.core.service.Span;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A service's devices' carbon over a period, for its Software Carbon Intensity: operational carbon from
+ * the day rollups (scope 2 with PUE overhead, as the carbon report's scope 2) of the local days starting
+ * in the period, and embodied carbon amortised as carbon reporting does. Blocks: run on the store's worker.
+ */
+public final class ServiceCarbon implements ServiceFootprints {
+    private final Store store;
+    private final CarbonStore carbon;
+    private final SustainabilityStore sustainability;
+    private final SustainabilityConfig config;
+    private final ZoneId zone;
+
+    public ServiceCarbon(Store store, CarbonStore carbon, SustainabilityStore sustainability, SustainabilityConfig config, ZoneId zone) {
+        this.store = store;
+        this.carbon = carbon;
+        this.sustainability = sustainability;
+        this.config = config;
+        this.zone = zone;
+    }
+
+    @Override
+    public List<SoftwareCarbonIntensity.Component> components(ServiceDefinition service, ServiceCatalog catalog, Span period) {
+        List<DeviceRow> all = store.devices();
+        Map<String, DeviceRow> byId = all.stream().collect(Collectors.toMap(DeviceRow::deviceId, r -> r));
+        Map<String, Integer> servicesOfDevice = new HashMap<>();
+        catalog.all().forEach(s -> ServiceDevices.of(s, byId::get, all).forEach(r -> servicesOfDevice.merge(r.deviceId(), 1, Integer::sum)));
+        Map<String, LocalDate> purchases = sustainability.purchaseDates();
+        List<SoftwareCarbonIntensity.Component> components = new ArrayList<>();
+        for (DeviceRow row : ServiceDevices.of(service, byId::get, all)) {
+            int sharedBy = servicesOfDevice.getOrDefault(row.deviceId(), 1);
+            Store.Totals totals = carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId()).stream()
+                    .map(CarbonStore.Breakdown::totals).reduce(Store.Totals.ZERO, Store.Totals::plus);
+            double embodied = DeviceProfile.of(row, purchases.get(row.deviceId()), config, zone).embodiedGramsIn(period.start(), period.end(), zone);
+            components.add(new SoftwareCarbonIntensity.Component(row.deviceId(), Units.joulesToKwh(totals.energyJoules()),
+                    totals.carbonGrams(), embodied, sharedBy));
+        }
+        return components;
+    }
+}
