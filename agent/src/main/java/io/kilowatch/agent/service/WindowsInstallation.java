@@ -11,10 +11,12 @@ import java.util.Map;
  * config go, the service's command line, the ACL of the state directory and the config written there.
  * {@link WindowsService} only carries it out.
  *
- * @param home the self-contained agent's directory (bin, lib, runtime)
+ * @param agentJar the agent's jar, with jvm.options beside it: {@code lib\} of the self-contained agent,
+ *                 {@code app\} where the MSI put it
+ * @param java the runtime shipped beside it, {@code runtime\bin\java.exe} in the parent of the jar's directory
  * @param stateDir {@code %ProgramData%\Kilowatch\agent}
  */
-public record WindowsInstallation(String home, String stateDir) {
+public record WindowsInstallation(String agentJar, String java, String stateDir) {
     public static final String SERVICE_NAME = "KilowatchAgent";
     public static final String DISPLAY_NAME = "Kilowatch agent";
     public static final String DESCRIPTION = "Reports this machine's power, energy, carbon and availability to the Kilowatch collector.";
@@ -27,10 +29,9 @@ public record WindowsInstallation(String home, String stateDir) {
         return env.getOrDefault("ProgramData", "C:\\ProgramData") + "\\Kilowatch\\agent";
     }
 
-    /** For the agent started from {@code <home>\lib\kilowatch-agent.jar}. */
+    /** For the agent started from {@code <home>\lib\kilowatch-agent.jar} (or {@code <home>\app\...}). */
     public static WindowsInstallation of(String agentJar, Map<String, String> env) {
-        String lib = parent(agentJar);
-        return new WindowsInstallation(parent(lib), stateDir(env));
+        return new WindowsInstallation(agentJar, parent(parent(agentJar)) + "\\runtime\\bin\\java.exe", stateDir(env));
     }
 
     public String configFile() {
@@ -43,8 +44,8 @@ public record WindowsInstallation(String home, String stateDir) {
 
     /** What the service control manager runs: the shipped runtime with the shipped JVM flags, as bin\kilowatch-agent.cmd does. */
     public String serviceCommandLine() {
-        return String.join(" ", List.of(quote(home + "\\runtime\\bin\\java.exe"), quote("@" + home + "\\lib\\jvm.options"), "-jar",
-                quote(home + "\\lib\\kilowatch-agent.jar"), "service", "run", "--config", quote(configFile())));
+        return String.join(" ", List.of(quote(java), quote("@" + parent(agentJar) + "\\jvm.options"), "-jar", quote(agentJar),
+                "service", "run", "--config", quote(configFile())));
     }
 
     /**

@@ -20,7 +20,7 @@ class WindowsInstallationTest {
 
     @Test
     void stateLivesUnderProgramDataAndTheProgramWhereItWasInstalled() {
-        assertEquals("C:\\Program Files\\Kilowatch Agent", PLAN.home());
+        assertEquals("C:\\Program Files\\Kilowatch Agent\\runtime\\bin\\java.exe", PLAN.java());
         assertEquals("D:\\ProgramData\\Kilowatch\\agent", PLAN.stateDir());
         assertEquals("D:\\ProgramData\\Kilowatch\\agent\\kilowatch-agent.yaml", PLAN.configFile());
         assertEquals("D:\\ProgramData\\Kilowatch\\agent\\enrolment-token", PLAN.tokenFile());
@@ -32,6 +32,15 @@ class WindowsInstallationTest {
         assertEquals("\"C:\\Program Files\\Kilowatch Agent\\runtime\\bin\\java.exe\" \"@C:\\Program Files\\Kilowatch Agent\\lib\\jvm.options\""
                 + " -jar \"C:\\Program Files\\Kilowatch Agent\\lib\\kilowatch-agent.jar\" service run"
                 + " --config D:\\ProgramData\\Kilowatch\\agent\\kilowatch-agent.yaml", PLAN.serviceCommandLine());
+    }
+
+    @Test
+    void theMsisLayoutKeepsTheJarAndItsFlagsInApp() {
+        WindowsInstallation msi = WindowsInstallation.of("C:\\Program Files\\Kilowatch\\Agent\\app\\kilowatch-agent.jar", Map.of());
+        assertEquals("\"C:\\Program Files\\Kilowatch\\Agent\\runtime\\bin\\java.exe\" \"@C:\\Program Files\\Kilowatch\\Agent\\app\\jvm.options\""
+                + " -jar \"C:\\Program Files\\Kilowatch\\Agent\\app\\kilowatch-agent.jar\" service run"
+                + " --config C:\\ProgramData\\Kilowatch\\agent\\kilowatch-agent.yaml", msi.serviceCommandLine());
+        assertThrows(ConfigException.class, () -> WindowsInstallation.of("kilowatch-agent.jar", Map.of()));
     }
 
     @Test
