@@ -45,9 +45,7 @@ class AgentPackagingIT {
 
     @AfterAll
     static void stop() throws InterruptedException {
-        for (Process p : PROCESSES) {
-            Stack.stop(p);
-        }
+        Stack.stopAll(PROCESSES);
     }
 
     @Test

@@ -63,6 +63,12 @@ final class Stack {
         }
     }
 
+    static void stopAll(List<Process> processes) throws InterruptedException {
+        for (Process p : processes) {
+            stop(p);
+        }
+    }
+
     static void run(List<String> command, Duration timeout) throws Exception {
         Process p = new ProcessBuilder(command).inheritIO().start();
         assertTrue(p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS), String.join(" ", command) + " timed out");
