@@ -30,8 +30,8 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 
-# A small heap and the serial collector keep the agent's footprint small (see bench/agent-footprint.sh).
-java -Xmx48m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar agent/target/kilowatch-agent.jar \
+# The self-contained agent, on its own runtime with its measured JVM flags (docs/agent-install.md).
+agent/target/kilowatch-agent/bin/kilowatch-agent \
   --config agent/kilowatch-agent.yaml --collector "http://127.0.0.1:$port" --data-dir "$data/agent" \
   --set collector.enrolment_token_file="$data/collector/enrolment-token" &
 agent=$!

@@ -15,6 +15,8 @@
 #   erlang-snmp                 Debian keeps the IETF base MIB modules (SNMPv2-SMI, -TC, -CONF) out of main;
 #                               this package ships them, so smilint and Net-SNMP can load KILOWATCH-MIB
 #   python3-aiosmtpd            a real SMTP server (plain, STARTTLS with login, TLS) for the alert email tests
+#   systemd (systemd-analyze)   the agent's systemd unit must pass `systemd-analyze verify` (AgentPackagingIT)
+#   adduser                     the agent's .deb makes its service user with it, installed and purged in that test
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -34,6 +36,8 @@ command -v smilint >/dev/null 2>&1 || need+=(smitools)
 compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=(erlang-snmp)
 # Tests start it with /usr/bin/python3: a python3 earlier on PATH may be another build without the module.
 /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v adduser >/dev/null 2>&1 || need+=(adduser)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

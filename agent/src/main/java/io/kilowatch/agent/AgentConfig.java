@@ -1,5 +1,6 @@
 package io.kilowatch.agent;
 
+import io.kilowatch.agent.service.WindowsInstallation;
 import io.kilowatch.agent.snmp.SnmpConfig;
 import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.carbon.GridFactorSettings;
@@ -162,8 +163,7 @@ public record AgentConfig(
     static Path defaultDataDir() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         if (os.contains("win")) {
-            String programData = System.getenv().getOrDefault("ProgramData", "C:\\ProgramData");
-            return Path.of(programData, "Kilowatch", "agent");
+            return Path.of(WindowsInstallation.stateDir(System.getenv()));
         }
         Path system = Path.of("/var/lib/kilowatch-agent");
         if ("root".equals(System.getProperty("user.name"))) {

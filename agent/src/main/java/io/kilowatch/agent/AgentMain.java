@@ -20,12 +20,16 @@ import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.energy.DeviceClass;
 import io.kilowatch.core.report.ReportValidator;
+import io.kilowatch.agent.service.AgentService;
+import io.kilowatch.agent.service.ServiceCommand;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -51,6 +55,7 @@ public final class AgentMain {
               --device-id ID      device id (device.id); default: the hardware UUID or a kept random id
               --data-dir DIR      where the agent keeps its state (data_dir)
               --class CLASS       device class (device.class): desktop, laptop, thin_client, server
+            Or: kilowatch-agent service install|uninstall|start|stop (Windows; docs/agent-install.md)
             Environment: KILOWATCH_AGENT_<KEY>, e.g. KILOWATCH_AGENT_COLLECTOR_URL.
             """;
 
@@ -58,6 +63,10 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("service")) {
+            service(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         try {
             CommandLine cli = CommandLine.parse(args, FLAGS);
             if (cli.helpRequested()) {
@@ -71,6 +80,27 @@ public final class AgentMain {
             System.err.println("kilowatch-agent: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
+        }
+    }
+
+    /** {@code kilowatch-agent service ...}: installs, controls or runs the agent as a Windows service. */
+    private static void service(String[] args) {
+        try {
+            String jar = Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            AgentService.main(args, jar, System.getenv(), System.getProperty("os.name", ""), runArgs -> {
+                Agent agent = build(CommandLine.parse(runArgs.toArray(String[]::new), FLAGS), System.getenv(), Clock.systemUTC());
+                agent.start();
+                return agent::close;
+            });
+        } catch (ConfigException e) {
+            System.err.println("kilowatch-agent: " + e.getMessage());
+            System.err.print(ServiceCommand.USAGE);
+            System.exit(2);
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            System.err.println("kilowatch-agent service: " + e);
+            System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -58,9 +58,7 @@ class EndToEndIT {
 
     @AfterAll
     static void stopProcesses() throws InterruptedException {
-        for (Process p : PROCESSES) {
-            Stack.stop(p);
-        }
+        Stack.stopAll(PROCESSES);
     }
 
     @Test

@@ -40,14 +40,19 @@ final class Stack {
 
     /** An agent that enrols with the token the collector made in {@code collectorDataDir}. */
     static Process agent(String collectorUrl, Path collectorDataDir, String deviceId, Path dataDir, Path log, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar"),
-                "--collector", collectorUrl, "--interval", "1s", "--device-id", deviceId, "--data-dir", dataDir.toString(),
-                "--set", "sample_interval=1s", "--set", "collector.enrolment_token_file=" + collectorDataDir.resolve("enrolment-token")));
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar")));
+        command.addAll(agentArguments(collectorUrl, collectorDataDir.resolve("enrolment-token"), deviceId, dataDir));
         command.addAll(List.of(extra));
         return start(command, log);
     }
 
-    private static Process start(List<String> command, Path log) throws IOException {
+    /** What every test agent is told: where to report, quickly, under which id, enrolling with which token. */
+    static List<String> agentArguments(String collectorUrl, Path enrolmentTokenFile, String deviceId, Path dataDir) {
+        return List.of("--collector", collectorUrl, "--interval", "1s", "--device-id", deviceId, "--data-dir", dataDir.toString(),
+                "--set", "sample_interval=1s", "--set", "collector.enrolment_token_file=" + enrolmentTokenFile);
+    }
+
+    static Process start(List<String> command, Path log) throws IOException {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
@@ -55,6 +60,12 @@ final class Stack {
         p.destroy();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
+        }
+    }
+
+    static void stopAll(List<Process> processes) throws InterruptedException {
+        for (Process p : processes) {
+            stop(p);
         }
     }
 
