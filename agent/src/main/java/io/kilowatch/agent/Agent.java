@@ -92,7 +92,7 @@ public final class Agent implements AutoCloseable {
         loop.scheduleAtFixedRate(guarded(this::sample), 0, sampleMillis, TimeUnit.MILLISECONDS);
         // The first report goes out after one sample interval so it carries a measured utilisation.
         loop.scheduleAtFixedRate(guarded(this::report), Math.min(sampleMillis, reportMillis), reportMillis, TimeUnit.MILLISECONDS);
-        LOG.atInfo().addKeyValue("device_id", deviceId).addKeyValue("collector", config.collectorUrl())
+        LOG.atInfo().addKeyValue("device_id", deviceId).addKeyValue("collectors", config.collectorUrls())
                 .addKeyValue("report_interval", config.reportInterval()).addKeyValue("power_sources", sensors.sources())
                 .log("agent started");
     }

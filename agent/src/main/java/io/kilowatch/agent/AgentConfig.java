@@ -24,7 +24,8 @@ import java.util.Optional;
  * documented in agent/kilowatch-agent.yaml and docs/configuration.md.
  */
 public record AgentConfig(
-        URI collectorUrl,
+        List<URI> collectorUrls,
+        Duration failbackInterval,
         Duration collectorTimeout,
         Optional<String> enrolmentToken,
         Optional<Path> tlsCaFile,
@@ -66,7 +67,7 @@ public record AgentConfig(
     }
 
     public static AgentConfig from(Settings s) {
-        URI collector = uri(s, "collector.url", "http://127.0.0.1:8080");
+        List<URI> collectors = uris(s, "collector.url", "http://127.0.0.1:8080");
         Duration timeout = s.duration("collector.timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
         Optional<Path> tlsCert = optionalPath(s, "collector.tls.cert_file");
         Optional<Path> tlsKey = optionalPath(s, "collector.tls.key_file");
@@ -108,7 +109,8 @@ public record AgentConfig(
             throw new ConfigException("power.model.max_watts (" + max + ") must not be below power.model.idle_watts (" + idle + ")");
         }
         return new AgentConfig(
-                collector,
+                collectors,
+                s.duration("collector.failback_interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1)),
                 timeout,
                 enrolmentToken,
                 optionalPath(s, "collector.tls.ca_file"),
@@ -172,8 +174,17 @@ public record AgentConfig(
         return Path.of(System.getProperty("user.home"), ".local", "state", "kilowatch-agent");
     }
 
-    private static URI uri(Settings s, String key, String defaultValue) {
-        String text = s.string(key, defaultValue);
+    /** One or more comma-separated URLs, in order of preference. */
+    private static List<URI> uris(Settings s, String key, String defaultValue) {
+        List<URI> uris = Arrays.stream(s.string(key, defaultValue).split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .map(text -> uri(key, text)).toList();
+        if (uris.isEmpty()) {
+            throw new ConfigException(key + " must name at least one http:// or https:// URL such as http://collector:8080");
+        }
+        return uris;
+    }
+
+    private static URI uri(String key, String text) {
         try {
             URI uri = URI.create(text);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {

@@ -46,7 +46,7 @@ public final class AgentMain {
     private static final String USAGE = """
             Usage: java -jar kilowatch-agent.jar [options]
               --config FILE       YAML config (every key: docs/configuration.md)
-              --collector URL     collector base URL (collector.url), default http://127.0.0.1:8080
+              --collector URL[,URL...] collector base URLs in order of preference (collector.url), default http://127.0.0.1:8080
               --interval DURATION report interval (report_interval), e.g. 15s
               --device-id ID      device id (device.id); default: the hardware UUID or a kept random id
               --data-dir DIR      where the agent keeps its state (data_dir)
@@ -97,7 +97,7 @@ public final class AgentMain {
         ReportSpool spool = ReportSpool.open(dataFile(config.dataDir(), "spool-", deviceId, ""), config.backlogMaxReports());
         state.ensureAbove(spool.maxSequence()); // a report spooled just before a crash keeps its number
         String version = versionOf();
-        ReportShipper shipper = new ReportShipper(config.collectorUrl(), config.collectorTimeout(), config.backlogBatchReports(),
+        ReportShipper shipper = new ReportShipper(config.collectorUrls(), config.failbackInterval(), config.collectorTimeout(), config.backlogBatchReports(),
                 "kilowatch-agent/" + version, spool, state::renumberAbove,
                 new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock,
                 deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")),

@@ -141,6 +141,9 @@ class AgentTest {
             ConfigException url = assertThrows(ConfigException.class,
                     () -> agent(collector, dir, dir, realNow(), "--collector", "ftp://x"));
             assertTrue(url.getMessage().contains("collector.url"), url.getMessage());
+            ConfigException second = assertThrows(ConfigException.class,
+                    () -> agent(collector, dir, dir, realNow(), "--collector", collector.uri() + ",ftp://x"));
+            assertTrue(second.getMessage().contains("ftp://x"), "each of several URLs is checked: " + second.getMessage());
             ConfigException interval = assertThrows(ConfigException.class,
                     () -> agent(collector, dir, dir, realNow(), "--interval", "0s"));
             assertTrue(interval.getMessage().contains("report_interval"), interval.getMessage());

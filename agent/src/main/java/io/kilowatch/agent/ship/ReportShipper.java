@@ -28,15 +28,20 @@ import org.slf4j.LoggerFactory;
  * A report leaves the spool only when the collector has answered for it: stored, already stored, or
  * rejected as invalid (sending it again would fail again; it is logged and counted). When the
  * collector cannot be reached or fails, nothing leaves the spool and the next attempt waits for an
- * exponential backoff with jitter. Called from one thread.
+ * exponential backoff with jitter. With several collector URLs, one that cannot be reached or fails
+ * (5xx) hands over at once to the next in order; after {@code failbackInterval} on a later one the
+ * first is tried again, so agents return to the primary once it is back. Called from one thread.
  */
 public final class ReportShipper {
     private static final Logger LOG = LoggerFactory.getLogger(ReportShipper.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http;
-    private final URI batchUri;
-    private final URI enrolUri;
+    private final List<URI> collectors;
+    private final Duration failbackInterval;
+    /** Index of the collector now in use; 0 is the first listed. */
+    private int active;
+    private Instant failbackAt = Instant.MAX;
     private final String deviceId;
     private final Optional<String> enrolmentToken;
     private final CredentialFile credentialFile;
@@ -57,14 +62,18 @@ public final class ReportShipper {
     /**
      * @param enrolmentToken the estate's enrolment token, to get a credential when the agent has none;
      *     empty for a collector that does not require credentials
+     * @param collectors the collectors' base URLs in order of preference, at least one
      */
-    public ReportShipper(URI collector, Duration timeout, int batchSize, String userAgent, ReportSpool spool,
+    public ReportShipper(List<URI> collectors, Duration failbackInterval, Duration timeout, int batchSize, String userAgent, ReportSpool spool,
                          LongUnaryOperator renumber, Backoff backoff, Clock clock,
                          String deviceId, Optional<String> enrolmentToken, CredentialFile credentialFile, SSLContext tls) {
         // HTTP/1.1: one request at a time needs no h2c upgrade, and every proxy on the way understands it.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).sslContext(tls).build();
-        this.batchUri = collector.resolve("/api/v1/reports/batch");
-        this.enrolUri = collector.resolve("/api/v1/enrol");
+        if (collectors.isEmpty()) {
+            throw new IllegalArgumentException("at least one collector URL");
+        }
+        this.collectors = List.copyOf(collectors);
+        this.failbackInterval = failbackInterval;
         this.deviceId = deviceId;
         this.enrolmentToken = enrolmentToken;
         this.credentialFile = credentialFile;
@@ -89,6 +98,10 @@ public final class ReportShipper {
 
     /** Like {@link #drain()} but without waiting out a backoff: the last attempt before the agent stops. */
     public void drainNow() {
+        if (active > 0 && !clock.instant().isBefore(failbackAt)) {
+            LOG.atInfo().addKeyValue("collector", collectors.get(0)).log("trying the first collector again");
+            active = 0;
+        }
         while (spool.size() > 0) {
             List<Report> batch = spool.oldest(currentBatchSize);
             if (batch.isEmpty() || !send(batch)) {
@@ -105,13 +118,18 @@ public final class ReportShipper {
         return rejected;
     }
 
+    /** The collector reports go to now. */
+    public URI activeCollector() {
+        return collectors.get(active);
+    }
+
     /** Sends one batch; false when the collector did not answer for it and the shipper must wait. */
     private boolean send(List<Report> batch) {
         try {
             if (credential == null && enrolmentToken.isPresent() && !enrol()) {
                 return false;
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(batchUri)
+            HttpRequest.Builder request = HttpRequest.newBuilder(activeCollector().resolve("/api/v1/reports/batch"))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header("User-Agent", userAgent)
@@ -137,9 +155,10 @@ public final class ReportShipper {
                 currentBatchSize = Math.max(1, currentBatchSize / 2); // the collector takes smaller bodies: halve and go on
                 return true;
             }
-            return retryLater("collector answered " + status + ": " + abbreviate(response.body()));
+            String why = "collector answered " + status + ": " + abbreviate(response.body());
+            return status >= 500 ? failOver(why) : retryLater(why);
         } catch (IOException e) {
-            return retryLater("collector unreachable: " + e);
+            return failOver("collector unreachable: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -155,7 +174,7 @@ public final class ReportShipper {
         credential = Credentials.newSecret();
         credentialFile.write(credential);
         String body = JSON.writeValueAsString(Map.of("device_id", deviceId, "enrolment_token", enrolmentToken.get(), "credential", credential));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(enrolUri).timeout(timeout)
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(activeCollector().resolve("/api/v1/enrol")).timeout(timeout)
                 .header("Content-Type", "application/json").header("User-Agent", userAgent)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
@@ -195,6 +214,22 @@ public final class ReportShipper {
                 sent++;
             }
         }
+    }
+
+    /**
+     * Moves on to the next collector and says to go on at once; after the last, starts again from the
+     * first after a backoff.
+     */
+    private boolean failOver(String why) {
+        if (active + 1 >= collectors.size()) {
+            active = 0;
+            failbackAt = Instant.MAX;
+            return retryLater(why);
+        }
+        active++;
+        failbackAt = clock.instant().plus(failbackInterval);
+        LOG.atWarn().addKeyValue("reason", why).addKeyValue("collector", collectors.get(active)).log("failing over to the next collector");
+        return true;
     }
 
     private boolean retryLater(String why) {
