@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private final AgentConfig config;
+    private final RunningSettings running;
     private final String deviceId;
     private final String version;
     private final SystemProbe probe;
@@ -62,11 +64,13 @@ public final class Agent implements AutoCloseable {
     private Inventory pendingInventory;
     private SystemProbe.SelfUsage lastSelf;
     private Instant lastSelfAt;
+    private ScheduledFuture<?> reportTask;
 
-    public Agent(AgentConfig config, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
+    public Agent(AgentConfig config, RunningSettings running, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
                  AgentState state, ReportSpool spool, ReportShipper shipper, Supplier<Inventory> inventorySource,
                  List<SnapshotPublisher> publishers, Clock clock) {
         this.config = config;
+        this.running = running;
         this.deviceId = deviceId;
         this.version = version;
         this.probe = probe;
@@ -84,17 +88,47 @@ public final class Agent implements AutoCloseable {
         this.reportTicks = new long[][] {probe.cpuTicks()};
         this.lastSelf = probe.selfUsage();
         this.lastSelfAt = clock.instant();
+        shipper.onSettings(running.localKeys(), central -> {
+            try {
+                loop.execute(guarded(() -> applySettings(central)));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the agent is stopping: nothing more to report at any interval
+            }
+        });
     }
 
     public void start() {
         long sampleMillis = config.sampleInterval().toMillis();
-        long reportMillis = config.reportInterval().toMillis();
+        long reportMillis = running.current().reportInterval().toMillis();
         loop.scheduleAtFixedRate(guarded(this::sample), 0, sampleMillis, TimeUnit.MILLISECONDS);
         // The first report goes out after one sample interval so it carries a measured utilisation.
-        loop.scheduleAtFixedRate(guarded(this::report), Math.min(sampleMillis, reportMillis), reportMillis, TimeUnit.MILLISECONDS);
+        loop.execute(() -> scheduleReports(Math.min(sampleMillis, reportMillis), reportMillis));
         LOG.atInfo().addKeyValue("device_id", deviceId).addKeyValue("collectors", config.collectorUrls())
                 .addKeyValue("report_interval", config.reportInterval()).addKeyValue("power_sources", sensors.sources())
                 .log("agent started");
+    }
+
+    /** On the loop thread: reports every {@code everyMillis}, the first after {@code firstMillis}. */
+    private void scheduleReports(long firstMillis, long everyMillis) {
+        if (reportTask != null) {
+            reportTask.cancel(false);
+        }
+        reportTask = loop.scheduleAtFixedRate(guarded(this::report), firstMillis, everyMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the loop thread: the collector's settings, in force from the next report; a new interval from the next report on. */
+    void applySettings(io.kilowatch.core.agentsettings.CentralSettings central) {
+        io.kilowatch.core.agentsettings.CentralSettings.Effective before = running.apply(central);
+        io.kilowatch.core.agentsettings.CentralSettings.Effective now = running.current();
+        if (now.equals(before)) {
+            return;
+        }
+        LOG.atInfo().addKeyValue("report_interval", now.reportInterval()).addKeyValue("labels", now.labels())
+                .addKeyValue("power_model", now.powerModel()).log("central settings from the collector applied");
+        if (!now.reportInterval().equals(before.reportInterval()) && reportTask != null) {
+            long every = now.reportInterval().toMillis();
+            scheduleReports(every, every);
+        }
     }
 
     /** One power sample into the energy counter, and that step's energy into the carbon counter. */
@@ -129,10 +163,11 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Waits until every queued report has been offered to the collector (tests and shutdown). */
+    /** Waits until every queued report has been offered to the collector and its answer taken in (tests and shutdown). */
     void awaitShipping() {
         try {
             shipping.submit(() -> { }).get(1, TimeUnit.MINUTES);
+            loop.submit(() -> { }).get(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -151,13 +186,14 @@ public final class Agent implements AutoCloseable {
         lastSelfAt = now;
         double joules = energy.joulesTotal();
         long sequence = state.nextReport(joules, carbonGrams);
+        var settings = running.current();
         return new Report(
                 Report.SCHEMA_VERSION,
                 deviceId,
                 sequence,
                 now,
-                config.reportInterval().toMillis() / 1000.0,
-                config.labels(),
+                settings.reportInterval().toMillis() / 1000.0,
+                settings.labels(),
                 new Report.Host(host.hostname(), host.os(), host.bootTime(), host.uptimeSeconds(), host.sessions()),
                 new Report.Utilisation(cpu, host.memoryUsedBytes(), host.memoryTotalBytes()),
                 new Report.Power(lastReading.watts(), lastReading.source(), joules, state.counterStart()),

@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import io.kilowatch.core.agentsettings.CentralSettings;
 
 /**
  * The agent's settings, read once at start from {@link Settings}. Every key, its default and unit is
@@ -50,7 +53,8 @@ public record AgentConfig(
         Duration inventoryRefresh,
         AnnualGridFactors gridFactors,
         double pue,
-        SnmpConfig snmp) {
+        SnmpConfig snmp,
+        Set<String> localSettingKeys) {
 
     public static final List<String> KNOWN_SOURCES = List.of("rapl", "battery", "model");
 
@@ -135,7 +139,14 @@ public record AgentConfig(
                 s.duration("inventory.refresh", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
                 GridFactorSettings.read(s, "carbon", AnnualGridFactors.ukDesnz()),
                 s.number("carbon.pue", 1.0, 1.0, 10.0),
-                SnmpConfig.from(s, AgentConfig::secret));
+                SnmpConfig.from(s, AgentConfig::secret),
+                // what the agent's own config sets wins over the collector's rules
+                CentralSettings.KEYS.stream().filter(s::isSet).collect(Collectors.toUnmodifiableSet()));
+    }
+
+    /** The settings the collector's rules may change, as this config gives them. */
+    public CentralSettings.Effective localSettings() {
+        return new CentralSettings.Effective(reportInterval, labels, powerModel);
     }
 
     private static Optional<Path> optionalPath(Settings s, String key) {

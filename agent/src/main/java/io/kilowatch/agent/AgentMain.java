@@ -92,7 +92,8 @@ public final class AgentMain {
         var firstInventory = inventoryReader.read(config.displayWattsEach());
         displays.update(firstInventory.displays().size());
 
-        PowerSensors sensors = sensors(config, systemInfo, displays, clock);
+        RunningSettings running = new RunningSettings(config.localSettings(), config.localSettingKeys());
+        PowerSensors sensors = sensors(config, systemInfo, displays, running, clock);
         AgentState state = AgentState.load(dataFile(config.dataDir(), "state-", deviceId, ".properties"), clock.instant());
         ReportSpool spool = ReportSpool.open(dataFile(config.dataDir(), "spool-", deviceId, ""), config.backlogMaxReports());
         state.ensureAbove(spool.maxSequence()); // a report spooled just before a crash keeps its number
@@ -105,7 +106,7 @@ public final class AgentMain {
         // Off by default, and then SNMP4J is never even loaded: no thread, no socket.
         List<SnapshotPublisher> publishers = config.snmp().enabled()
                 ? List.of(snmpSubAgent(config, deviceId, version, probe, systemInfo, clock)) : List.of();
-        return new Agent(config, deviceId, version, probe, sensors, state, spool, shipper, () -> {
+        return new Agent(config, running, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());
             return inventory;
@@ -119,7 +120,7 @@ public final class AgentMain {
                 systemInfo, dataFile(config.dataDir(), "snmp-engine-boots-", deviceId, ""), clock);
     }
 
-    static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, Clock clock) {
+    static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, RunningSettings running, Clock clock) {
         List<PowerSensor> ordered = new ArrayList<>();
         for (String source : config.powerSources()) {
             switch (source) {
@@ -142,7 +143,7 @@ public final class AgentMain {
                 }
             }
         }
-        return new PowerSensors(ordered, new ModelSensor(config.powerModel(), displays::watts));
+        return new PowerSensors(ordered, new ModelSensor(() -> running.current().powerModel(), displays::watts));
     }
 
     /** A device's file in the data dir; device ids may hold ':', which Windows forbids in file names. */

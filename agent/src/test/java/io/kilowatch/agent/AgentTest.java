@@ -130,6 +130,45 @@ class AgentTest {
     }
 
     @Test
+    void takesUpTheCollectorsSettingsFromTheNextReportButItsOwnConfigWins(@TempDir Path dir) throws Exception {
+        ManualClock clock = realNow();
+        try (RecordingCollector collector = new RecordingCollector()) {
+            Agent agent = agent(collector, dir.resolve("data"), dir.resolve("no-powercap"), clock,
+                    "--set", "power.model.idle_watts=40", "--set", "power.displays.count=false");
+            collector.settings("{\"report_interval_seconds\": 60, \"labels\": {\"site\": \"Depot\", \"department\": \"Finance\"},"
+                    + " \"power_model\": {\"idle_watts\": 10, \"max_watts\": 10}, \"sources\": {\"report_interval\": \"10-desktops\"}}");
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+            Report first = collector.stored.get(0);
+            assertEquals(15.0, first.intervalSeconds(), 1e-9);
+            assertNull(first.labels().get("department"));
+            assertEquals("device.labels.site,power.model.idle_watts", collector.localSettingsHeaders.get(0),
+                    "the agent tells the collector what its own config sets");
+
+            clock.advance(Duration.ofSeconds(10));
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+            Report second = collector.stored.get(1);
+            assertEquals(60.0, second.intervalSeconds(), 1e-9, "the collector's interval, from the next report");
+            assertEquals("Finance", second.labels().get("department"));
+            assertEquals("County Hall", second.labels().get("site"), "the agent's own site wins");
+            assertEquals(40.0, second.power().watts(), 1e-9, "its own idle watts win; the central max lifts to it");
+
+            collector.settings("{}");
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+            agent.report();
+            agent.awaitShipping();
+            Report reverted = collector.stored.get(3);
+            assertEquals(15.0, reverted.intervalSeconds(), 1e-9, "no rule any more: back to its own values");
+            assertNull(reverted.labels().get("department"));
+        }
+    }
+
+    @Test
     void badConfigFailsFastNamingTheKey(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
             ConfigException badClass = assertThrows(ConfigException.class,

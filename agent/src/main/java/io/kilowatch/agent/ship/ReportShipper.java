@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kilowatch.core.credential.Credentials;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
+import io.kilowatch.core.report.ReportValidator;
+import io.kilowatch.core.agentsettings.CentralSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +60,8 @@ public final class ReportShipper {
     private int currentBatchSize;
     private long sent;
     private long rejected;
+    private String localSettingsHeader = "";
+    private java.util.function.Consumer<CentralSettings> settingsListener = s -> { };
 
     /**
      * @param enrolmentToken the estate's enrolment token, to get a credential when the agent has none;
@@ -118,6 +122,18 @@ public final class ReportShipper {
         return rejected;
     }
 
+    /**
+     * Hands the central settings in each answer to {@code listener}, and tells the collector (header
+     * {@value #LOCAL_SETTINGS_HEADER}) which of them the agent's own config sets.
+     */
+    public void onSettings(java.util.Set<String> localKeys, java.util.function.Consumer<CentralSettings> listener) {
+        this.localSettingsHeader = String.join(",", localKeys.stream().sorted().toList());
+        this.settingsListener = listener;
+    }
+
+    /** The request header naming the centrally managed keys the agent's own config sets. */
+    public static final String LOCAL_SETTINGS_HEADER = "Kilowatch-Local-Settings";
+
     /** The collector reports go to now. */
     public URI activeCollector() {
         return collectors.get(active);
@@ -133,6 +149,7 @@ public final class ReportShipper {
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header("User-Agent", userAgent)
+                    .header(LOCAL_SETTINGS_HEADER, localSettingsHeader)
                     .POST(HttpRequest.BodyPublishers.ofString(ReportCodec.batchToJson(batch)));
             if (credential != null) {
                 request.header("Authorization", "Bearer " + credential);
@@ -146,7 +163,11 @@ public final class ReportShipper {
                         : "collector requires a credential: set collector.enrolment_token_file or KILOWATCH_AGENT_COLLECTOR_ENROLMENT_TOKEN");
             }
             if (status == 200) {
-                settle(batch, JSON.readTree(response.body()).path("results"));
+                JsonNode answer = JSON.readTree(response.body());
+                settle(batch, answer.path("results"));
+                if (answer.has("settings")) {
+                    takeSettings(answer.get("settings"));
+                }
                 backoff.succeeded();
                 currentBatchSize = batchSize;
                 return true;
@@ -183,6 +204,52 @@ public final class ReportShipper {
         }
         LOG.atInfo().addKeyValue("device_id", deviceId).log("enrolled with the collector");
         return true;
+    }
+
+    /** Settings the agent cannot read are logged and ignored: the agent runs on with what it has. */
+    private void takeSettings(JsonNode json) {
+        try {
+            settingsListener.accept(settingsFromJson(json));
+        } catch (IllegalArgumentException e) {
+            LOG.atWarn().addKeyValue("error", e.getMessage()).log("central settings from the collector ignored");
+        }
+    }
+
+    /** {@code {"report_interval_seconds": 60, "labels": {...}, "power_model": {"idle_watts", "max_watts"}, "sources": {...}}}. */
+    static CentralSettings settingsFromJson(JsonNode json) {
+        if (!json.isObject()) {
+            throw new IllegalArgumentException("settings must be an object");
+        }
+        Optional<Duration> interval = Optional.empty();
+        if (json.has("report_interval_seconds")) {
+            double seconds = json.get("report_interval_seconds").asDouble(-1);
+            if (!(seconds >= 1 && seconds <= 3600)) {
+                throw new IllegalArgumentException("report_interval_seconds must be 1..3600, got " + json.get("report_interval_seconds"));
+            }
+            interval = Optional.of(Duration.ofMillis(Math.round(seconds * 1000)));
+        }
+        Map<String, String> labels = new HashMap<>();
+        json.path("labels").fields().forEachRemaining(e -> {
+            if (!CentralSettings.LABELS.contains(e.getKey()) || !ReportValidator.isLabelValue(e.getValue().asText(null))) {
+                throw new IllegalArgumentException("bad label " + e.getKey() + "=" + e.getValue());
+            }
+            labels.put(e.getKey(), e.getValue().asText());
+        });
+        Map<String, String> sources = new HashMap<>();
+        json.path("sources").fields().forEachRemaining(e -> sources.put(e.getKey(), e.getValue().asText()));
+        return new CentralSettings(interval, labels, watts(json.path("power_model"), "idle_watts"), watts(json.path("power_model"), "max_watts"),
+                sources);
+    }
+
+    private static Optional<Double> watts(JsonNode model, String field) {
+        if (!model.has(field)) {
+            return Optional.empty();
+        }
+        double watts = model.get(field).asDouble(-1);
+        if (!(watts >= 0 && watts <= 100_000)) {
+            throw new IllegalArgumentException("power_model." + field + " must be 0..100000, got " + model.get(field));
+        }
+        return Optional.of(watts);
     }
 
     private void forgetCredential() {

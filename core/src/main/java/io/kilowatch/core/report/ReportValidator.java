@@ -65,6 +65,11 @@ public final class ReportValidator {
         return problems;
     }
 
+    /** Whether a label value is one a report may carry. */
+    public static boolean isLabelValue(String value) {
+        return value != null && LABEL_VALUE.matcher(value).matches();
+    }
+
     private static void validateLabels(Map<String, String> labels, List<String> problems) {
         if (labels == null) {
             problems.add("$.labels is required (at least class)");
