@@ -199,6 +199,7 @@ async function renderDevice(id) {
   setText("device-carbon-method", "Carbon: " + d.carbon_method + ".");
   for (const w of ["24h", "7d", "30d"]) setText("device-avail-" + w, fmt.pct(d.availability_ratio[w], 2));
   renderInventory(d);
+  renderDeviceSettings(id);
   renderDeviceEvents(id);
   refreshChart("device", `api/v1/devices/${encodeURIComponent(id)}/series?range=${state.ranges.device}`, [
     { label: "Power (W)", key: "power_watts", stroke: "#1f6f50", scale: "W" },
@@ -226,6 +227,26 @@ function renderInventory(d) {
     const th = document.createElement("th");
     th.textContent = k;
     tr.append(th, cell(v));
+    return tr;
+  }));
+}
+
+// Each centrally managed setting: its value and whether the agent's config, a collector rule or the agent's default gave it.
+async function renderDeviceSettings(id) {
+  let s;
+  try {
+    s = await getJson(`api/v1/devices/${encodeURIComponent(id)}/settings`);
+  } catch (err) {
+    $("device-settings-rows").replaceChildren();
+    return;
+  }
+  const from = (x) => x.source === "rule" ? `rule ${x.rule}${x.applied === false ? " (not yet applied)" : ""}`
+    : x.source === "agent_config" ? "agent's own config" : "agent default";
+  $("device-settings-rows").replaceChildren(...Object.entries(s.settings).map(([key, x]) => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.textContent = key;
+    tr.append(th, cell(x.value == null ? "–" : String(x.value)), cell(from(x)));
     return tr;
   }));
 }

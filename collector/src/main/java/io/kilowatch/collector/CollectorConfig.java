@@ -7,6 +7,7 @@ import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Users;
 import io.kilowatch.collector.service.ServiceSettings;
+import io.kilowatch.collector.agents.AgentSettingsConfig;
 import io.kilowatch.collector.snmp.SnmpConfig;
 import io.kilowatch.collector.sustainability.SustainabilityConfig;
 import io.kilowatch.core.config.ConfigException;
@@ -54,7 +55,8 @@ public record CollectorConfig(
         ServiceSettings services,
         InfluxConfig influx,
         SnmpConfig snmp,
-        SustainabilityConfig sustainability) {
+        SustainabilityConfig sustainability,
+        AgentSettingsConfig agentSettings) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -108,7 +110,8 @@ public record CollectorConfig(
                 ServiceSettings.from(s),
                 InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))),
                 SnmpConfig.from(s),
-                SustainabilityConfig.from(s, zone));
+                SustainabilityConfig.from(s, zone),
+                AgentSettingsConfig.from(s));
     }
 
     private static Users users(Settings s) {

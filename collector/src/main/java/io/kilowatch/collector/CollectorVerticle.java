@@ -1,5 +1,7 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.agents.AgentSettingsApi;
+import io.kilowatch.collector.agents.AgentSettingsService;
 import io.kilowatch.collector.alerting.AlertingService;
 import io.kilowatch.collector.alerting.AlertsApi;
 import io.kilowatch.collector.alerting.DeviceDownSource;
@@ -75,6 +77,7 @@ public final class CollectorVerticle extends VerticleBase {
     private DeviceEvents events;
     private SnmpService snmp;
     private Services services;
+    private AgentSettingsService agentSettings;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
@@ -128,6 +131,9 @@ public final class CollectorVerticle extends VerticleBase {
             }
             return null;
         }).compose(v -> services.start(true)).compose(v -> {
+            agentSettings = new AgentSettingsService(vertx, config.agentSettings(), estate, clock);
+            return agentSettings.start(true);
+        }).compose(v -> {
             metrics.sync();
             if (influx != null) {
                 InfluxFeed.start(influx, estate, prometheus, vertx, clock, config.influx().snapshotInterval());
@@ -166,6 +172,8 @@ public final class CollectorVerticle extends VerticleBase {
                     new DeviceDownSource(estate), services.conditions()));
             api.mount(new AlertsApi(alerting, config.alerting(), clock));
             api.mount(new ServicesApi(services));
+            api.mount(new AgentSettingsApi(agentSettings, estate));
+            api.answerWithSettings(agentSettings::answerFor);
             return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
                     .listen());
@@ -200,6 +208,18 @@ public final class CollectorVerticle extends VerticleBase {
         context.runOnContext(v -> {
             if (services != null) {
                 services.reload(trigger).onFailure(e -> { });
+            }
+        });
+    }
+
+    /** Reloads the agent settings file on the collector's own event loop (SIGHUP); a bad file is logged and changes nothing. */
+    public void reloadAgentSettings(String trigger) {
+        if (context == null) {
+            return;
+        }
+        context.runOnContext(v -> {
+            if (agentSettings != null && agentSettings.file().isPresent()) {
+                agentSettings.reload(trigger).onFailure(e -> { });
             }
         });
     }

@@ -40,8 +40,15 @@ final class Stack {
 
     /** An agent that enrols with the token the collector made in {@code collectorDataDir}. */
     static Process agent(String collectorUrl, Path collectorDataDir, String deviceId, Path dataDir, Path log, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--interval", "1s"));
+        args.addAll(List.of(extra));
+        return managedAgent(collectorUrl, collectorDataDir, deviceId, dataDir, log, args.toArray(String[]::new));
+    }
+
+    /** An agent like {@link #agent} whose report interval is left to the collector's central settings (else its 15 s default). */
+    static Process managedAgent(String collectorUrl, Path collectorDataDir, String deviceId, Path dataDir, Path log, String... extra) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar"),
-                "--collector", collectorUrl, "--interval", "1s", "--device-id", deviceId, "--data-dir", dataDir.toString(),
+                "--collector", collectorUrl, "--device-id", deviceId, "--data-dir", dataDir.toString(),
                 "--set", "sample_interval=1s", "--set", "collector.enrolment_token_file=" + collectorDataDir.resolve("enrolment-token")));
         command.addAll(List.of(extra));
         return start(command, log);

@@ -195,9 +195,16 @@ public final class ReportShipper {
         credential = Credentials.newSecret();
         credentialFile.write(credential);
         String body = JSON.writeValueAsString(Map.of("device_id", deviceId, "enrolment_token", enrolmentToken.get(), "credential", credential));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(activeCollector().resolve("/api/v1/enrol")).timeout(timeout)
-                .header("Content-Type", "application/json").header("User-Agent", userAgent)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(activeCollector().resolve("/api/v1/enrol")).timeout(timeout)
+                    .header("Content-Type", "application/json").header("User-Agent", userAgent)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            // never reached a collector, so never enrolled: the next collector must not be offered it unenrolled
+            forgetCredential();
+            throw e;
+        }
         if (response.statusCode() != 201) {
             forgetCredential();
             return retryLater("enrolment refused (" + response.statusCode() + "): " + abbreviate(response.body()));

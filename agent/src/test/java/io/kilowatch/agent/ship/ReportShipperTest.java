@@ -89,6 +89,27 @@ class ReportShipperTest {
     }
 
     @Test
+    void enrolsWithTheCollectorItFailsOverTo(@TempDir Path dir) throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        try (RecordingCollector live = new RecordingCollector()) {
+            live.requireCredential("estate-token");
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ReportShipper shipper = new ReportShipper(List.of(URI.create("http://127.0.0.1:" + deadPort), live.uri()), Duration.ofMinutes(5),
+                    Duration.ofSeconds(2), 10, "test", spool, last -> last + 1,
+                    new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), new ManualClock(FIXED.instant()),
+                    "pc-1", Optional.of("estate-token"), new CredentialFile(dir.resolve("credential")),
+                    Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(1, live.enrolments.size(), "enrolled with the live collector, not left with a credential no collector knows");
+            assertEquals(List.of(1L), live.stored.stream().map(Report::sequence).toList());
+        }
+    }
+
+    @Test
     void enrolsOnceKeepsItsCredentialAndEnrolsAgainWhenItIsRevoked(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
             collector.requireCredential("estate-token");
