@@ -320,6 +320,6 @@ public final class ReportShipper {
 
     static Report withSequence(Report r, long sequence) {
         return new Report(r.schemaVersion(), r.deviceId(), sequence, r.timestamp(), r.intervalSeconds(), r.labels(),
-                r.host(), r.utilisation(), r.power(), r.agent(), r.inventory());
+                r.host(), r.utilisation(), r.power(), r.agent(), r.inventory(), r.sleeps(), r.stopping());
     }
 }
