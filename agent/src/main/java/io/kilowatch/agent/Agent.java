@@ -9,6 +9,7 @@ import io.kilowatch.agent.system.HostSnapshot;
 import io.kilowatch.agent.system.SystemProbe;
 import io.kilowatch.core.carbon.CarbonCalculator;
 import io.kilowatch.core.energy.EnergyIntegrator;
+import io.kilowatch.core.energy.SleepDetector;
 import io.kilowatch.core.report.Inventory;
 import io.kilowatch.core.report.Report;
 import java.time.Clock;
@@ -65,10 +66,18 @@ public final class Agent implements AutoCloseable {
     private SystemProbe.SelfUsage lastSelf;
     private Instant lastSelfAt;
     private ScheduledFuture<?> reportTask;
+    /** Read with the wall clock at every sample; it stops while the machine sleeps. */
+    private final java.util.function.LongSupplier awakeClock;
+    private final SleepDetector sleepDetector = new SleepDetector(SLEEP_THRESHOLD);
+    /** Sleeps seen since the last report, for the next one. */
+    private final List<Report.Sleep> pendingSleeps = new java.util.ArrayList<>();
+
+    /** Wall time beyond awake time that counts as sleep: far above scheduling jitter and clock slews. */
+    static final Duration SLEEP_THRESHOLD = Duration.ofSeconds(10);
 
     public Agent(AgentConfig config, RunningSettings running, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
                  AgentState state, ReportSpool spool, ReportShipper shipper, Supplier<Inventory> inventorySource,
-                 List<SnapshotPublisher> publishers, Clock clock) {
+                 List<SnapshotPublisher> publishers, Clock clock, java.util.function.LongSupplier awakeClock) {
         this.config = config;
         this.running = running;
         this.deviceId = deviceId;
@@ -81,6 +90,7 @@ public final class Agent implements AutoCloseable {
         this.inventorySource = inventorySource;
         this.publishers = List.copyOf(publishers);
         this.clock = clock;
+        this.awakeClock = awakeClock;
         this.carbonGrams = state.carbonGrams();
         // A gap of more than a few missed samples is a suspend or a stall: no one knows the power then.
         this.energy = new EnergyIntegrator(state.energyJoules(), config.sampleInterval().multipliedBy(4).plusSeconds(5));
@@ -134,10 +144,18 @@ public final class Agent implements AutoCloseable {
     /** One power sample into the energy counter, and that step's energy into the carbon counter. */
     void sample() {
         Instant now = clock.instant();
+        var slept = sleepDetector.observe(now, awakeClock.getAsLong());
         double utilisation = probe.cpuUtilisationSince(sampleTicks);
         PowerReading reading = sensors.read(now, utilisation);
         double joulesBefore = energy.joulesTotal();
-        if (reading.measuredJoules().isPresent()) {
+        if (slept.isPresent()) {
+            // Neither RAPL's step (board and display watts over the whole gap) nor the model knows the power
+            // asleep: the step is not counted, and the report says how long the machine slept so the collector
+            // counts that time at the class's sleep power.
+            energy.addMeasuredEnergy(now, 0, reading.watts());
+            pendingSleeps.add(slept.get());
+            LOG.atInfo().addKeyValue("from", slept.get().start()).addKeyValue("to", slept.get().end()).log("the machine slept");
+        } else if (reading.measuredJoules().isPresent()) {
             energy.addMeasuredEnergy(now, reading.measuredJoules().getAsDouble(), reading.watts());
         } else {
             energy.addPower(now, reading.watts());
@@ -154,7 +172,7 @@ public final class Agent implements AutoCloseable {
         if (lastReading == null) {
             sample();
         }
-        Report report = buildReport(clock.instant());
+        Report report = buildReport(clock.instant(), false);
         spool.append(report);
         shipping.execute(guarded(shipper::drain));
         AgentSnapshot snapshot = new AgentSnapshot(report, carbonGrams);
@@ -175,7 +193,8 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    Report buildReport(Instant now) {
+    /** @param stopping whether this is the agent's last report before it stops cleanly */
+    Report buildReport(Instant now, boolean stopping) {
         refreshInventory(now);
         HostSnapshot host = probe.snapshot();
         double cpu = probe.cpuUtilisationSince(reportTicks);
@@ -187,8 +206,11 @@ public final class Agent implements AutoCloseable {
         double joules = energy.joulesTotal();
         long sequence = state.nextReport(joules, carbonGrams);
         var settings = running.current();
+        List<Report.Sleep> sleeps = pendingSleeps.isEmpty() ? null : List.copyOf(pendingSleeps);
+        pendingSleeps.clear();
+        Boolean stop = stopping ? Boolean.TRUE : null;
         return new Report(
-                Report.SCHEMA_VERSION,
+                Report.schemaVersionFor(sleeps, stop),
                 deviceId,
                 sequence,
                 now,
@@ -198,7 +220,9 @@ public final class Agent implements AutoCloseable {
                 new Report.Utilisation(cpu, host.memoryUsedBytes(), host.memoryTotalBytes()),
                 new Report.Power(lastReading.watts(), lastReading.source(), joules, state.counterStart()),
                 new Report.AgentSelf(version, selfCpu, self.rssBytes(), spool.size(), spool.droppedTotal()),
-                takePendingInventory());
+                takePendingInventory(),
+                sleeps,
+                stop);
     }
 
     private void refreshInventory(Instant now) {
@@ -230,13 +254,21 @@ public final class Agent implements AutoCloseable {
         return publishers;
     }
 
-    /** Stops sampling, offers what the spool holds to the collector one last time, and stops. */
+    /**
+     * Stops sampling, makes a last report saying the agent stops cleanly (a service stop or an OS shutdown:
+     * the collector then knows the machine is off, not down), offers what the spool holds to the collector
+     * one last time, and stops.
+     */
     @Override
     public void close() {
         publishers.forEach(SnapshotPublisher::close);
         loop.shutdown();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);
+            guarded(() -> {
+                sample();
+                spool.append(buildReport(clock.instant(), true));
+            }).run();
             shipping.execute(guarded(shipper::drainNow));
             shipping.shutdown();
             shipping.awaitTermination(20, TimeUnit.SECONDS);

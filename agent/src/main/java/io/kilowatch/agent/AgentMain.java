@@ -75,6 +75,11 @@ public final class AgentMain {
     }
 
     static Agent build(CommandLine cli, Map<String, String> env, Clock clock) {
+        return build(cli, env, clock, io.kilowatch.agent.system.AwakeClock.forThisMachine());
+    }
+
+    /** @param awakeClock nanoseconds that stop while the machine sleeps */
+    static Agent build(CommandLine cli, Map<String, String> env, Clock clock, java.util.function.LongSupplier awakeClock) {
         String configText = cli.configFile().map(f -> readConfigFile(Path.of(f))).orElse("");
         Settings settings = cli.settings(configText, env, ENV_PREFIX);
         AgentConfig config = AgentConfig.from(settings);
@@ -110,7 +115,7 @@ public final class AgentMain {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());
             return inventory;
-        }, publishers, clock);
+        }, publishers, clock, awakeClock);
     }
 
     private static SnapshotPublisher snmpSubAgent(AgentConfig config, String deviceId, String version, SystemProbe probe,
