@@ -106,7 +106,7 @@ public final class CollectorVerticle extends VerticleBase {
         EstateMetrics metrics = new EstateMetrics(prometheus, estate, clock);
         IntensityCache intensity = new IntensityCache();
         CarbonMetrics carbonMetrics = new CarbonMetrics(prometheus, config.carbon(), intensity, clock);
-        ReportAccounting accounting = new ReportAccounting(config.carbon(), config.timeZone(), intensity);
+        ReportAccounting accounting = new ReportAccounting(config.carbon(), config.timeZone(), intensity, config.sustainability().footprints());
         SustainabilityMetrics sustainabilityMetrics = new SustainabilityMetrics(prometheus);
 
         return storeWorker.executeBlocking(() -> {
