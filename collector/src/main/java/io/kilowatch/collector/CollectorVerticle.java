@@ -92,6 +92,8 @@ public final class CollectorVerticle extends VerticleBase {
     public Future<?> start() {
         storeWorker = vertx.createSharedWorkerExecutor("kilowatch-store", 1);
         Estate estate = new Estate(config.downAfterMissedReports());
+        estate.sleepPolicy(new Estate.SleepPolicy(c -> config.sustainability().footprints().forClass(c).sleepWatts().isPresent(),
+                config.sustainability()::hoursFor));
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(prometheus);
         new JvmGcMetrics().bindTo(prometheus);
