@@ -148,10 +148,11 @@ function cell(text, className) {
   return td;
 }
 
-function statusBadge(up) {
+// A desktop asleep or switched off as expected (docs/availability.md) is shown apart from one that is down.
+function statusBadge(up, expectedOff) {
   const span = document.createElement("span");
-  span.className = "status " + (up ? "up" : "down");
-  span.textContent = up ? "up" : "down";
+  span.className = "status " + (up ? "up" : expectedOff ? "off" : "down");
+  span.textContent = up ? "up" : expectedOff ? "asleep or off" : "down";
   return span;
 }
 
@@ -159,7 +160,7 @@ function deviceRow(d) {
   const tr = document.createElement("tr");
   tr.dataset.deviceId = d.device_id;
   const status = document.createElement("td");
-  status.append(statusBadge(d.up));
+  status.append(statusBadge(d.up, d.expected_off));
   const name = document.createElement("td");
   const link = document.createElement("a");
   link.href = "#/devices/" + encodeURIComponent(d.device_id);
@@ -188,7 +189,7 @@ async function renderDevice(id) {
   }
   setText("device-title", `${d.hostname || d.device_id}`);
   const status = $("device-status");
-  status.replaceChildren(statusBadge(d.up));
+  status.replaceChildren(statusBadge(d.up, d.expected_off));
   setText("device-uptime", `up ${fmt.duration(d.uptime_seconds)} · last report at ${new Date(d.last_seen).toLocaleTimeString()}`);
   setText("device-power", fmt.watts(d.power_watts));
   setText("device-source", "source: " + d.power_source);
