@@ -63,18 +63,18 @@ class AgentSettingsIT {
             own = Stack.managedAgent(collectors, collectorData, "own-1", work.resolve("own"), out.resolve("own.log"),
                     "--interval", "3s", "--set", "device.labels.department=Housing");
             Stack.waitUntil("the managed agent on the rule's 2 s interval", Duration.ofSeconds(60),
-                    () -> device(base, "managed-1").getDouble("report_interval_seconds", 0.0) == 2.0);
-            Stack.waitUntil("the other agent reporting", Duration.ofSeconds(60), () -> device(base, "own-1").getLong("last_sequence", 0L) >= 2);
+                    () -> Stack.device(base, "managed-1").getDouble("report_interval_seconds", 0.0) == 2.0);
+            Stack.waitUntil("the other agent reporting", Duration.ofSeconds(60), () -> Stack.device(base, "own-1").getLong("last_sequence", 0L) >= 2);
             assertTrue(Files.readString(out.resolve("managed.log")).contains("failing over to the next collector"), "the dead collector came first");
 
             Files.writeString(rules, CHANGED_RULES);
             Stack.waitUntil("collector reloaded the file", Duration.ofSeconds(30),
                     () -> Stack.body(base + "/api/v1/agent-settings").contains("20-servers"));
-            long atReload = device(base, "managed-1").getLong("last_sequence");
+            long atReload = Stack.device(base, "managed-1").getLong("last_sequence");
             long[] firstWithRule = {0};
             Stack.waitUntil("the managed agent in Finance", Duration.ofSeconds(30), () -> {
-                JsonObject d = device(base, "managed-1");
-                if ("Finance".equals(d.getJsonObject("labels").getString("department"))) {
+                JsonObject d = Stack.device(base, "managed-1");
+                if ("Finance".equals(d.getJsonObject("labels", new JsonObject()).getString("department"))) {
                     firstWithRule[0] = d.getLong("last_sequence");
                     return true;
                 }
@@ -83,9 +83,9 @@ class AgentSettingsIT {
             // the answer to the next report after the reload carries the rule; the report after it is made with it
             assertTrue(firstWithRule[0] <= atReload + 2, "first report with the new rule: " + firstWithRule[0] + ", at reload: " + atReload);
             Stack.waitUntil("the managed agent on 1 s", Duration.ofSeconds(30),
-                    () -> device(base, "managed-1").getDouble("report_interval_seconds", 0.0) == 1.0);
+                    () -> Stack.device(base, "managed-1").getDouble("report_interval_seconds", 0.0) == 1.0);
 
-            JsonObject ownDevice = device(base, "own-1");
+            JsonObject ownDevice = Stack.device(base, "own-1");
             assertEquals("Housing", ownDevice.getJsonObject("labels").getString("department"), "its own config wins");
             assertEquals(3.0, ownDevice.getDouble("report_interval_seconds"));
             JsonObject ownSettings = new JsonObject(Stack.body(base + "/api/v1/devices/own-1/settings")).getJsonObject("settings");
@@ -124,9 +124,4 @@ class AgentSettingsIT {
         }
     }
 
-    /** The device as the API shows it, or an empty one before its first report. */
-    private static JsonObject device(String base, String id) {
-        String body = Stack.body(base + "/api/v1/devices/" + id);
-        return body.startsWith("{") && body.contains("\"device_id\"") ? new JsonObject(body) : new JsonObject().put("labels", new JsonObject());
-    }
 }

@@ -113,6 +113,12 @@ final class Stack {
         }
     }
 
+    /** A device as {@code GET /api/v1/devices/{id}} shows it (read anonymously), or an empty object before its first report. */
+    static io.vertx.core.json.JsonObject device(String base, String id) {
+        String body = body(base + "/api/v1/devices/" + id);
+        return body.startsWith("{") && body.contains("\"device_id\"") ? new io.vertx.core.json.JsonObject(body) : new io.vertx.core.json.JsonObject();
+    }
+
     static void waitUntil(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
