@@ -115,17 +115,19 @@ public final class AgentSettingsService {
 
     /** The rules' settings for a device, from the labels of its latest report. */
     public CentralSettings forDevice(DeviceRow row) {
-        Map<String, String> labels = new HashMap<>();
-        putIfPresent(labels, "class", row.deviceClass());
-        putIfPresent(labels, "site", row.site());
-        putIfPresent(labels, "org", row.org());
-        return rules.resolve(labels);
+        return rules.resolve(labels(row));
     }
 
-    private static void putIfPresent(Map<String, String> labels, String key, String value) {
-        if (value != null) {
-            labels.put(key, value);
+    /** The labels of a device's latest report. */
+    private static Map<String, String> labels(DeviceRow row) {
+        Map<String, String> labels = new HashMap<>();
+        String[][] pairs = {{"class", row.deviceClass()}, {"org", row.org()}, {"site", row.site()}, {"department", row.department()}};
+        for (String[] pair : pairs) {
+            if (pair[1] != null) {
+                labels.put(pair[0], pair[1]);
+            }
         }
+        return labels;
     }
 
     /** Notes the managed keys a device's agent says its own config sets (its Kilowatch-Local-Settings header); unknown names are ignored. */
@@ -171,13 +173,9 @@ public final class AgentSettingsService {
 
     /** A device's effective settings and where each came from, for the API and the device page. */
     public JsonObject explain(DeviceRow row) {
-        Map<String, String> labels = new HashMap<>();
-        putIfPresent(labels, "org", row.org());
-        putIfPresent(labels, "site", row.site());
-        putIfPresent(labels, "department", row.department());
         Set<String> local = localKeys.get(row.deviceId());
         JsonObject settings = new JsonObject();
-        for (CentralSettings.Provenance p : forDevice(row).explain(Duration.ofMillis(row.intervalMs()), labels, local == null ? Set.of() : local)) {
+        for (CentralSettings.Provenance p : forDevice(row).explain(Duration.ofMillis(row.intervalMs()), labels(row), local == null ? Set.of() : local)) {
             settings.put(p.key(), new JsonObject().put("value", p.value()).put("source", p.source()).put("rule", p.rule()).put("applied", p.applied()));
         }
         return new JsonObject().put("device_id", row.deviceId()).put("settings", settings)
