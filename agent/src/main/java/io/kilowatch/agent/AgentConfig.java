@@ -140,8 +140,8 @@ public record AgentConfig(
                 GridFactorSettings.read(s, "carbon", AnnualGridFactors.ukDesnz()),
                 s.number("carbon.pue", 1.0, 1.0, 10.0),
                 SnmpConfig.from(s, AgentConfig::secret),
-                // what the agent's own config sets wins over the collector's rules
-                CentralSettings.KEYS.stream().filter(s::isSet).collect(Collectors.toUnmodifiableSet()));
+                // what the agent's own config sets wins over the collector's rules; an empty value (as the example's labels) sets nothing
+                CentralSettings.KEYS.stream().filter(k -> s.isSet(k) && !s.string(k, "").isBlank()).collect(Collectors.toUnmodifiableSet()));
     }
 
     /** The settings the collector's rules may change, as this config gives them. */
