@@ -155,10 +155,11 @@ function cell(text, className) {
   return td;
 }
 
-function statusBadge(up) {
+// A desktop asleep or switched off as expected (docs/availability.md) is shown apart from one that is down.
+function statusBadge(up, expectedOff) {
   const span = document.createElement("span");
-  span.className = "status " + (up ? "up" : "down");
-  span.textContent = up ? "up" : "down";
+  span.className = "status " + (up ? "up" : expectedOff ? "off" : "down");
+  span.textContent = up ? "up" : expectedOff ? "asleep or off" : "down";
   return span;
 }
 
@@ -166,7 +167,7 @@ function deviceRow(d) {
   const tr = document.createElement("tr");
   tr.dataset.deviceId = d.device_id;
   const status = document.createElement("td");
-  status.append(statusBadge(d.up));
+  status.append(statusBadge(d.up, d.expected_off));
   const name = document.createElement("td");
   const link = document.createElement("a");
   link.href = "#/devices/" + encodeURIComponent(d.device_id);
@@ -195,7 +196,7 @@ async function renderDevice(id) {
   }
   setText("device-title", `${d.hostname || d.device_id}`);
   const status = $("device-status");
-  status.replaceChildren(statusBadge(d.up));
+  status.replaceChildren(statusBadge(d.up, d.expected_off));
   setText("device-uptime", `up ${fmt.duration(d.uptime_seconds)} · last report at ${new Date(d.last_seen).toLocaleTimeString()}`);
   setText("device-power", fmt.watts(d.power_watts));
   setText("device-source", "source: " + d.power_source);
@@ -207,6 +208,7 @@ async function renderDevice(id) {
   for (const w of ["24h", "7d", "30d"]) setText("device-avail-" + w, fmt.pct(d.availability_ratio[w], 2));
   renderInventory(d);
   renderSnmp(id);
+  renderDeviceSettings(id);
   renderDeviceEvents(id);
   refreshChart("device", `api/v1/devices/${encodeURIComponent(id)}/series?range=${state.ranges.device}`, [
     { label: "Power (W)", key: "power_watts", stroke: "#1f6f50", scale: "W" },
@@ -260,6 +262,26 @@ function renderInventory(d) {
     const th = document.createElement("th");
     th.textContent = k;
     tr.append(th, cell(v));
+    return tr;
+  }));
+}
+
+// Each centrally managed setting: its value and whether the agent's config, a collector rule or the agent's default gave it.
+async function renderDeviceSettings(id) {
+  let s;
+  try {
+    s = await getJson(`api/v1/devices/${encodeURIComponent(id)}/settings`);
+  } catch (err) {
+    $("device-settings-rows").replaceChildren();
+    return;
+  }
+  const from = (x) => x.source === "rule" ? `rule ${x.rule}${x.applied === false ? " (not yet applied)" : ""}`
+    : x.source === "agent_config" ? "agent's own config" : "agent default";
+  $("device-settings-rows").replaceChildren(...Object.entries(s.settings).map(([key, x]) => {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.textContent = key;
+    tr.append(th, cell(x.value == null ? "–" : String(x.value)), cell(from(x)));
     return tr;
   }));
 }

@@ -9,6 +9,7 @@ import io.kilowatch.agent.system.HostSnapshot;
 import io.kilowatch.agent.system.SystemProbe;
 import io.kilowatch.core.carbon.CarbonCalculator;
 import io.kilowatch.core.energy.EnergyIntegrator;
+import io.kilowatch.core.energy.SleepDetector;
 import io.kilowatch.core.report.Inventory;
 import io.kilowatch.core.report.Report;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private final AgentConfig config;
+    private final RunningSettings running;
     private final String deviceId;
     private final String version;
     private final SystemProbe probe;
@@ -62,11 +65,21 @@ public final class Agent implements AutoCloseable {
     private Inventory pendingInventory;
     private SystemProbe.SelfUsage lastSelf;
     private Instant lastSelfAt;
+    private ScheduledFuture<?> reportTask;
+    /** Read with the wall clock at every sample; it stops while the machine sleeps. */
+    private final java.util.function.LongSupplier awakeClock;
+    private final SleepDetector sleepDetector = new SleepDetector(SLEEP_THRESHOLD);
+    /** Sleeps seen since the last report, for the next one. */
+    private final List<Report.Sleep> pendingSleeps = new java.util.ArrayList<>();
 
-    public Agent(AgentConfig config, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
+    /** Wall time beyond awake time that counts as sleep: far above scheduling jitter and clock slews. */
+    static final Duration SLEEP_THRESHOLD = Duration.ofSeconds(10);
+
+    public Agent(AgentConfig config, RunningSettings running, String deviceId, String version, SystemProbe probe, PowerSensors sensors,
                  AgentState state, ReportSpool spool, ReportShipper shipper, Supplier<Inventory> inventorySource,
-                 List<SnapshotPublisher> publishers, Clock clock) {
+                 List<SnapshotPublisher> publishers, Clock clock, java.util.function.LongSupplier awakeClock) {
         this.config = config;
+        this.running = running;
         this.deviceId = deviceId;
         this.version = version;
         this.probe = probe;
@@ -77,6 +90,7 @@ public final class Agent implements AutoCloseable {
         this.inventorySource = inventorySource;
         this.publishers = List.copyOf(publishers);
         this.clock = clock;
+        this.awakeClock = awakeClock;
         this.carbonGrams = state.carbonGrams();
         // A gap of more than a few missed samples is a suspend or a stall: no one knows the power then.
         this.energy = new EnergyIntegrator(state.energyJoules(), config.sampleInterval().multipliedBy(4).plusSeconds(5));
@@ -84,26 +98,64 @@ public final class Agent implements AutoCloseable {
         this.reportTicks = new long[][] {probe.cpuTicks()};
         this.lastSelf = probe.selfUsage();
         this.lastSelfAt = clock.instant();
+        shipper.onSettings(running.localKeys(), central -> {
+            try {
+                loop.execute(guarded(() -> applySettings(central)));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the agent is stopping: nothing more to report at any interval
+            }
+        });
     }
 
     public void start() {
         long sampleMillis = config.sampleInterval().toMillis();
-        long reportMillis = config.reportInterval().toMillis();
+        long reportMillis = running.current().reportInterval().toMillis();
         loop.scheduleAtFixedRate(guarded(this::sample), 0, sampleMillis, TimeUnit.MILLISECONDS);
         // The first report goes out after one sample interval so it carries a measured utilisation.
-        loop.scheduleAtFixedRate(guarded(this::report), Math.min(sampleMillis, reportMillis), reportMillis, TimeUnit.MILLISECONDS);
-        LOG.atInfo().addKeyValue("device_id", deviceId).addKeyValue("collector", config.collectorUrl())
+        loop.execute(() -> scheduleReports(Math.min(sampleMillis, reportMillis), reportMillis));
+        LOG.atInfo().addKeyValue("device_id", deviceId).addKeyValue("collectors", config.collectorUrls())
                 .addKeyValue("report_interval", config.reportInterval()).addKeyValue("power_sources", sensors.sources())
                 .log("agent started");
+    }
+
+    /** On the loop thread: reports every {@code everyMillis}, the first after {@code firstMillis}. */
+    private void scheduleReports(long firstMillis, long everyMillis) {
+        if (reportTask != null) {
+            reportTask.cancel(false);
+        }
+        reportTask = loop.scheduleAtFixedRate(guarded(this::report), firstMillis, everyMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the loop thread: the collector's settings, in force from the next report; a new interval from the next report on. */
+    void applySettings(io.kilowatch.core.agentsettings.CentralSettings central) {
+        io.kilowatch.core.agentsettings.CentralSettings.Effective before = running.apply(central);
+        io.kilowatch.core.agentsettings.CentralSettings.Effective now = running.current();
+        if (now.equals(before)) {
+            return;
+        }
+        LOG.atInfo().addKeyValue("report_interval", now.reportInterval()).addKeyValue("labels", now.labels())
+                .addKeyValue("power_model", now.powerModel()).log("central settings from the collector applied");
+        if (!now.reportInterval().equals(before.reportInterval()) && reportTask != null) {
+            long every = now.reportInterval().toMillis();
+            scheduleReports(every, every);
+        }
     }
 
     /** One power sample into the energy counter, and that step's energy into the carbon counter. */
     void sample() {
         Instant now = clock.instant();
+        var slept = sleepDetector.observe(now, awakeClock.getAsLong());
         double utilisation = probe.cpuUtilisationSince(sampleTicks);
         PowerReading reading = sensors.read(now, utilisation);
         double joulesBefore = energy.joulesTotal();
-        if (reading.measuredJoules().isPresent()) {
+        if (slept.isPresent()) {
+            // Neither RAPL's step (board and display watts over the whole gap) nor the model knows the power
+            // asleep: the step is not counted, and the report says how long the machine slept so the collector
+            // counts that time at the class's sleep power.
+            energy.addMeasuredEnergy(now, 0, reading.watts());
+            pendingSleeps.add(slept.get());
+            LOG.atInfo().addKeyValue("from", slept.get().start()).addKeyValue("to", slept.get().end()).log("the machine slept");
+        } else if (reading.measuredJoules().isPresent()) {
             energy.addMeasuredEnergy(now, reading.measuredJoules().getAsDouble(), reading.watts());
         } else {
             energy.addPower(now, reading.watts());
@@ -120,7 +172,7 @@ public final class Agent implements AutoCloseable {
         if (lastReading == null) {
             sample();
         }
-        Report report = buildReport(clock.instant());
+        Report report = buildReport(clock.instant(), false);
         spool.append(report);
         shipping.execute(guarded(shipper::drain));
         AgentSnapshot snapshot = new AgentSnapshot(report, carbonGrams);
@@ -129,10 +181,11 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Waits until every queued report has been offered to the collector (tests and shutdown). */
+    /** Waits until every queued report has been offered to the collector and its answer taken in (tests and shutdown). */
     void awaitShipping() {
         try {
             shipping.submit(() -> { }).get(1, TimeUnit.MINUTES);
+            loop.submit(() -> { }).get(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -140,7 +193,8 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    Report buildReport(Instant now) {
+    /** @param stopping whether this is the agent's last report before it stops cleanly */
+    Report buildReport(Instant now, boolean stopping) {
         refreshInventory(now);
         HostSnapshot host = probe.snapshot();
         double cpu = probe.cpuUtilisationSince(reportTicks);
@@ -151,18 +205,24 @@ public final class Agent implements AutoCloseable {
         lastSelfAt = now;
         double joules = energy.joulesTotal();
         long sequence = state.nextReport(joules, carbonGrams);
+        var settings = running.current();
+        List<Report.Sleep> sleeps = pendingSleeps.isEmpty() ? null : List.copyOf(pendingSleeps);
+        pendingSleeps.clear();
+        Boolean stop = stopping ? Boolean.TRUE : null;
         return new Report(
-                Report.SCHEMA_VERSION,
+                Report.schemaVersionFor(sleeps, stop),
                 deviceId,
                 sequence,
                 now,
-                config.reportInterval().toMillis() / 1000.0,
-                config.labels(),
+                settings.reportInterval().toMillis() / 1000.0,
+                settings.labels(),
                 new Report.Host(host.hostname(), host.os(), host.bootTime(), host.uptimeSeconds(), host.sessions()),
                 new Report.Utilisation(cpu, host.memoryUsedBytes(), host.memoryTotalBytes()),
                 new Report.Power(lastReading.watts(), lastReading.source(), joules, state.counterStart()),
                 new Report.AgentSelf(version, selfCpu, self.rssBytes(), spool.size(), spool.droppedTotal()),
-                takePendingInventory());
+                takePendingInventory(),
+                sleeps,
+                stop);
     }
 
     private void refreshInventory(Instant now) {
@@ -194,13 +254,21 @@ public final class Agent implements AutoCloseable {
         return publishers;
     }
 
-    /** Stops sampling, offers what the spool holds to the collector one last time, and stops. */
+    /**
+     * Stops sampling, makes a last report saying the agent stops cleanly (a service stop or an OS shutdown:
+     * the collector then knows the machine is off, not down), offers what the spool holds to the collector
+     * one last time, and stops.
+     */
     @Override
     public void close() {
         publishers.forEach(SnapshotPublisher::close);
         loop.shutdown();
         try {
             loop.awaitTermination(10, TimeUnit.SECONDS);
+            guarded(() -> {
+                sample();
+                spool.append(buildReport(clock.instant(), true));
+            }).run();
             shipping.execute(guarded(shipper::drainNow));
             shipping.shutdown();
             shipping.awaitTermination(20, TimeUnit.SECONDS);

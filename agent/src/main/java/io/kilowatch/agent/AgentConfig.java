@@ -19,13 +19,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import io.kilowatch.core.agentsettings.CentralSettings;
 
 /**
  * The agent's settings, read once at start from {@link Settings}. Every key, its default and unit is
  * documented in agent/kilowatch-agent.yaml and docs/configuration.md.
  */
 public record AgentConfig(
-        URI collectorUrl,
+        List<URI> collectorUrls,
+        Duration failbackInterval,
         Duration collectorTimeout,
         Optional<String> enrolmentToken,
         Optional<Path> tlsCaFile,
@@ -50,7 +54,8 @@ public record AgentConfig(
         Duration inventoryRefresh,
         AnnualGridFactors gridFactors,
         double pue,
-        SnmpConfig snmp) {
+        SnmpConfig snmp,
+        Set<String> localSettingKeys) {
 
     public static final List<String> KNOWN_SOURCES = List.of("rapl", "battery", "model");
 
@@ -67,7 +72,7 @@ public record AgentConfig(
     }
 
     public static AgentConfig from(Settings s) {
-        URI collector = uri(s, "collector.url", "http://127.0.0.1:8080");
+        List<URI> collectors = uris(s, "collector.url", "http://127.0.0.1:8080");
         Duration timeout = s.duration("collector.timeout", Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5));
         Optional<Path> tlsCert = optionalPath(s, "collector.tls.cert_file");
         Optional<Path> tlsKey = optionalPath(s, "collector.tls.key_file");
@@ -109,7 +114,8 @@ public record AgentConfig(
             throw new ConfigException("power.model.max_watts (" + max + ") must not be below power.model.idle_watts (" + idle + ")");
         }
         return new AgentConfig(
-                collector,
+                collectors,
+                s.duration("collector.failback_interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1)),
                 timeout,
                 enrolmentToken,
                 optionalPath(s, "collector.tls.ca_file"),
@@ -134,7 +140,14 @@ public record AgentConfig(
                 s.duration("inventory.refresh", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
                 GridFactorSettings.read(s, "carbon", AnnualGridFactors.ukDesnz()),
                 s.number("carbon.pue", 1.0, 1.0, 10.0),
-                SnmpConfig.from(s, AgentConfig::secret));
+                SnmpConfig.from(s, AgentConfig::secret),
+                // what the agent's own config sets wins over the collector's rules; an empty value (as the example's labels) sets nothing
+                CentralSettings.KEYS.stream().filter(k -> s.isSet(k) && !s.string(k, "").isBlank()).collect(Collectors.toUnmodifiableSet()));
+    }
+
+    /** The settings the collector's rules may change, as this config gives them. */
+    public CentralSettings.Effective localSettings() {
+        return new CentralSettings.Effective(reportInterval, labels, powerModel);
     }
 
     private static Optional<Path> optionalPath(Settings s, String key) {
@@ -172,8 +185,17 @@ public record AgentConfig(
         return Path.of(System.getProperty("user.home"), ".local", "state", "kilowatch-agent");
     }
 
-    private static URI uri(Settings s, String key, String defaultValue) {
-        String text = s.string(key, defaultValue);
+    /** One or more comma-separated URLs, in order of preference. */
+    private static List<URI> uris(Settings s, String key, String defaultValue) {
+        List<URI> uris = Arrays.stream(s.string(key, defaultValue).split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                .map(text -> uri(key, text)).toList();
+        if (uris.isEmpty()) {
+            throw new ConfigException(key + " must name at least one http:// or https:// URL such as http://collector:8080");
+        }
+        return uris;
+    }
+
+    private static URI uri(String key, String text) {
         try {
             URI uri = URI.create(text);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {

@@ -50,7 +50,7 @@ public final class AgentMain {
     private static final String USAGE = """
             Usage: java -jar kilowatch-agent.jar [options]
               --config FILE       YAML config (every key: docs/configuration.md)
-              --collector URL     collector base URL (collector.url), default http://127.0.0.1:8080
+              --collector URL[,URL...] collector base URLs in order of preference (collector.url), default http://127.0.0.1:8080
               --interval DURATION report interval (report_interval), e.g. 15s
               --device-id ID      device id (device.id); default: the hardware UUID or a kept random id
               --data-dir DIR      where the agent keeps its state (data_dir)
@@ -105,6 +105,11 @@ public final class AgentMain {
     }
 
     static Agent build(CommandLine cli, Map<String, String> env, Clock clock) {
+        return build(cli, env, clock, io.kilowatch.agent.system.AwakeClock.forThisMachine());
+    }
+
+    /** @param awakeClock nanoseconds that stop while the machine sleeps */
+    static Agent build(CommandLine cli, Map<String, String> env, Clock clock, java.util.function.LongSupplier awakeClock) {
         String configText = cli.configFile().map(f -> readConfigFile(Path.of(f))).orElse("");
         Settings settings = cli.settings(configText, env, ENV_PREFIX);
         AgentConfig config = AgentConfig.from(settings);
@@ -122,12 +127,13 @@ public final class AgentMain {
         var firstInventory = inventoryReader.read(config.displayWattsEach());
         displays.update(firstInventory.displays().size());
 
-        PowerSensors sensors = sensors(config, systemInfo, displays, clock);
+        RunningSettings running = new RunningSettings(config.localSettings(), config.localSettingKeys());
+        PowerSensors sensors = sensors(config, systemInfo, displays, running, clock);
         AgentState state = AgentState.load(dataFile(config.dataDir(), "state-", deviceId, ".properties"), clock.instant());
         ReportSpool spool = ReportSpool.open(dataFile(config.dataDir(), "spool-", deviceId, ""), config.backlogMaxReports());
         state.ensureAbove(spool.maxSequence()); // a report spooled just before a crash keeps its number
         String version = versionOf();
-        ReportShipper shipper = new ReportShipper(config.collectorUrl(), config.collectorTimeout(), config.backlogBatchReports(),
+        ReportShipper shipper = new ReportShipper(config.collectorUrls(), config.failbackInterval(), config.collectorTimeout(), config.backlogBatchReports(),
                 "kilowatch-agent/" + version, spool, state::renumberAbove,
                 new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock,
                 deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")),
@@ -135,11 +141,11 @@ public final class AgentMain {
         // Off by default, and then SNMP4J is never even loaded: no thread, no socket.
         List<SnapshotPublisher> publishers = config.snmp().enabled()
                 ? List.of(snmpSubAgent(config, deviceId, version, probe, systemInfo, clock)) : List.of();
-        return new Agent(config, deviceId, version, probe, sensors, state, spool, shipper, () -> {
+        return new Agent(config, running, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());
             return inventory;
-        }, publishers, clock);
+        }, publishers, clock, awakeClock);
     }
 
     private static SnapshotPublisher snmpSubAgent(AgentConfig config, String deviceId, String version, SystemProbe probe,
@@ -149,7 +155,7 @@ public final class AgentMain {
                 systemInfo, dataFile(config.dataDir(), "snmp-engine-boots-", deviceId, ""), clock);
     }
 
-    static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, Clock clock) {
+    static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, RunningSettings running, Clock clock) {
         List<PowerSensor> ordered = new ArrayList<>();
         for (String source : config.powerSources()) {
             switch (source) {
@@ -172,7 +178,7 @@ public final class AgentMain {
                 }
             }
         }
-        return new PowerSensors(ordered, new ModelSensor(config.powerModel(), displays::watts));
+        return new PowerSensors(ordered, new ModelSensor(() -> running.current().powerModel(), displays::watts));
     }
 
     /** A device's file in the data dir; device ids may hold ':', which Windows forbids in file names. */

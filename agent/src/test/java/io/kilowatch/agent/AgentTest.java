@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +33,14 @@ class AgentTest {
         return agent(collector, dataDir, raplRoot, clock, Map.of(), extra);
     }
 
-    /** The real agent with this test's settings; {@code env} holds what the environment would (secrets). */
+    /** The real agent with this test's settings; {@code env} holds what the environment would (secrets). The machine never sleeps. */
     static Agent agent(RecordingCollector collector, Path dataDir, Path raplRoot, ManualClock clock, Map<String, String> env, String... extra) {
+        return agent(collector, dataDir, raplRoot, clock, env, new AtomicLong(), extra);
+    }
+
+    /** @param sleptNanos how long the machine has slept: the awake clock follows the manual clock less this */
+    static Agent agent(RecordingCollector collector, Path dataDir, Path raplRoot, ManualClock clock, Map<String, String> env,
+                       AtomicLong sleptNanos, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--collector", collector.uri().toString(),
                 "--device-id", "agent-test-1",
@@ -44,7 +51,11 @@ class AgentTest {
                 "--set", "power.displays.count=false",
                 "--set", "device.labels.site=County Hall"));
         args.addAll(List.of(extra));
-        return AgentMain.build(CommandLine.parse(args.toArray(String[]::new), AgentMain.FLAGS), env, clock);
+        java.util.function.LongSupplier awake = () -> {
+            Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano() - sleptNanos.get();
+        };
+        return AgentMain.build(CommandLine.parse(args.toArray(String[]::new), AgentMain.FLAGS), env, clock, awake);
     }
 
     /** One RAPL package zone in a fake powercap tree, its counter at 5 J. */
@@ -130,6 +141,115 @@ class AgentTest {
     }
 
     @Test
+    void takesUpTheCollectorsSettingsFromTheNextReportButItsOwnConfigWins(@TempDir Path dir) throws Exception {
+        ManualClock clock = realNow();
+        try (RecordingCollector collector = new RecordingCollector()) {
+            Agent agent = agent(collector, dir.resolve("data"), dir.resolve("no-powercap"), clock,
+                    "--set", "power.model.idle_watts=40", "--set", "power.displays.count=false");
+            collector.settings("{\"report_interval_seconds\": 60, \"labels\": {\"site\": \"Depot\", \"department\": \"Finance\"},"
+                    + " \"power_model\": {\"idle_watts\": 10, \"max_watts\": 10}, \"sources\": {\"report_interval\": \"10-desktops\"}}");
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+            Report first = collector.stored.get(0);
+            assertEquals(15.0, first.intervalSeconds(), 1e-9);
+            assertNull(first.labels().get("department"));
+            assertEquals("device.labels.site,power.model.idle_watts", collector.localSettingsHeaders.get(0),
+                    "the agent tells the collector what its own config sets");
+
+            clock.advance(Duration.ofSeconds(10));
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+            Report second = collector.stored.get(1);
+            assertEquals(60.0, second.intervalSeconds(), 1e-9, "the collector's interval, from the next report");
+            assertEquals("Finance", second.labels().get("department"));
+            assertEquals("County Hall", second.labels().get("site"), "the agent's own site wins");
+            assertEquals(40.0, second.power().watts(), 1e-9, "its own idle watts win; the central max lifts to it");
+
+            collector.settings("{}");
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+            agent.report();
+            agent.awaitShipping();
+            Report reverted = collector.stored.get(3);
+            assertEquals(15.0, reverted.intervalSeconds(), 1e-9, "no rule any more: back to its own values");
+            assertNull(reverted.labels().get("department"));
+        }
+    }
+
+    /** The machine sleeps for {@code d}: the wall clock moves on, the awake clock does not. */
+    private static void sleep(ManualClock clock, AtomicLong slept, Duration d) {
+        clock.advance(d);
+        slept.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void measuredPathCountsNoEnergyAcrossASleepAndReportsIt(@TempDir Path dir) throws Exception {
+        Path rapl = raplPackageZone(dir.resolve("powercap"));
+        ManualClock clock = realNow();
+        AtomicLong slept = new AtomicLong();
+        try (RecordingCollector collector = new RecordingCollector()) {
+            Agent agent = agent(collector, dir.resolve("data"), dir.resolve("powercap"), clock, Map.of(), slept,
+                    "--set", "power.rapl.platform_watts=12");
+            agent.sample();
+            raplStep(agent, clock, rapl, 1);
+            Instant fellAsleep = clock.instant();
+            // 14 hours asleep; RAPL moved 2 J meanwhile, and 12 W of board over 14 h would be 605 kJ if bridged
+            sleep(clock, slept, Duration.ofHours(14));
+            clock.advance(Duration.ofSeconds(5));
+            Files.writeString(rapl.resolve("energy_uj"), (5_000_000 + 150_000_000L + 2_000_000L) + "\n");
+            agent.sample();
+            raplStep(agent, clock, rapl, 2);
+            agent.report();
+            agent.awaitShipping();
+            Report r = collector.stored.get(0);
+            assertEquals(2, r.schemaVersion());
+            assertEquals(List.of(new Report.Sleep(fellAsleep, fellAsleep.plus(Duration.ofHours(14)))), r.sleeps());
+            // two awake 5 s steps of RAPL (150 J, then 148 J from the counter as it was on waking) + 12 W board;
+            // the step across the sleep (2 J of RAPL, 14 h of board) is not counted
+            assertEquals(150 + 60 + 148 + 60, r.power().energyJoulesTotal(), 1e-6);
+            assertEquals(List.of(), ReportValidator.validate(r, clock.instant()));
+
+            raplStep(agent, clock, rapl, 3);
+            agent.report();
+            agent.awaitShipping();
+            assertNull(collector.stored.get(1).sleeps(), "a sleep is reported once");
+            assertEquals(1, collector.stored.get(1).schemaVersion(), "no power states: version 1, which any collector takes");
+        }
+    }
+
+    @Test
+    void modelledPathCountsNoEnergyAcrossEvenAShortSleepAndTheLastReportSaysItStops(@TempDir Path dir) throws Exception {
+        ManualClock clock = realNow();
+        AtomicLong slept = new AtomicLong();
+        try (RecordingCollector collector = new RecordingCollector()) {
+            Agent agent = agent(collector, dir.resolve("data"), dir.resolve("no-powercap"), clock, Map.of(), slept,
+                    "--set", "power.model.idle_watts=40", "--set", "power.model.max_watts=40");
+            agent.sample();
+            clock.advance(Duration.ofSeconds(5));
+            agent.sample();
+            // 20 s: shorter than the gap the integrator would bridge (4 samples + 5 s), but the clocks show sleep
+            sleep(clock, slept, Duration.ofSeconds(20));
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+            Report r = collector.stored.get(0);
+            assertEquals(200.0, r.power().energyJoulesTotal(), 1e-9, "40 W for the 5 s awake only");
+            assertEquals(1, r.sleeps().size());
+            assertEquals(Duration.ofSeconds(20), Duration.between(r.sleeps().get(0).start(), r.sleeps().get(0).end()));
+
+            clock.advance(Duration.ofSeconds(5));
+            agent.close();
+            Report last = collector.stored.get(collector.stored.size() - 1);
+            assertEquals(Boolean.TRUE, last.stopping(), "a clean stop says so in a last report");
+            assertEquals(2, last.schemaVersion());
+            assertEquals(400.0, last.power().energyJoulesTotal(), 1e-9);
+        }
+    }
+
+    @Test
     void badConfigFailsFastNamingTheKey(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
             ConfigException badClass = assertThrows(ConfigException.class,
@@ -141,6 +261,9 @@ class AgentTest {
             ConfigException url = assertThrows(ConfigException.class,
                     () -> agent(collector, dir, dir, realNow(), "--collector", "ftp://x"));
             assertTrue(url.getMessage().contains("collector.url"), url.getMessage());
+            ConfigException second = assertThrows(ConfigException.class,
+                    () -> agent(collector, dir, dir, realNow(), "--collector", collector.uri() + ",ftp://x"));
+            assertTrue(second.getMessage().contains("ftp://x"), "each of several URLs is checked: " + second.getMessage());
             ConfigException interval = assertThrows(ConfigException.class,
                     () -> agent(collector, dir, dir, realNow(), "--interval", "0s"));
             assertTrue(interval.getMessage().contains("report_interval"), interval.getMessage());

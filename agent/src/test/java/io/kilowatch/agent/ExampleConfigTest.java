@@ -32,6 +32,7 @@ class ExampleConfigTest {
         assertEquals("127.0.0.1", config.snmp().address().getHostAddress());
         assertEquals("aes", config.snmp().users().get(0).privProtocol(), "authPriv with AES by default");
         assertEquals(1.0, config.pue());
+        assertEquals(java.util.Set.of(), config.localSettingKeys(), "the example leaves every centrally managed key to the collector");
 
         String docs = Files.readString(Path.of("../docs/configuration.md"));
         List<String> undocumented = settings.keysRead().stream()

@@ -8,6 +8,7 @@ import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Users;
 import io.kilowatch.collector.service.ServiceSettings;
+import io.kilowatch.collector.agents.AgentSettingsConfig;
 import io.kilowatch.collector.snmp.SnmpConfig;
 import io.kilowatch.collector.sustainability.SustainabilityConfig;
 import io.kilowatch.core.config.ConfigException;
@@ -56,7 +57,8 @@ public record CollectorConfig(
         InfluxConfig influx,
         SnmpConfig snmp,
         SustainabilityConfig sustainability,
-        CarbonWindowsConfig carbonWindows) {
+        CarbonWindowsConfig carbonWindows,
+        AgentSettingsConfig agentSettings) {
 
     public static CollectorConfig from(Settings s) {
         String host = s.string("http.host", "127.0.0.1");
@@ -111,7 +113,8 @@ public record CollectorConfig(
                 InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))),
                 SnmpConfig.from(s),
                 SustainabilityConfig.from(s, zone),
-                CarbonWindowsConfig.from(s));
+                CarbonWindowsConfig.from(s),
+                AgentSettingsConfig.from(s));
     }
 
     private static Users users(Settings s) {

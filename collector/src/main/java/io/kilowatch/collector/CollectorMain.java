@@ -106,9 +106,12 @@ public final class CollectorMain {
         }
         Vertx vertx = Vertx.vertx();
         CollectorVerticle collector = new CollectorVerticle(config, Clock.systemUTC());
-        // SIGHUP reloads the services file, as it reloads config in Prometheus and most daemons. sun.misc.Signal
-        // (module jdk.unsupported) is the only signal API the JDK has.
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> collector.reloadServices("SIGHUP"));
+        // SIGHUP reloads the services and agent settings files, as it reloads config in Prometheus and most daemons.
+        // sun.misc.Signal (module jdk.unsupported) is the only signal API the JDK has.
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            collector.reloadServices("SIGHUP");
+            collector.reloadAgentSettings("SIGHUP");
+        });
         vertx.deployVerticle(collector).onFailure(e -> {
             LOG.atError().setCause(e).log("collector failed to start");
             vertx.close();

@@ -1,5 +1,7 @@
 package io.kilowatch.collector;
 
+import io.kilowatch.collector.agents.AgentSettingsApi;
+import io.kilowatch.collector.agents.AgentSettingsService;
 import io.kilowatch.collector.alerting.AlertingService;
 import io.kilowatch.collector.alerting.AlertsApi;
 import io.kilowatch.collector.alerting.DeviceDownSource;
@@ -87,6 +89,7 @@ public final class CollectorVerticle extends VerticleBase {
     private DeviceEvents events;
     private SnmpService snmp;
     private Services services;
+    private AgentSettingsService agentSettings;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
@@ -101,6 +104,8 @@ public final class CollectorVerticle extends VerticleBase {
     public Future<?> start() {
         storeWorker = vertx.createSharedWorkerExecutor("kilowatch-store", 1);
         Estate estate = new Estate(config.downAfterMissedReports());
+        estate.sleepPolicy(new Estate.SleepPolicy(c -> config.sustainability().footprints().forClass(c).sleepWatts().isPresent(),
+                config.sustainability()::hoursFor));
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(prometheus);
         new JvmGcMetrics().bindTo(prometheus);
@@ -115,7 +120,7 @@ public final class CollectorVerticle extends VerticleBase {
         EstateMetrics metrics = new EstateMetrics(prometheus, estate, clock);
         IntensityCache intensity = new IntensityCache();
         CarbonMetrics carbonMetrics = new CarbonMetrics(prometheus, config.carbon(), intensity, clock);
-        ReportAccounting accounting = new ReportAccounting(config.carbon(), config.timeZone(), intensity);
+        ReportAccounting accounting = new ReportAccounting(config.carbon(), config.timeZone(), intensity, config.sustainability().footprints());
         SustainabilityMetrics sustainabilityMetrics = new SustainabilityMetrics(prometheus);
 
         return storeWorker.executeBlocking(() -> {
@@ -144,6 +149,9 @@ public final class CollectorVerticle extends VerticleBase {
             }
             return null;
         }).compose(v -> services.start(true)).compose(v -> {
+            agentSettings = new AgentSettingsService(vertx, config.agentSettings(), estate, clock);
+            return agentSettings.start(true);
+        }).compose(v -> {
             metrics.sync();
             if (influx != null) {
                 InfluxFeed.start(influx, estate, prometheus, vertx, clock, config.influx().snapshotInterval());
@@ -187,6 +195,8 @@ public final class CollectorVerticle extends VerticleBase {
             api.mount(new AlertsApi(alerting, config.alerting(), clock));
             api.mount(new ServicesApi(services, serviceCarbon));
             api.mount(new CalibrationApi(calibration, storeWorker, clock));
+            api.mount(new AgentSettingsApi(agentSettings, estate));
+            api.answerWithSettings(agentSettings::answerFor);
             return alerting.start().compose(started -> vertx.createHttpServer(serverOptions())
                     .requestHandler(api.router(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()))
                     .listen());
@@ -221,6 +231,18 @@ public final class CollectorVerticle extends VerticleBase {
         context.runOnContext(v -> {
             if (services != null) {
                 services.reload(trigger).onFailure(e -> { });
+            }
+        });
+    }
+
+    /** Reloads the agent settings file on the collector's own event loop (SIGHUP); a bad file is logged and changes nothing. */
+    public void reloadAgentSettings(String trigger) {
+        if (context == null) {
+            return;
+        }
+        context.runOnContext(v -> {
+            if (agentSettings != null && agentSettings.file().isPresent()) {
+                agentSettings.reload(trigger).onFailure(e -> { });
             }
         });
     }

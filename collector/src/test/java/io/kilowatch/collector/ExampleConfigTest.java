@@ -70,6 +70,17 @@ class ExampleConfigTest {
     }
 
     @Test
+    void exampleAgentSettingsFileLoads() throws Exception {
+        Settings s = Settings.parse(Files.readString(Path.of("kilowatch-agent-settings.yaml")), "kilowatch-agent-settings.yaml", Map.of(), "");
+        var rules = io.kilowatch.core.agentsettings.AgentSettingsRules.from(s);
+        s.requireAllKeysKnown();
+        var depot = rules.resolve(Map.of("class", "desktop", "site", "Depot"));
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(60)), depot.reportInterval());
+        assertEquals(java.util.Optional.of(35.0), depot.idleWatts());
+        assertEquals("Corporate ICT", rules.resolve(Map.of("class", "server", "site", "County Hall", "org", "Example Council")).labels().get("department"));
+    }
+
+    @Test
     void badValuesFailNamingTheKey() {
         ConfigException zone = assertThrows(ConfigException.class,
                 () -> CollectorConfig.from(Settings.empty("t").override("time_zone", "Mars/Olympus")));

@@ -46,9 +46,24 @@ final class Stack {
         return start(command, log);
     }
 
+    /** An agent like {@link #agent} whose report interval is left to the collector's central settings (else its 15 s default). */
+    static Process managedAgent(String collectorUrl, Path collectorDataDir, String deviceId, Path dataDir, Path log, String... extra) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx48m", "-XX:+UseSerialGC", "-jar", jar("kilowatch.agent.jar")));
+        command.addAll(managedAgentArguments(collectorUrl, collectorDataDir.resolve("enrolment-token"), deviceId, dataDir));
+        command.addAll(List.of(extra));
+        return start(command, log);
+    }
+
     /** What every test agent is told: where to report, quickly, under which id, enrolling with which token. */
     static List<String> agentArguments(String collectorUrl, Path enrolmentTokenFile, String deviceId, Path dataDir) {
-        return List.of("--collector", collectorUrl, "--interval", "1s", "--device-id", deviceId, "--data-dir", dataDir.toString(),
+        List<String> arguments = new ArrayList<>(List.of("--interval", "1s"));
+        arguments.addAll(managedAgentArguments(collectorUrl, enrolmentTokenFile, deviceId, dataDir));
+        return arguments;
+    }
+
+    /** Arguments that leave the report interval to the collector's central settings. */
+    static List<String> managedAgentArguments(String collectorUrl, Path enrolmentTokenFile, String deviceId, Path dataDir) {
+        return List.of("--collector", collectorUrl, "--device-id", deviceId, "--data-dir", dataDir.toString(),
                 "--set", "sample_interval=1s", "--set", "collector.enrolment_token_file=" + enrolmentTokenFile);
     }
 
@@ -115,6 +130,12 @@ final class Stack {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    /** A device as {@code GET /api/v1/devices/{id}} shows it (read anonymously), or an empty object before its first report. */
+    static io.vertx.core.json.JsonObject device(String base, String id) {
+        String body = body(base + "/api/v1/devices/" + id);
+        return body.startsWith("{") && body.contains("\"device_id\"") ? new io.vertx.core.json.JsonObject(body) : new io.vertx.core.json.JsonObject();
     }
 
     static void waitUntil(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

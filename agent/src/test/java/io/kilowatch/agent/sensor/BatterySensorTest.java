@@ -30,7 +30,7 @@ class BatterySensorTest {
     void sensorsFallBackInOrder() {
         BatterySensor onMains = new BatterySensor(() -> List.of(new BatteryState(true, false, 0)));
         BatterySensor onBattery = new BatterySensor(() -> List.of(new BatteryState(false, true, -9_000)));
-        ModelSensor model = new ModelSensor(new PowerModel(6, 35), () -> 20);
+        ModelSensor model = new ModelSensor(() -> new PowerModel(6, 35), () -> 20);
         assertEquals("model", new PowerSensors(List.of(onMains), model).read(NOW, 0).source());
         assertEquals(26.0, new PowerSensors(List.of(onMains), model).read(NOW, 0).watts(), 1e-9);
         PowerReading battery = new PowerSensors(List.of(onBattery), model).read(NOW, 0);

@@ -62,7 +62,7 @@ class RaplSensorTest {
         FakePowercap tree = new FakePowercap(dir);
         RaplSensor rapl = RaplSensor.open(tree.root, T0, 1.0, 0.0, () -> 0).orElseThrow();
         Files.delete(tree.root.resolve("intel-rapl:1/energy_uj"));
-        ModelSensor model = new ModelSensor(new io.kilowatch.core.energy.PowerModel(10, 50), () -> 0);
+        ModelSensor model = new ModelSensor(() -> new io.kilowatch.core.energy.PowerModel(10, 50), () -> 0);
         PowerSensors sensors = new PowerSensors(List.of(rapl), model);
         assertEquals("model", sensors.read(T0.plusSeconds(5), 0.5).source());
         assertEquals(30.0, sensors.read(T0.plusSeconds(5), 0.5).watts(), 1e-9);

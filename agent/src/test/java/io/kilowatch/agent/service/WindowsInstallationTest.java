@@ -72,7 +72,7 @@ class WindowsInstallationTest {
         var settings = CommandLine.parse(new String[0], Map.of()).settings(yaml, Map.of(), "");
         AgentConfig config = AgentConfig.from(settings);
         settings.requireAllKeysKnown();
-        assertEquals("https://kw.example:8443", config.collectorUrl().toString());
+        assertEquals(List.of(java.net.URI.create("https://kw.example:8443")), config.collectorUrls());
         assertEquals("laptop", config.deviceClass().label());
         assertEquals("Town Hall \"B\"", config.labels().get("site"));
         assertEquals("Leeds\\City", config.labels().get("org"));

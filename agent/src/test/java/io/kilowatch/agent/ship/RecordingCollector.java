@@ -55,6 +55,10 @@ public final class RecordingCollector implements AutoCloseable {
     private volatile String credential;
     private volatile boolean loseNextEnrolmentAnswer;
     public final List<String> enrolments = new CopyOnWriteArrayList<>();
+    /** The central settings each batch answer carries ({@code "settings": ...}), or null for none, as an older collector. */
+    private volatile String settingsJson;
+    /** The Kilowatch-Local-Settings header of each batch request. */
+    public final List<String> localSettingsHeaders = new CopyOnWriteArrayList<>();
 
     public RecordingCollector() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -89,6 +93,7 @@ public final class RecordingCollector implements AutoCloseable {
                 exchange.close();
                 return;
             }
+            localSettingsHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Kilowatch-Local-Settings")));
             int status = 200;
             StringBuilder out = new StringBuilder("{\"results\":[");
             try {
@@ -109,7 +114,7 @@ public final class RecordingCollector implements AutoCloseable {
                     results.add("{\"sequence\":" + r.sequence() + ",\"status\":\"" + a.status() + "\",\"duplicate\":"
                             + !a.status().equals("stored") + ",\"last_sequence\":" + last + "}");
                 }
-                out.append(String.join(",", results)).append("]}");
+                out.append(String.join(",", results)).append("]").append(settingsJson == null ? "" : ",\"settings\":" + settingsJson).append("}");
             } catch (Exception e) {
                 status = 400;
                 out = new StringBuilder("{\"error\":\"not a batch\"}");
@@ -144,6 +149,11 @@ public final class RecordingCollector implements AutoCloseable {
 
     public String enrolledCredential() {
         return credential;
+    }
+
+    /** Central settings to send with every answer from now on (a JSON object), or null for none. */
+    public void settings(String json) {
+        this.settingsJson = json;
     }
 
     public void answer(Function<Report, Answer> answer) {

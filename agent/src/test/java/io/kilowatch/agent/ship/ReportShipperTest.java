@@ -41,9 +41,72 @@ class ReportShipperTest {
 
     private static ReportShipper shipper(URI uri, ReportSpool spool, int batch, AtomicLong renumbered, Clock clock,
                                          Optional<String> enrolmentToken, CredentialFile credential) {
-        return new ReportShipper(uri, Duration.ofSeconds(2), batch, "test", spool, last -> renumbered.incrementAndGet() + last,
+        return new ReportShipper(List.of(uri), Duration.ofMinutes(5), Duration.ofSeconds(2), batch, "test", spool, last -> renumbered.incrementAndGet() + last,
                 new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock, "pc-1", enrolmentToken, credential,
                 Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+
+    @Test
+    void failsOverInOrderAndReturnsToTheFirstAfterTheFailbackInterval(@TempDir Path dir) throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        try (RecordingCollector first = new RecordingCollector(); RecordingCollector second = new RecordingCollector()) {
+            URI dead = URI.create("http://127.0.0.1:" + deadPort);
+            first.answer(r -> Answer.fail(503));
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ManualClock clock = new ManualClock(FIXED.instant());
+            Path credential = dir.resolve("credential");
+            ReportShipper shipper = new ReportShipper(List.of(first.uri(), dead, second.uri()), Duration.ofMinutes(5), Duration.ofSeconds(2), 10,
+                    "test", spool, last -> last + 1, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock,
+                    "pc-1", Optional.empty(), new CredentialFile(credential), Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(List.of(1L), second.stored.stream().map(Report::sequence).toList(), "503 and a dead port: on to the third");
+            assertEquals(second.uri(), shipper.activeCollector());
+
+            first.answer(r -> Answer.stored());
+            clock.advance(Duration.ofMinutes(4));
+            spool.append(report(2));
+            shipper.drain();
+            assertEquals(List.of(1L, 2L), second.stored.stream().map(Report::sequence).toList(), "stays on the third until the failback interval");
+
+            clock.advance(Duration.ofMinutes(2));
+            spool.append(report(3));
+            shipper.drain();
+            assertEquals(List.of(3L), first.stored.stream().map(Report::sequence).toList(), "back on the first once it answers");
+            assertEquals(first.uri(), shipper.activeCollector());
+            assertEquals(0, spool.size());
+
+            first.answer(r -> Answer.fail(503));
+            second.answer(r -> Answer.fail(503));
+            spool.append(report(4));
+            shipper.drain();
+            assertEquals(1, spool.size(), "every collector failed: kept for later");
+            assertEquals(first.uri(), shipper.activeCollector(), "the next attempt starts again from the first");
+        }
+    }
+
+    @Test
+    void enrolsWithTheCollectorItFailsOverTo(@TempDir Path dir) throws Exception {
+        int deadPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            deadPort = s.getLocalPort();
+        }
+        try (RecordingCollector live = new RecordingCollector()) {
+            live.requireCredential("estate-token");
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ReportShipper shipper = new ReportShipper(List.of(URI.create("http://127.0.0.1:" + deadPort), live.uri()), Duration.ofMinutes(5),
+                    Duration.ofSeconds(2), 10, "test", spool, last -> last + 1,
+                    new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), new ManualClock(FIXED.instant()),
+                    "pc-1", Optional.of("estate-token"), new CredentialFile(dir.resolve("credential")),
+                    Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(1, live.enrolments.size(), "enrolled with the live collector, not left with a credential no collector knows");
+            assertEquals(List.of(1L), live.stored.stream().map(Report::sequence).toList());
+        }
     }
 
     @Test

@@ -11,7 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code device_down}: a device that has missed its allowance of reports, as {@code kilowatch_device_up} shows 0. */
+/**
+ * {@code device_down}: a device that has missed its allowance of reports, as {@code kilowatch_device_up} shows 0,
+ * unless its silence is expected (a desktop, laptop or thin client stopped cleanly or out of working hours:
+ * {@link Estate#silenceExpected}). A server asleep is down.
+ */
 public final class DeviceDownSource implements ConditionSource {
     public static final String RULE = "device_down";
     private final Estate estate;
@@ -24,7 +28,7 @@ public final class DeviceDownSource implements ConditionSource {
     public List<Condition> conditionsAt(Instant now) {
         List<Condition> down = new ArrayList<>();
         for (DeviceRow row : estate.rows()) {
-            if (estate.isUp(row, now)) {
+            if (estate.isUp(row, now) || estate.silenceExpected(row, now)) {
                 continue;
             }
             Map<String, String> labels = new LinkedHashMap<>();

@@ -29,9 +29,28 @@ public final class Estate {
     private final Map<String, List<UptimeSpan>> spans = new ConcurrentHashMap<>();
     private final Map<String, Integer> allowanceByDevice = new ConcurrentHashMap<>();
     private final List<Consumer<IngestPlan>> listeners = new CopyOnWriteArrayList<>();
+    /** Periods each device was known asleep (from its reports) or off after a clean stop; in memory, as long as spans are kept. */
+    private final Map<String, List<UptimeSpan>> offPeriods = new ConcurrentHashMap<>();
+    /** When each device's agent stopped cleanly, while it has not reported since. */
+    private final Map<String, Instant> stoppedAt = new ConcurrentHashMap<>();
+    private volatile SleepPolicy sleepPolicy = SleepPolicy.NONE;
+
+    /**
+     * Which classes may sleep or be switched off as a matter of course (desktops, laptops, thin clients:
+     * those with a sleep power), and each site's working hours. Such a device's silence is expected after a
+     * clean stop or outside working hours; a device of any other class that is silent is down.
+     */
+    public record SleepPolicy(java.util.function.Predicate<String> classMaySleep,
+                              java.util.function.Function<String, io.kilowatch.core.carbon.WorkingHours> hoursForSite) {
+        public static final SleepPolicy NONE = new SleepPolicy(c -> false, s -> null);
+    }
 
     public Estate(int downAfterMissedReports) {
         this.downAfterMissedReports = downAfterMissedReports;
+    }
+
+    public void sleepPolicy(SleepPolicy policy) {
+        this.sleepPolicy = policy;
     }
 
     private static Map<String, Duration> windows() {
@@ -60,7 +79,45 @@ public final class Estate {
         synchronized (list) {
             Availability.record(list, Instant.ofEpochMilli(s.bootTimeMs()), Instant.ofEpochMilli(s.timestampMs()));
         }
+        if (plan.newest()) {
+            notePowerStates(plan, Instant.ofEpochMilli(s.bootTimeMs()), Instant.ofEpochMilli(s.timestampMs()));
+        }
         listeners.forEach(l -> l.accept(plan));
+    }
+
+    /** A clean stop is off until the device boots again (or, if the agent alone was stopped, reports again). */
+    private void notePowerStates(IngestPlan plan, Instant boot, Instant time) {
+        String device = plan.device().deviceId();
+        List<UptimeSpan> off = offPeriods.computeIfAbsent(device, k -> new ArrayList<>());
+        synchronized (off) {
+            Instant stopped = stoppedAt.remove(device);
+            if (stopped != null) {
+                Instant until = boot.isAfter(stopped) ? boot : time;
+                if (until.isAfter(stopped)) {
+                    off.add(new UptimeSpan(stopped, until));
+                }
+            }
+            plan.sleeps().forEach(sleep -> off.add(new UptimeSpan(sleep.start(), sleep.end())));
+        }
+        if (plan.stopping()) {
+            stoppedAt.put(device, time);
+        }
+    }
+
+    /**
+     * Whether a device that is not up is silent as expected: its class may sleep and it either stopped
+     * cleanly or it is outside its site's working hours. (A desktop asleep out of hours is expected; a
+     * server asleep is down.)
+     */
+    public boolean silenceExpected(DeviceRow row, Instant now) {
+        if (isUp(row, now) || !sleepPolicy.classMaySleep().test(row.deviceClass())) {
+            return false;
+        }
+        if (stoppedAt.containsKey(row.deviceId())) {
+            return true;
+        }
+        var hours = sleepPolicy.hoursForSite().apply(row.site());
+        return hours != null && !hours.isWorking(now);
     }
 
     /** Follows every newly stored report (outputs such as InfluxDB); called on the ingest thread, so it must not block. */
@@ -102,7 +159,18 @@ public final class Estate {
         synchronized (list) {
             copy = List.copyOf(list);
         }
-        return Availability.ratio(copy, now.minus(window), now, downAfter(row));
+        List<UptimeSpan> off = new ArrayList<>();
+        List<UptimeSpan> known = offPeriods.get(row.deviceId());
+        if (known != null) {
+            synchronized (known) {
+                off.addAll(known);
+            }
+        }
+        Instant stopped = stoppedAt.get(row.deviceId());
+        if (stopped != null && now.isAfter(stopped)) {
+            off.add(new UptimeSpan(stopped, now));
+        }
+        return Availability.ratio(copy, off, sleepPolicy.classMaySleep().test(row.deviceClass()), now.minus(window), now, downAfter(row));
     }
 
     /** The longest availability window: spans that ended before it are no longer needed in memory. */
@@ -112,6 +180,11 @@ public final class Estate {
 
     /** Drops spans that ended before the longest window, so memory stays bounded. */
     public void forgetSpansBefore(Instant cutoff) {
+        offPeriods.values().forEach(list -> {
+            synchronized (list) {
+                list.removeIf(p -> p.end().isBefore(cutoff));
+            }
+        });
         spans.values().forEach(list -> {
             synchronized (list) {
                 // keep the newest span of a device whatever its age: it is the device's latest evidence

@@ -9,14 +9,17 @@ import java.util.List;
  * @param device the device row after this report
  * @param newest whether this is the device's newest report (an older one only adds its sample and uptime)
  * @param rejection why the report contradicts what is stored (then nothing else is set), or null
+ * @param sleeps the periods the report says the machine slept (schema 2), empty for none
+ * @param stopping whether the report is the agent's last before a clean stop
  */
-public record IngestPlan(DeviceRow device, SampleRow sample, List<RollupIncrement> rollups, boolean newest, String rejection) {
+public record IngestPlan(DeviceRow device, SampleRow sample, List<RollupIncrement> rollups, boolean newest, String rejection,
+                         List<io.kilowatch.core.report.Report.Sleep> sleeps, boolean stopping) {
 
     public IngestPlan(DeviceRow device, SampleRow sample, List<RollupIncrement> rollups, boolean newest) {
-        this(device, sample, rollups, newest, null);
+        this(device, sample, rollups, newest, null, List.of(), false);
     }
 
     static IngestPlan rejected(DeviceRow previous, String rejection) {
-        return new IngestPlan(previous, null, List.of(), false, rejection);
+        return new IngestPlan(previous, null, List.of(), false, rejection, List.of(), false);
     }
 }

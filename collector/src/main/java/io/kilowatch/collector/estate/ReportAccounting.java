@@ -1,5 +1,6 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.energy.AgentCounter;
@@ -35,13 +36,28 @@ public final class ReportAccounting {
     /** Calibrated models operators accepted, by class label; replaced whole when one is accepted or reverted. */
     private volatile Map<String, PowerModel> calibrated = Map.of();
 
+    private final ClassFootprints footprints;
+
+    /** With the default class footprints (their sleep and off power). */
+    public ReportAccounting(CarbonPolicy carbon, ZoneId zone, Function<String, IntensitySeries> intensity) {
+        this(carbon, zone, intensity, ClassFootprints.defaults());
+    }
+
     /**
      * @param intensity the half-hourly intensity known now, by region key
+     * @param footprints each class's sleep power (off power for classes that never sleep), charged for the time a report says its machine slept
      */
-    public ReportAccounting(CarbonPolicy carbon, ZoneId zone, Function<String, IntensitySeries> intensity) {
+    public ReportAccounting(CarbonPolicy carbon, ZoneId zone, Function<String, IntensitySeries> intensity, ClassFootprints footprints) {
         this.carbon = carbon;
         this.zone = zone;
         this.intensity = intensity;
+        this.footprints = footprints;
+    }
+
+    /** The power drawn asleep by a class: its sleep figure, or its off figure for a class that is not meant to sleep. */
+    public double sleepWatts(String deviceClass) {
+        ClassFootprints.Footprint f = footprints.forClass(deviceClass);
+        return f.sleepWatts().orElse(f.offWatts());
     }
 
     /** Applies these accepted calibrated models (by class label) to modelled reports from now on. */
@@ -84,7 +100,15 @@ public final class ReportAccounting {
             joules = r.power().watts() > 0 ? joules * watts / r.power().watts() : joules;
         }
         Instant from = previous == null || previous.lastSeenMs() >= timeMs ? time : Instant.ofEpochMilli(previous.lastSeenMs());
-        List<RollupIncrement> rollups = spread(r.deviceId(), joules, from, time, site, MODEL_SOURCE.equals(r.power().source()));
+        List<RollupIncrement> rollups = new ArrayList<>(spread(r.deviceId(), joules, from, time, site, MODEL_SOURCE.equals(r.power().source())));
+        // The agent counts nothing while its machine sleeps: the sleep is charged here at the class's sleep power.
+        List<Report.Sleep> sleeps = r.sleeps() == null ? List.of() : r.sleeps();
+        double sleepWatts = sleeps.isEmpty() ? 0 : sleepWatts(r.labels().get("class"));
+        for (Report.Sleep sleep : sleeps) {
+            double sleepJoules = sleepWatts * Duration.between(sleep.start(), sleep.end()).toNanos() / 1e9;
+            joules += sleepJoules;
+            rollups.addAll(spread(r.deviceId(), sleepJoules, sleep.start(), sleep.end(), site, true));
+        }
         double grams = rollups.stream().filter(x -> x.period().equals(RollupIncrement.HOUR)).mapToDouble(RollupIncrement::carbonGrams).sum();
 
         Report.Utilisation u = r.utilisation();
@@ -119,7 +143,8 @@ public final class ReportAccounting {
                 r.agent() == null ? null : r.agent().droppedReportsTotal(),
                 inventoryJson != null ? inventoryJson : previous == null ? null : previous.inventoryJson(),
                 inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs());
-        return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, joules, grams), rollups, true);
+        return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, joules, grams), rollups, true, null, sleeps,
+                Boolean.TRUE.equals(r.stopping()));
     }
 
     /** What makes a valid report impossible given the device's stored history, or null. */

@@ -72,6 +72,15 @@ public final class HttpApi {
         vertx.setPeriodic(60_000, id -> enrolmentLimiter.forgetIdle());
     }
 
+    /** Given a device and its agent's Kilowatch-Local-Settings header, the central settings for the answer to its reports, or null. */
+    private java.util.function.BiFunction<String, String, JsonObject> agentSettings = (device, localKeys) -> null;
+
+    /** Answers every batch with the central settings for its device. */
+    public HttpApi answerWithSettings(java.util.function.BiFunction<String, String, JsonObject> settings) {
+        this.agentSettings = settings;
+        return this;
+    }
+
     /** Adds a feature's routes; call before {@link #router}. */
     public HttpApi mount(ApiModule module) {
         modules.add(module);
@@ -172,9 +181,27 @@ public final class HttpApi {
                 JsonArray results = new JsonArray();
                 result.result().forEach(r -> results.add(r.accepted() ? resultJson(r)
                         : new JsonObject().put("sequence", r.sequence()).put("status", "rejected").put("problems", new JsonArray(r.problems()))));
-                json(ctx, 200, new JsonObject().put("results", results));
+                JsonObject answer = new JsonObject().put("results", results);
+                JsonObject settings = agentSettings.apply(batchDevice(ctx, body), ctx.request().getHeader("Kilowatch-Local-Settings"));
+                if (settings != null) {
+                    answer.put("settings", settings);
+                }
+                json(ctx, 200, answer);
             }
         });
+    }
+
+    /** The device a batch is from: its credential's, or with credentials off (a closed test network) its first report's. */
+    private static String batchDevice(RoutingContext ctx, String body) {
+        String authenticated = ctx.get(AUTHENTICATED_DEVICE);
+        if (authenticated != null) {
+            return authenticated;
+        }
+        try {
+            return new JsonObject(body).getJsonArray("reports").getJsonObject(0).getString("device_id");
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static JsonObject resultJson(IngestService.Result r) {

@@ -31,6 +31,7 @@ final class Views {
                 .put("labels", new JsonObject().put("org", d.org()).put("site", d.site())
                         .put("department", d.department()).put("class", d.deviceClass()))
                 .put("up", estate.isUp(d, now))
+                .put("expected_off", estate.silenceExpected(d, now))
                 .put("last_seen", Instant.ofEpochMilli(d.lastSeenMs()).toString())
                 .put("first_seen", Instant.ofEpochMilli(d.firstSeenMs()).toString())
                 .put("boot_time", Instant.ofEpochMilli(d.bootTimeMs()).toString())

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.service;
 
+import io.kilowatch.collector.config.WatchedFile;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.core.alerting.ConditionSource;
 import io.kilowatch.core.config.ConfigException;
@@ -7,15 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,22 +132,8 @@ public final class Services {
         }).onFailure(e -> LOG.atWarn().addKeyValue("error", e.getMessage()).log("cannot read the services file"));
     }
 
-    private record FileText(String content, String fingerprint) {
-    }
-
-    private Future<FileText> read() {
-        if (settings.file().isEmpty()) {
-            return Future.succeededFuture(null);
-        }
-        Path file = settings.file().get();
-        return vertx.executeBlocking(() -> {
-            try {
-                String text = Files.readString(file);
-                return new FileText(text, sha256(text));
-            } catch (IOException e) {
-                throw new ConfigException("cannot read the services file " + file + ": " + e.getMessage());
-            }
-        }, false);
+    private Future<WatchedFile.Text> read() {
+        return settings.file().map(file -> WatchedFile.read(vertx, file, "services file")).orElse(Future.succeededFuture(null));
     }
 
     private ServicesConfig parse(String text) {
@@ -168,14 +150,6 @@ public final class Services {
         metrics.sync(next.catalog());
         LOG.atInfo().addKeyValue("trigger", trigger).addKeyValue("services", next.catalog().all().size())
                 .addKeyValue("probes", next.probes().size()).log("services loaded");
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     ServiceHistoryStore store() {

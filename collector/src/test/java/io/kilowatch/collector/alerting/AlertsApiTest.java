@@ -79,9 +79,10 @@ class AlertsApiTest {
                 : request.putHeader("Content-Type", "application/json").sendBuffer(body.toBuffer()).await();
     }
 
+    /** A server's report: a silent server is down at any hour (a desktop out of hours is presumed asleep). */
     private void reportAs(String device, long sequence, Instant at) {
         HttpResponse<Buffer> r = client.post(port, "127.0.0.1", "/api/v1/reports").putHeader("Content-Type", "application/json")
-                .sendBuffer(Buffer.buffer(ReportCodec.toJson(report().device(device).sequence(sequence).at(at)
+                .sendBuffer(Buffer.buffer(ReportCodec.toJson(report().device(device).label("class", "server").sequence(sequence).at(at)
                         .bootedAt(at.minus(Duration.ofHours(1))).build())))
                 .await();
         assertEquals(201, r.statusCode(), r.bodyAsString());
@@ -110,7 +111,7 @@ class AlertsApiTest {
         JsonObject alert = current.getJsonObject(0);
         assertEquals("device_down", alert.getString("rule"));
         assertEquals("ticket", alert.getString("severity"));
-        assertEquals(new JsonObject().put("device", "pc-quiet").put("org", "Northshire").put("site", "County Hall").put("class", "desktop"),
+        assertEquals(new JsonObject().put("device", "pc-quiet").put("org", "Northshire").put("site", "County Hall").put("class", "server"),
                 alert.getJsonObject("labels"));
         assertTrue(alert.getString("summary").startsWith("pc-quiet (PC-QUIET) has not reported for"), alert.getString("summary"));
         assertEquals(new JsonArray(), alert.getJsonArray("silenced_by"));

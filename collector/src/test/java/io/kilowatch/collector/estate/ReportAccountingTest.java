@@ -47,6 +47,32 @@ class ReportAccountingTest {
     }
 
     @Test
+    void timeAsleepIsChargedAtTheClassesSleepPowerInTheHoursItSlept() {
+        Instant evening = Instant.parse("2024-03-11T18:00:00Z");
+        Instant morning = Instant.parse("2024-03-12T08:00:00Z");
+        IngestPlan first = accounting.plan(report().at(evening).counter(1_000).build(), null, 1L, null);
+        // the agent counted 600 J awake around the sleep; ENERGY STAR desktop sleep is 4 W (docs/carbon-reporting.md)
+        IngestPlan woke = accounting.plan(report().sequence(2).at(morning.plusSeconds(15)).counter(1_600).slept(evening, morning).build(),
+                first.device(), 2L, null);
+        double asleep = 4.0 * 14 * 3600;
+        assertEquals(600 + asleep, woke.device().energyJoulesTotal(), 1e-6);
+        assertEquals(List.of(new io.kilowatch.core.report.Report.Sleep(evening, morning)), woke.sleeps());
+        double hour3 = woke.rollups().stream().filter(r -> r.period().equals(RollupIncrement.HOUR)
+                && r.bucketStartMs() == Instant.parse("2024-03-12T03:00:00Z").toEpochMilli()).mapToDouble(r -> r.footprint().itJoules()).sum();
+        // 4 W asleep in that hour, plus its share of the awake counter's 600 J, spread as ever over the whole gap
+        assertEquals(4.0 * 3600 + 600.0 * 3600 / (14 * 3600 + 15), hour3, 1e-6, "in the night's hours, at 4 W");
+        assertEquals(600 + asleep, woke.rollups().stream().filter(r -> r.period().equals(RollupIncrement.DAY))
+                .mapToDouble(r -> r.footprint().itJoules()).sum(), 1e-6);
+
+        // a server never sleeps by design: asleep it is charged at its off power, 0 W by default
+        IngestPlan server = accounting.plan(report().device("srv").label("class", "server").at(evening).counter(0).build(), null, 1L, null);
+        IngestPlan serverWoke = accounting.plan(report().device("srv").label("class", "server").sequence(2).at(morning.plusSeconds(15))
+                .counter(600).slept(evening, morning).build(), server.device(), 2L, null);
+        assertEquals(600, serverWoke.device().energyJoulesTotal(), 1e-6);
+        assertTrue(accounting.plan(report().sequence(3).at(morning.plusSeconds(30)).counter(1_700).stopping().build(), woke.device(), 3L, null).stopping());
+    }
+
+    @Test
     void aDataCentreSitesPueScalesCarbonNotEnergy() {
         Instant t0 = Instant.parse("2023-06-01T12:00:00Z");
         IngestPlan first = accounting.plan(report().label("site", "Leeds DC").at(t0).counter(0).build(), null, 1L, null);

@@ -67,17 +67,33 @@ public final class Reports {
         return this;
     }
 
+    private java.util.List<Report.Sleep> sleeps;
+    private Boolean stopping;
+
+    /** The machine slept over [from, to] (a schema 2 report). */
+    public Reports slept(Instant from, Instant to) {
+        sleeps = sleeps == null ? new java.util.ArrayList<>() : sleeps;
+        sleeps.add(new Report.Sleep(from, to));
+        return this;
+    }
+
+    /** The agent's last report before a clean stop (a schema 2 report). */
+    public Reports stopping() {
+        stopping = true;
+        return this;
+    }
+
     public Reports label(String key, String value) {
         labels.put(key, value);
         return this;
     }
 
     public Report build() {
-        return new Report(1, deviceId, sequence, time, 15.0, Map.copyOf(labels),
+        return new Report(Report.schemaVersionFor(sleeps, stopping), deviceId, sequence, time, 15.0, Map.copyOf(labels),
                 new Report.Host(deviceId.toUpperCase(), "Microsoft Windows 11 Pro", boot, (double) (time.getEpochSecond() - boot.getEpochSecond()), 1),
                 new Report.Utilisation(cpu, 4L << 30, 16L << 30),
                 new Report.Power(watts, source, counterJoules, counterStart),
                 new Report.AgentSelf("0.1.0", 0.002, 60_000_000L, 0, 0L),
-                null);
+                null, sleeps == null ? null : java.util.List.copyOf(sleeps), stopping);
     }
 }

@@ -16,6 +16,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -148,6 +149,30 @@ class CollectorApiTest {
         assertFalse(series.getJsonArray("points").isEmpty());
         assertEquals(400, get("/api/v1/estate/series?range=2y").statusCode());
         assertEquals(200, get("/health").statusCode());
+    }
+
+    @Test
+    void aDesktopThatSleptAndStoppedCleanlyIsChargedSleepPowerAndShownOffNotDown() {
+        Instant boot = now.minus(Duration.ofHours(4));
+        Instant first = now.minus(Duration.ofHours(3));
+        assertEquals(201, post(report().sequence(1).at(first).bootedAt(boot).counter(1_000).build()).statusCode());
+        Instant fellAsleep = first.plusSeconds(15);
+        Instant woke = now.minus(Duration.ofHours(2));
+        HttpResponse<Buffer> stored = post(report().sequence(2).at(now.minus(Duration.ofHours(1))).bootedAt(boot).counter(1_540)
+                .slept(fellAsleep, woke).stopping().build());
+        assertEquals(201, stored.statusCode(), stored.bodyAsString());
+
+        JsonObject d = get("/api/v1/devices/pc-1").bodyAsJsonObject();
+        double asleepSeconds = Duration.between(fellAsleep, woke).toSeconds();
+        assertEquals(540 + 4.0 * asleepSeconds, d.getDouble("energy_joules_total"), 1e-6, "the sleep at the desktop's 4 W");
+        assertFalse(d.getBoolean("up"));
+        assertTrue(d.getBoolean("expected_off"), "stopped cleanly: off as a desktop may be, not down");
+        assertEquals(1.0, d.getJsonObject("availability_ratio").getDouble("24h"), 1e-9, "neither the sleep nor the stop is down time");
+
+        HttpResponse<Buffer> old = post(ReportCodec.toJson(report().sequence(3).at(now).bootedAt(boot).counter(1_600).slept(woke, woke.plusSeconds(60))
+                .build()).replace("\"schema_version\":2", "\"schema_version\":1"), "application/json");
+        assertEquals(400, old.statusCode());
+        assertTrue(old.bodyAsString().contains("need schema_version 2"), old.bodyAsString());
     }
 
     @Test

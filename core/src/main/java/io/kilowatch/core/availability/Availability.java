@@ -30,6 +30,16 @@ public final class Availability {
 
     /** Availability over [windowStart, now), or empty when there is no evidence in it at all. */
     public static OptionalDouble ratio(List<UptimeSpan> spans, Instant windowStart, Instant now, Duration downAfter) {
+        return ratio(spans, List.of(), false, windowStart, now, downAfter);
+    }
+
+    /**
+     * Availability with the periods a device was known asleep or cleanly stopped ({@code off}): never up;
+     * for a class that may sleep ({@code offIsExpected}: desktops, laptops, thin clients) left out of the
+     * observed time altogether, as neither up nor down; for others (servers) down.
+     */
+    public static OptionalDouble ratio(List<UptimeSpan> spans, List<UptimeSpan> off, boolean offIsExpected, Instant windowStart, Instant now,
+                                       Duration downAfter) {
         if (spans.isEmpty()) {
             return OptionalDouble.empty();
         }
@@ -44,17 +54,51 @@ public final class Availability {
         if (!now.isAfter(observedStart)) {
             return OptionalDouble.empty();
         }
-        long upNanos = 0;
-        Instant coveredUntil = observedStart;
-        for (UptimeSpan span : sorted) {
-            Instant from = span.start().isAfter(coveredUntil) ? span.start() : coveredUntil;
-            Instant to = span.end().isBefore(now) ? span.end() : now;
-            if (to.isAfter(from)) {
-                upNanos += Duration.between(from, to).toNanos();
-                coveredUntil = to;
+        List<UptimeSpan> up = union(sorted, observedStart, now);
+        List<UptimeSpan> offs = union(off, observedStart, now);
+        long upNanos = length(up) - overlap(up, offs);
+        long observedNanos = Duration.between(observedStart, now).toNanos() - (offIsExpected ? length(offs) : 0);
+        return observedNanos <= 0 ? OptionalDouble.empty() : OptionalDouble.of((double) upNanos / observedNanos);
+    }
+
+    /** The union of the intervals, clipped to [from, to], as disjoint intervals in order. */
+    static List<UptimeSpan> union(List<UptimeSpan> intervals, Instant from, Instant to) {
+        List<UptimeSpan> sorted = new ArrayList<>(intervals);
+        sorted.sort(Comparator.comparing(UptimeSpan::start));
+        List<UptimeSpan> merged = new ArrayList<>();
+        for (UptimeSpan i : sorted) {
+            Instant start = i.start().isAfter(from) ? i.start() : from;
+            Instant end = i.end().isBefore(to) ? i.end() : to;
+            if (!end.isAfter(start)) {
+                continue;
+            }
+            UptimeSpan last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && !start.isAfter(last.end())) {
+                merged.set(merged.size() - 1, new UptimeSpan(last.start(), end.isAfter(last.end()) ? end : last.end()));
+            } else {
+                merged.add(new UptimeSpan(start, end));
             }
         }
-        return OptionalDouble.of((double) upNanos / Duration.between(observedStart, now).toNanos());
+        return merged;
+    }
+
+    private static long length(List<UptimeSpan> disjoint) {
+        return disjoint.stream().mapToLong(i -> Duration.between(i.start(), i.end()).toNanos()).sum();
+    }
+
+    /** Time two sets of disjoint intervals share. */
+    private static long overlap(List<UptimeSpan> a, List<UptimeSpan> b) {
+        long nanos = 0;
+        for (UptimeSpan x : a) {
+            for (UptimeSpan y : b) {
+                Instant start = x.start().isAfter(y.start()) ? x.start() : y.start();
+                Instant end = x.end().isBefore(y.end()) ? x.end() : y.end();
+                if (end.isAfter(start)) {
+                    nanos += Duration.between(start, end).toNanos();
+                }
+            }
+        }
+        return nanos;
     }
 
     /**

@@ -195,6 +195,12 @@ public final class Settings {
         return Collections.unmodifiableSet(names);
     }
 
+    /** Whether the key is given explicitly (command line, environment or file), not left to its default; does not count as a read. */
+    public boolean isSet(String key) {
+        return overrides.containsKey(key) || !envPrefix.isEmpty() && environment.containsKey(envName(envPrefix, key))
+                || fileValues.containsKey(key);
+    }
+
     /** Fails on any key in the file or on the command line that the program never asked for: almost always a typo. */
     public void requireAllKeysKnown() {
         List<String> unknownInFile = fileValues.keySet().stream().filter(k -> !readKeys.contains(k)).sorted().toList();

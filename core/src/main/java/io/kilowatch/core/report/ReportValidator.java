@@ -29,8 +29,10 @@ public final class ReportValidator {
 
     public static List<String> validate(Report r, Instant now) {
         List<String> problems = new ArrayList<>();
-        if (r.schemaVersion() == null || r.schemaVersion() != Report.SCHEMA_VERSION) {
-            problems.add("$.schema_version must be " + Report.SCHEMA_VERSION + ", got " + r.schemaVersion());
+        if (r.schemaVersion() == null || r.schemaVersion() != Report.SCHEMA_VERSION && r.schemaVersion() != Report.SCHEMA_VERSION_POWER_STATES) {
+            problems.add("$.schema_version must be " + Report.SCHEMA_VERSION + " or " + Report.SCHEMA_VERSION_POWER_STATES + ", got " + r.schemaVersion());
+        } else if (r.schemaVersion() == Report.SCHEMA_VERSION && (r.sleeps() != null || r.stopping() != null)) {
+            problems.add("$.sleeps and $.stopping need schema_version " + Report.SCHEMA_VERSION_POWER_STATES);
         }
         if (r.deviceId() == null || !DEVICE_ID.matcher(r.deviceId()).matches()) {
             problems.add("$.device_id must be 1-128 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
@@ -56,6 +58,7 @@ public final class ReportValidator {
         validateHost(r.host(), time, problems);
         validateUtilisation(r.utilisation(), problems);
         validatePower(r.power(), time, problems);
+        validateSleeps(r.sleeps(), time, problems);
         if (r.agent() != null) {
             requireRatioOrNull(r.agent().cpuRatio(), "$.agent.cpu_ratio", problems);
             requireNonNegativeOrNull(r.agent().rssBytes(), "$.agent.rss_bytes", problems);
@@ -63,6 +66,11 @@ public final class ReportValidator {
             requireNonNegativeOrNull(r.agent().droppedReportsTotal(), "$.agent.dropped_reports_total", problems);
         }
         return problems;
+    }
+
+    /** Whether a label value is one a report may carry. */
+    public static boolean isLabelValue(String value) {
+        return value != null && LABEL_VALUE.matcher(value).matches();
     }
 
     private static void validateLabels(Map<String, String> labels, List<String> problems) {
@@ -144,6 +152,35 @@ public final class ReportValidator {
             double seconds = (double) Duration.between(p.counterStart(), time).toSeconds() + 60;
             if (p.energyJoulesTotal() > MAX_WATTS * Math.max(seconds, 0)) {
                 problems.add("$.power.energy_joules_total is more than " + (long) MAX_WATTS + " W could use since counter_start");
+            }
+        }
+    }
+
+    /** Most sleep periods one report may carry: a backlog of a month of nightly sleeps and lunchtime naps. */
+    static final int MAX_SLEEPS = 500;
+
+    private static void validateSleeps(List<Report.Sleep> sleeps, Instant time, List<String> problems) {
+        if (sleeps == null) {
+            return;
+        }
+        if (sleeps.size() > MAX_SLEEPS) {
+            problems.add("$.sleeps holds " + sleeps.size() + " periods; at most " + MAX_SLEEPS);
+            return;
+        }
+        Instant previousEnd = null;
+        for (int i = 0; i < sleeps.size(); i++) {
+            Report.Sleep sleep = sleeps.get(i);
+            String path = "$.sleeps[" + i + "]";
+            if (sleep == null || sleep.start() == null || sleep.end() == null) {
+                problems.add(path + " needs start and end");
+            } else if (!sleep.end().isAfter(sleep.start())) {
+                problems.add(path + ".end must be after its start");
+            } else if (time != null && (sleep.end().isAfter(time.plusSeconds(60)) || sleep.start().isBefore(time.minus(MAX_AGE)))) {
+                problems.add(path + " must lie between " + MAX_AGE.toDays() + " days before the report's timestamp and the timestamp");
+            } else if (previousEnd != null && sleep.start().isBefore(previousEnd)) {
+                problems.add(path + " overlaps the one before it; periods go oldest first");
+            } else {
+                previousEnd = sleep.end();
             }
         }
     }

@@ -29,6 +29,27 @@ class AvailabilityTest {
     }
 
     @Test
+    void sleepIsNeitherUpNorDownForADesktopAndDownForAServer() {
+        // one boot, reporting 0..60, with a reported sleep 20..40 inside the span (the same boot before and after)
+        List<UptimeSpan> spans = new ArrayList<>();
+        Availability.record(spans, at(-10), at(20));
+        Availability.record(spans, at(-10), at(60));
+        List<UptimeSpan> asleep = List.of(new UptimeSpan(at(20), at(40)));
+        assertEquals(1.0, Availability.ratio(spans, asleep, true, at(0), at(60), GRACE).orElseThrow(), 1e-12, "desktop: expected");
+        assertEquals(40.0 / 60.0, Availability.ratio(spans, asleep, false, at(0), at(60), GRACE).orElseThrow(), 1e-12, "server: down");
+        assertEquals(1.0, Availability.ratio(spans, at(0), at(60), GRACE).orElseThrow(), 1e-12, "without the sleep known: up, as before");
+
+        // stopped cleanly at 30 (open until now): the desktop's observed time ends there; the server is down from 30.75
+        List<UptimeSpan> stopped = new ArrayList<>();
+        Availability.record(stopped, at(-10), at(30));
+        List<UptimeSpan> off = List.of(new UptimeSpan(at(30), at(60)));
+        assertEquals(1.0, Availability.ratio(stopped, off, true, at(0), at(60), GRACE).orElseThrow(), 1e-12);
+        assertEquals(30.0 / 60.0, Availability.ratio(stopped, off, false, at(0), at(60), GRACE).orElseThrow(), 1e-12);
+        assertTrue(Availability.ratio(stopped, List.of(new UptimeSpan(at(-10), at(60))), true, at(0), at(60), GRACE).isEmpty(),
+                "asleep the whole window: unknown, not 100 %");
+    }
+
+    @Test
     void aGapAfterTheGraceIsDownUntilTheNextBoot() {
         List<UptimeSpan> spans = new ArrayList<>();
         Availability.record(spans, at(0), at(0));

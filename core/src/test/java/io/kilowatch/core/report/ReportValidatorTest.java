@@ -84,4 +84,30 @@ class ReportValidatorTest {
                 r.host(), r.utilisation(), r.power(), r.agent(), null);
         assertOneProblemMentioning(ReportValidator.validate(bad, NOW), "$.device_id");
     }
+
+    @Test
+    void sleepsAndStoppingNeedSchemaVersionTwoAndWellFormedPeriods() throws Exception {
+        Report r = example();
+        Instant t = r.timestamp();
+        java.util.function.BiFunction<Integer, java.util.List<Report.Sleep>, Report> with = (version, sleeps) -> new Report(version, r.deviceId(),
+                r.sequence(), t, r.intervalSeconds(), r.labels(), r.host(), r.utilisation(), r.power(), r.agent(), r.inventory(), sleeps, null);
+        java.util.List<Report.Sleep> night = java.util.List.of(new Report.Sleep(t.minusSeconds(50_000), t.minusSeconds(600)));
+        assertEquals(List.of(), ReportValidator.validate(with.apply(2, night), t));
+        assertEquals(List.of(), ReportValidator.validate(with.apply(2, null), t), "version 2 without power states is fine");
+        assertOneProblemMentioning(ReportValidator.validate(with.apply(1, night), t), "need schema_version 2");
+        assertOneProblemMentioning(ReportValidator.validate(with.apply(3, null), t), "$.schema_version must be 1 or 2");
+        assertOneProblemMentioning(ReportValidator.validate(with.apply(2, java.util.List.of(new Report.Sleep(t, t.minusSeconds(1)))), t),
+                "$.sleeps[0].end must be after");
+        assertOneProblemMentioning(ReportValidator.validate(with.apply(2, java.util.List.of(new Report.Sleep(t.minusSeconds(10), t.plusSeconds(3600)))), t),
+                "$.sleeps[0] must lie between");
+        assertOneProblemMentioning(ReportValidator.validate(with.apply(2, java.util.List.of(new Report.Sleep(t.minusSeconds(100), t.minusSeconds(50)),
+                new Report.Sleep(t.minusSeconds(60), t.minusSeconds(10)))), t), "$.sleeps[1] overlaps");
+        Report stopping = new Report(2, r.deviceId(), r.sequence(), t, r.intervalSeconds(), r.labels(), r.host(), r.utilisation(), r.power(),
+                r.agent(), r.inventory(), null, true);
+        assertEquals(List.of(), ReportValidator.validate(stopping, t));
+        Report parsed = ReportCodec.fromJson(ReportCodec.toJson(stopping));
+        assertEquals(stopping, parsed, "the JSON form keeps the power states");
+        assertEquals(2, Report.schemaVersionFor(night, null));
+        assertEquals(1, Report.schemaVersionFor(java.util.List.of(), false));
+    }
 }

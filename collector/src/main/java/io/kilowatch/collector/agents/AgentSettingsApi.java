@@ -1,0 +1,75 @@
+package io.kilowatch.collector.agents;
+
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.security.Role;
+import io.kilowatch.core.config.ConfigException;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code GET /api/v1/agent-settings} (the rules as loaded), {@code POST /api/v1/agent-settings/reload} (admin)
+ * and {@code GET /api/v1/devices/{id}/settings} (a device's effective settings and where each came from). docs/api.md.
+ */
+public final class AgentSettingsApi implements ApiModule {
+    private final AgentSettingsService service;
+    private final Estate estate;
+
+    public AgentSettingsApi(AgentSettingsService service, Estate estate) {
+        this.service = service;
+        this.estate = estate;
+    }
+
+    @Override
+    public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
+        router.get("/api/v1/agent-settings").handler(require.apply(Role.VIEWER)).handler(this::list);
+        router.post("/api/v1/agent-settings/reload").handler(require.apply(Role.ADMIN)).handler(this::reload);
+        router.get("/api/v1/devices/:id/settings").handler(this::device);
+    }
+
+    private void list(RoutingContext ctx) {
+        JsonArray rules = new JsonArray();
+        service.rules().rules().forEach(r -> {
+            JsonObject match = new JsonObject();
+            r.match().forEach((k, v) -> match.put(k, new JsonArray(v.stream().sorted().toList())));
+            JsonObject rule = new JsonObject().put("name", r.name()).put("match", match)
+                    .put("report_interval_seconds", r.reportInterval().map(d -> d.toMillis() / 1000.0).orElse(null))
+                    .put("labels", new JsonObject(new java.util.HashMap<>(r.labels())))
+                    .put("idle_watts", r.idleWatts().isPresent() ? r.idleWatts().getAsDouble() : null)
+                    .put("max_watts", r.maxWatts().isPresent() ? r.maxWatts().getAsDouble() : null);
+            rules.add(rule);
+        });
+        HttpApi.json(ctx, 200, new JsonObject().put("rules", rules)
+                .put("file", service.file().map(Object::toString).orElse(null))
+                .put("loaded_at", service.lastLoaded() == null ? null : service.lastLoaded().toString())
+                .put("last_reload_error", service.lastError().orElse(null)));
+    }
+
+    private void reload(RoutingContext ctx) {
+        service.reload("api").onComplete(r -> {
+            if (r.succeeded()) {
+                HttpApi.json(ctx, 200, new JsonObject().put("status", "reloaded").put("rules", r.result().rules().size()));
+            } else if (r.cause() instanceof ConfigException e) {
+                HttpApi.error(ctx, 400, List.of(e.getMessage(), "the rules already loaded stay"));
+            } else {
+                HttpApi.error(ctx, 500, List.of("reload failed: " + r.cause().getMessage()));
+            }
+        });
+    }
+
+    private void device(RoutingContext ctx) {
+        DeviceRow row = estate.row(ctx.pathParam("id"));
+        if (row == null) {
+            HttpApi.error(ctx, 404, List.of("no device '" + ctx.pathParam("id") + "'"));
+            return;
+        }
+        HttpApi.json(ctx, 200, service.explain(row));
+    }
+}
