@@ -113,9 +113,10 @@ function route() {
 }
 
 function render() {
+  // The device list reads its own pages: it need not wait for the first live event.
+  if (state.route.view === "devices") renderDevices();
   if (!state.latest) return;
   if (state.route.view === "overview") renderOverview(state.latest.estate);
-  if (state.route.view === "devices") renderDevices();
   if (state.route.view === "device") renderDevice(state.route.deviceId);
   if (pages[state.route.view]) pages[state.route.view](state.latest);
 }
@@ -162,7 +163,7 @@ function renderDevices() {
 // Re-reads the pages in view (live changes too many to patch, or a change of filter or state with time).
 function reloadDevices() {
   list.pages.clear();
-  drawDevices();
+  renderDevices();
 }
 
 function loadPage(page) {
