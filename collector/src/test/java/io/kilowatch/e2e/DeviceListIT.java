@@ -36,8 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * process over a store seeded with 20,000 devices (every seventh called just "vm", as virtual machines
  * often are). The list opens with only the rows in view in the page, scrolls to the last device,
  * filters and searches on the server, and tells apart rows whose hostnames repeat. The time to the first
- * rows is written to collector/target/device-list/first-render-ms.txt for bench/dashboard-devices.sh; it
- * is a figure for the bench, not a pass mark.
+ * rows (a fresh browser, a collector that has served the page query before) is written to
+ * collector/target/device-list/first-render-ms.txt for bench/dashboard-devices.sh; it is a figure for the
+ * bench, not a pass mark.
  */
 class DeviceListIT {
     private static final int DEVICES = 20_000;
@@ -105,6 +106,10 @@ class DeviceListIT {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(10));
             wait.ignoring(StaleElementReferenceException.class);
             By rows = By.cssSelector("#device-rows tr.device-row");
+            // A collector that has been running: its page query compiled, as when a user opens the page.
+            for (int i = 0; i < 20; i++) {
+                Stack.body(base + "/api/v1/devices?offset=0&limit=200");
+            }
             long start = System.nanoTime();
             browser.get(base + "/#/devices");
             wait.until(b -> !b.findElements(rows).isEmpty());
