@@ -119,9 +119,10 @@ function route() {
 }
 
 function render() {
+  // The device list reads its own pages: it need not wait for the first live event.
+  if (state.route.view === "devices") renderDevices();
   if (!state.latest) return;
   if (state.route.view === "overview") renderOverview(state.latest.estate);
-  if (state.route.view === "devices") renderDevices(state.latest.devices);
   if (state.route.view === "device") renderDevice(state.route.deviceId);
   if (pages[state.route.view]) pages[state.route.view](state.latest);
 }
@@ -141,11 +142,116 @@ function renderOverview(e) {
   refreshChart("estate", `api/v1/estate/series?range=${state.ranges.estate}`, [{ label: "Estate power (W)", key: "power_watts", stroke: "#1f6f50" }]);
 }
 
-// ---- device list
-function renderDevices(devices) {
-  const body = $("device-rows");
-  body.replaceChildren(...devices.map(deviceRow));
-  $("no-devices").hidden = devices.length > 0;
+// ---- device list: filtered and paged by the server, and virtualised here: only the rows in view (and a
+// margin) are in the page, fetched a page at a time, so the list opens as fast with 20,000 devices as with 20.
+const PAGE = 200;
+const list = { query: null, total: 0, rows: new Map(), pages: new Map(), rowHeight: 36, labels: null, fetchedAt: 0 };
+
+function deviceQuery() {
+  const params = new URLSearchParams();
+  for (const name of ["q", "org", "site", "class", "state"]) {
+    const value = $("filter-" + name).value.trim();
+    if (value) params.set(name, value);
+  }
+  return params.toString();
+}
+
+function renderDevices() {
+  const query = deviceQuery();
+  if (query !== list.query) {
+    list.query = query;
+    list.rows.clear();
+    list.pages.clear();
+    $("device-scroll").scrollTop = 0;
+  }
+  drawDevices();
+}
+
+// Re-reads the pages in view (live changes too many to patch, or a change of filter or state with time).
+function reloadDevices() {
+  list.pages.clear();
+  renderDevices();
+}
+
+function loadPage(page) {
+  if (list.pages.has(page)) return;
+  const query = list.query;
+  const params = new URLSearchParams(query);
+  params.set("offset", String(page * PAGE));
+  params.set("limit", String(PAGE));
+  list.pages.set(page, "loading");
+  getJson("api/v1/devices?" + params).then((result) => {
+    if (query !== list.query) return;
+    list.pages.set(page, "loaded");
+    list.total = result.total;
+    list.fetchedAt = Date.now();
+    result.devices.forEach((d, i) => list.rows.set(page * PAGE + i, d));
+    fillFilters(result.labels);
+    drawDevices();
+  }).catch((err) => {
+    list.pages.delete(page);
+    if (err.message !== "logged out") showError(err.message);
+  });
+}
+
+function fillFilters(labels) {
+  const key = JSON.stringify(labels);
+  if (key === list.labels) return;
+  list.labels = key;
+  for (const name of ["org", "site", "class"]) {
+    const select = $("filter-" + name);
+    const chosen = select.value;
+    const first = select.options[0];
+    select.replaceChildren(first, ...labels[name].map((v) => new Option(v, v)));
+    select.value = chosen;
+  }
+}
+
+function spacer(height) {
+  const tr = document.createElement("tr");
+  tr.className = "spacer";
+  const td = document.createElement("td");
+  td.colSpan = 10;
+  td.style.height = height + "px";
+  tr.append(td);
+  return tr;
+}
+
+function drawDevices() {
+  const scroll = $("device-scroll");
+  const height = list.rowHeight;
+  const first = Math.max(0, Math.floor(scroll.scrollTop / height) - 10);
+  const wanted = Math.ceil((scroll.clientHeight || 600) / height) + 20;
+  if (!list.pages.size) {
+    loadPage(Math.floor(first / PAGE));
+    return;
+  }
+  const last = Math.min(list.total, first + wanted);
+  for (let p = Math.floor(first / PAGE); p <= Math.floor(Math.max(first, last - 1) / PAGE); p++) loadPage(p);
+  const rows = [];
+  for (let i = first; i < last; i++) {
+    const d = list.rows.get(i);
+    if (d) rows.push(deviceRow(d));
+  }
+  $("device-rows").replaceChildren(spacer(first * height), ...rows, spacer(Math.max(0, list.total - first - rows.length) * height));
+  const shown = $("device-rows").querySelector("tr.device-row");
+  if (shown && shown.offsetHeight) list.rowHeight = shown.offsetHeight;
+  setText("device-count", `${list.total.toLocaleString()} device${list.total === 1 ? "" : "s"}`);
+  $("no-devices").hidden = list.total > 0 || list.query !== "";
+}
+
+// A live event names the devices that changed: rows already fetched take their new values in place.
+function patchDevices(update) {
+  if (update.devices_truncated || Date.now() - list.fetchedAt > 15000) {
+    reloadDevices();
+    return;
+  }
+  const byId = new Map(update.devices.map((d) => [d.device_id, d]));
+  if (!byId.size) return;
+  for (const [i, d] of list.rows) {
+    if (byId.has(d.device_id)) list.rows.set(i, byId.get(d.device_id));
+  }
+  drawDevices();
 }
 
 function cell(text, className) {
@@ -165,6 +271,7 @@ function statusBadge(up, expectedOff) {
 
 function deviceRow(d) {
   const tr = document.createElement("tr");
+  tr.className = "device-row";
   tr.dataset.deviceId = d.device_id;
   const status = document.createElement("td");
   status.append(statusBadge(d.up, d.expected_off));
@@ -173,6 +280,13 @@ function deviceRow(d) {
   link.href = "#/devices/" + encodeURIComponent(d.device_id);
   link.textContent = d.hostname || d.device_id;
   name.append(link);
+  // Hostnames repeat across an estate ("vm"): the id, unique, tells such rows apart.
+  if (d.hostname && d.hostname !== d.device_id) {
+    const id = document.createElement("span");
+    id.className = "device-id";
+    id.textContent = d.device_id;
+    name.append(id);
+  }
   const source = document.createElement("td");
   const badge = document.createElement("span");
   badge.className = "source";
@@ -339,10 +453,13 @@ function connect() {
   const source = new EventSource("api/v1/events");
   state.events = source;
   source.addEventListener("update", (ev) => {
+    // Each event holds only the devices that changed since the one before; the device list reads pages itself.
     state.latest = JSON.parse(ev.data);
     live.textContent = "live";
     live.className = "live on";
-    render();
+    if (state.route.view === "devices") patchDevices(state.latest);
+    else if (state.route.view !== "device" || state.latest.devices_truncated
+      || state.latest.devices.some((d) => d.device_id === state.route.deviceId)) render();
   });
   source.onerror = () => {
     live.textContent = "reconnecting…";
@@ -365,6 +482,9 @@ window.addEventListener("hashchange", () => { if (!$("view-login").hidden) retur
 window.addEventListener("resize", () => { state.chartFetchedAt = {}; render(); });
 document.addEventListener("DOMContentLoaded", () => {
   rangeButtons();
+  $("device-scroll").addEventListener("scroll", () => requestAnimationFrame(drawDevices), { passive: true });
+  $("device-filters").addEventListener("input", renderDevices);
+  $("device-filters").addEventListener("submit", (ev) => ev.preventDefault());
   $("login-form").addEventListener("submit", login);
   $("logout").addEventListener("click", logout);
   checkSession();

@@ -10,6 +10,7 @@ import io.kilowatch.collector.security.Users;
 import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.agents.AgentSettingsConfig;
 import io.kilowatch.collector.snmp.SnmpConfig;
+import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.sustainability.SustainabilityConfig;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
@@ -43,6 +44,7 @@ public record CollectorConfig(
         int downAfterMissedReports,
         Duration rawRetention,
         Duration hourlyRetention,
+        JdbcStore.Sync storageSync,
         Duration refreshInterval,
         Duration pushInterval,
         boolean requireAgentCredentials,
@@ -99,6 +101,7 @@ public record CollectorConfig(
                 s.integer("devices.down_after_missed_reports", 3, 1, 1000),
                 s.duration("storage.raw_retention", Duration.ofDays(14), Duration.ofDays(1), Duration.ofDays(3650)),
                 s.duration("storage.hourly_retention", Duration.ofDays(400), Duration.ofDays(31), Duration.ofDays(36500)),
+                storageSync(s.string("storage.sync", "full")),
                 s.duration("storage.refresh_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1)),
                 s.duration("dashboard.push_interval", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(5)),
                 s.bool("security.agents.require_credentials", true),
@@ -115,6 +118,14 @@ public record CollectorConfig(
                 SustainabilityConfig.from(s, zone),
                 CarbonWindowsConfig.from(s),
                 AgentSettingsConfig.from(s));
+    }
+
+    private static JdbcStore.Sync storageSync(String value) {
+        return switch (value) {
+            case "full" -> JdbcStore.Sync.FULL;
+            case "normal" -> JdbcStore.Sync.NORMAL;
+            default -> throw new ConfigException("storage.sync must be full or normal, not '" + value + "'");
+        };
     }
 
     private static Users users(Settings s) {

@@ -124,7 +124,7 @@ public final class CollectorVerticle extends VerticleBase {
         SustainabilityMetrics sustainabilityMetrics = new SustainabilityMetrics(prometheus);
 
         return storeWorker.executeBlocking(() -> {
-            store = JdbcStore.sqlite(config.dataDir());
+            store = JdbcStore.sqlite(config.dataDir(), config.storageSync());
             events = DeviceEvents.sqlite(config.dataDir(), storeWorker, prometheus);
             services = new Services(vertx, config.services(), config.timeZone(), new JdbcServiceHistoryStore(store), storeWorker, estate,
                     prometheus, clock);

@@ -91,6 +91,9 @@ class ExampleConfigTest {
         ConfigException pue = assertThrows(ConfigException.class,
                 () -> CollectorConfig.from(Settings.empty("t").override("sites.HQ.pue", "0.5")));
         assertTrue(pue.getMessage().contains("sites.HQ.pue"), pue.getMessage());
+        ConfigException sync = assertThrows(ConfigException.class,
+                () -> CollectorConfig.from(Settings.empty("t").override("storage.sync", "off")));
+        assertTrue(sync.getMessage().contains("storage.sync"), sync.getMessage());
         ConfigException plainOnNetwork = assertThrows(ConfigException.class,
                 () -> CollectorConfig.from(Settings.empty("t").override("http.host", "0.0.0.0")));
         assertTrue(plainOnNetwork.getMessage().contains("http.tls.cert_file"), plainOnNetwork.getMessage());

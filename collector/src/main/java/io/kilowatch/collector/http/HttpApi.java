@@ -49,6 +49,9 @@ public final class HttpApi {
     private final boolean requireClientCertificate;
     private final AccessControl access;
     private final List<ApiModule> modules = new java.util.ArrayList<>();
+    /** Each device's state as the live clients last heard it, so a device going down with time alone is sent. */
+    private final java.util.Map<String, Boolean> sentUp = new java.util.HashMap<>();
+    private static final int MAX_LIVE_DEVICES = 500;
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
                    PrometheusMeterRegistry prometheus, CarbonPolicy carbon, ZoneId zone, Clock clock, long pushIntervalMillis,
@@ -66,6 +69,7 @@ public final class HttpApi {
         this.zone = zone;
         this.clock = clock;
         this.live = new LiveUpdates(vertx, pushIntervalMillis, this::liveSnapshot);
+        estate.onUpdate(plan -> live.deviceChanged(plan.device().deviceId()));
         this.credentials = credentials;
         // Enrolment tokens are guessable only by brute force; ten tries a minute per address makes that hopeless.
         this.enrolmentLimiter = new RateLimiter(10, 10, clock);
@@ -123,7 +127,7 @@ public final class HttpApi {
         router.post("/api/v1/reports/batch")
                 .handler(BodyHandler.create(false).setBodyLimit(maxBatchBodyBytes))
                 .handler(this::postBatch);
-        router.get("/api/v1/devices").handler(ctx -> json(ctx, 200, Views.devices(estate.rows(), estate, carbon, clock.instant())));
+        router.get("/api/v1/devices").handler(this::devices);
         router.get("/api/v1/devices/:id").handler(this::device);
         router.get("/api/v1/devices/:id/series").handler(this::deviceSeries);
         router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
@@ -156,9 +160,6 @@ public final class HttpApi {
                 error(ctx, 400, r.problems());
                 return;
             }
-            if (!r.duplicate()) {
-                live.markChanged();
-            }
             json(ctx, r.duplicate() ? 200 : 201, resultJson(r));
         });
     }
@@ -175,9 +176,6 @@ public final class HttpApi {
             } else if (result.failed()) {
                 storeFailed(ctx, result.cause());
             } else {
-                if (result.result().stream().anyMatch(r -> r.accepted() && !r.duplicate())) {
-                    live.markChanged();
-                }
                 JsonArray results = new JsonArray();
                 result.result().forEach(r -> results.add(r.accepted() ? resultJson(r)
                         : new JsonObject().put("sequence", r.sequence()).put("status", "rejected").put("problems", new JsonArray(r.problems()))));
@@ -342,6 +340,27 @@ public final class HttpApi {
         error(ctx, 503, List.of("the report could not be stored; send it again later"));
     }
 
+    private void devices(RoutingContext ctx) {
+        DeviceQuery query;
+        try {
+            query = DeviceQuery.parse(ctx.queryParams());
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, List.of(e.getMessage()));
+            return;
+        }
+        Instant now = clock.instant();
+        List<DeviceRow> rows = estate.rows();
+        List<DeviceRow> matching = query.select(rows, estate, now);
+        if (!query.paged()) {
+            json(ctx, 200, Views.devices(matching, estate, carbon, now));
+            return;
+        }
+        JsonObject labels = new JsonObject();
+        DeviceQuery.labelValues(rows).forEach((name, values) -> labels.put(name, new JsonArray(List.copyOf(values))));
+        json(ctx, 200, new JsonObject().put("total", matching.size()).put("offset", query.offset()).put("limit", query.limit())
+                .put("devices", Views.devices(query.page(matching), estate, carbon, now)).put("labels", labels));
+    }
+
     private void device(RoutingContext ctx) {
         DeviceRow row = estate.row(ctx.pathParam("id"));
         if (row == null) {
@@ -393,11 +412,26 @@ public final class HttpApi {
         return storeWorker.executeBlocking(() -> EstateSummary.compute(store, estate, carbon, zone, now), false);
     }
 
-    private Future<JsonObject> liveSnapshot() {
+    /**
+     * The live event: the summary and the rows of the devices that changed (reported, or went up or down
+     * with time alone), at most {@link #MAX_LIVE_DEVICES}; beyond that {@code devices_truncated} tells
+     * clients to re-read what they show.
+     */
+    private Future<JsonObject> liveSnapshot(List<String> changed) {
         Instant now = clock.instant();
+        java.util.Set<String> ids = new java.util.TreeSet<>(changed);
+        for (DeviceRow row : estate.rows()) {
+            boolean up = estate.isUp(row, now);
+            Boolean before = sentUp.put(row.deviceId(), up);
+            if (before != null && before != up) {
+                ids.add(row.deviceId());
+            }
+        }
+        List<DeviceRow> rows = ids.stream().limit(MAX_LIVE_DEVICES).map(estate::row).filter(java.util.Objects::nonNull).toList();
         return summary().map(summary -> new JsonObject()
                 .put("estate", summary)
-                .put("devices", Views.devices(estate.rows(), estate, carbon, now)));
+                .put("devices", Views.devices(rows, estate, carbon, now))
+                .put("devices_truncated", ids.size() > MAX_LIVE_DEVICES));
     }
 
     private void respond(RoutingContext ctx, JsonObject body, Throwable failure) {

@@ -5,29 +5,43 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * Server-sent events for the dashboard: an {@code update} event with the estate summary and device
- * list at most once a push interval after something changed, and at least every heartbeat interval
- * (states change with time alone: a silent device goes down).
+ * Server-sent events for the dashboard: an {@code update} event at most once a push interval after
+ * something changed, and at least every heartbeat interval (states change with time alone: a silent
+ * device goes down). Each event carries the estate summary and only the devices that changed since the
+ * previous one, so an estate of tens of thousands of devices is not sent again every few seconds.
  */
 final class LiveUpdates {
     private static final long HEARTBEAT_MILLIS = 15_000;
 
     private final Set<HttpServerResponse> clients = ConcurrentHashMap.newKeySet();
-    private final Supplier<Future<JsonObject>> snapshot;
+    private final Set<String> changedDevices = ConcurrentHashMap.newKeySet();
+    private final Function<List<String>, Future<JsonObject>> snapshot;
     private volatile boolean changed = true;
     private long lastPushMillis;
 
-    LiveUpdates(Vertx vertx, long pushIntervalMillis, Supplier<Future<JsonObject>> snapshot) {
+    /**
+     * @param snapshot the event for the devices changed since the last one (none for a new client),
+     *     run on the event loop
+     */
+    LiveUpdates(Vertx vertx, long pushIntervalMillis, Function<List<String>, Future<JsonObject>> snapshot) {
         this.snapshot = snapshot;
         vertx.setPeriodic(pushIntervalMillis, id -> tick(System.currentTimeMillis()));
     }
 
     void markChanged() {
+        changed = true;
+    }
+
+    void deviceChanged(String deviceId) {
+        if (!clients.isEmpty()) {
+            changedDevices.add(deviceId);
+        }
         changed = true;
     }
 
@@ -41,7 +55,7 @@ final class LiveUpdates {
         clients.add(response);
         response.closeHandler(v -> clients.remove(response));
         response.exceptionHandler(e -> clients.remove(response));
-        snapshot.get().onSuccess(json -> send(response, json));
+        snapshot.apply(List.of()).onSuccess(json -> send(response, json));
     }
 
     private void tick(long nowMillis) {
@@ -50,7 +64,9 @@ final class LiveUpdates {
         }
         changed = false;
         lastPushMillis = nowMillis;
-        snapshot.get().onSuccess(json -> clients.forEach(c -> send(c, json)));
+        List<String> devices = List.copyOf(changedDevices);
+        changedDevices.removeAll(devices);
+        snapshot.apply(devices).onSuccess(json -> clients.forEach(c -> send(c, json)));
     }
 
     private void send(HttpServerResponse response, JsonObject json) {

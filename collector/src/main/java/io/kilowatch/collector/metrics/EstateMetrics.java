@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +29,8 @@ public final class EstateMetrics {
     private final Counter duplicates;
     private final Counter rejected;
 
-    private record DeviceMeters(Tags tags, String powerSource, Gauge power) {
+    /** @param labels org, site and class, kept apart so a report's row is checked against them without building tags */
+    private record DeviceMeters(List<String> labels, Tags tags, String powerSource, Gauge power) {
     }
 
     public EstateMetrics(MeterRegistry registry, Estate estate, Clock clock) {
@@ -72,7 +74,7 @@ public final class EstateMetrics {
     /** The same for one device, after a report of it was stored. */
     public void sync(DeviceRow row) {
         DeviceMeters meters = registered.get(row.deviceId());
-        if (meters != null && !meters.tags().equals(deviceTags(row))) {
+        if (meters != null && !meters.labels().equals(labels(row))) {
             registry.getMeters().stream().filter(m -> row.deviceId().equals(m.getId().getTag("device"))).forEach(registry::remove);
             meters = null;
         }
@@ -80,7 +82,8 @@ public final class EstateMetrics {
             registered.put(row.deviceId(), register(row));
         } else if (!Objects.equals(meters.powerSource(), row.powerSource())) {
             registry.remove(meters.power());
-            registered.put(row.deviceId(), new DeviceMeters(meters.tags(), row.powerSource(), powerGauge(row.deviceId(), meters.tags(), row.powerSource())));
+            registered.put(row.deviceId(), new DeviceMeters(meters.labels(), meters.tags(), row.powerSource(),
+                    powerGauge(row.deviceId(), meters.tags(), row.powerSource())));
         }
     }
 
@@ -102,7 +105,11 @@ public final class EstateMetrics {
         Estate.WINDOWS.forEach((label, window) -> gauge("kilowatch.device.availability", "ratio",
                 "Time-weighted availability over the window", id, tags.and("window", label),
                 r -> estate.availability(r, window, clock.instant()).orElse(Double.NaN)));
-        return new DeviceMeters(tags, row.powerSource(), powerGauge(id, tags, row.powerSource()));
+        return new DeviceMeters(labels(row), tags, row.powerSource(), powerGauge(id, tags, row.powerSource()));
+    }
+
+    private static List<String> labels(DeviceRow row) {
+        return List.of(nz(row.org()), nz(row.site()), nz(row.deviceClass()));
     }
 
     private static Tags deviceTags(DeviceRow row) {

@@ -30,14 +30,28 @@ import java.util.Optional;
  * Not thread-safe: the collector calls it from one worker thread.
  */
 public final class JdbcStore implements Store {
+    /**
+     * When a commit reaches the disk (SQLite's {@code synchronous} in WAL mode). Both keep every
+     * acknowledged report through a crash or kill of the collector, since a commit is in the WAL file
+     * before the answer; they differ on a power cut or an OS crash.
+     */
+    public enum Sync {
+        /** Each commit is fsynced before it is acknowledged: it survives a power cut too. */
+        FULL,
+        /** The WAL is fsynced at checkpoints only: a power cut or OS crash may lose the last commits. */
+        NORMAL
+    }
+
     private static final String DEVICE_COLUMNS = "device_id, hostname, os, org, site, department, device_class, "
             + "first_seen_ms, last_seen_ms, received_ms, last_sequence, interval_ms, boot_time_ms, power_watts, power_source, "
             + "cpu_ratio, memory_used_bytes, memory_total_bytes, sessions, counter_start_ms, counter_joules, "
             + "energy_joules_total, carbon_grams_total, agent_version, agent_cpu_ratio, agent_rss_bytes, "
             + "agent_backlog_reports, agent_dropped_reports_total, inventory_json, inventory_updated_ms";
-    private static final int DEVICE_COLUMN_COUNT = DEVICE_COLUMNS.split(",").length;
+    private static final String UPSERT_DEVICE = upsertDeviceSql();
 
     private final Connection connection;
+    /** The ingest path's statements, prepared once: preparing them per report cost more than running them. */
+    private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
     private JdbcStore(Connection connection) throws SQLException {
         this.connection = connection;
@@ -45,9 +59,17 @@ public final class JdbcStore implements Store {
     }
 
     public static JdbcStore sqlite(Path dataDir) {
+        return sqlite(dataDir, Sync.FULL);
+    }
+
+    public static JdbcStore sqlite(Path dataDir, Sync sync) {
         try {
             Files.createDirectories(dataDir);
-            return new JdbcStore(sqliteConnection(dataDir));
+            Connection c = sqliteConnection(dataDir);
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA synchronous=" + sync.name());
+            }
+            return new JdbcStore(c);
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -107,7 +129,7 @@ public final class JdbcStore implements Store {
     }
 
     private IngestOutcome ingestOne(Pending r) throws SQLException {
-        DeviceRow previous = device(r.deviceId()).orElse(null);
+        DeviceRow previous = storedDevice(r.deviceId());
         Optional<Long> storedAt = sampleTime(r.deviceId(), r.sequence());
         if (storedAt.isPresent()) {
             return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.lastSequence(), null);
@@ -128,68 +150,75 @@ public final class JdbcStore implements Store {
     }
 
     /** When the stored report with this sequence was made, if one is stored. */
+    private DeviceRow storedDevice(String deviceId) throws SQLException {
+        PreparedStatement ps = prepared("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?");
+        ps.setString(1, deviceId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? deviceRow(rs) : null;
+        }
+    }
+
     private Optional<Long> sampleTime(String deviceId, long sequence) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT ts_ms FROM samples WHERE device_id = ? AND sequence = ?")) {
-            ps.setString(1, deviceId);
-            ps.setLong(2, sequence);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
-            }
+        PreparedStatement ps = prepared("SELECT ts_ms FROM samples WHERE device_id = ? AND sequence = ?");
+        ps.setString(1, deviceId);
+        ps.setLong(2, sequence);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
         }
     }
 
     private void insertSample(SampleRow s) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, "
+        PreparedStatement ps = prepared("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, "
                 + "power_watts, power_source, cpu_ratio, memory_used_bytes, boot_time_ms, counter_joules, energy_joules, carbon_grams) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            bind(ps, s.deviceId(), s.sequence(), s.timestampMs(), s.receivedMs(), s.powerWatts(), s.powerSource(), s.cpuRatio(),
-                    s.memoryUsedBytes(), s.bootTimeMs(), s.counterJoules(), s.energyJoules(), s.carbonGrams());
-            ps.executeUpdate();
-        }
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        bind(ps, s.deviceId(), s.sequence(), s.timestampMs(), s.receivedMs(), s.powerWatts(), s.powerSource(), s.cpuRatio(),
+                s.memoryUsedBytes(), s.bootTimeMs(), s.counterJoules(), s.energyJoules(), s.carbonGrams());
+        ps.executeUpdate();
     }
 
-    private void upsertDevice(DeviceRow d) throws SQLException {
-        StringBuilder sql = new StringBuilder("INSERT INTO devices (").append(DEVICE_COLUMNS).append(") VALUES (")
-                .append("?, ".repeat(DEVICE_COLUMN_COUNT - 1)).append("?) ON CONFLICT (device_id) DO UPDATE SET ");
+    private static String upsertDeviceSql() {
         String[] columns = DEVICE_COLUMNS.split(",\\s*");
+        StringBuilder sql = new StringBuilder("INSERT INTO devices (").append(DEVICE_COLUMNS).append(") VALUES (")
+                .append("?, ".repeat(columns.length - 1)).append("?) ON CONFLICT (device_id) DO UPDATE SET ");
         for (int i = 1; i < columns.length; i++) {
             sql.append(columns[i]).append(" = excluded.").append(columns[i]).append(i < columns.length - 1 ? ", " : "");
         }
-        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
-            bind(ps, d.deviceId(), d.hostname(), d.os(), d.org(), d.site(), d.department(), d.deviceClass(),
-                    d.firstSeenMs(), d.lastSeenMs(), d.receivedMs(), d.lastSequence(), d.intervalMs(), d.bootTimeMs(),
-                    d.powerWatts(), d.powerSource(), d.cpuRatio(), d.memoryUsedBytes(), d.memoryTotalBytes(), d.sessions(),
-                    d.counterStartMs(), d.counterJoules(), d.energyJoulesTotal(), d.carbonGramsTotal(), d.agentVersion(),
-                    d.agentCpuRatio(), d.agentRssBytes(), d.agentBacklogReports(), d.agentDroppedReportsTotal(),
-                    d.inventoryJson(), d.inventoryUpdatedMs());
-            ps.executeUpdate();
-        }
+        return sql.toString();
+    }
+
+    private void upsertDevice(DeviceRow d) throws SQLException {
+        PreparedStatement ps = prepared(UPSERT_DEVICE);
+        bind(ps, d.deviceId(), d.hostname(), d.os(), d.org(), d.site(), d.department(), d.deviceClass(),
+                d.firstSeenMs(), d.lastSeenMs(), d.receivedMs(), d.lastSequence(), d.intervalMs(), d.bootTimeMs(),
+                d.powerWatts(), d.powerSource(), d.cpuRatio(), d.memoryUsedBytes(), d.memoryTotalBytes(), d.sessions(),
+                d.counterStartMs(), d.counterJoules(), d.energyJoulesTotal(), d.carbonGramsTotal(), d.agentVersion(),
+                d.agentCpuRatio(), d.agentRssBytes(), d.agentBacklogReports(), d.agentDroppedReportsTotal(),
+                d.inventoryJson(), d.inventoryUpdatedMs());
+        ps.executeUpdate();
     }
 
     /** Grows the span of this boot, or starts one, by the same rule the availability maths uses. */
     private void recordUptime(String deviceId, long bootMs, long timeMs) throws SQLException {
         long jitter = Availability.BOOT_TIME_JITTER.toMillis();
         List<UptimeSpan> candidates = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT start_ms, end_ms FROM uptime_spans WHERE device_id = ? AND start_ms BETWEEN ? AND ? ORDER BY start_ms")) {
-            bind(ps, deviceId, bootMs - jitter, bootMs + jitter);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    candidates.add(new UptimeSpan(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2))));
-                }
+        PreparedStatement select = prepared(
+                "SELECT start_ms, end_ms FROM uptime_spans WHERE device_id = ? AND start_ms BETWEEN ? AND ? ORDER BY start_ms");
+        bind(select, deviceId, bootMs - jitter, bootMs + jitter);
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                candidates.add(new UptimeSpan(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2))));
             }
         }
         UptimeSpan span = Availability.record(candidates, Instant.ofEpochMilli(bootMs), Instant.ofEpochMilli(timeMs));
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO uptime_spans (device_id, start_ms, end_ms) VALUES (?, ?, ?) "
-                + "ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms")) {
-            bind(ps, deviceId, span.start().toEpochMilli(), span.end().toEpochMilli());
-            ps.executeUpdate();
-        }
+        PreparedStatement upsert = prepared("INSERT INTO uptime_spans (device_id, start_ms, end_ms) VALUES (?, ?, ?) "
+                + "ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms");
+        bind(upsert, deviceId, span.start().toEpochMilli(), span.end().toEpochMilli());
+        upsert.executeUpdate();
     }
 
     private void addRollup(RollupIncrement r) throws SQLException {
         EnergyFootprint f = r.footprint();
-        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, "
+        PreparedStatement ps = prepared("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, "
                 + "carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp, first_half_hour_joules, "
                 + "measured_joules, modelled_joules) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
@@ -201,12 +230,11 @@ public final class JdbcStore implements Store {
                 + "td_carbon_grams = rollups.td_carbon_grams + excluded.td_carbon_grams, "
                 + "fallback_joules = rollups.fallback_joules + excluded.fallback_joules, cost_gbp = rollups.cost_gbp + excluded.cost_gbp, "
                 // NULL (a row from before the split was kept) stays NULL: its energy is taken as even over the hour
-                + "first_half_hour_joules = rollups.first_half_hour_joules + excluded.first_half_hour_joules")) {
-            bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
-                    f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules(), r.modelled() ? 0.0 : f.itJoules(),
-                    r.modelled() ? f.itJoules() : 0.0);
-            ps.executeUpdate();
-        }
+                + "first_half_hour_joules = rollups.first_half_hour_joules + excluded.first_half_hour_joules");
+        bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
+                f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules(), r.modelled() ? 0.0 : f.itJoules(),
+                r.modelled() ? f.itJoules() : 0.0);
+        ps.executeUpdate();
     }
 
     @Override
@@ -338,6 +366,9 @@ public final class JdbcStore implements Store {
     @Override
     public void close() {
         try {
+            for (PreparedStatement ps : prepared.values()) {
+                ps.close();
+            }
             connection.close();
         } catch (SQLException e) {
             throw new StoreException("closing the store failed", e);
@@ -373,6 +404,15 @@ public final class JdbcStore implements Store {
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    private PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement ps = prepared.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            prepared.put(sql, ps);
+        }
+        return ps;
     }
 
     int update(String sql, Object... args) throws SQLException {

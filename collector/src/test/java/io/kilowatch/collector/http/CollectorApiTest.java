@@ -10,6 +10,8 @@ import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -173,6 +175,87 @@ class CollectorApiTest {
                 .build()).replace("\"schema_version\":2", "\"schema_version\":1"), "application/json");
         assertEquals(400, old.statusCode());
         assertTrue(old.bodyAsString().contains("need schema_version 2"), old.bodyAsString());
+    }
+
+    @Test
+    void theDeviceListIsFilteredAndPagedOnTheServer() {
+        for (int i = 1; i <= 5; i++) {
+            assertEquals(201, post(report().device("pc-" + i).at(now).bootedAt(now.minusSeconds(7200))
+                    .label("site", i <= 3 ? "County Hall" : "Depot").label("class", i == 5 ? "laptop" : "desktop").build()).statusCode());
+        }
+        // silent for an hour: down
+        assertEquals(201, post(report().device("pc-6").at(now.minusSeconds(3600)).bootedAt(now.minusSeconds(7200)).label("org", "Southshire").build())
+                .statusCode());
+
+        assertEquals(6, get("/api/v1/devices").bodyAsJsonArray().size(), "without parameters: every device, as before");
+        assertEquals(List.of("pc-4", "pc-5"), ids(get("/api/v1/devices?site=Depot").bodyAsJsonArray()), "filters alone keep the array");
+
+        JsonObject page = get("/api/v1/devices?org=Northshire&limit=2&offset=2").bodyAsJsonObject();
+        assertEquals(5, page.getInteger("total"));
+        assertEquals(2, page.getInteger("offset"));
+        assertEquals(2, page.getInteger("limit"));
+        assertEquals(List.of("pc-3", "pc-4"), ids(page.getJsonArray("devices")));
+        assertEquals(new JsonArray(List.of("Northshire", "Southshire")), page.getJsonObject("labels").getJsonArray("org"));
+        assertEquals(new JsonArray(List.of("County Hall", "Depot")), page.getJsonObject("labels").getJsonArray("site"));
+        assertEquals(new JsonArray(List.of("desktop", "laptop")), page.getJsonObject("labels").getJsonArray("class"));
+        assertEquals(List.of(), ids(get("/api/v1/devices?limit=10&offset=99").bodyAsJsonObject().getJsonArray("devices")), "past the end: empty");
+
+        assertEquals(List.of("pc-6"), ids(get("/api/v1/devices?state=down&limit=10").bodyAsJsonObject().getJsonArray("devices")));
+        assertEquals(List.of("pc-5"), ids(get("/api/v1/devices?state=up&class=laptop").bodyAsJsonArray()));
+        assertEquals(List.of("pc-2"), ids(get("/api/v1/devices?q=C-2").bodyAsJsonArray()), "search ignores case, in hostname and id");
+        assertEquals(List.of("pc-1", "pc-2", "pc-3", "pc-6"), ids(get("/api/v1/devices?site=County%20Hall&q=pc&offset=0").bodyAsJsonObject()
+                .getJsonArray("devices")), "offset alone pages with the default limit");
+
+        for (String bad : List.of("state=sleeping", "limit=0", "limit=1001", "offset=-1", "limit=ten", "colour=red")) {
+            HttpResponse<Buffer> response = get("/api/v1/devices?" + bad);
+            assertEquals(400, response.statusCode(), bad);
+            String name = bad.substring(0, bad.indexOf('='));
+            assertTrue(response.bodyAsJsonObject().getString("error").contains(name), response.bodyAsString());
+        }
+    }
+
+    @Test
+    void liveUpdatesCarryOnlyTheDevicesThatChanged() throws Exception {
+        for (String device : List.of("pc-1", "pc-2")) {
+            assertEquals(201, post(report().device(device).at(now).bootedAt(now.minusSeconds(7200)).build()).statusCode());
+        }
+        StringBuffer stream = new StringBuffer();
+        HttpClient http = vertx.createHttpClient();
+        try {
+            http.request(HttpMethod.GET, port, "127.0.0.1", "/api/v1/events")
+                    .compose(request -> request.send().onSuccess(response -> response.handler(chunk -> stream.append(chunk.toString()))))
+                    .await();
+            JsonObject first = waitForEvent(stream, e -> true);
+            assertEquals(List.of(), ids(first.getJsonArray("devices")), "a new client reads the device list in pages, not from the stream");
+            assertEquals(2, first.getJsonObject("estate").getJsonObject("devices").getInteger("total"));
+
+            assertEquals(201, post(report().device("pc-2").sequence(2).at(now.plusSeconds(1)).bootedAt(now.minusSeconds(7200)).counter(300).build())
+                    .statusCode());
+            JsonObject delta = waitForEvent(stream, e -> !e.getJsonArray("devices").isEmpty());
+            assertEquals(List.of("pc-2"), ids(delta.getJsonArray("devices")), "only the device that reported");
+            assertEquals(2, delta.getJsonArray("devices").getJsonObject(0).getLong("last_sequence"));
+            assertFalse(delta.getBoolean("devices_truncated"));
+        } finally {
+            http.close();
+        }
+    }
+
+    private static JsonObject waitForEvent(StringBuffer stream, java.util.function.Predicate<JsonObject> wanted) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            Matcher m = Pattern.compile("event: update\ndata: (.*)\n\n").matcher(stream);
+            while (m.find()) {
+                JsonObject event = new JsonObject(m.group(1));
+                if (wanted.test(event)) {
+                    return event;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no such live event in:\n" + stream);
+    }
+
+    private static List<String> ids(JsonArray devices) {
+        return devices.stream().map(d -> ((JsonObject) d).getString("device_id")).toList();
     }
 
     @Test

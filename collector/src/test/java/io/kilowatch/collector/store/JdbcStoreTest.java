@@ -42,6 +42,21 @@ class JdbcStoreTest {
     }
 
     @Test
+    void syncSetsWhenCommitsReachTheDisk(@TempDir Path dir) throws Exception {
+        for (JdbcStore.Sync sync : JdbcStore.Sync.values()) {
+            try (JdbcStore store = JdbcStore.sqlite(dir, sync); var s = store.connection().createStatement();
+                 var rs = s.executeQuery("PRAGMA synchronous")) {
+                rs.next();
+                assertEquals(sync == JdbcStore.Sync.FULL ? 2 : 1, rs.getInt(1), sync.name()); // SQLite's numbers for FULL and NORMAL
+                ingest(store, at(sync.ordinal() + 1, 100));
+            }
+        }
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            assertEquals(2, store.device("pc-1").orElseThrow().lastSequence());
+        }
+    }
+
+    @Test
     void storesReportsAndKeepsThemAcrossReopening(@TempDir Path dir) {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             ingest(store, at(1, 100));

@@ -1,0 +1,103 @@
+package io.kilowatch.collector.http;
+
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.estate.Estate;
+import io.vertx.core.MultiMap;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * What {@code GET /api/v1/devices} was asked for: filters on labels, state and a name search, and a page.
+ * Filtering and paging run on the server so a dashboard of tens of thousands of devices receives only
+ * the rows it shows. Without {@code limit} and {@code offset} the answer keeps its original shape (every
+ * matching device in one array).
+ *
+ * @param up {@code true} for devices up now, {@code false} for down, null for both
+ * @param search lower-cased text looked for in the hostname and the device id, or null
+ * @param limit page size, or null for no paging
+ */
+record DeviceQuery(String org, String site, String deviceClass, Boolean up, String search, Integer limit, int offset) {
+    static final int MAX_LIMIT = 1_000;
+    private static final Set<String> KNOWN = Set.of("org", "site", "class", "state", "q", "limit", "offset");
+
+    /** The query in a request's parameters; a parameter that is unknown or malformed fails naming it. */
+    static DeviceQuery parse(MultiMap params) {
+        for (String name : params.names()) {
+            if (!KNOWN.contains(name)) {
+                throw new IllegalArgumentException("unknown parameter '" + name + "'; known: class, limit, offset, org, q, site, state");
+            }
+        }
+        String state = params.get("state");
+        if (state != null && !state.equals("up") && !state.equals("down")) {
+            throw new IllegalArgumentException("state must be up or down, not '" + state + "'");
+        }
+        String q = params.get("q");
+        boolean paged = params.contains("limit") || params.contains("offset");
+        return new DeviceQuery(params.get("org"), params.get("site"), params.get("class"), state == null ? null : state.equals("up"),
+                q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT),
+                paged ? integer(params, "limit", 100, 1, MAX_LIMIT) : null, integer(params, "offset", 0, 0, Integer.MAX_VALUE));
+    }
+
+    private static int integer(MultiMap params, String name, int defaultValue, int min, int max) {
+        String value = params.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below, as for a number out of range
+        }
+        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
+    }
+
+    boolean paged() {
+        return limit != null;
+    }
+
+    /** The matching devices of {@code rows} (in their order), before paging. */
+    List<DeviceRow> select(List<DeviceRow> rows, Estate estate, Instant now) {
+        return rows.stream().filter(r -> matches(r, estate, now)).toList();
+    }
+
+    private boolean matches(DeviceRow r, Estate estate, Instant now) {
+        return (org == null || org.equals(r.org())) && (site == null || site.equals(r.site()))
+                && (deviceClass == null || deviceClass.equals(r.deviceClass()))
+                && (search == null || contains(r.hostname()) || contains(r.deviceId()))
+                && (up == null || estate.isUp(r, now) == up);
+    }
+
+    private boolean contains(String text) {
+        return text != null && text.toLowerCase(Locale.ROOT).contains(search);
+    }
+
+    /** The page of {@code matching} this query asks for. */
+    List<DeviceRow> page(List<DeviceRow> matching) {
+        int from = Math.min(offset, matching.size());
+        return matching.subList(from, Math.min(matching.size(), from + limit));
+    }
+
+    /** Every value each label takes across {@code rows}, sorted: what a filter may choose from. */
+    static Map<String, Set<String>> labelValues(List<DeviceRow> rows) {
+        Map<String, Function<DeviceRow, String>> labels = Map.of("org", DeviceRow::org, "site", DeviceRow::site, "class", DeviceRow::deviceClass);
+        Map<String, Set<String>> values = new java.util.TreeMap<>();
+        labels.forEach((name, label) -> {
+            Set<String> set = new TreeSet<>();
+            rows.forEach(r -> {
+                if (label.apply(r) != null) {
+                    set.add(label.apply(r));
+                }
+            });
+            values.put(name, set);
+        });
+        return values;
+    }
+}
