@@ -279,6 +279,8 @@ public final class SnmpPoller {
                 named.add(set.named(name).orElseThrow(() -> new SnmpClient.SnmpException("profile '" + name
                         + "' is not loaded" + (profiles.errors().isEmpty() ? "" : ": " + String.join("; ", profiles.errors())))));
             }
+            // the override chooses the profiles, not whose power counts: that stays the rank's, as when probed
+            named.sort(ProfileSet.POWER_ORDER);
             return Future.succeededFuture(named);
         }
         Instant now = clock.instant();

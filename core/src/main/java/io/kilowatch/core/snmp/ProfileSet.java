@@ -14,6 +14,10 @@ import java.util.Set;
  * shipped one of the same name), includes resolvable and acyclic, exactly one fallback.
  */
 public final class ProfileSet {
+    /** Highest power rank first, then by name: of several profiles measuring power, the first one's counts. */
+    public static final java.util.Comparator<SnmpProfile> POWER_ORDER =
+            java.util.Comparator.comparingInt(SnmpProfile::powerRank).reversed().thenComparing(SnmpProfile::name);
+
     private final Map<String, SnmpProfile> byName;
     private final SnmpProfile fallback;
     /** Each profile's metrics with its includes', resolved once: every poll of every device asks. */
@@ -77,7 +81,7 @@ public final class ProfileSet {
         return byName.values().stream().filter(p -> p.fallback()
                         || oid != null && p.sysObjectIdPrefixes().stream().anyMatch(prefix -> Oids.startsWith(oid, prefix))
                         || p.probes().stream().anyMatch(answered::contains))
-                .sorted(java.util.Comparator.comparingInt(SnmpProfile::powerRank).reversed().thenComparing(SnmpProfile::name)).toList();
+                .sorted(POWER_ORDER).toList();
     }
 
     /** A profile's metrics with those of everything it includes, each metric name once (its own win). */
