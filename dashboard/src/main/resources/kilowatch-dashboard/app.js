@@ -334,7 +334,7 @@ async function renderDevice(id) {
 async function renderSnmp(id) {
   let target;
   try {
-    target = (await getJson("api/v1/snmp/targets")).targets.find((t) => t.device_id === id);
+    target = (await getJson(`api/v1/snmp/targets?device=${encodeURIComponent(id)}`)).targets[0];
   } catch (err) {
     target = undefined;
   }

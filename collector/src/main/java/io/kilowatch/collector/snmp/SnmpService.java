@@ -165,8 +165,10 @@ public final class SnmpService implements ApiModule {
 
     private void listTargets(RoutingContext ctx) {
         JsonArray out = new JsonArray();
+        // ?device= asks for one target only: a device page needs its own, not every target's readings
+        String device = ctx.queryParams().get("device");
         if (poller != null) {
-            poller.status().forEach(s -> out.add(new JsonObject().put("device_id", s.deviceId()).put("address", s.address())
+            poller.status().stream().filter(s -> device == null || device.equals(s.deviceId())).forEach(s -> out.add(new JsonObject().put("device_id", s.deviceId()).put("address", s.address())
                     .put("port", s.port()).put("auth", s.auth()).put("sys_object_id", s.sysObjectId())
                     .put("profile", s.powerFrom() != null ? s.powerFrom() : s.profiles().isEmpty() ? null : s.profiles().get(0))
                     .put("profiles", profilesJson(s)).put("power_from", s.powerFrom() == null && !s.profiles().isEmpty() ? "model" : s.powerFrom())
