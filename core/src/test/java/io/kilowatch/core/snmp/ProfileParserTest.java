@@ -187,6 +187,11 @@ class ProfileParserTest {
         // a physical figure below zero is never a reading, even without a documented sentinel
         ProfileMetric power = raritan.metrics().get(0);
         assertEquals(null, ProfileReading.evaluate(List.of(power), Map.of(v + "5", -10L, d + "5", 0L)).powerWatts());
+        // only power and energy are physical: a signed figure of another role (a sensor's -5 degrees C) is a reading
+        ProfileMetric temperature = new ProfileMetric("outdoor_temperature_celsius", "1.3.6.1.4.1.99.1", true, 1, "celsius",
+                ProfileMetric.Role.NONE, ProfileMetric.Kind.VALUE, null, null, List.of(), java.util.Set.of());
+        assertEquals(List.of(-5.0), ProfileReading.evaluate(List.of(temperature), Map.of("1.3.6.1.4.1.99.1.1", -5L)).samples().stream()
+                .map(ProfileReading.Sample::value).toList());
         assertMessage("bad.yaml: metrics[0].filters[0] must test either a column or index_last_arc: true",
                 "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, table: true, filters: [{in: [5]}]}\n");
         assertMessage("bad.yaml: metrics[0]: decimal_digits and filters apply to table rows; set table: true",
