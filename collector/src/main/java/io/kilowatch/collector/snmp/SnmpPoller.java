@@ -150,7 +150,8 @@ public final class SnmpPoller {
 
     /**
      * An event-loop context of its own for polling: on another event loop than the caller's (the HTTP
-     * server's) whenever Vert.x has more than one.
+     * server's) whenever Vert.x has more than one. Vert.x's internal API, as its public one cannot choose the
+     * loop: a verticle deployed for polling gets the next loop round-robin, which may be the caller's.
      */
     static Context ownContext(Vertx vertx) {
         io.vertx.core.internal.VertxInternal internal = (io.vertx.core.internal.VertxInternal) vertx;
