@@ -172,5 +172,12 @@ class HistoryImportTest {
         assertEquals("line 3: overlaps the month from 2024-12-01T00:00:00Z already imported for the same subject; import it at one "
                 + "resolution only (a row with the same start and resolution replaces the stored one)", e.getMessage());
         assertEquals(335.0, overviewKwh("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"), 1e-9, "the Depot's row was not stored either");
+
+        // The other way round: a month over days already stored names the earliest of them.
+        history.run("scope,subject,start,resolution,energy_kwh\nsite,Depot,2025-02-20,day,5\nsite,Depot,2025-02-10,day,5\n", NOW.toEpochMilli());
+        e = assertThrows(HistoryFormatException.class, () -> history.run("scope,subject,start,resolution,energy_kwh\nsite,Depot,2025-02,month,300\n",
+                NOW.toEpochMilli()));
+        assertEquals("line 2: overlaps the day from 2025-02-10T00:00:00Z already imported for the same subject; import it at one "
+                + "resolution only (a row with the same start and resolution replaces the stored one)", e.getMessage());
     }
 }
