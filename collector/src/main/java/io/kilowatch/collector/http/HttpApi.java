@@ -472,7 +472,7 @@ public final class HttpApi {
     }
 
     /** Answers 200 with the JSON a store read gives, or 503 when the store could not be read. */
-    public static void answerFromStore(RoutingContext ctx, WorkerExecutor worker, java.util.concurrent.Callable<? extends Object> read) {
+    public static void answerFromStore(RoutingContext ctx, WorkerExecutor worker, java.util.concurrent.Callable<?> read) {
         onStore(ctx, worker, read, STORE_UNREADABLE).onSuccess(body -> json(ctx, 200, body));
     }
 
