@@ -17,6 +17,8 @@ import java.util.function.Function;
  */
 public final class CalibrationApi implements ApiModule {
     private static final String BASE = "/api/v1/power-models";
+    /** Said when the store fails, rather than its own message (which may be null, or name tables). */
+    private static final String STORE_FAILED = "the store could not be reached; try again";
 
     private final PowerModelCalibration calibration;
     private final WorkerExecutor storeWorker;
@@ -30,8 +32,7 @@ public final class CalibrationApi implements ApiModule {
 
     @Override
     public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
-        router.get(BASE).handler(require.apply(Role.VIEWER)).handler(ctx -> storeWorker.executeBlocking(() -> calibration.report(clock.instant()), false)
-                .onSuccess(body -> HttpApi.json(ctx, 200, body)).onFailure(e -> HttpApi.error(ctx, 503, List.of("the store could not be read; try again"))));
+        router.get(BASE).handler(require.apply(Role.VIEWER)).handler(ctx -> HttpApi.answerFromStore(ctx, storeWorker, () -> calibration.report(clock.instant())));
         router.post(BASE + "/:class/accept").handler(require.apply(Role.ADMIN)).handler(this::accept);
         router.delete(BASE + "/:class/accept").handler(require.apply(Role.ADMIN)).handler(this::revert);
     }
@@ -39,7 +40,7 @@ public final class CalibrationApi implements ApiModule {
     private void accept(RoutingContext ctx) {
         String deviceClass = ctx.pathParam("class");
         String by = String.valueOf((Object) ctx.get(PRINCIPAL));
-        storeWorker.executeBlocking(() -> calibration.accept(deviceClass, by, clock.instant()), false).onSuccess(accepted -> {
+        HttpApi.onStore(ctx, storeWorker, () -> calibration.accept(deviceClass, by, clock.instant()), STORE_FAILED).onSuccess(accepted -> {
             if (accepted.isEmpty()) {
                 HttpApi.error(ctx, 409, List.of("class " + deviceClass + " has no model that can be fitted: it needs a known class and devices "
                         + "whose power was measured (rapl, battery or snmp) at varying utilisation in the last "
@@ -47,17 +48,17 @@ public final class CalibrationApi implements ApiModule {
                 return;
             }
             HttpApi.json(ctx, 200, PowerModelCalibration.acceptedJson(accepted.get()));
-        }).onFailure(e -> HttpApi.error(ctx, 503, List.of(e.getMessage())));
+        });
     }
 
     private void revert(RoutingContext ctx) {
         String deviceClass = ctx.pathParam("class");
-        storeWorker.executeBlocking(() -> calibration.revert(deviceClass), false).onSuccess(reverted -> {
+        HttpApi.onStore(ctx, storeWorker, () -> calibration.revert(deviceClass), STORE_FAILED).onSuccess(reverted -> {
             if (reverted) {
                 ctx.response().setStatusCode(204).end();
             } else {
                 HttpApi.error(ctx, 404, List.of("class " + deviceClass + " has no accepted calibrated model"));
             }
-        }).onFailure(e -> HttpApi.error(ctx, 503, List.of(e.getMessage())));
+        });
     }
 }

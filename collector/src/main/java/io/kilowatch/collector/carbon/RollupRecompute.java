@@ -67,9 +67,9 @@ public final class RollupRecompute implements CarbonStore.Recomputer {
                     .plus(policy.calculator().footprint(energy - first, half, half.plus(IntensitySeries.HALF_HOUR), site, series));
             Store.Totals after = carbonOnly
                     ? new Store.Totals(energy, f.carbonGrams(), before.overheadJoules(), f.overheadCarbonGrams(), before.tdCarbonGrams(),
-                            f.fallbackJoules(), before.costGbp())
+                            f.fallbackJoules(), before.costGbp(), before.measuredJoules(), before.modelledJoules(), before.importedJoules())
                     : new Store.Totals(energy, f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(), f.tdCarbonGrams(),
-                            f.fallbackJoules(), f.costGbp());
+                            f.fallbackJoules(), f.costGbp(), before.measuredJoules(), before.modelledJoules(), before.importedJoules());
             if (differs(before, after)) {
                 changed.add(new CarbonStore.Recomputed(row, dayStart.applyAsLong(hour), after));
             }

@@ -81,8 +81,9 @@ public final class ReportAccounting {
         long bootMs = r.host().bootTime().toEpochMilli();
         String site = r.labels().get("site");
         boolean newest = previous == null || r.sequence() > previous.lastSequence();
+        double watts = watts(r);
         if (!newest) {
-            SampleRow late = sample(r, timeMs, receivedMs, bootMs, 0, 0);
+            SampleRow late = sample(r, timeMs, receivedMs, bootMs, watts, 0, 0);
             return new IngestPlan(previous, late, List.of(), false);
         }
 
@@ -90,14 +91,9 @@ public final class ReportAccounting {
         AgentCounter before = previous == null ? null
                 : new AgentCounter(Instant.ofEpochMilli(previous.counterStartMs()), previous.counterJoules());
         double joules = counter.joulesSince(before);
-        double watts = r.power().watts();
-        PowerModel calibration = "model".equals(r.power().source()) ? calibrated.get(r.labels().get("class")) : null;
-        if (calibration != null) {
-            // Accepted models exist only for known classes. The interval's modelled energy scales with the power the
-            // calibrated model gives at the report's utilisation.
-            PowerModel classModel = DeviceClass.fromLabel(r.labels().get("class")).orElseThrow().defaultModel();
-            watts = ModelCalibration.recalibratedWatts(watts, r.utilisation().cpuRatio(), classModel, calibration);
-            joules = r.power().watts() > 0 ? joules * watts / r.power().watts() : joules;
+        if (watts != r.power().watts() && r.power().watts() > 0) {
+            // Calibrated: the interval's modelled energy scales with the power the calibrated model gives.
+            joules = joules * watts / r.power().watts();
         }
         Instant from = previous == null || previous.lastSeenMs() >= timeMs ? time : Instant.ofEpochMilli(previous.lastSeenMs());
         List<RollupIncrement> rollups = new ArrayList<>(spread(r.deviceId(), joules, from, time, site, MODEL_SOURCE.equals(r.power().source())));
@@ -143,7 +139,7 @@ public final class ReportAccounting {
                 r.agent() == null ? null : r.agent().droppedReportsTotal(),
                 inventoryJson != null ? inventoryJson : previous == null ? null : previous.inventoryJson(),
                 inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs());
-        return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, joules, grams), rollups, true, null, sleeps,
+        return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, watts, joules, grams), rollups, true, null, sleeps,
                 Boolean.TRUE.equals(r.stopping()));
     }
 
@@ -221,8 +217,22 @@ public final class ReportAccounting {
         return at.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
-    private static SampleRow sample(Report r, long timeMs, long receivedMs, long bootMs, double joules, double grams) {
-        return new SampleRow(r.deviceId(), r.sequence(), timeMs, receivedMs, r.power().watts(), r.power().source(),
+    /**
+     * The report's power: as reported, or for a modelled report of a class with an accepted calibrated model, that
+     * model's (one map lookup on the ingest path; accepted models exist only for known classes).
+     */
+    private double watts(Report r) {
+        PowerModel calibration = MODEL_SOURCE.equals(r.power().source()) ? calibrated.get(r.labels().get("class")) : null;
+        if (calibration == null) {
+            return r.power().watts();
+        }
+        PowerModel classModel = DeviceClass.fromLabel(r.labels().get("class")).orElseThrow().defaultModel();
+        return ModelCalibration.recalibratedWatts(r.power().watts(), r.utilisation().cpuRatio(), classModel, calibration);
+    }
+
+    /** The stored sample shows the same power as the device row, so a device's chart and its current figure agree. */
+    private static SampleRow sample(Report r, long timeMs, long receivedMs, long bootMs, double watts, double joules, double grams) {
+        return new SampleRow(r.deviceId(), r.sequence(), timeMs, receivedMs, watts, r.power().source(),
                 r.utilisation().cpuRatio(), r.utilisation().memoryUsedBytes(), bootMs, r.power().energyJoulesTotal(), joules, grams);
     }
 }

@@ -55,7 +55,8 @@ public final class HistoryFile {
     }
 
     public static List<Row> parse(String text, ZoneId zone) {
-        String[] lines = text.split("\r?\n", -1);
+        // Spreadsheets save "CSV UTF-8" with a byte order mark, which would otherwise become part of the first column's name.
+        String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\r?\n", -1);
         Map<String, Integer> columns = null;
         List<Row> rows = new ArrayList<>();
         for (int n = 1; n <= lines.length; n++) {

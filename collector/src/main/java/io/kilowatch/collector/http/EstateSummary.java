@@ -45,14 +45,14 @@ final class EstateSummary {
 
     /** A period's totals with their data quality: the share of the energy measured, modelled, imported and unknown. */
     private static JsonObject period(Store store, long fromMs, long toMs) {
-        Store.Provenance p = store.provenance(fromMs, toMs);
-        double total = p.totalJoules();
+        Store.Totals t = store.totals("day", fromMs, toMs);
+        double total = t.energyJoules();
         JsonObject quality = new JsonObject();
-        double unknown = Math.max(0, total - p.measuredJoules() - p.modelledJoules() - p.importedJoules());
-        for (Map.Entry<String, Double> e : Map.of("measured", p.measuredJoules(), "modelled", p.modelledJoules(), "imported",
-                p.importedJoules(), "unknown", unknown).entrySet()) {
+        double unknown = Math.max(0, total - t.measuredJoules() - t.modelledJoules() - t.importedJoules());
+        for (Map.Entry<String, Double> e : Map.of("measured", t.measuredJoules(), "modelled", t.modelledJoules(), "imported",
+                t.importedJoules(), "unknown", unknown).entrySet()) {
             quality.put(e.getKey() + "_ratio", total > 0 ? e.getValue() / total : null);
         }
-        return Views.totals(store.totals("day", fromMs, toMs)).put("data_quality", quality);
+        return Views.totals(t).put("data_quality", quality);
     }
 }

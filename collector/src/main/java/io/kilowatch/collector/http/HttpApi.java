@@ -457,6 +457,25 @@ public final class HttpApi {
         }
     }
 
+    /** What a request answers when the store could not be read. */
+    public static final String STORE_UNREADABLE = "the store could not be read; try again";
+
+    /**
+     * Runs blocking store work on the worker; when it fails, logs the cause, answers 503 with {@code unavailable}
+     * and the returned future fails, so callers only say what success answers.
+     */
+    public static <T> Future<T> onStore(RoutingContext ctx, WorkerExecutor worker, java.util.concurrent.Callable<T> work, String unavailable) {
+        return worker.executeBlocking(work, false).onFailure(e -> {
+            LOG.atWarn().setCause(e).addKeyValue("path", ctx.request().path()).log("store work failed");
+            error(ctx, 503, List.of(unavailable));
+        });
+    }
+
+    /** Answers 200 with the JSON a store read gives, or 503 when the store could not be read. */
+    public static void answerFromStore(RoutingContext ctx, WorkerExecutor worker, java.util.concurrent.Callable<?> read) {
+        onStore(ctx, worker, read, STORE_UNREADABLE).onSuccess(body -> json(ctx, 200, body));
+    }
+
     public static void json(RoutingContext ctx, int status, Object body) {
         String text = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
         ctx.response().setStatusCode(status).putHeader("Content-Type", JSON).putHeader("Cache-Control", "no-store").end(text);

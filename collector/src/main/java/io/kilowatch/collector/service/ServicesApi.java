@@ -116,13 +116,12 @@ public final class ServicesApi implements ApiModule {
                     .put("start", o.start().toString()).put("end", o.end().toString()).put("components", new JsonArray(List.copyOf(w.components())))));
         }
         body.put("maintenance_next_7d", upcoming);
-        services.storeWorker().executeBlocking(() -> services.store().incidents(d.name(), 0, now.toEpochMilli() + 1, DETAIL_INCIDENTS), false)
-                .onSuccess(incidents -> {
+        HttpApi.onStore(ctx, services.storeWorker(), () -> services.store().incidents(d.name(), 0, now.toEpochMilli() + 1, DETAIL_INCIDENTS),
+                HttpApi.STORE_UNREADABLE).onSuccess(incidents -> {
                     JsonArray rows = new JsonArray();
                     incidents.forEach(i -> rows.add(incident(i, d, now)));
                     HttpApi.json(ctx, 200, body.put("incidents", rows));
-                })
-                .onFailure(e -> HttpApi.error(ctx, 503, List.of("the store could not be read; try again")));
+                });
     }
 
     private static JsonObject incident(Incident i, ServiceDefinition d, Instant now) {
@@ -164,8 +163,8 @@ public final class ServicesApi implements ApiModule {
             HttpApi.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
             return;
         }
-        services.storeWorker().executeBlocking(() -> SlaReport.load(d, kind, date, services.store(), now,
-                services.evaluator.gapToleranceMs(), services.config(), footprints), false)
+        HttpApi.onStore(ctx, services.storeWorker(), () -> SlaReport.load(d, kind, date, services.store(), now,
+                services.evaluator.gapToleranceMs(), services.config(), footprints), HttpApi.STORE_UNREADABLE)
                 .onSuccess(report -> {
                     if (format.equals("csv")) {
                         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
@@ -174,8 +173,7 @@ public final class ServicesApi implements ApiModule {
                     } else {
                         HttpApi.json(ctx, 200, report.toJson());
                     }
-                })
-                .onFailure(e -> HttpApi.error(ctx, 503, List.of("the store could not be read; try again")));
+                });
     }
 
     private void probes(RoutingContext ctx) {

@@ -66,13 +66,15 @@ public final class JdbcCarbonStore implements CarbonStore {
 
     private List<HourRollup> hourRows(long fromMs, long toMs) {
         return db.query("SELECT r.device_id, d.site, r.bucket_start_ms, r.first_half_hour_joules, r.energy_joules, r.carbon_grams, "
-                + "r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, r.fallback_joules, r.cost_gbp FROM rollups r "
+                + "r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, r.fallback_joules, r.cost_gbp, r.measured_joules, "
+                + "r.modelled_joules FROM rollups r "
                 + "JOIN devices d ON d.device_id = r.device_id WHERE r.period = 'hour' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?",
                 rs -> {
                     double firstHalf = rs.getDouble(4);
                     Double known = rs.wasNull() ? null : firstHalf;
                     return new HourRollup(rs.getString(1), rs.getString(2), rs.getLong(3), known, new Store.Totals(rs.getDouble(5),
-                            rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11)));
+                            rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11),
+                            rs.getDouble(12), rs.getDouble(13), 0));
                 }, fromMs, toMs);
     }
 
@@ -126,21 +128,24 @@ public final class JdbcCarbonStore implements CarbonStore {
         String columns = "energy_joules, carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp";
         List<Object> args = new ArrayList<>(List.of(period, fromMs, toMs));
         String sql = "SELECT d.site, r.energy_joules, r.carbon_grams, r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, "
-                + "r.fallback_joules, r.cost_gbp FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
+                + "r.fallback_joules, r.cost_gbp, r.measured_joules, r.modelled_joules, 0 AS imported_joules FROM rollups r "
+                + "LEFT JOIN devices d ON d.device_id = r.device_id "
                 + "WHERE r.period = ? AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?" + (deviceId == null ? "" : " AND r.device_id = ?");
         if (deviceId != null) {
             args.add(deviceId);
         }
         if (period.equals("day")) {
             // Imported history counts in day totals, as in the carbon report and the overview (a device's own rows for a device).
-            sql += " UNION ALL SELECT site, " + columns + " FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ?"
+            sql += " UNION ALL SELECT site, " + columns + ", 0, 0, energy_joules FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ?"
                     + (deviceId == null ? "" : " AND scope = 'device' AND subject = ?");
             args.addAll(deviceId == null ? List.of(fromMs, toMs) : List.of(fromMs, toMs, deviceId));
         }
         return db.query("SELECT site, SUM(energy_joules), SUM(carbon_grams), SUM(overhead_joules), SUM(overhead_carbon_grams), "
-                + "SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp) FROM (" + sql + ") figures GROUP BY site ORDER BY site",
+                + "SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp), SUM(measured_joules), SUM(modelled_joules), SUM(imported_joules) "
+                + "FROM (" + sql + ") figures GROUP BY site ORDER BY site",
                 rs -> new Breakdown(rs.getString(1), new Store.Totals(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
-                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8))), args.toArray());
+                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11))),
+                args.toArray());
     }
 
     private static IntensitySeries.Point point(java.sql.ResultSet rs) throws SQLException {

@@ -3,9 +3,14 @@ package io.kilowatch.collector.store;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 
 /** {@link HistoryStore} over the main store's connection and worker thread. Not thread-safe. */
 public final class JdbcHistoryStore implements HistoryStore {
@@ -26,6 +31,13 @@ public final class JdbcHistoryStore implements HistoryStore {
         }
     }
 
+    /** No imported row is longer than a month (745 hours at most, with a clock change): older stored rows cannot reach a new one. */
+    private static final long LONGEST_ROW_MS = Duration.ofDays(32).toMillis();
+
+    /** A stored row's key and span. */
+    private record Stored(String resolution, long startMs, long endMs) {
+    }
+
     @Override
     public Conflict replace(List<ImportedDay> days, long nowMs) {
         // One entry per imported row: its first day stands for the row's key.
@@ -33,13 +45,22 @@ public final class JdbcHistoryStore implements HistoryStore {
         days.forEach(d -> rows.putIfAbsent(d.scope() + "\u0000" + d.subject() + "\u0000" + d.resolution() + "\u0000" + d.rowStartMs(), d));
         try {
             return store.inTransaction(() -> {
+                // Each subject's stored rows are read once, by start, so a year of half-hours is not a query per row.
+                Map<String, NavigableMap<Long, List<Stored>>> stored = new HashMap<>();
                 for (ImportedDay r : rows.values()) {
-                    List<Conflict> overlapping = store.query("SELECT resolution, row_start_ms FROM energy_imports WHERE scope = ? AND subject = ? "
-                            + "AND row_start_ms < ? AND row_end_ms > ? AND NOT (resolution = ? AND row_start_ms = ?) ORDER BY row_start_ms",
-                            rs -> new Conflict(r.line(), rs.getString(1), rs.getLong(2)),
-                            r.scope(), r.subject(), r.rowEndMs(), r.rowStartMs(), r.resolution(), r.rowStartMs());
-                    if (!overlapping.isEmpty()) {
-                        throw new Refused(overlapping.get(0));
+                    NavigableMap<Long, List<Stored>> byStart = stored.computeIfAbsent(r.scope() + "\u0000" + r.subject(),
+                            k -> storedRows(r.scope(), r.subject()));
+                    Stored first = null;
+                    for (List<Stored> atStart : byStart.subMap(r.rowStartMs() - LONGEST_ROW_MS, false, r.rowEndMs(), false).values()) {
+                        for (Stored s : atStart) {
+                            boolean same = s.resolution().equals(r.resolution()) && s.startMs() == r.rowStartMs();
+                            if (!same && s.endMs() > r.rowStartMs() && (first == null || s.startMs() < first.startMs())) {
+                                first = s;
+                            }
+                        }
+                    }
+                    if (first != null) {
+                        throw new Refused(new Conflict(r.line(), first.resolution(), first.startMs()));
                     }
                     store.update("DELETE FROM energy_imports WHERE scope = ? AND subject = ? AND resolution = ? AND row_start_ms = ?",
                             r.scope(), r.subject(), r.resolution(), r.rowStartMs());
@@ -64,5 +85,13 @@ public final class JdbcHistoryStore implements HistoryStore {
         } catch (SQLException e) {
             throw new StoreException("storing imported history failed; nothing of it was stored", e);
         }
+    }
+
+    private NavigableMap<Long, List<Stored>> storedRows(String scope, String subject) {
+        NavigableMap<Long, List<Stored>> byStart = new TreeMap<>();
+        store.query("SELECT DISTINCT resolution, row_start_ms, row_end_ms FROM energy_imports WHERE scope = ? AND subject = ?",
+                rs -> new Stored(rs.getString(1), rs.getLong(2), rs.getLong(3)), scope, subject)
+                .forEach(s -> byStart.computeIfAbsent(s.startMs(), k -> new ArrayList<>()).add(s));
+        return byStart;
     }
 }

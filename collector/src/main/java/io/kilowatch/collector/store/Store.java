@@ -29,14 +29,18 @@ public interface Store extends AutoCloseable {
     }
 
     /** Energy, carbon and cost summed over some buckets, every part apart (meanings as the rollups' columns in {@link Schema}). */
+    /**
+     * Summed figures. The IT energy {@code energyJoules} is also split by provenance: measured, modelled and imported;
+     * the rest is of unknown provenance (rollups from before Kilowatch kept it).
+     */
     record Totals(double energyJoules, double carbonGrams, double overheadJoules, double overheadCarbonGrams, double tdCarbonGrams,
-                  double fallbackJoules, double costGbp) {
-        public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0);
+                  double fallbackJoules, double costGbp, double measuredJoules, double modelledJoules, double importedJoules) {
+        public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         public Totals plus(Totals o) {
             return new Totals(energyJoules + o.energyJoules, carbonGrams + o.carbonGrams, overheadJoules + o.overheadJoules,
                     overheadCarbonGrams + o.overheadCarbonGrams, tdCarbonGrams + o.tdCarbonGrams, fallbackJoules + o.fallbackJoules,
-                    costGbp + o.costGbp);
+                    costGbp + o.costGbp, measuredJoules + o.measuredJoules, modelledJoules + o.modelledJoules, importedJoules + o.importedJoules);
         }
     }
 
@@ -71,12 +75,6 @@ public interface Store extends AutoCloseable {
 
     /** Sum of a period's rollups ({@code hour} or {@code day}) with bucket start in [fromMs, toMs). */
     Totals totals(String period, long fromMs, long toMs);
-
-    /** IT energy of day rollups and imported history with day start in [fromMs, toMs), by provenance; the rest of total is unknown. */
-    record Provenance(double measuredJoules, double modelledJoules, double importedJoules, double totalJoules) {
-    }
-
-    Provenance provenance(long fromMs, long toMs);
 
     /** Deletes raw samples and hourly rollups older than their retention; returns rows deleted. */
     int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);

@@ -20,6 +20,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,11 @@ class CalibrationApiTest {
         device = call(io.vertx.core.http.HttpMethod.GET, "/api/v1/devices/pc-model", VIEWER[0]).bodyAsJsonObject();
         assertEquals(95.0, device.getDouble("power_watts"), 1e-6);
         assertEquals(103_500 + 171_000, device.getDouble("energy_joules_total"), 1e-3);
+        // The device's chart shows the same calibrated power as its current figure.
+        io.vertx.core.json.JsonArray points = call(io.vertx.core.http.HttpMethod.GET, "/api/v1/devices/pc-model/series?range=6h", VIEWER[0])
+                .bodyAsJsonObject().getJsonArray("points");
+        assertEquals(List.of(57.5, 57.5, 95.0), points.stream().map(o -> ((JsonObject) o).getValue("power_watts")).filter(w -> w != null)
+                .map(w -> ((Number) w).doubleValue()).toList(), points.encode());
         // Measured devices are never touched.
         assertEquals(153.0, call(io.vertx.core.http.HttpMethod.GET, "/api/v1/devices/pc-rapl-1", VIEWER[0]).bodyAsJsonObject()
                 .getDouble("power_watts"), 1e-9);

@@ -200,11 +200,16 @@ class ReportAccountingTest {
         assertEquals(KWH / 2, hour.firstHalfHourJoules(), 1e-6);
     }
 
-    /** India is UTC+05:30 and Newfoundland UTC-03:30 (-02:30 in summer): local midnight also falls inside a half-hour. */
+    /**
+     * India is UTC+05:30 and Newfoundland UTC-03:30 (-02:30 in summer): local midnight also falls inside a half-hour.
+     * Lord Howe Island moves by half an hour for summer time (+10:30 to +11:00 at 02:00 on 6 October 2024), so that
+     * day is 23.5 hours and the next midnight is 13:00Z where the one before was 13:30Z.
+     */
     @Test
     void halfHourOffsetsAlsoSplitAtLocalMidnight() {
         for (String[] c : new String[][] {{"Asia/Kolkata", "2024-03-09T18:00:00Z", "2024-03-09T18:30:00Z"},
-                {"America/St_Johns", "2024-03-10T03:00:00Z", "2024-03-10T03:30:00Z"}}) {
+                {"America/St_Johns", "2024-03-10T03:00:00Z", "2024-03-10T03:30:00Z"},
+                {"Australia/Lord_Howe", "2024-10-06T12:30:00Z", "2024-10-06T13:00:00Z"}}) {
             ZoneId zone = ZoneId.of(c[0]);
             ReportAccounting local = new ReportAccounting(new CarbonPolicy(new SiteCarbon(AnnualGridFactors.ukDesnz(), null, null, 1.0, null),
                     Map.of(), zone), zone, intensity);

@@ -60,6 +60,12 @@ class HistoryFileTest {
     }
 
     @Test
+    void aSpreadsheetsByteOrderMarkIsNotPartOfTheHeader() {
+        List<HistoryFile.Row> rows = HistoryFile.parse("\uFEFF" + HEADER + "site,Depot,2024-12-31,day,24,,,\r\n", KATHMANDU);
+        assertEquals(24 * 3_600_000.0, rows.get(0).joules());
+    }
+
+    @Test
     void rowsOfOneSubjectMustNotOverlap() {
         assertEquals("line 4: overlaps line 2 (site Depot): the same time would be counted twice", problem(HEADER
                 + "site,Depot,2024-12,month,744,,,\n"

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * real store and read back through the carbon report, the trajectory and the overview's totals; figures
  * worked out by hand in the comments. Time zone Europe/London (UTC+0 in winter). No half-hourly intensity
  * is stored, so every kWh takes its year's DESNZ generation factor (2024: 207.05 g, 2025: 177.00 g) and
- * the newest T&D set, 2023's 17.92 g (nearest for both years).
+ * T&D factor (2024: 2023's 17.92 g, the nearest set; 2025: 18.53 g).
  */
 class HistoryImportTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
@@ -83,10 +83,11 @@ class HistoryImportTest {
         assertEquals(75.365, y2024.getDouble("operational_kg"), 1e-9);
         assertEquals(1.0, y2024.getJsonObject("data_quality").getDouble("imported_ratio"));
         assertEquals(0.0, y2024.getJsonObject("data_quality").getDouble("measured_ratio"));
-        // 2025: 310 + 24 + 1 = 335 kWh at 177.00 g: 59,295 g; T&D again 6,003.2 g.
+        // 2025: 310 + 24 + 1 = 335 kWh at 177.00 g: 59,295 g; T&D 335 x 18.53 g = 6,207.55 g.
         JsonObject y2025 = sustainability.report(2025, null, NOW).getJsonObject("totals");
         assertEquals(335.0, y2025.getDouble("energy_kwh"), 1e-9);
         assertEquals(59.295, y2025.getDouble("scope2_kg"), 1e-9);
+        assertEquals(6.208, y2025.getDouble("scope3_td_kg"), 1e-9);
         // By organisation in 2024: Council A 310 + 1 = 311 kWh, Council B 24 kWh; the server by its class.
         JsonArray byOrg = sustainability.report(2024, null, NOW).getJsonArray("by_org");
         assertEquals(311.0, byOrg.getJsonObject(0).getJsonObject("total").getDouble("energy_kwh"), 1e-9);
@@ -131,6 +132,26 @@ class HistoryImportTest {
         assertEquals("upstream", report.getJsonArray("scopes").getJsonObject(3).getString("kind"));
     }
 
+    /**
+     * Months with a clock change in Europe/London: March 2025 has 743 hours (30 March has 23), October 745
+     * (26 October has 25). A month's energy is spread evenly over its hours, so 743 kWh gives 1 kWh an hour:
+     * 23 kWh on 30 March, 24 on the day before and 24 on 31 March, whose local day ends at 23:00 UTC.
+     */
+    @Test
+    void aMonthAcrossAClockChangeIsSpreadOverItsHours() {
+        history.run("""
+                scope,subject,start,resolution,energy_kwh
+                site,Depot,2025-03,month,743
+                site,Depot,2025-10,month,745
+                """, NOW.toEpochMilli());
+        assertEquals(24.0, overviewKwh("2025-03-29T00:00:00Z", "2025-03-30T00:00:00Z"), 1e-9);
+        assertEquals(23.0, overviewKwh("2025-03-30T00:00:00Z", "2025-03-30T23:00:00Z"), 1e-9);
+        assertEquals(24.0, overviewKwh("2025-03-30T23:00:00Z", "2025-03-31T23:00:00Z"), 1e-9);
+        assertEquals(743.0, overviewKwh("2025-03-01T00:00:00Z", "2025-03-31T23:00:00Z"), 1e-9);
+        assertEquals(25.0, overviewKwh("2025-10-25T23:00:00Z", "2025-10-27T00:00:00Z"), 1e-9);
+        assertEquals(745.0 + 743.0, overviewKwh("2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z"), 1e-9);
+    }
+
     @Test
     void aMalformedFileImportsNothingAndNamesTheLine() {
         String bad = FILE.replace("org,Council B,2025-01-01,day,24", "org,Council B,2025-01-01,day,24 kWh");
@@ -151,5 +172,12 @@ class HistoryImportTest {
         assertEquals("line 3: overlaps the month from 2024-12-01T00:00:00Z already imported for the same subject; import it at one "
                 + "resolution only (a row with the same start and resolution replaces the stored one)", e.getMessage());
         assertEquals(335.0, overviewKwh("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"), 1e-9, "the Depot's row was not stored either");
+
+        // The other way round: a month over days already stored names the earliest of them.
+        history.run("scope,subject,start,resolution,energy_kwh\nsite,Depot,2025-02-20,day,5\nsite,Depot,2025-02-10,day,5\n", NOW.toEpochMilli());
+        e = assertThrows(HistoryFormatException.class, () -> history.run("scope,subject,start,resolution,energy_kwh\nsite,Depot,2025-02,month,300\n",
+                NOW.toEpochMilli()));
+        assertEquals("line 2: overlaps the day from 2025-02-10T00:00:00Z already imported for the same subject; import it at one "
+                + "resolution only (a row with the same start and resolution replaces the stored one)", e.getMessage());
     }
 }

@@ -89,8 +89,8 @@ class SustainabilityServiceTest {
         // Scope 2: 200 + 400 + 3200 + 100 g, plus the off energy at 2025's 177 g/kWh: 0.016 x 177 = 2.832 g.
         assertEquals(3.903, totals.getDouble("scope2_kg"), 1e-9);
         assertEquals(1.2, totals.getDouble("scope2_overhead_kg"), 1e-9);
-        // T&D: 342.92 g, plus the off energy's 0.016 kWh x 17.92 g/kWh (DESNZ 2023, the nearest set for 2025):
-        // 0.287 g. Operational 3902.832 + 343.207 = 4246.039 g.
+        // T&D: 342.92 g, plus the off energy's 0.016 kWh x 18.53 g/kWh (DESNZ 2025): 0.296 g.
+        // Operational 3902.832 + 343.216 = 4246.048 g.
         assertEquals(0.343, totals.getDouble("scope3_td_kg"), 1e-9);
         assertEquals(4.246, totals.getDouble("operational_kg"), 1e-9);
         // Cost: 5.08; no tariff is configured, so the off energy costs nothing here (see the ledger test).
@@ -118,11 +118,11 @@ class SustainabilityServiceTest {
         SustainabilityService service = service("tariff.gbp_per_kwh", "0.25");
         Figures total = CarbonLedger.load(sustainability, service.profiles(), config.sustainability().footprints(), config.carbon(),
                 region -> IntensitySeries.empty(), config.timeZone(), Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z")).total();
-        // pc-a off 8 h at 2 W on 10 March 2025: 57.6 kJ = 0.016 kWh at 177 g/kWh generation, 17.92 g/kWh T&D
-        // (DESNZ 2023, nearest for 2025), at the annual factors (fallback), and £0.25/kWh: £0.004.
+        // pc-a off 8 h at 2 W on 10 March 2025: 57.6 kJ = 0.016 kWh at 177 g/kWh generation, 18.53 g/kWh T&D
+        // (DESNZ 2025), at the annual factors (fallback), and £0.25/kWh: £0.004.
         assertEquals(57_600, total.offJoules, 1e-9);
         assertEquals(3900 + 0.016 * 177, total.scope2Grams, 1e-9);
-        assertEquals(342.92 + 0.016 * 17.92, total.tdGrams, 1e-9);
+        assertEquals(342.92 + 0.016 * 18.53, total.tdGrams, 1e-9);
         assertEquals(3.6e6 + 57_600, total.fallbackJoules, 1e-9);
         assertEquals(5.08 + 0.016 * 0.25, total.costGbp, 1e-9);
     }
@@ -150,7 +150,7 @@ class SustainabilityServiceTest {
             assertEquals(0, BigDecimal.valueOf(total.getDouble(column)).compareTo(sum), column + ": " + shared.encode());
         }
         JsonObject councilA = row(report.getJsonArray("by_org"), "org", "Council A");
-        // Own: 200 + 17.92 g, plus off time's 2.832 g and its T&D 0.287 g.
+        // Own: 200 + 17.92 g (as stored), plus off time's 2.832 g and its T&D 0.296 g (at DESNZ 2025's 18.53 g/kWh).
         assertEquals(0.221, councilA.getJsonObject("own").getDouble("operational_kg"), 1e-9);
         assertEquals(2.393, councilA.getJsonObject("shared").getDouble("operational_kg"), 1e-9);
         assertEquals(2.614, councilA.getJsonObject("total").getDouble("operational_kg"), 1e-9);
@@ -210,10 +210,10 @@ class SustainabilityServiceTest {
         }
         JsonObject savings = service().savings(NOW);
         JsonObject idle = savings.getJsonObject("idle_out_of_hours");
-        // 0.2 kWh a week x 8760/168 = 10.429 kWh a year; at 177 + 17.92 g/kWh (generation and T&D, the
-        // nearest sets for 2026) 2.033 kg.
+        // 0.2 kWh a week x 8760/168 = 10.429 kWh a year; at 177 + 18.53 g/kWh (generation and T&D, DESNZ 2025,
+        // the nearest set for 2026) 2.039 kg.
         assertEquals(10.429, idle.getDouble("annual_kwh"), 1e-9);
-        assertEquals(2.033, idle.getDouble("annual_kg"), 1e-9);
+        assertEquals(2.039, idle.getDouble("annual_kg"), 1e-9);
         assertEquals(9.594, idle.getJsonObject("sleep_policy").getDouble("annual_kwh"), 1e-9); // (50 - 4) W x 4 h a week
         assertEquals("pc-a", idle.getJsonArray("worst_offenders").getJsonObject(0).getString("device_id"));
         assertNull(idle.getValue("annual_gbp")); // no cost in the window's rollups: no tariff, no pounds

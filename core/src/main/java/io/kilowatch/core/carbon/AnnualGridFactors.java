@@ -13,8 +13,8 @@ import java.util.TreeMap;
 public final class AnnualGridFactors {
     /**
      * UK DESNZ (formerly BEIS) "Greenhouse gas reporting: conversion factors" of each year, UK electricity,
-     * generation (scope 2), kgCO2e/kWh. 2024 (0.20705) and 2025 (0.17700) are quoted by secondary sources
-     * (one gives 0.20493 for 2024) and have not been checked against DESNZ's own tables; see docs/carbon.md.
+     * generation (scope 2), kgCO2e/kWh. 2025 (0.17700) is row 7_400_4000_5_1 of DESNZ's 2025 flat-format
+     * file; 2024 (0.20705) is quoted by secondary sources only (one gives 0.20493); see docs/carbon.md.
      */
     public static final Map<Integer, Double> UK_DESNZ_GENERATION_KG_PER_KWH = Map.of(
             2019, 0.2556,
@@ -27,11 +27,13 @@ public final class AnnualGridFactors {
     public static final String UK_DESNZ_SOURCE = "UK DESNZ GHG conversion factors, electricity generation";
     /**
      * UK DESNZ GHG conversion factors, transmission and distribution losses (scope 3), kgCO2e/kWh. Only the
-     * sets checked against the published tables are listed; other years use the nearest (see docs/carbon.md).
+     * sets checked against the published tables are listed (2025: row 13_402_4000_5_1 of the 2025 flat-format
+     * file); other years use the nearest (see docs/carbon.md).
      */
     public static final Map<Integer, Double> UK_DESNZ_TD_LOSSES_KG_PER_KWH = Map.of(
             2022, 0.01769,
-            2023, 0.01792);
+            2023, 0.01792,
+            2025, 0.01853);
     public static final String UK_DESNZ_TD_SOURCE = "UK DESNZ GHG conversion factors, T&D losses";
 
     private final NavigableMap<Integer, Double> gramsPerKwhByYear;

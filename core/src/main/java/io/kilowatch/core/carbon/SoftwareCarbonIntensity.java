@@ -3,6 +3,7 @@ package io.kilowatch.core.carbon;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,8 @@ public final class SoftwareCarbonIntensity {
             operational += c.operationalGrams() * c.share();
             embodied += c.embodiedGrams() * c.share();
         }
-        return new Result(kwh, operational, embodied, Map.copyOf(new LinkedHashMap<>(units)));
+        // In the caller's order: the SLA report's JSON and CSV list units in it (Map.copyOf's order changes from run to run).
+        return new Result(kwh, operational, embodied, Collections.unmodifiableMap(new LinkedHashMap<>(units)));
     }
 
     /**

@@ -102,7 +102,11 @@ class CarbonCalculatorTest {
         assertEquals(177.0, desnz.gramsPerKwh(2031), 1e-9);
         assertTrue(desnz.source(2031).contains("2025 (nearest set for 2031)"), desnz.source(2031));
         assertEquals(255.6, desnz.gramsPerKwh(2010), 1e-9);
-        assertEquals(17.92, AnnualGridFactors.ukDesnzTdLosses().gramsPerKwh(2025), 1e-9);
+        // T&D: DESNZ 2025 is set (18.53 g); 2024 has no verified set, so the newest earlier one (2023's) is used and named.
+        assertEquals(18.53, AnnualGridFactors.ukDesnzTdLosses().gramsPerKwh(2025), 1e-9);
+        assertEquals(17.92, AnnualGridFactors.ukDesnzTdLosses().gramsPerKwh(2024), 1e-9);
+        assertTrue(AnnualGridFactors.ukDesnzTdLosses().source(2024).contains("2023 (nearest set for 2024)"));
+        assertEquals(18.53, AnnualGridFactors.ukDesnzTdLosses().gramsPerKwh(2031), 1e-9);
     }
 
     @Test

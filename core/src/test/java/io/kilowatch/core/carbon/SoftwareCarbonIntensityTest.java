@@ -40,6 +40,16 @@ class SoftwareCarbonIntensityTest {
     }
 
     @Test
+    void unitsKeepTheCallersOrder() {
+        Map<String, Double> units = new java.util.LinkedHashMap<>();
+        for (int i = 12; i > 0; i--) {
+            units.put("unit-" + i, (double) i);
+        }
+        SoftwareCarbonIntensity.Result sci = SoftwareCarbonIntensity.of(List.of(), units);
+        assertEquals(List.copyOf(units.keySet()), List.copyOf(sci.units().keySet()));
+    }
+
+    @Test
     void monthsCountEachCalendarMonthByTheShareCovered() {
         assertEquals(3.0, SoftwareCarbonIntensity.months(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-04-01T00:00:00+01:00"), LONDON), 1e-12);
         // March 2026 in London is 743 hours (clocks go forward on the 29th); its first 15 days are 360 of them.
