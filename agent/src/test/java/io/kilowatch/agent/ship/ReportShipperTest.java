@@ -110,6 +110,33 @@ class ReportShipperTest {
     }
 
     @Test
+    void enrolsWithTheNextCollectorWhenTheFirstFailsItsEnrolment(@TempDir Path dir) throws Exception {
+        com.sun.net.httpserver.HttpServer failing = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        failing.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        failing.start();
+        try (RecordingCollector live = new RecordingCollector()) {
+            live.requireCredential("estate-token");
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ReportShipper shipper = new ReportShipper(List.of(URI.create("http://127.0.0.1:" + failing.getAddress().getPort()), live.uri()),
+                    Duration.ofMinutes(5), Duration.ofSeconds(2), 10, "test", spool, last -> last + 1,
+                    new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), new ManualClock(FIXED.instant()),
+                    "pc-1", Optional.of("estate-token"), new CredentialFile(dir.resolve("credential")),
+                    Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(1, live.enrolments.size(), "a collector answering 503 to the enrolment hands over, as for reports");
+            assertEquals(List.of(1L), live.stored.stream().map(Report::sequence).toList());
+            assertEquals(live.uri(), shipper.activeCollector());
+        } finally {
+            failing.stop(0);
+        }
+    }
+
+    @Test
     void enrolsOnceKeepsItsCredentialAndEnrolsAgainWhenItIsRevoked(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
             collector.requireCredential("estate-token");
