@@ -17,6 +17,7 @@
 #   python3-aiosmtpd            a real SMTP server (plain, STARTTLS with login, TLS) for the alert email tests
 #   systemd (systemd-analyze)   the agent's systemd unit must pass `systemd-analyze verify` (AgentPackagingIT)
 #   adduser                     the agent's .deb makes its service user with it, installed and purged in that test
+#   unzip                       deploy/debian/build-deb.sh reads the agent's version from its jar (AgentPackagingIT)
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -38,6 +39,7 @@ compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=
 /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v adduser >/dev/null 2>&1 || need+=(adduser)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

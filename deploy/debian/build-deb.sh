@@ -8,7 +8,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 dist=$repo/agent/target/kilowatch-agent
 out=${1:-$repo/agent/target}
-[ -x "$dist/runtime/bin/java" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 2; }
+[ -x "$dist/runtime/bin/java" ] || { echo "no runtime in $dist: build first (mvn -B package -DskipTests) with a JDK that has jlink and jmods/" >&2; exit 2; }
 version=$(unzip -p "$dist/lib/kilowatch-agent.jar" META-INF/MANIFEST.MF | sed -n 's/^Implementation-Version: *//p' | tr -d '\r')
 deb_version=${version//-/\~} # 0.1.0-SNAPSHOT sorts before 0.1.0
 arch=$(dpkg --print-architecture)

@@ -11,7 +11,7 @@ $ErrorActionPreference = 'Stop'
 $repo = Resolve-Path (Join-Path $PSScriptRoot '..\..')
 $agent = Join-Path $repo 'agent\target\kilowatch-agent'
 if (-not (Test-Path (Join-Path $agent 'runtime\bin\java.exe'))) {
-  throw "build first, on Windows: mvn -B package -DskipTests -Dagent.runtime.jdk=$Jdk"
+  throw "no runtime in ${agent}: build first, on Windows, with a JDK that has jlink and jmods (mvn -B package -DskipTests -Dagent.runtime.jdk=$Jdk)"
 }
 $out = Join-Path $repo 'agent\target\msi'
 New-Item -ItemType Directory -Force $out | Out-Null

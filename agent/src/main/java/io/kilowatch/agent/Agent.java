@@ -12,6 +12,7 @@ import io.kilowatch.core.energy.EnergyIntegrator;
 import io.kilowatch.core.energy.SleepDetector;
 import io.kilowatch.core.report.Inventory;
 import io.kilowatch.core.report.Report;
+import io.kilowatch.core.report.ReportValidator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -206,7 +207,11 @@ public final class Agent implements AutoCloseable {
         double joules = energy.joulesTotal();
         long sequence = state.nextReport(joules, carbonGrams);
         var settings = running.current();
-        List<Report.Sleep> sleeps = pendingSleeps.isEmpty() ? null : List.copyOf(pendingSleeps);
+        // A machine asleep for longer than a report may reach back (a spare laptop hibernated in a cupboard for
+        // months) says so from the earliest time it may, rather than have the report refused and dropped.
+        Instant earliest = now.minus(ReportValidator.MAX_AGE);
+        List<Report.Sleep> sleeps = pendingSleeps.isEmpty() ? null : pendingSleeps.stream()
+                .map(s -> s.start().isBefore(earliest) ? new Report.Sleep(earliest, s.end()) : s).toList();
         pendingSleeps.clear();
         Boolean stop = stopping ? Boolean.TRUE : null;
         return new Report(

@@ -250,6 +250,26 @@ class AgentTest {
     }
 
     @Test
+    void aSleepLongerThanAReportMayReachBackIsReportedFromTheEarliestItMay(@TempDir Path dir) throws Exception {
+        ManualClock clock = realNow();
+        AtomicLong slept = new AtomicLong();
+        try (RecordingCollector collector = new RecordingCollector()) {
+            Agent agent = agent(collector, dir.resolve("data"), dir.resolve("no-powercap"), clock, Map.of(), slept);
+            agent.sample();
+            // hibernated for 60 days: further back than the 35 days a report may reach
+            sleep(clock, slept, Duration.ofDays(60));
+            Instant woke = clock.instant();
+            clock.advance(Duration.ofSeconds(5));
+            agent.sample();
+            agent.report();
+            agent.awaitShipping();
+            Report r = collector.stored.get(0);
+            assertEquals(List.of(new Report.Sleep(clock.instant().minus(ReportValidator.MAX_AGE), woke)), r.sleeps());
+            assertEquals(List.of(), ReportValidator.validate(r, clock.instant()), "the report is one the collector takes");
+        }
+    }
+
+    @Test
     void badConfigFailsFastNamingTheKey(@TempDir Path dir) throws Exception {
         try (RecordingCollector collector = new RecordingCollector()) {
             ConfigException badClass = assertThrows(ConfigException.class,

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent as it is shipped: the self-contained directory started with no Java on the machine's path,
- * and the .deb installed, run as its own user by its systemd unit's command, and purged, each reporting to
+ * The agent as it is shipped: the self-contained directory started with no Java on the machine's path
+ * (and, laid out without its runtime, on JAVA_HOME's Java), and the .deb installed, run as its own user by its systemd unit's command, and purged, each reporting to
  * a real collector on loopback.
  */
 class AgentPackagingIT {
@@ -65,6 +65,30 @@ class AgentPackagingIT {
         assertEquals(HOME.resolve("runtime/bin/java").toRealPath(), exe);
         String cmdline = Files.readString(Path.of("/proc", String.valueOf(agent.pid()), "cmdline")).replace('\0', ' ');
         assertTrue(cmdline.contains("@" + HOME.toRealPath().resolve("lib/jvm.options")), cmdline);
+        Stack.stop(agent);
+    }
+
+    @Test
+    void withoutALinkedRuntimeTheLauncherRunsJavaHomesJavaWithTheSameFlags() throws Exception {
+        // As the build lays it out on a JDK that cannot link a runtime (no jlink or jmods/): bin/ and lib/ only.
+        Path home = work.resolve("no-runtime");
+        Files.createDirectories(home);
+        run("cp", "-a", HOME.resolve("bin").toString(), HOME.resolve("lib").toString(), home.toString());
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/kilowatch-agent").toString()));
+        command.addAll(Stack.agentArguments(base, work.resolve("collector/enrolment-token"), "jdk-fallback", work.resolve("jdk-fallback")));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(OUT.resolve("jdk-fallback-agent.log").toFile()));
+        builder.environment().clear();
+        builder.environment().put("PATH", work.resolve("no-java-here").toString());
+        builder.environment().put("JAVA_HOME", javaHome.toString());
+        Process agent = builder.start();
+        PROCESSES.add(agent);
+
+        waitForReports("jdk-fallback");
+        assertEquals(javaHome.resolve("bin/java").toRealPath(), Path.of("/proc", String.valueOf(agent.pid()), "exe").toRealPath());
+        String cmdline = Files.readString(Path.of("/proc", String.valueOf(agent.pid()), "cmdline")).replace('\0', ' ');
+        assertTrue(cmdline.contains("@" + home.toRealPath().resolve("lib/jvm.options")), cmdline);
         Stack.stop(agent);
     }
 

@@ -1,5 +1,6 @@
 package io.kilowatch.agent.service;
 
+import io.kilowatch.core.agentsettings.CentralSettings;
 import io.kilowatch.core.config.ConfigException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -7,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code kilowatch-agent service install|uninstall|start|stop|run [options]}: the agent as a Windows
@@ -21,7 +21,6 @@ public record ServiceCommand(Action action, Optional<InstallOptions> install, Li
     public record InstallOptions(String collectorUrl, Path enrolmentTokenFile, String deviceClass, Map<String, String> labels) {
     }
 
-    static final Set<String> LABELS = Set.of("org", "site", "department");
     public static final String USAGE = """
             Usage: kilowatch-agent service install --collector URL --enrolment-token-file FILE
                                                    [--class CLASS] [--label org|site|department=VALUE]...
@@ -73,7 +72,7 @@ public record ServiceCommand(Action action, Optional<InstallOptions> install, Li
                 case "--label" -> {
                     int eq = value.indexOf('=');
                     String key = eq > 0 ? value.substring(0, eq) : value;
-                    if (!LABELS.contains(key)) {
+                    if (!CentralSettings.LABELS.contains(key)) {
                         throw new ConfigException("--label takes org=, site= or department=VALUE, got '" + value + "'");
                     }
                     labels.put(key, value.substring(eq + 1));

@@ -207,7 +207,11 @@ public final class ReportShipper {
         }
         if (response.statusCode() != 201) {
             forgetCredential();
-            return retryLater("enrolment refused (" + response.statusCode() + "): " + abbreviate(response.body()));
+            String why = "enrolment refused (" + response.statusCode() + "): " + abbreviate(response.body());
+            if (response.statusCode() >= 500) {
+                throw new IOException(why); // a failing collector hands over to the next, as for reports
+            }
+            return retryLater(why);
         }
         LOG.atInfo().addKeyValue("device_id", deviceId).log("enrolled with the collector");
         return true;

@@ -46,21 +46,31 @@ class ReportShipperTest {
                 Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
+    /** A shipper over these collectors in order, batches of 10, failing back after 5 minutes. */
+    private static ReportShipper overCollectors(List<URI> collectors, ReportSpool spool, Clock clock, Optional<String> enrolmentToken,
+                                                Path credential) {
+        return new ReportShipper(collectors, Duration.ofMinutes(5), Duration.ofSeconds(2), 10, "test", spool, last -> last + 1,
+                new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock, "pc-1", enrolmentToken,
+                new CredentialFile(credential), Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+
+    /** A loopback port nothing listens on. */
+    private static int deadPort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     @Test
     void failsOverInOrderAndReturnsToTheFirstAfterTheFailbackInterval(@TempDir Path dir) throws Exception {
-        int deadPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            deadPort = s.getLocalPort();
-        }
+        int deadPort = deadPort();
         try (RecordingCollector first = new RecordingCollector(); RecordingCollector second = new RecordingCollector()) {
             URI dead = URI.create("http://127.0.0.1:" + deadPort);
             first.answer(r -> Answer.fail(503));
             ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
             ManualClock clock = new ManualClock(FIXED.instant());
             Path credential = dir.resolve("credential");
-            ReportShipper shipper = new ReportShipper(List.of(first.uri(), dead, second.uri()), Duration.ofMinutes(5), Duration.ofSeconds(2), 10,
-                    "test", spool, last -> last + 1, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock,
-                    "pc-1", Optional.empty(), new CredentialFile(credential), Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+            ReportShipper shipper = overCollectors(List.of(first.uri(), dead, second.uri()), spool, clock, Optional.empty(), credential);
             spool.append(report(1));
             shipper.drain();
             assertEquals(List.of(1L), second.stored.stream().map(Report::sequence).toList(), "503 and a dead port: on to the third");
@@ -90,22 +100,40 @@ class ReportShipperTest {
 
     @Test
     void enrolsWithTheCollectorItFailsOverTo(@TempDir Path dir) throws Exception {
-        int deadPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            deadPort = s.getLocalPort();
-        }
+        int deadPort = deadPort();
         try (RecordingCollector live = new RecordingCollector()) {
             live.requireCredential("estate-token");
             ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
-            ReportShipper shipper = new ReportShipper(List.of(URI.create("http://127.0.0.1:" + deadPort), live.uri()), Duration.ofMinutes(5),
-                    Duration.ofSeconds(2), 10, "test", spool, last -> last + 1,
-                    new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), new ManualClock(FIXED.instant()),
-                    "pc-1", Optional.of("estate-token"), new CredentialFile(dir.resolve("credential")),
-                    Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+            ReportShipper shipper = overCollectors(List.of(URI.create("http://127.0.0.1:" + deadPort), live.uri()), spool,
+                    new ManualClock(FIXED.instant()), Optional.of("estate-token"), dir.resolve("credential"));
             spool.append(report(1));
             shipper.drain();
             assertEquals(1, live.enrolments.size(), "enrolled with the live collector, not left with a credential no collector knows");
             assertEquals(List.of(1L), live.stored.stream().map(Report::sequence).toList());
+        }
+    }
+
+    @Test
+    void enrolsWithTheNextCollectorWhenTheFirstFailsItsEnrolment(@TempDir Path dir) throws Exception {
+        com.sun.net.httpserver.HttpServer failing = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        failing.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        failing.start();
+        try (RecordingCollector live = new RecordingCollector()) {
+            live.requireCredential("estate-token");
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ReportShipper shipper = overCollectors(List.of(URI.create("http://127.0.0.1:" + failing.getAddress().getPort()), live.uri()), spool,
+                    new ManualClock(FIXED.instant()), Optional.of("estate-token"), dir.resolve("credential"));
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(1, live.enrolments.size(), "a collector answering 503 to the enrolment hands over, as for reports");
+            assertEquals(List.of(1L), live.stored.stream().map(Report::sequence).toList());
+            assertEquals(live.uri(), shipper.activeCollector());
+        } finally {
+            failing.stop(0);
         }
     }
 

@@ -37,12 +37,35 @@ public final class AgentSettingsService {
     private final AgentSettingsConfig config;
     private final Estate estate;
     private final Clock clock;
-    /** What each device's agent said its own config sets, from its latest report; kept in memory, told again with every report. */
-    private final Map<String, Set<String>> localKeys = new ConcurrentHashMap<>();
-    private volatile AgentSettingsRules rules = AgentSettingsRules.NONE;
+    /**
+     * Each device's Kilowatch-Local-Settings header (the keys its agent's own config sets) from its latest batch,
+     * as sent: kept in memory, told again with every batch, read only when a device's settings are explained.
+     */
+    private final Map<String, String> localKeysHeaders = new ConcurrentHashMap<>();
+    private volatile Loaded loaded = new Loaded(AgentSettingsRules.NONE);
     private volatile Optional<String> lastError = Optional.empty();
     private volatile Instant lastLoaded;
     private String fingerprint = "";
+
+    /**
+     * The rules in force and the answers resolved from them so far, by the labels they were resolved for:
+     * devices share a few label sets, so a batch's answer is a map look-up. Replaced whole on reload.
+     */
+    private record Loaded(AgentSettingsRules rules, Map<Map<String, String>, JsonObject> answers) {
+        /** Distinct label sets remembered at most; beyond it (labels churning) the cache starts again. */
+        static final int MAX_ANSWERS = 10_000;
+
+        Loaded(AgentSettingsRules rules) {
+            this(rules, new ConcurrentHashMap<>());
+        }
+
+        JsonObject answer(Map<String, String> labels) {
+            if (answers.size() > MAX_ANSWERS) {
+                answers.clear();
+            }
+            return answers.computeIfAbsent(labels, l -> wire(rules.resolve(l)));
+        }
+    }
 
     public AgentSettingsService(Vertx vertx, AgentSettingsConfig config, Estate estate, Clock clock) {
         this.vertx = vertx;
@@ -75,7 +98,7 @@ public final class AgentSettingsService {
                 Settings s = Settings.parse(text.content(), file.toString(), Map.of(), "");
                 AgentSettingsRules next = AgentSettingsRules.from(s);
                 s.requireAllKeysKnown();
-                rules = next;
+                loaded = new Loaded(next);
                 lastError = Optional.empty();
                 lastLoaded = clock.instant();
                 LOG.atInfo().addKeyValue("trigger", trigger).addKeyValue("rules", next.rules().size()).log("agent settings loaded");
@@ -98,7 +121,7 @@ public final class AgentSettingsService {
     }
 
     public AgentSettingsRules rules() {
-        return rules;
+        return loaded.rules();
     }
 
     public Optional<Path> file() {
@@ -115,7 +138,7 @@ public final class AgentSettingsService {
 
     /** The rules' settings for a device, from the labels of its latest report. */
     public CentralSettings forDevice(DeviceRow row) {
-        return rules.resolve(labels(row));
+        return loaded.rules().resolve(labels(row));
     }
 
     /** The labels of a device's latest report. */
@@ -130,26 +153,26 @@ public final class AgentSettingsService {
         return labels;
     }
 
-    /** Notes the managed keys a device's agent says its own config sets (its Kilowatch-Local-Settings header); unknown names are ignored. */
-    void noteLocalKeys(String deviceId, String header) {
-        if (header == null) {
-            return;
-        }
-        localKeys.put(deviceId, Arrays.stream(header.split(",")).map(String::trim).filter(CentralSettings.KEYS::contains)
-                .collect(Collectors.toUnmodifiableSet()));
+    /** The managed keys a device's agent says its own config sets (its Kilowatch-Local-Settings header); unknown names are ignored. */
+    static Set<String> localKeys(String header) {
+        return Arrays.stream(header.split(",")).map(String::trim).filter(CentralSettings.KEYS::contains)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
      * The settings to send with the answer to a device's reports, after noting what its agent's own config
-     * sets; null when no settings file is configured or the device has no report stored.
+     * sets; null when no settings file is configured or the device has no report stored. Read-only: it is
+     * shared by every device with the same labels.
      */
     public JsonObject answerFor(String deviceId, String localKeysHeader) {
         DeviceRow row = deviceId == null || config.file().isEmpty() ? null : estate.row(deviceId);
         if (row == null) {
             return null;
         }
-        noteLocalKeys(deviceId, localKeysHeader);
-        return wire(forDevice(row));
+        if (localKeysHeader != null) {
+            localKeysHeaders.put(deviceId, localKeysHeader);
+        }
+        return loaded.answer(labels(row));
     }
 
     /** The settings as they go to the agent with the answer to its reports. */
@@ -173,7 +196,8 @@ public final class AgentSettingsService {
 
     /** A device's effective settings and where each came from, for the API and the device page. */
     public JsonObject explain(DeviceRow row) {
-        Set<String> local = localKeys.get(row.deviceId());
+        String header = localKeysHeaders.get(row.deviceId());
+        Set<String> local = header == null ? null : localKeys(header);
         JsonObject settings = new JsonObject();
         for (CentralSettings.Provenance p : forDevice(row).explain(Duration.ofMillis(row.intervalMs()), labels(row), local == null ? Set.of() : local)) {
             settings.put(p.key(), new JsonObject().put("value", p.value()).put("source", p.source()).put("rule", p.rule()).put("applied", p.applied()));

@@ -1,15 +1,12 @@
 package io.kilowatch.collector.config;
 
+import io.kilowatch.collector.security.AgentCredentials;
 import io.kilowatch.core.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * A config file the collector reloads without a restart (on change, SIGHUP or an admin call): read off
@@ -28,18 +25,10 @@ public final class WatchedFile {
         return vertx.executeBlocking(() -> {
             try {
                 String text = Files.readString(file);
-                return new Text(text, sha256(text));
+                return new Text(text, AgentCredentials.sha256(text));
             } catch (IOException e) {
                 throw new ConfigException("cannot read the " + what + " " + file + ": " + e.getMessage());
             }
         }, false);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -32,6 +32,10 @@ public final class IngestService {
         }
     }
 
+    /** The answers for a batch and the device it is from (its credential's, else its first report's; null if none says). */
+    public record BatchResult(String deviceId, List<Result> results) {
+    }
+
     private final GroupCommitter committer;
     private final ReportAccounting accounting;
     private final Estate estate;
@@ -78,11 +82,11 @@ public final class IngestService {
         } catch (ReportFormatException e) {
             item = new BatchItem(null, e.getMessage());
         }
-        return ingestAll(List.of(item), authenticatedDevice).map(results -> results.get(0));
+        return ingestAll(List.of(item), authenticatedDevice).map(batch -> batch.results().get(0));
     }
 
     /** A batch ({@code POST /api/v1/reports/batch}); a body that is no batch at all fails with {@link ReportFormatException}. */
-    public Future<List<Result>> ingestBatch(String body, String authenticatedDevice) {
+    public Future<BatchResult> ingestBatch(String body, String authenticatedDevice) {
         try {
             return ingestAll(ReportCodec.batchFromJson(body), authenticatedDevice);
         } catch (ReportFormatException e) {
@@ -91,7 +95,7 @@ public final class IngestService {
         }
     }
 
-    private Future<List<Result>> ingestAll(List<BatchItem> items, String authenticatedDevice) {
+    private Future<BatchResult> ingestAll(List<BatchItem> items, String authenticatedDevice) {
         if (authenticatedDevice != null) {
             String other = items.stream().map(BatchItem::report).filter(r -> r != null && !authenticatedDevice.equals(r.deviceId()))
                     .map(Report::deviceId).findFirst().orElse(null);
@@ -131,7 +135,7 @@ public final class IngestService {
                     }));
         }
         if (pending.isEmpty()) {
-            return Future.succeededFuture(List.of(results));
+            return Future.succeededFuture(new BatchResult(device, List.of(results)));
         }
         return committer.submit(pending).map(outcomes -> {
             for (int k = 0; k < outcomes.size(); k++) {
@@ -153,7 +157,7 @@ public final class IngestService {
                 results[i] = new Result(items.get(i).report().sequence(), true, outcome.duplicate(), outcome.sequenceTaken(),
                         outcome.lastSequence(), List.of());
             }
-            return List.of(results);
+            return new BatchResult(device, List.of(results));
         });
     }
 }

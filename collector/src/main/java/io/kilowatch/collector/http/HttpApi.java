@@ -177,29 +177,16 @@ public final class HttpApi {
                 storeFailed(ctx, result.cause());
             } else {
                 JsonArray results = new JsonArray();
-                result.result().forEach(r -> results.add(r.accepted() ? resultJson(r)
+                result.result().results().forEach(r -> results.add(r.accepted() ? resultJson(r)
                         : new JsonObject().put("sequence", r.sequence()).put("status", "rejected").put("problems", new JsonArray(r.problems()))));
                 JsonObject answer = new JsonObject().put("results", results);
-                JsonObject settings = agentSettings.apply(batchDevice(ctx, body), ctx.request().getHeader("Kilowatch-Local-Settings"));
+                JsonObject settings = agentSettings.apply(result.result().deviceId(), ctx.request().getHeader("Kilowatch-Local-Settings"));
                 if (settings != null) {
                     answer.put("settings", settings);
                 }
                 json(ctx, 200, answer);
             }
         });
-    }
-
-    /** The device a batch is from: its credential's, or with credentials off (a closed test network) its first report's. */
-    private static String batchDevice(RoutingContext ctx, String body) {
-        String authenticated = ctx.get(AUTHENTICATED_DEVICE);
-        if (authenticated != null) {
-            return authenticated;
-        }
-        try {
-            return new JsonObject(body).getJsonArray("reports").getJsonObject(0).getString("device_id");
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private static JsonObject resultJson(IngestService.Result r) {

@@ -84,7 +84,8 @@ public final class AgentCredentials {
         });
     }
 
-    static String sha256(String text) {
+    /** The SHA-256 of the text's UTF-8 bytes, in hex. */
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

@@ -86,16 +86,27 @@ public final class Availability {
         return disjoint.stream().mapToLong(i -> Duration.between(i.start(), i.end()).toNanos()).sum();
     }
 
-    /** Time two sets of disjoint intervals share. */
+    /**
+     * Time two sets of disjoint intervals in order (as {@link #union} gives them) share: one pass over both, as
+     * this runs for every device and window at each scrape, and a laptop's month holds many sleeps.
+     */
     private static long overlap(List<UptimeSpan> a, List<UptimeSpan> b) {
         long nanos = 0;
-        for (UptimeSpan x : a) {
-            for (UptimeSpan y : b) {
-                Instant start = x.start().isAfter(y.start()) ? x.start() : y.start();
-                Instant end = x.end().isBefore(y.end()) ? x.end() : y.end();
-                if (end.isAfter(start)) {
-                    nanos += Duration.between(start, end).toNanos();
-                }
+        int i = 0;
+        int j = 0;
+        while (i < a.size() && j < b.size()) {
+            UptimeSpan x = a.get(i);
+            UptimeSpan y = b.get(j);
+            Instant start = x.start().isAfter(y.start()) ? x.start() : y.start();
+            Instant end = x.end().isBefore(y.end()) ? x.end() : y.end();
+            if (end.isAfter(start)) {
+                nanos += Duration.between(start, end).toNanos();
+            }
+            // the one that ends first can share nothing with what follows the other
+            if (x.end().isBefore(y.end())) {
+                i++;
+            } else {
+                j++;
             }
         }
         return nanos;

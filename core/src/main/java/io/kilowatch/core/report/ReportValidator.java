@@ -22,7 +22,8 @@ public final class ReportValidator {
     static final double MAX_WATTS = 100_000;
     static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
     /** Older reports are from a spool replayed long after; raw samples would be past retention anyway. */
-    static final Duration MAX_AGE = Duration.ofDays(35);
+    /** How far back a report's timestamp, and the sleeps it carries, may reach. */
+    public static final Duration MAX_AGE = Duration.ofDays(35);
 
     private ReportValidator() {
     }

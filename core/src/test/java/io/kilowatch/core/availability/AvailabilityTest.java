@@ -29,6 +29,18 @@ class AvailabilityTest {
     }
 
     @Test
+    void sleepsAcrossSeveralBootsAndTheGapBetweenThem() {
+        // two boots, 0..100 and 120..200 minutes, down 100..120; sleeps at 10..20, 30..40, 95..105 (over the end of
+        // the first boot into the gap), 150..160 and 190..250 (open past now, 200)
+        List<UptimeSpan> spans = List.of(new UptimeSpan(at(0), at(100)), new UptimeSpan(at(120), at(200)));
+        List<UptimeSpan> asleep = List.of(new UptimeSpan(at(150), at(160)), new UptimeSpan(at(10), at(20)), new UptimeSpan(at(95), at(105)),
+                new UptimeSpan(at(30), at(40)), new UptimeSpan(at(190), at(250)));
+        // up 180 min less 45 asleep in it = 135; asleep 50 in all; down 15 (105..120)
+        assertEquals(135.0 / 200, Availability.ratio(spans, asleep, false, at(0), at(200), GRACE).orElseThrow(), 1e-12, "server");
+        assertEquals(135.0 / 150, Availability.ratio(spans, asleep, true, at(0), at(200), GRACE).orElseThrow(), 1e-12, "desktop");
+    }
+
+    @Test
     void sleepIsNeitherUpNorDownForADesktopAndDownForAServer() {
         // one boot, reporting 0..60, with a reported sleep 20..40 inside the span (the same boot before and after)
         List<UptimeSpan> spans = new ArrayList<>();
