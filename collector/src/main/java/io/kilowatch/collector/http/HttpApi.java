@@ -428,14 +428,15 @@ public final class HttpApi {
 
     /**
      * The live event: the summary and the rows of the devices that changed, at most {@link #MAX_LIVE_DEVICES};
-     * beyond that {@code devices_truncated} tells clients to re-read what they show.
+     * beyond that {@code devices_truncated} tells clients to re-read what they show. The rows are read when
+     * the summary is ready, just before sending, so an event is never older than a page served meanwhile.
      */
     private Future<JsonObject> liveSnapshot(java.util.Collection<String> ids) {
-        Instant now = clock.instant();
-        List<DeviceRow> rows = ids.stream().limit(MAX_LIVE_DEVICES).map(estate::row).filter(java.util.Objects::nonNull).toList();
+        List<String> sent = ids.stream().limit(MAX_LIVE_DEVICES).toList();
         return summary().map(summary -> new JsonObject()
                 .put("estate", summary)
-                .put("devices", Views.devices(rows, estate, carbon, now))
+                .put("devices", Views.devices(sent.stream().map(estate::row).filter(java.util.Objects::nonNull).toList(), estate, carbon,
+                        clock.instant()))
                 .put("devices_truncated", ids.size() > MAX_LIVE_DEVICES));
     }
 
