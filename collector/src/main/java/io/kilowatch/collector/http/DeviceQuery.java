@@ -37,7 +37,8 @@ record DeviceQuery(String org, String site, String deviceClass, Estate.State sta
         boolean paged = params.contains("limit") || params.contains("offset");
         return new DeviceQuery(params.get("org"), params.get("site"), params.get("class"), state(params.get("state")),
                 q == null || q.isBlank() ? null : q.strip(),
-                paged ? integer(params, "limit", 100, 1, MAX_LIMIT) : null, integer(params, "offset", 0, 0, Integer.MAX_VALUE));
+                paged ? QueryParams.integer(params.get("limit"), "limit", 100, 1, MAX_LIMIT) : null,
+                QueryParams.integer(params.get("offset"), "offset", 0, 0, Integer.MAX_VALUE));
     }
 
     private static Estate.State state(String value) {
@@ -50,22 +51,6 @@ record DeviceQuery(String org, String site, String deviceClass, Estate.State sta
             }
         }
         throw new IllegalArgumentException("state must be up, down or expected_off, not '" + value + "'");
-    }
-
-    private static int integer(MultiMap params, String name, int defaultValue, int min, int max) {
-        String value = params.get(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // answered below, as for a number out of range
-        }
-        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
     }
 
     boolean paged() {
