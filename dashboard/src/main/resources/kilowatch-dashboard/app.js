@@ -115,7 +115,9 @@ function route() {
     link.classList.toggle("active", link.dataset.nav === (view === "device" ? "devices" : view));
   }
   state.chartFetchedAt = {};
-  render();
+  // Coming back to the list: what it read before may be old.
+  if (view === "devices") reloadDevices();
+  else render();
 }
 
 function render() {
@@ -131,7 +133,9 @@ function render() {
 function renderOverview(e) {
   setText("estate-power", fmt.watts(e.power_watts));
   setText("devices-up", String(e.devices.up));
-  setText("devices-down", `${e.devices.down} down of ${e.devices.total}`);
+  setText("devices-down", e.devices.expected_off
+    ? `${e.devices.down} down, ${e.devices.expected_off} asleep or off (${e.devices.total} in all)`
+    : `${e.devices.down} down of ${e.devices.total}`);
   setText("estate-availability", fmt.pct(e.availability_24h_ratio, 2));
   for (const period of ["today", "month", "year"]) {
     setText("energy-" + period, fmt.kwh(e[period].energy_kwh));
@@ -145,7 +149,9 @@ function renderOverview(e) {
 // ---- device list: filtered and paged by the server, and virtualised here: only the rows in view (and a
 // margin) are in the page, fetched a page at a time, so the list opens as fast with 20,000 devices as with 20.
 const PAGE = 200;
-const list = { query: null, total: 0, rows: new Map(), pages: new Map(), rowHeight: 36, labels: null, fetchedAt: 0 };
+// pages: page number -> {loaded}, for pages read or being read. changes counts live changes, so a page
+// that was on its way when one came (and may be older than it) is read again when it lands.
+const list = { query: null, total: 0, rows: new Map(), pages: new Map(), rowHeight: 36, labels: null, fetchedAt: 0, changes: 0 };
 
 function deviceQuery() {
   const params = new URLSearchParams();
@@ -167,29 +173,36 @@ function renderDevices() {
   drawDevices();
 }
 
-// Re-reads the pages in view (live changes too many to patch, or a change of filter or state with time).
+// Re-reads the pages in view (live changes too many to patch, or a change of filter or state with time);
+// pages on their way are read again when they land.
 function reloadDevices() {
-  list.pages.clear();
+  list.changes++;
+  for (const [page, ticket] of list.pages) if (ticket.loaded) list.pages.delete(page);
   renderDevices();
 }
 
 function loadPage(page) {
   if (list.pages.has(page)) return;
-  const query = list.query;
-  const params = new URLSearchParams(query);
+  const params = new URLSearchParams(list.query);
   params.set("offset", String(page * PAGE));
   params.set("limit", String(PAGE));
-  list.pages.set(page, "loading");
+  const ticket = { loaded: false };
+  const changes = list.changes;
+  list.pages.set(page, ticket);
   getJson("api/v1/devices?" + params).then((result) => {
-    if (query !== list.query) return;
-    list.pages.set(page, "loaded");
+    if (list.pages.get(page) !== ticket) return; // the filter changed meanwhile
+    ticket.loaded = true;
     list.total = result.total;
     list.fetchedAt = Date.now();
     result.devices.forEach((d, i) => list.rows.set(page * PAGE + i, d));
     fillFilters(result.labels);
     drawDevices();
+    if (changes !== list.changes) {
+      list.pages.delete(page);
+      loadPage(page);
+    }
   }).catch((err) => {
-    list.pages.delete(page);
+    if (list.pages.get(page) === ticket) list.pages.delete(page);
     if (err.message !== "logged out") showError(err.message);
   });
 }
@@ -222,7 +235,8 @@ function drawDevices() {
   const height = list.rowHeight;
   const first = Math.max(0, Math.floor(scroll.scrollTop / height) - 10);
   const wanted = Math.ceil((scroll.clientHeight || 600) / height) + 20;
-  if (!list.pages.size) {
+  // Until a page has come there is no count: the list would flash "0 devices" and the empty-estate notice.
+  if (![...list.pages.values()].some((ticket) => ticket.loaded)) {
     loadPage(Math.floor(first / PAGE));
     return;
   }
@@ -240,18 +254,29 @@ function drawDevices() {
   $("no-devices").hidden = list.total > 0 || list.query !== "";
 }
 
+const stateOf = (d) => (d.up ? "up" : d.expected_off ? "expected_off" : "down");
+
 // A live event names the devices that changed: rows already fetched take their new values in place.
+// A device new to the estate, or one that left the state filtered on, changes the rows themselves: re-read.
 function patchDevices(update) {
-  if (update.devices_truncated || Date.now() - list.fetchedAt > 15000) {
+  if (update.devices_truncated || Date.now() - list.fetchedAt > 15000
+    || (list.query === "" && update.estate.devices.total !== list.total)) {
     reloadDevices();
     return;
   }
   const byId = new Map(update.devices.map((d) => [d.device_id, d]));
   if (!byId.size) return;
+  list.changes++;
+  let moved = false;
   for (const [i, d] of list.rows) {
-    if (byId.has(d.device_id)) list.rows.set(i, byId.get(d.device_id));
+    const now = byId.get(d.device_id);
+    if (now) {
+      moved = moved || stateOf(now) !== stateOf(d);
+      list.rows.set(i, now);
+    }
   }
-  drawDevices();
+  if (moved && $("filter-state").value) reloadDevices();
+  else drawDevices();
 }
 
 function cell(text, className) {
@@ -280,11 +305,13 @@ function deviceRow(d) {
   link.href = "#/devices/" + encodeURIComponent(d.device_id);
   link.textContent = d.hostname || d.device_id;
   name.append(link);
-  // Hostnames repeat across an estate ("vm"): the id, unique, tells such rows apart.
-  if (d.hostname && d.hostname !== d.device_id) {
+  // Hostnames repeat across an estate ("vm"): the id, unique, tells such rows apart. A long one (an agent's
+  // hardware UUID) is cut short with the whole in its tooltip; one that only repeats the hostname is left out.
+  if (d.hostname && d.hostname.toLowerCase() !== d.device_id.toLowerCase()) {
     const id = document.createElement("span");
     id.className = "device-id";
     id.textContent = d.device_id;
+    id.title = d.device_id;
     name.append(id);
   }
   const source = document.createElement("td");
@@ -452,15 +479,20 @@ function connect() {
   if (state.events) state.events.close();
   const source = new EventSource("api/v1/events");
   state.events = source;
+  let first = true;
   source.addEventListener("update", (ev) => {
     // Each event holds only the devices that changed since the one before; the device list reads pages itself.
     state.latest = JSON.parse(ev.data);
     live.textContent = "live";
     live.className = "live on";
-    if (state.route.view === "devices") patchDevices(state.latest);
+    // A change made before this stream (re)started comes in no event: the first one re-reads what was read before it.
+    if (state.route.view === "devices" && first) reloadDevices();
+    else if (state.route.view === "devices") patchDevices(state.latest);
     else if (state.route.view !== "device" || state.latest.devices_truncated
       || state.latest.devices.some((d) => d.device_id === state.route.deviceId)) render();
+    first = false;
   });
+  source.onopen = () => { first = true; };
   source.onerror = () => {
     live.textContent = "reconnecting…";
     live.className = "live off";

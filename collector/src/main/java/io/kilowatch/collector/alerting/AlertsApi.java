@@ -4,6 +4,7 @@ import static io.kilowatch.collector.http.HttpApi.error;
 import static io.kilowatch.collector.http.HttpApi.json;
 
 import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.collector.http.QueryParams;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.AlertRule;
@@ -83,7 +84,7 @@ public final class AlertsApi implements ApiModule {
             }
             query = new AlertStore.HistoryQuery(Optional.ofNullable(rule), Optional.ofNullable(severity),
                     Optional.ofNullable(state).map(s -> s.equals("firing")), instant(p.get("from"), "from").map(Instant::toEpochMilli), instant(p.get("to"), "to").map(Instant::toEpochMilli),
-                    integer(p.get("limit"), "limit", 50, 1, 500), integer(p.get("offset"), "offset", 0, 0, Integer.MAX_VALUE));
+                    QueryParams.integer(p.get("limit"), "limit", 50, 1, 500), QueryParams.integer(p.get("offset"), "offset", 0, 0, Integer.MAX_VALUE));
         } catch (IllegalArgumentException e) {
             error(ctx, 400, List.of(e.getMessage()));
             return;
@@ -248,21 +249,6 @@ public final class AlertsApi implements ApiModule {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(name + " must be an RFC 3339 UTC time such as 2026-03-02T09:00:00Z, got '" + text + "'");
         }
-    }
-
-    private static int integer(String text, String name, int fallback, int min, int max) {
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the message below
-        }
-        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '" + text + "'");
     }
 
     private static Duration duration(String text) {

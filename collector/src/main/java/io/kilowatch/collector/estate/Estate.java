@@ -5,12 +5,12 @@ import io.kilowatch.core.availability.UptimeSpan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -25,7 +25,8 @@ public final class Estate {
     public static final Map<String, Duration> WINDOWS = windows();
 
     private final int downAfterMissedReports;
-    private final Map<String, DeviceRow> rows = new ConcurrentHashMap<>();
+    /** Sorted by device id, so {@link #rows()} is a copy without a sort: it is read per API request and per live event. */
+    private final Map<String, DeviceRow> rows = new ConcurrentSkipListMap<>();
     private final Map<String, List<UptimeSpan>> spans = new ConcurrentHashMap<>();
     private final Map<String, Integer> allowanceByDevice = new ConcurrentHashMap<>();
     private final List<Consumer<IngestPlan>> listeners = new CopyOnWriteArrayList<>();
@@ -120,15 +121,21 @@ public final class Estate {
         return hours != null && !hours.isWorking(now);
     }
 
+    /** A device's live state: up, silent as its class may be (asleep or stopped cleanly), or down. */
+    public enum State { UP, EXPECTED_OFF, DOWN }
+
+    /** The state the API filters on and the overview counts, so both agree with each row's {@code up} and {@code expected_off}. */
+    public State state(DeviceRow row, Instant now) {
+        return isUp(row, now) ? State.UP : silenceExpected(row, now) ? State.EXPECTED_OFF : State.DOWN;
+    }
+
     /** Follows every newly stored report (outputs such as InfluxDB); called on the ingest thread, so it must not block. */
     public void onUpdate(Consumer<IngestPlan> listener) {
         listeners.add(listener);
     }
 
     public List<DeviceRow> rows() {
-        List<DeviceRow> all = new ArrayList<>(rows.values());
-        all.sort(Comparator.comparing(DeviceRow::deviceId));
-        return all;
+        return new ArrayList<>(rows.values());
     }
 
     public DeviceRow row(String deviceId) {

@@ -17,11 +17,12 @@ import java.util.function.Function;
  * the rows it shows. Without {@code limit} and {@code offset} the answer keeps its original shape (every
  * matching device in one array).
  *
- * @param up {@code true} for devices up now, {@code false} for down, null for both
- * @param search lower-cased text looked for in the hostname and the device id, or null
+ * @param state the devices' state now, or null for any: {@code down} leaves out a desktop asleep or
+ *     stopped cleanly, which is {@code expected_off}, as the overview counts it and the dashboard shows it
+ * @param search text looked for, case ignored, in the hostname and the device id, or null
  * @param limit page size, or null for no paging
  */
-record DeviceQuery(String org, String site, String deviceClass, Boolean up, String search, Integer limit, int offset) {
+record DeviceQuery(String org, String site, String deviceClass, Estate.State state, String search, Integer limit, int offset) {
     static final int MAX_LIMIT = 1_000;
     private static final Set<String> KNOWN = Set.of("org", "site", "class", "state", "q", "limit", "offset");
 
@@ -32,31 +33,24 @@ record DeviceQuery(String org, String site, String deviceClass, Boolean up, Stri
                 throw new IllegalArgumentException("unknown parameter '" + name + "'; known: class, limit, offset, org, q, site, state");
             }
         }
-        String state = params.get("state");
-        if (state != null && !state.equals("up") && !state.equals("down")) {
-            throw new IllegalArgumentException("state must be up or down, not '" + state + "'");
-        }
         String q = params.get("q");
         boolean paged = params.contains("limit") || params.contains("offset");
-        return new DeviceQuery(params.get("org"), params.get("site"), params.get("class"), state == null ? null : state.equals("up"),
-                q == null || q.isBlank() ? null : q.strip().toLowerCase(Locale.ROOT),
-                paged ? integer(params, "limit", 100, 1, MAX_LIMIT) : null, integer(params, "offset", 0, 0, Integer.MAX_VALUE));
+        return new DeviceQuery(params.get("org"), params.get("site"), params.get("class"), state(params.get("state")),
+                q == null || q.isBlank() ? null : q.strip(),
+                paged ? QueryParams.integer(params.get("limit"), "limit", 100, 1, MAX_LIMIT) : null,
+                QueryParams.integer(params.get("offset"), "offset", 0, 0, Integer.MAX_VALUE));
     }
 
-    private static int integer(MultiMap params, String name, int defaultValue, int min, int max) {
-        String value = params.get(name);
+    private static Estate.State state(String value) {
         if (value == null) {
-            return defaultValue;
+            return null;
         }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
+        for (Estate.State s : Estate.State.values()) {
+            if (s.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return s;
             }
-        } catch (NumberFormatException e) {
-            // answered below, as for a number out of range
         }
-        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", not '" + value + "'");
+        throw new IllegalArgumentException("state must be up, down or expected_off, not '" + value + "'");
     }
 
     boolean paged() {
@@ -72,11 +66,20 @@ record DeviceQuery(String org, String site, String deviceClass, Boolean up, Stri
         return (org == null || org.equals(r.org())) && (site == null || site.equals(r.site()))
                 && (deviceClass == null || deviceClass.equals(r.deviceClass()))
                 && (search == null || contains(r.hostname()) || contains(r.deviceId()))
-                && (up == null || estate.isUp(r, now) == up);
+                && (state == null || estate.state(r, now) == state);
     }
 
+    /** Whether {@code text} holds the search, case ignored, without copying either (it runs on every row). */
     private boolean contains(String text) {
-        return text != null && text.toLowerCase(Locale.ROOT).contains(search);
+        if (text == null) {
+            return false;
+        }
+        for (int i = 0; i <= text.length() - search.length(); i++) {
+            if (text.regionMatches(true, i, search, 0, search.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The page of {@code matching} this query asks for. */

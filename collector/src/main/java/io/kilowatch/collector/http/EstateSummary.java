@@ -8,11 +8,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 
-/** The overview: power now, devices up and down, energy and carbon for today, this month and this year. */
+/** The overview: power now, devices up, down and expected off, energy and carbon for today, this month and this year. */
 final class EstateSummary {
     private EstateSummary() {
     }
@@ -20,8 +21,13 @@ final class EstateSummary {
     /** Runs on the store's worker: it reads day rollups. */
     static JsonObject compute(Store store, Estate estate, CarbonPolicy carbon, ZoneId zone, Instant now) {
         List<DeviceRow> rows = estate.rows();
-        long up = rows.stream().filter(r -> estate.isUp(r, now)).count();
-        double watts = rows.stream().filter(r -> estate.isUp(r, now)).mapToDouble(DeviceRow::powerWatts).sum();
+        Map<Estate.State, Long> states = new EnumMap<>(Estate.State.class);
+        double watts = 0;
+        for (DeviceRow r : rows) {
+            Estate.State state = estate.state(r, now);
+            states.merge(state, 1L, Long::sum);
+            watts += state == Estate.State.UP ? r.powerWatts() : 0;
+        }
         OptionalDouble availability = rows.stream()
                 .map(r -> estate.availability(r, Estate.WINDOWS.get("24h"), now))
                 .filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).average();
@@ -35,7 +41,9 @@ final class EstateSummary {
                 .put("time", now.toString())
                 .put("time_zone", zone.getId())
                 .put("power_watts", watts)
-                .put("devices", new JsonObject().put("total", rows.size()).put("up", up).put("down", rows.size() - up))
+                .put("devices", new JsonObject().put("total", rows.size()).put("up", states.getOrDefault(Estate.State.UP, 0L))
+                        .put("down", states.getOrDefault(Estate.State.DOWN, 0L))
+                        .put("expected_off", states.getOrDefault(Estate.State.EXPECTED_OFF, 0L)))
                 .put("availability_24h_ratio", availability.isPresent() ? availability.getAsDouble() : null)
                 .put("today", period(store, dayStart, end))
                 .put("month", period(store, monthStart, end))

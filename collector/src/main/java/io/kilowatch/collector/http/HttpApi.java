@@ -49,8 +49,8 @@ public final class HttpApi {
     private final boolean requireClientCertificate;
     private final AccessControl access;
     private final List<ApiModule> modules = new java.util.ArrayList<>();
-    /** Each device's state as the live clients last heard it, so a device going down with time alone is sent. */
-    private final java.util.Map<String, Boolean> sentUp = new java.util.HashMap<>();
+    /** Each device's state as the live clients last heard it, so a device going down with time alone is sent; read on ticks only. */
+    private final java.util.Map<String, Estate.State> sentStates = new java.util.HashMap<>();
     private static final int MAX_LIVE_DEVICES = 500;
 
     public HttpApi(Vertx vertx, Store store, WorkerExecutor storeWorker, Estate estate, IngestService ingest,
@@ -68,7 +68,7 @@ public final class HttpApi {
         this.carbon = carbon;
         this.zone = zone;
         this.clock = clock;
-        this.live = new LiveUpdates(vertx, pushIntervalMillis, this::liveSnapshot);
+        this.live = new LiveUpdates(vertx, pushIntervalMillis, this::statesChangedWithTime, this::liveSnapshot);
         estate.onUpdate(plan -> live.deviceChanged(plan.device().deviceId()));
         this.credentials = credentials;
         // Enrolment tokens are guessable only by brute force; ten tries a minute per address makes that hopeless.
@@ -399,25 +399,31 @@ public final class HttpApi {
         return storeWorker.executeBlocking(() -> EstateSummary.compute(store, estate, carbon, zone, now), false);
     }
 
-    /**
-     * The live event: the summary and the rows of the devices that changed (reported, or went up or down
-     * with time alone), at most {@link #MAX_LIVE_DEVICES}; beyond that {@code devices_truncated} tells
-     * clients to re-read what they show.
-     */
-    private Future<JsonObject> liveSnapshot(List<String> changed) {
+    /** The devices whose state changed with time alone since the last tick: silent past their allowance, or their site's hours began or ended. */
+    private List<String> statesChangedWithTime() {
         Instant now = clock.instant();
-        java.util.Set<String> ids = new java.util.TreeSet<>(changed);
+        List<String> ids = new java.util.ArrayList<>();
         for (DeviceRow row : estate.rows()) {
-            boolean up = estate.isUp(row, now);
-            Boolean before = sentUp.put(row.deviceId(), up);
-            if (before != null && before != up) {
+            Estate.State state = estate.state(row, now);
+            Estate.State before = sentStates.put(row.deviceId(), state);
+            if (before != null && before != state) {
                 ids.add(row.deviceId());
             }
         }
-        List<DeviceRow> rows = ids.stream().limit(MAX_LIVE_DEVICES).map(estate::row).filter(java.util.Objects::nonNull).toList();
+        return ids;
+    }
+
+    /**
+     * The live event: the summary and the rows of the devices that changed, at most {@link #MAX_LIVE_DEVICES};
+     * beyond that {@code devices_truncated} tells clients to re-read what they show. The rows are read when
+     * the summary is ready, just before sending, so an event is never older than a page served meanwhile.
+     */
+    private Future<JsonObject> liveSnapshot(java.util.Collection<String> ids) {
+        List<String> sent = ids.stream().limit(MAX_LIVE_DEVICES).toList();
         return summary().map(summary -> new JsonObject()
                 .put("estate", summary)
-                .put("devices", Views.devices(rows, estate, carbon, now))
+                .put("devices", Views.devices(sent.stream().map(estate::row).filter(java.util.Objects::nonNull).toList(), estate, carbon,
+                        clock.instant()))
                 .put("devices_truncated", ids.size() > MAX_LIVE_DEVICES));
     }
 

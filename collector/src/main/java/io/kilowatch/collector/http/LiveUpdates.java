@@ -5,10 +5,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Server-sent events for the dashboard: an {@code update} event at most once a push interval after
@@ -21,15 +24,19 @@ final class LiveUpdates {
 
     private final Set<HttpServerResponse> clients = ConcurrentHashMap.newKeySet();
     private final Set<String> changedDevices = ConcurrentHashMap.newKeySet();
-    private final Function<List<String>, Future<JsonObject>> snapshot;
+    private final Supplier<Collection<String>> changedWithTime;
+    private final Function<Collection<String>, Future<JsonObject>> snapshot;
     private volatile boolean changed = true;
     private long lastPushMillis;
 
     /**
-     * @param snapshot the event for the devices changed since the last one (none for a new client),
-     *     run on the event loop
+     * @param changedWithTime the devices whose state changed with no report since it was last asked (on
+     *     ticks only: a new client's first event must not use up a change the others have not been sent)
+     * @param snapshot the event for these devices (none for a new client), run on the event loop
      */
-    LiveUpdates(Vertx vertx, long pushIntervalMillis, Function<List<String>, Future<JsonObject>> snapshot) {
+    LiveUpdates(Vertx vertx, long pushIntervalMillis, Supplier<Collection<String>> changedWithTime,
+                Function<Collection<String>, Future<JsonObject>> snapshot) {
+        this.changedWithTime = changedWithTime;
         this.snapshot = snapshot;
         vertx.setPeriodic(pushIntervalMillis, id -> tick(System.currentTimeMillis()));
     }
@@ -64,8 +71,9 @@ final class LiveUpdates {
         }
         changed = false;
         lastPushMillis = nowMillis;
-        List<String> devices = List.copyOf(changedDevices);
+        Set<String> devices = new TreeSet<>(changedDevices);
         changedDevices.removeAll(devices);
+        devices.addAll(changedWithTime.get());
         snapshot.apply(devices).onSuccess(json -> clients.forEach(c -> send(c, json)));
     }
 

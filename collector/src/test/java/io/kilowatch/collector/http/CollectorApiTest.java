@@ -183,8 +183,9 @@ class CollectorApiTest {
             assertEquals(201, post(report().device("pc-" + i).at(now).bootedAt(now.minusSeconds(7200))
                     .label("site", i <= 3 ? "County Hall" : "Depot").label("class", i == 5 ? "laptop" : "desktop").build()).statusCode());
         }
-        // silent for an hour: down
-        assertEquals(201, post(report().device("pc-6").at(now.minusSeconds(3600)).bootedAt(now.minusSeconds(7200)).label("org", "Southshire").build())
+        // a server silent for an hour: down (a desktop silent out of hours would be expected off)
+        assertEquals(201, post(report().device("pc-6").at(now.minusSeconds(3600)).bootedAt(now.minusSeconds(7200)).label("org", "Southshire")
+                .label("class", "server").build())
                 .statusCode());
 
         assertEquals(6, get("/api/v1/devices").bodyAsJsonArray().size(), "without parameters: every device, as before");
@@ -197,7 +198,7 @@ class CollectorApiTest {
         assertEquals(List.of("pc-3", "pc-4"), ids(page.getJsonArray("devices")));
         assertEquals(new JsonArray(List.of("Northshire", "Southshire")), page.getJsonObject("labels").getJsonArray("org"));
         assertEquals(new JsonArray(List.of("County Hall", "Depot")), page.getJsonObject("labels").getJsonArray("site"));
-        assertEquals(new JsonArray(List.of("desktop", "laptop")), page.getJsonObject("labels").getJsonArray("class"));
+        assertEquals(new JsonArray(List.of("desktop", "laptop", "server")), page.getJsonObject("labels").getJsonArray("class"));
         assertEquals(List.of(), ids(get("/api/v1/devices?limit=10&offset=99").bodyAsJsonObject().getJsonArray("devices")), "past the end: empty");
 
         assertEquals(List.of("pc-6"), ids(get("/api/v1/devices?state=down&limit=10").bodyAsJsonObject().getJsonArray("devices")));
@@ -215,6 +216,27 @@ class CollectorApiTest {
     }
 
     @Test
+    void filterCountsAndRowsAgreeThatADesktopStoppedCleanlyIsExpectedOffNotDown() {
+        assertEquals(201, post(report().device("desk-on").at(now).bootedAt(now.minusSeconds(7200)).build()).statusCode());
+        assertEquals(201, post(report().device("desk-off").at(now.minusSeconds(3600)).bootedAt(now.minusSeconds(7200)).stopping().build())
+                .statusCode());
+        assertEquals(201, post(report().device("srv").at(now.minusSeconds(3600)).bootedAt(now.minusSeconds(7200)).label("class", "server")
+                .stopping().build()).statusCode());
+
+        assertEquals(List.of("srv"), ids(get("/api/v1/devices?state=down").bodyAsJsonArray()), "a server stopped is down; a desktop is not");
+        JsonObject off = get("/api/v1/devices?state=expected_off&limit=10").bodyAsJsonObject();
+        assertEquals(List.of("desk-off"), ids(off.getJsonArray("devices")));
+        assertTrue(off.getJsonArray("devices").getJsonObject(0).getBoolean("expected_off"));
+        assertEquals(List.of("desk-on"), ids(get("/api/v1/devices?state=up").bodyAsJsonArray()));
+
+        JsonObject counts = get("/api/v1/estate").bodyAsJsonObject().getJsonObject("devices");
+        for (String state : List.of("up", "down", "expected_off")) {
+            assertEquals(1, counts.getInteger(state), "the overview counts as the filter selects: " + counts);
+        }
+        assertEquals(3, counts.getInteger("total"));
+    }
+
+    @Test
     void liveUpdatesCarryOnlyTheDevicesThatChanged() throws Exception {
         for (String device : List.of("pc-1", "pc-2")) {
             assertEquals(201, post(report().device(device).at(now).bootedAt(now.minusSeconds(7200)).build()).statusCode());
@@ -222,9 +244,7 @@ class CollectorApiTest {
         StringBuffer stream = new StringBuffer();
         HttpClient http = vertx.createHttpClient();
         try {
-            http.request(HttpMethod.GET, port, "127.0.0.1", "/api/v1/events")
-                    .compose(request -> request.send().onSuccess(response -> response.handler(chunk -> stream.append(chunk.toString()))))
-                    .await();
+            listen(http, stream);
             JsonObject first = waitForEvent(stream, e -> true);
             assertEquals(List.of(), ids(first.getJsonArray("devices")), "a new client reads the device list in pages, not from the stream");
             assertEquals(2, first.getJsonObject("estate").getJsonObject("devices").getInteger("total"));
@@ -238,6 +258,42 @@ class CollectorApiTest {
         } finally {
             http.close();
         }
+    }
+
+    @Test
+    void aDeviceGoingDownWithTimeAloneReachesEveryClientThoughAnotherConnectsMeanwhile() throws Exception {
+        StringBuffer first = new StringBuffer();
+        StringBuffer second = new StringBuffer();
+        HttpClient http = vertx.createHttpClient();
+        try {
+            listen(http, first);
+            waitForEvent(first, e -> true);
+            // 15 s reports, 3 missed allowed: down 45 s after this one, a few seconds from now
+            Instant reported = Instant.now().minusSeconds(41);
+            assertEquals(201, post(report().device("fading").at(reported).bootedAt(reported.minusSeconds(3600)).label("class", "server").build())
+                    .statusCode());
+            assertTrue(waitForEvent(first, e -> ids(e.getJsonArray("devices")).contains("fading")).getJsonArray("devices")
+                    .getJsonObject(0).getBoolean("up"));
+            Thread.sleep(Math.max(0, Duration.between(Instant.now(), reported.plusSeconds(46)).toMillis()));
+
+            // a client connecting after the change, before the next event, has its own first event
+            listen(http, second);
+            waitForEvent(second, e -> true);
+            assertEquals(201, post(report().device("other").at(Instant.now()).bootedAt(now.minusSeconds(60)).build()).statusCode());
+            JsonObject next = waitForEvent(first, e -> ids(e.getJsonArray("devices")).contains("other"));
+            JsonObject fading = next.getJsonArray("devices").stream().map(JsonObject.class::cast)
+                    .filter(d -> d.getString("device_id").equals("fading")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the first client was never sent that fading went down: " + next));
+            assertFalse(fading.getBoolean("up"));
+        } finally {
+            http.close();
+        }
+    }
+
+    private void listen(HttpClient http, StringBuffer stream) {
+        http.request(HttpMethod.GET, port, "127.0.0.1", "/api/v1/events")
+                .compose(request -> request.send().onSuccess(response -> response.handler(chunk -> stream.append(chunk.toString()))))
+                .await();
     }
 
     private static JsonObject waitForEvent(StringBuffer stream, java.util.function.Predicate<JsonObject> wanted) throws InterruptedException {
@@ -387,7 +443,8 @@ class CollectorApiTest {
     @Test
     void aSilentDeviceIsDownAndLosesAvailability() {
         Instant longAgo = now.minusSeconds(3600);
-        post(report().device("quiet").sequence(1).at(longAgo).bootedAt(longAgo.minusSeconds(3600)).build());
+        // a server: a desktop silent out of hours would be expected off, not down
+        post(report().device("quiet").sequence(1).at(longAgo).bootedAt(longAgo.minusSeconds(3600)).label("class", "server").build());
         JsonObject d = get("/api/v1/devices/quiet").bodyAsJsonObject();
         assertFalse(d.getBoolean("up"));
         double availability = d.getJsonObject("availability_ratio").getDouble("24h");
