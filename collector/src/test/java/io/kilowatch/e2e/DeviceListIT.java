@@ -28,6 +28,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -120,7 +121,8 @@ class DeviceListIT {
             wait.until(b -> text(b, "device-count").equals("20,000 devices"));
             int inPage = browser.findElements(rows).size();
             assertTrue(inPage > 0 && inPage < 200, "only the rows in view are in the page, not all 20,000: " + inPage);
-            String vmRow = browser.findElement(By.cssSelector("tr[data-device-id='" + id(7) + "']")).getText();
+            // Rows are redrawn when a live event arrives: read through the wait, which retries a row replaced meanwhile.
+            String vmRow = wait.until(b -> b.findElement(By.cssSelector("tr[data-device-id='" + id(7) + "']")).getText());
             assertTrue(vmRow.contains("vm") && vmRow.contains(id(7)), "a repeated hostname shows the device id: " + vmRow);
 
             ((JavascriptExecutor) browser).executeScript("const s = document.getElementById('device-scroll'); s.scrollTop = s.scrollHeight;");
@@ -131,7 +133,7 @@ class DeviceListIT {
             browser.findElement(By.id("filter-q")).sendKeys("PC-1999");
             long named = java.util.stream.IntStream.rangeClosed(1, DEVICES).filter(i -> hostname(i).contains("pc-1999")).count();
             wait.until(b -> text(b, "device-count").equals(named + " devices"));
-            assertEquals(id(1999), browser.findElements(rows).get(0).getAttribute("data-device-id"));
+            assertEquals(id(1999), wait.until(b -> b.findElements(rows).get(0).getAttribute("data-device-id")));
             browser.findElement(By.id("filter-q")).clear();
             ((JavascriptExecutor) browser).executeScript("document.getElementById('filter-q').dispatchEvent(new Event('input', {bubbles: true}));");
 
@@ -140,8 +142,9 @@ class DeviceListIT {
             // School 2 holds devices 1, 751, 1501, ...: 27 of them, and every third device is a laptop
             long expected = java.util.stream.IntStream.rangeClosed(1, DEVICES).filter(i -> site(i).equals("School 2") && i % 3 == 0).count();
             wait.until(b -> text(b, "device-count").equals(expected + " devices"));
-            for (var row : browser.findElements(rows)) {
-                assertTrue(row.getText().contains("School 2") && row.getText().contains("laptop"), row.getText());
+            List<String> shown = wait.until(b -> b.findElements(rows).stream().map(WebElement::getText).toList());
+            for (String row : shown) {
+                assertTrue(row.contains("School 2") && row.contains("laptop"), row);
             }
             new Select(browser.findElement(By.id("filter-state"))).selectByValue("down");
             wait.until(b -> text(b, "device-count").equals("0 devices"));
