@@ -53,7 +53,7 @@ public class SlaReportBench {
         Path dir = Files.createTempDirectory("kilowatch-sla-bench");
         List<ServiceDefinition> definitions = new ArrayList<>();
         try (JdbcStore jdbc = JdbcStore.sqlite(dir)) {
-            JdbcServiceHistoryStore store = new JdbcServiceHistoryStore(jdbc);
+            JdbcServiceHistoryStore store = new JdbcServiceHistoryStore(jdbc.database());
             for (int s = 0; s < services; s++) {
                 String name = "service-" + s;
                 List<ComponentRef> components = List.of(new ComponentRef("web", ComponentRef.Kind.DEVICE, name + "-web", CombineRule.ALL_OF),

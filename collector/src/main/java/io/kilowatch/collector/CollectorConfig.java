@@ -10,9 +10,10 @@ import io.kilowatch.collector.security.Users;
 import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.agents.AgentSettingsConfig;
 import io.kilowatch.collector.snmp.SnmpConfig;
-import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.collector.store.Database;
 import io.kilowatch.collector.sustainability.SustainabilityConfig;
 import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.config.Hosts;
 import io.kilowatch.core.config.Settings;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -44,7 +45,7 @@ public record CollectorConfig(
         int downAfterMissedReports,
         Duration rawRetention,
         Duration hourlyRetention,
-        JdbcStore.Sync storageSync,
+        Database.Sync storageSync,
         Duration refreshInterval,
         Duration pushInterval,
         boolean requireAgentCredentials,
@@ -72,7 +73,7 @@ public record CollectorConfig(
         if (cert.isPresent() != privateKey.isPresent()) {
             throw new ConfigException("http.tls.cert_file and http.tls.key_file go together: set both for TLS, or neither");
         }
-        if (cert.isEmpty() && !isLoopback(host) && !allowPlain) {
+        if (cert.isEmpty() && !Hosts.isLoopback(host) && !allowPlain) {
             throw new ConfigException("http.host " + host + " is reachable from the network but TLS is off: set http.tls.cert_file and "
                     + "http.tls.key_file, or http.allow_plain_http: true if a TLS-terminating proxy stands in front");
         }
@@ -120,10 +121,10 @@ public record CollectorConfig(
                 AgentSettingsConfig.from(s));
     }
 
-    private static JdbcStore.Sync storageSync(String value) {
+    private static Database.Sync storageSync(String value) {
         return switch (value) {
-            case "full" -> JdbcStore.Sync.FULL;
-            case "normal" -> JdbcStore.Sync.NORMAL;
+            case "full" -> Database.Sync.FULL;
+            case "normal" -> Database.Sync.NORMAL;
             default -> throw new ConfigException("storage.sync must be full or normal, not '" + value + "'");
         };
     }
@@ -156,10 +157,6 @@ public record CollectorConfig(
     }
 
     /** Loopback by name or address, without asking DNS. */
-    public static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
-    }
-
     private static Optional<Path> path(Settings s, String key) {
         String value = s.string(key, "");
         return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));

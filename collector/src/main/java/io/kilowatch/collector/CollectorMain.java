@@ -108,10 +108,7 @@ public final class CollectorMain {
         CollectorVerticle collector = new CollectorVerticle(config, Clock.systemUTC());
         // SIGHUP reloads the services and agent settings files, as it reloads config in Prometheus and most daemons.
         // sun.misc.Signal (module jdk.unsupported) is the only signal API the JDK has.
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-            collector.reloadServices("SIGHUP");
-            collector.reloadAgentSettings("SIGHUP");
-        });
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> collector.reload("SIGHUP"));
         vertx.deployVerticle(collector).onFailure(e -> {
             LOG.atError().setCause(e).log("collector failed to start");
             vertx.close();
@@ -179,7 +176,7 @@ public final class CollectorMain {
         try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
             var points = IntensityFile.parse(text, IntensityFile.Format.of(format), blankToNull(options.get("--region")),
                     blankToNull(options.get("--source")));
-            var outcome = new JdbcCarbonStore(store).importIntensity(points, System.currentTimeMillis(),
+            var outcome = new JdbcCarbonStore(store.database()).importIntensity(points, System.currentTimeMillis(),
                     RollupRecompute.afterImport(config.carbon(), dayStart(config)));
             System.out.println("imported " + outcome.points() + " half-hours of " + points.keySet() + " from " + file + " (" + outcome.stored()
                     + " stored; forecasts never replace actuals); recomputed the carbon of " + outcome.recomputedRollups() + " hourly rollups");
@@ -199,8 +196,8 @@ public final class CollectorMain {
         CollectorConfig config = input.config();
         try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
             IntensityCache intensity = new IntensityCache();
-            intensity.replaceAll(new JdbcCarbonStore(store).intensity());
-            var outcome = new io.kilowatch.collector.history.HistoryImport(new io.kilowatch.collector.store.JdbcHistoryStore(store), store,
+            intensity.replaceAll(new JdbcCarbonStore(store.database()).intensity());
+            var outcome = new io.kilowatch.collector.history.HistoryImport(new io.kilowatch.collector.store.JdbcHistoryStore(store.database()), store,
                     config.carbon(), intensity, config.timeZone()).run(input.text(), System.currentTimeMillis());
             System.out.println("imported " + outcome.rows() + " rows (" + outcome.energyKwh() + " kWh over " + outcome.days()
                     + " local day parts) from " + input.file());
@@ -234,7 +231,7 @@ public final class CollectorMain {
         }
         java.time.ZoneId zone = config.timeZone();
         try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
-            int changed = new JdbcCarbonStore(store).recomputeRollups(from.atStartOfDay(zone).toInstant().toEpochMilli(),
+            int changed = new JdbcCarbonStore(store.database()).recomputeRollups(from.atStartOfDay(zone).toInstant().toEpochMilli(),
                     to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(), RollupRecompute.withCurrentSettings(config.carbon(), dayStart(config)));
             System.out.println("recomputed " + changed + " hourly rollups (and their days) from " + from + " to " + to + " in " + zone.getId());
             return 0;

@@ -28,7 +28,7 @@ class ImportIntensityCommandTest {
 
     private int halfHours(String region) {
         try (JdbcStore store = JdbcStore.sqlite(dir.resolve("data"))) {
-            var series = new JdbcCarbonStore(store).intensity().get(region);
+            var series = new JdbcCarbonStore(store.database()).intensity().get(region);
             return series == null ? 0 : series.size();
         }
     }

@@ -7,7 +7,7 @@ import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.store.JdbcStore;
-import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.report.Report;
@@ -65,7 +65,7 @@ class DeviceListIT {
                 new SiteCarbon(AnnualGridFactors.ukDesnz(), AnnualGridFactors.ukDesnzTdLosses(), "national", 1.0, null), Map.of(), utc),
                 utc, new IntensityCache());
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        List<Store.Pending> reports = new ArrayList<>();
+        List<EstateStore.Pending> reports = new ArrayList<>();
         for (int i = 1; i <= DEVICES; i++) {
             String id = id(i);
             Report r = new Report(1, id, 1L, now, 600.0,
@@ -73,7 +73,7 @@ class DeviceListIT {
                     new Report.Host(hostname(i), "Linux", now.minusSeconds(3600), 3600.0, 1),
                     new Report.Utilisation(0.1, 1L << 30, 8L << 30), new Report.Power(30.0 + i % 40, "model", 1_000.0, now.minusSeconds(3600)),
                     null, null);
-            reports.add(new Store.Pending(id, 1, now.minusSeconds(3600).toEpochMilli(), now.toEpochMilli(),
+            reports.add(new EstateStore.Pending(id, 1, now.minusSeconds(3600).toEpochMilli(), now.toEpochMilli(),
                     previous -> accounting.plan(r, previous, now.toEpochMilli(), null)));
         }
         try (JdbcStore store = JdbcStore.sqlite(data)) {

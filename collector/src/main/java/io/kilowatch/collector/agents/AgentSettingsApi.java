@@ -3,7 +3,7 @@ package io.kilowatch.collector.agents;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.http.ApiModule;
-import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.core.config.ConfigException;
 import io.vertx.core.Handler;
@@ -46,7 +46,7 @@ public final class AgentSettingsApi implements ApiModule {
                     .put("max_watts", r.maxWatts().isPresent() ? r.maxWatts().getAsDouble() : null);
             rules.add(rule);
         });
-        HttpApi.json(ctx, 200, new JsonObject().put("rules", rules)
+        Responses.json(ctx, 200, new JsonObject().put("rules", rules)
                 .put("file", service.file().map(Object::toString).orElse(null))
                 .put("loaded_at", service.lastLoaded() == null ? null : service.lastLoaded().toString())
                 .put("last_reload_error", service.lastError().orElse(null)));
@@ -55,11 +55,11 @@ public final class AgentSettingsApi implements ApiModule {
     private void reload(RoutingContext ctx) {
         service.reload("api").onComplete(r -> {
             if (r.succeeded()) {
-                HttpApi.json(ctx, 200, new JsonObject().put("status", "reloaded").put("rules", r.result().rules().size()));
+                Responses.json(ctx, 200, new JsonObject().put("status", "reloaded").put("rules", r.result().rules().size()));
             } else if (r.cause() instanceof ConfigException e) {
-                HttpApi.error(ctx, 400, List.of(e.getMessage(), "the rules already loaded stay"));
+                Responses.error(ctx, 400, List.of(e.getMessage(), "the rules already loaded stay"));
             } else {
-                HttpApi.error(ctx, 500, List.of("reload failed: " + r.cause().getMessage()));
+                Responses.error(ctx, 500, List.of("reload failed: " + r.cause().getMessage()));
             }
         });
     }
@@ -67,9 +67,9 @@ public final class AgentSettingsApi implements ApiModule {
     private void device(RoutingContext ctx) {
         DeviceRow row = estate.row(ctx.pathParam("id"));
         if (row == null) {
-            HttpApi.error(ctx, 404, List.of("no device '" + ctx.pathParam("id") + "'"));
+            Responses.error(ctx, 404, List.of("no device '" + ctx.pathParam("id") + "'"));
             return;
         }
-        HttpApi.json(ctx, 200, service.explain(row));
+        Responses.json(ctx, 200, service.explain(row));
     }
 }

@@ -3,6 +3,7 @@ package io.kilowatch.collector.agents;
 import io.kilowatch.collector.config.WatchedFile;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.feature.Scheduler;
 import io.kilowatch.core.agentsettings.AgentSettingsRules;
 import io.kilowatch.core.agentsettings.CentralSettings;
 import io.kilowatch.core.config.ConfigException;
@@ -74,16 +75,12 @@ public final class AgentSettingsService {
         this.clock = clock;
     }
 
-    /** Loads the file (a bad one fails the start, as any bad config does) and, if {@code periodic}, watches it. */
-    public Future<Void> start(boolean periodic) {
+    /** Loads the file (a bad one fails the start, as any bad config does) and watches it on the timers. */
+    public Future<Void> start(Scheduler timers) {
         if (config.file().isEmpty()) {
             return Future.succeededFuture();
         }
-        return reload("start").<Void>mapEmpty().onSuccess(v -> {
-            if (periodic) {
-                vertx.setPeriodic(config.watchInterval().toMillis(), id -> reloadIfChanged());
-            }
-        });
+        return reload("start").<Void>mapEmpty().onSuccess(v -> timers.every(config.watchInterval(), this::reloadIfChanged));
     }
 
     /** Reads and applies the file now; fails with its error, changing nothing, when the new file is invalid. */

@@ -4,6 +4,7 @@ import io.kilowatch.core.alerting.AlertRule;
 import io.kilowatch.core.alerting.GroupingPolicy;
 import io.kilowatch.core.alerting.Severity;
 import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.core.config.Hosts;
 import io.kilowatch.core.config.Settings;
 import java.io.IOException;
 import java.net.URI;
@@ -155,7 +156,7 @@ public record AlertingConfig(boolean enabled, Duration evaluationInterval, Strin
             throw new ConfigException(key + ".username and " + key + ".password go together (the password from the environment or "
                     + key + ".password_file)");
         }
-        if (security.equals("none") && username.isPresent() && !io.kilowatch.collector.CollectorConfig.isLoopback(host)) {
+        if (security.equals("none") && username.isPresent() && !Hosts.isLoopback(host)) {
             throw new ConfigException(key + ".smtp_security none would send the password in clear to " + host + ": use starttls or tls");
         }
         String from = s.string(key + ".from", "");

@@ -1,7 +1,9 @@
 package io.kilowatch.collector.alerting;
 
-import static io.kilowatch.collector.http.HttpApi.error;
-import static io.kilowatch.collector.http.HttpApi.json;
+import io.kilowatch.collector.http.Responses;
+
+import static io.kilowatch.collector.http.Responses.error;
+import static io.kilowatch.collector.http.Responses.json;
 
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.QueryParams;

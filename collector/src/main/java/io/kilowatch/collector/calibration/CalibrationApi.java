@@ -1,7 +1,7 @@
 package io.kilowatch.collector.calibration;
 
 import io.kilowatch.collector.http.ApiModule;
-import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
@@ -32,7 +32,7 @@ public final class CalibrationApi implements ApiModule {
 
     @Override
     public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
-        router.get(BASE).handler(require.apply(Role.VIEWER)).handler(ctx -> HttpApi.answerFromStore(ctx, storeWorker, () -> calibration.report(clock.instant())));
+        router.get(BASE).handler(require.apply(Role.VIEWER)).handler(ctx -> Responses.answerFromStore(ctx, storeWorker, () -> calibration.report(clock.instant())));
         router.post(BASE + "/:class/accept").handler(require.apply(Role.ADMIN)).handler(this::accept);
         router.delete(BASE + "/:class/accept").handler(require.apply(Role.ADMIN)).handler(this::revert);
     }
@@ -40,24 +40,24 @@ public final class CalibrationApi implements ApiModule {
     private void accept(RoutingContext ctx) {
         String deviceClass = ctx.pathParam("class");
         String by = String.valueOf((Object) ctx.get(PRINCIPAL));
-        HttpApi.onStore(ctx, storeWorker, () -> calibration.accept(deviceClass, by, clock.instant()), STORE_FAILED).onSuccess(accepted -> {
+        Responses.onStore(ctx, storeWorker, () -> calibration.accept(deviceClass, by, clock.instant()), STORE_FAILED).onSuccess(accepted -> {
             if (accepted.isEmpty()) {
-                HttpApi.error(ctx, 409, List.of("class " + deviceClass + " has no model that can be fitted: it needs a known class and devices "
+                Responses.error(ctx, 409, List.of("class " + deviceClass + " has no model that can be fitted: it needs a known class and devices "
                         + "whose power was measured (rapl, battery or snmp) at varying utilisation in the last "
                         + PowerModelCalibration.WINDOW.toDays() + " days; nothing was changed"));
                 return;
             }
-            HttpApi.json(ctx, 200, PowerModelCalibration.acceptedJson(accepted.get()));
+            Responses.json(ctx, 200, PowerModelCalibration.acceptedJson(accepted.get()));
         });
     }
 
     private void revert(RoutingContext ctx) {
         String deviceClass = ctx.pathParam("class");
-        HttpApi.onStore(ctx, storeWorker, () -> calibration.revert(deviceClass), STORE_FAILED).onSuccess(reverted -> {
+        Responses.onStore(ctx, storeWorker, () -> calibration.revert(deviceClass), STORE_FAILED).onSuccess(reverted -> {
             if (reverted) {
                 ctx.response().setStatusCode(204).end();
             } else {
-                HttpApi.error(ctx, 404, List.of("class " + deviceClass + " has no accepted calibrated model"));
+                Responses.error(ctx, 404, List.of("class " + deviceClass + " has no accepted calibrated model"));
             }
         });
     }

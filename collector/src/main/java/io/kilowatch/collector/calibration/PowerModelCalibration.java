@@ -2,7 +2,6 @@ package io.kilowatch.collector.calibration;
 
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.ReportAccounting;
-import io.kilowatch.collector.store.CalibrationStore;
 import io.kilowatch.core.energy.DeviceClass;
 import io.kilowatch.core.energy.ModelCalibration;
 import io.kilowatch.core.energy.PowerModel;

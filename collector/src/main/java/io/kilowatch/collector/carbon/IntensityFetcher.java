@@ -1,6 +1,5 @@
 package io.kilowatch.collector.carbon;
 
-import io.kilowatch.collector.store.CarbonStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;

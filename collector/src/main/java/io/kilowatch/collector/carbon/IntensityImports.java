@@ -1,6 +1,5 @@
 package io.kilowatch.collector.carbon;
 
-import io.kilowatch.collector.store.CarbonStore;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;

@@ -1,8 +1,7 @@
 package io.kilowatch.collector.carbon;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
-import io.kilowatch.collector.store.CarbonStore;
-import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.SiteCarbon;
@@ -51,7 +50,7 @@ public final class RollupRecompute implements CarbonStore.Recomputer {
     public List<CarbonStore.Recomputed> recompute(List<CarbonStore.HourRollup> rows, Map<String, IntensitySeries> intensity) {
         List<CarbonStore.Recomputed> changed = new ArrayList<>();
         for (CarbonStore.HourRollup row : rows) {
-            Store.Totals before = row.figures();
+            EstateStore.Totals before = row.figures();
             SiteCarbon configured = policy.forSite(row.site());
             if (before.energyJoules() <= 0 || carbonOnly && (configured.region() == null || !intensity.containsKey(configured.region()))) {
                 continue;
@@ -65,10 +64,10 @@ public final class RollupRecompute implements CarbonStore.Recomputer {
             Instant half = hour.plus(IntensitySeries.HALF_HOUR);
             EnergyFootprint f = policy.calculator().footprint(first, hour, half, site, series)
                     .plus(policy.calculator().footprint(energy - first, half, half.plus(IntensitySeries.HALF_HOUR), site, series));
-            Store.Totals after = carbonOnly
-                    ? new Store.Totals(energy, f.carbonGrams(), before.overheadJoules(), f.overheadCarbonGrams(), before.tdCarbonGrams(),
+            EstateStore.Totals after = carbonOnly
+                    ? new EstateStore.Totals(energy, f.carbonGrams(), before.overheadJoules(), f.overheadCarbonGrams(), before.tdCarbonGrams(),
                             f.fallbackJoules(), before.costGbp(), before.measuredJoules(), before.modelledJoules(), before.importedJoules())
-                    : new Store.Totals(energy, f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(), f.tdCarbonGrams(),
+                    : new EstateStore.Totals(energy, f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(), f.tdCarbonGrams(),
                             f.fallbackJoules(), f.costGbp(), before.measuredJoules(), before.modelledJoules(), before.importedJoules());
             if (differs(before, after)) {
                 changed.add(new CarbonStore.Recomputed(row, dayStart.applyAsLong(hour), after));
@@ -77,7 +76,7 @@ public final class RollupRecompute implements CarbonStore.Recomputer {
         return changed;
     }
 
-    private static boolean differs(Store.Totals a, Store.Totals b) {
+    private static boolean differs(EstateStore.Totals a, EstateStore.Totals b) {
         double[] x = {a.carbonGrams(), a.overheadJoules(), a.overheadCarbonGrams(), a.tdCarbonGrams(), a.fallbackJoules(), a.costGbp()};
         double[] y = {b.carbonGrams(), b.overheadJoules(), b.overheadCarbonGrams(), b.tdCarbonGrams(), b.fallbackJoules(), b.costGbp()};
         for (int i = 0; i < x.length; i++) {

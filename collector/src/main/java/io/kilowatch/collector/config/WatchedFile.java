@@ -1,6 +1,7 @@
 package io.kilowatch.collector.config;
 
-import io.kilowatch.collector.security.AgentCredentials;
+import io.kilowatch.core.credential.Credentials;
+
 import io.kilowatch.core.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,7 +26,7 @@ public final class WatchedFile {
         return vertx.executeBlocking(() -> {
             try {
                 String text = Files.readString(file);
-                return new Text(text, AgentCredentials.sha256(text));
+                return new Text(text, Credentials.sha256(text));
             } catch (IOException e) {
                 throw new ConfigException("cannot read the " + what + " " + file + ": " + e.getMessage());
             }

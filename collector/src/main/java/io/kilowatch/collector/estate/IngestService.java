@@ -1,9 +1,5 @@
 package io.kilowatch.collector.estate;
 
-import io.kilowatch.collector.metrics.EstateMetrics;
-import io.kilowatch.collector.security.AgentCredentials;
-import io.kilowatch.collector.store.GroupCommitter;
-import io.kilowatch.collector.store.Store;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
 import io.kilowatch.core.report.ReportCodec.BatchItem;
@@ -25,7 +21,7 @@ public final class IngestService {
      * The answer for one report: accepted (new or a resend) with the device's newest sequence, or
      * rejected with reasons.
      */
-    /** @param sequenceTaken see {@link Store.IngestOutcome#sequenceTaken()} */
+    /** @param sequenceTaken see {@link EstateStore.IngestOutcome#sequenceTaken()} */
     public record Result(Long sequence, boolean accepted, boolean duplicate, boolean sequenceTaken, long lastSequence, List<String> problems) {
         static Result rejected(Long sequence, List<String> problems) {
             return new Result(sequence, false, false, false, 0, problems);
@@ -114,7 +110,7 @@ public final class IngestService {
         }
         Result[] results = new Result[items.size()];
         IngestPlan[] plans = new IngestPlan[items.size()];
-        List<Store.Pending> pending = new ArrayList<>();
+        List<EstateStore.Pending> pending = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             Report report = items.get(i).report();
@@ -127,7 +123,7 @@ public final class IngestService {
             String inventoryJson = report.inventory() == null ? null : ReportCodec.toJson(report.inventory());
             int position = i;
             positions.add(i);
-            pending.add(new Store.Pending(report.deviceId(), report.sequence(), report.host().bootTime().toEpochMilli(),
+            pending.add(new EstateStore.Pending(report.deviceId(), report.sequence(), report.host().bootTime().toEpochMilli(),
                     report.timestamp().toEpochMilli(), previous -> {
                         IngestPlan plan = accounting.plan(report, previous, clock.millis(), inventoryJson);
                         plans[position] = plan;
@@ -140,7 +136,7 @@ public final class IngestService {
         return committer.submit(pending).map(outcomes -> {
             for (int k = 0; k < outcomes.size(); k++) {
                 int i = positions.get(k);
-                Store.IngestOutcome outcome = outcomes.get(k);
+                EstateStore.IngestOutcome outcome = outcomes.get(k);
                 if (outcome.rejection() != null) {
                     metrics.countRejected();
                     results[i] = Result.rejected(items.get(i).report().sequence(), List.of(outcome.rejection()));

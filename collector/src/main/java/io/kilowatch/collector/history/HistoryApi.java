@@ -1,7 +1,7 @@
 package io.kilowatch.collector.history;
 
 import io.kilowatch.collector.http.ApiModule;
-import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
@@ -42,14 +42,14 @@ public final class HistoryApi implements ApiModule {
         storeWorker.executeBlocking(() -> history.run(text, clock.millis()), false).onComplete(r -> {
             if (r.succeeded()) {
                 LOG.atInfo().addKeyValue("rows", r.result().rows()).addKeyValue("energy_kwh", r.result().energyKwh()).log("energy history imported");
-                HttpApi.json(ctx, 200, new JsonObject().put("rows", r.result().rows()).put("days", r.result().days())
+                Responses.json(ctx, 200, new JsonObject().put("rows", r.result().rows()).put("days", r.result().days())
                         .put("energy_kwh", r.result().energyKwh()));
             } else if (r.cause() instanceof HistoryFormatException e) {
                 LOG.atWarn().addKeyValue("problem", e.getMessage()).log("energy history import refused; nothing stored");
-                HttpApi.error(ctx, 400, List.of(e.getMessage() + "; nothing was imported"));
+                Responses.error(ctx, 400, List.of(e.getMessage() + "; nothing was imported"));
             } else {
                 LOG.atError().setCause(r.cause()).log("energy history import failed");
-                HttpApi.error(ctx, 500, List.of("the import could not be stored; nothing was changed; see the collector's log"));
+                Responses.error(ctx, 500, List.of("the import could not be stored; nothing was changed; see the collector's log"));
             }
         });
     }

@@ -2,9 +2,8 @@ package io.kilowatch.collector.history;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
-import io.kilowatch.collector.store.HistoryStore;
-import io.kilowatch.collector.store.HistoryStore.ImportedDay;
-import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.history.HistoryStore.ImportedDay;
+import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.carbon.IntensitySeries;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,12 +25,12 @@ public final class HistoryImport {
     }
 
     private final HistoryStore history;
-    private final Store store;
+    private final EstateStore store;
     private final CarbonPolicy carbon;
     private final Function<String, IntensitySeries> intensity;
     private final ZoneId zone;
 
-    public HistoryImport(HistoryStore history, Store store, CarbonPolicy carbon, Function<String, IntensitySeries> intensity, ZoneId zone) {
+    public HistoryImport(HistoryStore history, EstateStore store, CarbonPolicy carbon, Function<String, IntensitySeries> intensity, ZoneId zone) {
         this.history = history;
         this.store = store;
         this.carbon = carbon;

@@ -69,12 +69,12 @@ final class AccessControl {
             if (granted.isEmpty() && role == Role.VIEWER && anonymousRead) {
                 ctx.next();
             } else if (granted.isEmpty()) {
-                HttpApi.error(ctx, 401, List.of("log in, or send an API token as Authorization: Bearer <token>"));
+                Responses.error(ctx, 401, List.of("log in, or send an API token as Authorization: Bearer <token>"));
             } else if (!granted.get().allows(role)) {
-                HttpApi.error(ctx, 403, List.of("this needs the " + role.label() + " role"));
+                Responses.error(ctx, 403, List.of("this needs the " + role.label() + " role"));
             } else if (ctx.request().method() != HttpMethod.GET && "cookie".equals(ctx.get("kilowatch.via"))
                     && !CSRF_VALUE.equals(ctx.request().getHeader(CSRF_HEADER))) {
-                HttpApi.error(ctx, 403, List.of("a change made with a session cookie needs the header " + CSRF_HEADER + ": " + CSRF_VALUE));
+                Responses.error(ctx, 403, List.of("a change made with a session cookie needs the header " + CSRF_HEADER + ": " + CSRF_VALUE));
             } else {
                 ctx.next();
             }
@@ -102,12 +102,12 @@ final class AccessControl {
         Cookie cookie = ctx.request().getCookie(COOKIE);
         Optional<Sessions.Session> session = cookie == null ? Optional.empty() : sessions.find(cookie.getValue());
         if (session.isPresent()) {
-            HttpApi.json(ctx, 200, new JsonObject().put("username", session.get().username()).put("role", session.get().role().label())
+            Responses.json(ctx, 200, new JsonObject().put("username", session.get().username()).put("role", session.get().role().label())
                     .put("anonymous_read", anonymousRead));
         } else if (anonymousRead) {
-            HttpApi.json(ctx, 200, new JsonObject().putNull("username").putNull("role").put("anonymous_read", true));
+            Responses.json(ctx, 200, new JsonObject().putNull("username").putNull("role").put("anonymous_read", true));
         } else {
-            HttpApi.error(ctx, 401, List.of("not logged in"));
+            Responses.error(ctx, 401, List.of("not logged in"));
         }
     }
 
@@ -116,25 +116,25 @@ final class AccessControl {
         long retryAfter = loginLimiter.acquire(address);
         if (retryAfter > 0) {
             ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
-            HttpApi.error(ctx, 429, List.of("too many login attempts; retry after " + retryAfter + " s"));
+            Responses.error(ctx, 429, List.of("too many login attempts; retry after " + retryAfter + " s"));
             return;
         }
         String contentType = ctx.request().getHeader("Content-Type");
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-            HttpApi.error(ctx, 415, List.of("log in with Content-Type: application/json"));
+            Responses.error(ctx, 415, List.of("log in with Content-Type: application/json"));
             return;
         }
         JsonObject body;
         try {
             body = new JsonObject(ctx.body().asString() == null ? "" : ctx.body().asString());
         } catch (RuntimeException e) {
-            HttpApi.error(ctx, 400, List.of("the body must be {\"username\": ..., \"password\": ...}"));
+            Responses.error(ctx, 400, List.of("the body must be {\"username\": ..., \"password\": ...}"));
             return;
         }
         Object username = body.getValue("username");
         Object password = body.getValue("password");
         if (!(username instanceof String name) || !(password instanceof String secret)) {
-            HttpApi.error(ctx, 400, List.of("the body must be {\"username\": ..., \"password\": ...}"));
+            Responses.error(ctx, 400, List.of("the body must be {\"username\": ..., \"password\": ...}"));
             return;
         }
         // PBKDF2 is deliberately slow: off the event loop.
@@ -143,10 +143,10 @@ final class AccessControl {
                 String id = sessions.open(name, result.result().get());
                 ctx.response().addCookie(sessionCookie(id));
                 LOG.atInfo().addKeyValue("user", name).log("logged in");
-                HttpApi.json(ctx, 200, new JsonObject().put("username", name).put("role", result.result().get().label()));
+                Responses.json(ctx, 200, new JsonObject().put("username", name).put("role", result.result().get().label()));
             } else {
                 LOG.atWarn().addKeyValue("user", name).addKeyValue("from", address).log("login refused");
-                HttpApi.error(ctx, 401, List.of("wrong user name or password"));
+                Responses.error(ctx, 401, List.of("wrong user name or password"));
             }
         });
     }

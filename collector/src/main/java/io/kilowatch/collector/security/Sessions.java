@@ -1,5 +1,6 @@
 package io.kilowatch.collector.security;
 
+
 import io.kilowatch.core.credential.Credentials;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,7 @@ public final class Sessions {
 
     public String open(String username, Role role) {
         String id = Credentials.newSecret();
-        sessions.put(AgentCredentials.sha256(id), new Entry(new Session(username, role), clock.millis() + idleMillis));
+        sessions.put(Credentials.sha256(id), new Entry(new Session(username, role), clock.millis() + idleMillis));
         return id;
     }
 
@@ -39,7 +40,7 @@ public final class Sessions {
         if (id == null || id.length() > 128) {
             return Optional.empty();
         }
-        String key = AgentCredentials.sha256(id);
+        String key = Credentials.sha256(id);
         long now = clock.millis();
         Entry entry = sessions.get(key);
         if (entry == null || entry.expiresMillis() < now) {
@@ -52,7 +53,7 @@ public final class Sessions {
 
     public void close(String id) {
         if (id != null) {
-            sessions.remove(AgentCredentials.sha256(id));
+            sessions.remove(Credentials.sha256(id));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.security;
 
+
 import io.kilowatch.core.credential.Credentials;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -60,7 +61,7 @@ public final class Users {
         if (bearer == null || bearer.isBlank()) {
             return Optional.empty();
         }
-        byte[] presented = AgentCredentials.sha256(bearer).getBytes(StandardCharsets.US_ASCII);
+        byte[] presented = Credentials.sha256(bearer).getBytes(StandardCharsets.US_ASCII);
         return tokens.values().stream()
                 .filter(t -> MessageDigest.isEqual(presented, t.sha256().getBytes(StandardCharsets.US_ASCII)))
                 .map(ApiToken::role).findFirst();
@@ -90,7 +91,7 @@ public final class Users {
     /** A new API token and the SHA-256 to put in config. */
     public static String[] newApiToken() {
         String token = Credentials.newSecret();
-        return new String[] {token, AgentCredentials.sha256(token)};
+        return new String[] {token, Credentials.sha256(token)};
     }
 
     private static byte[] pbkdf2(char[] password, byte[] salt, int iterations) {

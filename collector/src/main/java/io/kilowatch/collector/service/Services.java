@@ -2,6 +2,7 @@ package io.kilowatch.collector.service;
 
 import io.kilowatch.collector.config.WatchedFile;
 import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.feature.Scheduler;
 import io.kilowatch.core.alerting.ConditionSource;
 import io.kilowatch.core.config.ConfigException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -61,9 +63,9 @@ public final class Services {
     /**
      * Loads the services file (a bad one fails the start, as any bad config does) and the stored history.
      *
-     * @param periodic whether to run probes, evaluations and file checks on timers (tests drive them by hand)
+     * @param timers where probes, evaluations and file checks are scheduled
      */
-    public Future<Void> start(boolean periodic) {
+    public Future<Void> start(Scheduler timers) {
         return read().compose(text -> storeWorker.executeBlocking(() -> {
             evaluator.load();
             return null;
@@ -73,11 +75,9 @@ public final class Services {
             }
             return null;
         })).<Void>mapEmpty().onSuccess(v -> {
-            if (periodic) {
-                vertx.setPeriodic(1_000, id -> probes.startDue());
-                vertx.setPeriodic(settings.evaluationInterval().toMillis(), id -> evaluator.tick());
-                settings.file().ifPresent(f -> vertx.setPeriodic(settings.watchInterval().toMillis(), id -> reloadIfChanged()));
-            }
+            timers.every(Duration.ofSeconds(1), probes::startDue);
+            timers.every(settings.evaluationInterval(), evaluator::tick);
+            settings.file().ifPresent(f -> timers.every(settings.watchInterval(), this::reloadIfChanged));
         });
     }
 

@@ -1,7 +1,7 @@
 package io.kilowatch.collector.service;
 
 import io.kilowatch.collector.http.ApiModule;
-import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.service.ComponentRef;
@@ -59,7 +59,7 @@ public final class ServicesApi implements ApiModule {
                 .put("file", services.file().map(Object::toString).orElse(null))
                 .put("loaded_at", services.lastLoaded() == null ? null : services.lastLoaded().toString())
                 .put("last_reload_error", services.lastError().orElse(null));
-        HttpApi.json(ctx, 200, new JsonObject().put("services", list).put("config", config));
+        Responses.json(ctx, 200, new JsonObject().put("services", list).put("config", config));
     }
 
     private static JsonObject summary(ServiceStatus s) {
@@ -116,11 +116,11 @@ public final class ServicesApi implements ApiModule {
                     .put("start", o.start().toString()).put("end", o.end().toString()).put("components", new JsonArray(List.copyOf(w.components())))));
         }
         body.put("maintenance_next_7d", upcoming);
-        HttpApi.onStore(ctx, services.storeWorker(), () -> services.store().incidents(d.name(), 0, now.toEpochMilli() + 1, DETAIL_INCIDENTS),
-                HttpApi.STORE_UNREADABLE).onSuccess(incidents -> {
+        Responses.onStore(ctx, services.storeWorker(), () -> services.store().incidents(d.name(), 0, now.toEpochMilli() + 1, DETAIL_INCIDENTS),
+                Responses.STORE_UNREADABLE).onSuccess(incidents -> {
                     JsonArray rows = new JsonArray();
                     incidents.forEach(i -> rows.add(incident(i, d, now)));
-                    HttpApi.json(ctx, 200, body.put("incidents", rows));
+                    Responses.json(ctx, 200, body.put("incidents", rows));
                 });
     }
 
@@ -155,23 +155,23 @@ public final class ServicesApi implements ApiModule {
             kind = SlaPeriod.fromLabel(periodText);
             date = dateText == null ? now.atZone(d.calendar().zone()).toLocalDate() : LocalDate.parse(dateText);
         } catch (IllegalArgumentException | DateTimeException e) {
-            HttpApi.error(ctx, 400, List.of("period must be day, week, month, quarter or year and date a day such as 2026-07-01 "
+            Responses.error(ctx, 400, List.of("period must be day, week, month, quarter or year and date a day such as 2026-07-01 "
                     + "(any day in the period); got period=" + periodText + ", date=" + dateText));
             return;
         }
         if (!format.equals("json") && !format.equals("csv")) {
-            HttpApi.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
+            Responses.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
             return;
         }
-        HttpApi.onStore(ctx, services.storeWorker(), () -> SlaReport.load(d, kind, date, services.store(), now,
-                services.evaluator.gapToleranceMs(), services.config(), footprints), HttpApi.STORE_UNREADABLE)
+        Responses.onStore(ctx, services.storeWorker(), () -> SlaReport.load(d, kind, date, services.store(), now,
+                services.evaluator.gapToleranceMs(), services.config(), footprints), Responses.STORE_UNREADABLE)
                 .onSuccess(report -> {
                     if (format.equals("csv")) {
                         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
                                 .putHeader("Content-Disposition", "attachment; filename=\"sla-" + d.name() + "-" + kind.name(date) + ".csv\"")
                                 .putHeader("Cache-Control", "no-store").end(report.toCsv());
                     } else {
-                        HttpApi.json(ctx, 200, report.toJson());
+                        Responses.json(ctx, 200, report.toJson());
                     }
                 });
     }
@@ -190,23 +190,23 @@ public final class ServicesApi implements ApiModule {
             }
             list.add(row);
         });
-        HttpApi.json(ctx, 200, new JsonObject().put("probes", list));
+        Responses.json(ctx, 200, new JsonObject().put("probes", list));
     }
 
     private void reload(RoutingContext ctx) {
         services.reload("api").onComplete(r -> {
             if (r.succeeded()) {
-                HttpApi.json(ctx, 200, new JsonObject().put("status", "reloaded")
+                Responses.json(ctx, 200, new JsonObject().put("status", "reloaded")
                         .put("services", r.result().catalog().all().size()).put("probes", r.result().probes().size()));
             } else if (r.cause() instanceof ConfigException e) {
-                HttpApi.error(ctx, 400, List.of(e.getMessage(), "the services already loaded keep running"));
+                Responses.error(ctx, 400, List.of(e.getMessage(), "the services already loaded keep running"));
             } else {
-                HttpApi.error(ctx, 500, List.of("reload failed: " + r.cause().getMessage()));
+                Responses.error(ctx, 500, List.of("reload failed: " + r.cause().getMessage()));
             }
         });
     }
 
     private static void notFound(RoutingContext ctx) {
-        HttpApi.error(ctx, 404, List.of("no service named '" + ctx.pathParam("name") + "'"));
+        Responses.error(ctx, 404, List.of("no service named '" + ctx.pathParam("name") + "'"));
     }
 }

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * pending until an operator accepts them ({@code POST /api/v1/snmp/discovered/<address>/accept}); an
  * accepted device is polled like a configured target. Both lists survive restarts (table snmp_discovered).
  */
-final class Discovery {
+public final class Discovery {
     private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
     private static final List<String> PROBE = List.of(Oids.SYS_OBJECT_ID, Oids.SYS_NAME, Oids.SYS_DESCR);
 
-    record Found(String address, String deviceId, String sysName, String sysObjectId, String sysDescr, Instant firstSeen, Instant lastSeen,
+    public record Found(String address, String deviceId, String sysName, String sysObjectId, String sysDescr, Instant firstSeen, Instant lastSeen,
                  Instant accepted) {
     }
 

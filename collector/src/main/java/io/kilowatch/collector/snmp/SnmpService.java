@@ -5,7 +5,7 @@ import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.events.DeviceEvent;
 import io.kilowatch.collector.events.DeviceEvents;
 import io.kilowatch.collector.http.ApiModule;
-import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -47,7 +47,6 @@ public final class SnmpService implements ApiModule {
     private SnmpPoller poller;
     private TrapReceiver traps;
     private Discovery discovery;
-    private SnmpStore store;
 
     private SnmpService(SnmpConfig config, DeviceEvents events, Clock clock) {
         this.config = config;
@@ -61,8 +60,8 @@ public final class SnmpService implements ApiModule {
      * @param changed tells live dashboard clients that something changed
      */
     public static SnmpService start(Vertx vertx, SnmpConfig config, Estate estate, IngestService ingest, DeviceEvents events,
-                                    MeterRegistry registry, Clock clock, Runnable changed, Path dataDir, WorkerExecutor storeWorker)
-            throws IOException, SQLException {
+                                    MeterRegistry registry, Clock clock, Runnable changed, SnmpStore store)
+            throws IOException {
         SnmpService service = new SnmpService(config, events, clock);
         events.onRecorded(changed);
         List<String> kinds = new ArrayList<>();
@@ -96,8 +95,7 @@ public final class SnmpService implements ApiModule {
                 new SnmpMetrics(registry), clock, changed);
         service.poller.start();
         if (config.discovery().cidr().isPresent()) {
-            service.store = new SnmpStore(dataDir, storeWorker);
-            service.discovery = new Discovery(vertx, config, service.client, service.poller, service.store, events, clock);
+            service.discovery = new Discovery(vertx, config, service.client, service.poller, store, events, clock);
             service.discovery.start();
         }
         LOG.atInfo().addKeyValue("targets", config.targets().size()).addKeyValue("profiles", profiles.profiles().names())
@@ -116,7 +114,7 @@ public final class SnmpService implements ApiModule {
         router.get("/api/v1/snmp/*").handler(require.apply(Role.VIEWER));
         router.post("/api/v1/snmp/*").handler(require.apply(Role.ADMIN));
         router.get("/api/v1/snmp/targets").handler(this::listTargets);
-        router.get("/api/v1/snmp/discovered").handler(ctx -> HttpApi.json(ctx, 200, new JsonObject()
+        router.get("/api/v1/snmp/discovered").handler(ctx -> Responses.json(ctx, 200, new JsonObject()
                 .put("discovered", discovery == null ? new JsonArray() : discovery.json())));
         router.post("/api/v1/snmp/discovered/:address/accept").handler(this::accept);
     }
@@ -144,17 +142,17 @@ public final class SnmpService implements ApiModule {
             problems.add("limit is a whole number and since an ISO-8601 instant such as 2026-03-01T00:00:00Z");
         }
         if (!problems.isEmpty()) {
-            HttpApi.error(ctx, 400, problems);
+            Responses.error(ctx, 400, problems);
             return;
         }
         events.recent(device, kind, since, limit).onComplete(r -> {
             if (r.failed()) {
-                HttpApi.error(ctx, 503, List.of("the store is unavailable; try again"));
+                Responses.error(ctx, 503, List.of("the store is unavailable; try again"));
                 return;
             }
             JsonArray out = new JsonArray();
             r.result().forEach(e -> out.add(eventJson(e)));
-            HttpApi.json(ctx, 200, new JsonObject().put("events", out));
+            Responses.json(ctx, 200, new JsonObject().put("events", out));
         });
     }
 
@@ -176,7 +174,7 @@ public final class SnmpService implements ApiModule {
                     .put("last_poll_seconds", s.lastPollSeconds()).put("last_poll_succeeded", s.lastPollSucceeded())
                     .put("consecutive_failures", s.consecutiveFailures()).put("last_error", s.lastError())));
         }
-        HttpApi.json(ctx, 200, new JsonObject().put("enabled", config.enabled()).put("targets", out));
+        Responses.json(ctx, 200, new JsonObject().put("enabled", config.enabled()).put("targets", out));
     }
 
     /** Each matched profile with what it read: its figures for Kilowatch and every value by metric and row. */
@@ -197,16 +195,16 @@ public final class SnmpService implements ApiModule {
 
     private void accept(RoutingContext ctx) {
         if (discovery == null) {
-            HttpApi.error(ctx, 404, List.of("discovery is off (snmp.discovery.cidr)"));
+            Responses.error(ctx, 404, List.of("discovery is off (snmp.discovery.cidr)"));
             return;
         }
         discovery.accept(ctx.pathParam("address")).onComplete(r -> {
             if (r.failed()) {
-                HttpApi.error(ctx, 503, List.of("the store is unavailable; nothing was accepted; try again"));
+                Responses.error(ctx, 503, List.of("the store is unavailable; nothing was accepted; try again"));
             } else if (r.result().error() != null) {
-                HttpApi.error(ctx, r.result().status(), List.of(r.result().error()));
+                Responses.error(ctx, r.result().status(), List.of(r.result().error()));
             } else {
-                HttpApi.json(ctx, 200, new JsonObject().put("device_id", r.result().deviceId()).put("status", "accepted"));
+                Responses.json(ctx, 200, new JsonObject().put("device_id", r.result().deviceId()).put("status", "accepted"));
             }
         });
     }
@@ -228,10 +226,7 @@ public final class SnmpService implements ApiModule {
             if (pollClient != null) {
                 pollClient.close();
             }
-            if (store != null) {
-                store.close();
-            }
-        } catch (IOException | SQLException e) {
+        } catch (IOException e) {
             LOG.atWarn().setCause(e).log("closing SNMP sockets failed");
         }
     }

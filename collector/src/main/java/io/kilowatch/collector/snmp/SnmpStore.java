@@ -1,73 +1,12 @@
 package io.kilowatch.collector.snmp;
 
-import io.kilowatch.collector.store.JdbcStore;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** What SNMP keeps in the store: discovered devices (table snmp_discovered), on the store's worker thread. */
-final class SnmpStore implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SnmpStore.class);
+/** What SNMP keeps in the store: discovered devices. Each method works on the store's writer and answers on the caller's context. */
+public interface SnmpStore {
+    Future<List<Discovery.Found>> discovered();
 
-    private final Connection connection;
-    private final WorkerExecutor storeWorker;
-
-    SnmpStore(Path dataDir, WorkerExecutor storeWorker) throws SQLException {
-        this.connection = JdbcStore.sqliteConnection(dataDir);
-        this.storeWorker = storeWorker;
-    }
-
-    Future<List<Discovery.Found>> discovered() {
-        return storeWorker.executeBlocking(() -> {
-            List<Discovery.Found> out = new ArrayList<>();
-            try (PreparedStatement ps = connection.prepareStatement("SELECT address, device_id, sys_name, sys_object_id, sys_descr, "
-                    + "first_seen_ms, last_seen_ms, accepted_ms FROM snmp_discovered ORDER BY first_seen_ms, address");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long accepted = rs.getLong(8);
-                    out.add(new Discovery.Found(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), rs.wasNull() ? null : Instant.ofEpochMilli(accepted)));
-                }
-            }
-            return out;
-        });
-    }
-
-    Future<Void> saveDiscovered(Discovery.Found f) {
-        return storeWorker.<Void>executeBlocking(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO snmp_discovered (address, device_id, sys_name, sys_object_id, "
-                    + "sys_descr, first_seen_ms, last_seen_ms, accepted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET "
-                    + "sys_name = excluded.sys_name, sys_object_id = excluded.sys_object_id, sys_descr = excluded.sys_descr, "
-                    + "last_seen_ms = excluded.last_seen_ms, accepted_ms = excluded.accepted_ms")) {
-                ps.setString(1, f.address());
-                ps.setString(2, f.deviceId());
-                ps.setString(3, cut(f.sysName(), 255));
-                ps.setString(4, cut(f.sysObjectId(), 255));
-                ps.setString(5, cut(f.sysDescr(), 1024));
-                ps.setLong(6, f.firstSeen().toEpochMilli());
-                ps.setLong(7, f.lastSeen().toEpochMilli());
-                ps.setObject(8, f.accepted() == null ? null : f.accepted().toEpochMilli());
-                ps.executeUpdate();
-            }
-            return null;
-        }).onFailure(e -> LOG.atError().setCause(e).addKeyValue("address", f.address()).log("storing a discovered SNMP device failed"));
-    }
-
-    private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
-
-    @Override
-    public void close() throws SQLException {
-        connection.close();
-    }
+    /** Adds or updates a discovered device, by address. */
+    Future<Void> saveDiscovered(Discovery.Found found);
 }

@@ -17,15 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Alert history and silences in the collector's store, over the same connection (so the same thread) as {@link JdbcStore}. */
+/** Alert history and silences in the collector's store, over the same connection (so the same thread) as the other stores ({@link Database}). */
 public final class JdbcAlertStore implements AlertStore {
     private static final String ALERT_COLUMNS = "id, fingerprint, rule, labels_json, severity, summary, value_number, "
             + "active_since_ms, firing_since_ms, last_seen_ms, resolved_ms";
     private static final String SILENCE_COLUMNS = "id, matchers_json, starts_ms, ends_ms, created_by, comment, created_ms";
 
-    private final JdbcStore store;
+    private final Database store;
 
-    public JdbcAlertStore(JdbcStore store) {
+    public JdbcAlertStore(Database store) {
         this.store = store;
     }
 
@@ -50,7 +50,7 @@ public final class JdbcAlertStore implements AlertStore {
                 try (PreparedStatement ps = store.connection().prepareStatement(
                         "INSERT INTO alert_notifications (alert_id, channel, sent_ms, kind, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
                     for (String id : alertIds) {
-                        JdbcStore.bind(ps, id, n.channel(), n.sentMs(), n.kind(), n.outcome(), n.detail());
+                        Database.bind(ps, id, n.channel(), n.sentMs(), n.kind(), n.outcome(), n.detail());
                         ps.addBatch();
                     }
                     return ps.executeBatch();

@@ -1,5 +1,7 @@
 package io.kilowatch.collector.store;
 
+import io.kilowatch.collector.calibration.CalibrationStore;
+
 import io.kilowatch.core.energy.ModelCalibration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,9 +11,9 @@ public final class JdbcCalibrationStore implements CalibrationStore {
     /** Power sources that measure rather than model (ReportValidator.POWER_SOURCES less {@code model}). */
     private static final String MEASURED = "s.power_source <> 'model'";
 
-    private final JdbcStore store;
+    private final Database store;
 
-    public JdbcCalibrationStore(JdbcStore store) {
+    public JdbcCalibrationStore(Database store) {
         this.store = store;
     }
 

@@ -1,5 +1,9 @@
 package io.kilowatch.collector.store;
 
+import io.kilowatch.collector.carbon.CarbonStore;
+
+import io.kilowatch.collector.estate.EstateStore;
+
 import io.kilowatch.core.carbon.IntensitySeries;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -8,12 +12,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@link CarbonStore} in the same database and connection as a {@link JdbcStore}, so imports and ingest never interleave. */
+/** {@link CarbonStore} in the same database and connection as a the other stores ({@link Database}), so imports and ingest never interleave. */
 public final class JdbcCarbonStore implements CarbonStore {
     private static final long HOUR_MS = 3_600_000;
-    private final JdbcStore db;
+    private final Database db;
 
-    public JdbcCarbonStore(JdbcStore db) {
+    public JdbcCarbonStore(Database db) {
         this.db = db;
     }
 
@@ -72,7 +76,7 @@ public final class JdbcCarbonStore implements CarbonStore {
                 rs -> {
                     double firstHalf = rs.getDouble(4);
                     Double known = rs.wasNull() ? null : firstHalf;
-                    return new HourRollup(rs.getString(1), rs.getString(2), rs.getLong(3), known, new Store.Totals(rs.getDouble(5),
+                    return new HourRollup(rs.getString(1), rs.getString(2), rs.getLong(3), known, new EstateStore.Totals(rs.getDouble(5),
                             rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11),
                             rs.getDouble(12), rs.getDouble(13), 0));
                 }, fromMs, toMs);
@@ -86,8 +90,8 @@ public final class JdbcCarbonStore implements CarbonStore {
     private int apply(List<Recomputed> changes) throws SQLException {
         for (Recomputed r : changes) {
             HourRollup b = r.before();
-            Store.Totals old = b.figures();
-            Store.Totals now = r.after();
+            EstateStore.Totals old = b.figures();
+            EstateStore.Totals now = r.after();
             db.update("UPDATE rollups SET carbon_grams = ?, overhead_joules = ?, overhead_carbon_grams = ?, td_carbon_grams = ?, "
                     + "fallback_joules = ?, cost_gbp = ? WHERE device_id = ? AND period = 'hour' AND bucket_start_ms = ?",
                     now.carbonGrams(), now.overheadJoules(), now.overheadCarbonGrams(), now.tdCarbonGrams(), now.fallbackJoules(), now.costGbp(),
@@ -143,7 +147,7 @@ public final class JdbcCarbonStore implements CarbonStore {
         return db.query("SELECT site, SUM(energy_joules), SUM(carbon_grams), SUM(overhead_joules), SUM(overhead_carbon_grams), "
                 + "SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp), SUM(measured_joules), SUM(modelled_joules), SUM(imported_joules) "
                 + "FROM (" + sql + ") figures GROUP BY site ORDER BY site",
-                rs -> new Breakdown(rs.getString(1), new Store.Totals(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
+                rs -> new Breakdown(rs.getString(1), new EstateStore.Totals(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
                 rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11))),
                 args.toArray());
     }

@@ -1,5 +1,7 @@
 package io.kilowatch.collector.store;
 
+import io.kilowatch.collector.history.HistoryStore;
+
 import io.kilowatch.core.carbon.EnergyFootprint;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -14,9 +16,9 @@ import java.util.TreeMap;
 
 /** {@link HistoryStore} over the main store's connection and worker thread. Not thread-safe. */
 public final class JdbcHistoryStore implements HistoryStore {
-    private final JdbcStore store;
+    private final Database store;
 
-    public JdbcHistoryStore(JdbcStore store) {
+    public JdbcHistoryStore(Database store) {
         this.store = store;
     }
 
@@ -71,7 +73,7 @@ public final class JdbcHistoryStore implements HistoryStore {
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (ImportedDay d : days) {
                         EnergyFootprint f = d.footprint();
-                        JdbcStore.bind(ps, d.scope(), d.subject(), d.resolution(), d.rowStartMs(), d.rowEndMs(), d.dayStartMs(), d.org(),
+                        Database.bind(ps, d.scope(), d.subject(), d.resolution(), d.rowStartMs(), d.rowEndMs(), d.dayStartMs(), d.org(),
                                 d.site(), d.deviceClass(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
                                 f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), nowMs);
                         ps.addBatch();

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** Service history in the collector's store, over the same connection and migrations as {@link JdbcStore}. */
+/** Service history in the collector's store, over the same connection and migrations as the other stores ({@link Database}). */
 public final class JdbcServiceHistoryStore implements ServiceHistoryStore {
-    private final JdbcStore jdbc;
+    private final Database jdbc;
 
-    public JdbcServiceHistoryStore(JdbcStore jdbc) {
+    public JdbcServiceHistoryStore(Database jdbc) {
         this.jdbc = jdbc;
     }
 

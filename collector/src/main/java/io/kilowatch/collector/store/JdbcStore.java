@@ -1,5 +1,7 @@
 package io.kilowatch.collector.store;
 
+import io.kilowatch.collector.estate.EstateStore;
+
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.estate.RollupIncrement;
@@ -24,24 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/**
- * The store over one JDBC connection with portable SQL. {@link #sqlite(Path)} opens the embedded
- * default: SQLite in WAL mode with full fsync, so an acknowledged report survives a crash or power cut.
- * Not thread-safe: the collector calls it from one worker thread.
- */
-public final class JdbcStore implements Store {
-    /**
-     * When a commit reaches the disk (SQLite's {@code synchronous} in WAL mode). Both keep every
-     * acknowledged report through a crash or kill of the collector, since a commit is in the WAL file
-     * before the answer; they differ on a power cut or an OS crash.
-     */
-    public enum Sync {
-        /** Each commit is fsynced before it is acknowledged: it survives a power cut too. */
-        FULL,
-        /** The WAL is fsynced at checkpoints only: a power cut or OS crash may lose the last commits. */
-        NORMAL
-    }
-
+/** Devices, samples, uptime, rollups and agent credentials in the {@link Database}, with portable SQL. Not thread-safe: used from the single writer. */
+public final class JdbcStore implements EstateStore {
     private static final String DEVICE_COLUMNS = "device_id, hostname, os, org, site, department, device_class, "
             + "first_seen_ms, last_seen_ms, received_ms, last_sequence, interval_ms, boot_time_ms, power_watts, power_source, "
             + "cpu_ratio, memory_used_bytes, memory_total_bytes, sessions, counter_start_ms, counter_joules, "
@@ -49,74 +35,30 @@ public final class JdbcStore implements Store {
             + "agent_backlog_reports, agent_dropped_reports_total, inventory_json, inventory_updated_ms";
     private static final String UPSERT_DEVICE = upsertDeviceSql();
 
-    private final Connection connection;
-    /** The ingest path's statements, prepared once: preparing them per report cost more than running them. */
-    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private final Database db;
 
-    private JdbcStore(Connection connection) throws SQLException {
-        this.connection = connection;
-        migrate();
+    public JdbcStore(Database db) {
+        this.db = db;
     }
 
+    /** The embedded store in {@code dataDir}, for commands and tests that need nothing else. */
     public static JdbcStore sqlite(Path dataDir) {
-        return sqlite(dataDir, Sync.FULL);
+        return new JdbcStore(Database.sqlite(dataDir));
     }
 
-    public static JdbcStore sqlite(Path dataDir, Sync sync) {
-        try {
-            Files.createDirectories(dataDir);
-            Connection c = sqliteConnection(dataDir);
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA synchronous=" + sync.name());
-            }
-            return new JdbcStore(c);
-        } catch (IOException | SQLException e) {
-            throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
-        }
+    public Database database() {
+        return db;
     }
 
-    /**
-     * A connection to the embedded database, for a feature that keeps its own tables (created by this
-     * store's migrations) through a connection of its own, on the store's worker thread.
-     */
-    public static Connection sqliteConnection(Path dataDir) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("kilowatch.db").toAbsolutePath());
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=FULL");
-            s.execute("PRAGMA busy_timeout=10000");
-        }
-        return c;
-    }
-
-    private void migrate() throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-        }
-        int current = 0;
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            if (rs.next()) {
-                current = rs.getInt(1);
-            }
-        }
-        for (int v = current; v < Schema.MIGRATIONS.size(); v++) {
-            int version = v + 1;
-            inTransaction(() -> {
-                try (Statement s = connection.createStatement()) {
-                    for (String sql : Schema.MIGRATIONS.get(version - 1)) {
-                        s.execute(sql);
-                    }
-                    s.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
-                }
-                return null;
-            });
-        }
+    @Override
+    public void close() {
+        db.close();
     }
 
     @Override
     public List<IngestOutcome> ingest(List<Pending> reports) {
         try {
-            return inTransaction(() -> {
+            return db.inTransaction(() -> {
                 List<IngestOutcome> outcomes = new ArrayList<>(reports.size());
                 for (Pending report : reports) {
                     outcomes.add(ingestOne(report));
@@ -151,7 +93,7 @@ public final class JdbcStore implements Store {
 
     /** When the stored report with this sequence was made, if one is stored. */
     private DeviceRow storedDevice(String deviceId) throws SQLException {
-        PreparedStatement ps = prepared("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?");
+        PreparedStatement ps = db.prepared("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?");
         ps.setString(1, deviceId);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? deviceRow(rs) : null;
@@ -159,7 +101,7 @@ public final class JdbcStore implements Store {
     }
 
     private Optional<Long> sampleTime(String deviceId, long sequence) throws SQLException {
-        PreparedStatement ps = prepared("SELECT ts_ms FROM samples WHERE device_id = ? AND sequence = ?");
+        PreparedStatement ps = db.prepared("SELECT ts_ms FROM samples WHERE device_id = ? AND sequence = ?");
         ps.setString(1, deviceId);
         ps.setLong(2, sequence);
         try (ResultSet rs = ps.executeQuery()) {
@@ -168,10 +110,10 @@ public final class JdbcStore implements Store {
     }
 
     private void insertSample(SampleRow s) throws SQLException {
-        PreparedStatement ps = prepared("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, "
+        PreparedStatement ps = db.prepared("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, "
                 + "power_watts, power_source, cpu_ratio, memory_used_bytes, boot_time_ms, counter_joules, energy_joules, carbon_grams) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        bind(ps, s.deviceId(), s.sequence(), s.timestampMs(), s.receivedMs(), s.powerWatts(), s.powerSource(), s.cpuRatio(),
+        Database.bind(ps, s.deviceId(), s.sequence(), s.timestampMs(), s.receivedMs(), s.powerWatts(), s.powerSource(), s.cpuRatio(),
                 s.memoryUsedBytes(), s.bootTimeMs(), s.counterJoules(), s.energyJoules(), s.carbonGrams());
         ps.executeUpdate();
     }
@@ -187,8 +129,8 @@ public final class JdbcStore implements Store {
     }
 
     private void upsertDevice(DeviceRow d) throws SQLException {
-        PreparedStatement ps = prepared(UPSERT_DEVICE);
-        bind(ps, d.deviceId(), d.hostname(), d.os(), d.org(), d.site(), d.department(), d.deviceClass(),
+        PreparedStatement ps = db.prepared(UPSERT_DEVICE);
+        Database.bind(ps, d.deviceId(), d.hostname(), d.os(), d.org(), d.site(), d.department(), d.deviceClass(),
                 d.firstSeenMs(), d.lastSeenMs(), d.receivedMs(), d.lastSequence(), d.intervalMs(), d.bootTimeMs(),
                 d.powerWatts(), d.powerSource(), d.cpuRatio(), d.memoryUsedBytes(), d.memoryTotalBytes(), d.sessions(),
                 d.counterStartMs(), d.counterJoules(), d.energyJoulesTotal(), d.carbonGramsTotal(), d.agentVersion(),
@@ -201,24 +143,24 @@ public final class JdbcStore implements Store {
     private void recordUptime(String deviceId, long bootMs, long timeMs) throws SQLException {
         long jitter = Availability.BOOT_TIME_JITTER.toMillis();
         List<UptimeSpan> candidates = new ArrayList<>();
-        PreparedStatement select = prepared(
+        PreparedStatement select = db.prepared(
                 "SELECT start_ms, end_ms FROM uptime_spans WHERE device_id = ? AND start_ms BETWEEN ? AND ? ORDER BY start_ms");
-        bind(select, deviceId, bootMs - jitter, bootMs + jitter);
+        Database.bind(select, deviceId, bootMs - jitter, bootMs + jitter);
         try (ResultSet rs = select.executeQuery()) {
             while (rs.next()) {
                 candidates.add(new UptimeSpan(Instant.ofEpochMilli(rs.getLong(1)), Instant.ofEpochMilli(rs.getLong(2))));
             }
         }
         UptimeSpan span = Availability.record(candidates, Instant.ofEpochMilli(bootMs), Instant.ofEpochMilli(timeMs));
-        PreparedStatement upsert = prepared("INSERT INTO uptime_spans (device_id, start_ms, end_ms) VALUES (?, ?, ?) "
+        PreparedStatement upsert = db.prepared("INSERT INTO uptime_spans (device_id, start_ms, end_ms) VALUES (?, ?, ?) "
                 + "ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms");
-        bind(upsert, deviceId, span.start().toEpochMilli(), span.end().toEpochMilli());
+        Database.bind(upsert, deviceId, span.start().toEpochMilli(), span.end().toEpochMilli());
         upsert.executeUpdate();
     }
 
     private void addRollup(RollupIncrement r) throws SQLException {
         EnergyFootprint f = r.footprint();
-        PreparedStatement ps = prepared("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, "
+        PreparedStatement ps = db.prepared("INSERT INTO rollups (device_id, period, bucket_start_ms, energy_joules, "
                 + "carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp, first_half_hour_joules, "
                 + "measured_joules, modelled_joules) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, period, bucket_start_ms) DO UPDATE SET "
@@ -231,7 +173,7 @@ public final class JdbcStore implements Store {
                 + "fallback_joules = rollups.fallback_joules + excluded.fallback_joules, cost_gbp = rollups.cost_gbp + excluded.cost_gbp, "
                 // NULL (a row from before the split was kept) stays NULL: its energy is taken as even over the hour
                 + "first_half_hour_joules = rollups.first_half_hour_joules + excluded.first_half_hour_joules");
-        bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
+        Database.bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
                 f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules(), r.modelled() ? 0.0 : f.itJoules(),
                 r.modelled() ? f.itJoules() : 0.0);
         ps.executeUpdate();
@@ -239,18 +181,18 @@ public final class JdbcStore implements Store {
 
     @Override
     public List<DeviceRow> devices() {
-        return query("SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY device_id", JdbcStore::deviceRow);
+        return db.query("SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY device_id", JdbcStore::deviceRow);
     }
 
     @Override
     public Optional<DeviceRow> device(String deviceId) {
-        return query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?", JdbcStore::deviceRow, deviceId).stream().findFirst();
+        return db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?", JdbcStore::deviceRow, deviceId).stream().findFirst();
     }
 
     @Override
     public Map<String, List<UptimeSpan>> spansSince(long sinceMs) {
         Map<String, List<UptimeSpan>> spans = new HashMap<>();
-        query("SELECT device_id, start_ms, end_ms FROM uptime_spans WHERE end_ms >= ? ORDER BY device_id, start_ms", rs -> {
+        db.query("SELECT device_id, start_ms, end_ms FROM uptime_spans WHERE end_ms >= ? ORDER BY device_id, start_ms", rs -> {
             spans.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
                     .add(new UptimeSpan(Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
             return null;
@@ -261,12 +203,12 @@ public final class JdbcStore implements Store {
     @Override
     public List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw) {
         if (fromRaw) {
-            return query("SELECT (ts_ms / ?) * ? AS bucket, AVG(power_watts), AVG(cpu_ratio), SUM(energy_joules) FROM samples "
+            return db.query("SELECT (ts_ms / ?) * ? AS bucket, AVG(power_watts), AVG(cpu_ratio), SUM(energy_joules) FROM samples "
                     + "WHERE device_id = ? AND ts_ms >= ? AND ts_ms < ? GROUP BY (ts_ms / ?) * ? ORDER BY bucket",
                     rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
                     stepMs, stepMs, deviceId, fromMs, toMs, stepMs, stepMs);
         }
-        return query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
+        return db.query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
                 + "WHERE device_id = ? AND period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? "
                 + "GROUP BY (bucket_start_ms / ?) * ? ORDER BY bucket",
                 rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
@@ -277,13 +219,13 @@ public final class JdbcStore implements Store {
     public List<SeriesPoint> estateSeries(long fromMs, long toMs, long stepMs, boolean fromRaw) {
         if (fromRaw) {
             // Mean power per device per bucket, then summed: a partly filled last bucket still reads right.
-            return query("SELECT bucket, SUM(watts), AVG(cpu), SUM(joules) FROM (SELECT device_id, (ts_ms / ?) * ? AS bucket, "
+            return db.query("SELECT bucket, SUM(watts), AVG(cpu), SUM(joules) FROM (SELECT device_id, (ts_ms / ?) * ? AS bucket, "
                     + "AVG(power_watts) AS watts, AVG(cpu_ratio) AS cpu, SUM(energy_joules) AS joules FROM samples "
                     + "WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, (ts_ms / ?) * ?) per_device GROUP BY bucket ORDER BY bucket",
                     rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
                     stepMs, stepMs, fromMs, toMs, stepMs, stepMs);
         }
-        return query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
+        return db.query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
                 + "WHERE period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? GROUP BY (bucket_start_ms / ?) * ? ORDER BY bucket",
                 rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
                 stepMs, stepMs, fromMs, toMs, stepMs, stepMs);
@@ -294,21 +236,21 @@ public final class JdbcStore implements Store {
         String sums = "COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
                 + "COALESCE(SUM(overhead_carbon_grams), 0), COALESCE(SUM(td_carbon_grams), 0), COALESCE(SUM(fallback_joules), 0), "
                 + "COALESCE(SUM(cost_gbp), 0), ";
-        RowMapper<Totals> totals = rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
+        Database.RowMapper<Totals> totals = rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
                 rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10));
-        Totals rollups = query("SELECT " + sums + "COALESCE(SUM(measured_joules), 0), COALESCE(SUM(modelled_joules), 0), 0 FROM rollups "
+        Totals rollups = db.query("SELECT " + sums + "COALESCE(SUM(measured_joules), 0), COALESCE(SUM(modelled_joules), 0), 0 FROM rollups "
                 + "WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?", totals, period, fromMs, toMs).get(0);
         // Day totals include imported history, so the overview and the carbon reports agree for any period.
-        return !period.equals("day") ? rollups : rollups.plus(query("SELECT " + sums + "0, 0, COALESCE(SUM(energy_joules), 0) "
+        return !period.equals("day") ? rollups : rollups.plus(db.query("SELECT " + sums + "0, 0, COALESCE(SUM(energy_joules), 0) "
                 + "FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ?", totals, fromMs, toMs).get(0));
     }
 
     @Override
     public int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs) {
         try {
-            return inTransaction(() -> update("DELETE FROM samples WHERE ts_ms < ?", rawBeforeMs)
-                    + update("DELETE FROM rollups WHERE period = 'hour' AND bucket_start_ms < ?", hourlyBeforeMs)
-                    + update("DELETE FROM uptime_spans WHERE end_ms < ?", spansBeforeMs));
+            return db.inTransaction(() -> db.update("DELETE FROM samples WHERE ts_ms < ?", rawBeforeMs)
+                    + db.update("DELETE FROM rollups WHERE period = 'hour' AND bucket_start_ms < ?", hourlyBeforeMs)
+                    + db.update("DELETE FROM uptime_spans WHERE end_ms < ?", spansBeforeMs));
         } catch (SQLException e) {
             throw new StoreException("pruning old data failed; nothing was deleted", e);
         }
@@ -317,14 +259,14 @@ public final class JdbcStore implements Store {
     @Override
     public boolean enrol(String deviceId, String credentialSha256, long nowMs) {
         try {
-            return inTransaction(() -> {
-                List<String> active = query("SELECT credential_sha256 FROM agent_credentials WHERE device_id = ? AND revoked_ms IS NULL",
+            return db.inTransaction(() -> {
+                List<String> active = db.query("SELECT credential_sha256 FROM agent_credentials WHERE device_id = ? AND revoked_ms IS NULL",
                         rs -> rs.getString(1), deviceId);
                 if (!active.isEmpty()) {
                     return active.get(0).equals(credentialSha256); // the same agent asking again after a lost answer
                 }
-                update("DELETE FROM agent_credentials WHERE device_id = ?", deviceId);
-                update("INSERT INTO agent_credentials (device_id, credential_sha256, created_ms, revoked_ms) VALUES (?, ?, ?, NULL)",
+                db.update("DELETE FROM agent_credentials WHERE device_id = ?", deviceId);
+                db.update("INSERT INTO agent_credentials (device_id, credential_sha256, created_ms, revoked_ms) VALUES (?, ?, ?, NULL)",
                         deviceId, credentialSha256, nowMs);
                 return true;
             });
@@ -335,115 +277,17 @@ public final class JdbcStore implements Store {
 
     @Override
     public Optional<String> deviceForCredential(String credentialSha256) {
-        return query("SELECT device_id FROM agent_credentials WHERE credential_sha256 = ? AND revoked_ms IS NULL",
+        return db.query("SELECT device_id FROM agent_credentials WHERE credential_sha256 = ? AND revoked_ms IS NULL",
                 rs -> rs.getString(1), credentialSha256).stream().findFirst();
     }
 
     @Override
     public boolean revoke(String deviceId, long nowMs) {
         try {
-            return inTransaction(() -> update("UPDATE agent_credentials SET revoked_ms = ? WHERE device_id = ? AND revoked_ms IS NULL",
+            return db.inTransaction(() -> db.update("UPDATE agent_credentials SET revoked_ms = ? WHERE device_id = ? AND revoked_ms IS NULL",
                     nowMs, deviceId) > 0);
         } catch (SQLException e) {
             throw new StoreException("revoking the credential of " + deviceId + " failed", e);
-        }
-    }
-
-    /** The connection, for stores of other tables that share this one's thread and transactions. */
-    Connection connection() {
-        return connection;
-    }
-
-    @Override
-    public void close() {
-        try {
-            for (PreparedStatement ps : prepared.values()) {
-                ps.close();
-            }
-            connection.close();
-        } catch (SQLException e) {
-            throw new StoreException("closing the store failed", e);
-        }
-    }
-
-    interface SqlWork<T> {
-        T run() throws SQLException;
-    }
-
-    interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    /** A write in one transaction; a failure changes nothing and says what failed. */
-    <T> T write(String what, SqlWork<T> work) {
-        try {
-            return inTransaction(work);
-        } catch (SQLException e) {
-            throw new StoreException(what + " failed; nothing was changed", e);
-        }
-    }
-
-    <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            T result = work.run();
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
-    }
-
-    private PreparedStatement prepared(String sql) throws SQLException {
-        PreparedStatement ps = prepared.get(sql);
-        if (ps == null) {
-            ps = connection.prepareStatement(sql);
-            prepared.put(sql, ps);
-        }
-        return ps;
-    }
-
-    int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            bind(ps, args);
-            List<T> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapper.map(rs));
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new StoreException("query failed: " + e.getMessage(), e);
-        }
-    }
-
-    static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a == null) {
-                ps.setNull(i + 1, Types.NULL);
-            } else if (a instanceof String s) {
-                ps.setString(i + 1, s);
-            } else if (a instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else if (a instanceof Long n) {
-                ps.setLong(i + 1, n);
-            } else if (a instanceof Double n) {
-                ps.setDouble(i + 1, n);
-            } else {
-                throw new IllegalArgumentException("unsupported parameter type " + a.getClass());
-            }
         }
     }
 

@@ -1,5 +1,7 @@
 package io.kilowatch.collector.store;
 
+import io.kilowatch.collector.sustainability.SustainabilityStore;
+
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,9 +16,9 @@ import java.util.Map;
  * the same single worker thread. Not thread-safe.
  */
 public final class JdbcSustainabilityStore implements SustainabilityStore {
-    private final JdbcStore store;
+    private final Database store;
 
-    public JdbcSustainabilityStore(JdbcStore store) {
+    public JdbcSustainabilityStore(Database store) {
         this.store = store;
     }
 

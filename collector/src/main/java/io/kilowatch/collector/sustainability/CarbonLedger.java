@@ -1,9 +1,8 @@
 package io.kilowatch.collector.sustainability;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
-import io.kilowatch.collector.store.SustainabilityStore;
-import io.kilowatch.collector.store.SustainabilityStore.GroupDay;
-import io.kilowatch.collector.store.SustainabilityStore.GroupOffDay;
+import io.kilowatch.collector.sustainability.SustainabilityStore.GroupDay;
+import io.kilowatch.collector.sustainability.SustainabilityStore.GroupOffDay;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;

@@ -1,7 +1,7 @@
 package io.kilowatch.collector.sustainability;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
-import io.kilowatch.collector.store.SustainabilityStore.DeviceHour;
+import io.kilowatch.collector.sustainability.SustainabilityStore.DeviceHour;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.GreenIctSavings;

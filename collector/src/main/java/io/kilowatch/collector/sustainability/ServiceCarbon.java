@@ -3,9 +3,8 @@ package io.kilowatch.collector.sustainability;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.service.ServiceDevices;
 import io.kilowatch.collector.service.ServiceFootprints;
-import io.kilowatch.collector.store.CarbonStore;
-import io.kilowatch.collector.store.Store;
-import io.kilowatch.collector.store.SustainabilityStore;
+import io.kilowatch.collector.carbon.CarbonStore;
+import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.carbon.SoftwareCarbonIntensity;
 import io.kilowatch.core.energy.Units;
 import io.kilowatch.core.service.ServiceCatalog;
@@ -25,13 +24,13 @@ import java.util.stream.Collectors;
  * in the period, and embodied carbon amortised as carbon reporting does. Blocks: run on the store's worker.
  */
 public final class ServiceCarbon implements ServiceFootprints {
-    private final Store store;
+    private final EstateStore store;
     private final CarbonStore carbon;
     private final SustainabilityStore sustainability;
     private final SustainabilityConfig config;
     private final ZoneId zone;
 
-    public ServiceCarbon(Store store, CarbonStore carbon, SustainabilityStore sustainability, SustainabilityConfig config, ZoneId zone) {
+    public ServiceCarbon(EstateStore store, CarbonStore carbon, SustainabilityStore sustainability, SustainabilityConfig config, ZoneId zone) {
         this.store = store;
         this.carbon = carbon;
         this.sustainability = sustainability;
@@ -49,8 +48,8 @@ public final class ServiceCarbon implements ServiceFootprints {
         List<SoftwareCarbonIntensity.Component> components = new ArrayList<>();
         for (DeviceRow row : ServiceDevices.of(service, byId::get, all)) {
             int sharedBy = servicesOfDevice.getOrDefault(row.deviceId(), 1);
-            Store.Totals totals = carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId()).stream()
-                    .map(CarbonStore.Breakdown::totals).reduce(Store.Totals.ZERO, Store.Totals::plus);
+            EstateStore.Totals totals = carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId()).stream()
+                    .map(CarbonStore.Breakdown::totals).reduce(EstateStore.Totals.ZERO, EstateStore.Totals::plus);
             double embodied = DeviceProfile.of(row, purchases.get(row.deviceId()), config, zone).embodiedGramsIn(period.start(), period.end(), zone);
             components.add(new SoftwareCarbonIntensity.Component(row.deviceId(), Units.joulesToKwh(totals.energyJoules()),
                     totals.carbonGrams(), embodied, sharedBy));

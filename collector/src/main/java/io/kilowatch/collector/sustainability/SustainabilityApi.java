@@ -1,6 +1,6 @@
 package io.kilowatch.collector.sustainability;
 
-import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.security.Role;
 import io.vertx.core.Handler;
@@ -65,7 +65,7 @@ public final class SustainabilityApi implements ApiModule {
         } catch (NumberFormatException e) {
             // answered below
         }
-        HttpApi.error(ctx, 400, List.of("year must be a year from 2000 to 2100, got '" + text + "'"));
+        Responses.error(ctx, 400, List.of("year must be a year from 2000 to 2100, got '" + text + "'"));
         return null;
     }
 
@@ -84,7 +84,7 @@ public final class SustainabilityApi implements ApiModule {
         }
         String q = ctx.queryParams().get("quarter");
         if (q != null && !q.matches("[1-4]")) {
-            HttpApi.error(ctx, 400, List.of("quarter must be 1, 2, 3 or 4, got '" + q + "'"));
+            Responses.error(ctx, 400, List.of("quarter must be 1, 2, 3 or 4, got '" + q + "'"));
             return;
         }
         Integer quarter = q == null ? null : Integer.valueOf(q);
@@ -102,7 +102,7 @@ public final class SustainabilityApi implements ApiModule {
                 }
             });
         } else {
-            HttpApi.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
+            Responses.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
         }
     }
 
@@ -116,11 +116,11 @@ public final class SustainabilityApi implements ApiModule {
             }
             date = LocalDate.parse(text);
         } catch (RuntimeException e) {
-            HttpApi.error(ctx, 400, List.of("the body must be {\"purchase_date\": \"YYYY-MM-DD\"}"));
+            Responses.error(ctx, 400, List.of("the body must be {\"purchase_date\": \"YYYY-MM-DD\"}"));
             return;
         }
         if (date.isAfter(clock.instant().atZone(service.zone()).toLocalDate()) || date.getYear() < 1990) {
-            HttpApi.error(ctx, 400, List.of("purchase_date must be from 1990 up to today, got " + date));
+            Responses.error(ctx, 400, List.of("purchase_date must be from 1990 up to today, got " + date));
             return;
         }
         storeWorker.executeBlocking(() -> {
@@ -133,7 +133,7 @@ public final class SustainabilityApi implements ApiModule {
             if (r.failed()) {
                 failed(ctx, r.cause());
             } else if (!r.result()) {
-                HttpApi.error(ctx, 404, List.of("no device with id '" + id + "'"));
+                Responses.error(ctx, 404, List.of("no device with id '" + id + "'"));
             } else {
                 LOG.atInfo().addKeyValue("device_id", id).addKeyValue("purchase_date", date).log("purchase date recorded");
                 ctx.response().setStatusCode(204).end();
@@ -149,7 +149,7 @@ public final class SustainabilityApi implements ApiModule {
             } else if (r.result()) {
                 ctx.response().setStatusCode(204).end();
             } else {
-                HttpApi.error(ctx, 404, List.of("device '" + id + "' has no purchase date"));
+                Responses.error(ctx, 404, List.of("device '" + id + "' has no purchase date"));
             }
         });
     }
@@ -159,13 +159,13 @@ public final class SustainabilityApi implements ApiModule {
             if (r.failed()) {
                 failed(ctx, r.cause());
             } else {
-                HttpApi.json(ctx, 200, r.result());
+                Responses.json(ctx, 200, r.result());
             }
         });
     }
 
     private static void failed(RoutingContext ctx, Throwable cause) {
         LOG.atError().setCause(cause).addKeyValue("path", ctx.request().path()).log("carbon reporting request failed");
-        HttpApi.error(ctx, 500, List.of("internal error; see the collector's log"));
+        Responses.error(ctx, 500, List.of("internal error; see the collector's log"));
     }
 }

@@ -2,9 +2,8 @@ package io.kilowatch.collector.sustainability;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.Estate;
-import io.kilowatch.collector.store.Store;
-import io.kilowatch.collector.store.SustainabilityStore;
-import io.kilowatch.collector.store.SustainabilityStore.GroupDay;
+import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.collector.sustainability.SustainabilityStore.GroupDay;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
 import io.kilowatch.core.carbon.IntensitySeries;
@@ -31,7 +30,7 @@ import java.util.function.Function;
  */
 public final class SustainabilityService {
     private final SustainabilityConfig config;
-    private final Store store;
+    private final EstateStore store;
     private final SustainabilityStore sustainability;
     private final CarbonPolicy carbon;
     private final Function<String, IntensitySeries> intensity;
@@ -39,7 +38,7 @@ public final class SustainabilityService {
     private final Trajectory trajectory;
 
     /** @param intensity half-hourly grid intensity by region, as ingest uses it */
-    public SustainabilityService(SustainabilityConfig config, Store store, SustainabilityStore sustainability, CarbonPolicy carbon,
+    public SustainabilityService(SustainabilityConfig config, EstateStore store, SustainabilityStore sustainability, CarbonPolicy carbon,
                                  Function<String, IntensitySeries> intensity, ZoneId zone) {
         this.config = config;
         this.store = store;

@@ -1,5 +1,7 @@
 package io.kilowatch.collector.agents;
 
+import io.kilowatch.collector.feature.Scheduler;
+
 import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -71,7 +73,7 @@ class AgentSettingsServiceTest {
                 """);
         AgentSettingsService service = new AgentSettingsService(vertx, new AgentSettingsConfig(Optional.of(rules), Duration.ofSeconds(5)),
                 estate, Clock.systemUTC());
-        await(service.start(false));
+        await(service.start(Scheduler.manual()));
         store(report().device("pc-1"));
         store(report().device("pc-2"));
         store(report().device("pc-3").label("site", "Depot"));

@@ -82,7 +82,7 @@ class NotificationDeliveryTest {
         AlertingConfig config = AlertingConfig.from(s);
         s.requireAllKeysKnown();
         registry = new SimpleMeterRegistry();
-        service = new AlertingService(vertx, config, new JdbcAlertStore(store), worker, registry, Clock.systemUTC(), List.of(source));
+        service = new AlertingService(vertx, config, new JdbcAlertStore(store.database()), worker, registry, Clock.systemUTC(), List.of(source));
         service.start().await();
         return service;
     }
@@ -107,7 +107,7 @@ class NotificationDeliveryTest {
     }
 
     private List<AlertStore.HistoryEntry> history() {
-        return worker.executeBlocking(() -> new JdbcAlertStore(store).history(new AlertStore.HistoryQuery(java.util.Optional.empty(),
+        return worker.executeBlocking(() -> new JdbcAlertStore(store.database()).history(new AlertStore.HistoryQuery(java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 100, 0))
                 .entries()).await();
     }
@@ -317,7 +317,7 @@ class NotificationDeliveryTest {
                 .override("alerting.grouping.group_wait", "0s").override("alerting.grouping.group_interval", "1s")
                 .override("alerting.rules.service_burn_rate_page.for", "0s").override("alerting.rules.device_down.enabled", "false")
                 .override("alerting.channels.pager.type", "webhook").override("alerting.channels.pager.url", receiver.url()));
-        service = new AlertingService(vertx, config, new JdbcAlertStore(store), worker, registry, Clock.systemUTC(), List.of(devices, services));
+        service = new AlertingService(vertx, config, new JdbcAlertStore(store.database()), worker, registry, Clock.systemUTC(), List.of(devices, services));
         service.start().await();
         waitFor(Duration.ofSeconds(10), "the page", () -> receiver.received.size() == 1);
         JsonObject alert = receiver.received.get(0).getJsonArray("alerts").getJsonObject(0);

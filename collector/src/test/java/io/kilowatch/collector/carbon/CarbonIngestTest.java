@@ -8,10 +8,9 @@ import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.carbon.IntensityFile.Format;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.ReportAccounting;
-import io.kilowatch.collector.store.CarbonStore;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcStore;
-import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.report.Report;
 import java.nio.file.Path;
@@ -46,13 +45,13 @@ class CarbonIngestTest {
     private final ReportAccounting accounting = new ReportAccounting(policy, LONDON, cache);
     private final RollupRecompute recompute = RollupRecompute.afterImport(policy, accounting::dayStart);
 
-    private void ingest(Store store, Report r) {
-        store.ingest(List.of(new Store.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
+    private void ingest(EstateStore store, Report r) {
+        store.ingest(List.of(new EstateStore.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
                 previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null))));
     }
 
     /** Two devices, each using 2 kWh over 10:00-11:00 UTC on 3 June 2024: one in Leeds DC (London region), one in an office. */
-    private void twoHoursOfEnergy(Store store) {
+    private void twoHoursOfEnergy(EstateStore store) {
         for (String device : List.of("dc-1", "pc-1")) {
             String site = device.equals("dc-1") ? "Leeds DC" : "County Hall";
             ingest(store, report().device(device).label("site", site).at(T0).bootedAt(T0.minusSeconds(600)).counter(0).build());
@@ -63,7 +62,7 @@ class CarbonIngestTest {
 
     /** London's half-hours with the 10:30 gap imported first, then the two devices' energy ingested. */
     private CarbonStore londonDataThenEnergy(JdbcStore store) {
-        CarbonStore carbon = new JdbcCarbonStore(store);
+        CarbonStore carbon = new JdbcCarbonStore(store.database());
         carbon.importIntensity(IntensityFile.parse(Recordings.read("regional-intensity-regionid-13-2024-06-03.json"), Format.NESO, null, null),
                 1L, recompute);
         cache.replaceAll(carbon.intensity());
@@ -166,7 +165,7 @@ class CarbonIngestTest {
     @Test
     void aFailingImportStoresNoneOfItsHalfHours() throws Exception {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            CarbonStore carbon = new JdbcCarbonStore(store);
+            CarbonStore carbon = new JdbcCarbonStore(store.database());
             twoHoursOfEnergy(store);
             var points = IntensityFile.parse(Recordings.read("regional-intensity-2024-06-03T1030.json"), Format.NESO, null, null);
             CarbonStore.Recomputer failing = (rows, series) -> {
@@ -181,7 +180,7 @@ class CarbonIngestTest {
     @Test
     void aLaterForecastNeverReplacesAStoredActual() {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            CarbonStore carbon = new JdbcCarbonStore(store);
+            CarbonStore carbon = new JdbcCarbonStore(store.database());
             carbon.importIntensity(IntensityFile.parse(Recordings.read("national-2024-06-03.json"), Format.NESO, null, null), 1L, recompute);
             CarbonStore.ImportOutcome forecast = carbon.importIntensity(IntensityFile.parse(
                     "from,to,gco2e_per_kwh,kind\n2024-06-03T09:00Z,2024-06-03T09:30Z,999,forecast\n2024-06-03T11:00Z,2024-06-03T11:30Z,111,forecast\n",

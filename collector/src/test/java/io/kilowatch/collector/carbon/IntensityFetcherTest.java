@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.ReportAccounting;
-import io.kilowatch.collector.store.CarbonStore;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.core.config.Settings;
@@ -45,7 +44,7 @@ class IntensityFetcherTest {
         worker = vertx.createSharedWorkerExecutor("test-store", 1);
         CarbonPolicy policy = CollectorConfig.from(Settings.empty("t").override("time_zone", "Europe/London")).carbon();
         ZoneId london = ZoneId.of("Europe/London");
-        imports = new IntensityImports(new JdbcCarbonStore(store), worker, cache,
+        imports = new IntensityImports(new JdbcCarbonStore(store.database()), worker, cache,
                 RollupRecompute.afterImport(policy, new ReportAccounting(policy, london, cache)::dayStart), clock);
     }
 
@@ -90,7 +89,7 @@ class IntensityFetcherTest {
         assertTrue(garbage.getMessage().startsWith("not NESO Carbon Intensity JSON"), garbage.getMessage());
         assertEquals(2, fetches("failure"));
         assertEquals(0, cache.apply("national").size());
-        assertEquals(0, new JdbcCarbonStore(store).intensity().size());
+        assertEquals(0, new JdbcCarbonStore(store.database()).intensity().size());
 
         neso.answer(200, null);
         fetcher.fetch().await();

@@ -52,8 +52,8 @@ class HistoryImportTest {
         CollectorConfig config = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
                 .override("sustainability.targets.baseline_year", "2024").override("sustainability.targets.annual_reduction_percent", "10"));
         store = JdbcStore.sqlite(dataDir);
-        history = new HistoryImport(new JdbcHistoryStore(store), store, config.carbon(), region -> IntensitySeries.empty(), config.timeZone());
-        sustainability = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store), config.carbon(),
+        history = new HistoryImport(new JdbcHistoryStore(store.database()), store, config.carbon(), region -> IntensitySeries.empty(), config.timeZone());
+        sustainability = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store.database()), config.carbon(),
                 region -> IntensitySeries.empty(), config.timeZone());
     }
 
@@ -118,10 +118,10 @@ class HistoryImportTest {
         CollectorConfig config = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
                 .override("carbon.wtt_generation_kgco2e_per_kwh.2024", "0.05").override("carbon.wtt_td_kgco2e_per_kwh.2024", "0.005")
                 .override("sites.Paris.grid_factors_kgco2e_per_kwh.2024", "0.033"));
-        HistoryImport withWtt = new HistoryImport(new JdbcHistoryStore(store), store, config.carbon(), region -> IntensitySeries.empty(),
+        HistoryImport withWtt = new HistoryImport(new JdbcHistoryStore(store.database()), store, config.carbon(), region -> IntensitySeries.empty(),
                 config.timeZone());
         withWtt.run(FILE + "site,Paris,2024-06,month,10,Council A,,\n", NOW.toEpochMilli());
-        SustainabilityService service = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store),
+        SustainabilityService service = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store.database()),
                 config.carbon(), region -> IntensitySeries.empty(), config.timeZone());
         JsonObject report = service.report(2024, null, NOW);
         JsonObject totals = report.getJsonObject("totals");

@@ -29,14 +29,14 @@ class StoreAnswerTest {
     void start(Vertx vertx) {
         worker = vertx.createSharedWorkerExecutor("store-answer-test", 1);
         Router router = Router.router(vertx);
-        router.get("/read").handler(ctx -> HttpApi.answerFromStore(ctx, worker, () -> new JsonObject().put("rows", 3)));
-        router.get("/unreadable").handler(ctx -> HttpApi.answerFromStore(ctx, worker, () -> {
+        router.get("/read").handler(ctx -> Responses.answerFromStore(ctx, worker, () -> new JsonObject().put("rows", 3)));
+        router.get("/unreadable").handler(ctx -> Responses.answerFromStore(ctx, worker, () -> {
             throw new SQLException("database is locked");
         }));
         // A failure without a message must still be answered, with the caller's words.
-        router.get("/write").handler(ctx -> HttpApi.onStore(ctx, worker, () -> {
+        router.get("/write").handler(ctx -> Responses.onStore(ctx, worker, () -> {
             throw new IllegalStateException();
-        }, "the store could not be reached; try again").onSuccess(x -> HttpApi.json(ctx, 200, new JsonObject())));
+        }, "the store could not be reached; try again").onSuccess(x -> Responses.json(ctx, 200, new JsonObject())));
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
         client = WebClient.create(vertx);
     }
@@ -63,7 +63,7 @@ class StoreAnswerTest {
     void aFailedReadAnswers503AndSaysSoWithoutTheStoresOwnMessage() {
         HttpResponse<Buffer> r = get("/unreadable");
         assertEquals(503, r.statusCode());
-        assertEquals(List.of(HttpApi.STORE_UNREADABLE), r.bodyAsJsonObject().getJsonArray("problems").getList());
+        assertEquals(List.of(Responses.STORE_UNREADABLE), r.bodyAsJsonObject().getJsonArray("problems").getList());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.kilowatch.collector.service;
 
+import io.kilowatch.collector.feature.Scheduler;
+
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
@@ -54,7 +56,7 @@ final class ServiceHarness implements AutoCloseable {
         this.storeWorker = vertx.createSharedWorkerExecutor("test-store-" + System.nanoTime(), 1);
         this.jdbc = JdbcStore.sqlite(dataDir);
         ServiceSettings settings = new ServiceSettings(Optional.ofNullable(servicesFile), evaluationInterval, Duration.ofSeconds(1), probeConcurrency);
-        this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), decorate.apply(new JdbcServiceHistoryStore(jdbc)), storeWorker,
+        this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), decorate.apply(new JdbcServiceHistoryStore(jdbc.database())), storeWorker,
                 estate, registry, clock);
     }
 
@@ -65,7 +67,7 @@ final class ServiceHarness implements AutoCloseable {
     }
 
     void start() {
-        onLoop(() -> services.start(false));
+        onLoop(() -> services.start(Scheduler.manual()));
     }
 
     /** Devices in {@code reporting} report now; then due probes run and services are evaluated. */

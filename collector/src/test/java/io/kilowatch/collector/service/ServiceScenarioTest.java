@@ -73,7 +73,7 @@ class ServiceScenarioTest {
         Path data = dir.resolve("data");
         try (JdbcStore seed = JdbcStore.sqlite(data)) {
             StateInterval week = new StateInterval(Instant.parse("2026-10-27T00:00:00Z").toEpochMilli(), T0.toEpochMilli(), ServiceState.UP);
-            new JdbcServiceHistoryStore(seed).record(List.of(new ServiceHistoryStore.IntervalRow("service", "email", week),
+            new JdbcServiceHistoryStore(seed.database()).record(List.of(new ServiceHistoryStore.IntervalRow("service", "email", week),
                     new ServiceHistoryStore.IntervalRow("service", "mail-hosts", week)), List.of());
         }
         ManualClock clock = new ManualClock(T0);

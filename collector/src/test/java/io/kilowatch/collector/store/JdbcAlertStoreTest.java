@@ -41,7 +41,7 @@ class JdbcAlertStoreTest {
         Alert pc2 = firing("pc-2", Duration.ofMinutes(1), Severity.PAGE);
         Alert pc3 = firing("pc-3", Duration.ofMinutes(2), Severity.TICKET);
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            AlertStore alerts = new JdbcAlertStore(store);
+            AlertStore alerts = new JdbcAlertStore(store.database());
             List.of(pc1, pc2, pc3).forEach(alerts::fired);
             alerts.fired(pc1); // recorded twice (a retry): still one alert
             alerts.notified(List.of(pc1.id(), pc2.id()), new AlertStore.NotificationRecord("hook", T.plusSeconds(30).toEpochMilli(), "firing",
@@ -52,7 +52,7 @@ class JdbcAlertStoreTest {
                     "ada", "moving desks", T));
         }
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            AlertStore alerts = new JdbcAlertStore(store);
+            AlertStore alerts = new JdbcAlertStore(store.database());
             AlertStore.HistoryPage first = alerts.history(page(2, 0));
             assertEquals(3, first.total());
             assertEquals(List.of(pc3.id(), pc2.id()), first.entries().stream().map(e -> e.alert().id()).toList());

@@ -1,5 +1,7 @@
 package io.kilowatch.collector.store;
 
+import io.kilowatch.collector.estate.EstateStore;
+
 import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,12 +30,12 @@ class JdbcStoreTest {
             new SiteCarbon(AnnualGridFactors.ukDesnz(), AnnualGridFactors.ukDesnzTdLosses(), "national", 1.0, null), Map.of(), UTC),
             UTC, new IntensityCache());
 
-    private Store.Pending pending(Report r) {
-        return new Store.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
+    private EstateStore.Pending pending(Report r) {
+        return new EstateStore.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
                 previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null));
     }
 
-    private Store.IngestOutcome ingest(Store store, Report r) {
+    private EstateStore.IngestOutcome ingest(EstateStore store, Report r) {
         return store.ingest(List.of(pending(r))).get(0);
     }
 
@@ -43,11 +45,11 @@ class JdbcStoreTest {
 
     @Test
     void syncSetsWhenCommitsReachTheDisk(@TempDir Path dir) throws Exception {
-        for (JdbcStore.Sync sync : JdbcStore.Sync.values()) {
-            try (JdbcStore store = JdbcStore.sqlite(dir, sync); var s = store.connection().createStatement();
+        for (Database.Sync sync : Database.Sync.values()) {
+            try (JdbcStore store = new JdbcStore(Database.sqlite(dir, sync)); var s = store.database().connection().createStatement();
                  var rs = s.executeQuery("PRAGMA synchronous")) {
                 rs.next();
-                assertEquals(sync == JdbcStore.Sync.FULL ? 2 : 1, rs.getInt(1), sync.name()); // SQLite's numbers for FULL and NORMAL
+                assertEquals(sync == Database.Sync.FULL ? 2 : 1, rs.getInt(1), sync.name()); // SQLite's numbers for FULL and NORMAL
                 ingest(store, at(sync.ordinal() + 1, 100));
             }
         }
@@ -99,7 +101,7 @@ class JdbcStoreTest {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             ingest(store, at(1, 100));
             ingest(store, at(2, 700));
-            Store.IngestOutcome again = ingest(store, at(2, 700));
+            EstateStore.IngestOutcome again = ingest(store, at(2, 700));
             assertTrue(again.duplicate());
             assertEquals(2, again.lastSequence());
             assertEquals(600, store.device("pc-1").orElseThrow().energyJoulesTotal(), 1e-9);
@@ -112,7 +114,7 @@ class JdbcStoreTest {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             ingest(store, at(1, 100));
             Report r = at(2, 700);
-            Store.Pending failing = new Store.Pending(r.deviceId(), r.sequence() + 1, r.host().bootTime().toEpochMilli(),
+            EstateStore.Pending failing = new EstateStore.Pending(r.deviceId(), r.sequence() + 1, r.host().bootTime().toEpochMilli(),
                     r.timestamp().toEpochMilli(), previous -> {
                         throw new IllegalStateException("planner failed");
                     });
@@ -126,9 +128,9 @@ class JdbcStoreTest {
     @Test
     void aBatchIsStoredInOrderWithEachDeltaOnTheOneBefore(@TempDir Path dir) {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            List<Store.IngestOutcome> outcomes = store.ingest(List.of(pending(at(1, 100)), pending(at(2, 400)), pending(at(2, 400)),
+            List<EstateStore.IngestOutcome> outcomes = store.ingest(List.of(pending(at(1, 100)), pending(at(2, 400)), pending(at(2, 400)),
                     pending(at(3, 1_000))));
-            assertEquals(List.of(false, false, true, false), outcomes.stream().map(Store.IngestOutcome::duplicate).toList());
+            assertEquals(List.of(false, false, true, false), outcomes.stream().map(EstateStore.IngestOutcome::duplicate).toList());
             assertEquals(900, store.device("pc-1").orElseThrow().energyJoulesTotal(), 1e-9);
         }
     }
@@ -151,13 +153,13 @@ class JdbcStoreTest {
                 ingest(store, report().device("b").sequence(s).at(T0.plusSeconds(15L * s)).watts(100).counter(s * 100).build());
             }
             long from = T0.toEpochMilli();
-            List<Store.SeriesPoint> device = store.deviceSeries("a", from, from + 120_000, 60_000, true);
+            List<EstateStore.SeriesPoint> device = store.deviceSeries("a", from, from + 120_000, 60_000, true);
             assertEquals(2, device.size());
             assertEquals((10 + 20 + 30) / 3.0, device.get(0).powerWatts(), 1e-9);
             assertEquals(40, device.get(1).powerWatts(), 1e-9);
-            List<Store.SeriesPoint> estate = store.estateSeries(from, from + 120_000, 60_000, true);
+            List<EstateStore.SeriesPoint> estate = store.estateSeries(from, from + 120_000, 60_000, true);
             assertEquals(20 + 100, estate.get(0).powerWatts(), 1e-9);
-            List<Store.SeriesPoint> hourly = store.estateSeries(from - 3_600_000, from + 3_600_000, 3_600_000, false);
+            List<EstateStore.SeriesPoint> hourly = store.estateSeries(from - 3_600_000, from + 3_600_000, 3_600_000, false);
             assertEquals(1, hourly.size());
             assertEquals(600, hourly.get(0).energyJoules(), 1e-9);
         }
@@ -179,7 +181,7 @@ class JdbcStoreTest {
     void aPlanMayAlsoCarryInventory(@TempDir Path dir) {
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             Report r = at(1, 100);
-            store.ingest(List.of(new Store.Pending(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
+            store.ingest(List.of(new EstateStore.Pending(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
                     previous -> accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}"))));
             assertEquals("{\"model\":\"OptiPlex 7010\"}", store.device("pc-1").orElseThrow().inventoryJson());
         }

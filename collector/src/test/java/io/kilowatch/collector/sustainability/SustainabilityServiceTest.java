@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
-import io.kilowatch.collector.store.SustainabilityStore;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.config.Settings;
 import io.vertx.core.json.JsonArray;
@@ -40,7 +39,7 @@ class SustainabilityServiceTest {
         }
         config = CollectorConfig.from(settings);
         store = JdbcStore.sqlite(dataDir);
-        sustainability = new JdbcSustainabilityStore(store);
+        sustainability = new JdbcSustainabilityStore(store.database());
         return new SustainabilityService(config.sustainability(), store, sustainability, config.carbon(), region -> IntensitySeries.empty(),
                 config.timeZone());
     }

@@ -6,13 +6,13 @@ import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.estate.SampleRow;
+import io.kilowatch.collector.feature.Scheduler;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.NamingConvention;
-import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,9 +43,9 @@ public final class InfluxFeed {
     }
 
     /** Follows stored reports and writes snapshots on a timer. */
-    public static void start(InfluxOutput output, Estate estate, MeterRegistry registry, Vertx vertx, Clock clock, Duration interval) {
+    public static void start(InfluxOutput output, Estate estate, MeterRegistry registry, Scheduler timers, Clock clock, Duration interval) {
         estate.onUpdate(plan -> output.offer(List.of(sample(plan))));
-        vertx.setPeriodic(interval.toMillis(), id -> output.offer(snapshot(estate, registry, clock.instant(), interval)));
+        timers.every(interval, () -> output.offer(snapshot(estate, registry, clock.instant(), interval)));
     }
 
     /** The point for one stored report: readings of that moment and the energy and carbon of its interval. */

@@ -1,4 +1,4 @@
-package io.kilowatch.collector.http;
+package io.kilowatch.collector.estate;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

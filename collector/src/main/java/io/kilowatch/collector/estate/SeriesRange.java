@@ -1,4 +1,4 @@
-package io.kilowatch.collector.http;
+package io.kilowatch.collector.estate;
 
 import java.time.Duration;
 import java.util.Arrays;

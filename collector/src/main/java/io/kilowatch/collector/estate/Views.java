@@ -1,9 +1,9 @@
-package io.kilowatch.collector.http;
+package io.kilowatch.collector.estate;
 
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
-import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.energy.Units;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * The JSON shapes of the REST API (docs/api.md). Units are in the names; times are RFC 3339 UTC.
  */
-final class Views {
+public final class Views {
     private Views() {
     }
 
@@ -64,7 +64,7 @@ final class Views {
         return array;
     }
 
-    static JsonObject totals(Store.Totals t) {
+    public static JsonObject totals(EstateStore.Totals t) {
         return new JsonObject()
                 .put("energy_kwh", Units.joulesToKwh(t.energyJoules()))
                 .put("carbon_kg", t.carbonGrams() / 1000.0)
@@ -75,9 +75,9 @@ final class Views {
                 .put("cost_gbp", t.costGbp());
     }
 
-    static JsonArray series(List<Store.SeriesPoint> points) {
+    static JsonArray series(List<EstateStore.SeriesPoint> points) {
         JsonArray array = new JsonArray();
-        for (Store.SeriesPoint p : points) {
+        for (EstateStore.SeriesPoint p : points) {
             array.add(new JsonObject()
                     .put("time", Instant.ofEpochMilli(p.bucketStartMs()).toString())
                     .put("power_watts", p.powerWatts())

@@ -1,4 +1,6 @@
-package io.kilowatch.collector.store;
+package io.kilowatch.collector.estate;
+
+import io.kilowatch.collector.estate.EstateStore;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,24 +20,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * told so and none of their reports is stored.
  */
 public final class GroupCommitter {
-    private record Request(List<Store.Pending> reports, Promise<List<Store.IngestOutcome>> answer, Context context) {
+    private record Request(List<EstateStore.Pending> reports, Promise<List<EstateStore.IngestOutcome>> answer, Context context) {
     }
 
-    private final Store store;
+    private final EstateStore store;
     private final WorkerExecutor worker;
     private final int maxReportsPerCommit;
     private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    public GroupCommitter(Store store, WorkerExecutor worker, int maxReportsPerCommit) {
+    public GroupCommitter(EstateStore store, WorkerExecutor worker, int maxReportsPerCommit) {
         this.store = store;
         this.worker = worker;
         this.maxReportsPerCommit = maxReportsPerCommit;
     }
 
     /** Stores the reports with whatever else is waiting; the answer comes on the caller's context. */
-    public Future<List<Store.IngestOutcome>> submit(List<Store.Pending> reports) {
-        Promise<List<Store.IngestOutcome>> answer = Promise.promise();
+    public Future<List<EstateStore.IngestOutcome>> submit(List<EstateStore.Pending> reports) {
+        Promise<List<EstateStore.IngestOutcome>> answer = Promise.promise();
         queue.add(new Request(reports, answer, Vertx.currentContext()));
         if (draining.compareAndSet(false, true)) {
             worker.executeBlocking(() -> {
@@ -68,9 +70,9 @@ public final class GroupCommitter {
     }
 
     private void commit(List<Request> group) {
-        List<Store.Pending> all = new ArrayList<>();
+        List<EstateStore.Pending> all = new ArrayList<>();
         group.forEach(r -> all.addAll(r.reports()));
-        List<Store.IngestOutcome> outcomes;
+        List<EstateStore.IngestOutcome> outcomes;
         try {
             outcomes = store.ingest(all);
         } catch (RuntimeException e) {
@@ -79,7 +81,7 @@ public final class GroupCommitter {
         }
         int from = 0;
         for (Request r : group) {
-            List<Store.IngestOutcome> mine = List.copyOf(outcomes.subList(from, from + r.reports().size()));
+            List<EstateStore.IngestOutcome> mine = List.copyOf(outcomes.subList(from, from + r.reports().size()));
             from += r.reports().size();
             answer(r, () -> r.answer().complete(mine));
         }

@@ -1,14 +1,12 @@
-package io.kilowatch.collector.security;
+package io.kilowatch.collector.estate;
 
-import io.kilowatch.collector.store.Store;
+import io.kilowatch.core.credential.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,14 +32,14 @@ public final class AgentCredentials {
     private record Cached(Optional<String> deviceId, long expiresMillis) {
     }
 
-    private final Store store;
+    private final EstateStore store;
     private final WorkerExecutor storeWorker;
     private final byte[] enrolmentToken;
     private final Clock clock;
     private final long cacheTtlMillis;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public AgentCredentials(Store store, WorkerExecutor storeWorker, String enrolmentToken, Clock clock, Duration cacheTtl) {
+    public AgentCredentials(EstateStore store, WorkerExecutor storeWorker, String enrolmentToken, Clock clock, Duration cacheTtl) {
         this.store = store;
         this.storeWorker = storeWorker;
         this.enrolmentToken = enrolmentToken.getBytes(StandardCharsets.UTF_8);
@@ -58,7 +56,7 @@ public final class AgentCredentials {
         if (presentedToken == null || !MessageDigest.isEqual(enrolmentToken, presentedToken.getBytes(StandardCharsets.UTF_8))) {
             return Future.failedFuture(new Refused(401, "wrong enrolment token"));
         }
-        return storeWorker.executeBlocking(() -> store.enrol(deviceId, sha256(credential), clock.millis()), false)
+        return storeWorker.executeBlocking(() -> store.enrol(deviceId, Credentials.sha256(credential), clock.millis()), false)
                 .compose(enrolled -> enrolled ? Future.<Void>succeededFuture()
                         : Future.failedFuture(new Refused(409, "device '" + deviceId + "' is enrolled already with another credential; "
                                 + "revoke it first (kilowatch-collector revoke-agent " + deviceId + ")")));
@@ -69,7 +67,7 @@ public final class AgentCredentials {
         if (bearer == null || bearer.isBlank() || bearer.length() > 256) {
             return Future.succeededFuture(Optional.empty());
         }
-        String hash = sha256(bearer);
+        String hash = Credentials.sha256(bearer);
         long now = clock.millis();
         Cached cached = cache.get(hash);
         if (cached != null && cached.expiresMillis() > now) {
@@ -82,14 +80,5 @@ public final class AgentCredentials {
             cache.put(hash, new Cached(device, now + cacheTtlMillis));
             return device;
         });
-    }
-
-    /** The SHA-256 of the text's UTF-8 bytes, in hex. */
-    public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.kilowatch.collector.store;
+package io.kilowatch.collector.history;
 
 import io.kilowatch.core.carbon.EnergyFootprint;
 import java.util.List;

@@ -1,9 +1,10 @@
-package io.kilowatch.collector.http;
+package io.kilowatch.collector.estate;
+
 
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
-import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.estate.EstateStore;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,7 +20,7 @@ final class EstateSummary {
     }
 
     /** Runs on the store's worker: it reads day rollups. */
-    static JsonObject compute(Store store, Estate estate, CarbonPolicy carbon, ZoneId zone, Instant now) {
+    static JsonObject compute(EstateStore store, Estate estate, CarbonPolicy carbon, ZoneId zone, Instant now) {
         List<DeviceRow> rows = estate.rows();
         Map<Estate.State, Long> states = new EnumMap<>(Estate.State.class);
         double watts = 0;
@@ -52,8 +53,8 @@ final class EstateSummary {
     }
 
     /** A period's totals with their data quality: the share of the energy measured, modelled, imported and unknown. */
-    private static JsonObject period(Store store, long fromMs, long toMs) {
-        Store.Totals t = store.totals("day", fromMs, toMs);
+    private static JsonObject period(EstateStore store, long fromMs, long toMs) {
+        EstateStore.Totals t = store.totals("day", fromMs, toMs);
         double total = t.energyJoules();
         JsonObject quality = new JsonObject();
         double unknown = Math.max(0, total - t.measuredJoules() - t.modelledJoules() - t.importedJoules());

@@ -1,4 +1,4 @@
-package io.kilowatch.collector.metrics;
+package io.kilowatch.collector.estate;
 
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;

@@ -1,4 +1,6 @@
-package io.kilowatch.collector.http;
+package io.kilowatch.collector.estate;
+
+import io.kilowatch.collector.http.QueryParams;
 
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;

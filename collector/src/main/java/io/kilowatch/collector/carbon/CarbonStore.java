@@ -1,4 +1,6 @@
-package io.kilowatch.collector.store;
+package io.kilowatch.collector.carbon;
+
+import io.kilowatch.collector.estate.EstateStore;
 
 import io.kilowatch.core.carbon.IntensitySeries;
 import java.util.List;
@@ -6,16 +8,16 @@ import java.util.Map;
 
 /**
  * Half-hourly grid intensity, and the carbon figures of the rollups split the way carbon reports need
- * them. Same portable SQL and store as {@link Store}; methods block, callers run them on the store's worker.
+ * them. Same portable SQL and store as {@link EstateStore}; methods block, callers run them on the store's worker.
  */
 public interface CarbonStore {
 
     /** An hourly rollup as a recompute needs it, with the device's site and the figures it holds now. */
-    record HourRollup(String deviceId, String site, long bucketStartMs, Double firstHalfHourJoules, Store.Totals figures) {
+    record HourRollup(String deviceId, String site, long bucketStartMs, Double firstHalfHourJoules, EstateStore.Totals figures) {
     }
 
     /** New figures for an hourly rollup; the day that holds it changes by the same amounts. */
-    record Recomputed(HourRollup before, long dayStartMs, Store.Totals after) {
+    record Recomputed(HourRollup before, long dayStartMs, EstateStore.Totals after) {
     }
 
     /** Works out hourly rollups' figures again; rows it leaves out of its answer stay as they are. */
@@ -34,7 +36,7 @@ public interface CarbonStore {
     }
 
     /** Energy, carbon and cost summed over rollups of one site (null: devices without one). */
-    record Breakdown(String site, Store.Totals totals) {
+    record Breakdown(String site, EstateStore.Totals totals) {
     }
 
     /**

@@ -1,4 +1,10 @@
-package io.kilowatch.collector.http;
+package io.kilowatch.collector.carbon;
+
+import io.kilowatch.collector.http.Responses;
+
+import io.kilowatch.collector.http.ApiModule;
+
+import io.kilowatch.collector.estate.Views;
 
 import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.collector.carbon.IntensityFile;
@@ -6,8 +12,8 @@ import io.kilowatch.collector.carbon.IntensityFormatException;
 import io.kilowatch.collector.carbon.IntensityImports;
 import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
-import io.kilowatch.collector.store.CarbonStore;
-import io.kilowatch.collector.store.Store;
+import io.kilowatch.collector.carbon.CarbonStore;
+import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.NesoRegions;
@@ -84,10 +90,10 @@ public final class CarbonApi implements ApiModule {
             for (IntensitySeries.Point p : cache.apply(key).between(IntensitySeries.halfHourOf(from), to)) {
                 points.add(pointJson(p));
             }
-            HttpApi.json(ctx, 200, new JsonObject().put("region", key).put("description", NesoRegions.describe(key))
+            Responses.json(ctx, 200, new JsonObject().put("region", key).put("description", NesoRegions.describe(key))
                     .put("from", from.toString()).put("to", to.toString()).put("points", points));
         } catch (IllegalArgumentException e) {
-            HttpApi.error(ctx, 400, List.of(e.getMessage()));
+            Responses.error(ctx, 400, List.of(e.getMessage()));
         }
     }
 
@@ -113,7 +119,7 @@ public final class CarbonApi implements ApiModule {
                     .put("fallback_source", site.factors().source(year))
                     .put("fallback_now", current.isEmpty()));
         }
-        HttpApi.json(ctx, 200, new JsonObject().put("regions", regions));
+        Responses.json(ctx, 200, new JsonObject().put("regions", regions));
     }
 
     /** Admin: import a NESO JSON or CSV file; a bad one gets 400 naming the line or field, and nothing is stored. */
@@ -123,19 +129,19 @@ public final class CarbonApi implements ApiModule {
         try {
             format = IntensityFile.Format.of(ctx.queryParams().get("format") == null ? "neso" : ctx.queryParams().get("format"));
         } catch (IntensityFormatException e) {
-            HttpApi.error(ctx, 400, List.of(e.getMessage()));
+            Responses.error(ctx, 400, List.of(e.getMessage()));
             return;
         }
         imports.importText(body == null ? "" : body, format, ctx.queryParams().get("region"), ctx.queryParams().get("source"), "api")
                 .onComplete(r -> {
                     if (r.succeeded()) {
-                        HttpApi.json(ctx, 200, new JsonObject().put("points", r.result().points()).put("stored", r.result().stored())
+                        Responses.json(ctx, 200, new JsonObject().put("points", r.result().points()).put("stored", r.result().stored())
                                 .put("recomputed_rollups", r.result().recomputedRollups()));
                     } else if (r.cause() instanceof IntensityFormatException e) {
-                        HttpApi.error(ctx, 400, List.of(e.getMessage()));
+                        Responses.error(ctx, 400, List.of(e.getMessage()));
                     } else {
                         LOG.atError().setCause(r.cause()).log("intensity import failed");
-                        HttpApi.error(ctx, 500, List.of("the import could not be stored; nothing was changed; see the collector's log"));
+                        Responses.error(ctx, 500, List.of("the import could not be stored; nothing was changed; see the collector's log"));
                     }
                 });
     }
@@ -149,11 +155,11 @@ public final class CarbonApi implements ApiModule {
             from = date(ctx, "from", today.withDayOfYear(1));
             to = date(ctx, "to", today);
         } catch (IllegalArgumentException e) {
-            HttpApi.error(ctx, 400, List.of(e.getMessage()));
+            Responses.error(ctx, 400, List.of(e.getMessage()));
             return;
         }
         if (to.isBefore(from)) {
-            HttpApi.error(ctx, 400, List.of("to must not be before from"));
+            Responses.error(ctx, 400, List.of("to must not be before from"));
             return;
         }
         String device = ctx.queryParams().get("device");
@@ -162,11 +168,11 @@ public final class CarbonApi implements ApiModule {
         storeWorker.executeBlocking(() -> store.breakdown("day", fromMs, toMs, device), false).onComplete(r -> {
             if (r.failed()) {
                 LOG.atError().setCause(r.cause()).log("carbon totals failed");
-                HttpApi.error(ctx, 500, List.of("internal error; see the collector's log"));
+                Responses.error(ctx, 500, List.of("internal error; see the collector's log"));
                 return;
             }
             JsonArray sites = new JsonArray();
-            Store.Totals sum = Store.Totals.ZERO;
+            EstateStore.Totals sum = EstateStore.Totals.ZERO;
             Set<String> allSources = new LinkedHashSet<>();
             for (CarbonStore.Breakdown b : r.result()) {
                 List<String> sources = sources(b, from, to);
@@ -175,14 +181,14 @@ public final class CarbonApi implements ApiModule {
                         .put("factor_sources", new JsonArray(sources)));
                 sum = sum.plus(b.totals());
             }
-            HttpApi.json(ctx, 200, figures(sum).put("from", from.toString()).put("to", to.toString()).put("time_zone", zone.getId())
+            Responses.json(ctx, 200, figures(sum).put("from", from.toString()).put("to", to.toString()).put("time_zone", zone.getId())
                     .put("device", device).put("method", EnergyFootprint.METHOD).put("factor_sources", new JsonArray(List.copyOf(allSources)))
                     .put("sites", sites));
         });
     }
 
     /** The estate summary's figures and what follows from them. */
-    private static JsonObject figures(Store.Totals t) {
+    private static JsonObject figures(EstateStore.Totals t) {
         return Views.totals(t)
                 .put("facility_energy_kwh", Units.joulesToKwh(t.energyJoules() + t.overheadJoules()))
                 .put("it_carbon_kg", (t.carbonGrams() - t.overheadCarbonGrams()) / 1000)
@@ -193,7 +199,7 @@ public final class CarbonApi implements ApiModule {
     private List<String> sources(CarbonStore.Breakdown b, LocalDate from, LocalDate to) {
         SiteCarbon site = policy.forSite(b.site());
         Set<String> sources = new LinkedHashSet<>();
-        Store.Totals t = b.totals();
+        EstateStore.Totals t = b.totals();
         if (site.region() != null && t.energyJoules() - t.fallbackJoules() > 0) {
             Instant start = from.atStartOfDay(zone).toInstant();
             Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();

@@ -1,7 +1,5 @@
-package io.kilowatch.collector.store;
+package io.kilowatch.collector.estate;
 
-import io.kilowatch.collector.estate.DeviceRow;
-import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.core.availability.UptimeSpan;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +10,7 @@ import java.util.function.Function;
  * Everything the collector keeps. One interface, portable SQL behind it: SQLite embedded by default,
  * PostgreSQL for several collectors sharing one store. Methods block; callers run them off the event loop.
  */
-public interface Store extends AutoCloseable {
+public interface EstateStore extends AutoCloseable {
 
     /**
      * Whether a report was new, and the newest sequence the store holds for its device after it; or why
@@ -28,7 +26,7 @@ public interface Store extends AutoCloseable {
     record SeriesPoint(long bucketStartMs, double powerWatts, Double cpuRatio, double energyJoules) {
     }
 
-    /** Energy, carbon and cost summed over some buckets, every part apart (meanings as the rollups' columns in {@link Schema}). */
+    /** Energy, carbon and cost summed over some buckets, every part apart (meanings as the rollups' columns in store/Schema). */
     /**
      * Summed figures. The IT energy {@code energyJoules} is also split by provenance: measured, modelled and imported;
      * the rest is of unknown provenance (rollups from before Kilowatch kept it).

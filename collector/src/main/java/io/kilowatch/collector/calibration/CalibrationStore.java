@@ -1,4 +1,4 @@
-package io.kilowatch.collector.store;
+package io.kilowatch.collector.calibration;
 
 import io.kilowatch.core.energy.ModelCalibration;
 import java.util.Map;

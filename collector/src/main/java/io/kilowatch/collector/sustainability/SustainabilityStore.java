@@ -1,11 +1,13 @@
-package io.kilowatch.collector.store;
+package io.kilowatch.collector.sustainability;
+
+import io.kilowatch.collector.estate.EstateStore;
 
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What carbon reporting reads beside the main {@link Store}: rollups split the way a report needs them,
+ * What carbon reporting reads beside the main {@link EstateStore}: rollups split the way a report needs them,
  * hourly summaries of raw samples for the savings finder, devices' purchase dates and their known-off time.
  * Portable SQL; methods block and run on the store's worker.
  */

@@ -1,0 +1,46 @@
+package io.kilowatch.collector.alerting;
+
+import io.kilowatch.collector.feature.Feature;
+import io.kilowatch.collector.feature.FeatureContext;
+import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.core.alerting.ConditionSource;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Built-in alerting: conditions from the other features, routed to e-mail, webhooks and Alertmanager, with silences and history. */
+public final class AlertingFeature implements Feature {
+    private final AlertingConfig config;
+    private final AlertStore store;
+    private final Supplier<List<ConditionSource>> sources;
+    private AlertingService alerting;
+    private List<ApiModule> routes = List.of();
+
+    /** @param sources where conditions come from, asked once the features before this one have started */
+    public AlertingFeature(AlertingConfig config, AlertStore store, Supplier<List<ConditionSource>> sources) {
+        this.config = config;
+        this.store = store;
+        this.sources = sources;
+    }
+
+    @Override
+    public String name() {
+        return "alerting";
+    }
+
+    @Override
+    public Future<Void> start(FeatureContext ctx) {
+        alerting = new AlertingService(ctx.vertx(), config, store, ctx.storeWorker(), ctx.registry(), ctx.clock(), sources.get());
+        return alerting.start().onSuccess(v -> routes = List.of(new AlertsApi(alerting, config, ctx.clock())));
+    }
+
+    @Override
+    public Future<Void> stop() {
+        return alerting == null ? Future.succeededFuture() : alerting.stop();
+    }
+
+    @Override
+    public List<ApiModule> routes() {
+        return routes;
+    }
+}

@@ -1,0 +1,166 @@
+package io.kilowatch.collector.estate;
+
+import static io.kilowatch.collector.http.Responses.error;
+import static io.kilowatch.collector.http.Responses.json;
+import static io.kilowatch.collector.http.Responses.respond;
+
+import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.collector.security.Role;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.function.Function;
+
+/** The estate's read API: devices (paged and filtered), one device, series, the estate summary and live updates. */
+public final class EstateApi implements ApiModule {
+    private static final int MAX_LIVE_DEVICES = 500;
+
+    private final EstateStore store;
+    private final WorkerExecutor storeWorker;
+    private final Estate estate;
+    private final CarbonPolicy carbon;
+    private final ZoneId zone;
+    private final Clock clock;
+    private final LiveUpdates live;
+    /** Each device's state as the live clients last heard it, so a device going down with time alone is sent; read on ticks only. */
+    private final java.util.Map<String, Estate.State> sentStates = new java.util.HashMap<>();
+
+    public EstateApi(Vertx vertx, EstateStore store, WorkerExecutor storeWorker, Estate estate, CarbonPolicy carbon, ZoneId zone, Clock clock,
+                     long pushIntervalMillis) {
+        this.store = store;
+        this.storeWorker = storeWorker;
+        this.estate = estate;
+        this.carbon = carbon;
+        this.zone = zone;
+        this.clock = clock;
+        this.live = new LiveUpdates(vertx, pushIntervalMillis, this::statesChangedWithTime, this::liveSnapshot);
+        estate.onUpdate(plan -> live.deviceChanged(plan.device().deviceId()));
+    }
+
+    /** Tells live clients something changed: after stored reports and after a reload from the store. */
+    public void markChanged() {
+        live.markChanged();
+    }
+
+    @Override
+    public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
+        router.get("/api/v1/devices*").handler(require.apply(Role.VIEWER));
+        router.get("/api/v1/estate*").handler(require.apply(Role.VIEWER));
+        router.get("/api/v1/events").handler(require.apply(Role.VIEWER));
+        router.get("/api/v1/devices").handler(this::devices);
+        router.get("/api/v1/devices/:id").handler(this::device);
+        router.get("/api/v1/devices/:id/series").handler(this::deviceSeries);
+        router.get("/api/v1/estate").handler(ctx -> summary().onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause())));
+        router.get("/api/v1/estate/series").handler(this::estateSeries);
+        router.get("/api/v1/events").handler(live::subscribe);
+    }
+
+    private void devices(RoutingContext ctx) {
+        DeviceQuery query;
+        try {
+            query = DeviceQuery.parse(ctx.queryParams());
+        } catch (IllegalArgumentException e) {
+            error(ctx, 400, List.of(e.getMessage()));
+            return;
+        }
+        Instant now = clock.instant();
+        List<DeviceRow> rows = estate.rows();
+        List<DeviceRow> matching = query.select(rows, estate, now);
+        if (!query.paged()) {
+            json(ctx, 200, Views.devices(matching, estate, carbon, now));
+            return;
+        }
+        JsonObject labels = new JsonObject();
+        DeviceQuery.labelValues(rows).forEach((name, values) -> labels.put(name, new JsonArray(List.copyOf(values))));
+        json(ctx, 200, new JsonObject().put("total", matching.size()).put("offset", query.offset()).put("limit", query.limit())
+                .put("devices", Views.devices(query.page(matching), estate, carbon, now)).put("labels", labels));
+    }
+
+    private void device(RoutingContext ctx) {
+        DeviceRow row = estate.row(ctx.pathParam("id"));
+        if (row == null) {
+            error(ctx, 404, List.of("no device with id '" + ctx.pathParam("id") + "'"));
+            return;
+        }
+        json(ctx, 200, Views.device(row, estate, carbon, clock.instant(), true));
+    }
+
+    private void deviceSeries(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (estate.row(id) == null) {
+            error(ctx, 404, List.of("no device with id '" + id + "'"));
+            return;
+        }
+        withRange(ctx, (range, from, to) -> store.deviceSeries(id, from, to, range.step.toMillis(), range.fromRaw));
+    }
+
+    private void estateSeries(RoutingContext ctx) {
+        withRange(ctx, (range, from, to) -> store.estateSeries(from, to, range.step.toMillis(), range.fromRaw));
+    }
+
+    private interface SeriesQuery {
+        List<EstateStore.SeriesPoint> run(SeriesRange range, long fromMs, long toMs);
+    }
+
+    private void withRange(RoutingContext ctx, SeriesQuery query) {
+        String label = ctx.queryParams().get("range") == null ? "1h" : ctx.queryParams().get("range");
+        SeriesRange range = SeriesRange.of(label).orElse(null);
+        if (range == null) {
+            error(ctx, 400, List.of("range must be one of " + SeriesRange.labels() + ", got '" + label + "'"));
+            return;
+        }
+        long step = range.step.toMillis();
+        long to = (clock.millis() / step + 1) * step;
+        long from = to - range.length.toMillis();
+        storeWorker.executeBlocking(() -> new JsonObject()
+                        .put("range", range.label)
+                        .put("from", Instant.ofEpochMilli(from).toString())
+                        .put("to", Instant.ofEpochMilli(to).toString())
+                        .put("step_seconds", step / 1000)
+                        .put("source", range.fromRaw ? "samples" : "hourly rollups")
+                        .put("points", Views.series(query.run(range, from, to))), false)
+                .onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause()));
+    }
+
+    private Future<JsonObject> summary() {
+        Instant now = clock.instant();
+        return storeWorker.executeBlocking(() -> EstateSummary.compute(store, estate, carbon, zone, now), false);
+    }
+
+    /** The devices whose state changed with time alone since the last tick: silent past their allowance, or their site's hours began or ended. */
+    private List<String> statesChangedWithTime() {
+        Instant now = clock.instant();
+        List<String> ids = new java.util.ArrayList<>();
+        for (DeviceRow row : estate.rows()) {
+            Estate.State state = estate.state(row, now);
+            Estate.State before = sentStates.put(row.deviceId(), state);
+            if (before != null && before != state) {
+                ids.add(row.deviceId());
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The live event: the summary and the rows of the devices that changed, at most {@link #MAX_LIVE_DEVICES};
+     * beyond that {@code devices_truncated} tells clients to re-read what they show. The rows are read when
+     * the summary is ready, just before sending, so an event is never older than a page served meanwhile.
+     */
+    private Future<JsonObject> liveSnapshot(java.util.Collection<String> ids) {
+        List<String> sent = ids.stream().limit(MAX_LIVE_DEVICES).toList();
+        return summary().map(summary -> new JsonObject()
+                .put("estate", summary)
+                .put("devices", Views.devices(sent.stream().map(estate::row).filter(java.util.Objects::nonNull).toList(), estate, carbon,
+                        clock.instant()))
+                .put("devices_truncated", ids.size() > MAX_LIVE_DEVICES));
+    }
+}

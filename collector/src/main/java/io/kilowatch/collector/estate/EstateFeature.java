@@ -1,0 +1,132 @@
+package io.kilowatch.collector.estate;
+
+import io.kilowatch.collector.feature.Feature;
+import io.kilowatch.collector.feature.FeatureContext;
+import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.collector.http.RateLimiter;
+import io.kilowatch.collector.security.EnrolmentToken;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The estate: the live view of every device, reloaded from the store (other collectors may write to it), ingest
+ * of agents' reports with their credentials, pruning past retention, the estate's gauges and its API.
+ */
+public final class EstateFeature implements Feature {
+    private static final Logger LOG = LoggerFactory.getLogger(EstateFeature.class);
+
+    /**
+     * @param enrolmentToken null when agents need no credential; else the token from the environment, if set there
+     * @param enrolmentTokenFile where the token is kept (made on first start) when not set in the environment
+     */
+    public record Options(Duration refreshInterval, Duration rawRetention, Duration hourlyRetention, Duration pushInterval,
+                          int rateLimitPerMinute, int rateLimitBurst, boolean requireClientCertificate, IngestApi.Limits limits,
+                          Optional<String> enrolmentToken, java.nio.file.Path enrolmentTokenFile, boolean requireCredentials) {
+    }
+
+    private final Estate estate;
+    private final EstateStore store;
+    private final ReportAccounting accounting;
+    private final CarbonPolicy carbon;
+    private final Options options;
+    private final Consumer<IngestPlan> onStored;
+    private EstateMetrics metrics;
+    private IngestService ingest;
+    private EstateApi estateApi;
+    private IngestApi ingestApi;
+    private String enrolmentToken;
+
+    /** @param onStored told of every stored report, after the estate's own bookkeeping (carbon counters) */
+    public EstateFeature(Estate estate, EstateStore store, ReportAccounting accounting, CarbonPolicy carbon, Options options,
+                         Consumer<IngestPlan> onStored) {
+        this.estate = estate;
+        this.store = store;
+        this.accounting = accounting;
+        this.carbon = carbon;
+        this.options = options;
+        this.onStored = onStored;
+    }
+
+    @Override
+    public String name() {
+        return "estate";
+    }
+
+    @Override
+    public Future<Void> start(FeatureContext ctx) {
+        metrics = new EstateMetrics(ctx.registry(), estate, ctx.clock());
+        return ctx.storeWorker().<Void>executeBlocking(() -> {
+            if (options.requireCredentials()) {
+                enrolmentToken = EnrolmentToken.resolve(options.enrolmentToken(), options.enrolmentTokenFile());
+            }
+            reload(ctx);
+            return null;
+        }).onSuccess(v -> {
+            metrics.sync();
+            RateLimiter limiter = new RateLimiter(options.rateLimitPerMinute(), options.rateLimitBurst(), ctx.clock());
+            ctx.timers().every(Duration.ofMinutes(1), limiter::forgetIdle);
+            ingest = new IngestService(new GroupCommitter(store, ctx.storeWorker(), 2_000), accounting, estate, metrics, ctx.clock(),
+                    limiter::acquire, onStored);
+            AgentCredentials credentials = enrolmentToken == null ? null
+                    : new AgentCredentials(store, ctx.storeWorker(), enrolmentToken, ctx.clock(), Duration.ofSeconds(30));
+            estateApi = new EstateApi(ctx.vertx(), store, ctx.storeWorker(), estate, carbon, ctx.zone(), ctx.clock(),
+                    options.pushInterval().toMillis());
+            ingestApi = new IngestApi(ctx.vertx(), ingest, credentials, options.requireClientCertificate(), store, ctx.storeWorker(),
+                    ctx.clock(), options.limits());
+            schedule(ctx);
+            if (enrolmentToken == null) {
+                LOG.atWarn().log("agent credentials are switched off: any client that reaches the collector can report as any device");
+            } else if (options.enrolmentToken().isEmpty()) {
+                LOG.atInfo().addKeyValue("file", options.enrolmentTokenFile().toAbsolutePath())
+                        .log("agents enrol with the token in this file (collector.enrolment_token_file on the agent)");
+            }
+        });
+    }
+
+    /** Takes reports from agents and SNMP polls alike. */
+    public IngestService ingest() {
+        return ingest;
+    }
+
+    /** Answers agents' batches with the central settings for their device. */
+    public void answerWithSettings(java.util.function.BiFunction<String, String, io.vertx.core.json.JsonObject> settings) {
+        ingestApi.answerWithSettings(settings);
+    }
+
+    /** Tells live dashboard clients something changed. */
+    public void markChanged() {
+        estateApi.markChanged();
+    }
+
+    @Override
+    public List<ApiModule> routes() {
+        return List.of(estateApi, ingestApi);
+    }
+
+    private void schedule(FeatureContext ctx) {
+        ctx.timers().every(options.refreshInterval(), () -> ctx.storeWorker().executeBlocking(() -> {
+            reload(ctx);
+            return null;
+        }).onSuccess(v -> {
+            metrics.sync();
+            estateApi.markChanged();
+        }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed")));
+        ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> ctx.storeWorker().executeBlocking(() -> {
+            long now = ctx.clock().millis();
+            return store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(),
+                    now - Estate.longestWindow().toMillis());
+        }).onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
+                .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
+    }
+
+    private void reload(FeatureContext ctx) {
+        long since = ctx.clock().millis() - Estate.longestWindow().toMillis();
+        estate.load(store.devices(), store.spansSince(since));
+        estate.forgetSpansBefore(ctx.clock().instant().minus(Estate.longestWindow()));
+    }
+}

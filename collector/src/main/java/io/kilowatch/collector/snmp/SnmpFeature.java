@@ -1,0 +1,70 @@
+package io.kilowatch.collector.snmp;
+
+import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.estate.EstateFeature;
+import io.kilowatch.collector.events.DeviceEventStore;
+import io.kilowatch.collector.events.DeviceEvents;
+import io.kilowatch.collector.feature.Feature;
+import io.kilowatch.collector.feature.FeatureContext;
+import io.kilowatch.collector.http.ApiModule;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** SNMP: polling devices with composed profiles, traps, discovery, and the device events they raise. */
+public final class SnmpFeature implements Feature {
+    private static final Logger LOG = LoggerFactory.getLogger(SnmpFeature.class);
+
+    private final SnmpConfig config;
+    private final Estate estate;
+    private final EstateFeature ingest;
+    private final DeviceEventStore eventStore;
+    private final SnmpStore store;
+    private final Duration eventRetention;
+    private SnmpService snmp;
+
+    /** @param eventRetention how long device events are kept (as long as raw samples) */
+    public SnmpFeature(SnmpConfig config, Estate estate, EstateFeature ingest, DeviceEventStore eventStore, SnmpStore store,
+                       Duration eventRetention) {
+        this.config = config;
+        this.estate = estate;
+        this.ingest = ingest;
+        this.eventStore = eventStore;
+        this.store = store;
+        this.eventRetention = eventRetention;
+    }
+
+    @Override
+    public String name() {
+        return "snmp";
+    }
+
+    @Override
+    public Future<Void> start(FeatureContext ctx) {
+        DeviceEvents events = new DeviceEvents(eventStore, ctx.registry());
+        try {
+            snmp = SnmpService.start(ctx.vertx(), config, estate, ingest.ingest(), events, ctx.registry(), ctx.clock(), ingest::markChanged, store);
+        } catch (IOException e) {
+            return Future.failedFuture(new IllegalStateException("cannot start SNMP: " + e.getMessage(), e));
+        }
+        ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> events.prune(ctx.clock().instant().minus(eventRetention))
+                .onFailure(e -> LOG.atWarn().setCause(e).log("pruning device events failed")));
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> stop() {
+        if (snmp != null) {
+            snmp.stop();
+        }
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public List<ApiModule> routes() {
+        return snmp == null ? List.of() : List.of(snmp);
+    }
+}

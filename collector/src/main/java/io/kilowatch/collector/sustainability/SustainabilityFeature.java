@@ -1,0 +1,67 @@
+package io.kilowatch.collector.sustainability;
+
+import io.kilowatch.collector.feature.Feature;
+import io.kilowatch.collector.feature.FeatureContext;
+import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.collector.service.ServiceFootprints;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The carbon management plan: known-off time, embodied carbon, targets and the trajectory, carbon reports and savings. */
+public final class SustainabilityFeature implements Feature {
+    private static final Logger LOG = LoggerFactory.getLogger(SustainabilityFeature.class);
+
+    private final SustainabilityService sustainability;
+    private final ServiceCarbon serviceCarbon;
+    private final Duration embodiedRefresh;
+    private List<ApiModule> routes = List.of();
+
+    /** @param embodiedRefresh how often the embodied gauges are refreshed, so new devices and classes show at once */
+    public SustainabilityFeature(SustainabilityService sustainability, ServiceCarbon serviceCarbon, Duration embodiedRefresh) {
+        this.sustainability = sustainability;
+        this.serviceCarbon = serviceCarbon;
+        this.embodiedRefresh = embodiedRefresh;
+    }
+
+    @Override
+    public String name() {
+        return "sustainability";
+    }
+
+    /** Each service's devices' carbon, for services' SCI. */
+    public ServiceFootprints serviceFootprints() {
+        return serviceCarbon;
+    }
+
+    /**
+     * Known-off time and the target gauges change slowly: every 15 minutes, the first pass before the server listens so it
+     * never competes with agents draining their backlog. The embodied gauges are cheap and refreshed every few seconds.
+     */
+    @Override
+    public Future<Void> start(FeatureContext ctx) {
+        SustainabilityMetrics metrics = new SustainabilityMetrics(ctx.registry());
+        return ctx.storeWorker().executeBlocking(() -> {
+            sustainability.recordOffTime(ctx.clock().instant());
+            return sustainability.snapshot(ctx.clock().instant());
+        }).<Void>map(snapshot -> {
+            metrics.update(snapshot);
+            Duration every = Duration.ofMinutes(15);
+            ctx.timers().every(every, () -> ctx.storeWorker().executeBlocking(() -> {
+                sustainability.recordOffTime(ctx.clock().instant());
+                return sustainability.snapshot(ctx.clock().instant());
+            }).onSuccess(metrics::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
+            ctx.timers().every(embodiedRefresh, () -> ctx.storeWorker().executeBlocking(() -> sustainability.embodiedRates(ctx.clock().instant()))
+                    .onSuccess(metrics::updateEmbodied).onFailure(e -> LOG.atWarn().setCause(e).log("updating embodied carbon gauges failed")));
+            routes = List.of(new SustainabilityApi(sustainability, ctx.storeWorker(), ctx.clock()));
+            return null;
+        });
+    }
+
+    @Override
+    public List<ApiModule> routes() {
+        return routes;
+    }
+}
