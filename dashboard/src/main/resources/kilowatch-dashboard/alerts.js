@@ -1,57 +1,45 @@
-// Kilowatch dashboard: the Alerts page (firing now, silences, history). Loaded after app.js, whose
-// helpers ($, setText, getJson, cell, fmt, pages) it uses. Alert text comes from devices' labels:
-// untrusted, so it goes in through textContent only.
-"use strict";
+// The Alerts page (#/alerts: firing now, silences, history) and the firing count beside Alerts in the
+// navigation. Alert text comes from devices' labels: untrusted, so it goes in through textContent only.
+import { $, setText, notice, cell, cellOf, row, button, badge, fmt, showError } from "./dom.js";
+import { getJson, send } from "./api.js";
+import { register } from "./pages.js";
 
-const alertsPage = { fetchedAt: 0, route: null, offset: 0, limit: 25, role: null };
+const page = { fetchedAt: 0, route: null, offset: 0, limit: 25, role: null };
 
-pages.alerts = function renderAlerts() {
+function render(route) {
   // Refresh on entering the page and then at most every 5 s of live updates.
-  if (alertsPage.route === state.route && Date.now() - alertsPage.fetchedAt < 5000) return;
-  if (alertsPage.route !== state.route) alertsPage.role = null; // a new visit: the login may have changed
-  alertsPage.route = state.route;
-  alertsPage.fetchedAt = Date.now();
+  if (page.route === route && Date.now() - page.fetchedAt < 5000) return;
+  if (page.route !== route) page.role = null; // a new visit: the login may have changed
+  page.route = route;
+  page.fetchedAt = Date.now();
   loadAlerts();
-};
+}
 
 async function loadAlerts() {
-  if (alertsPage.role === null) {
+  if (page.role === null) {
     const session = await getJson("api/v1/session").catch(() => ({}));
-    alertsPage.role = session.role || "";
+    page.role = session.role || "";
   }
   const stateFilter = $("history-state").value;
   const [current, silences, history] = await Promise.all([
     getJson("api/v1/alerts"),
     getJson("api/v1/silences"),
-    getJson(`api/v1/alerts/history?limit=${alertsPage.limit}&offset=${alertsPage.offset}` + (stateFilter ? "&state=" + stateFilter : "")),
+    getJson(`api/v1/alerts/history?limit=${page.limit}&offset=${page.offset}` + (stateFilter ? "&state=" + stateFilter : "")),
   ]);
   renderCurrent(current.alerts);
   renderSilences(silences.silences);
   renderHistory(history);
 }
 
-function severityBadge(severity) {
-  const span = document.createElement("span");
-  span.className = "severity " + severity;
-  span.textContent = severity;
-  return span;
-}
-
 function labelText(labels) {
   return Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(", ");
 }
 
-function wrapped(node) {
-  const td = document.createElement("td");
-  td.append(node);
-  return td;
-}
-
 function showFiringCount(alerts) {
   const firing = alerts.filter((a) => a.state === "firing").length;
-  const badge = $("alerts-badge");
-  badge.textContent = String(firing);
-  badge.hidden = firing === 0;
+  const count = $("alerts-badge");
+  count.textContent = String(firing);
+  count.hidden = firing === 0;
 }
 
 // The count in the navigation stays current on every page; failures (logged out) are the login page's business.
@@ -63,65 +51,45 @@ function refreshFiringCount() {
     .catch(() => {});
 }
 
+// An admin's action in a row's last cell; others see the cell empty.
+const action = (allowed, text, onClick) => (allowed ? cellOf(button(text, onClick, "small")) : cellOf());
+
 function renderCurrent(alerts) {
   showFiringCount(alerts);
   $("no-alerts").hidden = alerts.length > 0;
   $("alert-rows").replaceChildren(...alerts.map((a) => {
-    const tr = document.createElement("tr");
-    tr.dataset.alertId = a.id;
-    const action = document.createElement("td");
-    if (alertsPage.role === "admin") {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "small";
-      button.textContent = "Silence…";
-      button.addEventListener("click", () => {
-        $("silence-matchers").value = labelText(Object.assign({ rule: a.rule }, a.labels));
-        $("silence-comment").focus();
-      });
-      action.append(button);
-    }
-    tr.append(cell(a.state, "state-" + a.state), wrapped(severityBadge(a.severity)), cell(a.rule), cell(a.summary),
+    const silence = action(page.role === "admin", "Silence…", () => {
+      $("silence-matchers").value = labelText(Object.assign({ rule: a.rule }, a.labels));
+      $("silence-comment").focus();
+    });
+    const tr = row(cell(a.state, "state-" + a.state), cellOf(badge("severity", a.severity)), cell(a.rule), cell(a.summary),
       cell(labelText(a.labels), "labels"), cell(fmt.ago(a.firing_since || a.active_since)),
-      cell(a.silenced_by.length ? "silenced" : "–"), action);
+      cell(a.silenced_by.length ? "silenced" : "–"), silence);
+    tr.dataset.alertId = a.id;
     return tr;
   }));
 }
 
 function renderSilences(silences) {
   $("no-silences").hidden = silences.length > 0;
-  $("silence-form").hidden = alertsPage.role !== "admin";
+  $("silence-form").hidden = page.role !== "admin";
   $("silence-rows").replaceChildren(...silences.map((s) => {
-    const tr = document.createElement("tr");
-    const action = document.createElement("td");
-    if (alertsPage.role === "admin" && s.status !== "expired") {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "small";
-      button.textContent = "Expire";
-      button.addEventListener("click", () => expireSilence(s.id));
-      action.append(button);
-    }
     const matchers = s.matchers.map((m) => `${m.name}${m.op}"${m.value}"`).join(", ");
-    tr.append(cell(s.status), cell(matchers, "labels"), cell(new Date(s.starts_at).toLocaleString()),
-      cell(new Date(s.ends_at).toLocaleString()), cell(s.created_by), cell(s.comment), action);
-    return tr;
+    return row(cell(s.status), cell(matchers, "labels"), cell(fmt.time(s.starts_at)), cell(fmt.time(s.ends_at)),
+      cell(s.created_by), cell(s.comment), action(page.role === "admin" && s.status !== "expired", "Expire", () => expireSilence(s.id)));
   }));
 }
 
-function renderHistory(page) {
-  $("history-rows").replaceChildren(...page.alerts.map((a) => {
-    const tr = document.createElement("tr");
+function renderHistory(history) {
+  $("history-rows").replaceChildren(...history.alerts.map((a) => {
     const sent = a.notifications.map((n) => `${n.channel}: ${n.kind} ${n.outcome}`).join("; ");
-    tr.append(wrapped(severityBadge(a.severity)), cell(a.rule), cell(a.summary), cell(new Date(a.firing_since).toLocaleString()),
-      cell(a.resolved_at ? new Date(a.resolved_at).toLocaleString() : "firing"), cell(fmt.duration(a.firing_seconds), "num"),
-      cell(sent || "–"));
-    return tr;
+    return row(cellOf(badge("severity", a.severity)), cell(a.rule), cell(a.summary), cell(fmt.time(a.firing_since)),
+      cell(fmt.time(a.resolved_at, "firing")), cell(fmt.duration(a.firing_seconds), "num"), cell(sent || "–"));
   }));
-  const last = Math.min(page.offset + page.alerts.length, page.total);
-  setText("history-page", page.total === 0 ? "No alert has fired yet." : `${page.offset + 1}–${last} of ${page.total}, newest first`);
-  $("history-newer").disabled = page.offset === 0;
-  $("history-older").disabled = last >= page.total;
+  const last = Math.min(history.offset + history.alerts.length, history.total);
+  setText("history-page", history.total === 0 ? "No alert has fired yet." : `${history.offset + 1}–${last} of ${history.total}, newest first`);
+  $("history-newer").disabled = history.offset === 0;
+  $("history-older").disabled = last >= history.total;
 }
 
 // Matchers as Alertmanager writes them: name="value", name!="value", name=~"regex", name!~"regex".
@@ -137,23 +105,15 @@ function parseMatchers(text) {
 }
 
 async function changeSilences(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: Object.assign({ "X-Requested-With": "kilowatch" }, body ? { "Content-Type": "application/json" } : {}),
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!response.ok) {
-    const answer = await response.json().catch(() => ({ error: "HTTP " + response.status }));
-    throw new Error(answer.error);
-  }
-  alertsPage.fetchedAt = 0;
+  const refused = await send(method, path, body);
+  if (refused !== null) throw new Error(refused);
+  page.fetchedAt = 0;
   await loadAlerts();
 }
 
 async function createSilence(ev) {
   ev.preventDefault();
-  const error = $("silence-error");
-  error.hidden = true;
+  notice("silence-error", null);
   try {
     await changeSilences("POST", "api/v1/silences", {
       matchers: parseMatchers($("silence-matchers").value),
@@ -163,8 +123,7 @@ async function createSilence(ev) {
     $("silence-matchers").value = "";
     $("silence-comment").value = "";
   } catch (e) {
-    error.textContent = e.message;
-    error.hidden = false;
+    notice("silence-error", e.message);
   }
 }
 
@@ -172,10 +131,15 @@ function expireSilence(id) {
   changeSilences("DELETE", "api/v1/silences/" + encodeURIComponent(id)).catch((e) => showError(e.message));
 }
 
-document.addEventListener("DOMContentLoaded", () => {
-  setInterval(refreshFiringCount, 15000);
-  $("silence-form").addEventListener("submit", createSilence);
-  $("history-state").addEventListener("change", () => { alertsPage.offset = 0; loadAlerts(); });
-  $("history-newer").addEventListener("click", () => { alertsPage.offset = Math.max(0, alertsPage.offset - alertsPage.limit); loadAlerts(); });
-  $("history-older").addEventListener("click", () => { alertsPage.offset += alertsPage.limit; loadAlerts(); });
+register({
+  name: "alerts",
+  pattern: /^#\/alerts/,
+  render,
+  mount() {
+    setInterval(refreshFiringCount, 15000);
+    $("silence-form").addEventListener("submit", createSilence);
+    $("history-state").addEventListener("change", () => { page.offset = 0; loadAlerts(); });
+    $("history-newer").addEventListener("click", () => { page.offset = Math.max(0, page.offset - page.limit); loadAlerts(); });
+    $("history-older").addEventListener("click", () => { page.offset += page.limit; loadAlerts(); });
+  },
 });

@@ -1,44 +1,36 @@
-// Device events (SNMP traps, reboots, failing polls): the events page and a device's own list.
-// Loaded after app.js; event text comes from devices and goes in through textContent only.
-"use strict";
+// Device events (SNMP traps, reboots, failing polls): the events page (#/events) and a device's own list.
+import { $, cell, cellOf, row, link, fmt } from "./dom.js";
+import { getJson } from "./api.js";
+import { register } from "./pages.js";
 
-const eventsView = {
-  async list(query) {
-    const body = await getJson("api/v1/events/devices?limit=100" + query);
-    return body.events;
-  },
-  rows(events, withDevice) {
-    if (events.length === 0) {
-      const tr = document.createElement("tr");
-      const td = cell("No events in the last 7 days.");
-      td.colSpan = withDevice ? 5 : 4;
-      tr.append(td);
-      return [tr];
-    }
-    return events.map((e) => {
-      const tr = document.createElement("tr");
-      tr.dataset.kind = e.kind;
-      const when = cell(new Date(e.time).toLocaleString());
-      const severity = cell(e.severity, "severity " + e.severity);
-      const cells = [when, severity, cell(e.kind.replaceAll("_", " ")), cell(e.message)];
-      if (withDevice) {
-        const td = document.createElement("td");
-        const a = document.createElement("a");
-        a.href = "#/devices/" + encodeURIComponent(e.device_id);
-        a.textContent = e.device_id;
-        td.append(a);
-        cells.splice(1, 0, td);
-      }
-      tr.append(...cells);
-      return tr;
-    });
-  },
-};
-
-pages.events = async function renderEvents() {
-  $("event-rows").replaceChildren(...eventsView.rows(await eventsView.list(""), true));
-};
-
-async function renderDeviceEvents(id) {
-  $("device-event-rows").replaceChildren(...eventsView.rows(await eventsView.list("&device=" + encodeURIComponent(id)), false));
+async function list(query) {
+  const body = await getJson("api/v1/events/devices?limit=100" + query);
+  return body.events;
 }
+
+function rows(events, withDevice) {
+  if (events.length === 0) {
+    const td = cell("No events in the last 7 days.");
+    td.colSpan = withDevice ? 5 : 4;
+    return [row(td)];
+  }
+  return events.map((e) => {
+    const cells = [cell(fmt.time(e.time)), cell(e.severity, "severity " + e.severity), cell(e.kind.replaceAll("_", " ")), cell(e.message)];
+    if (withDevice) cells.splice(1, 0, cellOf(link("#/devices/" + encodeURIComponent(e.device_id), e.device_id)));
+    const tr = row(...cells);
+    tr.dataset.kind = e.kind;
+    return tr;
+  });
+}
+
+export async function renderDeviceEvents(id) {
+  $("device-event-rows").replaceChildren(...rows(await list("&device=" + encodeURIComponent(id)), false));
+}
+
+register({
+  name: "events",
+  pattern: /^#\/events/,
+  async render() {
+    $("event-rows").replaceChildren(...rows(await list(""), true));
+  },
+});
