@@ -105,6 +105,26 @@ final class WindowsService {
         }
     }
 
+    /** The agent's own exit code when it could not start (a bad config, an unreadable state directory). */
+    static final int START_FAILED = 2;
+
+    /**
+     * The status reported to the control manager. A non-zero {@code serviceExitCode} is reported as a
+     * service-specific error, so {@code sc query} shows it and the failure actions (restart) apply.
+     */
+    static Winsvc.SERVICE_STATUS status(int state, int accepted, int waitHintMillis, int serviceExitCode) {
+        Winsvc.SERVICE_STATUS status = new Winsvc.SERVICE_STATUS();
+        status.dwServiceType = WinNT.SERVICE_WIN32_OWN_PROCESS;
+        status.dwCurrentState = state;
+        status.dwControlsAccepted = accepted;
+        status.dwWaitHint = waitHintMillis;
+        if (serviceExitCode != 0) {
+            status.dwWin32ExitCode = WinError.ERROR_SERVICE_SPECIFIC_ERROR;
+            status.dwServiceSpecificExitCode = serviceExitCode;
+        }
+        return status;
+    }
+
     private static final class ServiceMain implements Winsvc.SERVICE_MAIN_FUNCTION, Winsvc.HandlerEx {
         private final Supplier<Runnable> starter;
         private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -123,7 +143,8 @@ final class WindowsService {
                 stop = starter.get();
             } catch (RuntimeException e) {
                 System.err.println("kilowatch-agent: " + e.getMessage());
-                report(Winsvc.SERVICE_STOPPED, 0, 0);
+                // A failure, not a clean stop: the control manager then runs the recovery actions set at install.
+                Advapi32.INSTANCE.SetServiceStatus(handle, status(Winsvc.SERVICE_STOPPED, 0, 0, START_FAILED));
                 return;
             }
             report(Winsvc.SERVICE_RUNNING, Winsvc.SERVICE_ACCEPT_STOP | Winsvc.SERVICE_ACCEPT_SHUTDOWN, 0);
@@ -146,12 +167,7 @@ final class WindowsService {
         }
 
         private void report(int state, int accepted, int waitHintMillis) {
-            Winsvc.SERVICE_STATUS status = new Winsvc.SERVICE_STATUS();
-            status.dwServiceType = WinNT.SERVICE_WIN32_OWN_PROCESS;
-            status.dwCurrentState = state;
-            status.dwControlsAccepted = accepted;
-            status.dwWaitHint = waitHintMillis;
-            Advapi32.INSTANCE.SetServiceStatus(handle, status);
+            Advapi32.INSTANCE.SetServiceStatus(handle, status(state, accepted, waitHintMillis, 0));
         }
     }
 }

@@ -10,6 +10,7 @@ package io.kilowatch.collector.estate;
  * @param carbonGramsTotal operational carbon of that energy, monotonic
  * @param agentBacklogReports reports waiting in the agent's spool when it made its newest report
  * @param agentDroppedReportsTotal reports the agent ever dropped because its spool was full
+ * @param stoppedMs when the agent last stopped cleanly (shutdown or service stop) and has not reported since, else null
  */
 public record DeviceRow(
         String deviceId,
@@ -41,5 +42,6 @@ public record DeviceRow(
         Integer agentBacklogReports,
         Long agentDroppedReportsTotal,
         String inventoryJson,
-        Long inventoryUpdatedMs) {
+        Long inventoryUpdatedMs,
+        Long stoppedMs) {
 }

@@ -30,10 +30,8 @@ public final class Estate {
     private final Map<String, List<UptimeSpan>> spans = new ConcurrentHashMap<>();
     private final Map<String, Integer> allowanceByDevice = new ConcurrentHashMap<>();
     private final List<Consumer<IngestPlan>> listeners = new CopyOnWriteArrayList<>();
-    /** Periods each device was known asleep (from its reports) or off after a clean stop; in memory, as long as spans are kept. */
+    /** Periods each device was known asleep or off after a clean stop, as the store keeps them, for as long as spans are kept. */
     private final Map<String, List<UptimeSpan>> offPeriods = new ConcurrentHashMap<>();
-    /** When each device's agent stopped cleanly, while it has not reported since. */
-    private final Map<String, Instant> stoppedAt = new ConcurrentHashMap<>();
     private volatile SleepPolicy sleepPolicy = SleepPolicy.NONE;
 
     /**
@@ -62,12 +60,17 @@ public final class Estate {
         return Map.copyOf(w);
     }
 
-    /** Replaces the view with what the store holds. */
-    public void load(List<DeviceRow> stored, Map<String, List<UptimeSpan>> storedSpans) {
+    /**
+     * Replaces the view with what the store holds: rows (with any clean stop not yet followed by a report), uptime
+     * spans, and the periods known off or asleep, so a collector that restarts, or another one, tells them apart as
+     * this one did.
+     */
+    public void load(List<DeviceRow> stored, Map<String, List<UptimeSpan>> storedSpans, Map<String, List<UptimeSpan>> storedOffPeriods) {
         for (DeviceRow row : stored) {
             rows.merge(row.deviceId(), row, (mine, theirs) -> theirs.lastSequence() >= mine.lastSequence() ? theirs : mine);
         }
         storedSpans.forEach((device, list) -> spans.put(device, new ArrayList<>(list)));
+        storedOffPeriods.forEach((device, list) -> offPeriods.put(device, new ArrayList<>(list)));
     }
 
     /** Takes in a report the store has just committed. */
@@ -80,29 +83,13 @@ public final class Estate {
         synchronized (list) {
             Availability.record(list, Instant.ofEpochMilli(s.bootTimeMs()), Instant.ofEpochMilli(s.timestampMs()));
         }
-        if (plan.newest()) {
-            notePowerStates(plan, Instant.ofEpochMilli(s.bootTimeMs()), Instant.ofEpochMilli(s.timestampMs()));
+        if (plan.newest() && !plan.offPeriods().isEmpty()) {
+            List<UptimeSpan> off = offPeriods.computeIfAbsent(s.deviceId(), k -> new ArrayList<>());
+            synchronized (off) {
+                off.addAll(plan.offPeriods());
+            }
         }
         listeners.forEach(l -> l.accept(plan));
-    }
-
-    /** A clean stop is off until the device boots again (or, if the agent alone was stopped, reports again). */
-    private void notePowerStates(IngestPlan plan, Instant boot, Instant time) {
-        String device = plan.device().deviceId();
-        List<UptimeSpan> off = offPeriods.computeIfAbsent(device, k -> new ArrayList<>());
-        synchronized (off) {
-            Instant stopped = stoppedAt.remove(device);
-            if (stopped != null) {
-                Instant until = boot.isAfter(stopped) ? boot : time;
-                if (until.isAfter(stopped)) {
-                    off.add(new UptimeSpan(stopped, until));
-                }
-            }
-            plan.sleeps().forEach(sleep -> off.add(new UptimeSpan(sleep.start(), sleep.end())));
-        }
-        if (plan.stopping()) {
-            stoppedAt.put(device, time);
-        }
     }
 
     /**
@@ -114,7 +101,7 @@ public final class Estate {
         if (isUp(row, now) || !sleepPolicy.classMaySleep().test(row.deviceClass())) {
             return false;
         }
-        if (stoppedAt.containsKey(row.deviceId())) {
+        if (row.stoppedMs() != null) {
             return true;
         }
         var hours = sleepPolicy.hoursForSite().apply(row.site());
@@ -173,9 +160,8 @@ public final class Estate {
                 off.addAll(known);
             }
         }
-        Instant stopped = stoppedAt.get(row.deviceId());
-        if (stopped != null && now.isAfter(stopped)) {
-            off.add(new UptimeSpan(stopped, now));
+        if (row.stoppedMs() != null && now.isAfter(Instant.ofEpochMilli(row.stoppedMs()))) {
+            off.add(new UptimeSpan(Instant.ofEpochMilli(row.stoppedMs()), now));
         }
         return Availability.ratio(copy, off, sleepPolicy.classMaySleep().test(row.deviceClass()), now.minus(window), now, downAfter(row));
     }

@@ -126,7 +126,7 @@ public final class EstateFeature implements Feature {
 
     private void reload(FeatureContext ctx) {
         long since = ctx.clock().millis() - Estate.longestWindow().toMillis();
-        estate.load(store.devices(), store.spansSince(since));
+        estate.load(store.devices(), store.spansSince(since), store.offPeriodsSince(since));
         estate.forgetSpansBefore(ctx.clock().instant().minus(Estate.longestWindow()));
     }
 }

@@ -65,6 +65,9 @@ public interface EstateStore extends AutoCloseable {
     /** Uptime spans that end at or after {@code sinceMs}, by device. */
     Map<String, List<UptimeSpan>> spansSince(long sinceMs);
 
+    /** Periods devices were known asleep or off after a clean stop ({@link IngestPlan#offPeriods}) that end at or after {@code sinceMs}. */
+    Map<String, List<UptimeSpan>> offPeriodsSince(long sinceMs);
+
     /** A device's series from raw samples ({@code fromRaw}) or from hourly rollups. */
     List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw);
 

@@ -81,6 +81,11 @@ public final class IngestService {
         return ingestAll(List.of(item), authenticatedDevice).map(batch -> batch.results().get(0));
     }
 
+    /** A report made in the collector (an SNMP poll): validated and stored as an agent's would be. */
+    public Future<Result> ingest(Report report, String authenticatedDevice) {
+        return ingestAll(List.of(new BatchItem(report, null)), authenticatedDevice).map(batch -> batch.results().get(0));
+    }
+
     /** A batch ({@code POST /api/v1/reports/batch}); a body that is no batch at all fails with {@link ReportFormatException}. */
     public Future<BatchResult> ingestBatch(String body, String authenticatedDevice) {
         try {

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
@@ -105,6 +106,16 @@ public final class ReportAccounting {
             joules += sleepJoules;
             rollups.addAll(spread(r.deviceId(), sleepJoules, sleep.start(), sleep.end(), site, true));
         }
+        List<UptimeSpan> off = new ArrayList<>();
+        if (previous != null && previous.stoppedMs() != null) {
+            Instant stopped = Instant.ofEpochMilli(previous.stoppedMs());
+            Instant until = r.host().bootTime().isAfter(stopped) ? r.host().bootTime() : time;
+            if (until.isAfter(stopped)) {
+                off.add(new UptimeSpan(stopped, until));
+            }
+        }
+        sleeps.forEach(sleep -> off.add(new UptimeSpan(sleep.start(), sleep.end())));
+        boolean stopping = Boolean.TRUE.equals(r.stopping());
         double grams = rollups.stream().filter(x -> x.period().equals(RollupIncrement.HOUR)).mapToDouble(RollupIncrement::carbonGrams).sum();
 
         Report.Utilisation u = r.utilisation();
@@ -138,9 +149,10 @@ public final class ReportAccounting {
                 r.agent() == null ? null : r.agent().backlogReports(),
                 r.agent() == null ? null : r.agent().droppedReportsTotal(),
                 inventoryJson != null ? inventoryJson : previous == null ? null : previous.inventoryJson(),
-                inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs());
-        return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, watts, joules, grams), rollups, true, null, sleeps,
-                Boolean.TRUE.equals(r.stopping()));
+                inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs(),
+                stopping ? Long.valueOf(timeMs) : null);
+        return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, watts, joules, grams), rollups, true, null, sleeps, stopping,
+                List.copyOf(off));
     }
 
     /** What makes a valid report impossible given the device's stored history, or null. */

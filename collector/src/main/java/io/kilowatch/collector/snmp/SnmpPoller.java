@@ -5,16 +5,12 @@ import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.events.DeviceEvent;
 import io.kilowatch.collector.events.DeviceEvents;
-import io.kilowatch.core.energy.EnergyIntegrator;
-import io.kilowatch.core.energy.Units;
 import io.kilowatch.core.report.Report;
-import io.kilowatch.core.report.ReportCodec;
-import io.kilowatch.core.snmp.BootTime;
 import io.kilowatch.core.snmp.ComposedReading;
 import io.kilowatch.core.snmp.Oids;
+import io.kilowatch.core.snmp.PolledPower;
 import io.kilowatch.core.snmp.ProfileMetric;
 import io.kilowatch.core.snmp.ProfileReading;
-import io.kilowatch.core.snmp.Reconciliation;
 import io.kilowatch.core.snmp.ProfileSet;
 import io.kilowatch.core.snmp.SnmpProfile;
 import io.vertx.core.Context;
@@ -62,7 +58,6 @@ public final class SnmpPoller {
     /** SNMP-FRAMEWORK-MIB snmpEngineBoots: an SNMPv3 engine counts its restarts. */
     private static final String ENGINE_BOOTS = "1.3.6.1.6.3.10.2.1.2.0";
     /** A boot estimate this close to the known boot is the same boot, after a collector restart. */
-    private static final Duration BOOT_TOLERANCE = Duration.ofSeconds(5);
     /** Capabilities are probed again this often, besides at first contact and when sysObjectID changes (new firmware, new card). */
     private static final Duration PROBE_AGAIN = Duration.ofDays(1);
 
@@ -102,21 +97,13 @@ public final class SnmpPoller {
         Target<UdpAddress> snmpTarget;
         boolean queued;
         boolean running;
-        long sequence;
-        Instant bootTime;
-        long lastTicks = -1;
-        Instant counterStart;
-        double counterJoules;
-        EnergyIntegrator integrator;
-        Double lastMeterKwh;
-        Map<String, Double> lastFedJoules = Map.of();
+        PolledPower power;
         int failures;
         String lastError;
         Instant lastPoll;
         Double lastPollSeconds;
         boolean lastSuccess;
         volatile String sysObjectId;
-        Long engineBoots;
         Set<String> answered;
         String probedFor;
         Instant probedAt;
@@ -319,75 +306,29 @@ public final class SnmpPoller {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         long ticks = ((Number) values.get(Oids.SYS_UP_TIME)).longValue();
         SnmpConfig.Target t = s.target;
-        DeviceRow previous = estate.row(t.id());
-        if (s.counterStart == null) {
+        if (s.power == null) {
             // continue the device's sequence and collector-side energy counter across restarts
-            s.sequence = previous == null ? 0 : previous.lastSequence();
-            s.counterStart = previous == null ? now : Instant.ofEpochMilli(previous.counterStartMs());
-            s.counterJoules = previous == null ? 0 : previous.counterJoules();
-            s.bootTime = previous == null ? null : Instant.ofEpochMilli(previous.bootTimeMs());
-            s.integrator = new EnergyIntegrator(0, t.interval().multipliedBy(config.downAfterFailedPolls() + 1L));
+            DeviceRow previous = estate.row(t.id());
+            s.power = previous == null ? new PolledPower(t.model(), maxGap(t), now, null, null, 0, null)
+                    : new PolledPower(t.model(), maxGap(t), now, previous.lastSequence(), Instant.ofEpochMilli(previous.counterStartMs()),
+                    previous.counterJoules(), Instant.ofEpochMilli(previous.bootTimeMs()));
         }
         Long engineBoots = values.get(ENGINE_BOOTS) instanceof Number n ? n.longValue() : null;
-        boolean engineRestarted = engineBoots != null && s.engineBoots != null && !engineBoots.equals(s.engineBoots);
-        BootTime.Estimate boot = BootTime.estimate(s.bootTime, s.lastTicks, now, ticks, engineRestarted, BOOT_TOLERANCE);
-        s.bootTime = boot.bootTime();
-        s.lastTicks = ticks;
-        s.engineBoots = engineBoots;
-
-        double cpu = reading.cpuRatio() == null ? 0 : reading.cpuRatio();
-        String source;
-        double measured;
-        if (reading.powerWatts() != null) {
-            source = "snmp";
-            measured = reading.powerWatts();
-        } else if (reading.addedWatts() != null) {
-            source = "snmp";
-            measured = t.model().watts(cpu) + reading.addedWatts();
-        } else {
-            source = "model";
-            measured = t.model().watts(cpu);
-        }
-        double measuredJoules = s.integrator.addPower(now, measured);
-        if (reading.energyKwhTotal() != null) {
-            double kwh = reading.energyKwhTotal();
-            // the meter's own count wins over integration; a meter that went back was reset: nothing to add
-            measuredJoules = s.lastMeterKwh == null || kwh < s.lastMeterKwh ? 0 : (kwh - s.lastMeterKwh) * Units.JOULES_PER_KWH;
-            s.lastMeterKwh = kwh;
-        }
-        double watts = measured;
-        double joules = measuredJoules;
-        if (!t.feeds().isEmpty() && "snmp".equals(source)) {
-            List<Double> fedWatts = new ArrayList<>();
-            Map<String, Double> fedJoules = new HashMap<>();
-            double fedDelta = 0;
-            for (String fed : t.feeds()) {
-                DeviceRow row = estate.row(fed);
-                if (row == null) {
-                    continue;
-                }
-                if (estate.isUp(row, now)) {
-                    fedWatts.add(row.powerWatts());
-                }
-                fedJoules.put(fed, row.energyJoulesTotal());
-                Double before = s.lastFedJoules.get(fed);
-                if (before != null && row.energyJoulesTotal() >= before) {
-                    fedDelta += row.energyJoulesTotal() - before;
-                }
+        List<PolledPower.Fed> feeds = new ArrayList<>();
+        for (String fed : t.feeds()) {
+            DeviceRow row = estate.row(fed);
+            if (row != null) {
+                feeds.add(new PolledPower.Fed(fed, estate.isUp(row, now), row.powerWatts(), row.energyJoulesTotal()));
             }
-            s.lastFedJoules = fedJoules;
-            watts = Reconciliation.remainderWatts(measured, fedWatts);
-            joules = Reconciliation.remainderJoules(measuredJoules, fedDelta);
         }
-        s.counterJoules += joules;
-        s.sequence++;
+        PolledPower.Poll poll = s.power.poll(now, ticks, engineBoots, reading, feeds);
         Map<String, String> labels = new LinkedHashMap<>(t.labels());
         String sysName = values.get(Oids.SYS_NAME) instanceof String n && !n.isBlank() ? n : t.address();
         String sysDescr = values.get(Oids.SYS_DESCR) instanceof String d ? d : null;
-        Report report = new Report(Report.SCHEMA_VERSION, t.id(), s.sequence, now, (double) t.interval().toSeconds(), labels,
-                new Report.Host(truncate(sysName), sysDescr == null ? null : truncate(sysDescr), s.bootTime, ticks / 100.0, null),
-                new Report.Utilisation(cpu, null, null),
-                new Report.Power(watts, source, s.counterJoules, s.counterStart), null, null);
+        Report report = new Report(Report.SCHEMA_VERSION, t.id(), poll.sequence(), now, (double) t.interval().toSeconds(), labels,
+                new Report.Host(truncate(sysName), sysDescr == null ? null : truncate(sysDescr), poll.bootTime(), ticks / 100.0, null),
+                new Report.Utilisation(poll.cpuRatio(), null, null),
+                new Report.Power(poll.powerWatts(), poll.source(), poll.counterJoules(), poll.counterStart()), null, null);
         boolean recovered = s.failures >= config.downAfterFailedPolls();
         int failuresBefore = s.failures;
         s.failures = 0;
@@ -395,14 +336,14 @@ public final class SnmpPoller {
         s.reading = reading;
         finish(s, now, took, true);
         metrics.readings(t.id(), reading);
-        if (boot.reboot()) {
-            event(t.id(), now, "reboot", "warning", (engineRestarted ? "the SNMP engine's boot count changed" : "sysUpTime went back")
-                    + ": the device restarted at " + s.bootTime);
+        if (poll.reboot()) {
+            event(t.id(), now, "reboot", "warning", (poll.engineRestarted() ? "the SNMP engine's boot count changed" : "sysUpTime went back")
+                    + ": the device restarted at " + poll.bootTime());
         }
         if (recovered) {
             event(t.id(), now, "up", "info", "answering again after " + failuresBefore + " failed polls");
         }
-        return ingest.ingest(ReportCodec.toJson(report), null).<Void>map(result -> {
+        return ingest.ingest(report, null).<Void>map(result -> {
             if (!result.accepted()) {
                 // a device answering with something no report can carry (a label, a wild figure): say so once per cause
                 String refused = "the device answered, but its report was refused: " + String.join("; ", result.problems());
@@ -446,6 +387,11 @@ public final class SnmpPoller {
 
     private void event(String device, Instant time, String kind, String severity, String message) {
         events.record(DeviceEvent.of(device, time, kind, severity, "poll", message));
+    }
+
+    /** Longer than this without an answer and the device is down: energy integration does not bridge the gap. */
+    private Duration maxGap(SnmpConfig.Target t) {
+        return t.interval().multipliedBy(config.downAfterFailedPolls() + 1L);
     }
 
     private static String truncate(String text) {

@@ -32,7 +32,7 @@ public final class JdbcStore implements EstateStore {
             + "first_seen_ms, last_seen_ms, received_ms, last_sequence, interval_ms, boot_time_ms, power_watts, power_source, "
             + "cpu_ratio, memory_used_bytes, memory_total_bytes, sessions, counter_start_ms, counter_joules, "
             + "energy_joules_total, carbon_grams_total, agent_version, agent_cpu_ratio, agent_rss_bytes, "
-            + "agent_backlog_reports, agent_dropped_reports_total, inventory_json, inventory_updated_ms";
+            + "agent_backlog_reports, agent_dropped_reports_total, inventory_json, inventory_updated_ms, stopped_ms";
     private static final String UPSERT_DEVICE = upsertDeviceSql();
 
     private final Database db;
@@ -85,6 +85,12 @@ public final class JdbcStore implements EstateStore {
             upsertDevice(plan.device());
         }
         recordUptime(r.deviceId(), r.bootTimeMs(), r.timestampMs());
+        for (UptimeSpan off : plan.offPeriods()) {
+            PreparedStatement ps = db.prepared("INSERT INTO off_periods (device_id, start_ms, end_ms) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms");
+            Database.bind(ps, r.deviceId(), off.start().toEpochMilli(), off.end().toEpochMilli());
+            ps.executeUpdate();
+        }
         for (RollupIncrement rollup : plan.rollups()) {
             addRollup(rollup);
         }
@@ -135,7 +141,7 @@ public final class JdbcStore implements EstateStore {
                 d.powerWatts(), d.powerSource(), d.cpuRatio(), d.memoryUsedBytes(), d.memoryTotalBytes(), d.sessions(),
                 d.counterStartMs(), d.counterJoules(), d.energyJoulesTotal(), d.carbonGramsTotal(), d.agentVersion(),
                 d.agentCpuRatio(), d.agentRssBytes(), d.agentBacklogReports(), d.agentDroppedReportsTotal(),
-                d.inventoryJson(), d.inventoryUpdatedMs());
+                d.inventoryJson(), d.inventoryUpdatedMs(), d.stoppedMs());
         ps.executeUpdate();
     }
 
@@ -191,8 +197,18 @@ public final class JdbcStore implements EstateStore {
 
     @Override
     public Map<String, List<UptimeSpan>> spansSince(long sinceMs) {
+        return spansSince("uptime_spans", sinceMs);
+    }
+
+    @Override
+    public Map<String, List<UptimeSpan>> offPeriodsSince(long sinceMs) {
+        return spansSince("off_periods", sinceMs);
+    }
+
+    /** @param table uptime_spans or off_periods: both are spans of time by device */
+    private Map<String, List<UptimeSpan>> spansSince(String table, long sinceMs) {
         Map<String, List<UptimeSpan>> spans = new HashMap<>();
-        db.query("SELECT device_id, start_ms, end_ms FROM uptime_spans WHERE end_ms >= ? ORDER BY device_id, start_ms", rs -> {
+        db.query("SELECT device_id, start_ms, end_ms FROM " + table + " WHERE end_ms >= ? ORDER BY device_id, start_ms", rs -> {
             spans.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
                     .add(new UptimeSpan(Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
             return null;
@@ -250,7 +266,8 @@ public final class JdbcStore implements EstateStore {
         try {
             return db.inTransaction(() -> db.update("DELETE FROM samples WHERE ts_ms < ?", rawBeforeMs)
                     + db.update("DELETE FROM rollups WHERE period = 'hour' AND bucket_start_ms < ?", hourlyBeforeMs)
-                    + db.update("DELETE FROM uptime_spans WHERE end_ms < ?", spansBeforeMs));
+                    + db.update("DELETE FROM uptime_spans WHERE end_ms < ?", spansBeforeMs)
+                    + db.update("DELETE FROM off_periods WHERE end_ms < ?", spansBeforeMs));
         } catch (SQLException e) {
             throw new StoreException("pruning old data failed; nothing was deleted", e);
         }
@@ -291,26 +308,30 @@ public final class JdbcStore implements EstateStore {
         }
     }
 
+    /** By column name, so a column added to {@link #DEVICE_COLUMNS} in any position cannot shift the others. */
     private static DeviceRow deviceRow(ResultSet rs) throws SQLException {
-        return new DeviceRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                rs.getString(7), rs.getLong(8), rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), rs.getLong(13),
-                rs.getDouble(14), rs.getString(15), rs.getDouble(16), nullableLong(rs, 17), nullableLong(rs, 18),
-                nullableInt(rs, 19), rs.getLong(20), rs.getDouble(21), rs.getDouble(22), rs.getDouble(23), rs.getString(24),
-                nullableDouble(rs, 25), nullableLong(rs, 26), nullableInt(rs, 27), nullableLong(rs, 28), rs.getString(29),
-                nullableLong(rs, 30));
+        return new DeviceRow(rs.getString("device_id"), rs.getString("hostname"), rs.getString("os"), rs.getString("org"),
+                rs.getString("site"), rs.getString("department"), rs.getString("device_class"), rs.getLong("first_seen_ms"),
+                rs.getLong("last_seen_ms"), rs.getLong("received_ms"), rs.getLong("last_sequence"), rs.getLong("interval_ms"),
+                rs.getLong("boot_time_ms"), rs.getDouble("power_watts"), rs.getString("power_source"), rs.getDouble("cpu_ratio"),
+                nullableLong(rs, "memory_used_bytes"), nullableLong(rs, "memory_total_bytes"), nullableInt(rs, "sessions"),
+                rs.getLong("counter_start_ms"), rs.getDouble("counter_joules"), rs.getDouble("energy_joules_total"),
+                rs.getDouble("carbon_grams_total"), rs.getString("agent_version"), nullableDouble(rs, "agent_cpu_ratio"),
+                nullableLong(rs, "agent_rss_bytes"), nullableInt(rs, "agent_backlog_reports"), nullableLong(rs, "agent_dropped_reports_total"),
+                rs.getString("inventory_json"), nullableLong(rs, "inventory_updated_ms"), nullableLong(rs, "stopped_ms"));
     }
 
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
 
-    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+    private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
         int v = rs.getInt(column);
         return rs.wasNull() ? null : v;
     }
 
-    private static Double nullableDouble(ResultSet rs, int column) throws SQLException {
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
         double v = rs.getDouble(column);
         return rs.wasNull() ? null : v;
     }

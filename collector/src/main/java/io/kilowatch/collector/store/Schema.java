@@ -263,7 +263,20 @@ final class Schema {
               devices INTEGER NOT NULL,
               accepted_ms BIGINT NOT NULL,
               accepted_by VARCHAR(128) NOT NULL
-            )"""));
+            )"""),
+            List.of(
+
+            // Clean stops and sleeps kept with the devices, so a collector that restarts (or another one) still tells a
+            // desktop switched off from one that is down.
+            "ALTER TABLE devices ADD COLUMN stopped_ms BIGINT",
+            """
+            CREATE TABLE off_periods (
+              device_id VARCHAR(128) NOT NULL,
+              start_ms BIGINT NOT NULL,
+              end_ms BIGINT NOT NULL,
+              PRIMARY KEY (device_id, start_ms)
+            )""",
+            "CREATE INDEX off_periods_by_end ON off_periods (end_ms)"));
 
     private Schema() {
     }

@@ -11,12 +11,15 @@ import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.carbon.WorkingHours;
+import io.kilowatch.collector.store.JdbcStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sleep and clean stops through the estate: a desktop asleep or stopped is not down (no device_down, its
@@ -92,5 +95,34 @@ class SleepAndStopTest {
         assertEquals(3.0 / 4.0, estate.availability(estate.row("server-1"), Duration.ofHours(24), now).orElseThrow(), 1e-9,
                 "observed from boot (07:00) to 11:00: 4 h, one of them asleep");
         assertEquals(4.0 * 3600, estate.row("desktop-1").energyJoulesTotal() - 50, 1e-6, "an hour at the desktop's 4 W sleep power");
+    }
+
+    @Test
+    void cleanStopsAndSleepsAreKeptInTheStoreAndSurviveARestart(@TempDir Path dir) {
+        Instant boot = Instant.parse("2026-03-10T07:00:00Z");
+        Instant t = Instant.parse("2026-03-10T09:00:00Z"); // working hours: a silent desktop is down unless it stopped cleanly
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            for (Reports r : List.of(
+                    report().device("pc-1").bootedAt(boot).at(t).counter(0),
+                    report().device("pc-1").bootedAt(boot).sequence(2).at(t.plus(Duration.ofHours(2))).counter(50)
+                            .slept(t.plusSeconds(15), t.plus(Duration.ofHours(1)).plusSeconds(15)),
+                    report().device("pc-1").bootedAt(boot).sequence(3).at(t.plus(Duration.ofHours(2)).plusSeconds(15)).counter(60).stopping())) {
+                var report = r.build();
+                store.ingest(List.of(new EstateStore.Pending(report.deviceId(), report.sequence(), report.host().bootTime().toEpochMilli(),
+                        report.timestamp().toEpochMilli(), previous -> accounting.plan(report, previous, report.timestamp().toEpochMilli(), null))));
+            }
+        }
+        Instant later = t.plus(Duration.ofHours(3));
+        Estate restarted = new Estate(3);
+        ClassFootprints footprints = ClassFootprints.defaults();
+        restarted.sleepPolicy(new Estate.SleepPolicy(c -> footprints.forClass(c).sleepWatts().isPresent(), site -> WorkingHours.officeHours(LONDON)));
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            restarted.load(store.devices(), store.spansSince(0), store.offPeriodsSince(0));
+        }
+        DeviceRow pc = restarted.row("pc-1");
+        assertEquals(Estate.State.EXPECTED_OFF, restarted.state(pc, later), "stopped cleanly before the restart: still not down");
+        assertEquals(1.0, restarted.availability(pc, Duration.ofHours(24), later).orElseThrow(), 1e-9,
+                "neither the sleep nor the time since the stop is charged");
+        assertTrue(new DeviceDownSource(restarted).conditionsAt(later).isEmpty());
     }
 }

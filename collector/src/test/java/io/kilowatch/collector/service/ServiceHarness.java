@@ -73,7 +73,7 @@ final class ServiceHarness implements AutoCloseable {
     /** Devices in {@code reporting} report now; then due probes run and services are evaluated. */
     void evaluate(List<String> reporting) {
         for (String id : reporting) {
-            estate.load(List.of(device(id, classes.getOrDefault(id, "server"), clock.millis(), sequence++)), Map.of());
+            estate.load(List.of(device(id, classes.getOrDefault(id, "server"), clock.millis(), sequence++)), Map.of(), Map.of());
         }
         onLoop(() -> services.probes.runDue());
         onLoop(() -> services.evaluator.tick());
@@ -87,7 +87,7 @@ final class ServiceHarness implements AutoCloseable {
     static DeviceRow device(String id, String deviceClass, long lastSeenMs, long sequence) {
         return new DeviceRow(id, id, "Linux", "Northshire", "County Hall", "ICT", deviceClass, lastSeenMs, lastSeenMs, lastSeenMs,
                 sequence, 60_000, lastSeenMs - 86_400_000, 100, "model", 0.1, null, null, null, 0, 0, 0, 0, "test", null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     @Override

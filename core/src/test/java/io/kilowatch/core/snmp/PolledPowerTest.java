@@ -1,0 +1,77 @@
+package io.kilowatch.core.snmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kilowatch.core.energy.PowerModel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PolledPowerTest {
+    private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+    private static final PowerModel SWITCH = new PowerModel(40, 60);
+    private static final Duration GAP = Duration.ofMinutes(4);
+
+    private static ComposedReading reading(Double watts, Double added, Double kwh, Double cpu) {
+        return new ComposedReading(watts, added, kwh, cpu, Map.of(), List.of(), null, Map.of());
+    }
+
+    @Test
+    void reportedPowerIsIntegratedAndTheModelFillsInWhenNothingIsReported() {
+        PolledPower power = new PolledPower(SWITCH, GAP, T0, null, null, 0, null);
+        PolledPower.Poll first = power.poll(T0, 100_000, null, reading(300.0, null, null, null), List.of());
+        assertEquals(1, first.sequence());
+        assertEquals("snmp", first.source());
+        assertEquals(300.0, first.powerWatts());
+        assertEquals(0.0, first.counterJoules(), "no interval before the first poll");
+        assertEquals(T0, first.counterStart());
+        PolledPower.Poll second = power.poll(T0.plusSeconds(60), 106_000, null, reading(null, null, null, 0.5), List.of());
+        assertEquals("model", second.source());
+        assertEquals(50.0, second.powerWatts(), 1e-9, "idle 40 W to max 60 W at half load");
+        assertTrue(second.counterJoules() > 0);
+        PolledPower.Poll third = power.poll(T0.plusSeconds(120), 112_000, null, reading(null, 120.0, null, 0.0), List.of());
+        assertEquals("snmp", third.source());
+        assertEquals(160.0, third.powerWatts(), 1e-9, "PoE delivered is added to the host's modelled draw");
+    }
+
+    @Test
+    void theMetersOwnCountWinsAndAResetMeterAddsNothing() {
+        PolledPower power = new PolledPower(SWITCH, GAP, T0, null, null, 0, null);
+        power.poll(T0, 0, null, reading(500.0, null, 100.0, null), List.of());
+        PolledPower.Poll counted = power.poll(T0.plusSeconds(60), 6_000, null, reading(500.0, null, 100.01, null), List.of());
+        assertEquals(0.01 * 3.6e6, counted.counterJoules(), 1e-6, "0.01 kWh from the meter, not 500 W x 60 s");
+        PolledPower.Poll reset = power.poll(T0.plusSeconds(120), 12_000, null, reading(500.0, null, 0.5, null), List.of());
+        assertEquals(counted.counterJoules(), reset.counterJoules(), 1e-9);
+    }
+
+    @Test
+    void aPduKeepsOnlyWhatItsFedDevicesDoNotAlreadyCount() {
+        PolledPower pdu = new PolledPower(SWITCH, GAP, T0, null, null, 0, null);
+        pdu.poll(T0, 0, null, reading(1_000.0, null, null, null), List.of(new PolledPower.Fed("srv-1", true, 300, 1_000)));
+        PolledPower.Poll next = pdu.poll(T0.plusSeconds(60), 6_000, null, reading(1_000.0, null, null, null),
+                List.of(new PolledPower.Fed("srv-1", true, 300, 1_000 + 300 * 60)));
+        assertEquals(700.0, next.powerWatts(), 1e-9);
+        assertEquals(1_000 * 60 - 300 * 60, next.counterJoules(), 1e-6);
+    }
+
+    @Test
+    void continuesTheStoredSequenceAndCounterAndSeesRestarts() {
+        Instant booted = T0.minus(Duration.ofDays(3));
+        PolledPower power = new PolledPower(SWITCH, GAP, T0, 41L, T0.minus(Duration.ofDays(30)), 5e6, booted);
+        PolledPower.Poll first = power.poll(T0, 3L * 24 * 3600 * 100, 7L, reading(100.0, null, null, null), List.of());
+        assertEquals(42, first.sequence());
+        assertEquals(5e6, first.counterJoules());
+        assertEquals(T0.minus(Duration.ofDays(30)), first.counterStart());
+        assertFalse(first.reboot());
+        PolledPower.Poll restarted = power.poll(T0.plusSeconds(60), 3L * 24 * 3600 * 100 + 6_000, 8L, reading(100.0, null, null, null), List.of());
+        assertTrue(restarted.reboot(), "the engine's boot count changed although sysUpTime went on");
+        assertTrue(restarted.engineRestarted());
+        PolledPower.Poll wentBack = power.poll(T0.plusSeconds(120), 500, 8L, reading(100.0, null, null, null), List.of());
+        assertTrue(wentBack.reboot());
+        assertFalse(wentBack.engineRestarted());
+    }
+}
