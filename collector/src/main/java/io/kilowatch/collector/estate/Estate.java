@@ -61,16 +61,16 @@ public final class Estate {
     }
 
     /**
-     * Replaces the view with what the store holds: rows (with any clean stop not yet followed by a report), uptime
-     * spans, and the periods known off or asleep, so a collector that restarts, or another one, tells them apart as
-     * this one did.
+     * Takes in what the store holds for some devices (all of them, or those changed since the last load): rows (with
+     * any clean stop not yet followed by a report), uptime spans, and the periods known off or asleep, so a collector
+     * that restarts, or another one, tells them apart as this one did.
      */
-    public void load(List<DeviceRow> stored, Map<String, List<UptimeSpan>> storedSpans, Map<String, List<UptimeSpan>> storedOffPeriods) {
-        for (DeviceRow row : stored) {
+    public void load(EstateStore.Changes stored) {
+        for (DeviceRow row : stored.devices()) {
             rows.merge(row.deviceId(), row, (mine, theirs) -> theirs.lastSequence() >= mine.lastSequence() ? theirs : mine);
         }
-        storedSpans.forEach((device, list) -> spans.put(device, new ArrayList<>(list)));
-        storedOffPeriods.forEach((device, list) -> offPeriods.put(device, new ArrayList<>(list)));
+        stored.spans().forEach((device, list) -> spans.put(device, new ArrayList<>(list)));
+        stored.offPeriods().forEach((device, list) -> offPeriods.put(device, new ArrayList<>(list)));
     }
 
     /** Takes in a report the store has just committed. */

@@ -40,6 +40,15 @@ public final class EstateFeature implements Feature {
     private EstateApi estateApi;
     private IngestApi ingestApi;
     private String enrolmentToken;
+    /**
+     * A report's received time is its collector's clock before the commit: reloads overlap by this much, for commits
+     * that took long and for collectors' clocks up to a minute apart (docs/architecture.md).
+     */
+    private static final Duration RELOAD_OVERLAP = Duration.ofMinutes(2);
+    /** Now and then everything, whatever an overlap may have missed. */
+    private static final Duration FULL_RELOAD = Duration.ofHours(1);
+    private long lastReloadMs;
+    private long lastFullReloadMs = -1;
 
     /** @param onStored told of every stored report, after the estate's own bookkeeping (carbon counters) */
     public EstateFeature(Estate estate, EstateStore store, ReportAccounting accounting, CarbonPolicy carbon, Options options,
@@ -109,11 +118,8 @@ public final class EstateFeature implements Feature {
     }
 
     private void schedule(FeatureContext ctx) {
-        ctx.timers().every(options.refreshInterval(), () -> ctx.storeWorker().executeBlocking(() -> {
-            reload(ctx);
-            return null;
-        }).onSuccess(v -> {
-            metrics.sync();
+        ctx.timers().every(options.refreshInterval(), () -> ctx.storeWorker().executeBlocking(() -> reload(ctx)).onSuccess(changed -> {
+            changed.forEach(row -> metrics.sync(estate.row(row.deviceId())));
             estateApi.markChanged();
         }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed")));
         ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> ctx.storeWorker().executeBlocking(() -> {
@@ -124,9 +130,21 @@ public final class EstateFeature implements Feature {
                 .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
     }
 
-    private void reload(FeatureContext ctx) {
-        long since = ctx.clock().millis() - Estate.longestWindow().toMillis();
-        estate.load(store.devices(), store.spansSince(since), store.offPeriodsSince(since));
+    /**
+     * Reads what changed in the store since the last reload (reports other collectors took), or everything once an hour
+     * and at start; returns the devices read.
+     */
+    private List<DeviceRow> reload(FeatureContext ctx) {
+        long now = ctx.clock().millis();
+        boolean full = lastFullReloadMs < 0 || now - lastFullReloadMs >= FULL_RELOAD.toMillis();
+        EstateStore.Changes changes = store.changesSince(full ? 0 : lastReloadMs - RELOAD_OVERLAP.toMillis(),
+                now - Estate.longestWindow().toMillis());
+        estate.load(changes);
         estate.forgetSpansBefore(ctx.clock().instant().minus(Estate.longestWindow()));
+        lastReloadMs = now;
+        if (full) {
+            lastFullReloadMs = now;
+        }
+        return changes.devices();
     }
 }

@@ -65,8 +65,17 @@ public interface EstateStore extends AutoCloseable {
     /** Uptime spans that end at or after {@code sinceMs}, by device. */
     Map<String, List<UptimeSpan>> spansSince(long sinceMs);
 
-    /** Periods devices were known asleep or off after a clean stop ({@link IngestPlan#offPeriods}) that end at or after {@code sinceMs}. */
-    Map<String, List<UptimeSpan>> offPeriodsSince(long sinceMs);
+    /**
+     * What the estate view needs from the store: the devices a report changed at or after {@code receivedSinceMs}
+     * (by the clock of the collector that took the report; 0 for every device), with their uptime spans and the periods
+     * they were known asleep or off after a clean stop ({@link IngestPlan#offPeriods}) that end at or after
+     * {@code spansSinceMs}.
+     */
+    Changes changesSince(long receivedSinceMs, long spansSinceMs);
+
+    /** Devices and their spans, by device id. */
+    record Changes(List<DeviceRow> devices, Map<String, List<UptimeSpan>> spans, Map<String, List<UptimeSpan>> offPeriods) {
+    }
 
     /** A device's series from raw samples ({@code fromRaw}) or from hourly rollups. */
     List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw);

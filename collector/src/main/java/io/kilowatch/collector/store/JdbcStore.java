@@ -72,15 +72,16 @@ public final class JdbcStore implements EstateStore {
 
     private IngestOutcome ingestOne(Pending r) throws SQLException {
         DeviceRow previous = storedDevice(r.deviceId());
-        Optional<Long> storedAt = sampleTime(r.deviceId(), r.sequence());
-        if (storedAt.isPresent()) {
-            return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.lastSequence(), null);
-        }
         IngestPlan plan = r.planner().apply(previous);
         if (plan.rejection() != null) {
             return new IngestOutcome(false, false, previous == null ? 0 : previous.lastSequence(), plan.rejection());
         }
-        insertSample(plan.sample());
+        // The sample goes in first and only if its (device, sequence) is new: one statement where a look-up and an
+        // insert were two. A resend finds the sample there and changes nothing.
+        if (!insertSample(plan.sample())) {
+            long storedAt = sampleTime(r.deviceId(), r.sequence()).orElseThrow();
+            return new IngestOutcome(true, storedAt != r.timestampMs(), previous == null ? r.sequence() : previous.lastSequence(), null);
+        }
         if (plan.newest()) {
             upsertDevice(plan.device());
         }
@@ -115,13 +116,14 @@ public final class JdbcStore implements EstateStore {
         }
     }
 
-    private void insertSample(SampleRow s) throws SQLException {
+    /** False when a sample of this (device, sequence) is stored already. */
+    private boolean insertSample(SampleRow s) throws SQLException {
         PreparedStatement ps = db.prepared("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, "
                 + "power_watts, power_source, cpu_ratio, memory_used_bytes, boot_time_ms, counter_joules, energy_joules, carbon_grams) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, sequence) DO NOTHING");
         Database.bind(ps, s.deviceId(), s.sequence(), s.timestampMs(), s.receivedMs(), s.powerWatts(), s.powerSource(), s.cpuRatio(),
                 s.memoryUsedBytes(), s.bootTimeMs(), s.counterJoules(), s.energyJoules(), s.carbonGrams());
-        ps.executeUpdate();
+        return ps.executeUpdate() == 1;
     }
 
     private static String upsertDeviceSql() {
@@ -201,19 +203,43 @@ public final class JdbcStore implements EstateStore {
     }
 
     @Override
-    public Map<String, List<UptimeSpan>> offPeriodsSince(long sinceMs) {
-        return spansSince("off_periods", sinceMs);
+    public Changes changesSince(long receivedSinceMs, long spansSinceMs) {
+        if (receivedSinceMs <= 0) {
+            return new Changes(devices(), spansSince("uptime_spans", spansSinceMs), spansSince("off_periods", spansSinceMs));
+        }
+        List<DeviceRow> changed = db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE received_ms >= ? ORDER BY device_id",
+                JdbcStore::deviceRow, receivedSinceMs);
+        Map<String, List<UptimeSpan>> spans = new HashMap<>();
+        Map<String, List<UptimeSpan>> off = new HashMap<>();
+        List<String> ids = changed.stream().map(DeviceRow::deviceId).toList();
+        // Bounded IN lists: SQLite takes at most 32,766 parameters, and shorter statements plan faster on both engines.
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String in = " AND device_id IN (" + "?, ".repeat(chunk.size() - 1) + "?)";
+            Object[] args = new Object[chunk.size() + 1];
+            args[0] = spansSinceMs;
+            for (int i = 0; i < chunk.size(); i++) {
+                args[i + 1] = chunk.get(i);
+            }
+            readSpans("uptime_spans", in, args, spans);
+            readSpans("off_periods", in, args, off);
+        }
+        return new Changes(changed, spans, off);
     }
 
     /** @param table uptime_spans or off_periods: both are spans of time by device */
     private Map<String, List<UptimeSpan>> spansSince(String table, long sinceMs) {
         Map<String, List<UptimeSpan>> spans = new HashMap<>();
-        db.query("SELECT device_id, start_ms, end_ms FROM " + table + " WHERE end_ms >= ? ORDER BY device_id, start_ms", rs -> {
-            spans.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+        readSpans(table, "", new Object[] {sinceMs}, spans);
+        return spans;
+    }
+
+    private void readSpans(String table, String andWhere, Object[] args, Map<String, List<UptimeSpan>> into) {
+        db.query("SELECT device_id, start_ms, end_ms FROM " + table + " WHERE end_ms >= ?" + andWhere + " ORDER BY device_id, start_ms", rs -> {
+            into.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
                     .add(new UptimeSpan(Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3))));
             return null;
-        }, sinceMs);
-        return spans;
+        }, args);
     }
 
     @Override

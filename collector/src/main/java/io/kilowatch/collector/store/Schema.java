@@ -276,7 +276,9 @@ final class Schema {
               end_ms BIGINT NOT NULL,
               PRIMARY KEY (device_id, start_ms)
             )""",
-            "CREATE INDEX off_periods_by_end ON off_periods (end_ms)"));
+            "CREATE INDEX off_periods_by_end ON off_periods (end_ms)",
+            // The estate view reloads only devices changed since its last reload (other collectors may write them).
+            "CREATE INDEX devices_by_received ON devices (received_ms)"));
 
     private Schema() {
     }

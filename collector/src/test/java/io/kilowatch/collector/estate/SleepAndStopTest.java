@@ -117,7 +117,7 @@ class SleepAndStopTest {
         ClassFootprints footprints = ClassFootprints.defaults();
         restarted.sleepPolicy(new Estate.SleepPolicy(c -> footprints.forClass(c).sleepWatts().isPresent(), site -> WorkingHours.officeHours(LONDON)));
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            restarted.load(store.devices(), store.spansSince(0), store.offPeriodsSince(0));
+            restarted.load(store.changesSince(0, 0));
         }
         DeviceRow pc = restarted.row("pc-1");
         assertEquals(Estate.State.EXPECTED_OFF, restarted.state(pc, later), "stopped cleanly before the restart: still not down");

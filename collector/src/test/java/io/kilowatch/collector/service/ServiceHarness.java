@@ -4,6 +4,7 @@ import io.kilowatch.collector.feature.Scheduler;
 
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.core.testing.ManualClock;
@@ -73,7 +74,7 @@ final class ServiceHarness implements AutoCloseable {
     /** Devices in {@code reporting} report now; then due probes run and services are evaluated. */
     void evaluate(List<String> reporting) {
         for (String id : reporting) {
-            estate.load(List.of(device(id, classes.getOrDefault(id, "server"), clock.millis(), sequence++)), Map.of(), Map.of());
+            estate.load(new EstateStore.Changes(List.of(device(id, classes.getOrDefault(id, "server"), clock.millis(), sequence++)), Map.of(), Map.of()));
         }
         onLoop(() -> services.probes.runDue());
         onLoop(() -> services.evaluator.tick());

@@ -44,6 +44,25 @@ class JdbcStoreTest {
     }
 
     @Test
+    void changesSinceReadsOnlyDevicesAReportChangedWithTheirSpans(@TempDir Path dir) {
+        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+            ingest(store, at(1, 100));
+            ingest(store, report().device("pc-2").sequence(1).at(T0.plusSeconds(15)).bootedAt(T0.minusSeconds(3600)).counter(5).build());
+            ingest(store, at(2, 150)); // pc-1 again, received at T0 + 30 s
+            EstateStore.Changes all = store.changesSince(0, 0);
+            assertEquals(List.of("pc-1", "pc-2"), all.devices().stream().map(d -> d.deviceId()).toList());
+            assertEquals(2, all.spans().size());
+
+            EstateStore.Changes recent = store.changesSince(T0.plusSeconds(30).toEpochMilli(), 0);
+            assertEquals(List.of("pc-1"), recent.devices().stream().map(d -> d.deviceId()).toList());
+            assertEquals(2, recent.devices().get(0).lastSequence());
+            assertEquals(List.of(new UptimeSpan(T0.minusSeconds(3600), T0.plusSeconds(30))), recent.spans().get("pc-1"));
+            assertFalse(recent.spans().containsKey("pc-2"), "spans of unchanged devices are not read again");
+            assertTrue(store.changesSince(T0.plusSeconds(31).toEpochMilli(), 0).devices().isEmpty());
+        }
+    }
+
+    @Test
     void syncSetsWhenCommitsReachTheDisk(@TempDir Path dir) throws Exception {
         for (Database.Sync sync : Database.Sync.values()) {
             try (JdbcStore store = new JdbcStore(Database.sqlite(dir, sync)); var s = store.database().connection().createStatement();
