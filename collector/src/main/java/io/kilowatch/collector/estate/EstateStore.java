@@ -73,6 +73,13 @@ public interface EstateStore extends AutoCloseable {
      */
     Changes changesSince(long receivedSinceMs, long spansSinceMs);
 
+    /** Logged-in user sessions of each device, summed over the local days that start in [fromMs, toMs). */
+    Map<String, SessionTotals> sessions(long fromMs, long toMs);
+
+    /** One device's logged-in sessions over some days: user-seconds logged in, and sessions begun. */
+    record SessionTotals(double sessionSeconds, double sessionsStarted) {
+    }
+
     /** Devices and their spans, by device id. */
     record Changes(List<DeviceRow> devices, Map<String, List<UptimeSpan>> spans, Map<String, List<UptimeSpan>> offPeriods) {
     }

@@ -12,17 +12,19 @@ import java.util.List;
  * @param rejection why the report contradicts what is stored (then nothing else is set), or null
  * @param sleeps the periods the report says the machine slept (schema 2), empty for none
  * @param stopping whether the report is the agent's last before a clean stop
+ * @param sessions logged-in user sessions of this report, or null when the agent counts none
  * @param offPeriods when the device was known off or asleep, learnt from this report: its sleeps, and the time since
  *     its last clean stop, which ends at this boot (or at this report, if only the agent was stopped)
  */
 public record IngestPlan(DeviceRow device, SampleRow sample, List<RollupIncrement> rollups, boolean newest, String rejection,
-                         List<io.kilowatch.core.report.Report.Sleep> sleeps, boolean stopping, List<UptimeSpan> offPeriods) {
+                         List<io.kilowatch.core.report.Report.Sleep> sleeps, boolean stopping, List<UptimeSpan> offPeriods,
+                         SessionIncrement sessions) {
 
     public IngestPlan(DeviceRow device, SampleRow sample, List<RollupIncrement> rollups, boolean newest) {
-        this(device, sample, rollups, newest, null, List.of(), false, List.of());
+        this(device, sample, rollups, newest, null, List.of(), false, List.of(), null);
     }
 
     static IngestPlan rejected(DeviceRow previous, String rejection) {
-        return new IngestPlan(previous, null, List.of(), false, rejection, List.of(), false, List.of());
+        return new IngestPlan(previous, null, List.of(), false, rejection, List.of(), false, List.of(), null);
     }
 }

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.core.availability.Availability;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
@@ -152,7 +153,19 @@ public final class ReportAccounting {
                 inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs(),
                 stopping ? Long.valueOf(timeMs) : null);
         return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, watts, joules, grams), rollups, true, null, sleeps, stopping,
-                List.copyOf(off));
+                List.copyOf(off), sessions(r, previous));
+    }
+
+    /** The report's logged-in sessions: its count for one interval, and the rise since the previous report (all of it after a boot). */
+    private SessionIncrement sessions(Report r, DeviceRow previous) {
+        Integer now = r.host().sessions();
+        if (now == null) {
+            return null;
+        }
+        boolean sameBoot = previous != null && previous.sessions() != null
+                && Math.abs(previous.bootTimeMs() - r.host().bootTime().toEpochMilli()) <= Availability.BOOT_TIME_JITTER.toMillis();
+        double started = sameBoot ? Math.max(0, now - previous.sessions()) : now;
+        return new SessionIncrement(r.deviceId(), dayStart(r.timestamp()), now * r.intervalSeconds(), started);
     }
 
     /** What makes a valid report impossible given the device's stored history, or null. */

@@ -5,9 +5,22 @@ import io.kilowatch.core.service.ServiceCatalog;
 import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.Span;
 import java.util.List;
+import java.util.Optional;
 
 /** The carbon of a service's devices over a period, from carbon reporting; blocks, so it runs on the store's worker. */
 public interface ServiceFootprints {
     /** Each of the service's devices: its energy, operational and embodied carbon in the period, and how many services share it. */
     List<SoftwareCarbonIntensity.Component> components(ServiceDefinition service, ServiceCatalog catalog, Span period);
+
+    /**
+     * Logged-in user sessions on the service's devices in the period, each device's counted in the share its carbon
+     * is ({@link SoftwareCarbonIntensity.Component#sharedBy}); empty where no agent counts sessions.
+     */
+    default Optional<Sessions> sessions(ServiceDefinition service, ServiceCatalog catalog, Span period) {
+        return Optional.empty();
+    }
+
+    /** Sessions begun, and user-hours logged in. */
+    record Sessions(double started, double hours) {
+    }
 }

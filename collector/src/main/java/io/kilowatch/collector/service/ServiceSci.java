@@ -20,11 +20,8 @@ public final class ServiceSci {
     public static final String METHOD = "ISO/IEC 21031:2024 SCI = (E x I + M) per R: E x I the location-based operational carbon "
             + "(scope 2, PUE overhead included) of the energy of the service's devices in the period's local days, M their embodied carbon "
             + "amortised over the period; a device in several services is shared equally; R a calendar month, or a probe transaction "
-            + "(a run of one of its probes)";
-
-    /** What a per-session unit would need; said in every answer until agents' session counts are kept over time. */
-    public static final String MISSING = "per logged-in user session: agents report how many sessions are open at each report, but the store "
-            + "keeps only the latest count, not sessions started over time, so no session unit is given";
+            + "(a run of one of its probes), a logged-in user session begun on its devices (rises in the agents' session counts), "
+            + "or a session-hour (a user logged in for an hour); a device's sessions count for a service in the share its carbon does";
 
     private ServiceSci() {
     }
@@ -37,6 +34,10 @@ public final class ServiceSci {
         Map<String, Double> units = new LinkedHashMap<>();
         units.put(SoftwareCarbonIntensity.MONTH, SoftwareCarbonIntensity.months(period.start(), period.end(), service.calendar().zone()));
         units.put(SoftwareCarbonIntensity.PROBE_TRANSACTION, probeRuns(service, config, componentHistories, period));
+        footprints.sessions(service, config.catalog(), period).ifPresent(s -> {
+            units.put(SoftwareCarbonIntensity.USER_SESSION, s.started());
+            units.put(SoftwareCarbonIntensity.SESSION_HOUR, s.hours());
+        });
         return SoftwareCarbonIntensity.of(footprints.components(service, config.catalog(), period), units);
     }
 

@@ -167,7 +167,7 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
         });
         return new JsonObject().put("gco2e_per_unit", perUnit).put("units", units).put("energy_kwh", sci.energyKwh())
                 .put("operational_gco2e", sci.operationalGrams()).put("embodied_gco2e", sci.embodiedGrams())
-                .put("total_gco2e", sci.totalGrams()).put("method", ServiceSci.METHOD).put("missing", ServiceSci.MISSING);
+                .put("total_gco2e", sci.totalGrams()).put("method", ServiceSci.METHOD);
     }
 
     public String toCsv() {

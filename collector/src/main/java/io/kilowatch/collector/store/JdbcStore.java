@@ -6,6 +6,7 @@ import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.estate.RollupIncrement;
 import io.kilowatch.collector.estate.SampleRow;
+import io.kilowatch.collector.estate.SessionIncrement;
 import io.kilowatch.core.availability.Availability;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.EnergyFootprint;
@@ -94,6 +95,15 @@ public final class JdbcStore implements EstateStore {
         }
         for (RollupIncrement rollup : plan.rollups()) {
             addRollup(rollup);
+        }
+        if (plan.sessions() != null) {
+            SessionIncrement s = plan.sessions();
+            PreparedStatement ps = db.prepared("INSERT INTO device_sessions (device_id, day_start_ms, session_seconds, sessions_started) "
+                    + "VALUES (?, ?, ?, ?) ON CONFLICT (device_id, day_start_ms) DO UPDATE SET "
+                    + "session_seconds = device_sessions.session_seconds + excluded.session_seconds, "
+                    + "sessions_started = device_sessions.sessions_started + excluded.sessions_started");
+            Database.bind(ps, s.deviceId(), s.dayStartMs(), s.sessionSeconds(), s.sessionsStarted());
+            ps.executeUpdate();
         }
         return new IngestOutcome(false, false, plan.device().lastSequence(), null);
     }
@@ -200,6 +210,17 @@ public final class JdbcStore implements EstateStore {
     @Override
     public Map<String, List<UptimeSpan>> spansSince(long sinceMs) {
         return spansSince("uptime_spans", sinceMs);
+    }
+
+    @Override
+    public Map<String, SessionTotals> sessions(long fromMs, long toMs) {
+        Map<String, SessionTotals> totals = new HashMap<>();
+        db.query("SELECT device_id, SUM(session_seconds), SUM(sessions_started) FROM device_sessions "
+                + "WHERE day_start_ms >= ? AND day_start_ms < ? GROUP BY device_id", rs -> {
+            totals.put(rs.getString(1), new SessionTotals(rs.getDouble(2), rs.getDouble(3)));
+            return null;
+        }, fromMs, toMs);
+        return totals;
     }
 
     @Override

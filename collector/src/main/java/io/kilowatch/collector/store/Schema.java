@@ -278,7 +278,16 @@ final class Schema {
             )""",
             "CREATE INDEX off_periods_by_end ON off_periods (end_ms)",
             // The estate view reloads only devices changed since its last reload (other collectors may write them).
-            "CREATE INDEX devices_by_received ON devices (received_ms)"));
+            "CREATE INDEX devices_by_received ON devices (received_ms)",
+            // Logged-in user sessions by device and local day: the functional unit of services' SCI per session.
+            """
+            CREATE TABLE device_sessions (
+              device_id VARCHAR(128) NOT NULL,
+              day_start_ms BIGINT NOT NULL,
+              session_seconds DOUBLE PRECISION NOT NULL,
+              sessions_started DOUBLE PRECISION NOT NULL,
+              PRIMARY KEY (device_id, day_start_ms)
+            )"""));
 
     private Schema() {
     }

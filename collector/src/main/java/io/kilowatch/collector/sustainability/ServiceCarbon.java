@@ -14,8 +14,10 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -40,20 +42,43 @@ public final class ServiceCarbon implements ServiceFootprints {
 
     @Override
     public List<SoftwareCarbonIntensity.Component> components(ServiceDefinition service, ServiceCatalog catalog, Span period) {
-        List<DeviceRow> all = store.devices();
-        Map<String, DeviceRow> byId = all.stream().collect(Collectors.toMap(DeviceRow::deviceId, r -> r));
-        Map<String, Integer> servicesOfDevice = new HashMap<>();
-        catalog.all().forEach(s -> ServiceDevices.of(s, byId::get, all).forEach(r -> servicesOfDevice.merge(r.deviceId(), 1, Integer::sum)));
         Map<String, LocalDate> purchases = sustainability.purchaseDates();
         List<SoftwareCarbonIntensity.Component> components = new ArrayList<>();
-        for (DeviceRow row : ServiceDevices.of(service, byId::get, all)) {
-            int sharedBy = servicesOfDevice.getOrDefault(row.deviceId(), 1);
+        shares(service, catalog).forEach((row, sharedBy) -> {
             EstateStore.Totals totals = carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId()).stream()
                     .map(CarbonStore.Breakdown::totals).reduce(EstateStore.Totals.ZERO, EstateStore.Totals::plus);
             double embodied = DeviceProfile.of(row, purchases.get(row.deviceId()), config, zone).embodiedGramsIn(period.start(), period.end(), zone);
             components.add(new SoftwareCarbonIntensity.Component(row.deviceId(), Units.joulesToKwh(totals.energyJoules()),
                     totals.carbonGrams(), embodied, sharedBy));
-        }
+        });
         return components;
+    }
+
+    @Override
+    public Optional<Sessions> sessions(ServiceDefinition service, ServiceCatalog catalog, Span period) {
+        Map<String, EstateStore.SessionTotals> byDevice = store.sessions(period.startMs(), period.endMs());
+        if (byDevice.isEmpty()) {
+            return Optional.empty();
+        }
+        double[] startedAndSeconds = new double[2];
+        shares(service, catalog).forEach((row, sharedBy) -> {
+            EstateStore.SessionTotals t = byDevice.get(row.deviceId());
+            if (t != null) {
+                startedAndSeconds[0] += t.sessionsStarted() / sharedBy;
+                startedAndSeconds[1] += t.sessionSeconds() / sharedBy;
+            }
+        });
+        return Optional.of(new Sessions(startedAndSeconds[0], startedAndSeconds[1] / 3600));
+    }
+
+    /** The service's devices, each with how many services it is part of. */
+    private Map<DeviceRow, Integer> shares(ServiceDefinition service, ServiceCatalog catalog) {
+        List<DeviceRow> all = store.devices();
+        Map<String, DeviceRow> byId = all.stream().collect(Collectors.toMap(DeviceRow::deviceId, r -> r));
+        Map<String, Integer> servicesOfDevice = new HashMap<>();
+        catalog.all().forEach(s -> ServiceDevices.of(s, byId::get, all).forEach(r -> servicesOfDevice.merge(r.deviceId(), 1, Integer::sum)));
+        Map<DeviceRow, Integer> shares = new LinkedHashMap<>();
+        ServiceDevices.of(service, byId::get, all).forEach(row -> shares.put(row, servicesOfDevice.getOrDefault(row.deviceId(), 1)));
+        return shares;
     }
 }

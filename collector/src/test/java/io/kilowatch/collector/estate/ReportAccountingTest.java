@@ -3,6 +3,7 @@ package io.kilowatch.collector.estate;
 import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.carbon.IntensityCache;
@@ -221,5 +222,25 @@ class ReportAccountingTest {
             assertEquals(KWH / 2, days.get(0).energyJoules(), 1e-6, c[0]);
             assertEquals(KWH / 2, days.get(1).energyJoules(), 1e-6, c[0]);
         }
+    }
+
+    @Test
+    void sessionsAreCountedByLocalDayFromTheAgentsSessionCounts() {
+        Instant boot = Instant.parse("2026-03-10T07:00:00Z");
+        Instant t = Instant.parse("2026-03-10T09:00:00Z");
+        IngestPlan first = accounting.plan(report().bootedAt(boot).at(t).sessions(2).build(), null, 1L, null);
+        assertEquals(new SessionIncrement("pc-1", accounting.dayStart(t), 30, 2), first.sessions(), "two users logged in: both sessions begun");
+        IngestPlan more = accounting.plan(report().bootedAt(boot).sequence(2).at(t.plusSeconds(15)).counter(10).sessions(3).build(),
+                first.device(), 2L, null);
+        assertEquals(new SessionIncrement("pc-1", accounting.dayStart(t), 45, 1), more.sessions(), "one more user");
+        IngestPlan fewer = accounting.plan(report().bootedAt(boot).sequence(3).at(t.plusSeconds(30)).counter(20).sessions(1).build(),
+                more.device(), 3L, null);
+        assertEquals(new SessionIncrement("pc-1", accounting.dayStart(t), 15, 0), fewer.sessions(), "users leaving begin nothing");
+        Instant reboot = t.plusSeconds(600);
+        IngestPlan rebooted = accounting.plan(report().bootedAt(reboot).sequence(4).at(reboot.plusSeconds(60)).counter(0)
+                .counterStart(reboot).sessions(1).build(), fewer.device(), 4L, null);
+        assertEquals(1, rebooted.sessions().sessionsStarted(), "after a boot every session is a new one");
+        assertNull(accounting.plan(report().bootedAt(boot).sequence(5).at(reboot.plusSeconds(75)).counter(5).counterStart(reboot)
+                .sessions(null).build(), rebooted.device(), 5L, null).sessions(), "an agent that counts no sessions adds none");
     }
 }

@@ -16,6 +16,7 @@ public final class Reports {
     private String source = "model";
     private double counterJoules = 0;
     private Instant counterStart = Instant.parse("2026-03-01T00:00:00Z");
+    private Integer sessions = 1;
     private final Map<String, String> labels = new LinkedHashMap<>(Map.of("class", "desktop", "org", "Northshire", "site", "County Hall"));
 
     public static Reports report() {
@@ -83,6 +84,12 @@ public final class Reports {
         return this;
     }
 
+    /** Logged-in user sessions at the report, or null for an agent that cannot count them. */
+    public Reports sessions(Integer count) {
+        sessions = count;
+        return this;
+    }
+
     public Reports label(String key, String value) {
         labels.put(key, value);
         return this;
@@ -90,7 +97,7 @@ public final class Reports {
 
     public Report build() {
         return new Report(Report.schemaVersionFor(sleeps, stopping), deviceId, sequence, time, 15.0, Map.copyOf(labels),
-                new Report.Host(deviceId.toUpperCase(), "Microsoft Windows 11 Pro", boot, (double) (time.getEpochSecond() - boot.getEpochSecond()), 1),
+                new Report.Host(deviceId.toUpperCase(), "Microsoft Windows 11 Pro", boot, (double) (time.getEpochSecond() - boot.getEpochSecond()), sessions),
                 new Report.Utilisation(cpu, 4L << 30, 16L << 30),
                 new Report.Power(watts, source, counterJoules, counterStart),
                 new Report.AgentSelf("0.1.0", 0.002, 60_000_000L, 0, 0L),

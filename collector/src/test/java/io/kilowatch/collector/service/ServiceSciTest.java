@@ -113,11 +113,18 @@ class ServiceSciTest {
         assertEquals(1150 * 31 / 9.5, sci.getJsonObject("gco2e_per_unit").getDouble("month"), 1e-6);
         assertEquals(0.0, sci.getJsonObject("units").getDouble("probe_transaction"));
         assertNull(sci.getJsonObject("gco2e_per_unit").getValue("probe_transaction"));
-        assertTrue(sci.getString("missing").startsWith("per logged-in user session"), sci.getString("missing"));
+        // Sessions: every test report has one user logged in for its 15 s interval, and each hour's report has a new boot
+        // time, so its session is a new one: app-1 2 sessions, 30 s; db-1 the same, half of it payroll's. R = 3 sessions
+        // and 45 user-seconds (0.0125 session-hours): 1 150 / 3 = 383.33 g per session, 92 000 g per session-hour.
+        assertEquals(3.0, sci.getJsonObject("units").getDouble("user_session"), 1e-9);
+        assertEquals(0.0125, sci.getJsonObject("units").getDouble("session_hour"), 1e-12);
+        assertEquals(1150 / 3.0, sci.getJsonObject("gco2e_per_unit").getDouble("user_session"), 1e-6);
+        assertEquals(92_000, sci.getJsonObject("gco2e_per_unit").getDouble("session_hour"), 1e-6);
 
         String csv = client.get(port, "127.0.0.1", "/api/v1/services/payroll/report?period=month&format=csv")
                 .putHeader("Authorization", "Bearer " + VIEWER[0]).send().await().bodyAsString();
-        assertTrue(csv.contains("\r\nsci,month,,,,3752.631579\r\nsci,probe_transaction,,,,\r\nsci,energy_kwh,,,,2\r\n"), csv);
+        assertTrue(csv.contains("\r\nsci,month,,,,3752.631579\r\nsci,probe_transaction,,,,\r\nsci,user_session,,,,383.333333\r\n"
+                + "sci,session_hour,,,,92000\r\nsci,energy_kwh,,,,2\r\n"), csv);
 
         // The gauge is worked out at start and with every carbon pass: a restart shows the stored month at once.
         vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
@@ -132,6 +139,7 @@ class ServiceSciTest {
         // hr: db-1's other half: 1 kWh, 200 g + 250 g = 450 g over 9.5/31 months.
         assertTrue(metrics.contains("kilowatch_service_sci_gco2e_per_unit{service=\"hr\",unit=\"month\"} 1468.42105263"), metrics);
         assertTrue(!metrics.contains("unit=\"probe_transaction\""), metrics);
+        assertTrue(metrics.contains("kilowatch_service_sci_gco2e_per_unit{service=\"payroll\",unit=\"user_session\"} 383.333333"), metrics);
     }
 
     @Test

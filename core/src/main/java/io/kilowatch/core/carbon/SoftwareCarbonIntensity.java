@@ -13,13 +13,17 @@ import java.util.OptionalDouble;
  * Software Carbon Intensity of a service (ISO/IEC 21031:2024, the Green Software Foundation's SCI):
  * SCI = (E x I + M) per R, where E x I is the operational carbon of the energy its components used
  * (location-based, as every operational figure here), M their embodied carbon amortised over the period,
- * and R the functional unit (a month, a probe transaction). A device several services are made of is
+ * and R the functional unit (a month, a probe transaction, a logged-in user session or session-hour). A device several services are made of is
  * shared equally between them: SCI's "resources reserved / total resources" with each service reserving
  * the same share.
  */
 public final class SoftwareCarbonIntensity {
     public static final String MONTH = "month";
     public static final String PROBE_TRANSACTION = "probe_transaction";
+    /** A logged-in user session begun on one of the service's devices (from the agents' session counts). */
+    public static final String USER_SESSION = "user_session";
+    /** One user logged in for an hour on one of the service's devices. */
+    public static final String SESSION_HOUR = "session_hour";
 
     private SoftwareCarbonIntensity() {
     }
