@@ -11,6 +11,7 @@ import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.ServiceMaths;
 import io.kilowatch.core.service.ServiceState;
 import io.kilowatch.core.service.ServiceTracker;
+import io.kilowatch.core.service.ServiceVerdict;
 import io.kilowatch.core.service.StateHistory;
 import io.kilowatch.core.service.StateInterval;
 import io.vertx.core.Future;
@@ -123,26 +124,18 @@ public final class ServiceEvaluator {
                 waiting.add(def.name());
                 continue;
             }
-            Set<String> inMaintenance = def.componentsInMaintenance(now);
+            List<ServiceStatus.ComponentStatus> found = def.components().stream().map(c -> componentState(c, now, states)).toList();
+            ServiceVerdict verdict = ServiceVerdict.judge(def, now, found.stream().map(ServiceStatus.ComponentStatus::state).toList(), failingByService);
             List<ServiceStatus.ComponentStatus> components = new ArrayList<>();
-            List<String> failing = new ArrayList<>();
-            for (ComponentRef c : def.components()) {
-                ServiceStatus.ComponentStatus cs = componentState(c, now, states);
-                if (cs.state() != ServiceState.UP && inMaintenance.contains(c.name())) {
-                    cs = new ServiceStatus.ComponentStatus(c, ServiceState.MAINTENANCE, "in planned maintenance; " + cs.detail());
+            for (ServiceStatus.ComponentStatus cs : found) {
+                if (verdict.maintained().contains(cs.ref().name())) {
+                    cs = new ServiceStatus.ComponentStatus(cs.ref(), ServiceState.MAINTENANCE, "in planned maintenance; " + cs.detail());
                 }
                 components.add(cs);
-                recordComponent(def.name() + "/" + c.name(), cs.state(), nowMs);
-                if (cs.state() == ServiceState.DOWN || cs.state() == ServiceState.NO_DATA) {
-                    if (c.kind() == ComponentRef.Kind.SERVICE && !failingByService.getOrDefault(c.ref(), List.of()).isEmpty()) {
-                        failingByService.get(c.ref()).forEach(f -> failing.add(c.name() + "/" + f));
-                    } else {
-                        failing.add(c.name());
-                    }
-                }
+                recordComponent(def.name() + "/" + cs.ref().name(), cs.state(), nowMs);
             }
-            ServiceState state = def.inMaintenance(now) ? ServiceState.MAINTENANCE
-                    : def.rule().combine(components.stream().map(ServiceStatus.ComponentStatus::state).toList());
+            ServiceState state = verdict.state();
+            List<String> failing = verdict.failing();
             states.put(def.name(), state);
             failingByService.put(def.name(), failing);
             ServiceTracker tracker = trackers.computeIfAbsent(def.name(), name -> new ServiceTracker(name, gapToleranceMs, List.of(), Optional.empty()));
