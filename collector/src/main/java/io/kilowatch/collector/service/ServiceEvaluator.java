@@ -3,14 +3,16 @@ package io.kilowatch.collector.service;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.core.service.ComponentRef;
-import io.kilowatch.core.service.Figures;
+import io.kilowatch.core.service.CountedTime;
 import io.kilowatch.core.service.Incident;
 import io.kilowatch.core.service.LabelSelector;
 import io.kilowatch.core.service.ServiceCatalog;
 import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.ServiceMaths;
 import io.kilowatch.core.service.ServiceState;
-import io.kilowatch.core.service.Span;
+import io.kilowatch.core.service.ServiceTracker;
+import io.kilowatch.core.service.ServiceVerdict;
+import io.kilowatch.core.service.StateHistory;
 import io.kilowatch.core.service.StateInterval;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -24,22 +26,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples every component each evaluation, works out each service's state (nested services first),
- * extends the state history, opens and closes incidents, and keeps a status per service for metrics, the
- * API and alerts. History and incidents go to the store; a write that fails is retried with the next one.
- * Runs on one event loop; statuses and counters may be read from any thread.
+ * Samples every component each evaluation, works out each service's state (nested services first) and
+ * hands it to the service's {@link ServiceTracker} (core: history, incidents, counted time); keeps a status
+ * per service for metrics, the API and alerts. What changed goes to the store on its worker; a write that
+ * fails is retried with the next one. Runs on one event loop; statuses and counters may be read from any thread.
  */
 public final class ServiceEvaluator {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceEvaluator.class);
-    /** In memory: enough for the year-to-date window, whatever the date. */
-    static final Duration MEMORY = Duration.ofDays(367);
 
     private final Estate estate;
     private final ProbeScheduler probes;
@@ -49,11 +48,10 @@ public final class ServiceEvaluator {
     private final Clock clock;
     private final long gapToleranceMs;
     private volatile ServiceCatalog catalog = new ServiceCatalog(List.of());
-    private final Map<String, List<StateInterval>> histories = new HashMap<>();
-    private final Map<String, StateInterval> componentIntervals = new HashMap<>();
-    private final Map<String, Incident> openIncidents = new HashMap<>();
+    private final Map<String, ServiceTracker> trackers = new HashMap<>();
+    private final Map<String, StateHistory> componentHistories = new HashMap<>();
     private final Map<String, ServiceStatus> statuses = new ConcurrentHashMap<>();
-    private final Map<String, double[]> counters = new ConcurrentHashMap<>();
+    private final Map<String, CountedTime> counted = new ConcurrentHashMap<>();
     private final Map<String, ServiceHistoryStore.IntervalRow> pendingIntervals = new LinkedHashMap<>();
     private final Map<String, Incident> pendingIncidents = new LinkedHashMap<>();
     private Instant previousTick;
@@ -69,14 +67,18 @@ public final class ServiceEvaluator {
         this.store = store;
         this.storeWorker = storeWorker;
         this.clock = clock;
-        this.gapToleranceMs = evaluationInterval.multipliedBy(3).toMillis();
+        this.gapToleranceMs = StateHistory.gapToleranceMs(evaluationInterval);
     }
 
     /** Loads history and open incidents from the store; runs on the store's worker before the first evaluation. */
     void load() {
-        long since = clock.millis() - MEMORY.toMillis();
-        store.serviceHistories(since).forEach((service, list) -> histories.put(service, new ArrayList<>(list)));
-        store.openIncidents().forEach(i -> openIncidents.put(i.service(), i));
+        Map<String, List<StateInterval>> histories = store.serviceHistories(clock.millis() - ServiceTracker.MEMORY.toMillis());
+        Map<String, Incident> open = new HashMap<>();
+        store.openIncidents().forEach(i -> open.put(i.service(), i));
+        Set<String> services = new LinkedHashSet<>(histories.keySet());
+        services.addAll(open.keySet());
+        services.forEach(name -> trackers.put(name, new ServiceTracker(name, gapToleranceMs, histories.getOrDefault(name, List.of()),
+                Optional.ofNullable(open.get(name)))));
     }
 
     /** Takes a new catalog; services that stay keep their history, removed ones stop being published. */
@@ -97,9 +99,9 @@ public final class ServiceEvaluator {
         return catalog.all().stream().map(s -> statuses.get(s.name())).filter(java.util.Objects::nonNull).toList();
     }
 
-    /** Seconds counted toward availability and charged down since this collector started: [counted, down]. */
-    double[] counters(String service) {
-        return counters.getOrDefault(service, new double[2]);
+    /** Time counted toward availability and charged down since this collector started. */
+    CountedTime counted(String service) {
+        return counted.getOrDefault(service, CountedTime.ZERO);
     }
 
     /** How long a recorded state holds past its evaluation before the gap counts as "no data". */
@@ -122,47 +124,33 @@ public final class ServiceEvaluator {
                 waiting.add(def.name());
                 continue;
             }
-            Set<String> inMaintenance = def.componentsInMaintenance(now);
+            List<ServiceStatus.ComponentStatus> found = def.components().stream().map(c -> componentState(c, now, states)).toList();
+            ServiceVerdict verdict = ServiceVerdict.judge(def, now, found.stream().map(ServiceStatus.ComponentStatus::state).toList(), failingByService);
             List<ServiceStatus.ComponentStatus> components = new ArrayList<>();
-            List<String> failing = new ArrayList<>();
-            for (ComponentRef c : def.components()) {
-                ServiceStatus.ComponentStatus cs = componentState(c, now, states);
-                if (cs.state() != ServiceState.UP && inMaintenance.contains(c.name())) {
-                    cs = new ServiceStatus.ComponentStatus(c, ServiceState.MAINTENANCE, "in planned maintenance; " + cs.detail());
+            for (ServiceStatus.ComponentStatus cs : found) {
+                if (verdict.maintained().contains(cs.ref().name())) {
+                    cs = new ServiceStatus.ComponentStatus(cs.ref(), ServiceState.MAINTENANCE, "in planned maintenance; " + cs.detail());
                 }
                 components.add(cs);
-                recordComponent(def.name() + "/" + c.name(), cs.state(), nowMs);
-                if (cs.state() == ServiceState.DOWN || cs.state() == ServiceState.NO_DATA) {
-                    if (c.kind() == ComponentRef.Kind.SERVICE && !failingByService.getOrDefault(c.ref(), List.of()).isEmpty()) {
-                        failingByService.get(c.ref()).forEach(f -> failing.add(c.name() + "/" + f));
-                    } else {
-                        failing.add(c.name());
-                    }
-                }
+                recordComponent(def.name() + "/" + cs.ref().name(), cs.state(), nowMs);
             }
-            ServiceState state = def.inMaintenance(now) ? ServiceState.MAINTENANCE
-                    : def.rule().combine(components.stream().map(ServiceStatus.ComponentStatus::state).toList());
+            ServiceState state = verdict.state();
+            List<String> failing = verdict.failing();
             states.put(def.name(), state);
             failingByService.put(def.name(), failing);
-            List<StateInterval> history = histories.computeIfAbsent(def.name(), k -> new ArrayList<>());
-            ServiceState before = history.isEmpty() ? null : history.get(history.size() - 1).state();
-            for (StateInterval changed : extend(history, state, nowMs)) {
+            ServiceTracker tracker = trackers.computeIfAbsent(def.name(), name -> new ServiceTracker(name, gapToleranceMs, List.of(), Optional.empty()));
+            ServiceTracker.Step step = tracker.record(def, state, failing, now, Optional.ofNullable(previousTick));
+            for (StateInterval changed : step.changed()) {
                 pendingIntervals.put("s/" + def.name() + "/" + changed.startMs(),
                         new ServiceHistoryStore.IntervalRow(ServiceHistoryStore.IntervalRow.SERVICE, def.name(), changed));
             }
-            if (state != before) {
+            if (step.stateChanged()) {
                 LOG.atInfo().addKeyValue("service", def.name()).addKeyValue("state", state.label())
                         .addKeyValue("failing", String.join(",", failing)).log("service state");
             }
-            trackIncident(def.name(), history, state, failing);
-            if (previousTick != null && previousTick.isBefore(now)) {
-                Figures f = ServiceMaths.measure(def, history, Span.of(previousTick, now));
-                double[] c = counters.computeIfAbsent(def.name(), k -> new double[2]);
-                c[0] += f.countedMs() / 1000.0;
-                c[1] += f.chargedDownMs() / 1000.0;
-            }
-            history.removeIf(i -> i.endMs() < nowMs - MEMORY.toMillis());
-            snapshots.add(new Snapshot(def, List.copyOf(history), state, components, failing, Optional.ofNullable(openIncidents.get(def.name()))));
+            step.incident().ifPresent(this::incidentChanged);
+            counted.put(def.name(), step.counted());
+            snapshots.add(new Snapshot(def, step, components, failing));
         }
         previousTick = now;
         // A year of windows for many services is milliseconds each: worked out off the event loop, in order.
@@ -174,8 +162,8 @@ public final class ServiceEvaluator {
         return Future.join(summarised, flush()).mapEmpty();
     }
 
-    private record Snapshot(ServiceDefinition definition, List<StateInterval> history, ServiceState state,
-                            List<ServiceStatus.ComponentStatus> components, List<String> failing, Optional<Incident> openIncident) {
+    private record Snapshot(ServiceDefinition definition, ServiceTracker.Step step, List<ServiceStatus.ComponentStatus> components,
+                            List<String> failing) {
     }
 
     private Future<Void> flush() {
@@ -198,69 +186,25 @@ public final class ServiceEvaluator {
         });
     }
 
-    /**
-     * Grows a history by one sample: the same state extends the last interval; another state ends it now
-     * and starts a new one; after a gap (the collector was not evaluating) a new interval starts and the
-     * gap stays "no data". Returns the intervals that changed.
-     */
-    private List<StateInterval> extend(List<StateInterval> history, ServiceState state, long nowMs) {
-        StateInterval last = history.isEmpty() ? null : history.get(history.size() - 1);
-        if (last != null && nowMs < last.endMs()) {
-            // The clock stepped back: history already covers this moment, and must not overlap itself.
-            return List.of();
-        }
-        boolean continuous = last != null && nowMs - last.endMs() <= gapToleranceMs;
-        List<StateInterval> changed = new ArrayList<>();
-        if (continuous) {
-            StateInterval grown = new StateInterval(last.startMs(), nowMs, last.state());
-            history.set(history.size() - 1, grown);
-            changed.add(grown);
-            if (last.state() == state) {
-                return changed;
-            }
-        }
-        StateInterval fresh = new StateInterval(nowMs, nowMs, state);
-        history.add(fresh);
-        changed.add(fresh);
-        return changed;
-    }
-
     private void recordComponent(String subject, ServiceState state, long nowMs) {
-        List<StateInterval> list = new ArrayList<>();
-        StateInterval current = componentIntervals.get(subject);
-        if (current != null) {
-            list.add(current);
-        }
-        for (StateInterval changed : extend(list, state, nowMs)) {
+        StateHistory history = componentHistories.computeIfAbsent(subject, k -> new StateHistory(gapToleranceMs, List.of()));
+        for (StateInterval changed : history.record(state, nowMs)) {
             pendingIntervals.put("c/" + subject + "/" + changed.startMs(),
                     new ServiceHistoryStore.IntervalRow(ServiceHistoryStore.IntervalRow.COMPONENT, subject, changed));
         }
-        componentIntervals.put(subject, list.get(list.size() - 1));
+        // Only the current interval is needed to grow a component's history; the rest is in the store.
+        history.forgetBefore(nowMs);
     }
 
-    private void trackIncident(String service, List<StateInterval> history, ServiceState state, List<String> failing) {
-        Incident open = openIncidents.get(service);
-        if (state == ServiceState.DOWN) {
-            Incident next;
-            if (open == null) {
-                next = new Incident(service, history.get(history.size() - 1).startMs(), OptionalLong.empty(), failing);
-                LOG.atWarn().addKeyValue("service", service).addKeyValue("components", String.join(",", failing)).log("incident opened");
-            } else {
-                Set<String> all = new LinkedHashSet<>(open.components());
-                all.addAll(failing);
-                next = new Incident(service, open.startMs(), OptionalLong.empty(), List.copyOf(all));
-            }
-            if (!next.equals(open)) {
-                openIncidents.put(service, next);
-                pendingIncidents.put(service + "/" + next.startMs(), next);
-            }
-        } else if (open != null) {
-            long end = history.stream().filter(i -> i.state() == ServiceState.DOWN && i.startMs() >= open.startMs())
-                    .mapToLong(StateInterval::endMs).max().orElse(open.startMs());
-            Incident closed = new Incident(service, open.startMs(), OptionalLong.of(end), open.components());
-            openIncidents.remove(service);
-            pendingIncidents.put(service + "/" + closed.startMs(), closed);
-            LOG.atInfo().addKeyValue("service", service).addKeyValue("duration_s", (end - open.startMs()) / 1000).log("incident closed");
+    private void incidentChanged(ServiceTracker.IncidentChange change) {
+        Incident i = change.incident();
+        pendingIncidents.put(i.service() + "/" + i.startMs(), i);
+        switch (change.kind()) {
+            case OPENED -> LOG.atWarn().addKeyValue("service", i.service()).addKeyValue("components", String.join(",", i.components()))
+                    .log("incident opened");
+            case CLOSED -> LOG.atInfo().addKeyValue("service", i.service()).addKeyValue("duration_s", (i.endMs().getAsLong() - i.startMs()) / 1000)
+                    .log("incident closed");
+            case WIDENED -> { }
         }
     }
 
@@ -314,15 +258,9 @@ public final class ServiceEvaluator {
     }
 
     private static ServiceStatus summarise(Snapshot snap, Instant now) {
-        ServiceDefinition def = snap.definition();
-        List<StateInterval> history = snap.history();
-        ServiceState state = snap.state();
-        ServiceMaths.Summary summary = ServiceMaths.summary(def, history, now);
-        long sinceMs = now.toEpochMilli();
-        for (int i = history.size() - 1; i >= 0 && history.get(i).state() == state; i--) {
-            sinceMs = history.get(i).startMs();
-        }
-        return new ServiceStatus(def, state, Instant.ofEpochMilli(sinceMs), snap.components(), snap.failing(), summary.availability(),
-                summary.budget(), summary.burnRates(), snap.openIncident(), now);
+        ServiceTracker.Step step = snap.step();
+        ServiceMaths.Summary summary = ServiceMaths.summary(snap.definition(), step.history(), now);
+        return new ServiceStatus(snap.definition(), step.state(), step.since(), snap.components(), snap.failing(), summary.availability(),
+                summary.budget(), summary.burnRates(), step.openIncident(), now);
     }
 }

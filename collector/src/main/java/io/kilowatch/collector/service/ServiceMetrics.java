@@ -56,9 +56,9 @@ final class ServiceMetrics {
                     "Availability by the service's definition over a rolling window or the calendar period so far", tags.and("window", window),
                     s -> s.availability().get(window).orElse(Double.NaN), service));
         }
-        meters.add(FunctionCounter.builder("kilowatch.service.counted", evaluator, e -> e.counters(service)[0]).baseUnit("seconds")
+        meters.add(FunctionCounter.builder("kilowatch.service.counted", evaluator, e -> e.counted(service).countedMs() / 1000.0).baseUnit("seconds")
                 .description("Time that counts toward availability: service hours outside maintenance").tags(tags).register(registry));
-        meters.add(FunctionCounter.builder("kilowatch.service.down", evaluator, e -> e.counters(service)[1]).baseUnit("seconds")
+        meters.add(FunctionCounter.builder("kilowatch.service.down", evaluator, e -> e.counted(service).chargedDownMs() / 1000.0).baseUnit("seconds")
                 .description("Of the counted time, time down (with no-data time when the policy counts it down)").tags(tags).register(registry));
         return meters;
     }

@@ -7,6 +7,7 @@ import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.service.ComponentRef;
 import io.kilowatch.core.service.Incident;
 import io.kilowatch.core.service.MaintenanceWindow;
+import io.kilowatch.core.service.ServiceCalendar;
 import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.SlaPeriod;
 import io.kilowatch.core.service.Span;
@@ -119,16 +120,19 @@ public final class ServicesApi implements ApiModule {
         Responses.onStore(ctx, services.storeWorker(), () -> services.store().incidents(d.name(), 0, now.toEpochMilli() + 1, DETAIL_INCIDENTS),
                 Responses.STORE_UNREADABLE).onSuccess(incidents -> {
                     JsonArray rows = new JsonArray();
-                    incidents.forEach(i -> rows.add(incident(i, d, now)));
+                    // Each incident whole: its own span is the range its service hours are counted in.
+                    incidents.forEach(i -> rows.add(incident(i, d.calendar(), new Span(i.startMs(), i.endMs().orElse(now.toEpochMilli())),
+                            now.toEpochMilli())));
                     Responses.json(ctx, 200, body.put("incidents", rows));
                 });
     }
 
-    private static JsonObject incident(Incident i, ServiceDefinition d, Instant now) {
-        long inHours = i.serviceHoursMs(d.calendar(), new Span(i.startMs(), i.endMs().orElse(now.toEpochMilli())), now.toEpochMilli());
+    /** An incident as the service detail and the SLA report show it, its service hours counted within {@code range}. */
+    static JsonObject incident(Incident i, ServiceCalendar calendar, Span range, long nowMs) {
+        long inHours = i.serviceHoursMs(calendar, range, nowMs);
         return new JsonObject().put("start", Instant.ofEpochMilli(i.startMs()).toString())
                 .put("end", i.endMs().isPresent() ? Instant.ofEpochMilli(i.endMs().getAsLong()).toString() : null)
-                .put("duration_seconds", i.durationMs(now.toEpochMilli()) / 1000.0)
+                .put("duration_seconds", i.durationMs(nowMs) / 1000.0)
                 .put("service_hours_seconds", inHours / 1000.0)
                 .put("in_service_hours", inHours > 0)
                 .put("components", new JsonArray(i.components()));

@@ -45,13 +45,9 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
         service.components().forEach(c -> components.put(c.name(), store.history(ServiceHistoryStore.IntervalRow.COMPONENT,
                 service.name() + "/" + c.name(), period.startMs(), period.endMs())));
         SoftwareCarbonIntensity.Result sci = footprints == null ? null
-                : ServiceSci.of(service, config, components, footprints, soFar(period, now));
+                : ServiceSci.of(service, config, components, footprints, period.until(now));
         return of(service, kind, date, store.history(ServiceHistoryStore.IntervalRow.SERVICE, service.name(), period.startMs(), period.endMs()),
                 store.incidents(service.name(), period.startMs(), period.endMs(), MAX_INCIDENTS), components, now, gapToleranceMs, sci);
-    }
-
-    private static Span soFar(Span period, Instant now) {
-        return new Span(period.startMs(), Math.max(period.startMs(), Math.min(period.endMs(), now.toEpochMilli())));
     }
 
     /**
@@ -66,7 +62,7 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
         long nowMs = now.toEpochMilli();
         // The stretch since the last evaluation is the state that evaluation found, as the status API says, not "no data".
         List<StateInterval> held = ServiceMaths.holding(history, nowMs, gapToleranceMs);
-        Span soFar = soFar(period, now);
+        Span soFar = period.until(now);
         Figures figures = ServiceMaths.measure(service, held, soFar);
         List<Incident> sorted = new ArrayList<>(incidents);
         sorted.sort(Comparator.comparingLong(Incident::startMs));
@@ -105,14 +101,7 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
         long nowMs = now.toEpochMilli();
         JsonArray incidentRows = new JsonArray();
         for (Incident i : incidents) {
-            long inHours = i.serviceHoursMs(service.calendar(), period, nowMs);
-            incidentRows.add(new JsonObject()
-                    .put("start", Instant.ofEpochMilli(i.startMs()).toString())
-                    .put("end", i.endMs().isPresent() ? Instant.ofEpochMilli(i.endMs().getAsLong()).toString() : null)
-                    .put("duration_seconds", i.durationMs(nowMs) / 1000.0)
-                    .put("service_hours_seconds", inHours / 1000.0)
-                    .put("in_service_hours", inHours > 0)
-                    .put("components", new JsonArray(i.components())));
+            incidentRows.add(ServicesApi.incident(i, service.calendar(), period, nowMs));
         }
         JsonArray componentRows = new JsonArray();
         components.forEach((name, f) -> componentRows.add(new JsonObject().put("name", name)

@@ -1,7 +1,9 @@
 package io.kilowatch.core.service;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * A stretch of time a service was down, and the components down during it.
@@ -11,6 +13,17 @@ import java.util.OptionalLong;
 public record Incident(String service, long startMs, OptionalLong endMs, List<String> components) {
     public Incident {
         components = List.copyOf(components);
+    }
+
+    /** The same incident with {@code more} components down too, in the order first seen. */
+    public Incident withComponents(List<String> more) {
+        Set<String> all = new LinkedHashSet<>(components);
+        all.addAll(more);
+        return new Incident(service, startMs, endMs, List.copyOf(all));
+    }
+
+    public Incident closedAt(long endMs) {
+        return new Incident(service, startMs, OptionalLong.of(endMs), components);
     }
 
     public long durationMs(long nowMs) {

@@ -110,11 +110,11 @@ public final class ServiceMaths {
             return history;
         }
         StateInterval last = history.get(history.size() - 1);
-        if (nowMs <= last.endMs() || nowMs - last.endMs() > gapToleranceMs) {
+        if (!last.holdsAt(nowMs, gapToleranceMs)) {
             return history;
         }
         List<StateInterval> held = new ArrayList<>(history);
-        held.set(held.size() - 1, new StateInterval(last.startMs(), nowMs, last.state()));
+        held.set(held.size() - 1, last.until(nowMs));
         return held;
     }
 
@@ -138,8 +138,7 @@ public final class ServiceMaths {
         history.stream().filter(i -> i.state() == ServiceState.MAINTENANCE && i.endMs() > period.startMs() && i.startMs() < period.endMs())
                 .forEach(i -> maintenance.add(i.span()));
         long scheduledMs = Span.total(Span.subtract(hours, Span.normalise(maintenance)));
-        Span soFar = new Span(period.startMs(), Math.max(period.startMs(), Math.min(period.endMs(), now.toEpochMilli())));
-        long spentMs = measure(service, history, soFar).chargedDownMs();
+        long spentMs = measure(service, history, period.until(now)).chargedDownMs();
         return new ErrorBudget(Math.round(scheduledMs * (1 - service.targetRatio())), spentMs);
     }
 

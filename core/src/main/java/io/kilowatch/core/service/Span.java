@@ -29,6 +29,11 @@ public record Span(long startMs, long endMs) {
         return Instant.ofEpochMilli(endMs);
     }
 
+    /** The part of this span before {@code now}: all of it once it is over, none of it (empty at its start) before it begins. */
+    public Span until(Instant now) {
+        return new Span(startMs, Math.max(startMs, Math.min(endMs, now.toEpochMilli())));
+    }
+
     /** Sorted, overlapping or touching spans merged, empty ones dropped. */
     public static List<Span> normalise(List<Span> spans) {
         List<Span> sorted = new ArrayList<>(spans);

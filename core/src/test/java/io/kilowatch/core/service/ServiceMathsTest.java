@@ -422,5 +422,9 @@ class ServiceMathsTest {
         assertEquals(List.of(new Span(0, 12), new Span(20, 30)), merged);
         assertEquals(List.of(new Span(0, 3), new Span(11, 12), new Span(20, 30)), Span.subtract(merged, List.of(new Span(3, 11))));
         assertEquals(List.of(new Span(8, 12), new Span(20, 25)), Span.intersect(merged, List.of(new Span(8, 25))));
+        Span period = new Span(1_000, 2_000);
+        assertEquals(new Span(1_000, 1_500), period.until(Instant.ofEpochMilli(1_500)), "so far");
+        assertEquals(period, period.until(Instant.ofEpochMilli(9_000)), "over");
+        assertEquals(new Span(1_000, 1_000), period.until(Instant.ofEpochMilli(10)), "not begun");
     }
 }
