@@ -87,6 +87,7 @@ public final class CollectorVerticle extends VerticleBase {
         FeatureContext context = new FeatureContext(vertx, clock, Scheduler.of(vertx), storeWorker, prometheus, config.timeZone());
         return storeWorker.executeBlocking(() -> Database.sqlite(config.dataDir(), config.storageSync())).compose(db -> {
             database = db;
+            db.writeOn(storeWorker);
             features = features(db);
             Future<Void> chain = Future.succeededFuture();
             for (Feature feature : features) {
@@ -147,7 +148,7 @@ public final class CollectorVerticle extends VerticleBase {
         if (config.influx().enabled()) {
             list.add(new InfluxFeature(config.influx(), estate));
         }
-        list.add(new SnmpFeature(config.snmp(), estate, estateFeature, new JdbcDeviceEventStore(db, storeWorker), new JdbcSnmpStore(db, storeWorker),
+        list.add(new SnmpFeature(config.snmp(), estate, estateFeature, new JdbcDeviceEventStore(db), new JdbcSnmpStore(db),
                 config.rawRetention()));
         list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone())));
         list.add(new AlertingFeature(config.alerting(), new JdbcAlertStore(db),

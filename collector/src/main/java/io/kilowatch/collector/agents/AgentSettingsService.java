@@ -135,19 +135,7 @@ public final class AgentSettingsService {
 
     /** The rules' settings for a device, from the labels of its latest report. */
     public CentralSettings forDevice(DeviceRow row) {
-        return loaded.rules().resolve(labels(row));
-    }
-
-    /** The labels of a device's latest report. */
-    private static Map<String, String> labels(DeviceRow row) {
-        Map<String, String> labels = new HashMap<>();
-        String[][] pairs = {{"class", row.deviceClass()}, {"org", row.org()}, {"site", row.site()}, {"department", row.department()}};
-        for (String[] pair : pairs) {
-            if (pair[1] != null) {
-                labels.put(pair[0], pair[1]);
-            }
-        }
-        return labels;
+        return loaded.rules().resolve(row.labels());
     }
 
     /** The managed keys a device's agent says its own config sets (its Kilowatch-Local-Settings header); unknown names are ignored. */
@@ -169,7 +157,7 @@ public final class AgentSettingsService {
         if (localKeysHeader != null) {
             localKeysHeaders.put(deviceId, localKeysHeader);
         }
-        return loaded.answer(labels(row));
+        return loaded.answer(row.labels());
     }
 
     /** The settings as they go to the agent with the answer to its reports. */
@@ -196,7 +184,7 @@ public final class AgentSettingsService {
         String header = localKeysHeaders.get(row.deviceId());
         Set<String> local = header == null ? null : localKeys(header);
         JsonObject settings = new JsonObject();
-        for (CentralSettings.Provenance p : forDevice(row).explain(Duration.ofMillis(row.intervalMs()), labels(row), local == null ? Set.of() : local)) {
+        for (CentralSettings.Provenance p : forDevice(row).explain(Duration.ofMillis(row.intervalMs()), row.labels(), local == null ? Set.of() : local)) {
             settings.put(p.key(), new JsonObject().put("value", p.value()).put("source", p.source()).put("rule", p.rule()).put("applied", p.applied()));
         }
         return new JsonObject().put("device_id", row.deviceId()).put("settings", settings)

@@ -2,12 +2,13 @@ package io.kilowatch.collector.alerting;
 
 import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.Silence;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Alert history and silences, kept so they survive restarts (Alertmanager keeps no history; people ask
- * for it). Methods block; the collector calls them on its store thread.
+ * for it). Each method does its work on the store's single writer and answers on the caller's context.
  */
 public interface AlertStore {
 
@@ -35,23 +36,23 @@ public interface AlertStore {
     }
 
     /** Records an alert that has just fired. */
-    void fired(Alert alert);
+    Future<Void> fired(Alert alert);
 
     /** Records that a fired alert resolved. */
-    void resolved(Alert alert);
+    Future<Void> resolved(Alert alert);
 
     /** Records a message (or its failure, or its muting) about some alerts. */
-    void notified(List<String> alertIds, NotificationRecord notification);
+    Future<Void> notified(List<String> alertIds, NotificationRecord notification);
 
     /** Alerts still firing, each with its messages: what a restarted collector takes back. */
-    List<HistoryEntry> firing();
+    Future<List<HistoryEntry>> firing();
 
-    HistoryPage history(HistoryQuery query);
+    Future<HistoryPage> history(HistoryQuery query);
 
-    void saveSilence(Silence silence);
+    Future<Void> saveSilence(Silence silence);
 
     /** Silences that have not ended before {@code sinceMs}, newest first. */
-    List<Silence> silences(long sinceMs);
+    Future<List<Silence>> silences(long sinceMs);
 
-    Optional<Silence> silence(String id);
+    Future<Optional<Silence>> silence(String id);
 }

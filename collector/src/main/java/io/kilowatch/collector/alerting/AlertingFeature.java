@@ -30,7 +30,7 @@ public final class AlertingFeature implements Feature {
 
     @Override
     public Future<Void> start(FeatureContext ctx) {
-        alerting = new AlertingService(ctx.vertx(), config, store, ctx.storeWorker(), ctx.registry(), ctx.clock(), sources.get());
+        alerting = new AlertingService(ctx.vertx(), config, store, ctx.registry(), ctx.clock(), sources.get());
         return alerting.start().onSuccess(v -> routes = List.of(new AlertsApi(alerting, config, ctx.clock())));
     }
 

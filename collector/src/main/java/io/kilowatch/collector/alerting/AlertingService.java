@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +40,6 @@ public final class AlertingService {
     private final Vertx vertx;
     private final AlertingConfig config;
     private final AlertStore store;
-    private final WorkerExecutor storeWorker;
     private final Clock clock;
     private final List<ConditionSource> sources;
     private final AlertEngine engine;
@@ -53,12 +51,11 @@ public final class AlertingService {
     private boolean evaluating;
     private final List<Long> timers = new ArrayList<>();
 
-    public AlertingService(Vertx vertx, AlertingConfig config, AlertStore store, WorkerExecutor storeWorker, MeterRegistry registry,
-                           Clock clock, List<ConditionSource> sources) {
+    public AlertingService(Vertx vertx, AlertingConfig config, AlertStore store, MeterRegistry registry, Clock clock,
+                           List<ConditionSource> sources) {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
-        this.storeWorker = storeWorker;
         this.clock = clock;
         this.sources = List.copyOf(sources);
         this.engine = new AlertEngine(config.rules());
@@ -85,7 +82,8 @@ public final class AlertingService {
             return Future.succeededFuture();
         }
         Instant now = clock.instant();
-        return storeWorker.executeBlocking(() -> new Stored(store.firing(), store.silences(now.minus(SILENCES_SHOWN_AFTER_END).toEpochMilli())))
+        return store.firing().compose(firing -> store.silences(now.minus(SILENCES_SHOWN_AFTER_END).toEpochMilli())
+                        .map(silences -> new Stored(firing, silences)))
                 .map(loaded -> {
                     List<AlertStore.HistoryEntry> firing = loaded.firing();
                     List<Silence> stored = loaded.silences();
@@ -165,10 +163,8 @@ public final class AlertingService {
         }
         current = engine.active();
         if (!e.fired().isEmpty() || !e.resolved().isEmpty()) {
-            write(() -> {
-                e.fired().forEach(store::fired);
-                e.resolved().forEach(store::resolved);
-            }, "recording alerts");
+            e.fired().forEach(a -> logFailure(store.fired(a), "recording an alert"));
+            e.resolved().forEach(a -> logFailure(store.resolved(a), "recording an alert"));
         }
     }
 
@@ -177,7 +173,7 @@ public final class AlertingService {
         List<Silence> inForce = silences;
         NotificationGrouper.Flush flush = grouper.flush(now, inForce);
         for (NotificationGrouper.Muted m : flush.muted()) {
-            write(() -> store.notified(List.of(m.alert().id()), new AlertStore.NotificationRecord(m.channel(), now.toEpochMilli(), "firing",
+            logFailure(store.notified(List.of(m.alert().id()), new AlertStore.NotificationRecord(m.channel(), now.toEpochMilli(), "firing",
                     AlertStore.NotificationRecord.SILENCED, "silence " + String.join(", ", m.silenceIds()))), "recording a silenced alert");
         }
         for (Notification n : flush.notifications()) {
@@ -188,25 +184,20 @@ public final class AlertingService {
                 long at = clock.millis();
                 String result = outcome.delivered() ? AlertStore.NotificationRecord.DELIVERED : AlertStore.NotificationRecord.FAILED;
                 String detail = outcome.delivered() ? "attempts " + outcome.attempts() : outcome.error() + " (attempts " + outcome.attempts() + ")";
-                write(() -> {
-                    if (!n.firing().isEmpty()) {
-                        store.notified(n.firing().stream().map(Alert::id).toList(),
-                                new AlertStore.NotificationRecord(n.channel(), at, n.repeat() ? "repeat" : "firing", result, detail));
-                    }
-                    if (!n.resolved().isEmpty()) {
-                        store.notified(n.resolved().stream().map(Alert::id).toList(),
-                                new AlertStore.NotificationRecord(n.channel(), at, "resolved", result, detail));
-                    }
-                }, "recording a notification");
+                if (!n.firing().isEmpty()) {
+                    logFailure(store.notified(n.firing().stream().map(Alert::id).toList(),
+                            new AlertStore.NotificationRecord(n.channel(), at, n.repeat() ? "repeat" : "firing", result, detail)), "recording a notification");
+                }
+                if (!n.resolved().isEmpty()) {
+                    logFailure(store.notified(n.resolved().stream().map(Alert::id).toList(),
+                            new AlertStore.NotificationRecord(n.channel(), at, "resolved", result, detail)), "recording a notification");
+                }
             });
         }
     }
 
-    private void write(Runnable work, String what) {
-        storeWorker.executeBlocking(() -> {
-            work.run();
-            return null;
-        }).onFailure(e -> LOG.atError().setCause(e).log(what + " in the store failed"));
+    private static void logFailure(Future<Void> stored, String what) {
+        stored.onFailure(e -> LOG.atError().setCause(e).log(what + " in the store failed"));
     }
 
     /** Pending and firing alerts as of the newest evaluation. */
@@ -224,7 +215,7 @@ public final class AlertingService {
     }
 
     public Future<AlertStore.HistoryPage> history(AlertStore.HistoryQuery query) {
-        return storeWorker.executeBlocking(() -> store.history(query), false);
+        return store.history(query);
     }
 
     /** Stores a silence, then puts it in force; the answer comes only once it is stored. */
@@ -240,10 +231,7 @@ public final class AlertingService {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
         }
-        return storeWorker.executeBlocking(() -> {
-            store.saveSilence(silence);
-            return silence;
-        }).onSuccess(s -> {
+        return store.saveSilence(silence).map(v -> silence).onSuccess(s -> {
             replace(s);
             LOG.atInfo().addKeyValue("id", s.id()).addKeyValue("matchers", s.matchers().toString()).addKeyValue("by", createdBy)
                     .addKeyValue("ends", s.endsAt()).log("silence created");
@@ -258,10 +246,7 @@ public final class AlertingService {
             return Future.succeededFuture(Optional.empty());
         }
         Silence expired = found.get().hasExpired(now) ? found.get() : found.get().expiredAt(now);
-        return storeWorker.executeBlocking(() -> {
-            store.saveSilence(expired);
-            return Optional.of(expired);
-        }).onSuccess(s -> {
+        return store.saveSilence(expired).map(v -> Optional.of(expired)).onSuccess(s -> {
             replace(expired);
             LOG.atInfo().addKeyValue("id", id).addKeyValue("by", by).log("silence expired");
         });

@@ -33,9 +33,7 @@ public final class DeviceDownSource implements ConditionSource {
             }
             Map<String, String> labels = new LinkedHashMap<>();
             labels.put("device", row.deviceId());
-            put(labels, "org", row.org());
-            put(labels, "site", row.site());
-            put(labels, "class", row.deviceClass());
+            labels.putAll(row.labels());
             long silentSeconds = Duration.between(Instant.ofEpochMilli(row.lastSeenMs()), now).toSeconds();
             String name = row.hostname() == null || row.hostname().isBlank() || row.hostname().equals(row.deviceId())
                     ? row.deviceId() : row.deviceId() + " (" + row.hostname() + ")";
@@ -43,12 +41,6 @@ public final class DeviceDownSource implements ConditionSource {
                     + (row.site() == null || row.site().isBlank() ? "" : " at " + row.site())));
         }
         return down;
-    }
-
-    private static void put(Map<String, String> labels, String name, String value) {
-        if (value != null && !value.isBlank()) {
-            labels.put(name, value);
-        }
     }
 
     private static String humane(long seconds) {

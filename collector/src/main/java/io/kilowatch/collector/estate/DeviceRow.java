@@ -1,5 +1,9 @@
 package io.kilowatch.collector.estate;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * A device as the store keeps it: identity and labels, its latest report's readings, and the
  * collector's running totals. Times are epoch milliseconds (portable across SQLite and PostgreSQL).
@@ -44,4 +48,19 @@ public record DeviceRow(
         String inventoryJson,
         Long inventoryUpdatedMs,
         Long stoppedMs) {
+
+    /** The names of the labels a report gives its device: what rules, service selectors and alerts match on. */
+    public static final List<String> LABELS = List.of("org", "site", "department", "class");
+
+    /** The labels its reports gave it, in {@link #LABELS} order, each only when set. */
+    public Map<String, String> labels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        String[] values = {org, site, department, deviceClass};
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null && !values[i].isBlank()) {
+                labels.put(LABELS.get(i), values[i]);
+            }
+        }
+        return labels;
+    }
 }

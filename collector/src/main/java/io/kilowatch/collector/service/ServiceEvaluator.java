@@ -241,14 +241,12 @@ public final class ServiceEvaluator {
                 (up ? "reporting; last report " : "silent since ") + Instant.ofEpochMilli(row.lastSeenMs()));
     }
 
+    /** What a selector matches: the device's labels (empty when unset), its id, hostname and OS. */
     static Map<String, String> labels(DeviceRow row) {
         Map<String, String> labels = new HashMap<>();
+        DeviceRow.LABELS.forEach(name -> labels.put(name, row.labels().getOrDefault(name, "")));
         labels.put("device", row.deviceId());
         labels.put("hostname", nz(row.hostname()));
-        labels.put("org", nz(row.org()));
-        labels.put("site", nz(row.site()));
-        labels.put("department", nz(row.department()));
-        labels.put("class", nz(row.deviceClass()));
         labels.put("os", nz(row.os()));
         return labels;
     }

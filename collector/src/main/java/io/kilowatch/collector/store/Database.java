@@ -1,5 +1,7 @@
 package io.kilowatch.collector.store;
 
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * The one database every store class works in: its connection, the migrations of {@link Schema}, transactions and
@@ -35,6 +38,8 @@ public final class Database implements AutoCloseable {
     }
 
     private final Connection connection;
+    /** The single writer every store task runs on, once the collector has one; until then (commands, tests) the caller's thread. */
+    private volatile WorkerExecutor writer;
     /** Statements of hot paths, prepared once: preparing them per report cost more than running them. */
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
@@ -91,6 +96,24 @@ public final class Database implements AutoCloseable {
                 }
                 return null;
             });
+        }
+    }
+
+    /** From now on store work runs on this single-threaded executor: one task at a time, in order. */
+    public void writeOn(WorkerExecutor singleThreaded) {
+        this.writer = singleThreaded;
+    }
+
+    /** Runs store work on the single writer and answers on the caller's context; on the caller's thread when there is none. */
+    public <T> Future<T> run(Callable<T> work) {
+        WorkerExecutor w = writer;
+        if (w != null) {
+            return w.executeBlocking(work);
+        }
+        try {
+            return Future.succeededFuture(work.call());
+        } catch (Exception e) {
+            return Future.failedFuture(e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.LabelMatcher;
 import io.kilowatch.core.alerting.Severity;
 import io.kilowatch.core.alerting.Silence;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.PreparedStatement;
@@ -30,23 +31,23 @@ public final class JdbcAlertStore implements AlertStore {
     }
 
     @Override
-    public void fired(Alert a) {
-        update("INSERT INTO alerts (" + ALERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    public Future<Void> fired(Alert a) {
+        return update("INSERT INTO alerts (" + ALERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 a.id(), a.fingerprint(), a.rule(), new JsonObject(new LinkedHashMap<>(a.labels())).encode(), a.severity().label(),
                 a.summary(), Double.isNaN(a.value()) ? null : a.value(), a.activeSince().toEpochMilli(), a.firingSince().toEpochMilli(),
                 a.lastSeen().toEpochMilli(), null);
     }
 
     @Override
-    public void resolved(Alert a) {
-        update("UPDATE alerts SET resolved_ms = ?, last_seen_ms = ?, summary = ? WHERE id = ?",
+    public Future<Void> resolved(Alert a) {
+        return update("UPDATE alerts SET resolved_ms = ?, last_seen_ms = ?, summary = ? WHERE id = ?",
                 a.resolvedAt().toEpochMilli(), a.lastSeen().toEpochMilli(), a.summary(), a.id());
     }
 
     @Override
-    public void notified(List<String> alertIds, NotificationRecord n) {
-        try {
-            store.inTransaction(() -> {
+    public Future<Void> notified(List<String> alertIds, NotificationRecord n) {
+        return store.run(() -> {
+            store.write("recording a notification", () -> {
                 try (PreparedStatement ps = store.connection().prepareStatement(
                         "INSERT INTO alert_notifications (alert_id, channel, sent_ms, kind, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
                     for (String id : alertIds) {
@@ -56,19 +57,22 @@ public final class JdbcAlertStore implements AlertStore {
                     return ps.executeBatch();
                 }
             });
-        } catch (SQLException e) {
-            throw new StoreException("recording a notification failed", e);
-        }
+            return null;
+        });
     }
 
     @Override
-    public List<HistoryEntry> firing() {
-        return withNotifications(store.query("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE resolved_ms IS NULL ORDER BY firing_since_ms",
-                JdbcAlertStore::alert));
+    public Future<List<HistoryEntry>> firing() {
+        return store.run(() -> withNotifications(store.query("SELECT " + ALERT_COLUMNS + " FROM alerts WHERE resolved_ms IS NULL ORDER BY firing_since_ms",
+                JdbcAlertStore::alert)));
     }
 
     @Override
-    public HistoryPage history(HistoryQuery q) {
+    public Future<HistoryPage> history(HistoryQuery q) {
+        return store.run(() -> page(q));
+    }
+
+    private HistoryPage page(HistoryQuery q) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         q.rule().ifPresent(r -> {
@@ -112,23 +116,25 @@ public final class JdbcAlertStore implements AlertStore {
     }
 
     @Override
-    public void saveSilence(Silence s) {
+    public Future<Void> saveSilence(Silence s) {
         JsonArray matchers = new JsonArray();
         s.matchers().forEach(m -> matchers.add(new JsonObject().put("name", m.name()).put("op", m.op().symbol).put("value", m.value())));
-        update("INSERT INTO silences (" + SILENCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+        return update("INSERT INTO silences (" + SILENCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (id) DO UPDATE SET starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms",
                 s.id(), matchers.encode(), s.startsAt().toEpochMilli(), s.endsAt().toEpochMilli(), s.createdBy(), s.comment(),
                 s.createdAt().toEpochMilli());
     }
 
     @Override
-    public List<Silence> silences(long sinceMs) {
-        return store.query("SELECT " + SILENCE_COLUMNS + " FROM silences WHERE ends_ms >= ? ORDER BY created_ms DESC", JdbcAlertStore::silence, sinceMs);
+    public Future<List<Silence>> silences(long sinceMs) {
+        return store.run(() -> store.query("SELECT " + SILENCE_COLUMNS + " FROM silences WHERE ends_ms >= ? ORDER BY created_ms DESC",
+                JdbcAlertStore::silence, sinceMs));
     }
 
     @Override
-    public Optional<Silence> silence(String id) {
-        return store.query("SELECT " + SILENCE_COLUMNS + " FROM silences WHERE id = ?", JdbcAlertStore::silence, id).stream().findFirst();
+    public Future<Optional<Silence>> silence(String id) {
+        return store.run(() -> store.query("SELECT " + SILENCE_COLUMNS + " FROM silences WHERE id = ?", JdbcAlertStore::silence, id)
+                .stream().findFirst());
     }
 
     private static Alert alert(ResultSet rs) throws SQLException {
@@ -153,11 +159,10 @@ public final class JdbcAlertStore implements AlertStore {
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)));
     }
 
-    private void update(String sql, Object... args) {
-        try {
-            store.update(sql, args);
-        } catch (SQLException e) {
-            throw new StoreException("writing alert history failed", e);
-        }
+    private Future<Void> update(String sql, Object... args) {
+        return store.run(() -> {
+            store.write("writing alert history", () -> store.update(sql, args));
+            return null;
+        });
     }
 }

@@ -3,7 +3,6 @@ package io.kilowatch.collector.store;
 import io.kilowatch.collector.events.DeviceEvent;
 import io.kilowatch.collector.events.DeviceEventStore;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,16 +13,14 @@ import java.util.List;
 /** Device events in the {@code device_events} table, on the store's writer. */
 public final class JdbcDeviceEventStore implements DeviceEventStore {
     private final Database db;
-    private final WorkerExecutor storeWorker;
 
-    public JdbcDeviceEventStore(Database db, WorkerExecutor storeWorker) {
+    public JdbcDeviceEventStore(Database db) {
         this.db = db;
-        this.storeWorker = storeWorker;
     }
 
     @Override
     public Future<Void> insert(DeviceEvent e) {
-        return storeWorker.<Void>executeBlocking(() -> {
+        return db.<Void>run(() -> {
             try (PreparedStatement ps = db.connection().prepareStatement(
                     "INSERT INTO device_events (event_id, device_id, time_ms, kind, severity, source, message) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, e.id());
@@ -41,7 +38,7 @@ public final class JdbcDeviceEventStore implements DeviceEventStore {
 
     @Override
     public Future<List<DeviceEvent>> recent(String deviceId, String kind, Instant since, int limit) {
-        return storeWorker.executeBlocking(() -> {
+        return db.run(() -> {
             StringBuilder sql = new StringBuilder("SELECT event_id, device_id, time_ms, kind, severity, source, message FROM device_events WHERE time_ms >= ?");
             List<Object> args = new ArrayList<>();
             args.add(since.toEpochMilli());
@@ -73,7 +70,7 @@ public final class JdbcDeviceEventStore implements DeviceEventStore {
 
     @Override
     public Future<Integer> prune(Instant before) {
-        return storeWorker.executeBlocking(() -> {
+        return db.run(() -> {
             try (PreparedStatement ps = db.connection().prepareStatement("DELETE FROM device_events WHERE time_ms < ?")) {
                 ps.setLong(1, before.toEpochMilli());
                 return ps.executeUpdate();

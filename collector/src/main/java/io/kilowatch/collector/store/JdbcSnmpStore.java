@@ -3,7 +3,6 @@ package io.kilowatch.collector.store;
 import io.kilowatch.collector.snmp.Discovery;
 import io.kilowatch.collector.snmp.SnmpStore;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -17,16 +16,14 @@ public final class JdbcSnmpStore implements SnmpStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcSnmpStore.class);
 
     private final Database db;
-    private final WorkerExecutor storeWorker;
 
-    public JdbcSnmpStore(Database db, WorkerExecutor storeWorker) {
+    public JdbcSnmpStore(Database db) {
         this.db = db;
-        this.storeWorker = storeWorker;
     }
 
     @Override
     public Future<List<Discovery.Found>> discovered() {
-        return storeWorker.executeBlocking(() -> {
+        return db.run(() -> {
             List<Discovery.Found> out = new ArrayList<>();
             try (PreparedStatement ps = db.connection().prepareStatement("SELECT address, device_id, sys_name, sys_object_id, sys_descr, "
                     + "first_seen_ms, last_seen_ms, accepted_ms FROM snmp_discovered ORDER BY first_seen_ms, address");
@@ -43,7 +40,7 @@ public final class JdbcSnmpStore implements SnmpStore {
 
     @Override
     public Future<Void> saveDiscovered(Discovery.Found f) {
-        return storeWorker.<Void>executeBlocking(() -> {
+        return db.<Void>run(() -> {
             try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO snmp_discovered (address, device_id, sys_name, sys_object_id, "
                     + "sys_descr, first_seen_ms, last_seen_ms, accepted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET "
                     + "sys_name = excluded.sys_name, sys_object_id = excluded.sys_object_id, sys_descr = excluded.sys_descr, "

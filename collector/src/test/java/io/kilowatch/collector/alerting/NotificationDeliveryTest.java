@@ -50,6 +50,11 @@ class NotificationDeliveryTest {
         this.vertx = vertx;
         worker = vertx.createSharedWorkerExecutor("test-store", 1);
         store = worker.executeBlocking(() -> JdbcStore.sqlite(dir.resolve("data"))).await();
+        store.database().writeOn(worker);
+    }
+
+    private AlertStore alertStore() {
+        return new JdbcAlertStore(store.database());
     }
 
     @AfterEach
@@ -82,7 +87,7 @@ class NotificationDeliveryTest {
         AlertingConfig config = AlertingConfig.from(s);
         s.requireAllKeysKnown();
         registry = new SimpleMeterRegistry();
-        service = new AlertingService(vertx, config, new JdbcAlertStore(store.database()), worker, registry, Clock.systemUTC(), List.of(source));
+        service = new AlertingService(vertx, config, alertStore(), registry, Clock.systemUTC(), List.of(source));
         service.start().await();
         return service;
     }
@@ -107,9 +112,8 @@ class NotificationDeliveryTest {
     }
 
     private List<AlertStore.HistoryEntry> history() {
-        return worker.executeBlocking(() -> new JdbcAlertStore(store.database()).history(new AlertStore.HistoryQuery(java.util.Optional.empty(),
-                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 100, 0))
-                .entries()).await();
+        return alertStore().history(new AlertStore.HistoryQuery(java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(), 100, 0)).await().entries();
     }
 
     @Test
@@ -317,7 +321,7 @@ class NotificationDeliveryTest {
                 .override("alerting.grouping.group_wait", "0s").override("alerting.grouping.group_interval", "1s")
                 .override("alerting.rules.service_burn_rate_page.for", "0s").override("alerting.rules.device_down.enabled", "false")
                 .override("alerting.channels.pager.type", "webhook").override("alerting.channels.pager.url", receiver.url()));
-        service = new AlertingService(vertx, config, new JdbcAlertStore(store.database()), worker, registry, Clock.systemUTC(), List.of(devices, services));
+        service = new AlertingService(vertx, config, alertStore(), registry, Clock.systemUTC(), List.of(devices, services));
         service.start().await();
         waitFor(Duration.ofSeconds(10), "the page", () -> receiver.received.size() == 1);
         JsonObject alert = receiver.received.get(0).getJsonArray("alerts").getJsonObject(0);

@@ -42,21 +42,21 @@ class JdbcAlertStoreTest {
         Alert pc3 = firing("pc-3", Duration.ofMinutes(2), Severity.TICKET);
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             AlertStore alerts = new JdbcAlertStore(store.database());
-            List.of(pc1, pc2, pc3).forEach(alerts::fired);
-            alerts.fired(pc1); // recorded twice (a retry): still one alert
+            List.of(pc1, pc2, pc3).forEach(a -> alerts.fired(a).await());
+            alerts.fired(pc1).await(); // recorded twice (a retry): still one alert
             alerts.notified(List.of(pc1.id(), pc2.id()), new AlertStore.NotificationRecord("hook", T.plusSeconds(30).toEpochMilli(), "firing",
-                    AlertStore.NotificationRecord.DELIVERED, "attempts 1"));
+                    AlertStore.NotificationRecord.DELIVERED, "attempts 1")).await();
             alerts.resolved(new Alert(pc1.fingerprint(), pc1.rule(), pc1.labels(), pc1.severity(), "pc-1 is back", pc1.value(),
-                    Alert.State.RESOLVED, pc1.activeSince(), pc1.firingSince(), T.plusSeconds(600), T.plusSeconds(660)));
+                    Alert.State.RESOLVED, pc1.activeSince(), pc1.firingSince(), T.plusSeconds(600), T.plusSeconds(660))).await();
             alerts.saveSilence(new Silence("s1", List.of(new LabelMatcher("device", LabelMatcher.Op.REGEX, "pc-.*")), T, T.plusSeconds(3600),
-                    "ada", "moving desks", T));
+                    "ada", "moving desks", T)).await();
         }
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
             AlertStore alerts = new JdbcAlertStore(store.database());
-            AlertStore.HistoryPage first = alerts.history(page(2, 0));
+            AlertStore.HistoryPage first = alerts.history(page(2, 0)).await();
             assertEquals(3, first.total());
             assertEquals(List.of(pc3.id(), pc2.id()), first.entries().stream().map(e -> e.alert().id()).toList());
-            AlertStore.HistoryPage second = alerts.history(page(2, 2));
+            AlertStore.HistoryPage second = alerts.history(page(2, 2)).await();
             assertEquals(1, second.entries().size());
             AlertStore.HistoryEntry old = second.entries().get(0);
             assertEquals(Alert.State.RESOLVED, old.alert().state());
@@ -66,19 +66,19 @@ class JdbcAlertStoreTest {
             assertEquals(List.of("hook"), old.notifications().stream().map(AlertStore.NotificationRecord::channel).toList());
             assertTrue(Double.isNaN(first.entries().get(0).alert().value()));
 
-            assertEquals(List.of(pc2.id(), pc3.id()), alerts.firing().stream().map(e -> e.alert().id()).toList(), "oldest first");
+            assertEquals(List.of(pc2.id(), pc3.id()), alerts.firing().await().stream().map(e -> e.alert().id()).toList(), "oldest first");
             assertEquals(1, alerts.history(new AlertStore.HistoryQuery(Optional.of("device_down"), Optional.of("page"), Optional.of(true),
-                    Optional.empty(), Optional.empty(), 10, 0)).total());
+                    Optional.empty(), Optional.empty(), 10, 0)).await().total());
             assertEquals(1, alerts.history(new AlertStore.HistoryQuery(Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.of(T.plusSeconds(700).toEpochMilli()), Optional.of(T.plusSeconds(90).toEpochMilli()), 10, 0)).total(),
+                    Optional.of(T.plusSeconds(700).toEpochMilli()), Optional.of(T.plusSeconds(90).toEpochMilli()), 10, 0)).await().total(),
                     "only pc-2 fired before the window ended and had not resolved before it began");
 
-            Silence s = alerts.silence("s1").orElseThrow();
+            Silence s = alerts.silence("s1").await().orElseThrow();
             assertEquals("device=~\"pc-.*\"", s.matchers().get(0).toString());
-            assertEquals(1, alerts.silences(T.toEpochMilli()).size());
-            alerts.saveSilence(s.expiredAt(T.plusSeconds(60)));
-            assertEquals(T.plusSeconds(60), alerts.silence("s1").orElseThrow().endsAt());
-            assertEquals(0, alerts.silences(T.plusSeconds(61).toEpochMilli()).size());
+            assertEquals(1, alerts.silences(T.toEpochMilli()).await().size());
+            alerts.saveSilence(s.expiredAt(T.plusSeconds(60))).await();
+            assertEquals(T.plusSeconds(60), alerts.silence("s1").await().orElseThrow().endsAt());
+            assertEquals(0, alerts.silences(T.plusSeconds(61).toEpochMilli()).await().size());
         }
     }
 }
