@@ -1,5 +1,6 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
