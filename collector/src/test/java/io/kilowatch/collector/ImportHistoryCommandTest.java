@@ -18,7 +18,7 @@ class ImportHistoryCommandTest {
     private double kwh2019() {
         try (JdbcStore store = JdbcStore.sqlite(dir.resolve("data"))) {
             return store.totals("day", Instant.parse("2019-01-01T00:00:00Z").toEpochMilli(), Instant.parse("2020-01-01T00:00:00Z").toEpochMilli())
-                    .energyJoules() / 3_600_000;
+                    .itJoules() / 3_600_000;
         }
     }
 

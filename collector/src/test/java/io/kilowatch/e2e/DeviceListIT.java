@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.carbon.IntensityCache;
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.report.Report;
 import java.nio.file.Files;

@@ -10,10 +10,9 @@ import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.collector.carbon.IntensityFile;
 import io.kilowatch.collector.carbon.IntensityFormatException;
 import io.kilowatch.collector.carbon.IntensityImports;
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.carbon.CarbonStore;
-import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.NesoRegions;
@@ -172,7 +171,7 @@ public final class CarbonApi implements ApiModule {
                 return;
             }
             JsonArray sites = new JsonArray();
-            EstateStore.Totals sum = EstateStore.Totals.ZERO;
+            EnergyFootprint sum = EnergyFootprint.ZERO;
             Set<String> allSources = new LinkedHashSet<>();
             for (CarbonStore.Breakdown b : r.result()) {
                 List<String> sources = sources(b, from, to);
@@ -188,19 +187,19 @@ public final class CarbonApi implements ApiModule {
     }
 
     /** The estate summary's figures and what follows from them. */
-    private static JsonObject figures(EstateStore.Totals t) {
+    private static JsonObject figures(EnergyFootprint t) {
         return Views.totals(t)
-                .put("facility_energy_kwh", Units.joulesToKwh(t.energyJoules() + t.overheadJoules()))
+                .put("facility_energy_kwh", Units.joulesToKwh(t.itJoules() + t.overheadJoules()))
                 .put("it_carbon_kg", (t.carbonGrams() - t.overheadCarbonGrams()) / 1000)
-                .put("half_hourly_energy_kwh", Units.joulesToKwh(t.energyJoules() - t.fallbackJoules()));
+                .put("half_hourly_energy_kwh", Units.joulesToKwh(t.itJoules() - t.fallbackJoules()));
     }
 
     /** The factor sets behind a site's figures over the period, fallback marked as such. */
     private List<String> sources(CarbonStore.Breakdown b, LocalDate from, LocalDate to) {
         SiteCarbon site = policy.forSite(b.site());
         Set<String> sources = new LinkedHashSet<>();
-        EstateStore.Totals t = b.totals();
-        if (site.region() != null && t.energyJoules() - t.fallbackJoules() > 0) {
+        EnergyFootprint t = b.totals();
+        if (site.region() != null && t.itJoules() - t.fallbackJoules() > 0) {
             Instant start = from.atStartOfDay(zone).toInstant();
             Instant end = to.plusDays(1).atStartOfDay(zone).toInstant();
             cache.apply(site.region()).between(start, end).stream().map(IntensitySeries.Point::source).forEach(sources::add);

@@ -1,7 +1,7 @@
 package io.kilowatch.collector.carbon;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.GridFactorSettings;
 import io.kilowatch.core.carbon.NesoRegions;
 import io.kilowatch.core.carbon.SiteCarbon;

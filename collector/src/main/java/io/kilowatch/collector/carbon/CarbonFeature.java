@@ -1,11 +1,11 @@
 package io.kilowatch.collector.carbon;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
 import io.kilowatch.collector.http.ApiModule;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.service.ServiceDefinition;
 import io.vertx.core.Future;
 import java.time.Duration;

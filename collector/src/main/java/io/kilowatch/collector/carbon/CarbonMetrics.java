@@ -1,8 +1,8 @@
 package io.kilowatch.collector.carbon;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.estate.RollupIncrement;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.SiteCarbon;

@@ -1,7 +1,7 @@
 package io.kilowatch.collector.carbon;
 
 import io.kilowatch.collector.estate.EstateStore;
-
+import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +13,11 @@ import java.util.Map;
 public interface CarbonStore {
 
     /** An hourly rollup as a recompute needs it, with the device's site and the figures it holds now. */
-    record HourRollup(String deviceId, String site, long bucketStartMs, Double firstHalfHourJoules, EstateStore.Totals figures) {
+    record HourRollup(String deviceId, String site, long bucketStartMs, Double firstHalfHourJoules, EnergyFootprint figures) {
     }
 
     /** New figures for an hourly rollup; the day that holds it changes by the same amounts. */
-    record Recomputed(HourRollup before, long dayStartMs, EstateStore.Totals after) {
+    record Recomputed(HourRollup before, long dayStartMs, EnergyFootprint after) {
     }
 
     /** Works out hourly rollups' figures again; rows it leaves out of its answer stay as they are. */
@@ -36,7 +36,7 @@ public interface CarbonStore {
     }
 
     /** Energy, carbon and cost summed over rollups of one site (null: devices without one). */
-    record Breakdown(String site, EstateStore.Totals totals) {
+    record Breakdown(String site, EnergyFootprint totals) {
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.kilowatch.collector.carbon;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.service.ServiceDevices;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.CarbonWindows;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.NesoRegions;

@@ -1,7 +1,6 @@
 package io.kilowatch.collector.carbon;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
-import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.SiteCarbon;
@@ -50,25 +49,27 @@ public final class RollupRecompute implements CarbonStore.Recomputer {
     public List<CarbonStore.Recomputed> recompute(List<CarbonStore.HourRollup> rows, Map<String, IntensitySeries> intensity) {
         List<CarbonStore.Recomputed> changed = new ArrayList<>();
         for (CarbonStore.HourRollup row : rows) {
-            EstateStore.Totals before = row.figures();
+            EnergyFootprint before = row.figures();
             SiteCarbon configured = policy.forSite(row.site());
-            if (before.energyJoules() <= 0 || carbonOnly && (configured.region() == null || !intensity.containsKey(configured.region()))) {
+            if (before.itJoules() <= 0 || carbonOnly && (configured.region() == null || !intensity.containsKey(configured.region()))) {
                 continue;
             }
             SiteCarbon site = carbonOnly ? new SiteCarbon(configured.factors(), null, configured.region(),
-                    1 + before.overheadJoules() / before.energyJoules(), null) : configured;
+                    1 + before.overheadJoules() / before.itJoules(), null) : configured;
             IntensitySeries series = site.region() == null ? null : intensity.getOrDefault(site.region(), IntensitySeries.empty());
-            double energy = before.energyJoules();
+            double energy = before.itJoules();
             double first = row.firstHalfHourJoules() == null ? energy / 2 : Math.max(0, Math.min(energy, row.firstHalfHourJoules()));
             Instant hour = Instant.ofEpochMilli(row.bucketStartMs());
             Instant half = hour.plus(IntensitySeries.HALF_HOUR);
             EnergyFootprint f = policy.calculator().footprint(first, hour, half, site, series)
                     .plus(policy.calculator().footprint(energy - first, half, half.plus(IntensitySeries.HALF_HOUR), site, series));
-            EstateStore.Totals after = carbonOnly
-                    ? new EstateStore.Totals(energy, f.carbonGrams(), before.overheadJoules(), f.overheadCarbonGrams(), before.tdCarbonGrams(),
-                            f.fallbackJoules(), before.costGbp(), before.measuredJoules(), before.modelledJoules(), before.importedJoules())
-                    : new EstateStore.Totals(energy, f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(), f.tdCarbonGrams(),
-                            f.fallbackJoules(), f.costGbp(), before.measuredJoules(), before.modelledJoules(), before.importedJoules());
+            // With intensity only, the stored overhead, T&D and cost stay: they do not depend on the half-hour's intensity.
+            EnergyFootprint worked = carbonOnly
+                    ? new EnergyFootprint(energy, before.overheadJoules(), f.carbonGrams(), f.overheadCarbonGrams(), before.tdCarbonGrams(),
+                            f.fallbackJoules(), before.costGbp(), List.of())
+                    : new EnergyFootprint(energy, f.overheadJoules(), f.carbonGrams(), f.overheadCarbonGrams(), f.tdCarbonGrams(),
+                            f.fallbackJoules(), f.costGbp(), List.of());
+            EnergyFootprint after = worked.withProvenanceOf(before);
             if (differs(before, after)) {
                 changed.add(new CarbonStore.Recomputed(row, dayStart.applyAsLong(hour), after));
             }
@@ -76,7 +77,7 @@ public final class RollupRecompute implements CarbonStore.Recomputer {
         return changed;
     }
 
-    private static boolean differs(EstateStore.Totals a, EstateStore.Totals b) {
+    private static boolean differs(EnergyFootprint a, EnergyFootprint b) {
         double[] x = {a.carbonGrams(), a.overheadJoules(), a.overheadCarbonGrams(), a.tdCarbonGrams(), a.fallbackJoules(), a.costGbp()};
         double[] y = {b.carbonGrams(), b.overheadJoules(), b.overheadCarbonGrams(), b.tdCarbonGrams(), b.fallbackJoules(), b.costGbp()};
         for (int i = 0; i < x.length; i++) {

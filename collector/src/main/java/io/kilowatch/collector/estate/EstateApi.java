@@ -6,6 +6,7 @@ import static io.kilowatch.collector.http.Responses.respond;
 
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

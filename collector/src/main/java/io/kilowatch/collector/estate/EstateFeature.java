@@ -5,6 +5,7 @@ import io.kilowatch.collector.feature.FeatureContext;
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.security.EnrolmentToken;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;

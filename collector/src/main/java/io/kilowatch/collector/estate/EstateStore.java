@@ -1,6 +1,7 @@
 package io.kilowatch.collector.estate;
 
 import io.kilowatch.core.availability.UptimeSpan;
+import io.kilowatch.core.carbon.EnergyFootprint;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,22 +25,6 @@ public interface EstateStore extends AutoCloseable {
 
     /** One bucket of a time series: mean power, mean CPU utilisation, and energy used in it. */
     record SeriesPoint(long bucketStartMs, double powerWatts, Double cpuRatio, double energyJoules) {
-    }
-
-    /** Energy, carbon and cost summed over some buckets, every part apart (meanings as the rollups' columns in store/Schema). */
-    /**
-     * Summed figures. The IT energy {@code energyJoules} is also split by provenance: measured, modelled and imported;
-     * the rest is of unknown provenance (rollups from before Kilowatch kept it).
-     */
-    record Totals(double energyJoules, double carbonGrams, double overheadJoules, double overheadCarbonGrams, double tdCarbonGrams,
-                  double fallbackJoules, double costGbp, double measuredJoules, double modelledJoules, double importedJoules) {
-        public static final Totals ZERO = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-
-        public Totals plus(Totals o) {
-            return new Totals(energyJoules + o.energyJoules, carbonGrams + o.carbonGrams, overheadJoules + o.overheadJoules,
-                    overheadCarbonGrams + o.overheadCarbonGrams, tdCarbonGrams + o.tdCarbonGrams, fallbackJoules + o.fallbackJoules,
-                    costGbp + o.costGbp, measuredJoules + o.measuredJoules, modelledJoules + o.modelledJoules, importedJoules + o.importedJoules);
-        }
     }
 
     /**
@@ -90,8 +75,11 @@ public interface EstateStore extends AutoCloseable {
     /** The whole estate's series: power summed over devices per bucket. */
     List<SeriesPoint> estateSeries(long fromMs, long toMs, long stepMs, boolean fromRaw);
 
-    /** Sum of a period's rollups ({@code hour} or {@code day}) with bucket start in [fromMs, toMs). */
-    Totals totals(String period, long fromMs, long toMs);
+    /**
+     * Sum of a period's rollups ({@code hour} or {@code day}) with bucket start in [fromMs, toMs): no off time,
+     * well-to-tank or embodied part, and no sources.
+     */
+    EnergyFootprint totals(String period, long fromMs, long toMs);
 
     /** Deletes raw samples and hourly rollups older than their retention; returns rows deleted. */
     int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);

@@ -1,10 +1,11 @@
 package io.kilowatch.collector.estate;
 
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.core.carbon.CarbonPolicy;
+import io.kilowatch.core.carbon.EnergyFootprint;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -54,12 +55,11 @@ final class EstateSummary {
 
     /** A period's totals with their data quality: the share of the energy measured, modelled, imported and unknown. */
     private static JsonObject period(EstateStore store, long fromMs, long toMs) {
-        EstateStore.Totals t = store.totals("day", fromMs, toMs);
-        double total = t.energyJoules();
+        EnergyFootprint t = store.totals("day", fromMs, toMs);
+        double total = t.itJoules();
         JsonObject quality = new JsonObject();
-        double unknown = Math.max(0, total - t.measuredJoules() - t.modelledJoules() - t.importedJoules());
         for (Map.Entry<String, Double> e : Map.of("measured", t.measuredJoules(), "modelled", t.modelledJoules(), "imported",
-                t.importedJoules(), "unknown", unknown).entrySet()) {
+                t.importedJoules(), "unknown", t.unknownJoules()).entrySet()) {
             quality.put(e.getKey() + "_ratio", total > 0 ? e.getValue() / total : null);
         }
         return Views.totals(t).put("data_quality", quality);

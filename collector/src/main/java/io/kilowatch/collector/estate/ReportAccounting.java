@@ -2,6 +2,7 @@ package io.kilowatch.collector.estate;
 
 import io.kilowatch.core.availability.Availability;
 import io.kilowatch.core.availability.UptimeSpan;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;

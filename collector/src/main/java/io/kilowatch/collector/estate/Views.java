@@ -1,9 +1,10 @@
 package io.kilowatch.collector.estate;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.core.carbon.CarbonPolicy;
+import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.energy.Units;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -64,9 +65,9 @@ public final class Views {
         return array;
     }
 
-    public static JsonObject totals(EstateStore.Totals t) {
+    public static JsonObject totals(EnergyFootprint t) {
         return new JsonObject()
-                .put("energy_kwh", Units.joulesToKwh(t.energyJoules()))
+                .put("energy_kwh", Units.joulesToKwh(t.itJoules()))
                 .put("carbon_kg", t.carbonGrams() / 1000.0)
                 .put("overhead_energy_kwh", Units.joulesToKwh(t.overheadJoules()))
                 .put("overhead_carbon_kg", t.overheadCarbonGrams() / 1000.0)

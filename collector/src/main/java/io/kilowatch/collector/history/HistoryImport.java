@@ -1,9 +1,9 @@
 package io.kilowatch.collector.history;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.history.HistoryStore.ImportedDay;
 import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.IntensitySeries;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,9 @@
 package io.kilowatch.collector.store;
 
 import io.kilowatch.collector.carbon.CarbonStore;
-
-import io.kilowatch.collector.estate.EstateStore;
-
+import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,14 +70,12 @@ public final class JdbcCarbonStore implements CarbonStore {
     private List<HourRollup> hourRows(long fromMs, long toMs) {
         return db.query("SELECT r.device_id, d.site, r.bucket_start_ms, r.first_half_hour_joules, r.energy_joules, r.carbon_grams, "
                 + "r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, r.fallback_joules, r.cost_gbp, r.measured_joules, "
-                + "r.modelled_joules FROM rollups r "
+                + "r.modelled_joules, 0 FROM rollups r "
                 + "JOIN devices d ON d.device_id = r.device_id WHERE r.period = 'hour' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?",
                 rs -> {
                     double firstHalf = rs.getDouble(4);
                     Double known = rs.wasNull() ? null : firstHalf;
-                    return new HourRollup(rs.getString(1), rs.getString(2), rs.getLong(3), known, new EstateStore.Totals(rs.getDouble(5),
-                            rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11),
-                            rs.getDouble(12), rs.getDouble(13), 0));
+                    return new HourRollup(rs.getString(1), rs.getString(2), rs.getLong(3), known, rollupFigures(rs, 5));
                 }, fromMs, toMs);
     }
 
@@ -90,8 +87,8 @@ public final class JdbcCarbonStore implements CarbonStore {
     private int apply(List<Recomputed> changes) throws SQLException {
         for (Recomputed r : changes) {
             HourRollup b = r.before();
-            EstateStore.Totals old = b.figures();
-            EstateStore.Totals now = r.after();
+            EnergyFootprint old = b.figures();
+            EnergyFootprint now = r.after();
             db.update("UPDATE rollups SET carbon_grams = ?, overhead_joules = ?, overhead_carbon_grams = ?, td_carbon_grams = ?, "
                     + "fallback_joules = ?, cost_gbp = ? WHERE device_id = ? AND period = 'hour' AND bucket_start_ms = ?",
                     now.carbonGrams(), now.overheadJoules(), now.overheadCarbonGrams(), now.tdCarbonGrams(), now.fallbackJoules(), now.costGbp(),
@@ -147,12 +144,21 @@ public final class JdbcCarbonStore implements CarbonStore {
         return db.query("SELECT site, SUM(energy_joules), SUM(carbon_grams), SUM(overhead_joules), SUM(overhead_carbon_grams), "
                 + "SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp), SUM(measured_joules), SUM(modelled_joules), SUM(imported_joules) "
                 + "FROM (" + sql + ") figures GROUP BY site ORDER BY site",
-                rs -> new Breakdown(rs.getString(1), new EstateStore.Totals(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
-                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11))),
+                rs -> new Breakdown(rs.getString(1), rollupFigures(rs, 2)),
                 args.toArray());
     }
 
-    private static IntensitySeries.Point point(java.sql.ResultSet rs) throws SQLException {
+    /**
+     * Rollup figures from ten columns starting at {@code first}: energy, carbon, overhead energy, overhead carbon, T&D
+     * carbon, fallback energy, cost, measured, modelled and imported energy (the rollups' order; a missing part as 0).
+     */
+    static EnergyFootprint rollupFigures(ResultSet rs, int first) throws SQLException {
+        return EnergyFootprint.ofRollups(rs.getDouble(first), rs.getDouble(first + 1), rs.getDouble(first + 2), rs.getDouble(first + 3),
+                rs.getDouble(first + 4), rs.getDouble(first + 5), rs.getDouble(first + 6), rs.getDouble(first + 7), rs.getDouble(first + 8),
+                rs.getDouble(first + 9));
+    }
+
+    private static IntensitySeries.Point point(ResultSet rs) throws SQLException {
         return new IntensitySeries.Point(Instant.ofEpochMilli(rs.getLong(1)), rs.getDouble(2), rs.getString(3), rs.getString(4));
     }
 }

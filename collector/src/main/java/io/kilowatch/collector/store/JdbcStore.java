@@ -295,13 +295,12 @@ public final class JdbcStore implements EstateStore {
     }
 
     @Override
-    public Totals totals(String period, long fromMs, long toMs) {
+    public EnergyFootprint totals(String period, long fromMs, long toMs) {
         String sums = "COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
                 + "COALESCE(SUM(overhead_carbon_grams), 0), COALESCE(SUM(td_carbon_grams), 0), COALESCE(SUM(fallback_joules), 0), "
                 + "COALESCE(SUM(cost_gbp), 0), ";
-        Database.RowMapper<Totals> totals = rs -> new Totals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5),
-                rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10));
-        Totals rollups = db.query("SELECT " + sums + "COALESCE(SUM(measured_joules), 0), COALESCE(SUM(modelled_joules), 0), 0 FROM rollups "
+        Database.RowMapper<EnergyFootprint> totals = rs -> JdbcCarbonStore.rollupFigures(rs, 1);
+        EnergyFootprint rollups = db.query("SELECT " + sums + "COALESCE(SUM(measured_joules), 0), COALESCE(SUM(modelled_joules), 0), 0 FROM rollups "
                 + "WHERE period = ? AND bucket_start_ms >= ? AND bucket_start_ms < ?", totals, period, fromMs, toMs).get(0);
         // Day totals include imported history, so the overview and the carbon reports agree for any period.
         return !period.equals("day") ? rollups : rollups.plus(db.query("SELECT " + sums + "0, 0, COALESCE(SUM(energy_joules), 0) "

@@ -1,12 +1,14 @@
 package io.kilowatch.collector.sustainability;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.sustainability.SustainabilityStore.GroupDay;
 import io.kilowatch.collector.sustainability.SustainabilityStore.GroupOffDay;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.WellToTank;
+import io.kilowatch.core.carbon.report.CarbonReport;
+import io.kilowatch.core.carbon.report.DeviceGroup;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -40,12 +42,12 @@ final class CarbonLedger {
     }
 
     private final List<DeviceProfile> profiles;
-    private final Map<Group, TreeMap<LocalDate, Figures>> days;
+    private final Map<Group, TreeMap<LocalDate, EnergyFootprint>> days;
     private final ZoneId zone;
     private final Instant from;
     private final Instant to;
 
-    private CarbonLedger(List<DeviceProfile> profiles, Map<Group, TreeMap<LocalDate, Figures>> days, ZoneId zone, Instant from, Instant to) {
+    private CarbonLedger(List<DeviceProfile> profiles, Map<Group, TreeMap<LocalDate, EnergyFootprint>> days, ZoneId zone, Instant from, Instant to) {
         this.profiles = profiles;
         this.days = days;
         this.zone = zone;
@@ -57,12 +59,10 @@ final class CarbonLedger {
                              Function<String, IntensitySeries> intensity, ZoneId zone, Instant from, Instant to) {
         CarbonLedger ledger = new CarbonLedger(devices, new HashMap<>(), zone, from, to);
         for (GroupDay d : store.groupDays(from.toEpochMilli(), to.toEpochMilli())) {
-            Figures day = ledger.day(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs());
-            day.add(d.energyJoules(), d.overheadJoules(), d.carbonGrams(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp());
-            day.measuredJoules += d.measuredJoules();
-            day.modelledJoules += d.modelledJoules();
-            day.importedJoules += d.importedJoules();
-            day.wttGrams += wellToTankGrams(carbon, d.site(), d.energyJoules() + d.overheadJoules(), d.dayStartMs(), zone);
+            ledger.add(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs(), EnergyFootprint.ofRollups(d.energyJoules(), d.carbonGrams(),
+                    d.overheadJoules(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp(), d.measuredJoules(),
+                    d.modelledJoules(), d.importedJoules())
+                    .withWellToTankGrams(wellToTankGrams(carbon, d.site(), d.energyJoules() + d.overheadJoules(), d.dayStartMs(), zone)));
         }
         for (GroupOffDay off : store.groupOffDays(from.toEpochMilli(), to.toEpochMilli())) {
             double joules = footprints.forClass(off.deviceClass()).offWatts() * off.offSeconds();
@@ -74,10 +74,8 @@ final class CarbonLedger {
             Instant dayStart = Instant.ofEpochMilli(off.dayStartMs());
             Instant dayEnd = dayStart.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
             EnergyFootprint f = carbon.footprint(joules, dayStart, dayEnd, off.site(), intensity);
-            Figures day = ledger.day(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs());
-            day.offJoules += joules;
-            day.wttGrams += wellToTankGrams(carbon, off.site(), joules + f.overheadJoules(), off.dayStartMs(), zone);
-            day.add(0, f.overheadJoules(), f.carbonGrams(), f.overheadCarbonGrams(), f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp());
+            ledger.add(new Group(off.org(), off.site(), off.deviceClass()), off.dayStartMs(), f.asOffEnergy(joules)
+                    .withWellToTankGrams(wellToTankGrams(carbon, off.site(), joules + f.overheadJoules(), off.dayStartMs(), zone)));
         }
         return ledger;
     }
@@ -96,14 +94,14 @@ final class CarbonLedger {
         LocalDate first = periodFrom.atZone(zone).toLocalDate();
         LocalDate last = periodTo.atZone(zone).toLocalDate();
         LocalDate end = last.atStartOfDay(zone).toInstant().equals(periodTo) ? last : last.plusDays(1);
-        Map<Group, TreeMap<LocalDate, Figures>> part = new HashMap<>();
+        Map<Group, TreeMap<LocalDate, EnergyFootprint>> part = new HashMap<>();
         days.forEach((group, byDay) -> part.put(group, new TreeMap<>(byDay.subMap(first, end))));
         return new CarbonLedger(profiles, part, zone, periodFrom, periodTo);
     }
 
-    private Figures day(Group group, long dayStartMs) {
+    private void add(Group group, long dayStartMs, EnergyFootprint figures) {
         LocalDate day = Instant.ofEpochMilli(dayStartMs).atZone(zone).toLocalDate();
-        return days.computeIfAbsent(group, k -> new TreeMap<>()).computeIfAbsent(day, k -> new Figures());
+        days.computeIfAbsent(group, k -> new TreeMap<>()).merge(day, figures, EnergyFootprint::plus);
     }
 
     Collection<DeviceProfile> profiles() {
@@ -111,35 +109,38 @@ final class CarbonLedger {
     }
 
     /** Each group's figures over the whole period, embodied and device count included. */
-    private Map<Group, Figures> byGroup() {
-        Map<Group, Figures> result = new HashMap<>();
-        days.forEach((group, byDay) -> byDay.values().forEach(result.computeIfAbsent(group, k -> new Figures())::add));
+    private Map<Group, DeviceGroup> byGroup() {
+        Map<Group, DeviceGroup> result = new HashMap<>();
+        days.forEach((group, byDay) -> byDay.values().forEach(f -> result.merge(group, new DeviceGroup(f, 0), DeviceGroup::plus)));
         for (DeviceProfile p : profiles) {
-            Figures f = result.computeIfAbsent(Group.of(p), k -> new Figures());
-            f.embodiedGrams += p.embodiedGramsIn(from, to, zone);
-            f.devices++;
+            result.merge(Group.of(p), new DeviceGroup(EnergyFootprint.ZERO.withEmbodiedGrams(p.embodiedGramsIn(from, to, zone)), 1),
+                    DeviceGroup::plus);
         }
         return result;
     }
 
     /** Figures grouped by one label (org, site or class), sorted by it; unset labels under "(none)". */
-    Map<String, Figures> groupBy(Function<Group, String> field) {
-        Map<String, Figures> groups = new TreeMap<>();
-        byGroup().forEach((group, f) -> groups.computeIfAbsent(group.label(field), k -> new Figures()).add(f));
+    Map<String, DeviceGroup> groupBy(Function<Group, String> field) {
+        Map<String, DeviceGroup> groups = new TreeMap<>();
+        byGroup().forEach((group, g) -> groups.merge(group.label(field), g, DeviceGroup::plus));
         return groups;
     }
 
-    Figures total() {
-        Figures total = new Figures();
-        byGroup().values().forEach(total::add);
-        return total;
+    DeviceGroup total() {
+        return byGroup().values().stream().reduce(DeviceGroup.EMPTY, DeviceGroup::plus);
+    }
+
+    /** The period's figures as the carbon report groups them. */
+    CarbonReport.Groups groups() {
+        return new CarbonReport.Groups(total(), groupBy(Group::org), groupBy(Group::site), groupBy(Group::deviceClass));
     }
 
     /** Energy imported from history files for local days of a year, estate-wide. */
     double importedKwhIn(int year) {
         double joules = 0;
-        for (TreeMap<LocalDate, Figures> byDay : days.values()) {
-            joules += byDay.subMap(LocalDate.of(year, 1, 1), LocalDate.of(year + 1, 1, 1)).values().stream().mapToDouble(f -> f.importedJoules).sum();
+        for (TreeMap<LocalDate, EnergyFootprint> byDay : days.values()) {
+            joules += byDay.subMap(LocalDate.of(year, 1, 1), LocalDate.of(year + 1, 1, 1)).values().stream()
+                    .mapToDouble(EnergyFootprint::importedJoules).sum();
         }
         return joules / 3_600_000;
     }

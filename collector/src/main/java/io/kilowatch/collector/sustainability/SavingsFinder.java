@@ -1,11 +1,12 @@
 package io.kilowatch.collector.sustainability;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.sustainability.SustainabilityStore.DeviceHour;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.GreenIctSavings;
 import io.kilowatch.core.carbon.IntensitySeries;
+import io.kilowatch.core.carbon.report.ReportFigures;
 import io.kilowatch.core.energy.DeviceClass;
 import io.kilowatch.core.energy.PowerModel;
 import io.kilowatch.core.energy.Units;
@@ -204,6 +205,6 @@ final class SavingsFinder {
     }
 
     private static double round(double value, int places) {
-        return Figures.round(value, places).doubleValue();
+        return ReportFigures.round(value, places).doubleValue();
     }
 }

@@ -5,6 +5,7 @@ import io.kilowatch.collector.service.ServiceDevices;
 import io.kilowatch.collector.service.ServiceFootprints;
 import io.kilowatch.collector.carbon.CarbonStore;
 import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.SoftwareCarbonIntensity;
 import io.kilowatch.core.energy.Units;
 import io.kilowatch.core.service.ServiceCatalog;
@@ -45,10 +46,10 @@ public final class ServiceCarbon implements ServiceFootprints {
         Map<String, LocalDate> purchases = sustainability.purchaseDates();
         List<SoftwareCarbonIntensity.Component> components = new ArrayList<>();
         shares(service, catalog).forEach((row, sharedBy) -> {
-            EstateStore.Totals totals = carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId()).stream()
-                    .map(CarbonStore.Breakdown::totals).reduce(EstateStore.Totals.ZERO, EstateStore.Totals::plus);
+            EnergyFootprint totals = carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId()).stream()
+                    .map(CarbonStore.Breakdown::totals).reduce(EnergyFootprint.ZERO, EnergyFootprint::plus);
             double embodied = DeviceProfile.of(row, purchases.get(row.deviceId()), config, zone).embodiedGramsIn(period.start(), period.end(), zone);
-            components.add(new SoftwareCarbonIntensity.Component(row.deviceId(), Units.joulesToKwh(totals.energyJoules()),
+            components.add(new SoftwareCarbonIntensity.Component(row.deviceId(), Units.joulesToKwh(totals.itJoules()),
                     totals.carbonGrams(), embodied, sharedBy));
         });
         return components;

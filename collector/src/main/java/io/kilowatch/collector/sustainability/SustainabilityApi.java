@@ -3,8 +3,14 @@ package io.kilowatch.collector.sustainability;
 import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.core.carbon.report.CarbonReport;
+import io.kilowatch.core.carbon.report.CarbonReportCsv;
+import io.kilowatch.core.carbon.report.DeviceGroup;
+import io.kilowatch.core.carbon.report.ReportFigures;
+import io.kilowatch.core.carbon.report.ReportPeriod;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -12,6 +18,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -90,9 +97,9 @@ public final class SustainabilityApi implements ApiModule {
         Integer quarter = q == null ? null : Integer.valueOf(q);
         String format = ctx.queryParams().get("format") == null ? "json" : ctx.queryParams().get("format");
         if (format.equals("json")) {
-            answer(ctx, () -> service.report(year, quarter, clock.instant()));
+            answer(ctx, () -> json(service.report(year, quarter, clock.instant())));
         } else if (format.equals("csv")) {
-            storeWorker.executeBlocking(() -> service.reportCsv(year, quarter, clock.instant()), false).onComplete(r -> {
+            storeWorker.executeBlocking(() -> CarbonReportCsv.of(service.report(year, quarter, clock.instant())), false).onComplete(r -> {
                 if (r.failed()) {
                     failed(ctx, r.cause());
                 } else {
@@ -104,6 +111,76 @@ public final class SustainabilityApi implements ApiModule {
         } else {
             Responses.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
         }
+    }
+
+    /** The carbon report as JSON: the same rounded figures as its CSV, as numbers. */
+    public static JsonObject json(CarbonReport report) {
+        ReportPeriod period = report.period();
+        JsonArray scopes = new JsonArray();
+        report.scopes().forEach(s -> scopes.add(new JsonObject().put("scope", s.scope()).put("category", s.category()).put("kind", s.kind())
+                .put("kg", s.kg().doubleValue())));
+        JsonArray orgs = new JsonArray();
+        report.byOrg().forEach(o -> orgs.add(new JsonObject().put("org", o.org()).put("own", figures(o.own())).put("shared", figures(o.shared()))
+                .put("total", figures(o.total())).put("devices", o.devices())));
+        JsonArray shared = new JsonArray();
+        for (CarbonReport.SharedService service : report.sharedServices()) {
+            JsonArray parts = new JsonArray();
+            service.partners().forEach(p -> parts.add(figures(p.figures()).put("partner", p.partner()).put("share", p.share())));
+            shared.add(new JsonObject().put("org", service.org()).put("total", figures(service.total())).put("devices", service.devices())
+                    .put("partners", parts));
+        }
+        return new JsonObject()
+                .put("period", new JsonObject().put("label", period.label()).put("year", period.year()).put("quarter", period.quarter())
+                        .put("from", period.from().toString()).put("to", period.to().toString()).put("time_zone", period.zone().getId())
+                        .put("complete", report.complete()))
+                .put("generated", report.generated().toString())
+                .put("totals", row(report.totals()))
+                .put("scopes", scopes)
+                .put("by_org", orgs)
+                .put("shared_services", shared)
+                .put("by_site", rows("site", report.bySite()))
+                .put("by_class", rows("class", report.byClass()))
+                .put("target", report.target().map(SustainabilityApi::target).orElse(null))
+                .put("method", new JsonArray(new ArrayList<>(report.method())))
+                .put("factor_sources", new JsonArray(new ArrayList<>(report.factorSources())));
+    }
+
+    private static JsonArray rows(String key, List<CarbonReport.Row> rows) {
+        JsonArray array = new JsonArray();
+        rows.forEach(r -> array.add(row(r).put(key, r.name())));
+        return array;
+    }
+
+    private static JsonObject row(CarbonReport.Row row) {
+        return figures(row.figures()).put("devices", row.devices());
+    }
+
+    /** A group's figures, rounded as in the report, with its device count (the summary's totals). */
+    static JsonObject figures(DeviceGroup group) {
+        return figures(ReportFigures.of(group.footprint())).put("devices", group.devices());
+    }
+
+    /** Rounded figures with their data quality: the share of the energy measured, modelled, imported and unknown. */
+    private static JsonObject figures(ReportFigures figures) {
+        JsonObject json = new JsonObject();
+        figures.values().forEach((column, value) -> json.put(column.key(), value.doubleValue()));
+        JsonObject quality = new JsonObject();
+        figures.dataQuality().forEach((kind, share) -> quality.put(kind + "_ratio", share == null ? null : share.doubleValue()));
+        return json.put("data_quality", quality);
+    }
+
+    private static JsonObject target(CarbonReport.Target t) {
+        return new JsonObject()
+                .put("baseline_year", t.baselineYear())
+                .put("baseline_kg", t.baselineKg())
+                .put("baseline_source", t.baselineSource())
+                .put("target_kg", t.targetKg())
+                .put("actual_kg", t.actualKg())
+                .put("projected_year_end_kg", t.projectedYearEndKg().isPresent() ? t.projectedYearEndKg().getAsDouble() : null)
+                .put("reduction_vs_baseline_percent", t.reductionVsBaselinePercent().isPresent()
+                        ? t.reductionVsBaselinePercent().getAsDouble() : null)
+                .put("includes_embodied", t.includesEmbodied())
+                .put("status", t.status().key());
     }
 
     private void setPurchaseDate(RoutingContext ctx) {

@@ -1,13 +1,16 @@
 package io.kilowatch.collector.sustainability;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.collector.sustainability.SustainabilityStore.GroupDay;
 import io.kilowatch.core.availability.UptimeSpan;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.carbon.OffTime;
+import io.kilowatch.core.carbon.report.CarbonReport;
+import io.kilowatch.core.carbon.report.DeviceGroup;
+import io.kilowatch.core.carbon.report.ReportPeriod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -70,19 +73,19 @@ public final class SustainabilityService {
         return baseline.isBefore(otherwise) ? baseline : otherwise;
     }
 
-    public JsonObject report(int year, Integer quarter, Instant now) {
-        CarbonReport.Period period = new CarbonReport.Period(year, quarter, zone);
+    public CarbonReport report(int year, Integer quarter, Instant now) {
+        ReportPeriod period = new ReportPeriod(year, quarter, zone);
         List<DeviceProfile> devices = profiles();
         int lastYear = Math.max(year, now.atZone(zone).getYear());
         Instant to = config.baselineYear().isEmpty() ? period.to() : LocalDate.of(lastYear + 1, 1, 1).atStartOfDay(zone).toInstant();
         // One pass over the rollups serves both the period and the target's years.
         CarbonLedger ledger = ledger(devices, loadFrom(period.from()), to);
-        return CarbonReport.json(period, ledger.within(period.from(), period.to()), config, carbon,
-                trajectory.target(ledger, null, lastYear), trajectory, now);
-    }
-
-    public String reportCsv(int year, Integer quarter, Instant now) {
-        return CarbonReport.csv(report(year, quarter, now));
+        CarbonLedger within = ledger.within(period.from(), period.to());
+        Optional<CarbonReport.TargetPlan> target = trajectory.target(ledger, null, lastYear).map(t -> new CarbonReport.TargetPlan(t.path(),
+                t.baselineSource(), config.targetIncludesEmbodied(), today -> trajectory.projected(t, today)));
+        List<String> factorSources = CarbonReport.factorSources(carbon, year, within.profiles().stream().map(p -> p.row().site()).toList(),
+                within.profiles().stream().map(DeviceProfile::embodiedSource).toList());
+        return CarbonReport.of(period, now, within.groups(), config.sharedServices(), config.baselineYear().isPresent(), target, factorSources);
     }
 
     /** The trajectory for a year, estate-wide (org null) or for an organisation; a body saying why when there is no target. */
@@ -109,7 +112,7 @@ public final class SustainabilityService {
         Instant yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant();
         CarbonLedger all = ledger(devices, loadFrom(yearStart), now);
         CarbonLedger ledger = all.within(yearStart, now);
-        Figures totals = ledger.total();
+        DeviceGroup totals = ledger.total();
         // Organisations a trajectory can be asked for: those with devices, and the partners of shared services.
         Set<String> orgs = new TreeSet<>(ledger.groupBy(CarbonLedger.Group::org).keySet());
         orgs.removeAll(config.sharedServices().keySet());
@@ -117,7 +120,7 @@ public final class SustainabilityService {
         config.sharedServices().values().forEach(partners -> orgs.addAll(partners.keySet()));
         Optional<Trajectory.Target> target = trajectory.target(all, null, today.getYear());
         JsonObject json = new JsonObject().put("year", today.getYear()).put("time_zone", zone.getId())
-                .put("from", yearStart.toString()).put("to", now.toString()).put("totals", totals.toJson())
+                .put("from", yearStart.toString()).put("to", now.toString()).put("totals", SustainabilityApi.figures(totals))
                 .put("orgs", new JsonArray(new ArrayList<>(orgs)));
         if (target.isPresent()) {
             Trajectory.Target t = target.get();

@@ -1,6 +1,8 @@
 package io.kilowatch.collector.sustainability;
 
 import io.kilowatch.core.carbon.ReductionPath;
+import io.kilowatch.core.carbon.report.CarbonReport;
+import io.kilowatch.core.carbon.report.ReportFigures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -84,7 +86,7 @@ final class Trajectory {
             baseline = actual.getOrDefault(baselineYear, 0.0) + (config.targetIncludesEmbodied() ? embodied.getOrDefault(baselineYear, 0.0) : 0);
             double importedKwh = ledger.importedKwhIn(baselineYear);
             source = "measured by Kilowatch in " + baselineYear
-                    + (importedKwh > 0 ? " (including " + Figures.round(importedKwh, 3).toPlainString() + " kWh of imported history)" : "");
+                    + (importedKwh > 0 ? " (including " + ReportFigures.round(importedKwh, 3).toPlainString() + " kWh of imported history)" : "");
             if (baseline <= 0) {
                 return Optional.empty();
             }
@@ -184,6 +186,6 @@ final class Trajectory {
     }
 
     static double round(double kg) {
-        return Figures.round(kg, 3).doubleValue();
+        return CarbonReport.kg(kg);
     }
 }

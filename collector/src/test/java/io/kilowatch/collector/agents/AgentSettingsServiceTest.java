@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.kilowatch.collector.carbon.IntensityCache;
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.estate.Reports;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

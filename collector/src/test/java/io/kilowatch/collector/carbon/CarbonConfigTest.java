@@ -3,7 +3,7 @@ package io.kilowatch.collector.carbon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.config.Settings;
 import java.time.ZoneId;
 import java.util.Map;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.carbon.IntensityFile.Format;
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.report.Report;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.CollectorConfig;
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kilowatch.collector.alerting.DeviceDownSource;
 import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.carbon.WorkingHours;

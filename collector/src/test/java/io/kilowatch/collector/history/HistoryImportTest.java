@@ -7,6 +7,7 @@ import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.store.JdbcHistoryStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
+import io.kilowatch.collector.sustainability.SustainabilityApi;
 import io.kilowatch.collector.sustainability.SustainabilityService;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.config.Settings;
@@ -63,7 +64,7 @@ class HistoryImportTest {
     }
 
     private double overviewKwh(String from, String to) {
-        return store.totals("day", Instant.parse(from).toEpochMilli(), Instant.parse(to).toEpochMilli()).energyJoules() / 3_600_000;
+        return store.totals("day", Instant.parse(from).toEpochMilli(), Instant.parse(to).toEpochMilli()).itJoules() / 3_600_000;
     }
 
     @Test
@@ -75,7 +76,7 @@ class HistoryImportTest {
         assertEquals(66, outcome.days());
 
         // 2024: 310 + 24 + 1 = 335 kWh. Scope 2: 335 x 207.05 g = 69,361.75 g. T&D: 335 x 17.92 g = 6,003.2 g.
-        JsonObject y2024 = sustainability.report(2024, null, NOW).getJsonObject("totals");
+        JsonObject y2024 = SustainabilityApi.json(sustainability.report(2024, null, NOW)).getJsonObject("totals");
         assertEquals(335.0, y2024.getDouble("energy_kwh"), 1e-9);
         assertEquals(335.0, y2024.getDouble("imported_energy_kwh"), 1e-9);
         assertEquals(69.362, y2024.getDouble("scope2_kg"), 1e-9);
@@ -84,12 +85,12 @@ class HistoryImportTest {
         assertEquals(1.0, y2024.getJsonObject("data_quality").getDouble("imported_ratio"));
         assertEquals(0.0, y2024.getJsonObject("data_quality").getDouble("measured_ratio"));
         // 2025: 310 + 24 + 1 = 335 kWh at 177.00 g: 59,295 g; T&D 335 x 18.53 g = 6,207.55 g.
-        JsonObject y2025 = sustainability.report(2025, null, NOW).getJsonObject("totals");
+        JsonObject y2025 = SustainabilityApi.json(sustainability.report(2025, null, NOW)).getJsonObject("totals");
         assertEquals(335.0, y2025.getDouble("energy_kwh"), 1e-9);
         assertEquals(59.295, y2025.getDouble("scope2_kg"), 1e-9);
         assertEquals(6.208, y2025.getDouble("scope3_td_kg"), 1e-9);
         // By organisation in 2024: Council A 310 + 1 = 311 kWh, Council B 24 kWh; the server by its class.
-        JsonArray byOrg = sustainability.report(2024, null, NOW).getJsonArray("by_org");
+        JsonArray byOrg = SustainabilityApi.json(sustainability.report(2024, null, NOW)).getJsonArray("by_org");
         assertEquals(311.0, byOrg.getJsonObject(0).getJsonObject("total").getDouble("energy_kwh"), 1e-9);
         assertEquals("Council B", byOrg.getJsonObject(1).getString("org"));
         assertEquals(24.0, byOrg.getJsonObject(1).getJsonObject("total").getDouble("energy_kwh"), 1e-9);
@@ -123,7 +124,7 @@ class HistoryImportTest {
         withWtt.run(FILE + "site,Paris,2024-06,month,10,Council A,,\n", NOW.toEpochMilli());
         SustainabilityService service = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store.database()),
                 config.carbon(), region -> IntensitySeries.empty(), config.timeZone());
-        JsonObject report = service.report(2024, null, NOW);
+        JsonObject report = SustainabilityApi.json(service.report(2024, null, NOW));
         JsonObject totals = report.getJsonObject("totals");
         assertEquals(18.425, totals.getDouble("scope3_wtt_kg"), 1e-9);
         // Operational: 75.365 kg as before, plus Paris's 10 kWh x 33 g = 0.33 kg (no UK T&D there).

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.report.Report;
 import java.nio.file.Path;
@@ -91,8 +91,8 @@ class JdbcStoreTest {
             assertEquals(1, store.devices().size());
             Map<String, List<UptimeSpan>> spans = store.spansSince(0);
             assertEquals(List.of(new UptimeSpan(T0.minusSeconds(3600), T0.plusSeconds(45))), spans.get("pc-1"));
-            assertEquals(1_200, store.totals("hour", 0, Long.MAX_VALUE).energyJoules(), 1e-9);
-            assertEquals(1_200, store.totals("day", 0, Long.MAX_VALUE).energyJoules(), 1e-9);
+            assertEquals(1_200, store.totals("hour", 0, Long.MAX_VALUE).itJoules(), 1e-9);
+            assertEquals(1_200, store.totals("day", 0, Long.MAX_VALUE).itJoules(), 1e-9);
         }
     }
 
@@ -124,7 +124,7 @@ class JdbcStoreTest {
             assertTrue(again.duplicate());
             assertEquals(2, again.lastSequence());
             assertEquals(600, store.device("pc-1").orElseThrow().energyJoulesTotal(), 1e-9);
-            assertEquals(600, store.totals("hour", 0, Long.MAX_VALUE).energyJoules(), 1e-9);
+            assertEquals(600, store.totals("hour", 0, Long.MAX_VALUE).itJoules(), 1e-9);
         }
     }
 
@@ -191,7 +191,7 @@ class JdbcStoreTest {
             ingest(store, at(2, 700));
             int deleted = store.prune(T0.plusSeconds(20).toEpochMilli(), 0, 0);
             assertEquals(1, deleted);
-            assertEquals(600, store.totals("day", 0, Long.MAX_VALUE).energyJoules(), 1e-9);
+            assertEquals(600, store.totals("day", 0, Long.MAX_VALUE).itJoules(), 1e-9);
             assertEquals(1, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).size());
         }
     }

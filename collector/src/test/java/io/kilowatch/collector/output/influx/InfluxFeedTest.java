@@ -4,12 +4,12 @@ import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kilowatch.collector.estate.CarbonPolicy;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.core.carbon.AnnualGridFactors;
+import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.FunctionCounter;

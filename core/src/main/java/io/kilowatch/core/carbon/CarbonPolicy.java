@@ -1,11 +1,5 @@
-package io.kilowatch.collector.estate;
+package io.kilowatch.core.carbon;
 
-import io.kilowatch.core.carbon.CarbonCalculator;
-import io.kilowatch.core.carbon.EnergyFootprint;
-import io.kilowatch.core.carbon.IntensitySeries;
-import io.kilowatch.core.carbon.NesoRegions;
-import io.kilowatch.core.carbon.SiteCarbon;
-import io.kilowatch.core.carbon.WellToTank;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashSet;
