@@ -68,7 +68,8 @@ const fixed = (digits) => (v) => (v == null ? "–" : v.toFixed(digits));
 
 export const fmt = {
   watts(w) { return w == null ? "–" : w >= 1000 ? (w / 1000).toFixed(2) + " kW" : w.toFixed(1) + " W"; },
-  kwh(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) + " kWh" : k >= 1 ? k.toFixed(2) + " kWh" : (k * 1000).toFixed(1) + " Wh"; },
+  // Below 1 kWh in whole watt-hours: the carbon report keeps kWh to 3 decimals, so every page shows the same figure.
+  kwh(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) + " kWh" : k >= 1 ? k.toFixed(2) + " kWh" : (k * 1000).toFixed(0) + " Wh"; },
   kg(k) { return k == null ? "–" : k >= 100 ? k.toFixed(0) : k >= 1 || k === 0 ? k.toFixed(2) : k.toPrecision(3); },
   // Report figures: kilograms (and kWh) to the gram, money to the penny.
   kg3: fixed(3),

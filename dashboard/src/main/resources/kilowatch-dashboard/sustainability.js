@@ -18,8 +18,9 @@ async function showSustainability() {
   setText("sus-operational", kg3(t.operational_kg));
   setText("sus-scopes", `scope 2 ${kg3(t.scope2_kg)} · scope 3 T&D ${kg3(t.scope3_td_kg)} · ${summary.year} to date`);
   setText("sus-embodied", kg3(t.embodied_kg) + " kg");
-  setText("sus-energy", fmt.kwh(t.energy_kwh));
-  setText("sus-quality", fmt.quality(t.data_quality));
+  // IT energy, as the overview shows it; the known-off part (asleep or shut down, at the class's figure) apart.
+  setText("sus-energy", fmt.kwh(t.it_energy_kwh));
+  setText("sus-quality", (t.off_energy_kwh > 0 ? `plus ${fmt.kwh(t.off_energy_kwh)} asleep or off · ` : "") + fmt.quality(t.data_quality));
   setText("sus-cost", t.cost_gbp ? `£${gbp(t.cost_gbp)} at tariff` : "no tariff configured");
   $("sus-report-link").href = `#/carbon-report?year=${summary.year}`;
   if (summary.target) {
