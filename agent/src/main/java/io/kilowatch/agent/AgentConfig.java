@@ -8,7 +8,6 @@ import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.energy.DeviceClass;
 import io.kilowatch.core.energy.PowerModel;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +58,9 @@ public record AgentConfig(
 
     public static final List<String> KNOWN_SOURCES = List.of("rapl", "battery", "model");
 
+    /** How the agent reads the files that {@code <key>_file} secrets name ({@link Settings#secret}): from the disk, at start. */
+    public static final Settings.SecretFiles SECRET_FILES = path -> Files.readString(Path.of(path));
+
     /** Board, disks, fans and NIC beside what RAPL sees: Kilowatch estimates, see docs/power-sources.md. */
     static double defaultPlatformWatts(DeviceClass c) {
         return switch (c) {
@@ -79,7 +81,7 @@ public record AgentConfig(
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new ConfigException("collector.tls.cert_file and collector.tls.key_file go together: set both for mutual TLS, or neither");
         }
-        Optional<String> enrolmentToken = secret(s, "collector.enrolment_token");
+        Optional<String> enrolmentToken = s.secret("collector.enrolment_token");
         String deviceId = s.string("device.id", "");
         String classLabel = s.string("device.class", "desktop");
         DeviceClass deviceClass = DeviceClass.fromLabel(classLabel).orElseThrow(() ->
@@ -140,7 +142,7 @@ public record AgentConfig(
                 s.duration("inventory.refresh", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
                 GridFactorSettings.read(s, "carbon", AnnualGridFactors.ukDesnz()),
                 s.number("carbon.pue", 1.0, 1.0, 10.0),
-                SnmpConfig.from(s, AgentConfig::secret),
+                SnmpConfig.from(s, Settings::secret),
                 // what the agent's own config sets wins over the collector's rules; an empty value (as the example's labels) sets nothing
                 CentralSettings.KEYS.stream().filter(k -> s.isSet(k) && !s.string(k, "").isBlank()).collect(Collectors.toUnmodifiableSet()));
     }
@@ -153,23 +155,6 @@ public record AgentConfig(
     private static Optional<Path> optionalPath(Settings s, String key) {
         String value = s.string(key, "");
         return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
-    }
-
-    /** A secret from its environment variable, or else from the file named by {@code <key>_file}. */
-    static Optional<String> secret(Settings s, String key) {
-        String fileKey = key + "_file";
-        String file = s.string(fileKey, "");
-        return s.secret(key).or(() -> {
-            if (file.isBlank()) {
-                return Optional.empty();
-            }
-            try {
-                String value = Files.readString(Path.of(file)).trim();
-                return value.isEmpty() ? Optional.empty() : Optional.of(value);
-            } catch (IOException e) {
-                throw new ConfigException(fileKey + ": cannot read " + file + ": " + e.getMessage());
-            }
-        });
     }
 
     /** Where a service keeps state on each platform; a non-root user falls back to its home. */

@@ -111,7 +111,7 @@ public final class AgentMain {
     /** @param awakeClock nanoseconds that stop while the machine sleeps */
     static Agent build(CommandLine cli, Map<String, String> env, Clock clock, java.util.function.LongSupplier awakeClock) {
         String configText = cli.configFile().map(f -> readConfigFile(Path.of(f))).orElse("");
-        Settings settings = cli.settings(configText, env, ENV_PREFIX);
+        Settings settings = cli.settings(configText, env, ENV_PREFIX).readSecretFilesWith(AgentConfig.SECRET_FILES);
         AgentConfig config = AgentConfig.from(settings);
         settings.requireAllKeysKnown();
 

@@ -15,6 +15,7 @@ import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Hosts;
 import io.kilowatch.core.config.Settings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -63,13 +64,64 @@ public record CollectorConfig(
         CarbonWindowsConfig carbonWindows,
         AgentSettingsConfig agentSettings) {
 
+    /** How the collector reads the files that {@code <key>_file} secrets name: from the disk, at start. */
+    public static final Settings.SecretFiles SECRET_FILES = path -> Files.readString(Path.of(path));
+
+    /**
+     * Reads every section even when one before it is wrong, and reports every problem found (each bad
+     * typed value, and the first problem of each section) in one ConfigException.
+     */
     public static CollectorConfig from(Settings s) {
-        String host = s.string("http.host", "127.0.0.1");
-        Optional<Path> cert = path(s, "http.tls.cert_file");
-        Optional<Path> privateKey = path(s, "http.tls.key_file");
-        Optional<Path> clientCa = path(s, "http.tls.client_ca_file");
+        return s.reportingEveryProblem(() -> read(s));
+    }
+
+    private static CollectorConfig read(Settings s) {
+        Settings http = s.section("http");
+        String host = http.string("host", "127.0.0.1");
+        Optional<Path> cert = path(http, "tls.cert_file");
+        Optional<Path> privateKey = path(http, "tls.key_file");
+        Optional<Path> clientCa = path(http, "tls.client_ca_file");
         boolean requireClientCert = s.bool("security.agents.require_client_certificate", false);
-        boolean allowPlain = s.bool("http.allow_plain_http", false);
+        boolean allowPlain = http.bool("allow_plain_http", false);
+        // a bad zone is reported; the sections that need one are still read, on the system's
+        ZoneId zone = s.attempt(() -> zone(s.string("time_zone", ZoneId.systemDefault().getId())), ZoneId.systemDefault());
+        CollectorConfig config = new CollectorConfig(
+                host,
+                http.integer("port", 8080, 0, 65535),
+                cert,
+                privateKey,
+                clientCa,
+                requireClientCert,
+                http.integer("max_body_bytes", 65_536, 1_024, 16 * 1024 * 1024),
+                http.integer("max_batch_body_bytes", 4 * 1024 * 1024, 1_024, 64 * 1024 * 1024),
+                http.duration("request_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                http.duration("idle_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
+                http.integer("rate_limit.requests_per_minute_per_device", 60, 1, 1_000_000),
+                http.integer("rate_limit.burst", 30, 1, 1_000_000),
+                Path.of(s.string("data_dir", "data")),
+                zone,
+                s.integer("devices.down_after_missed_reports", 3, 1, 1000),
+                s.duration("storage.raw_retention", Duration.ofDays(14), Duration.ofDays(1), Duration.ofDays(3650)),
+                s.duration("storage.hourly_retention", Duration.ofDays(400), Duration.ofDays(31), Duration.ofDays(36500)),
+                s.attempt(() -> storageSync(s.string("storage.sync", "full")), Database.Sync.FULL),
+                s.duration("storage.refresh_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1)),
+                s.duration("dashboard.push_interval", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(5)),
+                s.bool("security.agents.require_credentials", true),
+                s.bool("security.read.anonymous", false),
+                s.attempt(() -> users(s), null),
+                // not secret(): the collector makes this file when it is missing (security.EnrolmentToken), so it is no plain secret file
+                s.attempt(() -> s.environmentSecret("security.agents.enrolment_token"), Optional.empty()),
+                Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
+                s.attempt(() -> CarbonConfig.policy(s, zone), null),
+                s.attempt(() -> CarbonConfig.fetch(s), null),
+                s.attempt(() -> AlertingConfig.from(s), null),
+                s.attempt(() -> ServiceSettings.from(s), null),
+                s.attempt(() -> InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))), null),
+                s.attempt(() -> SnmpConfig.from(s), null),
+                s.attempt(() -> SustainabilityConfig.from(s, zone), null),
+                s.attempt(() -> CarbonWindowsConfig.from(s), null),
+                s.attempt(() -> AgentSettingsConfig.from(s), null));
+        // checked after the sections, so that a problem here is reported with theirs
         if (cert.isPresent() != privateKey.isPresent()) {
             throw new ConfigException("http.tls.cert_file and http.tls.key_file go together: set both for TLS, or neither");
         }
@@ -83,42 +135,7 @@ public record CollectorConfig(
         if (requireClientCert && clientCa.isEmpty()) {
             throw new ConfigException("security.agents.require_client_certificate needs http.tls.client_ca_file, the CA that signs agents' certificates");
         }
-        ZoneId zone = zone(s.string("time_zone", ZoneId.systemDefault().getId()));
-        return new CollectorConfig(
-                host,
-                s.integer("http.port", 8080, 0, 65535),
-                cert,
-                privateKey,
-                clientCa,
-                requireClientCert,
-                s.integer("http.max_body_bytes", 65_536, 1_024, 16 * 1024 * 1024),
-                s.integer("http.max_batch_body_bytes", 4 * 1024 * 1024, 1_024, 64 * 1024 * 1024),
-                s.duration("http.request_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10)),
-                s.duration("http.idle_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1)),
-                s.integer("http.rate_limit.requests_per_minute_per_device", 60, 1, 1_000_000),
-                s.integer("http.rate_limit.burst", 30, 1, 1_000_000),
-                Path.of(s.string("data_dir", "data")),
-                zone,
-                s.integer("devices.down_after_missed_reports", 3, 1, 1000),
-                s.duration("storage.raw_retention", Duration.ofDays(14), Duration.ofDays(1), Duration.ofDays(3650)),
-                s.duration("storage.hourly_retention", Duration.ofDays(400), Duration.ofDays(31), Duration.ofDays(36500)),
-                storageSync(s.string("storage.sync", "full")),
-                s.duration("storage.refresh_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1)),
-                s.duration("dashboard.push_interval", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(5)),
-                s.bool("security.agents.require_credentials", true),
-                s.bool("security.read.anonymous", false),
-                users(s),
-                s.secret("security.agents.enrolment_token"),
-                Path.of(s.string("security.agents.enrolment_token_file", Path.of(s.string("data_dir", "data"), "enrolment-token").toString())),
-                CarbonConfig.policy(s, zone),
-                CarbonConfig.fetch(s),
-                AlertingConfig.from(s),
-                ServiceSettings.from(s),
-                InfluxConfig.from(s, Path.of(s.string("data_dir", "data"))),
-                SnmpConfig.from(s),
-                SustainabilityConfig.from(s, zone),
-                CarbonWindowsConfig.from(s),
-                AgentSettingsConfig.from(s));
+        return config;
     }
 
     private static Database.Sync storageSync(String value) {
@@ -156,7 +173,6 @@ public record CollectorConfig(
         return Role.fromLabel(label).orElseThrow(() -> new ConfigException(key + " must be viewer or admin, got '" + label + "'"));
     }
 
-    /** Loopback by name or address, without asking DNS. */
     private static Optional<Path> path(Settings s, String key) {
         String value = s.string(key, "");
         return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));

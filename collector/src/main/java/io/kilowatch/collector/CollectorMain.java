@@ -94,10 +94,7 @@ public final class CollectorMain {
                 System.out.print(USAGE);
                 return;
             }
-            String text = cli.configFile().map(CollectorMain::read).orElse("");
-            Settings settings = cli.settings(text, System.getenv(), ENV_PREFIX);
-            config = CollectorConfig.from(settings);
-            settings.requireAllKeysKnown();
+            config = config(cli, System.getenv());
         } catch (ConfigException e) {
             System.err.println("kilowatch-collector: " + e.getMessage());
             System.err.print(USAGE);
@@ -117,6 +114,16 @@ public final class CollectorMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "kilowatch-collector-shutdown"));
     }
 
+    /** The config to run with; a bad one throws, listing every problem, unknown keys included. */
+    static CollectorConfig config(CommandLine cli, Map<String, String> env) {
+        Settings settings = settings(cli, env);
+        return settings.reportingEveryProblem(() -> {
+            CollectorConfig config = CollectorConfig.from(settings);
+            settings.requireAllKeysKnown();
+            return config;
+        });
+    }
+
     /** The {@code revoke-agent} command; returns the process exit code. */
     static int revokeAgent(String[] args, Map<String, String> env) {
         if (args.length == 0 || args[0].startsWith("-")) {
@@ -127,7 +134,7 @@ public final class CollectorMain {
         CollectorConfig config;
         try {
             CommandLine cli = CommandLine.parse(java.util.Arrays.copyOfRange(args, 1, args.length), FLAGS);
-            config = CollectorConfig.from(cli.settings(cli.configFile().map(CollectorMain::read).orElse(""), env, ENV_PREFIX));
+            config = CollectorConfig.from(settings(cli, env));
         } catch (ConfigException e) {
             System.err.println("kilowatch-collector revoke-agent: " + e.getMessage());
             return 2;
@@ -258,7 +265,12 @@ public final class CollectorMain {
             }
         }
         CommandLine cli = CommandLine.parse(rest.toArray(String[]::new), FLAGS);
-        return CollectorConfig.from(cli.settings(cli.configFile().map(CollectorMain::read).orElse(""), env, ENV_PREFIX));
+        return CollectorConfig.from(settings(cli, env));
+    }
+
+    /** The settings from the config file, the environment and the command line; secret files are read from the disk. */
+    private static Settings settings(CommandLine cli, Map<String, String> env) {
+        return cli.settings(cli.configFile().map(CollectorMain::read).orElse(""), env, ENV_PREFIX).readSecretFilesWith(CollectorConfig.SECRET_FILES);
     }
 
     private static String blankToNull(String s) {

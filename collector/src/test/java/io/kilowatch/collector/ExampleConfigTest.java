@@ -19,7 +19,7 @@ class ExampleConfigTest {
     void exampleConfigLoadsAndEveryKeyIsDocumented() throws Exception {
         Path secret = Files.createTempFile("kilowatch-secret", "");
         Files.writeString(secret, "a-long-enough-secret\n");
-        Settings settings = Settings.parse(Files.readString(Path.of("kilowatch-collector.yaml")), "kilowatch-collector.yaml", Map.of(), "X_")
+        Settings settings = Settings.parse(Files.readString(Path.of("kilowatch-collector.yaml")), "kilowatch-collector.yaml", Map.of(), "X_").readSecretFilesWith(CollectorConfig.SECRET_FILES)
                 .override("sites.Leeds DC.pue", "1.58")
                 .override("sites.Leeds DC.grid_factors_kgco2e_per_kwh.2024", "0.033")
                 .override("snmp.auths.netops.username", "kilowatch")

@@ -78,7 +78,8 @@ public record WindowsInstallation(String agentJar, String java, String stateDir)
      * on the machine is changed.
      */
     public void validate(ServiceCommand.InstallOptions options) {
-        var settings = CommandLine.parse(new String[0], Map.of()).settings(config(options, options.enrolmentTokenFile().toString()), Map.of(), "");
+        var settings = CommandLine.parse(new String[0], Map.of()).settings(config(options, options.enrolmentTokenFile().toString()), Map.of(), "")
+                .readSecretFilesWith(AgentConfig.SECRET_FILES);
         AgentConfig config = AgentConfig.from(settings);
         settings.requireAllKeysKnown();
         if (config.enrolmentToken().isEmpty()) {

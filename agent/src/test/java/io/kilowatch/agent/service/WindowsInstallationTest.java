@@ -69,7 +69,7 @@ class WindowsInstallationTest {
         String yaml = PLAN.config(options, token.toString());
         assertTrue(yaml.contains("data_dir: \"D:\\\\ProgramData\\\\Kilowatch\\\\agent\""), yaml);
 
-        var settings = CommandLine.parse(new String[0], Map.of()).settings(yaml, Map.of(), "");
+        var settings = CommandLine.parse(new String[0], Map.of()).settings(yaml, Map.of(), "").readSecretFilesWith(AgentConfig.SECRET_FILES);
         AgentConfig config = AgentConfig.from(settings);
         settings.requireAllKeysKnown();
         assertEquals(List.of(java.net.URI.create("https://kw.example:8443")), config.collectorUrls());
@@ -91,7 +91,7 @@ class WindowsInstallationTest {
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
         ConfigException noToken = assertThrows(ConfigException.class, () -> PLAN.validate(
                 new ServiceCommand.InstallOptions("http://c:8080", empty, "desktop", Map.of())));
-        assertTrue(noToken.getMessage().contains("holds no token"), noToken.getMessage());
+        assertTrue(noToken.getMessage().contains("collector.enrolment_token_file: " + empty + " is empty"), noToken.getMessage());
         assertEquals(List.of(empty, token), Files.list(dir).sorted().toList());
     }
 }

@@ -6,10 +6,8 @@ import io.kilowatch.core.alerting.Severity;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Hosts;
 import io.kilowatch.core.config.Settings;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,128 +63,111 @@ public record AlertingConfig(boolean enabled, Duration evaluationInterval, Strin
         }
     }
 
-    public static AlertingConfig from(Settings s) {
+    public static AlertingConfig from(Settings settings) {
+        Settings s = settings.section("alerting");
         Map<String, Channel> channels = new LinkedHashMap<>();
-        for (String name : s.children("alerting.channels")) {
+        for (String name : s.children("channels")) {
             if (!NAME.matcher(name).matches()) {
-                throw new ConfigException("alerting.channels." + name + ": a channel name is lower-case letters, digits and _");
+                throw new ConfigException(s.key("channels." + name) + ": a channel name is lower-case letters, digits and _");
             }
-            channels.put(name, channel(s, name));
+            channels.put(name, channel(s.section("channels").section(name), name));
         }
         Map<String, AlertRule> rules = new LinkedHashMap<>();
-        for (String name : s.children("alerting.rules")) {
+        for (String name : s.children("rules")) {
             if (!AlertRule.DEFAULTS.containsKey(name)) {
-                throw new ConfigException("alerting.rules." + name + ": no such rule; the rules are " + String.join(", ", AlertRule.DEFAULTS.keySet()));
+                throw new ConfigException(s.key("rules." + name) + ": no such rule; the rules are " + String.join(", ", AlertRule.DEFAULTS.keySet()));
             }
         }
         for (AlertRule d : AlertRule.DEFAULTS.values()) {
-            rules.put(d.name(), rule(s, d, channels));
+            rules.put(d.name(), rule(s.section("rules").section(d.name()), d, channels));
         }
-        String groupBy = s.string("alerting.grouping.group_by", "rule");
+        Settings g = s.section("grouping");
+        String groupBy = g.string("group_by", "rule");
         List<String> groupLabels = list(groupBy);
         for (String label : groupLabels) {
             if (!label.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
-                throw new ConfigException("alerting.grouping.group_by must be label names separated by commas, got '" + groupBy + "'");
+                throw new ConfigException(g.key("group_by") + " must be label names separated by commas, got '" + groupBy + "'");
             }
         }
-        Duration groupInterval = s.duration("alerting.grouping.group_interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
+        Duration groupInterval = g.duration("group_interval", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1));
         GroupingPolicy grouping = new GroupingPolicy(groupLabels,
-                s.duration("alerting.grouping.group_wait", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)),
+                g.duration("group_wait", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)),
                 groupInterval,
-                s.duration("alerting.grouping.repeat_interval", Duration.ofHours(4), groupInterval, Duration.ofDays(30)));
-        String externalUrl = s.string("alerting.external_url", "");
+                g.duration("repeat_interval", Duration.ofHours(4), groupInterval, Duration.ofDays(30)));
+        String externalUrl = s.string("external_url", "");
         if (!externalUrl.isEmpty()) {
-            httpUrl("alerting.external_url", externalUrl);
+            httpUrl(s.key("external_url"), externalUrl);
         }
         return new AlertingConfig(
-                s.bool("alerting.enabled", true),
-                s.duration("alerting.evaluation_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                s.bool("enabled", true),
+                s.duration("evaluation_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(10)),
                 externalUrl, grouping, rules, channels);
     }
 
-    private static AlertRule rule(Settings s, AlertRule d, Map<String, Channel> channels) {
-        String key = "alerting.rules." + d.name();
-        String severityLabel = s.string(key + ".severity", d.severity().label());
+    /** @param r the rule's section, {@code alerting.rules.<name>} */
+    private static AlertRule rule(Settings r, AlertRule d, Map<String, Channel> channels) {
+        String severityLabel = r.string("severity", d.severity().label());
         Severity severity = Severity.fromLabel(severityLabel)
-                .orElseThrow(() -> new ConfigException(key + ".severity must be page, ticket or info, got '" + severityLabel + "'"));
-        String channelList = s.string(key + ".channels", "all");
+                .orElseThrow(() -> new ConfigException(r.key("severity") + " must be page, ticket or info, got '" + severityLabel + "'"));
+        String channelList = r.string("channels", "all");
         List<String> names = channelList.trim().equals("all") ? List.copyOf(channels.keySet()) : list(channelList);
         for (String channel : names) {
             if (!channels.containsKey(channel)) {
-                throw new ConfigException(key + ".channels names '" + channel + "', which is not under alerting.channels"
+                throw new ConfigException(r.key("channels") + " names '" + channel + "', which is not under alerting.channels"
                         + (channels.isEmpty() ? " (none are configured)" : " (configured: " + String.join(", ", channels.keySet()) + ")"));
             }
         }
-        return new AlertRule(d.name(), s.bool(key + ".enabled", d.enabled()), severity,
-                s.duration(key + ".for", d.forDuration(), Duration.ZERO, Duration.ofDays(7)),
-                s.duration(key + ".keep_firing_for", d.keepFiringFor(), Duration.ZERO, Duration.ofDays(7)),
+        return new AlertRule(d.name(), r.bool("enabled", d.enabled()), severity,
+                r.duration("for", d.forDuration(), Duration.ZERO, Duration.ofDays(7)),
+                r.duration("keep_firing_for", d.keepFiringFor(), Duration.ZERO, Duration.ofDays(7)),
                 names);
     }
 
-    private static Channel channel(Settings s, String name) {
-        String key = "alerting.channels." + name;
-        String type = s.string(key + ".type", "");
+    /** @param c the channel's section, {@code alerting.channels.<name>} */
+    private static Channel channel(Settings c, String name) {
+        String type = c.string("type", "");
         Delivery delivery = new Delivery(
-                s.bool(key + ".send_resolved", true),
-                s.integer(key + ".max_attempts", 5, 1, 20),
-                s.duration(key + ".retry_backoff", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMinutes(5)),
-                s.duration(key + ".timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5)));
-        Optional<Path> caFile = file(s, key + ".ca_file");
+                c.bool("send_resolved", true),
+                c.integer("max_attempts", 5, 1, 20),
+                c.duration("retry_backoff", Duration.ofSeconds(2), Duration.ofMillis(10), Duration.ofMinutes(5)),
+                c.duration("timeout", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(5)));
+        Optional<Path> caFile = file(c, "ca_file");
         return switch (type) {
-            case "webhook" -> new Webhook(name, delivery, httpUrl(key + ".url", s.string(key + ".url", "")),
-                    secret(s, key + ".bearer_token"), caFile);
-            case "email" -> email(s, name, key, delivery, caFile);
-            default -> throw new ConfigException(key + ".type must be webhook or email, got '" + type + "'");
+            case "webhook" -> new Webhook(name, delivery, httpUrl(c.key("url"), c.string("url", "")), c.secret("bearer_token"), caFile);
+            case "email" -> email(c, name, delivery, caFile);
+            default -> throw new ConfigException(c.key("type") + " must be webhook or email, got '" + type + "'");
         };
     }
 
-    private static Email email(Settings s, String name, String key, Delivery delivery, Optional<Path> caFile) {
-        String host = s.string(key + ".smtp_host", "");
+    private static Email email(Settings c, String name, Delivery delivery, Optional<Path> caFile) {
+        String host = c.string("smtp_host", "");
         if (host.isBlank()) {
-            throw new ConfigException(key + ".smtp_host must name the SMTP server");
+            throw new ConfigException(c.key("smtp_host") + " must name the SMTP server");
         }
-        String security = s.string(key + ".smtp_security", "starttls");
+        String security = c.string("smtp_security", "starttls");
         if (!List.of("starttls", "tls", "none").contains(security)) {
-            throw new ConfigException(key + ".smtp_security must be starttls, tls or none, got '" + security + "'");
+            throw new ConfigException(c.key("smtp_security") + " must be starttls, tls or none, got '" + security + "'");
         }
-        int port = s.integer(key + ".smtp_port", security.equals("tls") ? 465 : 587, 1, 65535);
-        Optional<String> username = Optional.of(s.string(key + ".username", "")).filter(u -> !u.isBlank());
-        Optional<String> password = secret(s, key + ".password");
+        int port = c.integer("smtp_port", security.equals("tls") ? 465 : 587, 1, 65535);
+        Optional<String> username = Optional.of(c.string("username", "")).filter(u -> !u.isBlank());
+        Optional<String> password = c.secret("password");
         if (username.isPresent() != password.isPresent()) {
-            throw new ConfigException(key + ".username and " + key + ".password go together (the password from the environment or "
-                    + key + ".password_file)");
+            throw new ConfigException(c.key("username") + " and " + c.key("password") + " go together (the password from the environment or "
+                    + c.key("password_file") + ")");
         }
         if (security.equals("none") && username.isPresent() && !Hosts.isLoopback(host)) {
-            throw new ConfigException(key + ".smtp_security none would send the password in clear to " + host + ": use starttls or tls");
+            throw new ConfigException(c.key("smtp_security") + " none would send the password in clear to " + host + ": use starttls or tls");
         }
-        String from = s.string(key + ".from", "");
+        String from = c.string("from", "");
         if (!ADDRESS.matcher(from).matches()) {
-            throw new ConfigException(key + ".from must be a mail address such as kilowatch@example.org, got '" + from + "'");
+            throw new ConfigException(c.key("from") + " must be a mail address such as kilowatch@example.org, got '" + from + "'");
         }
-        String toList = s.string(key + ".to", "");
+        String toList = c.string("to", "");
         List<String> to = list(toList);
         if (to.isEmpty() || !to.stream().allMatch(a -> ADDRESS.matcher(a).matches())) {
-            throw new ConfigException(key + ".to must be mail addresses separated by commas, got '" + toList + "'");
+            throw new ConfigException(c.key("to") + " must be mail addresses separated by commas, got '" + toList + "'");
         }
         return new Email(name, delivery, host, port, security, username, password, caFile, from, to);
-    }
-
-    /** A secret from the environment, or from the file named by {@code <key>_file}; never from the config file itself. */
-    private static Optional<String> secret(Settings s, String key) {
-        Optional<String> fromEnv = s.secret(key);
-        Optional<Path> file = file(s, key + "_file");
-        if (fromEnv.isPresent() || file.isEmpty()) {
-            return fromEnv;
-        }
-        try {
-            String text = Files.readString(file.get()).trim();
-            if (text.isEmpty()) {
-                throw new ConfigException(key + "_file " + file.get() + " is empty");
-            }
-            return Optional.of(text);
-        } catch (IOException e) {
-            throw new ConfigException(key + "_file: cannot read " + file.get() + ": " + e.getMessage());
-        }
     }
 
     private static Optional<Path> file(Settings s, String key) {

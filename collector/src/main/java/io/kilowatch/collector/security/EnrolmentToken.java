@@ -13,6 +13,10 @@ import java.util.Optional;
 /**
  * The estate's enrolment token: from the environment when set there, else from a file; on first start
  * a random one is made in that file, readable by the collector's user only. Its value is never logged.
+ * <p>
+ * This is the one {@code _file} that {@code Settings.secret} does not read: a plain secret file missing at
+ * start is an error, while this one is made when missing, so that a new estate needs no token invented
+ * by hand. CollectorConfig therefore takes only the environment variable, and this class the file.
  */
 public final class EnrolmentToken {
     private EnrolmentToken() {

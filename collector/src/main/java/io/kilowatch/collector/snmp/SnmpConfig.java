@@ -5,8 +5,6 @@ import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.energy.DeviceClass;
 import io.kilowatch.core.energy.PowerModel;
 import io.kilowatch.core.report.ReportValidator;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -93,38 +91,41 @@ public record SnmpConfig(
         return m;
     }
 
-    public static SnmpConfig from(Settings s) {
-        boolean enabled = s.bool("snmp.enabled", false);
-        Duration interval = s.duration("snmp.interval", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1));
+    public static SnmpConfig from(Settings settings) {
+        Settings s = settings.section("snmp");
+        boolean enabled = s.bool("enabled", false);
+        Duration interval = s.duration("interval", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1));
         Map<String, Auth> auths = new LinkedHashMap<>();
-        for (String name : s.children("snmp.auths")) {
-            auths.put(name, auth(s, name));
+        for (String name : s.children("auths")) {
+            auths.put(name, auth(s.section("auths").section(name), name));
         }
         Map<String, Target> targets = new LinkedHashMap<>();
-        for (String id : s.children("snmp.targets")) {
-            targets.put(id, target(s, id, auths, interval));
+        for (String id : s.children("targets")) {
+            if (!ReportValidator.DEVICE_ID.matcher(id).matches()) {
+                throw new ConfigException(s.key("targets." + id) + ": a target's name is its device id: 1-128 letters, digits, '.', '_', ':' or '-'");
+            }
+            targets.put(id, target(s.section("targets").section(id), id, auths, interval));
         }
         for (Target t : targets.values()) {
             for (String fed : t.feeds()) {
                 if (fed.equals(t.id())) {
-                    throw new ConfigException("snmp.targets." + t.id() + ".feeds names the target itself");
+                    throw new ConfigException(s.key("targets." + t.id() + ".feeds") + " names the target itself");
                 }
             }
         }
-        String trapAuthNames = s.string("snmp.traps.auths", "");
-        List<Auth> trapAuths = Arrays.stream(trapAuthNames.split(",")).map(String::trim).filter(n -> !n.isEmpty())
-                .map(n -> authNamed(auths, n, "snmp.traps.auths")).toList();
-        boolean trapsOn = s.bool("snmp.traps.enabled", false);
+        Settings trapSettings = s.section("traps");
+        List<Auth> trapAuths = names(trapSettings, "auths").stream().map(n -> authNamed(auths, n, trapSettings.key("auths"))).toList();
+        boolean trapsOn = trapSettings.bool("enabled", false);
         if (trapsOn && trapAuths.isEmpty()) {
-            throw new ConfigException("snmp.traps.auths must name the auth profiles whose traps are accepted (comma-separated)");
+            throw new ConfigException(trapSettings.key("auths") + " must name the auth profiles whose traps are accepted (comma-separated)");
         }
         Map<String, List<String>> kinds = new LinkedHashMap<>(DEFAULT_TRAP_KINDS);
-        for (String kind : s.children("snmp.traps.kinds")) {
+        for (String kind : trapSettings.children("kinds")) {
+            String key = trapSettings.key("kinds." + kind);
             if (!kind.matches("[a-z][a-z0-9_]{0,31}")) {
-                throw new ConfigException("snmp.traps.kinds." + kind + ": a kind is snake_case, 1-32 characters");
+                throw new ConfigException(key + ": a kind is snake_case, 1-32 characters");
             }
-            String key = "snmp.traps.kinds." + kind;
-            kinds.put(kind, Arrays.stream(s.string(key, "").split(",")).map(String::trim).filter(x -> !x.isEmpty()).map(oid -> {
+            kinds.put(kind, names(trapSettings, "kinds." + kind).stream().map(oid -> {
                 String n = io.kilowatch.core.snmp.Oids.normalise(oid);
                 if (n == null) {
                     throw new ConfigException(key + " must list numeric notification OIDs, got '" + oid + "'");
@@ -132,36 +133,39 @@ public record SnmpConfig(
                 return n;
             }).toList());
         }
-        Traps traps = new Traps(trapsOn, s.string("snmp.traps.host", "127.0.0.1"), s.integer("snmp.traps.port", 9162, 0, 65535),
+        Traps traps = new Traps(trapsOn, trapSettings.string("host", "127.0.0.1"), trapSettings.integer("port", 9162, 0, 65535),
                 trapAuths, Map.copyOf(kinds));
-        Optional<String> cidr = Optional.of(s.string("snmp.discovery.cidr", "")).filter(c -> !c.isBlank());
+        return new SnmpConfig(enabled, interval,
+                s.duration("timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1)),
+                s.integer("retries", 1, 0, 10),
+                s.integer("max_concurrent_polls", 64, 1, 10_000),
+                s.integer("max_oids_per_request", 32, 1, 128),
+                s.integer("max_repetitions", 25, 1, 200),
+                s.integer("down_after_failed_polls", 3, 1, 1000),
+                Optional.of(s.string("profiles_dir", "")).filter(p -> !p.isBlank()).map(Path::of),
+                Map.copyOf(auths), targets, traps, discovery(s.section("discovery"), auths));
+    }
+
+    private static Discovery discovery(Settings d, Map<String, Auth> auths) {
+        Optional<String> cidr = Optional.of(d.string("cidr", "")).filter(c -> !c.isBlank());
         cidr.ifPresent(c -> {
             try {
                 io.kilowatch.core.snmp.Cidr.hosts(c);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("snmp.discovery.cidr: " + e.getMessage());
+                throw new ConfigException(d.key("cidr") + ": " + e.getMessage());
             }
         });
-        String discoveryAuth = s.string("snmp.discovery.auth", "");
+        String discoveryAuth = d.string("auth", "");
         if (cidr.isPresent() && discoveryAuth.isBlank()) {
-            throw new ConfigException("snmp.discovery.auth must name the auth profile to try on snmp.discovery.cidr");
+            throw new ConfigException(d.key("auth") + " must name the auth profile to try on " + d.key("cidr"));
         }
-        Discovery discovery = new Discovery(cidr, s.integer("snmp.discovery.port", 161, 1, 65535),
-                discoveryAuth.isBlank() ? Optional.empty() : Optional.of(authNamed(auths, discoveryAuth, "snmp.discovery.auth")),
-                s.duration("snmp.discovery.interval", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
-                s.integer("snmp.discovery.max_concurrent", 16, 1, 1024),
-                s.number("snmp.discovery.max_per_second", 20, 0.1, 10_000),
-                deviceClass(s, "snmp.discovery.class"),
-                labels(s, "snmp.discovery"));
-        return new SnmpConfig(enabled, interval,
-                s.duration("snmp.timeout", Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofMinutes(1)),
-                s.integer("snmp.retries", 1, 0, 10),
-                s.integer("snmp.max_concurrent_polls", 64, 1, 10_000),
-                s.integer("snmp.max_oids_per_request", 32, 1, 128),
-                s.integer("snmp.max_repetitions", 25, 1, 200),
-                s.integer("snmp.down_after_failed_polls", 3, 1, 1000),
-                Optional.of(s.string("snmp.profiles_dir", "")).filter(p -> !p.isBlank()).map(Path::of),
-                Map.copyOf(auths), targets, traps, discovery);
+        return new Discovery(cidr, d.integer("port", 161, 1, 65535),
+                discoveryAuth.isBlank() ? Optional.empty() : Optional.of(authNamed(auths, discoveryAuth, d.key("auth"))),
+                d.duration("interval", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
+                d.integer("max_concurrent", 16, 1, 1024),
+                d.number("max_per_second", 20, 0.1, 10_000),
+                deviceClass(d, "class"),
+                labels(d));
     }
 
     private static Auth authNamed(Map<String, Auth> auths, String name, String key) {
@@ -173,89 +177,68 @@ public record SnmpConfig(
         return a;
     }
 
-    private static Auth auth(Settings s, String name) {
-        String key = "snmp.auths." + name;
-        Version version = choice(s, key + ".version", "v3", Version.class);
+    /** @param a the auth profile's section, {@code snmp.auths.<name>} */
+    private static Auth auth(Settings a, String name) {
+        Version version = choice(a, "version", "v3", Version.class);
         if (version != Version.V3) {
-            String community = secret(s, key + ".community").orElseThrow(() -> new ConfigException(key + ".community is required for "
-                    + version.name().toLowerCase(Locale.ROOT) + ": set " + Settings.envName("KILOWATCH_COLLECTOR_", key + ".community")
-                    + " or " + key + ".community_file"));
+            String community = a.secret("community").orElseThrow(() -> new ConfigException(a.key("community") + " is required for "
+                    + version.name().toLowerCase(Locale.ROOT) + ": set " + Settings.envName("KILOWATCH_COLLECTOR_", a.key("community"))
+                    + " or " + a.key("community_file")));
             return new Auth(name, version, community, null, null, null, null, null, null);
         }
-        String user = s.string(key + ".username", "");
+        String user = a.string("username", "");
         if (user.isBlank()) {
-            throw new ConfigException(key + ".username is required for v3");
+            throw new ConfigException(a.key("username") + " is required for v3");
         }
-        Level level = choice(s, key + ".security_level", "auth_priv", Level.class);
-        String authProtocol = oneOf(s, key + ".auth_protocol", "sha-256", AUTH_PROTOCOLS);
-        String privProtocol = oneOf(s, key + ".priv_protocol", "aes", PRIV_PROTOCOLS);
+        Level level = choice(a, "security_level", "auth_priv", Level.class);
+        String authProtocol = oneOf(a, "auth_protocol", "sha-256", AUTH_PROTOCOLS);
+        String privProtocol = oneOf(a, "priv_protocol", "aes", PRIV_PROTOCOLS);
         String authPass = null;
         String privPass = null;
         if (level != Level.NO_AUTH_NO_PRIV) {
-            authPass = password(s, key + ".auth_password");
+            authPass = password(a, "auth_password");
         }
         if (level == Level.AUTH_PRIV) {
-            privPass = password(s, key + ".priv_password");
+            privPass = password(a, "priv_password");
         }
         return new Auth(name, version, null, user, level, authProtocol, authPass, privProtocol, privPass);
     }
 
-    private static String password(Settings s, String key) {
-        String value = secret(s, key).orElseThrow(() -> new ConfigException(key + " is required: set "
-                + Settings.envName("KILOWATCH_COLLECTOR_", key) + " or " + key + "_file"));
+    private static String password(Settings a, String key) {
+        String value = a.secret(key).orElseThrow(() -> new ConfigException(a.key(key) + " is required: set "
+                + Settings.envName("KILOWATCH_COLLECTOR_", a.key(key)) + " or " + a.key(key + "_file")));
         if (value.length() < 8) {
-            throw new ConfigException(key + " must be at least 8 characters (RFC 3414)");
+            throw new ConfigException(a.key(key) + " must be at least 8 characters (RFC 3414)");
         }
         return value;
     }
 
-    /** A secret from the environment, or from the file {@code <key>_file} names (trailing newline dropped). */
-    static Optional<String> secret(Settings s, String key) {
-        Optional<String> env = s.secret(key);
-        String file = s.string(key + "_file", "");
-        if (env.isPresent() || file.isBlank()) {
-            return env;
-        }
-        try {
-            String value = Files.readString(Path.of(file)).strip();
-            if (value.isEmpty()) {
-                throw new ConfigException(key + "_file " + file + " is empty");
-            }
-            return Optional.of(value);
-        } catch (IOException e) {
-            throw new ConfigException(key + "_file: cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static Target target(Settings s, String id, Map<String, Auth> auths, Duration defaultInterval) {
-        String key = "snmp.targets." + id;
-        if (!ReportValidator.DEVICE_ID.matcher(id).matches()) {
-            throw new ConfigException(key + ": a target's name is its device id: 1-128 letters, digits, '.', '_', ':' or '-'");
-        }
-        String address = s.string(key + ".address", "");
+    /** @param t the target's section, {@code snmp.targets.<id>} */
+    private static Target target(Settings t, String id, Map<String, Auth> auths, Duration defaultInterval) {
+        String address = t.string("address", "");
         if (address.isBlank()) {
-            throw new ConfigException(key + ".address is required (a host name or IP address)");
+            throw new ConfigException(t.key("address") + " is required (a host name or IP address)");
         }
-        String authName = s.string(key + ".auth", "");
+        String authName = t.string("auth", "");
         if (authName.isBlank()) {
-            throw new ConfigException(key + ".auth must name an auth profile under snmp.auths");
+            throw new ConfigException(t.key("auth") + " must name an auth profile under snmp.auths");
         }
-        Auth auth = authNamed(auths, authName, key + ".auth");
-        DeviceClass cls = DeviceClass.fromLabel(s.string(key + ".class", "network_device")).orElseThrow(() ->
-                new ConfigException(key + ".class must be one of " + DeviceClass.allLabels()));
-        double idle = s.number(key + ".idle_watts", cls.defaultModel().idleWatts(), 0, 100_000);
-        double max = s.number(key + ".max_watts", Math.max(idle, cls.defaultModel().maxWatts()), 0, 100_000);
+        Auth auth = authNamed(auths, authName, t.key("auth"));
+        DeviceClass cls = DeviceClass.fromLabel(t.string("class", "network_device")).orElseThrow(() ->
+                new ConfigException(t.key("class") + " must be one of " + DeviceClass.allLabels()));
+        double idle = t.number("idle_watts", cls.defaultModel().idleWatts(), 0, 100_000);
+        double max = t.number("max_watts", Math.max(idle, cls.defaultModel().maxWatts()), 0, 100_000);
         if (max < idle) {
-            throw new ConfigException(key + ".max_watts (" + max + ") must be at least idle_watts (" + idle + ")");
+            throw new ConfigException(t.key("max_watts") + " (" + max + ") must be at least idle_watts (" + idle + ")");
         }
-        List<String> feeds = names(s, key + ".feeds");
-        List<String> profiles = new java.util.ArrayList<>(names(s, key + ".profile"));
-        profiles.addAll(names(s, key + ".profiles"));
-        Map<String, String> labels = labels(s, key);
+        List<String> feeds = names(t, "feeds");
+        List<String> profiles = new java.util.ArrayList<>(names(t, "profile"));
+        profiles.addAll(names(t, "profiles"));
+        Map<String, String> labels = labels(t);
         labels.put("class", cls.label());
-        return new Target(id, address.trim(), s.integer(key + ".port", 161, 1, 65535), auth,
+        return new Target(id, address.trim(), t.integer("port", 161, 1, 65535), auth,
                 profiles.stream().distinct().toList(),
-                s.duration(key + ".interval", defaultInterval, Duration.ofSeconds(1), Duration.ofHours(1)),
+                t.duration("interval", defaultInterval, Duration.ofSeconds(1), Duration.ofHours(1)),
                 labels, cls, new PowerModel(idle, max), feeds);
     }
 
@@ -264,10 +247,10 @@ public record SnmpConfig(
         return Arrays.stream(s.string(key, "").split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
     }
 
-    private static Map<String, String> labels(Settings s, String key) {
+    private static Map<String, String> labels(Settings s) {
         Map<String, String> labels = new LinkedHashMap<>();
         for (String label : List.of("org", "site", "department")) {
-            String v = s.string(key + "." + label, "");
+            String v = s.string(label, "");
             if (!v.isBlank()) {
                 labels.put(label, v);
             }
@@ -277,7 +260,7 @@ public record SnmpConfig(
 
     private static String deviceClass(Settings s, String key) {
         String label = s.string(key, "network_device");
-        return DeviceClass.fromLabel(label).orElseThrow(() -> new ConfigException(key + " must be one of " + DeviceClass.allLabels())).label();
+        return DeviceClass.fromLabel(label).orElseThrow(() -> new ConfigException(s.key(key) + " must be one of " + DeviceClass.allLabels())).label();
     }
 
     private static <E extends Enum<E>> E choice(Settings s, String key, String fallback, Class<E> type) {
@@ -287,14 +270,14 @@ public record SnmpConfig(
                 return e;
             }
         }
-        throw new ConfigException(key + " must be one of " + String.join(", ",
+        throw new ConfigException(s.key(key) + " must be one of " + String.join(", ",
                 Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList()) + ", got '" + value + "'");
     }
 
     private static String oneOf(Settings s, String key, String fallback, String[] allowed) {
         String value = s.string(key, fallback).trim().toLowerCase(Locale.ROOT);
         if (!Arrays.asList(allowed).contains(value)) {
-            throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+            throw new ConfigException(s.key(key) + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
         }
         return value;
     }

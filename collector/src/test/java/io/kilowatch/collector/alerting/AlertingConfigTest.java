@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.http.TestCollector;
 import io.kilowatch.core.alerting.AlertRule;
 import io.kilowatch.core.alerting.Severity;
@@ -26,7 +27,7 @@ class AlertingConfigTest {
     Path dir;
 
     private static Settings settings(String... keyValues) {
-        Settings s = Settings.empty("test");
+        Settings s = Settings.empty("test").readSecretFilesWith(CollectorConfig.SECRET_FILES);
         for (int i = 0; i < keyValues.length; i += 2) {
             s.override(keyValues[i], keyValues[i + 1]);
         }
@@ -59,7 +60,7 @@ class AlertingConfigTest {
     @Test
     void rulesAndChannelsTakeOverridesAndSecretsComeFromEnvironmentOrFile() throws Exception {
         Path passwordFile = Files.writeString(dir.resolve("pw"), "from-a-file\n");
-        Settings s = Settings.parse("", "test", Map.of("K_ALERTING_CHANNELS_HOOK_BEARER_TOKEN", "from-env"), "K_")
+        Settings s = Settings.parse("", "test", Map.of("K_ALERTING_CHANNELS_HOOK_BEARER_TOKEN", "from-env"), "K_").readSecretFilesWith(CollectorConfig.SECRET_FILES)
                 .override("alerting.channels.hook.type", "webhook").override("alerting.channels.hook.url", "https://hooks.example.org/x")
                 .override("alerting.channels.mail.type", "email").override("alerting.channels.mail.smtp_host", "smtp.example.org")
                 .override("alerting.channels.mail.username", "kw").override("alerting.channels.mail.password_file", passwordFile.toString())

@@ -3,6 +3,7 @@ package io.kilowatch.collector.alerting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.core.alerting.Alert;
@@ -74,7 +75,7 @@ class NotificationDeliveryTest {
 
     /** Fast timings for tests; a rule fires at its first evaluation. */
     private AlertingService start(ConditionSource source, String... keyValues) {
-        Settings s = Settings.empty("test")
+        Settings s = Settings.empty("test").readSecretFilesWith(CollectorConfig.SECRET_FILES)
                 .override("alerting.evaluation_interval", "1s")
                 .override("alerting.grouping.group_wait", "0s")
                 .override("alerting.grouping.group_interval", "1s")

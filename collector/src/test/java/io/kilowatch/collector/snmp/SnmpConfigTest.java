@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.snmp.ProfileMetric;
@@ -21,7 +22,7 @@ class SnmpConfigTest {
     static final String ENV = "KILOWATCH_COLLECTOR_";
 
     private static Settings settings(Map<String, String> env, String... keyValues) {
-        Settings s = Settings.parse("", "test.yaml", env, ENV);
+        Settings s = Settings.parse("", "test.yaml", env, ENV).readSecretFilesWith(CollectorConfig.SECRET_FILES);
         for (int i = 0; i < keyValues.length; i += 2) {
             s.override(keyValues[i], keyValues[i + 1]);
         }

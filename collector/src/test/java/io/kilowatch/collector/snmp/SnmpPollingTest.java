@@ -72,7 +72,7 @@ class SnmpPollingTest {
                 PREFIX + "SNMP_AUTHS_SHA256_AUTH_PASSWORD", Snmpd.AUTH_PASS,
                 PREFIX + "SNMP_AUTHS_SHA256_PRIV_PASSWORD", Snmpd.PRIV_PASS,
                 PREFIX + "SNMP_AUTHS_STRANGER_AUTH_PASSWORD", Snmpd.AUTH_PASS,
-                PREFIX + "SNMP_AUTHS_STRANGER_PRIV_PASSWORD", Snmpd.PRIV_PASS), PREFIX)
+                PREFIX + "SNMP_AUTHS_STRANGER_PRIV_PASSWORD", Snmpd.PRIV_PASS), PREFIX).readSecretFilesWith(CollectorConfig.SECRET_FILES)
                 .override("http.port", "0").override("data_dir", work.resolve("data").toString())
                 .override("security.read.anonymous", "true")
                 .override("snmp.enabled", "true").override("snmp.interval", "1s").override("snmp.timeout", "400ms")

@@ -69,7 +69,7 @@ public final class InfluxOutput implements AutoCloseable {
                 .writeTimeout(config.timeout());
         InfluxDBClientOptions.Builder options = InfluxDBClientOptions.builder().url(config.url()).org(config.org())
                 .bucket(config.bucket()).precision(config.precision()).okHttpClient(http);
-        config.resolveToken().ifPresent(t -> options.authenticateToken(t.toCharArray()));
+        config.token().ifPresent(t -> options.authenticateToken(t.toCharArray()));
         this.client = InfluxDBClientFactory.create(options.build());
         this.writer = client.getWriteApiBlocking();
         this.backoff = new Backoff(Duration.ofSeconds(1), config.maxBackoff(), new SplittableRandom());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.influxdb.client.domain.WritePrecision;
+import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import java.nio.file.Files;
@@ -53,15 +54,16 @@ class InfluxConfigTest {
     }
 
     @Test
-    void theTokenComesFromTheEnvironmentOrAFileNeverBoth() throws Exception {
+    void theTokenComesFromTheEnvironmentOrAFileNeverBothAndIsReadAtStart() throws Exception {
         Settings env = Settings.parse("", "t", Map.of("KILOWATCH_COLLECTOR_OUTPUTS_INFLUXDB_TOKEN", "from-env"), "KILOWATCH_COLLECTOR_");
-        assertEquals(Optional.of("from-env"), InfluxConfig.from(env, dir).resolveToken());
+        assertEquals(Optional.of("from-env"), InfluxConfig.from(env, dir).token());
         Path file = Files.writeString(dir.resolve("token"), "from-file\n");
-        assertEquals(Optional.of("from-file"), InfluxConfig.from(enabled().override("outputs.influxdb.token_file", file.toString()), dir).resolveToken());
+        assertEquals(Optional.of("from-file"), InfluxConfig.from(enabled().readSecretFilesWith(CollectorConfig.SECRET_FILES)
+                .override("outputs.influxdb.token_file", file.toString()), dir).token());
         Settings both = Settings.parse("", "t", Map.of("KILOWATCH_COLLECTOR_OUTPUTS_INFLUXDB_TOKEN", "x"), "KILOWATCH_COLLECTOR_")
-                .override("outputs.influxdb.token_file", file.toString());
+                .readSecretFilesWith(CollectorConfig.SECRET_FILES).override("outputs.influxdb.token_file", file.toString());
         assertThrows(ConfigException.class, () -> InfluxConfig.from(both, dir));
-        InfluxConfig missing = InfluxConfig.from(enabled().override("outputs.influxdb.token_file", dir.resolve("nope").toString()), dir);
-        assertTrue(assertThrows(ConfigException.class, missing::resolveToken).getMessage().contains("outputs.influxdb.token_file"));
+        Settings missing = enabled().readSecretFilesWith(CollectorConfig.SECRET_FILES).override("outputs.influxdb.token_file", dir.resolve("nope").toString());
+        assertTrue(assertThrows(ConfigException.class, () -> InfluxConfig.from(missing, dir)).getMessage().contains("outputs.influxdb.token_file"));
     }
 }
