@@ -58,6 +58,7 @@ public final class JdbcStore implements EstateStore {
     @Override
     public List<IngestOutcome> ingest(List<Pending> reports) {
         try {
+            db.coverSamples(reports.stream().mapToLong(Pending::timestampMs));
             return db.inTransaction(() -> {
                 List<IngestOutcome> outcomes = new ArrayList<>(reports.size());
                 for (Pending report : reports) {
@@ -204,15 +205,15 @@ public final class JdbcStore implements EstateStore {
     public List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw) {
         if (fromRaw) {
             return db.query("SELECT (ts_ms / ?) * ? AS bucket, AVG(power_watts), AVG(cpu_ratio), SUM(energy_joules) FROM samples "
-                    + "WHERE device_id = ? AND ts_ms >= ? AND ts_ms < ? GROUP BY (ts_ms / ?) * ? ORDER BY bucket",
+                    + "WHERE device_id = ? AND ts_ms >= ? AND ts_ms < ? GROUP BY bucket ORDER BY bucket",
                     rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
-                    stepMs, stepMs, deviceId, fromMs, toMs, stepMs, stepMs);
+                    stepMs, stepMs, deviceId, fromMs, toMs);
         }
         return db.query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
                 + "WHERE device_id = ? AND period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? "
-                + "GROUP BY (bucket_start_ms / ?) * ? ORDER BY bucket",
+                + "GROUP BY bucket ORDER BY bucket",
                 rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
-                stepMs, stepMs, deviceId, fromMs, toMs, stepMs, stepMs);
+                stepMs, stepMs, deviceId, fromMs, toMs);
     }
 
     @Override
@@ -221,14 +222,14 @@ public final class JdbcStore implements EstateStore {
             // Mean power per device per bucket, then summed: a partly filled last bucket still reads right.
             return db.query("SELECT bucket, SUM(watts), AVG(cpu), SUM(joules) FROM (SELECT device_id, (ts_ms / ?) * ? AS bucket, "
                     + "AVG(power_watts) AS watts, AVG(cpu_ratio) AS cpu, SUM(energy_joules) AS joules FROM samples "
-                    + "WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, (ts_ms / ?) * ?) per_device GROUP BY bucket ORDER BY bucket",
+                    + "WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, bucket) per_device GROUP BY bucket ORDER BY bucket",
                     rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
-                    stepMs, stepMs, fromMs, toMs, stepMs, stepMs);
+                    stepMs, stepMs, fromMs, toMs);
         }
         return db.query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
-                + "WHERE period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? GROUP BY (bucket_start_ms / ?) * ? ORDER BY bucket",
+                + "WHERE period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? GROUP BY bucket ORDER BY bucket",
                 rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
-                stepMs, stepMs, fromMs, toMs, stepMs, stepMs);
+                stepMs, stepMs, fromMs, toMs);
     }
 
     @Override
@@ -248,7 +249,7 @@ public final class JdbcStore implements EstateStore {
     @Override
     public int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs) {
         try {
-            return db.inTransaction(() -> db.update("DELETE FROM samples WHERE ts_ms < ?", rawBeforeMs)
+            return db.inTransaction(() -> db.deleteSamplesBefore(rawBeforeMs)
                     + db.update("DELETE FROM rollups WHERE period = 'hour' AND bucket_start_ms < ?", hourlyBeforeMs)
                     + db.update("DELETE FROM uptime_spans WHERE end_ms < ?", spansBeforeMs));
         } catch (SQLException e) {

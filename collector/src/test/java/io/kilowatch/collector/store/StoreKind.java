@@ -1,0 +1,38 @@
+package io.kilowatch.collector.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * The stores the store tests run against, every test on each ({@code @EnumSource(StoreKind.class)}): the embedded
+ * SQLite and a real PostgreSQL ({@link TestPostgres}).
+ */
+public enum StoreKind {
+    SQLITE,
+    POSTGRESQL;
+
+    /** A new empty store of this kind; {@code dataDir} holds its SQLite file, or nothing on PostgreSQL. */
+    public TestStore fresh(Path dataDir) {
+        return new TestStore(this == SQLITE ? StoreConfig.sqlite(dataDir, Database.Sync.FULL) : TestPostgres.shared().freshDatabase(dataDir));
+    }
+
+    /** An empty store that tests open, close and open again, as a collector restarting would. */
+    public record TestStore(StoreConfig config) {
+        public Database open() {
+            return Database.open(config);
+        }
+
+        public JdbcStore openStore() {
+            return new JdbcStore(open());
+        }
+
+        /** A plain connection to the store, for a test that builds it as an older collector would have. */
+        public Connection connectWithoutMigrating() throws SQLException {
+            return config.type() == StoreConfig.Type.SQLITE
+                    ? DriverManager.getConnection("jdbc:sqlite:" + config.dataDir().resolve(Database.SQLITE_FILE))
+                    : DriverManager.getConnection(config.postgresql().url(), config.postgresql().user(), config.postgresql().password().orElseThrow());
+        }
+    }
+}
