@@ -116,7 +116,9 @@ public final class Database implements AutoCloseable {
         pool.setUsername(where.user());
         where.password().ifPresent(pool::setPassword);
         pool.setMaximumPoolSize(1);
-        pool.setConnectionTimeout(10_000);
+        // While the server is away each store call waits this long for a connection, then fails: short enough that a
+        // few calls queued on the single writer still answer an agent (10 s timeout) with 503 rather than nothing.
+        pool.setConnectionTimeout(3_000);
         // A connection held for hours should notice a peer that vanished without a word (a firewall's idle cut).
         pool.addDataSourceProperty("tcpKeepAlive", true);
         pool.addDataSourceProperty("ApplicationName", "kilowatch-collector");
@@ -128,7 +130,7 @@ public final class Database implements AutoCloseable {
             dataSource = new HikariDataSource(pool);
         } catch (RuntimeException e) {
             throw new StoreException("cannot connect to the PostgreSQL store at " + where.redactedUrl() + " as " + where.user() + ": "
-                    + rootMessage(e), e);
+                    + driverMessage(e), e);
         }
         try {
             return new Database(Dialect.POSTGRESQL, new Connector() {
@@ -148,17 +150,14 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
+    /** The driver's own words (refused, a failed password, an unknown database) rather than the pool's wrapping. */
+    private static String driverMessage(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException) {
+                return cause.getMessage();
+            }
         }
-        return root.getMessage();
-    }
-
-    /** SQLite or PostgreSQL. */
-    Dialect dialect() {
-        return dialect;
+        return e.getMessage();
     }
 
     private void migrate() throws SQLException {

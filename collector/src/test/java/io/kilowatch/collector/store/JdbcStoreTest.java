@@ -64,8 +64,7 @@ class JdbcStoreTest {
     @Test
     void syncSetsWhenCommitsReachTheDisk() throws Exception {
         for (Database.Sync sync : Database.Sync.values()) {
-            StoreConfig config = new StoreConfig(kind == StoreKind.SQLITE ? StoreConfig.Type.SQLITE : StoreConfig.Type.POSTGRESQL, dir, sync,
-                    testStore.config().postgresql());
+            StoreConfig config = new StoreConfig(testStore.config().type(), dir, sync, testStore.config().postgresql());
             // SQLite's numbers for FULL and NORMAL; PostgreSQL's synchronous_commit, the server's own (on) unless normal
             String query = kind == StoreKind.SQLITE ? "PRAGMA synchronous" : "SHOW synchronous_commit";
             String expected = kind == StoreKind.SQLITE ? (sync == Database.Sync.FULL ? "2" : "1") : (sync == Database.Sync.FULL ? "on" : "off");

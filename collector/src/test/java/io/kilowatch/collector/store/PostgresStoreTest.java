@@ -1,6 +1,7 @@
 package io.kilowatch.collector.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +65,16 @@ class PostgresStoreTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aWrongPasswordStopsTheStartSayingSo() {
+        StoreConfig right = StoreKind.POSTGRESQL.fresh(dir).config();
+        StoreConfig wrong = StoreConfig.postgresql(dir, Database.Sync.FULL,
+                new StoreConfig.Postgresql(right.postgresql().url(), right.postgresql().user(), Optional.of("not-the-password")));
+        StoreException e = assertThrows(StoreException.class, () -> Database.open(wrong));
+        assertTrue(e.getMessage().contains("password authentication failed"), e.getMessage());
+        assertFalse(e.getMessage().contains("not-the-password"), e.getMessage());
     }
 
     private static int backend(JdbcStore store) {
