@@ -18,6 +18,8 @@
 #   systemd (systemd-analyze)   the agent's systemd unit must pass `systemd-analyze verify` (AgentPackagingIT)
 #   adduser                     the agent's .deb makes its service user with it, installed and purged in that test
 #   unzip                       deploy/debian/build-deb.sh reads the agent's version from its jar (AgentPackagingIT)
+#   postgresql                  the store tests run against a real PostgreSQL too: they initdb a temporary cluster
+#                               with its server binaries (/usr/lib/postgresql/*/bin) on a free loopback port
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -40,6 +42,7 @@ compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v adduser >/dev/null 2>&1 || need+=(adduser)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""
@@ -54,7 +57,7 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The prometheus package starts a server on :9090 as a service where systemd runs; tests need only promtool.
 # Tests start their own servers on free loopback ports; stop the packaged services.
-for service in prometheus prometheus-alertmanager victoria-metrics snmpd; do
+for service in prometheus prometheus-alertmanager victoria-metrics snmpd postgresql; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     $sudo systemctl stop "$service" || true
   fi

@@ -9,7 +9,7 @@ import io.kilowatch.collector.security.Users;
 import io.kilowatch.collector.service.ServiceSettings;
 import io.kilowatch.collector.agents.AgentSettingsConfig;
 import io.kilowatch.collector.snmp.SnmpConfig;
-import io.kilowatch.collector.store.Database;
+import io.kilowatch.collector.store.StoreConfig;
 import io.kilowatch.collector.sustainability.SustainabilityConfig;
 import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.config.ConfigException;
@@ -46,7 +46,7 @@ public record CollectorConfig(
         int downAfterMissedReports,
         Duration rawRetention,
         Duration hourlyRetention,
-        Database.Sync storageSync,
+        StoreConfig store,
         Duration refreshInterval,
         Duration pushInterval,
         boolean requireAgentCredentials,
@@ -103,7 +103,7 @@ public record CollectorConfig(
                 s.integer("devices.down_after_missed_reports", 3, 1, 1000),
                 s.duration("storage.raw_retention", Duration.ofDays(14), Duration.ofDays(1), Duration.ofDays(3650)),
                 s.duration("storage.hourly_retention", Duration.ofDays(400), Duration.ofDays(31), Duration.ofDays(36500)),
-                s.attempt(() -> storageSync(s.string("storage.sync", "full")), Database.Sync.FULL),
+                s.attempt(() -> StoreConfig.from(s), null),
                 s.duration("storage.refresh_interval", Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofHours(1)),
                 s.duration("dashboard.push_interval", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(5)),
                 s.bool("security.agents.require_credentials", true),
@@ -136,14 +136,6 @@ public record CollectorConfig(
             throw new ConfigException("security.agents.require_client_certificate needs http.tls.client_ca_file, the CA that signs agents' certificates");
         }
         return config;
-    }
-
-    private static Database.Sync storageSync(String value) {
-        return switch (value) {
-            case "full" -> Database.Sync.FULL;
-            case "normal" -> Database.Sync.NORMAL;
-            default -> throw new ConfigException("storage.sync must be full or normal, not '" + value + "'");
-        };
     }
 
     private static Users users(Settings s) {

@@ -8,6 +8,7 @@ import io.kilowatch.collector.carbon.IntensityFile;
 import io.kilowatch.collector.carbon.IntensityFormatException;
 import io.kilowatch.collector.carbon.RollupRecompute;
 import io.kilowatch.collector.store.JdbcCarbonStore;
+import io.kilowatch.collector.store.Database;
 import io.kilowatch.collector.store.JdbcStore;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -139,7 +140,7 @@ public final class CollectorMain {
             System.err.println("kilowatch-collector revoke-agent: " + e.getMessage());
             return 2;
         }
-        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+        try (JdbcStore store = new JdbcStore(Database.open(config.store()))) {
             if (store.revoke(deviceId, System.currentTimeMillis())) {
                 System.out.println("revoked the credential of " + deviceId);
                 return 0;
@@ -180,7 +181,7 @@ public final class CollectorMain {
         String file = input.file();
         String format = options.get("--format").isEmpty() ? (file.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "neso")
                 : options.get("--format");
-        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+        try (JdbcStore store = new JdbcStore(Database.open(config.store()))) {
             var points = IntensityFile.parse(text, IntensityFile.Format.of(format), blankToNull(options.get("--region")),
                     blankToNull(options.get("--source")));
             var outcome = new JdbcCarbonStore(store.database()).importIntensity(points, System.currentTimeMillis(),
@@ -201,7 +202,7 @@ public final class CollectorMain {
             return 2;
         }
         CollectorConfig config = input.config();
-        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+        try (JdbcStore store = new JdbcStore(Database.open(config.store()))) {
             IntensityCache intensity = new IntensityCache();
             intensity.replaceAll(new JdbcCarbonStore(store.database()).intensity());
             var outcome = new io.kilowatch.collector.history.HistoryImport(new io.kilowatch.collector.store.JdbcHistoryStore(store.database()), store,
@@ -237,7 +238,7 @@ public final class CollectorMain {
             return 2;
         }
         java.time.ZoneId zone = config.timeZone();
-        try (JdbcStore store = JdbcStore.sqlite(config.dataDir())) {
+        try (JdbcStore store = new JdbcStore(Database.open(config.store()))) {
             int changed = new JdbcCarbonStore(store.database()).recomputeRollups(from.atStartOfDay(zone).toInstant().toEpochMilli(),
                     to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(), RollupRecompute.withCurrentSettings(config.carbon(), dayStart(config)));
             System.out.println("recomputed " + changed + " hourly rollups (and their days) from " + from + " to " + to + " in " + zone.getId());

@@ -85,7 +85,7 @@ public final class CollectorVerticle extends VerticleBase {
         storeWorker = vertx.createSharedWorkerExecutor("kilowatch-store", 1);
         PrometheusMeterRegistry prometheus = registry();
         FeatureContext context = new FeatureContext(vertx, clock, Scheduler.of(vertx), storeWorker, prometheus, config.timeZone());
-        return storeWorker.executeBlocking(() -> Database.sqlite(config.dataDir(), config.storageSync())).compose(db -> {
+        return storeWorker.executeBlocking(() -> Database.open(config.store())).compose(db -> {
             database = db;
             db.writeOn(storeWorker);
             features = features(db);
@@ -105,7 +105,7 @@ public final class CollectorVerticle extends VerticleBase {
         }).onSuccess(s -> {
             server = s;
             LOG.atInfo().addKeyValue("url", (config.tlsCertFile().isPresent() ? "https://" : "http://") + displayHost() + ":" + s.actualPort() + "/")
-                    .addKeyValue("data_dir", config.dataDir().toAbsolutePath())
+                    .addKeyValue("data_dir", config.dataDir().toAbsolutePath()).addKeyValue("store", config.store().describe())
                     .addKeyValue("features", features.stream().map(Feature::name).toList()).log("collector listening");
             if (config.anonymousRead()) {
                 LOG.atWarn().log("anyone who reaches the collector may read the dashboard, API and metrics (security.read.anonymous)");

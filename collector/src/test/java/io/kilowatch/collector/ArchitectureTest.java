@@ -49,7 +49,7 @@ class ArchitectureTest {
     @Test
     void jdbcStaysInTheStore() {
         assertPasses(noClasses().that().resideOutsideOfPackage("io.kilowatch.collector.store..")
-                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite.."));
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..", "org.postgresql..", "com.zaxxer.hikari.."));
     }
 
     @Test

@@ -4,24 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.collector.store.StoreKind;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The command opens the configured store: the embedded one, or PostgreSQL. */
 class RevokeAgentTest {
-    @Test
-    void revokingMakesTheCredentialUnknownAndLetsTheDeviceEnrolAgain(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    @ParameterizedTest
+    @EnumSource(StoreKind.class)
+    void revokingMakesTheCredentialUnknownAndLetsTheDeviceEnrolAgain(StoreKind kind, @TempDir Path dir) {
+        StoreKind.TestStore testStore = kind.fresh(dir);
+        List<String> args = new ArrayList<>(List.of("pc-1"));
+        args.addAll(testStore.options());
+        Map<String, String> env = testStore.environment();
+        try (JdbcStore store = testStore.openStore()) {
             assertTrue(store.enrol("pc-1", "a".repeat(64), 1));
             assertEquals("pc-1", store.deviceForCredential("a".repeat(64)).orElseThrow());
             assertEquals(false, store.enrol("pc-1", "b".repeat(64), 2), "no takeover while the credential is active");
             assertTrue(store.enrol("pc-1", "a".repeat(64), 2), "the same credential again: accepted, nothing changes");
         }
-        assertEquals(0, CollectorMain.revokeAgent(new String[] {"pc-1", "--data-dir", dir.toString()}, Map.of()));
-        assertEquals(1, CollectorMain.revokeAgent(new String[] {"pc-1", "--data-dir", dir.toString()}, Map.of()), "nothing left to revoke");
+        assertEquals(0, CollectorMain.revokeAgent(args.toArray(String[]::new), env));
+        assertEquals(1, CollectorMain.revokeAgent(args.toArray(String[]::new), env), "nothing left to revoke");
         assertEquals(2, CollectorMain.revokeAgent(new String[] {}, Map.of()));
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             assertTrue(store.deviceForCredential("a".repeat(64)).isEmpty());
             assertTrue(store.enrol("pc-1", "b".repeat(64), 3));
             assertEquals("pc-1", store.deviceForCredential("b".repeat(64)).orElseThrow());

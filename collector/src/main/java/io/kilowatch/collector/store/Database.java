@@ -1,5 +1,7 @@
 package io.kilowatch.collector.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
@@ -15,37 +17,78 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one database every store class works in: its connection, the migrations of {@link Schema}, transactions and
- * statement helpers. {@link #sqlite(Path)} opens the embedded default: SQLite in WAL mode with full fsync, so an
- * acknowledged report survives a crash or power cut. Not thread-safe: the collector uses it from one worker thread,
- * the single writer, so every store class shares its transactions and never interleaves with another.
+ * statement helpers, on SQLite or PostgreSQL ({@link #open}; {@link Dialect} holds where they differ).
+ * {@link #sqlite(Path)} opens the embedded default: SQLite in WAL mode with full fsync, so an acknowledged report
+ * survives a crash or power cut. Not thread-safe: the collector uses it from one worker thread, the single writer, so
+ * every store class shares its transactions and never interleaves with another.
+ *
+ * <p>On PostgreSQL the connection comes from a HikariCP pool of one: the single writer holds it for as long as it
+ * works, because its transactions are serial and its hot statements are prepared once on that connection (a
+ * connection per transaction would prepare them again every time). The pool is what connects (with a timeout and a
+ * check that the connection is alive) and what gives a fresh connection when the held one broke, a server restart
+ * say: a transaction whose rollback fails gives its connection back, and the next one takes a new one.
  */
 public final class Database implements AutoCloseable {
+    /** The embedded store's file in {@code data_dir}. */
+    static final String SQLITE_FILE = "kilowatch.db";
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
     /**
-     * When a commit reaches the disk (SQLite's {@code synchronous} in WAL mode). Both keep every
-     * acknowledged report through a crash or kill of the collector, since a commit is in the WAL file
-     * before the answer; they differ on a power cut or an OS crash.
+     * When a commit reaches the disk (SQLite's {@code synchronous} in WAL mode; PostgreSQL's {@code synchronous_commit}).
+     * Both keep every acknowledged report through a crash or kill of the collector, since a commit is in the
+     * write-ahead log before the answer; they differ on a power cut or an OS crash.
      */
     public enum Sync {
-        /** Each commit is fsynced before it is acknowledged: it survives a power cut too. */
+        /** Each commit is fsynced before it is acknowledged: it survives a power cut too. On PostgreSQL: the server's own setting. */
         FULL,
-        /** The WAL is fsynced at checkpoints only: a power cut or OS crash may lose the last commits. */
+        /**
+         * The WAL is fsynced at checkpoints only (SQLite), or a moment after the commit ({@code synchronous_commit = off}
+         * on PostgreSQL): a power cut or OS crash (a server crash too, on PostgreSQL) may lose the last commits.
+         */
         NORMAL
     }
 
-    private final Connection connection;
+    /** Where connections come from: a fresh SQLite connection, or the PostgreSQL pool. */
+    private interface Connector extends AutoCloseable {
+        Connection connect() throws SQLException;
+
+        @Override
+        default void close() {
+        }
+    }
+
+    private final Dialect dialect;
+    private final Connector connector;
+    private final SamplePartitions samples;
+    /** The connection the single writer holds; null after it broke, until the next work takes a fresh one. */
+    private Connection connection;
     /** The single writer every store task runs on, once the collector has one; until then (commands, tests) the caller's thread. */
     private volatile WorkerExecutor writer;
     /** Statements of hot paths, prepared once: preparing them per report cost more than running them. */
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
-    private Database(Connection connection) throws SQLException {
-        this.connection = connection;
+    private Database(Dialect dialect, Connector connector) throws SQLException {
+        this.dialect = dialect;
+        this.connector = connector;
+        this.samples = SamplePartitions.of(dialect);
         migrate();
+    }
+
+    /** The store the config names. */
+    public static Database open(StoreConfig config) {
+        return switch (config.type()) {
+            case SQLITE -> sqlite(config.dataDir(), config.sync());
+            case POSTGRESQL -> postgresql(config.postgresql(), config.sync());
+        };
     }
 
     public static Database sqlite(Path dataDir) {
@@ -55,47 +98,60 @@ public final class Database implements AutoCloseable {
     public static Database sqlite(Path dataDir, Sync sync) {
         try {
             Files.createDirectories(dataDir);
-            Connection c = sqliteConnection(dataDir);
-            try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA synchronous=" + sync.name());
-            }
-            return new Database(c);
+            return new Database(Dialect.SQLITE, () -> sqliteConnection(dataDir, sync));
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
-    private static Connection sqliteConnection(Path dataDir) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("kilowatch.db").toAbsolutePath());
+    private static Connection sqliteConnection(Path dataDir, Sync sync) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=FULL");
+            s.execute("PRAGMA synchronous=" + sync.name());
             s.execute("PRAGMA busy_timeout=10000");
         }
         return c;
     }
 
-    private void migrate() throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    public static Database postgresql(StoreConfig.Postgresql where, Sync sync) {
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("kilowatch-store");
+        pool.setJdbcUrl(where.url());
+        pool.setUsername(where.user());
+        where.password().ifPresent(pool::setPassword);
+        pool.setMaximumPoolSize(1);
+        // While the server is away each store call waits this long for a connection, then fails: short enough that a
+        // few calls queued on the single writer still answer an agent (10 s timeout) with 503 rather than nothing.
+        pool.setConnectionTimeout(3_000);
+        // A connection held for hours should notice a peer that vanished without a word (a firewall's idle cut).
+        pool.addDataSourceProperty("tcpKeepAlive", true);
+        pool.addDataSourceProperty("ApplicationName", "kilowatch-collector");
+        if (sync == Sync.NORMAL) {
+            pool.setConnectionInitSql("SET synchronous_commit = off");
         }
-        int current = 0;
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            if (rs.next()) {
-                current = rs.getInt(1);
-            }
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(pool);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to the PostgreSQL store at " + where.redactedUrl() + " as " + where.user() + ": "
+                    + driverMessage(e), e);
         }
-        for (int v = current; v < Schema.MIGRATIONS.size(); v++) {
-            int version = v + 1;
-            inTransaction(() -> {
-                try (Statement s = connection.createStatement()) {
-                    for (String sql : Schema.MIGRATIONS.get(version - 1)) {
-                        s.execute(sql);
-                    }
-                    s.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
+        try {
+            return new Database(Dialect.POSTGRESQL, new Connector() {
+                @Override
+                public Connection connect() throws SQLException {
+                    return dataSource.getConnection();
                 }
-                return null;
+
+                @Override
+                public void close() {
+                    dataSource.close();
+                }
             });
+        } catch (SQLException | RuntimeException e) {
+            dataSource.close();
+            throw new StoreException("cannot open the PostgreSQL store at " + where.redactedUrl() + ": " + e.getMessage(), e);
         }
     }
 
@@ -117,20 +173,87 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** The connection, for statements the helpers below do not cover. */
-    Connection connection() {
+    /** The driver's own words (refused, a failed password, an unknown database) rather than the pool's wrapping. */
+    private static String driverMessage(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException) {
+                return cause.getMessage();
+            }
+        }
+        return e.getMessage();
+    }
+
+    private void migrate() throws SQLException {
+        try (Statement s = connection().createStatement()) {
+            dialect.lockMigrations(s);
+            try {
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+                int current = 0;
+                try (ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                    if (rs.next()) {
+                        current = rs.getInt(1);
+                    }
+                }
+                for (int v = current; v < Schema.MIGRATIONS.size(); v++) {
+                    int version = v + 1;
+                    inTransaction(() -> {
+                        for (String sql : Schema.MIGRATIONS.get(version - 1)) {
+                            s.execute(dialect.migration(version, sql));
+                        }
+                        s.execute("INSERT INTO schema_version (version) VALUES (" + version + ")");
+                        return null;
+                    });
+                }
+            } finally {
+                dialect.unlockMigrations(s);
+            }
+        }
+    }
+
+    /** The connection, for statements the helpers below do not cover; a fresh one if the last one broke. */
+    Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = connector.connect();
+        }
         return connection;
+    }
+
+    /** Makes room for the samples of reports taken at these times: on PostgreSQL, their day partitions. Outside a transaction. */
+    void coverSamples(LongStream timesMs) throws SQLException {
+        LongSummaryStatistics times = timesMs.summaryStatistics();
+        if (times.getCount() > 0) {
+            samples.cover(connection(), times.getMin(), times.getMax());
+        }
+    }
+
+    /** Deletes the samples taken before {@code beforeMs}, in the caller's transaction: on PostgreSQL whole days are dropped. */
+    int deleteSamplesBefore(long beforeMs) throws SQLException {
+        return samples.deleteBefore(connection(), beforeMs);
     }
 
     @Override
     public void close() {
         try {
+            release();
+        } finally {
+            connector.close();
+        }
+    }
+
+    /** Closes the prepared statements and the connection (on PostgreSQL, gives it back to the pool, which drops a broken one). */
+    private void release() {
+        try {
             for (PreparedStatement ps : prepared.values()) {
                 ps.close();
             }
-            connection.close();
+            if (connection != null) {
+                connection.close();
+            }
         } catch (SQLException e) {
-            throw new StoreException("closing the store failed", e);
+            LOG.atWarn().setCause(e).log("closing a store connection failed");
+        } finally {
+            prepared.clear();
+            connection = null;
         }
     }
 
@@ -152,37 +275,55 @@ public final class Database implements AutoCloseable {
     }
 
     <T> T inTransaction(SqlWork<T> work) throws SQLException {
-        connection.setAutoCommit(false);
+        Connection c = connection();
         try {
+            c.setAutoCommit(false);
             T result = work.run();
-            connection.commit();
+            c.commit();
+            c.setAutoCommit(true);
             return result;
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            try {
+                c.rollback();
+                c.setAutoCommit(true);
+            } catch (SQLException rollbackFailed) {
+                // The connection itself is gone (the server restarted, the network broke): the next work takes a fresh one.
+                e.addSuppressed(rollbackFailed);
+                release();
+            }
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
+        }
+    }
+
+    /** After a failed query outside a transaction: gives the connection back if it is no longer alive. */
+    private void releaseIfBroken() {
+        try {
+            if (connection != null && connection.getAutoCommit() && !connection.isValid(2)) {
+                release();
+            }
+        } catch (SQLException e) {
+            release();
         }
     }
 
     PreparedStatement prepared(String sql) throws SQLException {
         PreparedStatement ps = prepared.get(sql);
         if (ps == null) {
-            ps = connection.prepareStatement(sql);
+            ps = connection().prepareStatement(sql);
             prepared.put(sql, ps);
         }
         return ps;
     }
 
     int update(String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
             bind(ps, args);
             return ps.executeUpdate();
         }
     }
 
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
             bind(ps, args);
             List<T> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -192,6 +333,7 @@ public final class Database implements AutoCloseable {
             }
             return rows;
         } catch (SQLException e) {
+            releaseIfBroken();
             throw new StoreException("query failed: " + e.getMessage(), e);
         }
     }

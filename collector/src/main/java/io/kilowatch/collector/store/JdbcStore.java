@@ -59,6 +59,7 @@ public final class JdbcStore implements EstateStore {
     @Override
     public List<IngestOutcome> ingest(List<Pending> reports) {
         try {
+            db.coverSamples(reports.stream().mapToLong(Pending::timestampMs));
             return db.inTransaction(() -> {
                 List<IngestOutcome> outcomes = new ArrayList<>(reports.size());
                 for (Pending report : reports) {
@@ -73,16 +74,17 @@ public final class JdbcStore implements EstateStore {
 
     private IngestOutcome ingestOne(Pending r) throws SQLException {
         DeviceRow previous = storedDevice(r.deviceId());
+        // A look-up, not INSERT ... ON CONFLICT: PostgreSQL's samples are partitioned by time, so (device, sequence)
+        // cannot be a unique key there.
+        Optional<Long> storedAt = sampleTime(r.deviceId(), r.sequence());
+        if (storedAt.isPresent()) {
+            return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.lastSequence(), null);
+        }
         IngestPlan plan = r.planner().apply(previous);
         if (plan.rejection() != null) {
             return new IngestOutcome(false, false, previous == null ? 0 : previous.lastSequence(), plan.rejection());
         }
-        // The sample goes in first and only if its (device, sequence) is new: one statement where a look-up and an
-        // insert were two. A resend finds the sample there and changes nothing.
-        if (!insertSample(plan.sample())) {
-            long storedAt = sampleTime(r.deviceId(), r.sequence()).orElseThrow();
-            return new IngestOutcome(true, storedAt != r.timestampMs(), previous == null ? r.sequence() : previous.lastSequence(), null);
-        }
+        insertSample(plan.sample());
         if (plan.newest()) {
             upsertDevice(plan.device());
         }
@@ -126,14 +128,13 @@ public final class JdbcStore implements EstateStore {
         }
     }
 
-    /** False when a sample of this (device, sequence) is stored already. */
-    private boolean insertSample(SampleRow s) throws SQLException {
+    private void insertSample(SampleRow s) throws SQLException {
         PreparedStatement ps = db.prepared("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, "
                 + "power_watts, power_source, cpu_ratio, memory_used_bytes, boot_time_ms, counter_joules, energy_joules, carbon_grams) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, sequence) DO NOTHING");
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         Database.bind(ps, s.deviceId(), s.sequence(), s.timestampMs(), s.receivedMs(), s.powerWatts(), s.powerSource(), s.cpuRatio(),
                 s.memoryUsedBytes(), s.bootTimeMs(), s.counterJoules(), s.energyJoules(), s.carbonGrams());
-        return ps.executeUpdate() == 1;
+        ps.executeUpdate();
     }
 
     private static String upsertDeviceSql() {
@@ -267,15 +268,15 @@ public final class JdbcStore implements EstateStore {
     public List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw) {
         if (fromRaw) {
             return db.query("SELECT (ts_ms / ?) * ? AS bucket, AVG(power_watts), AVG(cpu_ratio), SUM(energy_joules) FROM samples "
-                    + "WHERE device_id = ? AND ts_ms >= ? AND ts_ms < ? GROUP BY (ts_ms / ?) * ? ORDER BY bucket",
+                    + "WHERE device_id = ? AND ts_ms >= ? AND ts_ms < ? GROUP BY bucket ORDER BY bucket",
                     rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
-                    stepMs, stepMs, deviceId, fromMs, toMs, stepMs, stepMs);
+                    stepMs, stepMs, deviceId, fromMs, toMs);
         }
         return db.query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
                 + "WHERE device_id = ? AND period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? "
-                + "GROUP BY (bucket_start_ms / ?) * ? ORDER BY bucket",
+                + "GROUP BY bucket ORDER BY bucket",
                 rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
-                stepMs, stepMs, deviceId, fromMs, toMs, stepMs, stepMs);
+                stepMs, stepMs, deviceId, fromMs, toMs);
     }
 
     @Override
@@ -284,14 +285,14 @@ public final class JdbcStore implements EstateStore {
             // Mean power per device per bucket, then summed: a partly filled last bucket still reads right.
             return db.query("SELECT bucket, SUM(watts), AVG(cpu), SUM(joules) FROM (SELECT device_id, (ts_ms / ?) * ? AS bucket, "
                     + "AVG(power_watts) AS watts, AVG(cpu_ratio) AS cpu, SUM(energy_joules) AS joules FROM samples "
-                    + "WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, (ts_ms / ?) * ?) per_device GROUP BY bucket ORDER BY bucket",
+                    + "WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_id, bucket) per_device GROUP BY bucket ORDER BY bucket",
                     rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)),
-                    stepMs, stepMs, fromMs, toMs, stepMs, stepMs);
+                    stepMs, stepMs, fromMs, toMs);
         }
         return db.query("SELECT (bucket_start_ms / ?) * ? AS bucket, SUM(energy_joules) FROM rollups "
-                + "WHERE period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? GROUP BY (bucket_start_ms / ?) * ? ORDER BY bucket",
+                + "WHERE period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? GROUP BY bucket ORDER BY bucket",
                 rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
-                stepMs, stepMs, fromMs, toMs, stepMs, stepMs);
+                stepMs, stepMs, fromMs, toMs);
     }
 
     @Override
@@ -310,7 +311,7 @@ public final class JdbcStore implements EstateStore {
     @Override
     public int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs) {
         try {
-            return db.inTransaction(() -> db.update("DELETE FROM samples WHERE ts_ms < ?", rawBeforeMs)
+            return db.inTransaction(() -> db.deleteSamplesBefore(rawBeforeMs)
                     + db.update("DELETE FROM rollups WHERE period = 'hour' AND bucket_start_ms < ?", hourlyBeforeMs)
                     + db.update("DELETE FROM uptime_spans WHERE end_ms < ?", spansBeforeMs)
                     + db.update("DELETE FROM off_periods WHERE end_ms < ?", spansBeforeMs));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.store.JdbcAlertStore;
 import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.collector.store.StoreKind;
 import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.Condition;
 import io.kilowatch.core.alerting.ConditionSource;
@@ -29,14 +30,21 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The alerting service delivering to real receivers: a local webhook server and aiosmtpd on loopback
  * (plain, STARTTLS with login, implicit TLS). Grouping, repeat, flapping, retries, failures and restarts
- * are seen from the receiving end.
+ * are seen from the receiving end. The alert history is kept in SQLite and in PostgreSQL.
  */
 @ExtendWith(VertxExtension.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(StoreKind.class)
 class NotificationDeliveryTest {
+    @Parameter
+    StoreKind kind;
     @TempDir
     Path dir;
     private Vertx vertx;
@@ -50,7 +58,8 @@ class NotificationDeliveryTest {
     void open(Vertx vertx) {
         this.vertx = vertx;
         worker = vertx.createSharedWorkerExecutor("test-store", 1);
-        store = worker.executeBlocking(() -> JdbcStore.sqlite(dir.resolve("data"))).await();
+        StoreKind.TestStore testStore = kind.fresh(dir.resolve("data"));
+        store = worker.executeBlocking(testStore::openStore).await();
         store.database().writeOn(worker);
     }
 

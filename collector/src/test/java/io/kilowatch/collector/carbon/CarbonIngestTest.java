@@ -9,25 +9,31 @@ import io.kilowatch.collector.carbon.IntensityFile.Format;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcStore;
+import io.kilowatch.collector.store.StoreKind;
 import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.report.Report;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Ingest into the real embedded store fills the rollups' carbon columns with hand-computed figures, and
- * intensity imported after the energy recomputes them; a malformed import changes nothing.
+ * intensity imported after the energy recomputes them; a malformed import changes nothing. On SQLite and PostgreSQL.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(StoreKind.class)
 class CarbonIngestTest {
     private static final double KWH = 3_600_000;
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -35,8 +41,16 @@ class CarbonIngestTest {
     private static final long HOUR_10 = T0.toEpochMilli();
     private static final long DAY = Instant.parse("2024-06-02T23:00:00Z").toEpochMilli();
 
+    @Parameter
+    StoreKind kind;
     @TempDir
     Path dir;
+    private StoreKind.TestStore testStore;
+
+    @BeforeEach
+    void freshStore() {
+        testStore = kind.fresh(dir);
+    }
 
     private final CarbonPolicy policy = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
             .override("sites.Leeds DC.pue", "1.5").override("sites.Leeds DC.region", "London")
@@ -71,7 +85,7 @@ class CarbonIngestTest {
     }
 
     private double[] rollup(String device, String period, long bucket) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kilowatch.db"));
+        try (Connection c = testStore.connectWithoutMigrating();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT energy_joules, overhead_joules, carbon_grams, overhead_carbon_grams, td_carbon_grams, "
                      + "fallback_joules, cost_gbp FROM rollups WHERE device_id = '" + device + "' AND period = '" + period
@@ -94,7 +108,7 @@ class CarbonIngestTest {
 
     @Test
     void rollupsHoldHandComputedFiguresAndFollowIntensityImportedLater() throws Exception {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             CarbonStore carbon = londonDataThenEnergy(store);
 
             // Leeds DC: 1 kWh per half-hour, PUE 1.5. 10:00 -> 100 g: 1 x 1.5 x 100 = 150 g; 10:30 has no value: DESNZ 2024
@@ -138,7 +152,7 @@ class CarbonIngestTest {
 
     @Test
     void recomputingWithNewSettingsReworksEveryPartOfTheChosenDaysOnly() throws Exception {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             CarbonStore carbon = londonDataThenEnergy(store);
             // DESNZ's final 2024 figure comes out (say 0.150), County Hall turns out to have a PUE of 1.2, and a tariff of £0.30 is agreed.
             CarbonPolicy revised = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
@@ -164,7 +178,7 @@ class CarbonIngestTest {
 
     @Test
     void aFailingImportStoresNoneOfItsHalfHours() throws Exception {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             CarbonStore carbon = new JdbcCarbonStore(store.database());
             twoHoursOfEnergy(store);
             var points = IntensityFile.parse(Recordings.read("regional-intensity-2024-06-03T1030.json"), Format.NESO, null, null);
@@ -179,7 +193,7 @@ class CarbonIngestTest {
 
     @Test
     void aLaterForecastNeverReplacesAStoredActual() {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             CarbonStore carbon = new JdbcCarbonStore(store.database());
             carbon.importIntensity(IntensityFile.parse(Recordings.read("national-2024-06-03.json"), Format.NESO, null, null), 1L, recompute);
             CarbonStore.ImportOutcome forecast = carbon.importIntensity(IntensityFile.parse(
@@ -193,7 +207,7 @@ class CarbonIngestTest {
     /** Data quality: each rollup keeps its IT energy by provenance, from the reporting agent's power source. */
     @Test
     void rollupsKeepMeasuredAndModelledEnergyApart() throws Exception {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             for (String source : List.of("rapl", "model")) {
                 String device = source.equals("rapl") ? "measured-1" : "modelled-1";
                 ingest(store, report().device(device).source(source).at(T0).bootedAt(T0.minusSeconds(600)).counter(0).build());
@@ -201,7 +215,7 @@ class CarbonIngestTest {
                         .counter(2 * KWH).build());
             }
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kilowatch.db"));
+        try (Connection c = testStore.connectWithoutMigrating();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT device_id, period, measured_joules, modelled_joules, energy_joules FROM rollups ORDER BY device_id, period")) {
             int rows = 0;

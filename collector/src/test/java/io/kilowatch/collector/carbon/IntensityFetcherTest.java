@@ -8,6 +8,7 @@ import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.core.carbon.CarbonPolicy;
+import io.kilowatch.collector.store.StoreKind;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -23,10 +24,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The live fetch against a local server replaying recorded NESO responses. */
+/** The live fetch against a local server replaying recorded NESO responses, stored in SQLite and in PostgreSQL. */
 @ExtendWith(VertxExtension.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(StoreKind.class)
 class IntensityFetcherTest {
+    @Parameter
+    StoreKind kind;
     @TempDir
     Path dir;
     private final ManualClock clock = new ManualClock(Instant.parse("2024-06-03T11:07:00Z"));
@@ -40,7 +48,7 @@ class IntensityFetcherTest {
     @BeforeEach
     void start(Vertx vertx) {
         neso = new NesoReplayServer(vertx);
-        store = JdbcStore.sqlite(dir);
+        store = kind.fresh(dir).openStore();
         worker = vertx.createSharedWorkerExecutor("test-store", 1);
         CarbonPolicy policy = CollectorConfig.from(Settings.empty("t").override("time_zone", "Europe/London")).carbon();
         ZoneId london = ZoneId.of("Europe/London");

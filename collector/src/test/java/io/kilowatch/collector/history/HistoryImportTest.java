@@ -8,6 +8,7 @@ import io.kilowatch.collector.store.JdbcHistoryStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
 import io.kilowatch.collector.sustainability.SustainabilityApi;
+import io.kilowatch.collector.store.StoreKind;
 import io.kilowatch.collector.sustainability.SustainabilityService;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.kilowatch.core.config.Settings;
@@ -19,14 +20,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A council's meter readings from before Kilowatch, across the 2024/2025 year boundary, imported into the
  * real store and read back through the carbon report, the trajectory and the overview's totals; figures
  * worked out by hand in the comments. Time zone Europe/London (UTC+0 in winter). No half-hourly intensity
  * is stored, so every kWh takes its year's DESNZ generation factor (2024: 207.05 g, 2025: 177.00 g) and
- * T&D factor (2024: 2023's 17.92 g, the nearest set; 2025: 18.53 g).
+ * T&D factor (2024: 2023's 17.92 g, the nearest set; 2025: 18.53 g). On SQLite and PostgreSQL.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(StoreKind.class)
 class HistoryImportTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
     static final String FILE = """
@@ -42,6 +48,8 @@ class HistoryImportTest {
             device,srv-old,2025-01-01T00:00:00Z,half_hour,1,Council A,County Hall,server
             """;
 
+    @Parameter
+    StoreKind kind;
     @TempDir
     Path dataDir;
     private JdbcStore store;
@@ -52,7 +60,7 @@ class HistoryImportTest {
     void open() {
         CollectorConfig config = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
                 .override("sustainability.targets.baseline_year", "2024").override("sustainability.targets.annual_reduction_percent", "10"));
-        store = JdbcStore.sqlite(dataDir);
+        store = kind.fresh(dataDir).openStore();
         history = new HistoryImport(new JdbcHistoryStore(store.database()), store, config.carbon(), region -> IntensitySeries.empty(), config.timeZone());
         sustainability = new SustainabilityService(config.sustainability(), store, new JdbcSustainabilityStore(store.database()), config.carbon(),
                 region -> IntensitySeries.empty(), config.timeZone());

@@ -16,11 +16,18 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** History and silences written, paged, filtered, and read back after the store is reopened. */
+/** History and silences written, paged, filtered, and read back after the store is reopened; on SQLite and PostgreSQL. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(StoreKind.class)
 class JdbcAlertStoreTest {
     private static final Instant T = Instant.parse("2026-03-02T09:00:00Z");
 
+    @Parameter
+    StoreKind kind;
     @TempDir
     Path dir;
 
@@ -40,7 +47,8 @@ class JdbcAlertStoreTest {
         Alert pc1 = firing("pc-1", Duration.ZERO, Severity.TICKET);
         Alert pc2 = firing("pc-2", Duration.ofMinutes(1), Severity.PAGE);
         Alert pc3 = firing("pc-3", Duration.ofMinutes(2), Severity.TICKET);
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        StoreKind.TestStore testStore = kind.fresh(dir);
+        try (JdbcStore store = testStore.openStore()) {
             AlertStore alerts = new JdbcAlertStore(store.database());
             List.of(pc1, pc2, pc3).forEach(a -> alerts.fired(a).await());
             alerts.fired(pc1).await(); // recorded twice (a retry): still one alert
@@ -51,7 +59,7 @@ class JdbcAlertStoreTest {
             alerts.saveSilence(new Silence("s1", List.of(new LabelMatcher("device", LabelMatcher.Op.REGEX, "pc-.*")), T, T.plusSeconds(3600),
                     "ada", "moving desks", T)).await();
         }
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             AlertStore alerts = new JdbcAlertStore(store.database());
             AlertStore.HistoryPage first = alerts.history(page(2, 0)).await();
             assertEquals(3, first.total());

@@ -20,15 +20,33 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Every test on SQLite and on a real PostgreSQL. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(StoreKind.class)
 class JdbcStoreTest {
     private static final ZoneId UTC = ZoneId.of("UTC");
     private static final Instant T0 = Instant.parse("2026-03-10T09:00:00Z");
     private final ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(
             new SiteCarbon(AnnualGridFactors.ukDesnz(), AnnualGridFactors.ukDesnzTdLosses(), "national", 1.0, null), Map.of(), UTC),
             UTC, new IntensityCache());
+
+    @Parameter
+    StoreKind kind;
+    @TempDir
+    Path dir;
+    private StoreKind.TestStore testStore;
+
+    @BeforeEach
+    void freshStore() {
+        testStore = kind.fresh(dir);
+    }
 
     private EstateStore.Pending pending(Report r) {
         return new EstateStore.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
@@ -44,8 +62,8 @@ class JdbcStoreTest {
     }
 
     @Test
-    void changesSinceReadsOnlyDevicesAReportChangedWithTheirSpans(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void changesSinceReadsOnlyDevicesAReportChangedWithTheirSpans() {
+        try (JdbcStore store = testStore.openStore()) {
             ingest(store, at(1, 100));
             ingest(store, report().device("pc-2").sequence(1).at(T0.plusSeconds(15)).bootedAt(T0.minusSeconds(3600)).counter(5).build());
             ingest(store, at(2, 150)); // pc-1 again, received at T0 + 30 s
@@ -63,28 +81,32 @@ class JdbcStoreTest {
     }
 
     @Test
-    void syncSetsWhenCommitsReachTheDisk(@TempDir Path dir) throws Exception {
+    void syncSetsWhenCommitsReachTheDisk() throws Exception {
         for (Database.Sync sync : Database.Sync.values()) {
-            try (JdbcStore store = new JdbcStore(Database.sqlite(dir, sync)); var s = store.database().connection().createStatement();
-                 var rs = s.executeQuery("PRAGMA synchronous")) {
+            StoreConfig config = new StoreConfig(testStore.config().type(), dir, sync, testStore.config().postgresql());
+            // SQLite's numbers for FULL and NORMAL; PostgreSQL's synchronous_commit, the server's own (on) unless normal
+            String query = kind == StoreKind.SQLITE ? "PRAGMA synchronous" : "SHOW synchronous_commit";
+            String expected = kind == StoreKind.SQLITE ? (sync == Database.Sync.FULL ? "2" : "1") : (sync == Database.Sync.FULL ? "on" : "off");
+            try (JdbcStore opened = new JdbcStore(Database.open(config)); var s = opened.database().connection().createStatement();
+                 var rs = s.executeQuery(query)) {
                 rs.next();
-                assertEquals(sync == Database.Sync.FULL ? 2 : 1, rs.getInt(1), sync.name()); // SQLite's numbers for FULL and NORMAL
-                ingest(store, at(sync.ordinal() + 1, 100));
+                assertEquals(expected, rs.getString(1), sync.name());
+                ingest(opened, at(sync.ordinal() + 1, 100));
             }
         }
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             assertEquals(2, store.device("pc-1").orElseThrow().lastSequence());
         }
     }
 
     @Test
-    void storesReportsAndKeepsThemAcrossReopening(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void storesReportsAndKeepsThemAcrossReopening() {
+        try (JdbcStore store = testStore.openStore()) {
             ingest(store, at(1, 100));
             ingest(store, at(2, 700));
             ingest(store, at(3, 1_300));
         }
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             var device = store.device("pc-1").orElseThrow();
             assertEquals(3, device.lastSequence());
             assertEquals(1_200, device.energyJoulesTotal(), 1e-9);
@@ -97,18 +119,19 @@ class JdbcStoreTest {
     }
 
     @Test
-    void aStoreMadeByTheFirstSchemaIsMigratedKeepingItsData(@TempDir Path dir) throws Exception {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("kilowatch.db"));
-             java.sql.Statement st = c.createStatement()) {
+    void aStoreMadeByTheFirstSchemaIsMigratedKeepingItsData() throws Exception {
+        Dialect dialect = Dialect.valueOf(kind.name());
+        try (java.sql.Connection c = testStore.connectWithoutMigrating(); java.sql.Statement st = c.createStatement()) {
             st.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)");
             for (String sql : Schema.MIGRATIONS.get(0)) {
-                st.execute(sql);
+                st.execute(dialect.migration(1, sql));
             }
             st.execute("INSERT INTO schema_version (version) VALUES (1)");
+            SamplePartitions.of(dialect).cover(c, 1, 1); // the day of the old sample, on PostgreSQL
             st.execute("INSERT INTO samples (device_id, sequence, ts_ms, received_ms, power_watts, power_source, cpu_ratio, "
                     + "boot_time_ms, energy_joules, carbon_grams) VALUES ('old', 1, 1, 1, 20, 'model', 0.1, 0, 5, 1)");
         }
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+        try (JdbcStore store = testStore.openStore()) {
             assertEquals(1, store.deviceSeries("old", 0, 10, 10, true).size());
             ingest(store, at(1, 100));
             assertEquals(1, store.device("pc-1").orElseThrow().lastSequence());
@@ -116,8 +139,8 @@ class JdbcStoreTest {
     }
 
     @Test
-    void aResentReportIsRecognisedAndChangesNothing(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void aResentReportIsRecognisedAndChangesNothing() {
+        try (JdbcStore store = testStore.openStore()) {
             ingest(store, at(1, 100));
             ingest(store, at(2, 700));
             EstateStore.IngestOutcome again = ingest(store, at(2, 700));
@@ -129,8 +152,8 @@ class JdbcStoreTest {
     }
 
     @Test
-    void aFailingPlanRollsTheWholeReportBack(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void aFailingPlanRollsTheWholeReportBack() {
+        try (JdbcStore store = testStore.openStore()) {
             ingest(store, at(1, 100));
             Report r = at(2, 700);
             EstateStore.Pending failing = new EstateStore.Pending(r.deviceId(), r.sequence() + 1, r.host().bootTime().toEpochMilli(),
@@ -145,8 +168,8 @@ class JdbcStoreTest {
     }
 
     @Test
-    void aBatchIsStoredInOrderWithEachDeltaOnTheOneBefore(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void aBatchIsStoredInOrderWithEachDeltaOnTheOneBefore() {
+        try (JdbcStore store = testStore.openStore()) {
             List<EstateStore.IngestOutcome> outcomes = store.ingest(List.of(pending(at(1, 100)), pending(at(2, 400)), pending(at(2, 400)),
                     pending(at(3, 1_000))));
             assertEquals(List.of(false, false, true, false), outcomes.stream().map(EstateStore.IngestOutcome::duplicate).toList());
@@ -155,8 +178,8 @@ class JdbcStoreTest {
     }
 
     @Test
-    void aRebootStartsANewUptimeSpan(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void aRebootStartsANewUptimeSpan() {
+        try (JdbcStore store = testStore.openStore()) {
             ingest(store, at(1, 100));
             Instant reboot = T0.plusSeconds(600);
             ingest(store, report().sequence(2).at(reboot.plusSeconds(60)).bootedAt(reboot).counter(200).build());
@@ -165,8 +188,8 @@ class JdbcStoreTest {
     }
 
     @Test
-    void seriesAverageSamplesPerBucketAndSumOverDevices(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void seriesAverageSamplesPerBucketAndSumOverDevices() {
+        try (JdbcStore store = testStore.openStore()) {
             for (int s = 1; s <= 4; s++) {
                 ingest(store, report().device("a").sequence(s).at(T0.plusSeconds(15L * s)).watts(10 * s).counter(s * 100).build());
                 ingest(store, report().device("b").sequence(s).at(T0.plusSeconds(15L * s)).watts(100).counter(s * 100).build());
@@ -185,8 +208,8 @@ class JdbcStoreTest {
     }
 
     @Test
-    void pruneDropsOnlyWhatIsPastRetention(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void pruneDropsOnlyWhatIsPastRetention() {
+        try (JdbcStore store = testStore.openStore()) {
             ingest(store, at(1, 100));
             ingest(store, at(2, 700));
             int deleted = store.prune(T0.plusSeconds(20).toEpochMilli(), 0, 0);
@@ -197,8 +220,29 @@ class JdbcStoreTest {
     }
 
     @Test
-    void aPlanMayAlsoCarryInventory(@TempDir Path dir) {
-        try (JdbcStore store = JdbcStore.sqlite(dir)) {
+    void pruneDropsWholePastDaysAndTheEarlierPartOfTheCutOffDay() throws Exception {
+        try (JdbcStore store = testStore.openStore()) {
+            Instant day1 = Instant.parse("2026-03-10T23:59:00Z");
+            for (int s = 1; s <= 3; s++) { // 2026-03-10 23:59:00, 23:59:15, 23:59:30
+                ingest(store, report().sequence(s).at(day1.plusSeconds(15L * (s - 1))).bootedAt(T0).counter(100 * s).build());
+            }
+            for (int s = 4; s <= 6; s++) { // 2026-03-11 00:01:00, 00:01:15, 00:01:30
+                ingest(store, report().sequence(s).at(day1.plusSeconds(120 + 15L * (s - 4))).bootedAt(T0).counter(100 * s).build());
+            }
+            assertEquals(4, store.prune(day1.plusSeconds(135).toEpochMilli(), 0, 0), "all of the first day and the first sample of the second");
+            assertEquals(2, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).size());
+            if (kind == StoreKind.POSTGRESQL) {
+                assertEquals(List.of("samples_d20260311"), store.database().query("SELECT c.relname FROM pg_inherits i JOIN pg_class c "
+                        + "ON c.oid = i.inhrelid WHERE i.inhparent = 'samples'::regclass", rs -> rs.getString(1)), "the first day's partition is dropped");
+            }
+            ingest(store, report().sequence(7).at(day1.plusSeconds(600)).bootedAt(T0).counter(700).build());
+            assertEquals(3, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).size(), "storing goes on after a prune");
+        }
+    }
+
+    @Test
+    void aPlanMayAlsoCarryInventory() {
+        try (JdbcStore store = testStore.openStore()) {
             Report r = at(1, 100);
             store.ingest(List.of(new EstateStore.Pending(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
                     previous -> accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}"))));
