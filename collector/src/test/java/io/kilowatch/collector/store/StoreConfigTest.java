@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.core.config.ConfigException;
+import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.core.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class StoreConfigTest {
             + "    user: kilowatch\n";
 
     private static StoreConfig parse(String yaml, Map<String, String> env) {
-        return StoreConfig.from(Settings.parse(yaml, "test.yaml", env, PREFIX));
+        return StoreConfig.from(Settings.parse(yaml, "test.yaml", env, PREFIX).readSecretFilesWith(CollectorConfig.SECRET_FILES));
     }
 
     @Test
