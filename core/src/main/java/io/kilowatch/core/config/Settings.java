@@ -56,7 +56,8 @@ public final class Settings {
         Map<String, Object> flat = new LinkedHashMap<>();
         Map<String, List<String>> paths = new HashMap<>();
         try {
-            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+            // No file, no YAML parser: a program started without one never loads SnakeYAML's classes.
+            Object doc = yaml.isBlank() ? null : new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
             if (doc != null && !(doc instanceof Map)) {
                 throw new ConfigException(origin + ": the top level must be a mapping of keys to values");
             }
