@@ -2,7 +2,8 @@
 # Measures the agent's footprint over a run, side by side with two peers many teams already run (Prometheus
 # node_exporter and zabbix_agent2, both Go, both from Debian), and prints RSS and CPU figures for all three.
 # The agent runs as shipped: the self-contained agent's launcher, with the JVM flags of its lib/jvm.options
-# (JDK_JAVA_OPTIONS=... adds flags to try a lever). Run on demand, not in CI:
+# (JDK_JAVA_OPTIONS=... adds flags to try a lever; it cannot undo one lib/jvm.options sets, which comes
+# later on the command line: edit the copy's lib/jvm.options for that). Run on demand, not in CI:
 #   bench/agent-footprint.sh [seconds=600] [interval=15s]
 #   AGENT_SNMP=1 bench/agent-footprint.sh ...   the same with the agent's SNMP sub-agent on, walked by
 #                                                Net-SNMP's snmpwalk (SNMPv3 SHA-256/AES) every interval

@@ -2,21 +2,28 @@ package io.kilowatch.agent;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.slf4j.Logger;
+import org.slf4j.event.KeyValuePair;
 
 /**
  * The agent's Logback set-up in code rather than logback.xml: parsing XML loads Joran and the JDK's XML
  * parser, some 600 classes and several MiB of metaspace kept for the agent's whole life
- * (docs/agent-install.md, footprint). One event a line as key=value, to stderr. A config file named by
- * {@code -Dlogback.configurationFile} still takes over.
+ * (docs/agent-install.md, footprint). One event a line as key=value, to stderr, written by {@link LineEncoder}
+ * rather than a pattern: Logback's pattern layout loads its parser and every converter it knows, some 90
+ * classes, for one fixed line. A config file named by {@code -Dlogback.configurationFile} still takes over.
  */
 public final class AgentLogging extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX, UTC} level=%level logger=%logger{0} msg=\"%msg\" %kvp%n%ex";
     /** Same name as before, when logback.xml read {@code ${KILOWATCH_LOG_LEVEL:-INFO}}. */
     static final String LEVEL_VARIABLE = "KILOWATCH_LOG_LEVEL";
 
@@ -30,9 +37,8 @@ public final class AgentLogging extends ContextAwareBase implements Configurator
     }
 
     static void configure(LoggerContext context, String level) {
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LineEncoder encoder = new LineEncoder();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
         encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
@@ -44,5 +50,47 @@ public final class AgentLogging extends ContextAwareBase implements Configurator
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(level, Level.INFO));
         root.addAppender(stderr);
+    }
+
+    /**
+     * What the pattern {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX, UTC} level=%level logger=%logger{0} msg="%msg" %kvp%n%ex}
+     * wrote, the same bytes: time in UTC, level, the logger's simple name, the message, the key-value pairs
+     * as {@code key="value"}, and the stack trace of any exception on the lines below.
+     */
+    static final class LineEncoder extends EncoderBase<ILoggingEvent> {
+        private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
+
+        @Override
+        public byte[] encode(ILoggingEvent event) {
+            String logger = event.getLoggerName();
+            StringBuilder line = new StringBuilder(160)
+                    .append(TIME.format(Instant.ofEpochMilli(event.getTimeStamp())))
+                    .append(" level=").append(event.getLevel())
+                    .append(" logger=").append(logger.substring(logger.lastIndexOf('.') + 1))
+                    .append(" msg=\"").append(event.getFormattedMessage()).append("\" ");
+            if (event.getKeyValuePairs() != null) {
+                String separator = "";
+                for (KeyValuePair pair : event.getKeyValuePairs()) {
+                    line.append(separator).append(pair.key).append("=\"").append(pair.value).append('"');
+                    separator = " ";
+                }
+            }
+            line.append(System.lineSeparator());
+            IThrowableProxy thrown = event.getThrowableProxy();
+            if (thrown != null) {
+                line.append(ThrowableProxyUtil.asString(thrown));
+            }
+            return line.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public byte[] headerBytes() {
+            return null;
+        }
+
+        @Override
+        public byte[] footerBytes() {
+            return null;
+        }
     }
 }

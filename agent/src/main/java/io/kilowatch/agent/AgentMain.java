@@ -137,7 +137,7 @@ public final class AgentMain {
                 "kilowatch-agent/" + version, spool, state::renumberAbove,
                 new Backoff(Duration.ofSeconds(1), config.retryMaxBackoff(), new SplittableRandom()), clock,
                 deviceId, config.enrolmentToken(), new CredentialFile(dataFile(config.dataDir(), "credential-", deviceId, "")),
-                Tls.context(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()));
+                tls(config));
         // Off by default, and then SNMP4J is never even loaded: no thread, no socket.
         List<SnapshotPublisher> publishers = config.snmp().enabled()
                 ? List.of(snmpSubAgent(config, deviceId, version, probe, systemInfo, clock)) : List.of();
@@ -146,6 +146,16 @@ public final class AgentMain {
             displays.update(inventory.displays().size());
             return inventory;
         }, publishers, clock, awakeClock);
+    }
+
+    /**
+     * The TLS context for the collectors, set up only where TLS is used (an {@code https://} collector, or
+     * PEM files given): some 170 classes an agent reporting over {@code http://} does without. Null means none.
+     */
+    static javax.net.ssl.SSLContext tls(AgentConfig config) {
+        boolean pemFiles = config.tlsCaFile().isPresent() || config.tlsCertFile().isPresent();
+        boolean https = config.collectorUrls().stream().anyMatch(url -> "https".equalsIgnoreCase(url.getScheme()));
+        return pemFiles || https ? Tls.context(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()) : null;
     }
 
     private static SnapshotPublisher snmpSubAgent(AgentConfig config, String deviceId, String version, SystemProbe probe,

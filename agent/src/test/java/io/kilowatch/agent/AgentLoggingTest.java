@@ -21,7 +21,7 @@ class AgentLoggingTest {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         var stderr = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
         assertInstanceOf(ConsoleAppender.class, stderr);
-        assertEquals(AgentLogging.PATTERN, ((PatternLayoutEncoder) ((ConsoleAppender<?>) stderr).getEncoder()).getPattern());
+        assertInstanceOf(AgentLogging.LineEncoder.class, ((ConsoleAppender<?>) stderr).getEncoder());
     }
 
     @Test
@@ -41,6 +41,27 @@ class AgentLoggingTest {
         event.setTimeStamp(0);
         String line = new String(stderr.getEncoder().encode(event), StandardCharsets.UTF_8);
         assertEquals("1970-01-01T00:00:00.000Z level=INFO logger=Agent msg=\"report sent\" sequence=\"7\"" + System.lineSeparator(), line);
+    }
+
+    /** The line as Logback's pattern layout writes it from the pattern the agent used before, exception and all. */
+    @Test
+    void theLineIsWhatThePatternWrote() {
+        LoggerContext context = new LoggerContext();
+        PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+        pattern.setContext(context);
+        pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX, UTC} level=%level logger=%logger{0} msg=\"%msg\" %kvp%n%ex");
+        pattern.start();
+        AgentLogging.LineEncoder encoder = new AgentLogging.LineEncoder();
+        encoder.setContext(context);
+        encoder.start();
+        LoggingEvent plain = new LoggingEvent("x", context.getLogger("Top"), Level.WARN, "no {} here", null, new Object[] {"pairs"});
+        plain.setTimeStamp(1_767_225_599_999L);
+        LoggingEvent failed = new LoggingEvent("x", context.getLogger("io.kilowatch.agent.Agent"), Level.ERROR, "step failed",
+                new IllegalStateException("outer", new java.io.IOException("inner")), null);
+        failed.setKeyValuePairs(List.of(new KeyValuePair("a", "b c"), new KeyValuePair("n", null)));
+        for (LoggingEvent event : List.of(plain, failed)) {
+            assertEquals(new String(pattern.encode(event), StandardCharsets.UTF_8), new String(encoder.encode(event), StandardCharsets.UTF_8));
+        }
     }
 
     @Test

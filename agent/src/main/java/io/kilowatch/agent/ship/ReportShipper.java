@@ -1,18 +1,21 @@
 package io.kilowatch.agent.ship;
 
 import io.kilowatch.core.retry.Backoff;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kilowatch.core.credential.Credentials;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.report.ReportCodec;
+import io.kilowatch.core.report.ReportFormatException;
+import io.kilowatch.core.report.ReportJson;
 import io.kilowatch.core.report.ReportValidator;
 import io.kilowatch.core.agentsettings.CentralSettings;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpRetryException;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongUnaryOperator;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +37,16 @@ import org.slf4j.LoggerFactory;
  * exponential backoff with jitter. With several collector URLs, one that cannot be reached or fails
  * (5xx) hands over at once to the next in order; after {@code failbackInterval} on a later one the
  * first is tried again, so agents return to the primary once it is back. Called from one thread.
+ * <p>
+ * HTTP is the JDK's {@link HttpURLConnection}, not its {@code java.net.http} client, and the JSON is
+ * {@link ReportJson} and {@link Json}, not Jackson: the agent's footprint (docs/agent-install.md). TLS is
+ * set up only for an {@code https://} collector.
  */
 public final class ReportShipper {
     private static final Logger LOG = LoggerFactory.getLogger(ReportShipper.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
+    /** Null for the platform's TLS defaults. */
+    private final SSLContext tls;
     private final List<URI> collectors;
     private final Duration failbackInterval;
     /** Index of the collector now in use; 0 is the first listed. */
@@ -67,12 +75,12 @@ public final class ReportShipper {
      * @param enrolmentToken the estate's enrolment token, to get a credential when the agent has none;
      *     empty for a collector that does not require credentials
      * @param collectors the collectors' base URLs in order of preference, at least one
+     * @param tls for {@code https://} collectors; null for the platform's defaults
      */
     public ReportShipper(List<URI> collectors, Duration failbackInterval, Duration timeout, int batchSize, String userAgent, ReportSpool spool,
                          LongUnaryOperator renumber, Backoff backoff, Clock clock,
                          String deviceId, Optional<String> enrolmentToken, CredentialFile credentialFile, SSLContext tls) {
-        // HTTP/1.1: one request at a time needs no h2c upgrade, and every proxy on the way understands it.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).sslContext(tls).build();
+        this.tls = tls;
         if (collectors.isEmpty()) {
             throw new IllegalArgumentException("at least one collector URL");
         }
@@ -107,7 +115,7 @@ public final class ReportShipper {
             active = 0;
         }
         while (spool.size() > 0) {
-            List<Report> batch = spool.oldest(currentBatchSize);
+            List<ReportSpool.Spooled> batch = spool.oldest(currentBatchSize);
             if (batch.isEmpty() || !send(batch)) {
                 return;
             }
@@ -140,22 +148,18 @@ public final class ReportShipper {
     }
 
     /** Sends one batch; false when the collector did not answer for it and the shipper must wait. */
-    private boolean send(List<Report> batch) {
+    private boolean send(List<ReportSpool.Spooled> batch) {
         try {
             if (credential == null && enrolmentToken.isPresent() && !enrol()) {
                 return false;
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(activeCollector().resolve("/api/v1/reports/batch"))
-                    .timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", userAgent)
-                    .header(LOCAL_SETTINGS_HEADER, localSettingsHeader)
-                    .POST(HttpRequest.BodyPublishers.ofString(ReportCodec.batchToJson(batch)));
+            Map<String, String> headers = new HashMap<>();
+            headers.put(LOCAL_SETTINGS_HEADER, localSettingsHeader);
             if (credential != null) {
-                request.header("Authorization", "Bearer " + credential);
+                headers.put("Authorization", "Bearer " + credential);
             }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            int status = response.statusCode();
+            Response response = post("/api/v1/reports/batch", ReportJson.batchOfJson(batch.stream().map(ReportSpool.Spooled::json).toList()), headers);
+            int status = response.status();
             if (status == 401) {
                 // Revoked, or never had one: forget it; the next attempt enrols again if the agent has a token.
                 forgetCredential();
@@ -163,10 +167,11 @@ public final class ReportShipper {
                         : "collector requires a credential: set collector.enrolment_token_file or KILOWATCH_AGENT_COLLECTOR_ENROLMENT_TOKEN");
             }
             if (status == 200) {
-                JsonNode answer = JSON.readTree(response.body());
-                settle(batch, answer.path("results"));
-                if (answer.has("settings")) {
-                    takeSettings(answer.get("settings"));
+                Object answer = Json.parse(response.body());
+                settle(batch, Json.member(answer, "results"));
+                Object settings = Json.member(answer, "settings");
+                if (settings != null) {
+                    takeSettings(settings);
                 }
                 backoff.succeeded();
                 currentBatchSize = batchSize;
@@ -180,9 +185,44 @@ public final class ReportShipper {
             return status >= 500 ? failOver(why) : retryLater(why);
         } catch (IOException e) {
             return failOver("collector unreachable: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+        } catch (IllegalArgumentException e) {
+            return failOver("collector answered with a body that is not JSON: " + e.getMessage());
+        }
+    }
+
+    private record Response(int status, String body) {
+    }
+
+    /** POSTs a JSON body to the active collector; the body of any answer, error or not, is read in full so the connection is kept. */
+    private Response post(String path, String json, Map<String, String> headers) throws IOException {
+        // No proxy, as before with java.net.http's client: agents talk to the collector directly.
+        HttpURLConnection connection = (HttpURLConnection) activeCollector().resolve(path).toURL().openConnection(Proxy.NO_PROXY);
+        if (tls != null && connection instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls.getSocketFactory());
+        }
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        connection.setConnectTimeout((int) timeout.toMillis());
+        connection.setReadTimeout((int) timeout.toMillis());
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        // Streaming, not buffered: a POST whose answer is lost is not silently sent again by the JDK.
+        connection.setFixedLengthStreamingMode(body.length);
+        connection.setRequestProperty("Content-Type", "application/json");
+        connection.setRequestProperty("User-Agent", userAgent);
+        headers.forEach(connection::setRequestProperty);
+        try (OutputStream out = connection.getOutputStream()) {
+            out.write(body);
+        }
+        int status;
+        try {
+            status = connection.getResponseCode();
+        } catch (HttpRetryException e) {
+            // a streamed request answered 401 with WWW-Authenticate: the JDK would retry it, and refuses to
+            connection.disconnect();
+            return new Response(e.responseCode(), "");
+        }
+        try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
+            return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
@@ -191,24 +231,23 @@ public final class ReportShipper {
      * carries the credential and succeeds, and a repeated request with it is accepted again. False (after
      * scheduling a retry) when the collector did not accept it.
      */
-    private boolean enrol() throws IOException, InterruptedException {
+    private boolean enrol() throws IOException {
         credential = Credentials.newSecret();
         credentialFile.write(credential);
-        String body = JSON.writeValueAsString(Map.of("device_id", deviceId, "enrolment_token", enrolmentToken.get(), "credential", credential));
-        HttpResponse<String> response;
+        String body = "{\"device_id\":" + ReportJson.quote(deviceId) + ",\"enrolment_token\":" + ReportJson.quote(enrolmentToken.get())
+                + ",\"credential\":" + ReportJson.quote(credential) + "}";
+        Response response;
         try {
-            response = http.send(HttpRequest.newBuilder(activeCollector().resolve("/api/v1/enrol")).timeout(timeout)
-                    .header("Content-Type", "application/json").header("User-Agent", userAgent)
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            response = post("/api/v1/enrol", body, Map.of());
         } catch (java.net.ConnectException e) {
             // never reached a collector, so never enrolled: the next collector must not be offered it unenrolled
             forgetCredential();
             throw e;
         }
-        if (response.statusCode() != 201) {
+        if (response.status() != 201) {
             forgetCredential();
-            String why = "enrolment refused (" + response.statusCode() + "): " + abbreviate(response.body());
-            if (response.statusCode() >= 500) {
+            String why = "enrolment refused (" + response.status() + "): " + abbreviate(response.body());
+            if (response.status() >= 500) {
                 throw new IOException(why); // a failing collector hands over to the next, as for reports
             }
             return retryLater(why);
@@ -218,7 +257,7 @@ public final class ReportShipper {
     }
 
     /** Settings the agent cannot read are logged and ignored: the agent runs on with what it has. */
-    private void takeSettings(JsonNode json) {
+    private void takeSettings(Object json) {
         try {
             settingsListener.accept(settingsFromJson(json));
         } catch (IllegalArgumentException e) {
@@ -227,40 +266,56 @@ public final class ReportShipper {
     }
 
     /** {@code {"report_interval_seconds": 60, "labels": {...}, "power_model": {"idle_watts", "max_watts"}, "sources": {...}}}. */
-    static CentralSettings settingsFromJson(JsonNode json) {
-        if (!json.isObject()) {
+    static CentralSettings settingsFromJson(Object json) {
+        if (!(json instanceof Map<?, ?> settings)) {
             throw new IllegalArgumentException("settings must be an object");
         }
         Optional<Duration> interval = Optional.empty();
-        if (json.has("report_interval_seconds")) {
-            double seconds = json.get("report_interval_seconds").asDouble(-1);
+        Object intervalSeconds = settings.get("report_interval_seconds");
+        if (intervalSeconds != null) {
+            double seconds = number(intervalSeconds);
             if (!(seconds >= 1 && seconds <= 3600)) {
-                throw new IllegalArgumentException("report_interval_seconds must be 1..3600, got " + json.get("report_interval_seconds"));
+                throw new IllegalArgumentException("report_interval_seconds must be 1..3600, got " + intervalSeconds);
             }
             interval = Optional.of(Duration.ofMillis(Math.round(seconds * 1000)));
         }
         Map<String, String> labels = new HashMap<>();
-        json.path("labels").fields().forEachRemaining(e -> {
-            if (!CentralSettings.LABELS.contains(e.getKey()) || !ReportValidator.isLabelValue(e.getValue().asText(null))) {
-                throw new IllegalArgumentException("bad label " + e.getKey() + "=" + e.getValue());
+        members(settings.get("labels")).forEach((name, value) -> {
+            if (!CentralSettings.LABELS.contains(name) || !(value instanceof String text) || !ReportValidator.isLabelValue(text)) {
+                throw new IllegalArgumentException("bad label " + name + "=" + value);
             }
-            labels.put(e.getKey(), e.getValue().asText());
+            labels.put(name, text);
         });
         Map<String, String> sources = new HashMap<>();
-        json.path("sources").fields().forEachRemaining(e -> sources.put(e.getKey(), e.getValue().asText()));
-        return new CentralSettings(interval, labels, watts(json.path("power_model"), "idle_watts"), watts(json.path("power_model"), "max_watts"),
-                sources);
+        members(settings.get("sources")).forEach((name, value) -> sources.put(name, String.valueOf(value)));
+        Object model = settings.get("power_model");
+        return new CentralSettings(interval, labels, watts(model, "idle_watts"), watts(model, "max_watts"), sources);
     }
 
-    private static Optional<Double> watts(JsonNode model, String field) {
-        if (!model.has(field)) {
+    private static Optional<Double> watts(Object model, String field) {
+        Object value = Json.member(model, field);
+        if (value == null) {
             return Optional.empty();
         }
-        double watts = model.get(field).asDouble(-1);
+        double watts = number(value);
         if (!(watts >= 0 && watts <= 100_000)) {
-            throw new IllegalArgumentException("power_model." + field + " must be 0..100000, got " + model.get(field));
+            throw new IllegalArgumentException("power_model." + field + " must be 0..100000, got " + value);
         }
         return Optional.of(watts);
+    }
+
+    /** A JSON number, or -1 (out of every range here) for anything else. */
+    private static double number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : -1;
+    }
+
+    /** An object's members by name; none for anything that is not an object. */
+    private static Map<String, Object> members(Object value) {
+        Map<String, Object> members = new HashMap<>();
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((name, member) -> members.put((String) name, member));
+        }
+        return members;
     }
 
     private void forgetCredential() {
@@ -268,25 +323,32 @@ public final class ReportShipper {
         credentialFile.delete();
     }
 
-    private void settle(List<Report> batch, JsonNode results) {
-        Map<Long, JsonNode> bySequence = new HashMap<>();
-        results.forEach(r -> bySequence.put(r.path("sequence").asLong(), r));
-        for (Report report : batch) {
-            JsonNode result = bySequence.get(report.sequence());
+    private void settle(List<ReportSpool.Spooled> batch, Object results) {
+        Map<Long, Object> bySequence = new HashMap<>();
+        if (results instanceof List<?> list) {
+            list.forEach(r -> {
+                if (Json.member(r, "sequence") instanceof Long sequence) {
+                    bySequence.put(sequence, r);
+                }
+            });
+        }
+        for (ReportSpool.Spooled report : batch) {
+            Object result = bySequence.get(report.sequence());
             if (result == null) {
                 continue; // not answered for: it stays in the spool and goes again
             }
-            String status = result.path("status").asText();
-            long collectorsLast = result.path("last_sequence").asLong(report.sequence());
+            String status = String.valueOf(Json.member(result, "status"));
+            long collectorsLast = Json.member(result, "last_sequence") instanceof Long last ? last : report.sequence();
             spool.remove(report.sequence());
             if (status.equals("sequence_taken")) {
                 // The collector holds another report under this number, from before the agent lost its
                 // state: this one is new data, so it goes again under a number above the collector's.
                 // (A plain duplicate is this very report, stored from a request whose answer was lost.)
-                spool.append(withSequence(report, renumber.applyAsLong(collectorsLast)));
+                // Rare, so here alone the agent reads a report back, with the codec (and Jackson).
+                renumber(report, renumber.applyAsLong(collectorsLast));
             } else if (status.equals("rejected")) {
                 rejected++;
-                LOG.atError().addKeyValue("sequence", report.sequence()).addKeyValue("problems", result.path("problems").toString())
+                LOG.atError().addKeyValue("sequence", report.sequence()).addKeyValue("problems", String.valueOf(Json.member(result, "problems")))
                         .log("collector rejected a report; dropped");
             } else {
                 sent++;
@@ -320,6 +382,15 @@ public final class ReportShipper {
 
     private static String abbreviate(String text) {
         return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+
+    private void renumber(ReportSpool.Spooled report, long sequence) {
+        try {
+            spool.append(withSequence(ReportCodec.fromJson(report.json()), sequence));
+        } catch (ReportFormatException e) {
+            LOG.atError().addKeyValue("sequence", report.sequence()).addKeyValue("error", e.getMessage())
+                    .log("a spooled report to renumber cannot be read; dropped");
+        }
     }
 
     static Report withSequence(Report r, long sequence) {

@@ -1,8 +1,7 @@
 package io.kilowatch.agent.ship;
 
 import io.kilowatch.core.report.Report;
-import io.kilowatch.core.report.ReportCodec;
-import io.kilowatch.core.report.ReportFormatException;
+import io.kilowatch.core.report.ReportJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -26,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * written to a temporary file, forced to disk and renamed into place before it is offered to the
  * collector, so it survives kill -9 and power loss; it is deleted only once the collector has answered
  * for it. Past {@code maxReports} the oldest are dropped and counted (their energy is not lost: every
- * later report carries the agent's counter). Thread-safe.
+ * later report carries the agent's counter). Reports are kept and sent as the JSON they were written as,
+ * never read back into objects. Thread-safe.
  */
 public final class ReportSpool {
     private static final Logger LOG = LoggerFactory.getLogger(ReportSpool.class);
@@ -37,6 +37,10 @@ public final class ReportSpool {
     private final int maxReports;
     private final TreeMap<Long, Path> files = new TreeMap<>();
     private long droppedTotal;
+
+    /** A spooled report: its sequence number and its JSON as the collector takes it. */
+    public record Spooled(long sequence, String json) {
+    }
 
     private ReportSpool(Path dir, int maxReports) {
         this.dir = dir;
@@ -71,7 +75,7 @@ public final class ReportSpool {
     /** Writes a report durably; drops the oldest past the bound. */
     public synchronized void append(Report report) {
         Path file = dir.resolve(String.format("%020d%s", report.sequence(), SUFFIX));
-        writeDurably(file, ReportCodec.toJson(report));
+        writeDurably(file, ReportJson.toJson(report));
         files.put(report.sequence(), file);
         long droppedNow = 0;
         while (files.size() > maxReports) {
@@ -86,16 +90,23 @@ public final class ReportSpool {
         }
     }
 
-    /** Up to {@code limit} of the oldest reports, in sequence order. Unreadable files are set aside. */
-    public synchronized List<Report> oldest(int limit) {
-        List<Report> reports = new ArrayList<>();
+    /**
+     * Up to {@code limit} of the oldest reports, in sequence order. A file that is not one JSON object
+     * with its own sequence number (a damaged disk) is set aside, so it cannot spoil a batch.
+     */
+    public synchronized List<Spooled> oldest(int limit) {
+        List<Spooled> reports = new ArrayList<>();
         for (Map.Entry<Long, Path> entry : new ArrayList<>(files.entrySet())) {
             if (reports.size() >= limit) {
                 break;
             }
             try {
-                reports.add(ReportCodec.fromJson(Files.readString(entry.getValue(), StandardCharsets.UTF_8)));
-            } catch (IOException | ReportFormatException e) {
+                String json = Files.readString(entry.getValue(), StandardCharsets.UTF_8);
+                if (!(Json.member(Json.parse(json), "sequence") instanceof Long sequence) || sequence != entry.getKey().longValue()) {
+                    throw new IllegalArgumentException("not the report its name says");
+                }
+                reports.add(new Spooled(entry.getKey(), json));
+            } catch (IOException | IllegalArgumentException e) {
                 LOG.atError().addKeyValue("file", entry.getValue()).addKeyValue("error", e.getMessage())
                         .log("unreadable spooled report set aside");
                 setAside(entry.getValue());

@@ -292,6 +292,6 @@ class ReportShipperTest {
         }
         assertEquals(3, spool.size());
         assertEquals(2, spool.droppedTotal());
-        assertTrue(spool.oldest(10).stream().map(Report::sequence).toList().equals(List.of(3L, 4L, 5L)));
+        assertTrue(spool.oldest(10).stream().map(ReportSpool.Spooled::sequence).toList().equals(List.of(3L, 4L, 5L)));
     }
 }

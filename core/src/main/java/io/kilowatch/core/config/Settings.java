@@ -87,18 +87,26 @@ public final class Settings {
     public static Settings parse(String yaml, String origin, Map<String, String> environment, String envPrefix) {
         Map<String, Object> flat = new LinkedHashMap<>();
         Map<String, List<String>> paths = new HashMap<>();
-        try {
-            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
-            if (doc != null && !(doc instanceof Map)) {
-                throw new ConfigException(origin + ": the top level must be a mapping of keys to values");
-            }
-            if (doc != null) {
-                flatten(List.of(), (Map<?, ?>) doc, flat, paths, origin);
-            }
-        } catch (YAMLException e) {
-            throw new ConfigException(origin + ": not valid YAML: " + e.getMessage());
+        // No file, no YAML parser: a program started without one never loads SnakeYAML's classes.
+        Object doc = yaml.isBlank() ? null : YamlText.load(yaml, origin);
+        if (doc != null && !(doc instanceof Map)) {
+            throw new ConfigException(origin + ": the top level must be a mapping of keys to values");
+        }
+        if (doc != null) {
+            flatten(List.of(), (Map<?, ?>) doc, flat, paths, origin);
         }
         return new Settings(new Source(flat, paths, Map.copyOf(environment), envPrefix, origin), "");
+    }
+
+    /** SnakeYAML behind a class of its own, so that verifying {@link Settings} does not load any of its classes. */
+    private static final class YamlText {
+        static Object load(String yaml, String origin) {
+            try {
+                return new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+            } catch (YAMLException e) {
+                throw new ConfigException(origin + ": not valid YAML: " + e.getMessage());
+            }
+        }
     }
 
     public static Settings empty(String origin) {

@@ -22,13 +22,15 @@ import java.util.List;
 
 /**
  * The JSON form of {@link Report}: snake_case names, RFC 3339 timestamps, unknown fields rejected
- * (a report that does not match its schema version is an error, not silently half-read).
+ * (a report that does not match its schema version is an error, not silently half-read). Writing is
+ * {@link ReportJson}'s, which needs no Jackson; this mapper reads, and is kept as the reference the
+ * writer is tested against.
  */
 public final class ReportCodec {
     /** Reports are small; anything nested deeper than this is not a report. */
     private static final int MAX_NESTING_DEPTH = 16;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -62,11 +64,7 @@ public final class ReportCodec {
 
     /** A batch as agents send their backlog: {@code {"reports": [report, ...]}}. */
     public static String batchToJson(List<Report> reports) {
-        try {
-            return MAPPER.writeValueAsString(java.util.Map.of("reports", reports));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a batch could not be written as JSON", e);
-        }
+        return ReportJson.batchOfJson(reports.stream().map(ReportJson::toJson).toList());
     }
 
     /**
@@ -103,20 +101,12 @@ public final class ReportCodec {
     }
 
     public static String toJson(Report report) {
-        try {
-            return MAPPER.writeValueAsString(report);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a report could not be written as JSON", e);
-        }
+        return ReportJson.toJson(report);
     }
 
     /** The inventory alone, as the collector stores it beside a device. */
     public static String toJson(Inventory inventory) {
-        try {
-            return MAPPER.writeValueAsString(inventory);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an inventory could not be written as JSON", e);
-        }
+        return ReportJson.toJson(inventory);
     }
 
     /** Parses one report; the exception's message says what is wrong and where, for a 400 response. */
