@@ -7,6 +7,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.util.FileSize;
 import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.nio.charset.StandardCharsets;
@@ -26,30 +31,62 @@ import org.slf4j.event.KeyValuePair;
 public final class AgentLogging extends ContextAwareBase implements Configurator {
     /** Same name as before, when logback.xml read {@code ${KILOWATCH_LOG_LEVEL:-INFO}}. */
     static final String LEVEL_VARIABLE = "KILOWATCH_LOG_LEVEL";
+    /** A file to log to instead of stderr, rotated by size: set by the Windows service, which has no stderr anyone reads. */
+    public static final String FILE_PROPERTY = "kilowatch.log.file";
+    /** Rotation: five files of 10 MiB at most, the newest first ({@code kilowatch-agent.log}, {@code .1.log}...). */
+    static final String MAX_FILE_SIZE = "10MB";
+    static final int FILES_KEPT = 5;
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
-        configure(context, System.getProperty(LEVEL_VARIABLE, System.getenv(LEVEL_VARIABLE)));
+        configure(context, System.getProperty(LEVEL_VARIABLE, System.getenv(LEVEL_VARIABLE)), System.getProperty(FILE_PROPERTY));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
-    static void configure(LoggerContext context, String level) {
+    /** @param file a log file to write and rotate, or null for stderr */
+    static void configure(LoggerContext context, String level, String file) {
         LineEncoder encoder = new LineEncoder();
         encoder.setContext(context);
         encoder.start();
+        OutputStreamAppender<ILoggingEvent> appender = file == null ? stderr(context) : rotated(context, file);
+        appender.setEncoder(encoder);
+        appender.start();
+        context.getLogger("oshi").setLevel(Level.WARN);
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.toLevel(level, Level.INFO));
+        root.addAppender(appender);
+    }
+
+    private static OutputStreamAppender<ILoggingEvent> stderr(LoggerContext context) {
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
         stderr.setName("STDERR");
         stderr.setTarget("System.err");
-        stderr.setEncoder(encoder);
-        stderr.start();
-        context.getLogger("oshi").setLevel(Level.WARN);
-        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(level, Level.INFO));
-        root.addAppender(stderr);
+        return stderr;
+    }
+
+    private static OutputStreamAppender<ILoggingEvent> rotated(LoggerContext context, String file) {
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(context);
+        appender.setName("FILE");
+        appender.setFile(file);
+        FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+        rolling.setContext(context);
+        rolling.setParent(appender);
+        rolling.setFileNamePattern(file.replaceFirst("\\.log$", "") + ".%i.log");
+        rolling.setMinIndex(1);
+        rolling.setMaxIndex(FILES_KEPT - 1);
+        rolling.start();
+        SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
+        trigger.setContext(context);
+        trigger.setMaxFileSize(FileSize.valueOf(MAX_FILE_SIZE));
+        trigger.start();
+        appender.setRollingPolicy(rolling);
+        appender.setTriggeringPolicy(trigger);
+        return appender;
     }
 
     /**

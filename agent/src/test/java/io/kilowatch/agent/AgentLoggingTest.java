@@ -10,8 +10,11 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
@@ -27,7 +30,7 @@ class AgentLoggingTest {
     @Test
     void oneKeyValueLinePerEventToStderrWithOshiQuietened() {
         LoggerContext context = new LoggerContext();
-        AgentLogging.configure(context, null);
+        AgentLogging.configure(context, null, null);
         var root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         assertEquals(Level.INFO, root.getLevel());
         assertEquals(Level.WARN, context.getLogger("oshi").getLevel());
@@ -67,11 +70,32 @@ class AgentLoggingTest {
     @Test
     void theLevelComesFromTheVariableAndABadOneFallsBackToInfo() {
         LoggerContext debug = new LoggerContext();
-        AgentLogging.configure(debug, "debug");
+        AgentLogging.configure(debug, "debug", null);
         assertEquals(Level.DEBUG, debug.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
         LoggerContext bad = new LoggerContext();
-        AgentLogging.configure(bad, "loud");
+        AgentLogging.configure(bad, "loud", null);
         assertTrue(bad.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).isInfoEnabled());
         assertEquals(Level.INFO, bad.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel());
+    }
+
+    @Test
+    void aServiceLogsToAFileRotatedBySize(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("logs").resolve("kilowatch-agent.log");
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter()); // what SLF4J's provider gives the agent's context
+        AgentLogging.configure(context, null, file.toString());
+        org.slf4j.Logger log = context.getLogger("io.kilowatch.agent.AgentMain");
+        log.atInfo().addKeyValue("device", "pc-1").log("agent started");
+        assertTrue(Files.readString(file).contains("level=INFO logger=AgentMain msg=\"agent started\" device=\"pc-1\""), Files.readString(file));
+
+        // Past 10 MiB (checked by Logback at most once a minute) the file rolls over to kilowatch-agent.1.log, up to .4.
+        var appender = (ch.qos.logback.core.rolling.RollingFileAppender<?>) context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("FILE");
+        assertEquals("10 MB", ((ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy<?>) appender.getTriggeringPolicy()).getMaxFileSize().toString());
+        appender.rollover();
+        log.info("after the roll");
+        context.stop();
+        assertTrue(Files.readString(dir.resolve("logs").resolve("kilowatch-agent.1.log")).contains("agent started"), "rolled over");
+        String live = Files.readString(file);
+        assertTrue(live.contains("after the roll") && !live.contains("agent started"), live);
     }
 }

@@ -1,5 +1,6 @@
 package io.kilowatch.agent.service;
 
+import io.kilowatch.agent.AgentLogging;
 import io.kilowatch.agent.AgentConfig;
 import io.kilowatch.core.config.CommandLine;
 import io.kilowatch.core.config.ConfigException;
@@ -42,10 +43,15 @@ public record WindowsInstallation(String agentJar, String java, String stateDir)
         return stateDir + "\\enrolment-token";
     }
 
+    /** Where the service's log goes (rotated: five files of 10 MiB at most): a service has no console anyone reads. */
+    public String logFile() {
+        return stateDir + "\\logs\\kilowatch-agent.log";
+    }
+
     /** What the service control manager runs: the shipped runtime with the shipped JVM flags, as bin\kilowatch-agent.cmd does. */
     public String serviceCommandLine() {
-        return String.join(" ", List.of(quote(java), quote("@" + parent(agentJar) + "\\jvm.options"), "-jar", quote(agentJar),
-                "service", "run", "--config", quote(configFile())));
+        return String.join(" ", List.of(quote(java), quote("@" + parent(agentJar) + "\\jvm.options"),
+                quote("-D" + AgentLogging.FILE_PROPERTY + "=" + logFile()), "-jar", quote(agentJar), "service", "run", "--config", quote(configFile())));
     }
 
     /**

@@ -30,7 +30,7 @@ class WindowsInstallationTest {
     @Test
     void theServiceRunsTheShippedRuntimeWithTheShippedFlags() {
         assertEquals("\"C:\\Program Files\\Kilowatch Agent\\runtime\\bin\\java.exe\" \"@C:\\Program Files\\Kilowatch Agent\\lib\\jvm.options\""
-                + " -jar \"C:\\Program Files\\Kilowatch Agent\\lib\\kilowatch-agent.jar\" service run"
+                + " -Dkilowatch.log.file=D:\\ProgramData\\Kilowatch\\agent\\logs\\kilowatch-agent.log -jar \"C:\\Program Files\\Kilowatch Agent\\lib\\kilowatch-agent.jar\" service run"
                 + " --config D:\\ProgramData\\Kilowatch\\agent\\kilowatch-agent.yaml", PLAN.serviceCommandLine());
     }
 
@@ -38,7 +38,7 @@ class WindowsInstallationTest {
     void theMsisLayoutKeepsTheJarAndItsFlagsInApp() {
         WindowsInstallation msi = WindowsInstallation.of("C:\\Program Files\\Kilowatch\\Agent\\app\\kilowatch-agent.jar", Map.of());
         assertEquals("\"C:\\Program Files\\Kilowatch\\Agent\\runtime\\bin\\java.exe\" \"@C:\\Program Files\\Kilowatch\\Agent\\app\\jvm.options\""
-                + " -jar \"C:\\Program Files\\Kilowatch\\Agent\\app\\kilowatch-agent.jar\" service run"
+                + " -Dkilowatch.log.file=C:\\ProgramData\\Kilowatch\\agent\\logs\\kilowatch-agent.log -jar \"C:\\Program Files\\Kilowatch\\Agent\\app\\kilowatch-agent.jar\" service run"
                 + " --config C:\\ProgramData\\Kilowatch\\agent\\kilowatch-agent.yaml", msi.serviceCommandLine());
         assertThrows(ConfigException.class, () -> WindowsInstallation.of("kilowatch-agent.jar", Map.of()));
     }
