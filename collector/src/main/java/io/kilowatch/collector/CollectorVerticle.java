@@ -99,7 +99,11 @@ public final class CollectorVerticle extends VerticleBase {
             }
             return chain;
         }).compose(v -> {
-            HttpApi api = new HttpApi(vertx, prometheus, clock, config.users(), config.anonymousRead(), config.tlsCertFile().isPresent());
+            HttpApi api = new HttpApi(vertx, prometheus, clock, config.users(), config.anonymousRead(), config.tlsCertFile().isPresent(),
+                    () -> database.run(() -> {
+                        database.check();
+                        return null;
+                    }));
             features.forEach(f -> f.routes().forEach(api::mount));
             return vertx.createHttpServer(serverOptions()).requestHandler(api.router()).listen();
         }).onSuccess(s -> {

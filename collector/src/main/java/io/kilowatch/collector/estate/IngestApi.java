@@ -5,6 +5,7 @@ import static io.kilowatch.collector.http.Responses.json;
 
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.RateLimiter;
+import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.core.credential.Credentials;
 import io.kilowatch.core.report.ReportFormatException;
@@ -262,6 +263,6 @@ public final class IngestApi implements ApiModule {
             return;
         }
         LOG.atError().setCause(cause).log("storing reports failed");
-        error(ctx, 503, List.of("the report could not be stored; send it again later"));
+        Responses.storeUnavailable(ctx, "the report could not be stored; send it again later");
     }
 }

@@ -5,6 +5,7 @@ import static io.kilowatch.collector.http.Responses.error;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Users;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -13,6 +14,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +29,19 @@ public final class HttpApi {
     private final Vertx vertx;
     private final PrometheusMeterRegistry prometheus;
     private final AccessControl access;
+    private final Supplier<Future<?>> storeCheck;
+    static final long HEALTH_TIMEOUT_MS = 5_000;
     private final List<ApiModule> modules = new ArrayList<>();
 
-    public HttpApi(Vertx vertx, PrometheusMeterRegistry prometheus, Clock clock, Users users, boolean anonymousRead, boolean secureCookies) {
+    /**
+     * @param storeCheck a trivial read through the store's single writer: {@code /health} answers 503, saying why, while
+     *     it fails or takes longer than {@link #HEALTH_TIMEOUT_MS}, so a load balancer sends agents to another collector
+     */
+    public HttpApi(Vertx vertx, PrometheusMeterRegistry prometheus, Clock clock, Users users, boolean anonymousRead, boolean secureCookies,
+                   Supplier<Future<?>> storeCheck) {
         this.vertx = vertx;
         this.prometheus = prometheus;
+        this.storeCheck = storeCheck;
         this.access = new AccessControl(vertx, users, anonymousRead, secureCookies, clock);
     }
 
@@ -50,7 +61,7 @@ public final class HttpApi {
                     .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'");
             ctx.next();
         });
-        router.get("/health").handler(ctx -> ctx.response().putHeader("Content-Type", Responses.JSON).end(new JsonObject().put("status", "ok").encode()));
+        router.get("/health").handler(this::health);
         access.routes(router);
         router.get("/metrics").handler(access.require(Role.VIEWER)).handler(this::metrics);
         modules.forEach(m -> m.mount(router, access::require));
@@ -59,6 +70,17 @@ public final class HttpApi {
         router.route("/*").handler(StaticHandler.create("kilowatch-dashboard").setCachingEnabled(false).setIndexPage("index.html"));
         router.route().failureHandler(this::failure);
         return router;
+    }
+
+    private void health(RoutingContext ctx) {
+        storeCheck.get().timeout(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS).onComplete(r -> {
+            if (r.succeeded()) {
+                ctx.response().putHeader("Content-Type", Responses.JSON).end(new JsonObject().put("status", "ok").encode());
+            } else {
+                String why = r.cause().getMessage() == null ? r.cause().toString() : r.cause().getMessage();
+                Responses.storeUnavailable(ctx, "store: " + why);
+            }
+        });
     }
 
     private void metrics(RoutingContext ctx) {

@@ -17,6 +17,8 @@ public final class Responses {
 
     /** What a request answers when the store could not be read. */
     public static final String STORE_UNREADABLE = "the store could not be read; try again";
+    /** When to try again after the store failed: agents and load balancers back off this long (seconds). */
+    public static final String STORE_RETRY_AFTER_SECONDS = "5";
 
     private Responses() {
     }
@@ -28,8 +30,16 @@ public final class Responses {
     public static <T> Future<T> onStore(RoutingContext ctx, WorkerExecutor worker, Callable<T> work, String unavailable) {
         return worker.executeBlocking(work, false).onFailure(e -> {
             LOG.atWarn().setCause(e).addKeyValue("path", ctx.request().path()).log("store work failed");
-            error(ctx, 503, List.of(unavailable));
+            storeUnavailable(ctx, unavailable);
         });
+    }
+
+    /** 503 with Retry-After: the store is down or failing, and the same request will likely succeed later. */
+    public static void storeUnavailable(RoutingContext ctx, String problem) {
+        if (!ctx.response().ended()) {
+            ctx.response().putHeader("Retry-After", STORE_RETRY_AFTER_SECONDS);
+        }
+        error(ctx, 503, List.of(problem));
     }
 
     /** Answers 200 with the JSON a store read gives, or 503 when the store could not be read. */

@@ -298,6 +298,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Whether the store answers: a trivial query on the writer's connection, for /health; a dead connection is given back. */
+    public void check() {
+        try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+            rs.next();
+        } catch (SQLException e) {
+            releaseIfBroken();
+            throw new StoreException(driverMessage(e), e);
+        }
+    }
+
     /** After a failed query outside a transaction: gives the connection back if it is no longer alive. */
     private void releaseIfBroken() {
         try {

@@ -54,6 +54,25 @@ public final class TestPostgres {
         return shared;
     }
 
+    /** A server of its own, for a test that crashes and restarts it; {@link #close} stops it and deletes its files. */
+    public static TestPostgres dedicated() {
+        return start();
+    }
+
+    /** Stops the server as a crash would ({@code pg_ctl stop -m immediate}): no shutdown checkpoint, clients cut off. */
+    public void crash() {
+        run("pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
+    }
+
+    /** Starts it again after {@link #crash}, on the same port; it recovers from its write-ahead log. */
+    public void restart() {
+        run("pg_ctl", "-D", dir.resolve("data").toString(), "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "start");
+    }
+
+    public void close() {
+        stop();
+    }
+
     /** A new empty database, as the config of a collector that stores in it; its SQLite-only files would go to {@code dataDir}. */
     public StoreConfig freshDatabase(Path dataDir) {
         String name = "kw_test_" + databases.incrementAndGet();

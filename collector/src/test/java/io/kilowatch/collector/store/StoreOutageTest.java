@@ -1,0 +1,88 @@
+package io.kilowatch.collector.store;
+
+import static io.kilowatch.collector.estate.Reports.report;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kilowatch.collector.CollectorConfig;
+import io.kilowatch.collector.CollectorVerticle;
+import io.kilowatch.core.config.Settings;
+import io.kilowatch.core.report.ReportCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A collector on PostgreSQL while PostgreSQL crashes (pg_ctl stop -m immediate) and comes back: reports are refused
+ * with 503 and Retry-After, so agents keep them spooled and send them again; /health says the store is why; afterwards
+ * the same collector stores again without a restart.
+ */
+@ExtendWith(VertxExtension.class)
+class StoreOutageTest {
+    private TestPostgres pg;
+    private WebClient client;
+
+    @BeforeEach
+    void start(Vertx vertx) {
+        pg = TestPostgres.dedicated();
+        client = WebClient.create(vertx);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        pg.close();
+    }
+
+    private HttpResponse<Buffer> post(int port, long sequence) {
+        Instant at = Instant.now().minusSeconds(60).plusSeconds(sequence);
+        return client.post(port, "127.0.0.1", "/api/v1/reports").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(ReportCodec.toJson(report().device("pc-1").sequence(sequence).at(at).bootedAt(at.minusSeconds(3600))
+                        .counter(sequence * 100.0).build()))).await();
+    }
+
+    @Test
+    void aStoreOutageIsA503WithRetryAfterAndHealthSaysWhy(Vertx vertx, @TempDir Path dir) throws Exception {
+        Settings settings = Settings.parse("", "test", Map.of("KILOWATCH_COLLECTOR_STORE_POSTGRESQL_PASSWORD", TestPostgres.PASSWORD),
+                        "KILOWATCH_COLLECTOR_")
+                .override("http.port", "0").override("data_dir", dir.toString()).override("security.agents.require_credentials", "false")
+                .override("security.read.anonymous", "true")
+                .override("store.type", "postgresql").override("store.postgresql.url", pg.url("postgres"))
+                .override("store.postgresql.user", TestPostgres.USER);
+        CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
+        vertx.deployVerticle(collector).await();
+        int port = collector.actualPort();
+        assertEquals(201, post(port, 1).statusCode());
+        assertEquals(200, client.get(port, "127.0.0.1", "/health").send().await().statusCode());
+
+        pg.crash();
+        HttpResponse<Buffer> refused = post(port, 2);
+        assertEquals(503, refused.statusCode(), refused.bodyAsString());
+        assertEquals("5", refused.getHeader("Retry-After"));
+        HttpResponse<Buffer> health = client.get(port, "127.0.0.1", "/health").send().await();
+        assertEquals(503, health.statusCode());
+        assertTrue(health.bodyAsJsonObject().getString("error").startsWith("store: "), health.bodyAsString());
+
+        pg.restart();
+        HttpResponse<Buffer> again = null;
+        for (int i = 0; i < 40 && (again == null || again.statusCode() != 201); i++) {
+            Thread.sleep(250);
+            again = post(port, 2); // what an agent does with a report refused with 503: send it again
+        }
+        assertEquals(201, again.statusCode(), again.bodyAsString());
+        assertEquals(200, client.get(port, "127.0.0.1", "/health").send().await().statusCode());
+        HttpResponse<Buffer> device = client.get(port, "127.0.0.1", "/api/v1/devices/pc-1").send().await();
+        assertEquals(2, device.bodyAsJsonObject().getLong("last_sequence"), "the report refused during the outage is stored once sent again");
+    }
+}
