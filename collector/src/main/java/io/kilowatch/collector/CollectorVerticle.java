@@ -145,7 +145,7 @@ public final class CollectorVerticle extends VerticleBase {
         List<Feature> list = new ArrayList<>();
         list.add(carbon);
         list.add(sustainability);
-        list.add(new CalibrationFeature(new PowerModelCalibration(new JdbcCalibrationStore(db), store::devices, accounting)));
+        list.add(new CalibrationFeature(new PowerModelCalibration(new JdbcCalibrationStore(db), estate::rows, accounting)));
         list.add(estateFeature);
         list.add(services);
         list.add(new AgentSettingsFeature(config.agentSettings(), estate, estateFeature));

@@ -22,10 +22,7 @@ public final class CalibrationFeature implements Feature {
 
     @Override
     public Future<Void> start(FeatureContext ctx) {
-        return ctx.storeWorker().<Void>executeBlocking(() -> {
-            calibration.apply();
-            return null;
-        }).onSuccess(v -> routes = List.of(new CalibrationApi(calibration, ctx.storeWorker(), ctx.clock())));
+        return calibration.apply().onSuccess(v -> routes = List.of(new CalibrationApi(calibration, ctx.clock())));
     }
 
     @Override

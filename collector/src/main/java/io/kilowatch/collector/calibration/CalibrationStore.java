@@ -1,9 +1,10 @@
 package io.kilowatch.collector.calibration;
 
 import io.kilowatch.core.energy.ModelCalibration;
+import io.vertx.core.Future;
 import java.util.Map;
 
-/** Measured samples summed per device class, and the calibrated power models operators accepted. Blocks; run on the store's worker. */
+/** Measured samples summed per device class, and the calibrated power models operators accepted; each method works on the store's single writer. */
 public interface CalibrationStore {
 
     /** An accepted model, with the one it replaced and what it was fitted on. */
@@ -16,12 +17,12 @@ public interface CalibrationStore {
     }
 
     /** Raw samples with time in [fromMs, toMs) whose power was measured, by device class. */
-    Map<String, ClassSums> measuredSums(long fromMs, long toMs);
+    Future<Map<String, ClassSums>> measuredSums(long fromMs, long toMs);
 
-    Map<String, Accepted> accepted();
+    Future<Map<String, Accepted>> accepted();
 
-    void accept(Accepted model);
+    Future<Void> accept(Accepted model);
 
     /** False when the class had no accepted model. */
-    boolean revert(String deviceClass);
+    Future<Boolean> revert(String deviceClass);
 }

@@ -3,6 +3,7 @@ package io.kilowatch.collector.store;
 import io.kilowatch.collector.calibration.CalibrationStore;
 
 import io.kilowatch.core.energy.ModelCalibration;
+import io.vertx.core.Future;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,41 +19,45 @@ public final class JdbcCalibrationStore implements CalibrationStore {
     }
 
     @Override
-    public Map<String, ClassSums> measuredSums(long fromMs, long toMs) {
-        Map<String, ClassSums> sums = new LinkedHashMap<>();
+    public Future<Map<String, ClassSums>> measuredSums(long fromMs, long toMs) {
+        return store.run(() -> {
+            Map<String, ClassSums> sums = new LinkedHashMap<>();
         store.query("SELECT d.device_class, COUNT(*), SUM(s.cpu_ratio), SUM(s.power_watts), SUM(s.cpu_ratio * s.cpu_ratio), "
                 + "SUM(s.cpu_ratio * s.power_watts), SUM(s.power_watts * s.power_watts), COUNT(DISTINCT s.device_id) "
                 + "FROM samples s JOIN devices d ON d.device_id = s.device_id WHERE s.ts_ms >= ? AND s.ts_ms < ? AND " + MEASURED
                 + " GROUP BY d.device_class ORDER BY d.device_class",
                 rs -> sums.put(rs.getString(1), new ClassSums(new ModelCalibration.Sums(rs.getLong(2), rs.getDouble(3), rs.getDouble(4),
                         rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)), rs.getInt(8))), fromMs, toMs);
-        return sums;
+            return sums;
+        });
     }
 
     @Override
-    public Map<String, Accepted> accepted() {
-        Map<String, Accepted> models = new LinkedHashMap<>();
+    public Future<Map<String, Accepted>> accepted() {
+        return store.run(() -> {
+            Map<String, Accepted> models = new LinkedHashMap<>();
         store.query("SELECT device_class, idle_watts, max_watts, previous_idle_watts, previous_max_watts, samples, devices, accepted_ms, "
                 + "accepted_by FROM power_model_calibrations ORDER BY device_class", rs -> models.put(rs.getString(1), new Accepted(
                 rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getLong(6), rs.getInt(7),
                 rs.getLong(8), rs.getString(9))));
-        return models;
+            return models;
+        });
     }
 
     @Override
-    public void accept(Accepted m) {
-        store.write("accepting a calibrated power model", () -> store.update("INSERT INTO power_model_calibrations (device_class, idle_watts, "
+    public Future<Void> accept(Accepted m) {
+        return store.run(() -> store.write("accepting a calibrated power model", () -> store.update("INSERT INTO power_model_calibrations (device_class, idle_watts, "
                 + "max_watts, previous_idle_watts, previous_max_watts, samples, devices, accepted_ms, accepted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (device_class) DO UPDATE SET idle_watts = excluded.idle_watts, max_watts = excluded.max_watts, "
                 + "previous_idle_watts = excluded.previous_idle_watts, previous_max_watts = excluded.previous_max_watts, "
                 + "samples = excluded.samples, devices = excluded.devices, accepted_ms = excluded.accepted_ms, accepted_by = excluded.accepted_by",
                 m.deviceClass(), m.idleWatts(), m.maxWatts(), m.previousIdleWatts(), m.previousMaxWatts(), m.samples(), m.devices(),
-                m.acceptedMs(), m.acceptedBy()));
+                m.acceptedMs(), m.acceptedBy()))).mapEmpty();
     }
 
     @Override
-    public boolean revert(String deviceClass) {
-        return store.write("reverting a calibrated power model",
-                () -> store.update("DELETE FROM power_model_calibrations WHERE device_class = ?", deviceClass) > 0);
+    public Future<Boolean> revert(String deviceClass) {
+        return store.run(() -> store.write("reverting a calibrated power model",
+                () -> store.update("DELETE FROM power_model_calibrations WHERE device_class = ?", deviceClass) > 0));
     }
 }
