@@ -1,4 +1,5 @@
 import io.kilowatch.collector.service.ServiceHistoryStore;
+import io.kilowatch.collector.service.ServicesApi;
 import io.kilowatch.collector.service.SlaReport;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.JdbcStore;
@@ -112,7 +113,7 @@ public class SlaReportBench {
         for (ServiceDefinition d : definitions) {
             // Gap tolerance of the evaluator at its default 10 s interval; no carbon data, so no SCI.
             SlaReport report = SlaReport.load(d, SlaPeriod.QUARTER, quarter, store, now, 30_000, null, null);
-            bytes += csv ? report.toCsv().length() : report.toJson().encode().length();
+            bytes += csv ? ServicesApi.slaCsv(report).length() : ServicesApi.slaJson(report).encode().length();
         }
         return bytes;
     }

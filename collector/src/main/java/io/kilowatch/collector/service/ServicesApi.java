@@ -3,8 +3,11 @@ package io.kilowatch.collector.service;
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.core.carbon.SoftwareCarbonIntensity;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.service.ComponentRef;
+import io.kilowatch.core.service.ErrorBudget;
+import io.kilowatch.core.service.Figures;
 import io.kilowatch.core.service.Incident;
 import io.kilowatch.core.service.MaintenanceWindow;
 import io.kilowatch.core.service.ServiceCalendar;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -173,9 +177,9 @@ public final class ServicesApi implements ApiModule {
                     if (format.equals("csv")) {
                         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
                                 .putHeader("Content-Disposition", "attachment; filename=\"sla-" + d.name() + "-" + kind.name(date) + ".csv\"")
-                                .putHeader("Cache-Control", "no-store").end(report.toCsv());
+                                .putHeader("Cache-Control", "no-store").end(slaCsv(report));
                     } else {
-                        Responses.json(ctx, 200, report.toJson());
+                        Responses.json(ctx, 200, slaJson(report));
                     }
                 });
     }
@@ -212,5 +216,133 @@ public final class ServicesApi implements ApiModule {
 
     private static void notFound(RoutingContext ctx) {
         Responses.error(ctx, 404, List.of("no service named '" + ctx.pathParam("name") + "'"));
+    }
+
+    /** An SLA report as JSON (docs/services.md). */
+    public static JsonObject slaJson(SlaReport r) {
+        long nowMs = r.now().toEpochMilli();
+        JsonArray incidentRows = new JsonArray();
+        for (Incident i : r.incidents()) {
+            incidentRows.add(incident(i, r.service().calendar(), r.period(), nowMs));
+        }
+        JsonArray componentRows = new JsonArray();
+        r.components().forEach((name, f) -> componentRows.add(new JsonObject().put("name", name)
+                .put("availability_ratio", f.ratio().isPresent() ? f.ratio().getAsDouble() : null)
+                .put("down_seconds", f.downMs() / 1000.0).put("no_data_seconds", f.noDataMs() / 1000.0)
+                .put("maintenance_seconds", f.maintenanceMs() / 1000.0)));
+        JsonArray maintenanceRows = new JsonArray();
+        r.maintenance().forEach(m -> maintenanceRows.add(new JsonObject().put("name", m.name())
+                .put("start", m.span().start().toString()).put("end", m.span().end().toString())
+                .put("seconds", m.span().millis() / 1000.0).put("components", new JsonArray(m.components()))));
+        return new JsonObject()
+                .put("service", r.service().name())
+                .put("owner", r.service().owner())
+                .put("description", r.service().description())
+                .put("period", new JsonObject().put("kind", r.kind().label()).put("name", r.kind().name(r.date()))
+                        .put("start", r.period().start().toString()).put("end", r.period().end().toString())
+                        .put("time_zone", r.service().calendar().zone().getId()).put("complete", r.complete()))
+                .put("target_ratio", r.service().targetRatio())
+                .put("availability_ratio", r.figures().ratio().isPresent() ? r.figures().ratio().getAsDouble() : null)
+                .put("met", r.met())
+                .put("no_data_policy", r.service().noData().label())
+                .put("seconds", new JsonObject()
+                        .put("service", r.figures().serviceMs() / 1000.0)
+                        .put("maintenance", r.figures().maintenanceMs() / 1000.0)
+                        .put("counted", r.figures().countedMs() / 1000.0)
+                        .put("up", r.figures().upMs() / 1000.0)
+                        .put("down", r.figures().downMs() / 1000.0)
+                        .put("no_data", r.figures().noDataMs() / 1000.0)
+                        .put("charged_down", r.figures().chargedDownMs() / 1000.0))
+                .put("error_budget", new JsonObject()
+                        .put("total_seconds", r.budget().totalMs() / 1000.0)
+                        .put("spent_seconds", r.budget().spentMs() / 1000.0)
+                        .put("left_seconds", r.budget().leftMs() / 1000.0)
+                        .put("remaining_ratio", Double.isNaN(r.budget().remainingRatio()) ? null : r.budget().remainingRatio()))
+                .put("incidents", incidentRows)
+                .put("components", componentRows)
+                .put("maintenance", maintenanceRows)
+                .put("sci", sciJson(r.sci()))
+                .put("generated_at", r.now().toString());
+    }
+
+    /** Software Carbon Intensity beside availability; null when the report was made without carbon data. */
+    private static JsonObject sciJson(SoftwareCarbonIntensity.Result sci) {
+        if (sci == null) {
+            return null;
+        }
+        JsonObject perUnit = new JsonObject();
+        JsonObject units = new JsonObject();
+        sci.units().forEach((unit, r) -> {
+            units.put(unit, r);
+            perUnit.put(unit, sci.perUnit(unit).isPresent() ? sci.perUnit(unit).getAsDouble() : null);
+        });
+        return new JsonObject().put("gco2e_per_unit", perUnit).put("units", units).put("energy_kwh", sci.energyKwh())
+                .put("operational_gco2e", sci.operationalGrams()).put("embodied_gco2e", sci.embodiedGrams())
+                .put("total_gco2e", sci.totalGrams()).put("method", ServiceSci.METHOD);
+    }
+
+    /** An SLA report as one table of {@code section,item,start,end,seconds,value} rows, from the report itself. */
+    public static String slaCsv(SlaReport r) {
+        StringBuilder out = new StringBuilder("section,item,start,end,seconds,value\r\n");
+        ServiceDefinition service = r.service();
+        Figures f = r.figures();
+        row(out, "summary", "service", "", "", "", service.name());
+        row(out, "summary", "period", r.period().start().toString(), r.period().end().toString(), "",
+                r.kind().name(r.date()) + " (" + service.calendar().zone().getId() + ")");
+        row(out, "summary", "complete", "", "", "", String.valueOf(r.complete()));
+        row(out, "summary", "target_ratio", "", "", "", num(service.targetRatio()));
+        row(out, "summary", "availability_ratio", "", "", "", f.ratio().isPresent() ? num(f.ratio().getAsDouble()) : "");
+        row(out, "summary", "met", "", "", "", r.met() == null ? "" : r.met().toString());
+        row(out, "summary", "no_data_policy", "", "", "", service.noData().label());
+        long[] seconds = {f.serviceMs(), f.maintenanceMs(), f.countedMs(), f.upMs(), f.downMs(), f.noDataMs(), f.chargedDownMs()};
+        String[] names = {"service", "maintenance", "counted", "up", "down", "no_data", "charged_down"};
+        for (int i = 0; i < names.length; i++) {
+            row(out, "time", names[i], "", "", num(seconds[i] / 1000.0), "");
+        }
+        ErrorBudget b = r.budget();
+        row(out, "error_budget", "total", "", "", num(b.totalMs() / 1000.0), "");
+        row(out, "error_budget", "spent", "", "", num(b.spentMs() / 1000.0), "");
+        row(out, "error_budget", "left", "", "", num(b.leftMs() / 1000.0), Double.isNaN(b.remainingRatio()) ? "" : num(b.remainingRatio()));
+        long nowMs = r.now().toEpochMilli();
+        for (Incident i : r.incidents()) {
+            row(out, "incident", String.join(" ", i.components()), Instant.ofEpochMilli(i.startMs()).toString(),
+                    i.endMs().isPresent() ? Instant.ofEpochMilli(i.endMs().getAsLong()).toString() : "", num(i.durationMs(nowMs) / 1000.0),
+                    "service_hours_seconds=" + num(i.serviceHoursMs(service.calendar(), r.period(), nowMs) / 1000.0));
+        }
+        r.components().forEach((name, c) -> row(out, "component", name, "", "", num(c.downMs() / 1000.0),
+                c.ratio().isPresent() ? num(c.ratio().getAsDouble()) : ""));
+        SoftwareCarbonIntensity.Result sci = r.sci();
+        if (sci != null) {
+            for (String unit : sci.units().keySet()) {
+                row(out, "sci", unit, "", "", "", sci.perUnit(unit).isPresent() ? num(sci.perUnit(unit).getAsDouble()) : "");
+            }
+            row(out, "sci", "energy_kwh", "", "", "", num(sci.energyKwh()));
+            row(out, "sci", "operational_gco2e", "", "", "", num(sci.operationalGrams()));
+            row(out, "sci", "embodied_gco2e", "", "", "", num(sci.embodiedGrams()));
+        }
+        for (SlaReport.MaintenanceRow m : r.maintenance()) {
+            row(out, "maintenance", m.name(), m.span().start().toString(), m.span().end().toString(), num(m.span().millis() / 1000.0),
+                    String.join(" ", m.components()));
+        }
+        return out.toString();
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    /** RFC 4180: fields with commas, quotes or line breaks are quoted; a leading =, + or @ is defused for spreadsheets. */
+    private static void row(StringBuilder out, String... fields) {
+        for (int i = 0; i < fields.length; i++) {
+            String f = fields[i];
+            if (!f.isEmpty() && "=+@".indexOf(f.charAt(0)) >= 0) {
+                f = "'" + f;
+            }
+            if (f.contains(",") || f.contains("\"") || f.contains("\n") || f.contains("\r")) {
+                f = "\"" + f.replace("\"", "\"\"") + "\"";
+            }
+            out.append(i == 0 ? "" : ",").append(f);
+        }
+        out.append("\r\n");
     }
 }

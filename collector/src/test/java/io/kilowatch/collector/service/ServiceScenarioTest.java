@@ -173,9 +173,9 @@ class ServiceScenarioTest {
     }
 
     private static JsonObject monthReport(ServiceHarness h) {
-        return h.onLoop(() -> h.services.storeWorker().executeBlocking(() -> SlaReport.load(h.services.evaluator.catalog().get("email"),
-                SlaPeriod.MONTH, LocalDate.of(2026, 11, 15), h.services.store(), h.clock.instant(),
-                h.services.evaluator.gapToleranceMs(), h.services.config(), null).toJson()));
+        return h.onLoop(() -> h.services.storeWorker().executeBlocking(() -> ServicesApi.slaJson(SlaReport.load(
+                h.services.evaluator.catalog().get("email"), SlaPeriod.MONTH, LocalDate.of(2026, 11, 15), h.services.store(), h.clock.instant(),
+                h.services.evaluator.gapToleranceMs(), h.services.config(), null))));
     }
 
     static void assertMonthReport(JsonObject report) {

@@ -32,8 +32,8 @@ class SlaReportTest {
 
     private static JsonObject dayReport(Instant lastEvaluation, Instant now) {
         StateInterval up = new StateInterval(START.toEpochMilli(), lastEvaluation.toEpochMilli(), ServiceState.UP);
-        return SlaReport.of(EMAIL, SlaPeriod.DAY, LocalDate.of(2026, 11, 10), List.of(up), List.of(), Map.of("mx", List.of(up)),
-                now, TOLERANCE_MS, null).toJson();
+        return ServicesApi.slaJson(SlaReport.of(EMAIL, SlaPeriod.DAY, LocalDate.of(2026, 11, 10), List.of(up), List.of(),
+                Map.of("mx", List.of(up)), now, TOLERANCE_MS, null));
     }
 
     @Test
