@@ -4,7 +4,7 @@ import io.kilowatch.collector.http.Responses;
 
 import io.kilowatch.collector.http.ApiModule;
 
-import io.kilowatch.collector.estate.Views;
+import io.kilowatch.collector.estate.EstateApi;
 
 import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.collector.carbon.IntensityFile;
@@ -188,7 +188,7 @@ public final class CarbonApi implements ApiModule {
 
     /** The estate summary's figures and what follows from them. */
     private static JsonObject figures(EnergyFootprint t) {
-        return Views.totals(t)
+        return EstateApi.totals(t)
                 .put("facility_energy_kwh", Units.joulesToKwh(t.itJoules() + t.overheadJoules()))
                 .put("it_carbon_kg", (t.carbonGrams() - t.overheadCarbonGrams()) / 1000)
                 .put("half_hourly_energy_kwh", Units.joulesToKwh(t.itJoules() - t.fallbackJoules()));

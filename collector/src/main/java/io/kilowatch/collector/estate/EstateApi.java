@@ -7,6 +7,8 @@ import static io.kilowatch.collector.http.Responses.respond;
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.core.carbon.CarbonPolicy;
+import io.kilowatch.core.carbon.EnergyFootprint;
+import io.kilowatch.core.energy.Units;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -16,9 +18,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** The estate's read API: devices (paged and filtered), one device, series, the estate summary and live updates. */
@@ -77,13 +81,13 @@ public final class EstateApi implements ApiModule {
         List<DeviceRow> rows = estate.rows();
         List<DeviceRow> matching = query.select(rows, estate, now);
         if (!query.paged()) {
-            json(ctx, 200, Views.devices(matching, estate, carbon, now));
+            json(ctx, 200, devices(matching, estate, carbon, now));
             return;
         }
         JsonObject labels = new JsonObject();
         DeviceQuery.labelValues(rows).forEach((name, values) -> labels.put(name, new JsonArray(List.copyOf(values))));
         json(ctx, 200, new JsonObject().put("total", matching.size()).put("offset", query.offset()).put("limit", query.limit())
-                .put("devices", Views.devices(query.page(matching), estate, carbon, now)).put("labels", labels));
+                .put("devices", devices(query.page(matching), estate, carbon, now)).put("labels", labels));
     }
 
     private void device(RoutingContext ctx) {
@@ -92,7 +96,7 @@ public final class EstateApi implements ApiModule {
             error(ctx, 404, List.of("no device with id '" + ctx.pathParam("id") + "'"));
             return;
         }
-        json(ctx, 200, Views.device(row, estate, carbon, clock.instant(), true));
+        json(ctx, 200, device(row, estate, carbon, clock.instant(), true));
     }
 
     private void deviceSeries(RoutingContext ctx) {
@@ -128,13 +132,13 @@ public final class EstateApi implements ApiModule {
                         .put("to", Instant.ofEpochMilli(to).toString())
                         .put("step_seconds", step / 1000)
                         .put("source", range.fromRaw ? "samples" : "hourly rollups")
-                        .put("points", Views.series(query.run(range, from, to))), false)
+                        .put("points", series(query.run(range, from, to))), false)
                 .onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause()));
     }
 
     private Future<JsonObject> summary() {
         Instant now = clock.instant();
-        return storeWorker.executeBlocking(() -> EstateSummary.compute(store, estate, carbon, zone, now), false);
+        return storeWorker.executeBlocking(() -> EstateSummary.compute(store, estate, carbon, zone, now), false).map(EstateApi::summary);
     }
 
     /** The devices whose state changed with time alone since the last tick: silent past their allowance, or their site's hours began or ended. */
@@ -160,8 +164,105 @@ public final class EstateApi implements ApiModule {
         List<String> sent = ids.stream().limit(MAX_LIVE_DEVICES).toList();
         return summary().map(summary -> new JsonObject()
                 .put("estate", summary)
-                .put("devices", Views.devices(sent.stream().map(estate::row).filter(java.util.Objects::nonNull).toList(), estate, carbon,
+                .put("devices", devices(sent.stream().map(estate::row).filter(java.util.Objects::nonNull).toList(), estate, carbon,
                         clock.instant()))
                 .put("devices_truncated", ids.size() > MAX_LIVE_DEVICES));
+    }
+
+    /** A device as the API shows it (docs/api.md): units in the names, times RFC 3339 UTC. */
+    static JsonObject device(DeviceRow d, Estate estate, CarbonPolicy carbon, Instant now, boolean withInventory) {
+        JsonObject availability = new JsonObject();
+        Estate.WINDOWS.forEach((label, window) -> {
+            var ratio = estate.availability(d, window, now);
+            availability.put(label, ratio.isPresent() ? ratio.getAsDouble() : null);
+        });
+        JsonObject json = new JsonObject()
+                .put("device_id", d.deviceId())
+                .put("hostname", d.hostname())
+                .put("os", d.os())
+                .put("labels", new JsonObject().put("org", d.org()).put("site", d.site())
+                        .put("department", d.department()).put("class", d.deviceClass()))
+                .put("up", estate.isUp(d, now))
+                .put("expected_off", estate.silenceExpected(d, now))
+                .put("last_seen", Instant.ofEpochMilli(d.lastSeenMs()).toString())
+                .put("first_seen", Instant.ofEpochMilli(d.firstSeenMs()).toString())
+                .put("boot_time", Instant.ofEpochMilli(d.bootTimeMs()).toString())
+                .put("uptime_seconds", Math.max(0, Duration.between(Instant.ofEpochMilli(d.bootTimeMs()), Instant.ofEpochMilli(d.lastSeenMs())).toSeconds()))
+                .put("report_interval_seconds", d.intervalMs() / 1000.0)
+                .put("power_watts", d.powerWatts())
+                .put("power_source", d.powerSource())
+                .put("cpu_ratio", d.cpuRatio())
+                .put("memory_used_bytes", d.memoryUsedBytes())
+                .put("memory_total_bytes", d.memoryTotalBytes())
+                .put("sessions", d.sessions())
+                .put("energy_joules_total", d.energyJoulesTotal())
+                .put("energy_kwh_total", Units.joulesToKwh(d.energyJoulesTotal()))
+                .put("carbon_grams_total", d.carbonGramsTotal())
+                .put("carbon_method", carbon.method(d.site(), carbon.yearOf(now)))
+                .put("availability_ratio", availability)
+                .put("last_sequence", d.lastSequence())
+                .put("agent", new JsonObject().put("version", d.agentVersion()).put("cpu_ratio", d.agentCpuRatio())
+                        .put("rss_bytes", d.agentRssBytes()).put("backlog_reports", d.agentBacklogReports())
+                        .put("dropped_reports_total", d.agentDroppedReportsTotal()));
+        if (withInventory) {
+            json.put("inventory", d.inventoryJson() == null ? null : new JsonObject(d.inventoryJson()));
+        }
+        return json;
+    }
+
+    static JsonArray devices(List<DeviceRow> rows, Estate estate, CarbonPolicy carbon, Instant now) {
+        JsonArray array = new JsonArray();
+        rows.forEach(r -> array.add(device(r, estate, carbon, now, false)));
+        return array;
+    }
+
+    /** Energy, carbon and cost totals as every API shows them. */
+    public static JsonObject totals(EnergyFootprint t) {
+        return new JsonObject()
+                .put("energy_kwh", Units.joulesToKwh(t.itJoules()))
+                .put("carbon_kg", t.carbonGrams() / 1000.0)
+                .put("overhead_energy_kwh", Units.joulesToKwh(t.overheadJoules()))
+                .put("overhead_carbon_kg", t.overheadCarbonGrams() / 1000.0)
+                .put("td_losses_carbon_kg", t.tdCarbonGrams() / 1000.0)
+                .put("fallback_energy_kwh", Units.joulesToKwh(t.fallbackJoules()))
+                .put("cost_gbp", t.costGbp());
+    }
+
+    static JsonArray series(List<EstateStore.SeriesPoint> points) {
+        JsonArray array = new JsonArray();
+        for (EstateStore.SeriesPoint p : points) {
+            array.add(new JsonObject()
+                    .put("time", Instant.ofEpochMilli(p.bucketStartMs()).toString())
+                    .put("power_watts", p.powerWatts())
+                    .put("cpu_ratio", p.cpuRatio())
+                    .put("energy_joules", p.energyJoules()));
+        }
+        return array;
+    }
+
+    private static JsonObject summary(EstateSummary s) {
+        return new JsonObject()
+                .put("time", s.time().toString())
+                .put("time_zone", s.zone().getId())
+                .put("power_watts", s.powerWatts())
+                .put("devices", new JsonObject().put("total", s.devices()).put("up", s.states().getOrDefault(Estate.State.UP, 0L))
+                        .put("down", s.states().getOrDefault(Estate.State.DOWN, 0L))
+                        .put("expected_off", s.states().getOrDefault(Estate.State.EXPECTED_OFF, 0L)))
+                .put("availability_24h_ratio", s.availability24h().isPresent() ? s.availability24h().getAsDouble() : null)
+                .put("today", period(s.today()))
+                .put("month", period(s.month()))
+                .put("year", period(s.year()))
+                .put("carbon_method", s.carbonMethod());
+    }
+
+    /** A period's totals with their data quality: the share of the energy measured, modelled, imported and unknown. */
+    private static JsonObject period(EnergyFootprint t) {
+        double total = t.itJoules();
+        JsonObject quality = new JsonObject();
+        for (Map.Entry<String, Double> e : Map.of("measured", t.measuredJoules(), "modelled", t.modelledJoules(), "imported",
+                t.importedJoules(), "unknown", t.unknownJoules()).entrySet()) {
+            quality.put(e.getKey() + "_ratio", total > 0 ? e.getValue() / total : null);
+        }
+        return totals(t).put("data_quality", quality);
     }
 }
