@@ -9,8 +9,7 @@ import io.kilowatch.core.carbon.NesoRegions;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.Span;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -121,29 +120,9 @@ public final class CarbonWindowPlanner {
         return today.toInstant().isBefore(now) ? today.plusDays(1).toInstant() : today.toInstant();
     }
 
-    public JsonObject json(Instant now) {
-        JsonArray rows = new JsonArray();
-        for (Entry e : plans(now)) {
-            CarbonWindows.Plan p = e.plan();
-            CarbonWindows.Job job = p.job();
-            rows.add(new JsonObject().put("name", job.name()).put("kind", e.kind()).put("service", e.service())
-                    .put("region", e.region()).put("power_watts", job.watts()).put("duration_seconds", job.duration().toSeconds())
-                    .put("energy_kwh", job.kwh()).put("deadline", job.deadline().toString())
-                    .put("allowed", new JsonArray(job.allowed().stream().map(s -> new JsonObject().put("start", s.start().toString())
-                            .put("end", s.end().toString())).toList()))
-                    .put("default", slotJson(p.atDefault(), job))
-                    .put("best", p.best().map(s -> slotJson(s, job)).orElse(null))
-                    .put("saving_kgco2e", p.savingGrams() / 1000)
-                    .put("forecast", p.forecast())
-                    .put("basis", p.basis()));
-        }
-        return new JsonObject().put("generated_at", now.toString()).put("horizon_seconds", config.horizon().toSeconds()).put("plans", rows);
-    }
-
-    private static JsonObject slotJson(CarbonWindows.Slot s, CarbonWindows.Job job) {
-        double mean = s.meanGramsPerKwh(job);
-        return new JsonObject().put("start", s.start().toString()).put("end", s.end().toString()).put("kgco2e", s.grams() / 1000)
-                .put("gco2e_per_kwh", Double.isNaN(mean) ? null : mean).put("forecast_covered", s.forecastCovered());
+    /** How far ahead plans look. */
+    public Duration horizon() {
+        return config.horizon();
     }
 
     /** An iCalendar (RFC 5545) feed: one event per plan at its best slot; its UID stays the same as the plan moves. */
