@@ -7,8 +7,6 @@ import io.kilowatch.core.report.ReportValidator;
 import io.kilowatch.core.snmp.Cidr;
 import io.kilowatch.core.snmp.Oids;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -17,7 +15,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,14 +161,9 @@ public final class Discovery {
                 labels, cls, cls.defaultModel(), List.of());
     }
 
-    JsonArray json() {
-        JsonArray out = new JsonArray();
-        found.values().forEach(f -> out.add(new JsonObject().put("address", f.address()).put("device_id", f.deviceId())
-                .put("sys_name", f.sysName()).put("sys_object_id", f.sysObjectId()).put("sys_descr", f.sysDescr())
-                .put("first_seen", f.firstSeen().toString()).put("last_seen", f.lastSeen().toString())
-                .put("state", f.accepted() == null ? "pending" : "accepted")
-                .put("accepted", f.accepted() == null ? null : f.accepted().toString())));
-        return out;
+    /** Every device found, in the order found. */
+    List<Found> found() {
+        return List.copyOf(found.values());
     }
 
     private static String text(Object o) {

@@ -25,6 +25,7 @@ public final class SnmpFeature implements Feature {
     private final SnmpStore store;
     private final Duration eventRetention;
     private SnmpService snmp;
+    private SnmpApi api;
 
     /** @param eventRetention how long device events are kept (as long as raw samples) */
     public SnmpFeature(SnmpConfig config, Estate estate, EstateFeature ingest, DeviceEventStore eventStore, SnmpStore store,
@@ -50,6 +51,7 @@ public final class SnmpFeature implements Feature {
         } catch (IOException e) {
             return Future.failedFuture(new IllegalStateException("cannot start SNMP: " + e.getMessage(), e));
         }
+        api = new SnmpApi(snmp, events, ctx.clock());
         ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> events.prune(ctx.clock().instant().minus(eventRetention))
                 .onFailure(e -> LOG.atWarn().setCause(e).log("pruning device events failed")));
         return Future.succeededFuture();
@@ -65,6 +67,6 @@ public final class SnmpFeature implements Feature {
 
     @Override
     public List<ApiModule> routes() {
-        return snmp == null ? List.of() : List.of(snmp);
+        return api == null ? List.of() : List.of(api);
     }
 }

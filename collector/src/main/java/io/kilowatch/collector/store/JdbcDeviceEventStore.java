@@ -3,7 +3,6 @@ package io.kilowatch.collector.store;
 import io.kilowatch.collector.events.DeviceEvent;
 import io.kilowatch.collector.events.DeviceEventStore;
 import io.vertx.core.Future;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
