@@ -188,7 +188,7 @@ public final class AlertsApi implements ApiModule {
                 error(ctx, 400, List.of(e.getMessage()));
             } else {
                 LOG.atError().setCause(r.cause()).log("storing a silence failed");
-                error(ctx, 503, List.of("the silence could not be stored; nothing changed, try again"));
+                Responses.storeUnavailable(ctx, "the silence could not be stored; nothing changed, try again");
             }
         });
     }
@@ -199,7 +199,7 @@ public final class AlertsApi implements ApiModule {
         alerting.expireSilence(id, by).onComplete(r -> {
             if (r.failed()) {
                 LOG.atError().setCause(r.cause()).log("expiring a silence failed");
-                error(ctx, 503, List.of("the silence could not be expired; nothing changed, try again"));
+                Responses.storeUnavailable(ctx, "the silence could not be expired; nothing changed, try again");
             } else if (r.result().isEmpty()) {
                 error(ctx, 404, List.of("no silence with id '" + id + "'"));
             } else {

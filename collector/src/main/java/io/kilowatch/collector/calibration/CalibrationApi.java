@@ -5,7 +5,6 @@ import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.core.energy.ModelCalibration;
 import io.kilowatch.core.energy.PowerModel;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,15 +14,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/v1/power-models}: each class's model against its measured devices, and (admin) accepting or
  * reverting a calibrated model (docs/api.md).
  */
 public final class CalibrationApi implements ApiModule {
-    private static final Logger LOG = LoggerFactory.getLogger(CalibrationApi.class);
     private static final String BASE = "/api/v1/power-models";
     /** Said when the store fails, rather than its own message (which may be null, or name tables). */
     private static final String STORE_FAILED = "the store could not be reached; try again";
@@ -38,7 +34,7 @@ public final class CalibrationApi implements ApiModule {
 
     @Override
     public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
-        router.get(BASE).handler(require.apply(Role.VIEWER)).handler(ctx -> onStore(ctx, calibration.report(clock.instant()), Responses.STORE_UNREADABLE)
+        router.get(BASE).handler(require.apply(Role.VIEWER)).handler(ctx -> Responses.onStore(ctx, calibration.report(clock.instant()), Responses.STORE_UNREADABLE)
                 .onSuccess(report -> Responses.json(ctx, 200, json(report))));
         router.post(BASE + "/:class/accept").handler(require.apply(Role.ADMIN)).handler(this::accept);
         router.delete(BASE + "/:class/accept").handler(require.apply(Role.ADMIN)).handler(this::revert);
@@ -47,7 +43,7 @@ public final class CalibrationApi implements ApiModule {
     private void accept(RoutingContext ctx) {
         String deviceClass = ctx.pathParam("class");
         String by = String.valueOf((Object) ctx.get(PRINCIPAL));
-        onStore(ctx, calibration.accept(deviceClass, by, clock.instant()), STORE_FAILED).onSuccess(accepted -> {
+        Responses.onStore(ctx, calibration.accept(deviceClass, by, clock.instant()), STORE_FAILED).onSuccess(accepted -> {
             if (accepted.isEmpty()) {
                 Responses.error(ctx, 409, List.of("class " + deviceClass + " has no model that can be fitted: it needs a known class and devices "
                         + "whose power was measured (rapl, battery or snmp) at varying utilisation in the last "
@@ -60,20 +56,12 @@ public final class CalibrationApi implements ApiModule {
 
     private void revert(RoutingContext ctx) {
         String deviceClass = ctx.pathParam("class");
-        onStore(ctx, calibration.revert(deviceClass), STORE_FAILED).onSuccess(reverted -> {
+        Responses.onStore(ctx, calibration.revert(deviceClass), STORE_FAILED).onSuccess(reverted -> {
             if (reverted) {
                 ctx.response().setStatusCode(204).end();
             } else {
                 Responses.error(ctx, 404, List.of("class " + deviceClass + " has no accepted calibrated model"));
             }
-        });
-    }
-
-    /** A store answer: when it fails, logged and answered 503 with {@code unavailable}; callers say what success answers. */
-    private static <T> Future<T> onStore(RoutingContext ctx, Future<T> work, String unavailable) {
-        return work.onFailure(e -> {
-            LOG.atWarn().setCause(e).addKeyValue("path", ctx.request().path()).log("store work failed");
-            Responses.storeUnavailable(ctx, unavailable);
         });
     }
 

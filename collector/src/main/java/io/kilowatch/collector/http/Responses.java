@@ -28,7 +28,12 @@ public final class Responses {
      * and the returned future fails, so callers only say what success answers.
      */
     public static <T> Future<T> onStore(RoutingContext ctx, WorkerExecutor worker, Callable<T> work, String unavailable) {
-        return worker.executeBlocking(work, false).onFailure(e -> {
+        return onStore(ctx, worker.executeBlocking(work, false), unavailable);
+    }
+
+    /** The same for a store's answer: when it fails, logs the cause and answers 503 with {@code unavailable}. */
+    public static <T> Future<T> onStore(RoutingContext ctx, Future<T> stored, String unavailable) {
+        return stored.onFailure(e -> {
             LOG.atWarn().setCause(e).addKeyValue("path", ctx.request().path()).log("store work failed");
             storeUnavailable(ctx, unavailable);
         });

@@ -13,10 +13,10 @@ public interface ServiceFootprints {
     List<SoftwareCarbonIntensity.Component> components(ServiceDefinition service, ServiceCatalog catalog, Span period);
 
     /**
-     * Logged-in user sessions on the service's devices in the period, each device's counted in the share its carbon
+     * Logged-in user sessions on these components' devices in the period, each device's counted in the share its carbon
      * is ({@link SoftwareCarbonIntensity.Component#sharedBy}); empty where no agent counts sessions.
      */
-    default Optional<Sessions> sessions(ServiceDefinition service, ServiceCatalog catalog, Span period) {
+    default Optional<Sessions> sessions(List<SoftwareCarbonIntensity.Component> components, Span period) {
         return Optional.empty();
     }
 

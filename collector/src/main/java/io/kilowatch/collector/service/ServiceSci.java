@@ -34,11 +34,12 @@ public final class ServiceSci {
         Map<String, Double> units = new LinkedHashMap<>();
         units.put(SoftwareCarbonIntensity.MONTH, SoftwareCarbonIntensity.months(period.start(), period.end(), service.calendar().zone()));
         units.put(SoftwareCarbonIntensity.PROBE_TRANSACTION, probeRuns(service, config, componentHistories, period));
-        footprints.sessions(service, config.catalog(), period).ifPresent(s -> {
+        List<SoftwareCarbonIntensity.Component> components = footprints.components(service, config.catalog(), period);
+        footprints.sessions(components, period).ifPresent(s -> {
             units.put(SoftwareCarbonIntensity.USER_SESSION, s.started());
             units.put(SoftwareCarbonIntensity.SESSION_HOUR, s.hours());
         });
-        return SoftwareCarbonIntensity.of(footprints.components(service, config.catalog(), period), units);
+        return SoftwareCarbonIntensity.of(components, units);
     }
 
     /** Reads the probe components' histories, then {@link #of}; blocks. */

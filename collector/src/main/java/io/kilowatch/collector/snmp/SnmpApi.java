@@ -69,13 +69,9 @@ public final class SnmpApi implements ApiModule {
             Responses.error(ctx, 400, problems);
             return;
         }
-        events.recent(device, kind, since, limit).onComplete(r -> {
-            if (r.failed()) {
-                Responses.error(ctx, 503, List.of("the store is unavailable; try again"));
-                return;
-            }
+        Responses.onStore(ctx, events.recent(device, kind, since, limit), Responses.STORE_UNREADABLE).onSuccess(recent -> {
             JsonArray out = new JsonArray();
-            r.result().forEach(e -> out.add(eventJson(e)));
+            recent.forEach(e -> out.add(eventJson(e)));
             Responses.json(ctx, 200, new JsonObject().put("events", out));
         });
     }
@@ -122,13 +118,12 @@ public final class SnmpApi implements ApiModule {
             Responses.error(ctx, 404, List.of("discovery is off (snmp.discovery.cidr)"));
             return;
         }
-        snmp.discovery().accept(ctx.pathParam("address")).onComplete(r -> {
-            if (r.failed()) {
-                Responses.error(ctx, 503, List.of("the store is unavailable; nothing was accepted; try again"));
-            } else if (r.result().error() != null) {
-                Responses.error(ctx, r.result().status(), List.of(r.result().error()));
+        Responses.onStore(ctx, snmp.discovery().accept(ctx.pathParam("address")), "the store is unavailable; nothing was accepted; try again")
+                .onSuccess(accepted -> {
+            if (accepted.error() != null) {
+                Responses.error(ctx, accepted.status(), List.of(accepted.error()));
             } else {
-                Responses.json(ctx, 200, new JsonObject().put("device_id", r.result().deviceId()).put("status", "accepted"));
+                Responses.json(ctx, 200, new JsonObject().put("device_id", accepted.deviceId()).put("status", "accepted"));
             }
         });
     }

@@ -56,20 +56,21 @@ public final class ServiceCarbon implements ServiceFootprints {
     }
 
     @Override
-    public Optional<Sessions> sessions(ServiceDefinition service, ServiceCatalog catalog, Span period) {
+    public Optional<Sessions> sessions(List<SoftwareCarbonIntensity.Component> components, Span period) {
         Map<String, EstateStore.SessionTotals> byDevice = store.sessions(period.startMs(), period.endMs());
         if (byDevice.isEmpty()) {
             return Optional.empty();
         }
-        double[] startedAndSeconds = new double[2];
-        shares(service, catalog).forEach((row, sharedBy) -> {
-            EstateStore.SessionTotals t = byDevice.get(row.deviceId());
+        double started = 0;
+        double seconds = 0;
+        for (SoftwareCarbonIntensity.Component c : components) {
+            EstateStore.SessionTotals t = byDevice.get(c.device());
             if (t != null) {
-                startedAndSeconds[0] += t.sessionsStarted() / sharedBy;
-                startedAndSeconds[1] += t.sessionSeconds() / sharedBy;
+                started += t.sessionsStarted() / c.sharedBy();
+                seconds += t.sessionSeconds() / c.sharedBy();
             }
-        });
-        return Optional.of(new Sessions(startedAndSeconds[0], startedAndSeconds[1] / 3600));
+        }
+        return Optional.of(new Sessions(started, seconds / 3600));
     }
 
     /** The service's devices, each with how many services it is part of. */
