@@ -34,7 +34,6 @@ public final class AgentSettingsService {
     private static final Logger LOG = LoggerFactory.getLogger(AgentSettingsService.class);
     private static final String WHAT = "agent settings file";
 
-    private final Vertx vertx;
     private final AgentSettingsConfig config;
     private final Estate estate;
     private final Clock clock;
@@ -46,7 +45,7 @@ public final class AgentSettingsService {
     private volatile Loaded loaded = new Loaded(AgentSettingsRules.NONE);
     private volatile Optional<String> lastError = Optional.empty();
     private volatile Instant lastLoaded;
-    private String fingerprint = "";
+    private final Optional<WatchedFile> watched;
 
     /**
      * The rules in force and the answers resolved from them so far, by the labels they were resolved for:
@@ -69,10 +68,10 @@ public final class AgentSettingsService {
     }
 
     public AgentSettingsService(Vertx vertx, AgentSettingsConfig config, Estate estate, Clock clock) {
-        this.vertx = vertx;
         this.estate = estate;
         this.config = config;
         this.clock = clock;
+        this.watched = config.file().map(f -> new WatchedFile(vertx, f, WHAT, "rules: {}"));
     }
 
     /** Loads the file (a bad one fails the start, as any bad config does) and watches it on the timers. */
@@ -85,33 +84,30 @@ public final class AgentSettingsService {
 
     /** Reads and applies the file now; fails with its error, changing nothing, when the new file is invalid. */
     public Future<AgentSettingsRules> reload(String trigger) {
-        if (config.file().isEmpty()) {
+        if (watched.isEmpty()) {
             return Future.failedFuture(new ConfigException("no agent settings file is configured (agents.settings_file)"));
         }
-        Path file = config.file().get();
-        return WatchedFile.read(vertx, file, WHAT).map(text -> {
-            fingerprint = text.fingerprint();
-            try {
-                Settings s = Settings.parse(text.content(), file.toString(), Map.of(), "");
-                AgentSettingsRules next = AgentSettingsRules.from(s);
-                s.requireAllKeysKnown();
-                loaded = new Loaded(next);
-                lastError = Optional.empty();
-                lastLoaded = clock.instant();
-                LOG.atInfo().addKeyValue("trigger", trigger).addKeyValue("rules", next.rules().size()).log("agent settings loaded");
-                return next;
-            } catch (ConfigException e) {
-                lastError = Optional.of(e.getMessage());
-                LOG.atError().addKeyValue("trigger", trigger).addKeyValue("error", e.getMessage())
-                        .log("agent settings file refused; the rules already loaded stay");
-                throw e;
-            }
+        WatchedFile file = watched.get();
+        return file.read().map(text -> {
+            file.taken(text);
+            Settings s = Settings.parse(text.content(), file.path().toString(), Map.of(), "");
+            AgentSettingsRules next = AgentSettingsRules.from(s);
+            s.requireAllKeysKnown();
+            loaded = new Loaded(next);
+            lastError = Optional.empty();
+            lastLoaded = clock.instant();
+            LOG.atInfo().addKeyValue("trigger", trigger).addKeyValue("rules", next.rules().size()).log("agent settings loaded");
+            return next;
+        }).onFailure(e -> {
+            lastError = Optional.of(e.getMessage());
+            LOG.atError().addKeyValue("trigger", trigger).addKeyValue("error", e.getMessage())
+                    .log("agent settings file refused; the rules already loaded stay");
         });
     }
 
     private void reloadIfChanged() {
-        WatchedFile.read(vertx, config.file().orElseThrow(), WHAT).onSuccess(text -> {
-            if (!text.fingerprint().equals(fingerprint)) {
+        watched.orElseThrow().settledChange().onSuccess(changed -> {
+            if (changed) {
                 reload("file change").onFailure(e -> { });
             }
         }).onFailure(e -> LOG.atWarn().addKeyValue("error", e.getMessage()).log("cannot read the agent settings file"));

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class Services {
     private static final Logger LOG = LoggerFactory.getLogger(Services.class);
 
-    private final Vertx vertx;
     private final ServiceSettings settings;
     private final ZoneId defaultZone;
     private final WorkerExecutor storeWorker;
@@ -41,11 +40,11 @@ public final class Services {
     private volatile ServicesConfig config = ServicesConfig.empty();
     private volatile Optional<String> lastError = Optional.empty();
     private volatile Instant lastLoaded;
-    private String fingerprint = "";
+    private final Optional<WatchedFile> watched;
 
     public Services(Vertx vertx, ServiceSettings settings, ZoneId defaultZone, ServiceHistoryStore store, WorkerExecutor storeWorker,
                     Estate estate, MeterRegistry registry, Clock clock) {
-        this.vertx = vertx;
+        this.watched = settings.file().map(f -> new WatchedFile(vertx, f, "services file", "services: {}"));
         this.settings = settings;
         this.defaultZone = defaultZone;
         this.store = store;
@@ -71,7 +70,8 @@ public final class Services {
             return null;
         }).map(v -> {
             if (text != null) {
-                apply(parse(text.content()), text.fingerprint(), "start");
+                watched.orElseThrow().taken(text);
+                apply(parse(text.content()), "start");
             }
             return null;
         })).<Void>mapEmpty().onSuccess(v -> {
@@ -110,39 +110,35 @@ public final class Services {
             if (text == null) {
                 throw new ConfigException("no services file is configured (services.file)");
             }
-            try {
-                ServicesConfig next = parse(text.content());
-                apply(next, text.fingerprint(), trigger);
-                return next;
-            } catch (ConfigException e) {
-                fingerprint = text.fingerprint();
-                lastError = Optional.of(e.getMessage());
-                LOG.atError().addKeyValue("trigger", trigger).addKeyValue("error", e.getMessage())
-                        .log("services file refused; the services already loaded keep running");
-                throw e;
-            }
+            watched.orElseThrow().taken(text);
+            ServicesConfig next = parse(text.content());
+            apply(next, trigger);
+            return next;
+        }).onFailure(e -> {
+            lastError = Optional.of(e.getMessage());
+            LOG.atError().addKeyValue("trigger", trigger).addKeyValue("error", e.getMessage())
+                    .log("services file refused; the services already loaded keep running");
         });
     }
 
     private void reloadIfChanged() {
-        read().onSuccess(text -> {
-            if (text != null && !text.fingerprint().equals(fingerprint)) {
+        watched.orElseThrow().settledChange().onSuccess(changed -> {
+            if (changed) {
                 reload("file change").onFailure(e -> { });
             }
         }).onFailure(e -> LOG.atWarn().addKeyValue("error", e.getMessage()).log("cannot read the services file"));
     }
 
     private Future<WatchedFile.Text> read() {
-        return settings.file().map(file -> WatchedFile.read(vertx, file, "services file")).orElse(Future.succeededFuture(null));
+        return watched.map(WatchedFile::read).orElse(Future.succeededFuture(null));
     }
 
     private ServicesConfig parse(String text) {
         return ServicesConfig.parse(text, settings.file().map(Path::toString).orElse("services"), defaultZone);
     }
 
-    private void apply(ServicesConfig next, String digest, String trigger) {
+    private void apply(ServicesConfig next, String trigger) {
         config = next;
-        fingerprint = digest;
         lastError = Optional.empty();
         lastLoaded = clock.instant();
         probes.configure(next.probes());
