@@ -58,6 +58,9 @@ public interface EstateStore extends AutoCloseable {
      */
     Changes changesSince(long receivedSinceMs, long spansSinceMs);
 
+    /** The same as {@link #changesSince} for these devices only: those another collector said it changed. */
+    Changes changesOf(java.util.Collection<String> deviceIds, long spansSinceMs);
+
     /** Logged-in user sessions of each device, summed over the local days that start in [fromMs, toMs). */
     Map<String, SessionTotals> sessions(long fromMs, long toMs);
 

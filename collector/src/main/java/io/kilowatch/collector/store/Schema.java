@@ -287,7 +287,20 @@ final class Schema {
               session_seconds DOUBLE PRECISION NOT NULL,
               sessions_started DOUBLE PRECISION NOT NULL,
               PRIMARY KEY (device_id, day_start_ms)
-            )"""));
+            )"""),
+            List.of(
+
+            // Dashboard sessions, so that every collector on one store knows a login made on any of them. Only the SHA-256
+            // of the cookie value is kept; expiry is enforced by the queries (expires_ms > now).
+            """
+            CREATE TABLE dashboard_sessions (
+              session_sha256 VARCHAR(64) PRIMARY KEY,
+              username VARCHAR(128) NOT NULL,
+              role VARCHAR(16) NOT NULL,
+              created_ms BIGINT NOT NULL,
+              expires_ms BIGINT NOT NULL
+            )""",
+            "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions (expires_ms)"));
 
     private Schema() {
     }
