@@ -6,6 +6,7 @@ import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.core.carbon.CarbonPolicy;
+import io.kilowatch.core.credential.Credentials;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -86,6 +87,11 @@ public final class EstateFeature implements Feature {
         return ctx.storeWorker().<Void>executeBlocking(() -> {
             if (options.requireCredentials()) {
                 enrolmentToken = EnrolmentToken.resolve(options.enrolmentToken(), options.enrolmentTokenFile());
+                if (store.recordEnrolmentToken(Credentials.sha256(enrolmentToken), ctx.clock().millis()).isPresent()) {
+                    LOG.atWarn().log("this collector's enrolment token is not the one the collector started before it on this store "
+                            + "holds: agents given that one cannot enrol here. Give every collector the same token (docs/security.md, "
+                            + "Several collectors); after a rotation, restart the others with the new one");
+                }
             }
             reload(ctx);
             return null;

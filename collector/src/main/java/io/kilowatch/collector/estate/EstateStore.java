@@ -97,6 +97,12 @@ public interface EstateStore extends AutoCloseable {
     /** The device a credential belongs to, if it exists and is not revoked. */
     Optional<String> deviceForCredential(String credentialSha256);
 
+    /**
+     * Records the SHA-256 of this collector's enrolment token as the estate's; returns the one recorded before when it
+     * was another (a collector on the same store with another token, or a rotation).
+     */
+    Optional<String> recordEnrolmentToken(String tokenSha256, long nowMs);
+
     /** Revokes a device's credential; false when it has none that is active. */
     boolean revoke(String deviceId, long nowMs);
 

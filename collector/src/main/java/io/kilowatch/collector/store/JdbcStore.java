@@ -369,6 +369,17 @@ public final class JdbcStore implements EstateStore {
     }
 
     @Override
+    public Optional<String> recordEnrolmentToken(String tokenSha256, long nowMs) {
+        return db.write("recording the enrolment token's hash", () -> {
+            Optional<String> before = db.query("SELECT token_sha256 FROM enrolment_token WHERE id = 1", rs -> rs.getString(1))
+                    .stream().findFirst();
+            db.update("INSERT INTO enrolment_token (id, token_sha256, recorded_ms) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    + "token_sha256 = excluded.token_sha256, recorded_ms = excluded.recorded_ms", tokenSha256, nowMs);
+            return before.filter(previous -> !previous.equals(tokenSha256));
+        });
+    }
+
+    @Override
     public Optional<String> deviceForCredential(String credentialSha256) {
         return db.query("SELECT device_id FROM agent_credentials WHERE credential_sha256 = ? AND revoked_ms IS NULL",
                 rs -> rs.getString(1), credentialSha256).stream().findFirst();

@@ -300,7 +300,15 @@ final class Schema {
               created_ms BIGINT NOT NULL,
               expires_ms BIGINT NOT NULL
             )""",
-            "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions (expires_ms)"));
+            "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions (expires_ms)",
+            // The SHA-256 of the enrolment token the collector that started last holds, so that collectors sharing the
+            // store and holding different tokens are told at start (the token itself is configuration: docs/security.md).
+            """
+            CREATE TABLE enrolment_token (
+              id INTEGER PRIMARY KEY,
+              token_sha256 VARCHAR(64) NOT NULL,
+              recorded_ms BIGINT NOT NULL
+            )"""));
 
     private Schema() {
     }

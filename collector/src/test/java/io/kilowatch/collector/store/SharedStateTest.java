@@ -137,6 +137,16 @@ class SharedStateTest {
     }
 
     @Test
+    void aCollectorWithAnotherEnrolmentTokenThanTheOneStartedBeforeItIsToldSo() {
+        String estateToken = Credentials.sha256(Credentials.newSecret());
+        assertEquals(Optional.empty(), new JdbcStore(a).recordEnrolmentToken(estateToken, 1));
+        assertEquals(Optional.empty(), new JdbcStore(b).recordEnrolmentToken(estateToken, 2), "the same token: nothing to say");
+        String another = Credentials.sha256(Credentials.newSecret());
+        assertEquals(Optional.of(estateToken), new JdbcStore(b).recordEnrolmentToken(another, 3));
+        assertEquals(Optional.of(another), new JdbcStore(a).recordEnrolmentToken(estateToken, 4), "and A, restarted, hears of B's");
+    }
+
+    @Test
     void changesOfReadsOnlyTheNamedDevicesWithTheirSpans() {
         ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(new SiteCarbon(AnnualGridFactors.ukDesnz(),
                 AnnualGridFactors.ukDesnzTdLosses(), "national", 1.0, null), Map.of(), ZoneId.of("UTC")), ZoneId.of("UTC"), new IntensityCache());
