@@ -2,6 +2,7 @@ package io.kilowatch.collector.estate;
 
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.EnergyFootprint;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,7 +60,7 @@ public interface EstateStore extends AutoCloseable {
     Changes changesSince(long receivedSinceMs, long spansSinceMs);
 
     /** The same as {@link #changesSince} for these devices only: those another collector said it changed. */
-    Changes changesOf(java.util.Collection<String> deviceIds, long spansSinceMs);
+    Changes changesOf(Collection<String> deviceIds, long spansSinceMs);
 
     /** Logged-in user sessions of each device, summed over the local days that start in [fromMs, toMs). */
     Map<String, SessionTotals> sessions(long fromMs, long toMs);

@@ -26,6 +26,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -271,7 +272,7 @@ public final class JdbcStore implements EstateStore {
      * Runs {@code work} on chunks of ids with {@code " IN (?, ...)"} for each: bounded IN lists, because SQLite takes at
      * most 32,766 parameters and shorter statements plan faster on both engines.
      */
-    private static void forChunks(List<String> ids, java.util.function.BiConsumer<String, List<String>> work) {
+    private static void forChunks(List<String> ids, BiConsumer<String, List<String>> work) {
         for (int from = 0; from < ids.size(); from += 500) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
             work.accept(" IN (" + "?, ".repeat(chunk.size() - 1) + "?)", chunk);

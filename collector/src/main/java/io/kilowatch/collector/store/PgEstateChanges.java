@@ -6,9 +6,12 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -55,8 +58,8 @@ final class PgEstateChanges implements EstateChanges {
     }
 
     /** "instance id,device,device,...", each under {@link #MAX_PAYLOAD_BYTES}. */
-    static java.util.List<String> payloads(String instanceId, Collection<String> deviceIds) {
-        java.util.List<String> payloads = new java.util.ArrayList<>();
+    static List<String> payloads(String instanceId, Collection<String> deviceIds) {
+        List<String> payloads = new ArrayList<>();
         StringBuilder payload = new StringBuilder(instanceId);
         for (String id : new LinkedHashSet<>(deviceIds)) {
             if (payload.length() + 1 + id.length() > MAX_PAYLOAD_BYTES) {
@@ -127,8 +130,8 @@ final class PgEstateChanges implements EstateChanges {
         }
     }
 
-    private java.util.Properties connectionProperties() {
-        java.util.Properties p = new java.util.Properties();
+    private Properties connectionProperties() {
+        Properties p = new Properties();
         p.setProperty("user", where.user());
         where.password().ifPresent(password -> p.setProperty("password", password));
         p.setProperty("connectTimeout", "3");
