@@ -243,7 +243,13 @@ public final class Database implements AutoCloseable {
     void coverSamples(LongStream timesMs) throws SQLException {
         LongSummaryStatistics times = timesMs.summaryStatistics();
         if (times.getCount() > 0) {
-            samples.cover(connection(), times.getMin(), times.getMax());
+            try {
+                samples.cover(connection(), times.getMin(), times.getMax());
+            } catch (SQLException e) {
+                // outside a transaction, so nothing else gives back a connection the server dropped
+                releaseIfBroken();
+                throw e;
+            }
         }
     }
 
