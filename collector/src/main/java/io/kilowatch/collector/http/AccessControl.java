@@ -4,19 +4,11 @@ import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Sessions;
 import io.kilowatch.collector.security.Users;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Who may read and change things: a browser session after a login, or an API token as a bearer token
@@ -27,7 +19,6 @@ import org.slf4j.LoggerFactory;
  * script cannot either without a CORS preflight that the collector never grants.
  */
 final class AccessControl {
-    private static final Logger LOG = LoggerFactory.getLogger(AccessControl.class);
     static final String COOKIE = "kilowatch_session";
     private static final String CSRF_HEADER = "X-Requested-With";
     private static final String CSRF_VALUE = "kilowatch";
@@ -35,31 +26,12 @@ final class AccessControl {
     private final Users users;
     private final Sessions sessions;
     private final boolean anonymousRead;
-    private final boolean secureCookies;
-    private final RateLimiter loginLimiter;
 
-    AccessControl(Vertx vertx, Users users, boolean anonymousRead, boolean secureCookies, Clock clock) {
+    /** @param sessions the browser sessions {@link SessionApi} opens at login */
+    AccessControl(Users users, Sessions sessions, boolean anonymousRead) {
         this.users = users;
-        this.sessions = new Sessions(clock, java.time.Duration.ofHours(12));
+        this.sessions = sessions;
         this.anonymousRead = anonymousRead;
-        this.secureCookies = secureCookies;
-        // Password guessing is slow anyway (PBKDF2); ten tries a minute per address makes it hopeless.
-        this.loginLimiter = new RateLimiter(10, 10, clock);
-        vertx.setPeriodic(60_000, id -> {
-            sessions.forgetExpired();
-            loginLimiter.forgetIdle();
-        });
-    }
-
-    void routes(Router router) {
-        router.get("/api/v1/session").handler(this::whoAmI);
-        router.post("/api/v1/session").handler(BodyHandler.create(false).setBodyLimit(4_096)).handler(this::login);
-        router.delete("/api/v1/session").handler(require(Role.VIEWER)).handler(ctx -> {
-            Cookie cookie = ctx.request().getCookie(COOKIE);
-            sessions.close(cookie == null ? null : cookie.getValue());
-            ctx.response().addCookie(sessionCookie("").setMaxAge(0));
-            ctx.response().setStatusCode(204).end();
-        });
     }
 
     /** A handler that lets the request on only with at least {@code role}. */
@@ -96,62 +68,5 @@ final class AccessControl {
             return session.map(Sessions.Session::role);
         }
         return Optional.empty();
-    }
-
-    private void whoAmI(RoutingContext ctx) {
-        Cookie cookie = ctx.request().getCookie(COOKIE);
-        Optional<Sessions.Session> session = cookie == null ? Optional.empty() : sessions.find(cookie.getValue());
-        if (session.isPresent()) {
-            Responses.json(ctx, 200, new JsonObject().put("username", session.get().username()).put("role", session.get().role().label())
-                    .put("anonymous_read", anonymousRead));
-        } else if (anonymousRead) {
-            Responses.json(ctx, 200, new JsonObject().putNull("username").putNull("role").put("anonymous_read", true));
-        } else {
-            Responses.error(ctx, 401, List.of("not logged in"));
-        }
-    }
-
-    private void login(RoutingContext ctx) {
-        String address = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
-        long retryAfter = loginLimiter.acquire(address);
-        if (retryAfter > 0) {
-            ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
-            Responses.error(ctx, 429, List.of("too many login attempts; retry after " + retryAfter + " s"));
-            return;
-        }
-        String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-            Responses.error(ctx, 415, List.of("log in with Content-Type: application/json"));
-            return;
-        }
-        JsonObject body;
-        try {
-            body = new JsonObject(ctx.body().asString() == null ? "" : ctx.body().asString());
-        } catch (RuntimeException e) {
-            Responses.error(ctx, 400, List.of("the body must be {\"username\": ..., \"password\": ...}"));
-            return;
-        }
-        Object username = body.getValue("username");
-        Object password = body.getValue("password");
-        if (!(username instanceof String name) || !(password instanceof String secret)) {
-            Responses.error(ctx, 400, List.of("the body must be {\"username\": ..., \"password\": ...}"));
-            return;
-        }
-        // PBKDF2 is deliberately slow: off the event loop.
-        ctx.vertx().executeBlocking(() -> users.login(name, secret.toCharArray()), false).onComplete(result -> {
-            if (result.succeeded() && result.result().isPresent()) {
-                String id = sessions.open(name, result.result().get());
-                ctx.response().addCookie(sessionCookie(id));
-                LOG.atInfo().addKeyValue("user", name).log("logged in");
-                Responses.json(ctx, 200, new JsonObject().put("username", name).put("role", result.result().get().label()));
-            } else {
-                LOG.atWarn().addKeyValue("user", name).addKeyValue("from", address).log("login refused");
-                Responses.error(ctx, 401, List.of("wrong user name or password"));
-            }
-        });
-    }
-
-    private Cookie sessionCookie(String value) {
-        return Cookie.cookie(COOKIE, value).setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/").setSecure(secureCookies);
     }
 }

@@ -3,6 +3,7 @@ package io.kilowatch.collector.http;
 import static io.kilowatch.collector.http.Responses.error;
 
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.collector.security.Sessions;
 import io.kilowatch.collector.security.Users;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ public final class HttpApi {
     private final Vertx vertx;
     private final PrometheusMeterRegistry prometheus;
     private final AccessControl access;
+    private final SessionApi sessionApi;
     private final Supplier<Future<?>> storeCheck;
     static final long HEALTH_TIMEOUT_MS = 5_000;
     private final List<ApiModule> modules = new ArrayList<>();
@@ -42,7 +45,9 @@ public final class HttpApi {
         this.vertx = vertx;
         this.prometheus = prometheus;
         this.storeCheck = storeCheck;
-        this.access = new AccessControl(vertx, users, anonymousRead, secureCookies, clock);
+        Sessions sessions = new Sessions(clock, Duration.ofHours(12));
+        this.access = new AccessControl(users, sessions, anonymousRead);
+        this.sessionApi = new SessionApi(vertx, users, sessions, anonymousRead, secureCookies, clock);
     }
 
     /** Adds a feature's routes, in order; call before {@link #router}. */
@@ -62,7 +67,7 @@ public final class HttpApi {
             ctx.next();
         });
         router.get("/health").handler(this::health);
-        access.routes(router);
+        sessionApi.mount(router, access::require);
         router.get("/metrics").handler(access.require(Role.VIEWER)).handler(this::metrics);
         modules.forEach(m -> m.mount(router, access::require));
         router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));
