@@ -125,7 +125,7 @@ public final class EstateFeature implements Feature {
     }
 
     /** Answers agents' batches with the central settings for their device. */
-    public void answerWithSettings(java.util.function.BiFunction<String, String, io.vertx.core.json.JsonObject> settings) {
+    public void answerWithSettings(IngestApi.SettingsAnswer settings) {
         ingestApi.answerWithSettings(settings);
     }
 
