@@ -7,6 +7,8 @@ import io.kilowatch.collector.calibration.CalibrationFeature;
 import io.kilowatch.collector.calibration.PowerModelCalibration;
 import io.kilowatch.collector.carbon.CarbonFeature;
 import io.kilowatch.collector.carbon.IntensityCache;
+import io.kilowatch.collector.cluster.Cluster;
+import io.kilowatch.collector.cluster.ClusterFeature;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.EstateFeature;
 import io.kilowatch.collector.estate.IngestApi;
@@ -26,6 +28,7 @@ import io.kilowatch.collector.store.JdbcCalibrationStore;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcDeviceEventStore;
 import io.kilowatch.collector.store.JdbcHistoryStore;
+import io.kilowatch.collector.store.JdbcLeases;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.JdbcSnmpStore;
 import io.kilowatch.collector.store.JdbcStore;
@@ -129,19 +132,21 @@ public final class CollectorVerticle extends VerticleBase {
         JdbcStore store = new JdbcStore(db);
         JdbcCarbonStore carbonStore = new JdbcCarbonStore(db);
         JdbcSustainabilityStore sustainabilityStore = new JdbcSustainabilityStore(db);
+        Cluster cluster = new Cluster(config.cluster(), new JdbcLeases(db));
 
         SustainabilityFeature sustainability = new SustainabilityFeature(
                 new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), intensity, config.timeZone()),
                 new ServiceCarbon(store, carbonStore, sustainabilityStore, config.sustainability(), config.timeZone()),
-                Duration.ofMillis(Math.min(config.refreshInterval().toMillis(), 5_000)));
-        ServicesFeature services = new ServicesFeature(config.services(), new JdbcServiceHistoryStore(db), estate, sustainability.serviceFootprints());
+                Duration.ofMillis(Math.min(config.refreshInterval().toMillis(), 5_000)), cluster.duty("carbon"));
+        ServicesFeature services = new ServicesFeature(config.services(), new JdbcServiceHistoryStore(db), estate, sustainability.serviceFootprints(),
+                cluster.duty("services"));
         CarbonFeature carbon = new CarbonFeature(config.carbon(), config.intensityFetch(), config.carbonWindows(), carbonStore, intensity,
-                accounting::dayStart, config.refreshInterval(), services::catalog, estate::row, estate::rows);
+                accounting::dayStart, config.refreshInterval(), services::catalog, estate::row, estate::rows, cluster.duty("intensity_fetch"));
         EstateFeature estateFeature = new EstateFeature(estate, store, accounting, config.carbon(), new EstateFeature.Options(
                 config.refreshInterval(), config.rawRetention(), config.hourlyRetention(), config.pushInterval(), config.rateLimitPerMinute(),
                 config.rateLimitBurst(), config.requireClientCertificate(),
                 new IngestApi.Limits(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()),
-                config.enrolmentToken(), config.enrolmentTokenFile(), config.requireAgentCredentials()), carbon::count);
+                config.enrolmentToken(), config.enrolmentTokenFile(), config.requireAgentCredentials()), carbon::count, cluster.duty("retention"));
         List<Feature> list = new ArrayList<>();
         list.add(carbon);
         list.add(sustainability);
@@ -153,10 +158,12 @@ public final class CollectorVerticle extends VerticleBase {
             list.add(new InfluxFeature(config.influx(), estate));
         }
         list.add(new SnmpFeature(config.snmp(), estate, estateFeature, new JdbcDeviceEventStore(db), new JdbcSnmpStore(db),
-                config.rawRetention()));
+                config.rawRetention(), cluster));
         list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone())));
         list.add(new AlertingFeature(config.alerting(), new JdbcAlertStore(db),
-                () -> List.of(new DeviceDownSource(estate), services.conditions())));
+                () -> List.of(new DeviceDownSource(estate), services.conditions()), cluster.duty("alerting")));
+        // first to start, so a lone collector holds every duty before it is due; last to stop, giving the leases back
+        list.add(0, new ClusterFeature(cluster));
         return List.copyOf(list);
     }
 

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
 import io.kilowatch.collector.http.ApiModule;
@@ -36,6 +37,7 @@ public final class EstateFeature implements Feature {
     private final CarbonPolicy carbon;
     private final Options options;
     private final Consumer<IngestPlan> onStored;
+    private final Duty retention;
     private EstateMetrics metrics;
     private IngestService ingest;
     private EstateApi estateApi;
@@ -51,9 +53,13 @@ public final class EstateFeature implements Feature {
     private long lastReloadMs;
     private long lastFullReloadMs = -1;
 
-    /** @param onStored told of every stored report, after the estate's own bookkeeping (carbon counters) */
+    /**
+     * @param onStored told of every stored report, after the estate's own bookkeeping (carbon counters)
+     * @param retention pruning past retention runs only on the collector holding it
+     */
     public EstateFeature(Estate estate, EstateStore store, ReportAccounting accounting, CarbonPolicy carbon, Options options,
-                         Consumer<IngestPlan> onStored) {
+                         Consumer<IngestPlan> onStored, Duty retention) {
+        this.retention = retention;
         this.estate = estate;
         this.store = store;
         this.accounting = accounting;
@@ -123,12 +129,20 @@ public final class EstateFeature implements Feature {
             changed.forEach(row -> metrics.sync(estate.row(row.deviceId())));
             estateApi.markChanged();
         }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed")));
-        ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> ctx.storeWorker().executeBlocking(() -> {
+        ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> {
+            if (retention.held()) {
+                prune(ctx);
+            }
+        });
+    }
+
+    private void prune(FeatureContext ctx) {
+        ctx.storeWorker().executeBlocking(() -> {
             long now = ctx.clock().millis();
             return store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(),
                     now - Estate.longestWindow().toMillis());
         }).onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
-                .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
+                .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed"));
     }
 
     /**

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snmp4j.Target;
@@ -84,6 +85,7 @@ public final class SnmpPoller {
     private final SnmpMetrics metrics;
     private final Clock clock;
     private final Runnable changed;
+    private final Predicate<String> polledHere;
     /** Written on the collector's context (add), read there and on the polling context. */
     private final Map<String, DeviceState> states = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Deque<DeviceState> waiting = new ArrayDeque<>();
@@ -118,9 +120,12 @@ public final class SnmpPoller {
     /**
      * @param polling the context polls run on ({@link #ownContext}); {@code client} must answer on it
      * @param collector the context of the estate, ingest and events
+     * @param polledHere whether this collector holds a target's lease now: with several collectors each polls its share
      */
     SnmpPoller(Vertx vertx, Context polling, Context collector, SnmpConfig config, ProfileLoader.Loaded profiles, SnmpClient client,
-               Estate estate, IngestService ingest, DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed) {
+               Estate estate, IngestService ingest, DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed,
+               Predicate<String> polledHere) {
+        this.polledHere = polledHere;
         this.vertx = vertx;
         this.polling = polling;
         this.collector = collector;
@@ -168,6 +173,11 @@ public final class SnmpPoller {
         polling.runOnContext(v -> timers.add(vertx.setPeriodic(firstDelay, interval, id -> enqueue(s))));
     }
 
+    /** Every target, configured or accepted. Any context. */
+    List<SnmpConfig.Target> targets() {
+        return snapshot().stream().map(s -> s.target).toList();
+    }
+
     boolean has(String deviceId) {
         return states.containsKey(deviceId);
     }
@@ -194,8 +204,18 @@ public final class SnmpPoller {
         timers.forEach(vertx::cancelTimer);
     }
 
+    /** Polls these targets now rather than at their next turn: this collector has just claimed them. Any context. */
+    void pollNow(Set<String> ids) {
+        polling.runOnContext(v -> ids.forEach(id -> {
+            DeviceState s = states.get(id);
+            if (s != null) {
+                enqueue(s);
+            }
+        }));
+    }
+
     private void enqueue(DeviceState s) {
-        if (s.queued || s.running) {
+        if (s.queued || s.running || !polledHere.test(s.target.id())) {
             return;
         }
         s.queued = true;

@@ -287,6 +287,26 @@ final class Schema {
               session_seconds DOUBLE PRECISION NOT NULL,
               sessions_started DOUBLE PRECISION NOT NULL,
               PRIMARY KEY (device_id, day_start_ms)
+            )"""),
+            List.of(
+            // Several collectors on one store: a lease per singleton duty and per SNMP target, held by one collector
+            // until expires_ms (the database's clock); token grows at each change of holder, so a write carrying an
+            // older one is refused (fencing). holder is '' while nobody holds it.
+            """
+            CREATE TABLE leases (
+              name VARCHAR(200) PRIMARY KEY,
+              holder VARCHAR(128) NOT NULL,
+              token BIGINT NOT NULL,
+              expires_ms BIGINT NOT NULL,
+              acquired_ms BIGINT NOT NULL
+            )""",
+            // Each collector's heartbeat: those seen within a lease duration are live and share the SNMP targets.
+            """
+            CREATE TABLE collectors (
+              collector_id VARCHAR(128) PRIMARY KEY,
+              poller_groups TEXT NOT NULL,
+              started_ms BIGINT NOT NULL,
+              heartbeat_ms BIGINT NOT NULL
             )"""));
 
     private Schema() {
