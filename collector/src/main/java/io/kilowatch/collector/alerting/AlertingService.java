@@ -92,7 +92,7 @@ public final class AlertingService {
         }
         duty.onTaken(token -> takeOver());
         duty.onLost(() -> {
-            LOG.atInfo().log("another collector evaluates alerts now; this one stops");
+            LOG.atInfo().log("this collector no longer holds the alerting lease: it stops evaluating");
             restoredToken = 0;
         });
         return refreshSilences().compose(v -> duty.held() ? takeOver() : showStored()).map(v -> {
