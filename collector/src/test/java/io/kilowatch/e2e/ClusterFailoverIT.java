@@ -175,7 +175,7 @@ class ClusterFailoverIT {
         }
         return new JsonObject(body).getJsonArray("targets").stream().map(JsonObject.class::cast)
                 .anyMatch(t -> t.getString("last_poll") != null && Instant.parse(t.getString("last_poll")).isAfter(since)
-                        && Boolean.TRUE.equals(t.getBoolean("last_poll_succeeded")));
+                        && Boolean.TRUE.equals(t.getBoolean("last_poll_succeeded")) && Boolean.TRUE.equals(t.getBoolean("polled_here")));
     }
 
     /** Firing notifications about this device's group. */

@@ -67,10 +67,11 @@ public final class SnmpPoller {
      * those of the latest successful poll, kept through failed ones.
      *
      * @param powerFrom the profile the device's power came from, or null for the class model
+     * @param polledHere whether this collector polls it now (with several collectors, one of them does; the others' poll state is older)
      */
     public record Status(String deviceId, String address, int port, String auth, String sysObjectId, List<String> profiles, String powerFrom,
                          Map<String, ProfileReading> readings, boolean lastPollSucceeded, String lastError, int consecutiveFailures,
-                         Instant lastPoll, Double lastPollSeconds) {
+                         Instant lastPoll, Double lastPollSeconds, boolean polledHere) {
     }
 
     private final Vertx vertx;
@@ -197,7 +198,7 @@ public final class SnmpPoller {
     List<Status> status() {
         return snapshot().stream().map(s -> new Status(s.target.id(), s.target.address(), s.target.port(), s.target.auth().name(),
                 s.sysObjectId, s.profiles, s.reading == null ? null : s.reading.powerFrom(), s.reading == null ? Map.of() : s.reading.parts(),
-                s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
+                s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds, polledHere.test(s.target.id()))).toList();
     }
 
     void stop() {
