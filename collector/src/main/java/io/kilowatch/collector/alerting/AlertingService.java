@@ -55,6 +55,7 @@ public final class AlertingService {
     private NotificationGrouper grouper;
     /** The token this collector's state was read back under; evaluation waits until it matches the duty's. */
     private long restoredToken;
+    private boolean restoring;
     private final Dispatcher dispatcher;
     private final Set<String> warnedUnknownRules = new HashSet<>();
     private volatile List<Alert> current = List.of();
@@ -109,9 +110,16 @@ public final class AlertingService {
 
     /** This collector has just taken the duty: the firing alerts and their messages in the store are the truth; start from them. */
     private Future<Void> takeOver() {
+        if (restoring) {
+            return Future.succeededFuture();
+        }
+        restoring = true;
         long token = duty.fence().token();
         Instant now = clock.instant();
-        return store.firing().map(firing -> {
+        return store.firing().eventually(() -> {
+            restoring = false;
+            return Future.succeededFuture();
+        }).map(firing -> {
             if (duty.fence().token() != token) {
                 return null; // lost and taken again meanwhile: the newer take-over restores
             }
@@ -173,6 +181,11 @@ public final class AlertingService {
             return; // a slow source: skip a round rather than pile up
         }
         refreshSilences().onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading silences from the store failed"));
+        if (duty.held() && restoredToken != duty.fence().token()) {
+            // taken, but reading the state back failed (the store away): try again rather than evaluate from nothing
+            takeOver().onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading firing alerts back from the store failed"));
+            return;
+        }
         if (!evaluatingHere()) {
             showStored().onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading firing alerts from the store failed"));
             return;
