@@ -88,9 +88,11 @@ class ClusterFailoverIT {
                         group_interval: 1s
                         repeat_interval: 1h
                       rules:
+                        # damped as in production (shorter): the new holder's estate view of the targets the dead
+                        # collector polled may be a poll behind for a moment after it takes over
                         device_down:
-                          for: 0s
-                          keep_firing_for: 0s
+                          for: 3s
+                          keep_firing_for: 1m
                       channels:
                         hook:
                           type: webhook
