@@ -176,6 +176,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    Dialect dialect() {
+        return dialect;
+    }
+
     /** From now on store work runs on this single-threaded executor: one task at a time, in order. */
     public void writeOn(WorkerExecutor singleThreaded) {
         this.writer = singleThreaded;

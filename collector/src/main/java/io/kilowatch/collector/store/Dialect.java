@@ -22,6 +22,16 @@ enum Dialect {
         @Override
         void unlockMigrations(Statement s) {
         }
+
+        @Override
+        String nowMs() {
+            return "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+        }
+
+        @Override
+        String lockRows(boolean skipLocked) {
+            return ""; // SQLite locks the whole file for a writing transaction; one collector uses it
+        }
     },
     POSTGRESQL {
         /**
@@ -59,6 +69,16 @@ enum Dialect {
         void unlockMigrations(Statement s) throws SQLException {
             s.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
         }
+
+        @Override
+        String nowMs() {
+            return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+        }
+
+        @Override
+        String lockRows(boolean skipLocked) {
+            return skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
+        }
     };
 
     /** The advisory lock key that serialises migrations: "KWSCHEMA" in ASCII, so it is recognisable in pg_locks. */
@@ -70,4 +90,13 @@ enum Dialect {
     abstract void lockMigrations(Statement s) throws SQLException;
 
     abstract void unlockMigrations(Statement s) throws SQLException;
+
+    /**
+     * The database's clock in epoch milliseconds, as an SQL expression: leases expire by it, so collectors whose clocks
+     * disagree still agree on when a lease has run out.
+     */
+    abstract String nowMs();
+
+    /** What a SELECT ends with to lock the rows it reads until the transaction ends (and, with skipLocked, to pass over rows another holds). */
+    abstract String lockRows(boolean skipLocked);
 }

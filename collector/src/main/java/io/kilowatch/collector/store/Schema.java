@@ -289,7 +289,6 @@ final class Schema {
               PRIMARY KEY (device_id, day_start_ms)
             )"""),
             List.of(
-
             // Dashboard sessions, so that every collector on one store knows a login made on any of them. Only the SHA-256
             // of the cookie value is kept; expiry is enforced by the queries (expires_ms > now).
             """
@@ -308,6 +307,26 @@ final class Schema {
               id INTEGER PRIMARY KEY,
               token_sha256 VARCHAR(64) NOT NULL,
               recorded_ms BIGINT NOT NULL
+            )"""),
+            List.of(
+            // Several collectors on one store: a lease per singleton duty and per SNMP target, held by one collector
+            // until expires_ms (the database's clock); token grows at each change of holder, so a write carrying an
+            // older one is refused (fencing). holder is '' while nobody holds it.
+            """
+            CREATE TABLE leases (
+              name VARCHAR(200) PRIMARY KEY,
+              holder VARCHAR(128) NOT NULL,
+              token BIGINT NOT NULL,
+              expires_ms BIGINT NOT NULL,
+              acquired_ms BIGINT NOT NULL
+            )""",
+            // Each collector's heartbeat: those seen within a lease duration are live and share the SNMP targets.
+            """
+            CREATE TABLE collectors (
+              collector_id VARCHAR(128) PRIMARY KEY,
+              poller_groups TEXT NOT NULL,
+              started_ms BIGINT NOT NULL,
+              heartbeat_ms BIGINT NOT NULL
             )"""));
 
     private Schema() {

@@ -58,7 +58,7 @@ final class ServiceHarness implements AutoCloseable {
         this.jdbc = JdbcStore.sqlite(dataDir);
         ServiceSettings settings = new ServiceSettings(Optional.ofNullable(servicesFile), evaluationInterval, Duration.ofSeconds(1), probeConcurrency);
         this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), decorate.apply(new JdbcServiceHistoryStore(jdbc.database())), storeWorker,
-                estate, registry, clock);
+                estate, registry, clock, () -> true);
     }
 
     <T> T onLoop(Supplier<Future<T>> work) {
