@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The group-days the carbon report reads, kept by triggers, against what grouping the rollups and off days by the
- * devices' labels gives (the report's query before them), after every kind of plain-SQL write. On SQLite and PostgreSQL.
+ * devices' labels gives (the report's query before them), and the estate's totals by site likewise, after every kind of
+ * plain-SQL write. On SQLite and PostgreSQL.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(StoreKind.class)
@@ -132,11 +133,21 @@ class CarbonGroupDaysTest {
         List<GroupOffDay> expectedOff = db.query("SELECT d.org, d.site, d.device_class, o.day_start_ms, SUM(o.off_seconds) "
                 + "FROM device_off_days o JOIN devices d ON d.device_id = o.device_id GROUP BY d.org, d.site, d.device_class, o.day_start_ms",
                 rs -> new GroupOffDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)));
+        List<String> expectedSites = db.query("SELECT d.site, SUM(r.energy_joules), SUM(r.carbon_grams), SUM(r.cost_gbp) FROM rollups r "
+                + "LEFT JOIN devices d ON d.device_id = r.device_id WHERE r.period = 'day' GROUP BY d.site",
+                rs -> siteTotals(rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)));
+        assertEquals(sorted(expectedSites), sorted(new JdbcCarbonStore(db).breakdown("day", Long.MIN_VALUE, Long.MAX_VALUE, null).stream()
+                .map(b -> siteTotals(b.site(), b.totals().itJoules(), b.totals().carbonGrams(), b.totals().costGbp())).toList()));
         JdbcSustainabilityStore store = new JdbcSustainabilityStore(db);
         assertEquals(sorted(expected.stream().map(GroupDay::toString).toList()),
                 sorted(store.groupDays(Long.MIN_VALUE, Long.MAX_VALUE).stream().map(GroupDay::toString).toList()));
         assertEquals(sorted(expectedOff.stream().map(GroupOffDay::toString).toList()),
                 sorted(store.groupOffDays(Long.MIN_VALUE, Long.MAX_VALUE).stream().map(GroupOffDay::toString).toList()));
+    }
+
+    /** Rounded: a site's sum adds its devices' days in another order than its groups'. */
+    private static String siteTotals(String site, double joules, double grams, double gbp) {
+        return "%s: %.6f J, %.6f g, %.6f GBP".formatted(site, joules, grams, gbp);
     }
 
     private static List<String> sorted(List<String> rows) {
