@@ -90,9 +90,11 @@ public final class CarbonCalculator {
         private double td;
         private double fallback;
         private double cost;
-        /** The annual factors' sources of the year of the last piece, built once per year rather than per piece. */
-        private int sourcesYear = Integer.MIN_VALUE;
+        /** The annual factors of the year of the last piece and their sources, looked up once per year rather than per piece. */
+        private int factorsYear = Integer.MIN_VALUE;
+        private double annualGramsPerKwh;
         private String fallbackSource;
+        private double tdGramsPerKwh;
         private String tdSource;
 
         Accumulator(SiteCarbon site, IntensitySeries series) {
@@ -103,10 +105,14 @@ public final class CarbonCalculator {
         /** A piece of energy used at {@code at}, in {@code year} (the collector's zone). */
         void add(double joules, Instant at, int year) {
             double kwh = Units.joulesToKwh(joules);
-            if (year != sourcesYear) {
-                sourcesYear = year;
+            if (year != factorsYear) {
+                factorsYear = year;
+                annualGramsPerKwh = site.factors().gramsPerKwh(year);
                 fallbackSource = site.factors().source(year) + (series == null ? "" : " (fallback: no half-hourly intensity)");
-                tdSource = site.tdLosses() == null ? null : site.tdLosses().source(year);
+                if (site.tdLosses() != null) {
+                    tdGramsPerKwh = site.tdLosses().gramsPerKwh(year);
+                    tdSource = site.tdLosses().source(year);
+                }
             }
             Optional<IntensitySeries.Point> half = series == null ? Optional.empty() : series.at(at);
             double grams;
@@ -114,12 +120,12 @@ public final class CarbonCalculator {
                 grams = half.get().gramsPerKwh();
                 sources.add(half.get().source());
             } else {
-                grams = site.factors().gramsPerKwh(year);
+                grams = annualGramsPerKwh;
                 sources.add(fallbackSource);
                 fallback += joules;
             }
             if (site.tdLosses() != null) {
-                td += kwh * site.pue() * site.tdLosses().gramsPerKwh(year);
+                td += kwh * site.pue() * tdGramsPerKwh;
                 sources.add(tdSource);
             }
             if (site.tariff() != null) {
