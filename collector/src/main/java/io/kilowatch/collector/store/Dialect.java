@@ -2,10 +2,13 @@ package io.kilowatch.collector.store;
 
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where SQLite and PostgreSQL differ, for the {@link Database}. Everything else, upserts ({@code INSERT ... ON CONFLICT})
- * included, is the same SQL on both; the numbered migrations of {@link Schema} run on both, through {@link #migration}.
+ * included, is the same SQL on both; the numbered migrations of {@link Schema} run on both, through {@link #migration}
+ * (which makes PostgreSQL functions of triggers written in SQLite's form).
  */
 enum Dialect {
     SQLITE {
@@ -45,6 +48,10 @@ enum Dialect {
          */
         @Override
         String migration(int version, String sql) {
+            Matcher trigger = SQLITE_TRIGGER.matcher(sql);
+            if (trigger.matches()) {
+                return plpgsqlTrigger(trigger.group(1), trigger.group(2), trigger.group(3), trigger.group(4));
+            }
             if (version != 1 || !sql.startsWith("CREATE TABLE samples (")) {
                 return sql;
             }
@@ -53,6 +60,16 @@ enum Dialect {
                 throw new IllegalStateException("migration 1 no longer reads as the samples table it was: " + sql);
             }
             return keyed + " PARTITION BY RANGE (ts_ms)";
+        }
+
+        /**
+         * PostgreSQL's triggers run a function: the trigger's statements become a PL/pgSQL function of the same name, in
+         * which {@code NEW} and {@code OLD} read as they do in SQLite. Run as one statement, which the driver splits.
+         */
+        private static String plpgsqlTrigger(String name, String event, String when, String statements) {
+            return "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + statements + " RETURN NULL; END $$; "
+                    + "CREATE TRIGGER " + name + " " + event + " FOR EACH ROW " + (when == null ? "" : "WHEN (" + when + ") ")
+                    + "EXECUTE FUNCTION " + name + "()";
         }
 
         /**
@@ -80,6 +97,10 @@ enum Dialect {
             return skipLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE";
         }
     };
+
+    /** A row trigger as {@link Schema} writes it, in SQLite's form: name, event, condition (optional), statements. */
+    private static final Pattern SQLITE_TRIGGER = Pattern.compile("CREATE TRIGGER (\\w+) (.+?) FOR EACH ROW (?:WHEN (.+?) )?BEGIN (.+) END",
+            Pattern.DOTALL);
 
     /** The advisory lock key that serialises migrations: "KWSCHEMA" in ASCII, so it is recognisable in pg_locks. */
     private static final long MIGRATION_LOCK = 0x4B57534348454D41L;
