@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,25 @@ class StoreCopyTest {
             rs.next();
             assertEquals(8, rs.getLong(1));
             assertEquals(3, count(c, "agent_credentials"));
+        }
+    }
+
+    @Test
+    void aStoreLeftByACrashedCollectorIsCopiedWithWhatIsStillInItsWriteAheadLog() throws Exception {
+        // Another process commits a row into the WAL and is killed before any checkpoint, as a collector killed -9.
+        Process writer = new ProcessBuilder("sqlite3", source.config().dataDir().resolve("kilowatch.db").toString()).redirectErrorStream(true).start();
+        writer.getOutputStream().write(("PRAGMA wal_autocheckpoint = 0;\nINSERT INTO agent_credentials VALUES ('pc-4', '" + "4".repeat(64)
+                + "', 4, NULL);\nSELECT COUNT(*) FROM agent_credentials;\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writer.getOutputStream().flush();
+        var answers = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(List.of("0", "4"), List.of(answers.readLine(), answers.readLine()));
+        writer.destroyForcibly().waitFor();
+        assertTrue(java.nio.file.Files.size(source.config().dataDir().resolve("kilowatch.db-wal")) > 0, "the row is in the WAL only");
+
+        StoreCopy.Outcome outcome = StoreCopy.copy(source.config().dataDir(), target.config().postgresql());
+        assertTrue(outcome.committed(), outcome.summary().toString());
+        try (Connection c = target.connectWithoutMigrating()) {
+            assertEquals(4, count(c, "agent_credentials"));
         }
     }
 
