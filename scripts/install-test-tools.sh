@@ -20,6 +20,8 @@
 #   unzip                       deploy/debian/build-deb.sh reads the agent's version from its jar (AgentPackagingIT)
 #   postgresql                  the store tests run against a real PostgreSQL too: they initdb a temporary cluster
 #                               with its server binaries (/usr/lib/postgresql/*/bin) on a free loopback port
+#   sqlite3                     migrate-store's test holds the SQLite store open from another process, as a
+#                               running collector does, with SQLite's own shell
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -43,6 +45,7 @@ command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 command -v adduser >/dev/null 2>&1 || need+=(adduser)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""

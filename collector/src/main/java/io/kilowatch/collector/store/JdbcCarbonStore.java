@@ -152,7 +152,8 @@ public final class JdbcCarbonStore implements CarbonStore {
         }
         return db.query("SELECT site, SUM(energy_joules), SUM(carbon_grams), SUM(overhead_joules), SUM(overhead_carbon_grams), "
                 + "SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp), SUM(measured_joules), SUM(modelled_joules), SUM(imported_joules) "
-                + "FROM (" + sql + ") figures GROUP BY site ORDER BY site",
+                // NULLS FIRST: SQLite's default, and PostgreSQL's otherwise is last; a store moved between them lists the same.
+                + "FROM (" + sql + ") figures GROUP BY site ORDER BY site NULLS FIRST",
                 rs -> new Breakdown(rs.getString(1), rollupFigures(rs, 2)),
                 args.toArray());
     }

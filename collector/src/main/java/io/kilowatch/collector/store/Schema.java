@@ -341,6 +341,9 @@ final class Schema {
 
     private static final String UNKNOWN_DEVICE = "'', '', ''";
 
+    /** Tables the database derives from others by triggers: a copy of a store copies their sources and lets the triggers fill them. */
+    static final List<String> DERIVED_TABLES = List.of("carbon_group_days");
+
     private Schema() {
     }
 
