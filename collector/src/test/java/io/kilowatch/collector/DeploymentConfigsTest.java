@@ -42,7 +42,7 @@ class DeploymentConfigsTest {
     private final Map<String, Path> files = new LinkedHashMap<>();
 
     @Test
-    void theSystemdUnitsCollector() throws IOException {
+    void theSystemdUnitsCollectorIsAccepted() throws IOException {
         List<String> unit = Files.readAllLines(REPO.resolve("deploy/systemd/kilowatch-collector.service"));
         Path credentials = Files.createDirectories(dir.resolve("credentials"));
         Map<String, String> env = new HashMap<>();
@@ -69,7 +69,7 @@ class DeploymentConfigsTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theComposeCollectors() {
+    void theComposeCollectorsAreAccepted() {
         Path compose = REPO.resolve("deploy/compose.yaml");
         Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) MonitoringFiles.yaml(compose).get("services");
         for (String name : List.of("kilowatch-collector-1", "kilowatch-collector-2")) {
@@ -92,7 +92,7 @@ class DeploymentConfigsTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void theKubernetesCollectors() throws IOException {
+    void theKubernetesCollectorsAreAccepted() throws IOException {
         Path manifests = REPO.resolve("deploy/kubernetes");
         Map<String, Object> configMap = MonitoringFiles.yaml(manifests.resolve("collector-config.yaml"));
         Map<String, Object> deployment = MonitoringFiles.yaml(manifests.resolve("collector-deployment.yaml"));
