@@ -19,67 +19,20 @@ PROCS=${PROCS:-4}
 DURATION=${DURATION:-30}
 CONCURRENCY=${CONCURRENCY:-64}
 INTERVAL=${INTERVAL:-1}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$ROOT/collector/target/kilowatch-collector.jar
 COMMUNITY=kw-bench
 for tool in snmpd snmpget prometheus-snmp-exporter python3 java; do
   command -v "$tool" >/dev/null || { echo "snmp-poll: needs $tool (apt-get install snmpd snmp prometheus-snmp-exporter python3)" >&2; exit 1; }
 done
-[ -f "$JAR" ] || { echo "snmp-poll: build the collector first: mvn -B -DskipTests package" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-export MIBS= MIBDIRS=/nonexistent
-
-free_ports() { # count kind(udp|tcp)
-  python3 - "$1" "$2" <<'PY'
-import socket, sys
-n, kind = int(sys.argv[1]), sys.argv[2]
-socks, ports = [], []
-for _ in range(n):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if kind == "udp" else socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0)); socks.append(s); ports.append(s.getsockname()[1])
-print(" ".join(map(str, ports)))
-PY
-}
-
-read -r -a ports <<< "$(free_ports "$N" udp)"
 echo "snmp-poll: $N devices on $PROCS snmpd processes, polled every ${INTERVAL}s for ${DURATION}s, at most $CONCURRENCY at once"
-per=$(( (N + PROCS - 1) / PROCS ))
-for ((p = 0; p < PROCS; p++)); do
-  slice=("${ports[@]:$((p * per)):$per}")
-  [ ${#slice[@]} -eq 0 ] && continue
-  listen=$(printf 'udp:127.0.0.1:%s,' "${slice[@]}")
-  mkdir -p "$work/snmpd$p"
-  printf 'rocommunity %s 127.0.0.1\nsysName bench-device\n' "$COMMUNITY" > "$work/snmpd$p/snmpd.conf"
-  SNMP_PERSISTENT_DIR="$work/snmpd$p" snmpd -f -Lf "$work/snmpd$p/log" -C -c "$work/snmpd$p/snmpd.conf" "${listen%,}" &
-  pids+=($!)
-done
-for port in "${ports[0]}" "${ports[-1]}"; do
-  for _ in $(seq 50); do snmpget -t 0.2 -r 0 -v2c -c "$COMMUNITY" "127.0.0.1:$port" 1.3.6.1.2.1.1.3.0 >/dev/null 2>&1 && break; sleep 0.2; done
-done
+snmpd_start "$N" "$PROCS" "$COMMUNITY"
 
 # ---- Kilowatch: the collector jar polling every device
-printf '%s' "$COMMUNITY" > "$work/community"
-{
-  printf 'security:\n  read:\n    anonymous: true\nstorage:\n  refresh_interval: 1h\nhttp:\n  rate_limit:\n    requests_per_minute_per_device: 100000\n'
-  printf 'snmp:\n  enabled: true\n  interval: %ss\n  max_concurrent_polls: %s\n' "$INTERVAL" "$CONCURRENCY"
-  printf '  auths:\n    bench:\n      version: v2c\n      community_file: %s\n  targets:\n' "$work/community"
-  for ((i = 0; i < N; i++)); do
-    printf '    dev-%04d:\n      address: 127.0.0.1\n      port: %s\n      auth: bench\n      profile: host\n      class: switch\n' "$i" "${ports[$i]}"
-  done
-} > "$work/collector.yaml"
-read -r http_port exporter_port <<< "$(free_ports 2 tcp)"
-java -Xmx512m -jar "$JAR" --config "$work/collector.yaml" --http-port "$http_port" --data-dir "$work/data" > "$work/collector.log" 2>&1 &
-kpid=$!
-pids+=($kpid)
-for _ in $(seq 120); do curl -fs "http://127.0.0.1:$http_port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+snmp_targets "$INTERVAL" "$CONCURRENCY" > "$work/collector.yaml"
+collector_start kilowatch sqlite --config "$work/collector.yaml"
+http_port=${collector_ports[0]}
+exporter_port=$(free_ports 1 tcp)
 
 python3 - "http://127.0.0.1:$http_port" "$DURATION" "$N" <<'PY'
 import json, sys, time, urllib.request
@@ -102,7 +55,7 @@ samples.sort()
 q = lambda p: samples[min(len(samples) - 1, int(p * len(samples)))] * 1000 if samples else float("nan")
 print(f"kilowatch      devices/s {done / elapsed:8.1f}   poll p50 {q(0.50):7.1f} ms   p99 {q(0.99):7.1f} ms   ({len(samples)} polls sampled)")
 PY
-kill "$kpid"; wait "$kpid" 2>/dev/null || true
+collectors_stop
 
 # ---- snmp_exporter: the same objects, scraped on the same schedule
 cat > "$work/snmp.yml" <<YML
@@ -135,7 +88,7 @@ epid=$!
 pids+=($epid)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$exporter_port/" >/dev/null 2>&1 && break; sleep 0.2; done
 
-python3 - "http://127.0.0.1:$exporter_port" "$DURATION" "$INTERVAL" "$CONCURRENCY" "${ports[@]}" <<'PY'
+python3 - "http://127.0.0.1:$exporter_port" "$DURATION" "$INTERVAL" "$CONCURRENCY" "${snmp_ports[@]}" <<'PY'
 import re, sys, threading, time, urllib.request, queue
 base, duration, interval, concurrency = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 ports = sys.argv[5:]
