@@ -13,6 +13,7 @@ import io.kilowatch.collector.estate.IngestApi;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
+import io.kilowatch.collector.feature.Maths;
 import io.kilowatch.collector.feature.Scheduler;
 import io.kilowatch.collector.history.HistoryFeature;
 import io.kilowatch.collector.history.HistoryImport;
@@ -66,6 +67,8 @@ public final class CollectorVerticle extends VerticleBase {
     private final CollectorConfig config;
     private final Clock clock;
     private WorkerExecutor storeWorker;
+    private WorkerExecutor mathsWorker;
+    private Maths maths;
     private Database database;
     private final List<Feature> started = new ArrayList<>();
     private List<Feature> features = List.of();
@@ -83,8 +86,11 @@ public final class CollectorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         storeWorker = vertx.createSharedWorkerExecutor("kilowatch-store", 1);
+        // Reports' maths after their store reads: as many threads as a small server has cores, apart from the store's writer.
+        mathsWorker = vertx.createSharedWorkerExecutor("kilowatch-maths", 2);
+        maths = Maths.on(mathsWorker);
         PrometheusMeterRegistry prometheus = registry();
-        FeatureContext context = new FeatureContext(vertx, clock, Scheduler.of(vertx), storeWorker, prometheus, config.timeZone());
+        FeatureContext context = new FeatureContext(vertx, clock, Scheduler.of(vertx), maths, prometheus, config.timeZone());
         return storeWorker.executeBlocking(() -> Database.open(config.store())).compose(db -> {
             database = db;
             db.writeOn(storeWorker);
@@ -131,7 +137,8 @@ public final class CollectorVerticle extends VerticleBase {
         JdbcSustainabilityStore sustainabilityStore = new JdbcSustainabilityStore(db);
 
         SustainabilityFeature sustainability = new SustainabilityFeature(
-                new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), intensity, config.timeZone()),
+                new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), intensity, config.timeZone(),
+                        maths),
                 new ServiceCarbon(store, carbonStore, sustainabilityStore, config.sustainability(), config.timeZone()),
                 Duration.ofMillis(Math.min(config.refreshInterval().toMillis(), 5_000)));
         ServicesFeature services = new ServicesFeature(config.services(), new JdbcServiceHistoryStore(db), estate, sustainability.serviceFootprints());
@@ -154,7 +161,7 @@ public final class CollectorVerticle extends VerticleBase {
         }
         list.add(new SnmpFeature(config.snmp(), estate, estateFeature, new JdbcDeviceEventStore(db), new JdbcSnmpStore(db),
                 config.rawRetention()));
-        list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone())));
+        list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone(), maths)));
         list.add(new AlertingFeature(config.alerting(), new JdbcAlertStore(db),
                 () -> List.of(new DeviceDownSource(estate), services.conditions())));
         return List.copyOf(list);
@@ -218,6 +225,6 @@ public final class CollectorVerticle extends VerticleBase {
                 database.close();
             }
             return null;
-        })).eventually(() -> storeWorker.close());
+        })).eventually(() -> storeWorker.close()).eventually(() -> mathsWorker.close());
     }
 }

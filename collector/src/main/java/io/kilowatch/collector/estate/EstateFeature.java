@@ -70,23 +70,23 @@ public final class EstateFeature implements Feature {
     @Override
     public Future<Void> start(FeatureContext ctx) {
         metrics = new EstateMetrics(ctx.registry(), estate, ctx.clock());
-        return ctx.storeWorker().<Void>executeBlocking(() -> {
-            if (options.requireCredentials()) {
-                enrolmentToken = EnrolmentToken.resolve(options.enrolmentToken(), options.enrolmentTokenFile());
-            }
-            reload(ctx);
-            return null;
-        }).onSuccess(v -> {
+        // The token may be read from (or first written to) its file: blocking, so on a worker.
+        Future<String> token = !options.requireCredentials() ? Future.succeededFuture()
+                : ctx.vertx().executeBlocking(() -> EnrolmentToken.resolve(options.enrolmentToken(), options.enrolmentTokenFile()), false);
+        return token.compose(t -> {
+            enrolmentToken = t;
+            return reload(ctx);
+        }).<Void>mapEmpty().onSuccess(v -> {
             metrics.sync();
             RateLimiter limiter = new RateLimiter(options.rateLimitPerMinute(), options.rateLimitBurst(), ctx.clock());
             ctx.timers().every(Duration.ofMinutes(1), limiter::forgetIdle);
-            ingest = new IngestService(new GroupCommitter(store, ctx.storeWorker(), 2_000), accounting, estate, metrics, ctx.clock(),
+            ingest = new IngestService(new GroupCommitter(store, 2_000), accounting, estate, metrics, ctx.clock(),
                     limiter::acquire, onStored);
             AgentCredentials credentials = enrolmentToken == null ? null
-                    : new AgentCredentials(store, ctx.storeWorker(), enrolmentToken, ctx.clock(), Duration.ofSeconds(30));
-            estateApi = new EstateApi(ctx.vertx(), store, ctx.storeWorker(), estate, carbon, ctx.zone(), ctx.clock(),
+                    : new AgentCredentials(store, enrolmentToken, ctx.clock(), Duration.ofSeconds(30));
+            estateApi = new EstateApi(ctx.vertx(), store, ctx.maths(), estate, carbon, ctx.zone(), ctx.clock(),
                     options.pushInterval().toMillis());
-            ingestApi = new IngestApi(ctx.vertx(), ingest, credentials, options.requireClientCertificate(), store, ctx.storeWorker(),
+            ingestApi = new IngestApi(ctx.vertx(), ingest, credentials, options.requireClientCertificate(), store,
                     ctx.clock(), options.limits());
             schedule(ctx);
             if (enrolmentToken == null) {
@@ -119,33 +119,33 @@ public final class EstateFeature implements Feature {
     }
 
     private void schedule(FeatureContext ctx) {
-        ctx.timers().every(options.refreshInterval(), () -> ctx.storeWorker().executeBlocking(() -> reload(ctx)).onSuccess(changed -> {
+        ctx.timers().every(options.refreshInterval(), () -> reload(ctx).onSuccess(changed -> {
             changed.forEach(row -> metrics.sync(estate.row(row.deviceId())));
             estateApi.markChanged();
         }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed")));
-        ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> ctx.storeWorker().executeBlocking(() -> {
+        ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> {
             long now = ctx.clock().millis();
-            return store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(),
-                    now - Estate.longestWindow().toMillis());
-        }).onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
-                .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed")));
+            store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(), now - Estate.longestWindow().toMillis())
+                    .onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
+                    .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed"));
+        });
     }
 
     /**
      * Reads what changed in the store since the last reload (reports other collectors took), or everything once an hour
      * and at start; returns the devices read.
      */
-    private List<DeviceRow> reload(FeatureContext ctx) {
+    private Future<List<DeviceRow>> reload(FeatureContext ctx) {
         long now = ctx.clock().millis();
         boolean full = lastFullReloadMs < 0 || now - lastFullReloadMs >= FULL_RELOAD.toMillis();
-        EstateStore.Changes changes = store.changesSince(full ? 0 : lastReloadMs - RELOAD_OVERLAP.toMillis(),
-                now - Estate.longestWindow().toMillis());
-        estate.load(changes);
-        estate.forgetSpansBefore(ctx.clock().instant().minus(Estate.longestWindow()));
-        lastReloadMs = now;
-        if (full) {
-            lastFullReloadMs = now;
-        }
-        return changes.devices();
+        return store.changesSince(full ? 0 : lastReloadMs - RELOAD_OVERLAP.toMillis(), now - Estate.longestWindow().toMillis()).map(changes -> {
+            estate.load(changes);
+            estate.forgetSpansBefore(ctx.clock().instant().minus(Estate.longestWindow()));
+            lastReloadMs = now;
+            if (full) {
+                lastFullReloadMs = now;
+            }
+            return changes.devices();
+        });
     }
 }

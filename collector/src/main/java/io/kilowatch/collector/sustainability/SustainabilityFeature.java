@@ -43,21 +43,21 @@ public final class SustainabilityFeature implements Feature {
     @Override
     public Future<Void> start(FeatureContext ctx) {
         SustainabilityMetrics metrics = new SustainabilityMetrics(ctx.registry());
-        return ctx.storeWorker().executeBlocking(() -> {
-            sustainability.recordOffTime(ctx.clock().instant());
-            return sustainability.snapshot(ctx.clock().instant());
-        }).<Void>map(snapshot -> {
+        return offTimeAndSnapshot(ctx).<Void>map(snapshot -> {
             metrics.update(snapshot);
             Duration every = Duration.ofMinutes(15);
-            ctx.timers().every(every, () -> ctx.storeWorker().executeBlocking(() -> {
-                sustainability.recordOffTime(ctx.clock().instant());
-                return sustainability.snapshot(ctx.clock().instant());
-            }).onSuccess(metrics::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
-            ctx.timers().every(embodiedRefresh, () -> ctx.storeWorker().executeBlocking(() -> sustainability.embodiedRates(ctx.clock().instant()))
+            ctx.timers().every(every, () -> offTimeAndSnapshot(ctx).onSuccess(metrics::update)
+                    .onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
+            ctx.timers().every(embodiedRefresh, () -> sustainability.embodiedRates(ctx.clock().instant())
                     .onSuccess(metrics::updateEmbodied).onFailure(e -> LOG.atWarn().setCause(e).log("updating embodied carbon gauges failed")));
-            routes = List.of(new SustainabilityApi(sustainability, ctx.storeWorker(), ctx.clock()));
+            routes = List.of(new SustainabilityApi(sustainability, ctx.clock()));
             return null;
         });
+    }
+
+    /** Records known-off time, then takes the gauges' figures, which count it. */
+    private Future<SustainabilityMetrics.Snapshot> offTimeAndSnapshot(FeatureContext ctx) {
+        return sustainability.recordOffTime(ctx.clock().instant()).compose(days -> sustainability.snapshot(ctx.clock().instant()));
     }
 
     @Override
