@@ -91,9 +91,8 @@ public final class CollectorVerticle extends VerticleBase {
         maths = Maths.on(mathsWorker);
         PrometheusMeterRegistry prometheus = registry();
         FeatureContext context = new FeatureContext(vertx, clock, Scheduler.of(vertx), maths, prometheus, config.timeZone());
-        return storeWorker.executeBlocking(() -> Database.open(config.store())).compose(db -> {
+        return Database.open(config.store(), storeWorker).compose(db -> {
             database = db;
-            db.writeOn(storeWorker);
             features = features(db);
             Future<Void> chain = Future.succeededFuture();
             for (Feature feature : features) {
@@ -220,11 +219,7 @@ public final class CollectorVerticle extends VerticleBase {
             chain = chain.eventually(() -> feature.stop().onFailure(e -> LOG.atWarn().setCause(e).addKeyValue("feature", feature.name())
                     .log("feature failed to stop")));
         }
-        return chain.eventually(() -> storeWorker.<Void>executeBlocking(() -> {
-            if (database != null) {
-                database.close();
-            }
-            return null;
-        })).eventually(() -> storeWorker.close()).eventually(() -> mathsWorker.close());
+        return chain.eventually(() -> database == null ? Future.succeededFuture() : database.closeOnWriter())
+                .eventually(() -> storeWorker.close()).eventually(() -> mathsWorker.close());
     }
 }

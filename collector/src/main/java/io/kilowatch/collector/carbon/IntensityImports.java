@@ -4,7 +4,6 @@ import io.kilowatch.collector.feature.Maths;
 import io.kilowatch.core.carbon.IntensitySeries;
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes in half-hourly intensity (from the API, the live fetch, or another process's import) and keeps
  * the cache that ingest reads in step with the store. Stored half-hours and the recomputed rollups they
- * cover are one transaction, run on the store's worker like every write.
+ * cover are one transaction, run on the store's single writer like every write.
  */
 public final class IntensityImports {
     private static final Logger LOG = LoggerFactory.getLogger(IntensityImports.class);

@@ -158,6 +158,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Opens the store the config names on this single-threaded executor, which is its writer from then on. */
+    public static Future<Database> open(StoreConfig config, WorkerExecutor writer) {
+        return writer.executeBlocking(() -> open(config)).map(db -> {
+            db.writeOn(writer);
+            return db;
+        });
+    }
+
+    /** Closes the store on its writer, after the work queued before. */
+    public Future<Void> closeOnWriter() {
+        return run(() -> {
+            close();
+            return null;
+        });
+    }
+
     /** From now on store work runs on this single-threaded executor: one task at a time, in order. */
     public void writeOn(WorkerExecutor singleThreaded) {
         this.writer = singleThreaded;
