@@ -19,6 +19,7 @@ import io.kilowatch.collector.history.HistoryFeature;
 import io.kilowatch.collector.history.HistoryImport;
 import io.kilowatch.collector.http.HttpApi;
 import io.kilowatch.collector.output.influx.InfluxFeature;
+import io.kilowatch.collector.security.Sessions;
 import io.kilowatch.collector.service.ServicesFeature;
 import io.kilowatch.collector.snmp.SnmpFeature;
 import io.kilowatch.collector.store.Database;
@@ -28,6 +29,7 @@ import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcDeviceEventStore;
 import io.kilowatch.collector.store.JdbcHistoryStore;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
+import io.kilowatch.collector.store.JdbcSessionStore;
 import io.kilowatch.collector.store.JdbcSnmpStore;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.JdbcSustainabilityStore;
@@ -53,6 +55,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,14 @@ import org.slf4j.LoggerFactory;
 public final class CollectorVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(CollectorVerticle.class);
 
+    /** A dashboard session ends after this long without use. */
+    private static final Duration SESSION_IDLE = Duration.ofHours(12);
+    /**
+     * How long a collector trusts what the store said about a session or an agent credential: a logout or a revocation
+     * made through another collector (or revoke-agent) is refused everywhere within this (docs/security.md).
+     */
+    static final Duration SHARED_STATE_CACHE = Duration.ofSeconds(5);
+
     private final CollectorConfig config;
     private final Clock clock;
     private WorkerExecutor storeWorker;
@@ -73,10 +84,21 @@ public final class CollectorVerticle extends VerticleBase {
     private final List<Feature> started = new ArrayList<>();
     private List<Feature> features = List.of();
     private HttpServer server;
+    private BooleanSupplier holdsMetricsDuty = () -> true;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /**
+     * Whether this collector exposes the estate's series on {@code /metrics}, asked at each scrape; the others expose
+     * only their own (docs/metrics.md). One collector alone always does. With several on one store, exactly one should
+     * hold this duty at a time: the singleton-duty leases decide it. Set before deploying.
+     */
+    public CollectorVerticle holdsMetricsDuty(BooleanSupplier duty) {
+        this.holdsMetricsDuty = duty;
+        return this;
     }
 
     public int actualPort() {
@@ -104,11 +126,12 @@ public final class CollectorVerticle extends VerticleBase {
             }
             return chain;
         }).compose(v -> {
-            HttpApi api = new HttpApi(vertx, prometheus, clock, config.users(), config.anonymousRead(), config.tlsCertFile().isPresent(),
+            Sessions sessions = new Sessions(new JdbcSessionStore(database), clock, SESSION_IDLE, SHARED_STATE_CACHE);
+            HttpApi api = new HttpApi(vertx, prometheus, clock, config.users(), sessions, config.anonymousRead(), config.tlsCertFile().isPresent(),
                     () -> database.run(() -> {
                         database.check();
                         return null;
-                    }));
+                    }), holdsMetricsDuty);
             features.forEach(f -> f.routes().forEach(api::mount));
             return vertx.createHttpServer(serverOptions()).requestHandler(api.router()).listen();
         }).onSuccess(s -> {
@@ -143,11 +166,11 @@ public final class CollectorVerticle extends VerticleBase {
         ServicesFeature services = new ServicesFeature(config.services(), new JdbcServiceHistoryStore(db), estate, sustainability.serviceFootprints());
         CarbonFeature carbon = new CarbonFeature(config.carbon(), config.intensityFetch(), config.carbonWindows(), carbonStore, intensity,
                 accounting::dayStart, config.refreshInterval(), services::catalog, estate::row, estate::rows);
-        EstateFeature estateFeature = new EstateFeature(estate, store, accounting, config.carbon(), new EstateFeature.Options(
+        EstateFeature estateFeature = new EstateFeature(estate, store, db.estateChanges(), accounting, config.carbon(), new EstateFeature.Options(
                 config.refreshInterval(), config.rawRetention(), config.hourlyRetention(), config.pushInterval(), config.rateLimitPerMinute(),
                 config.rateLimitBurst(), config.requireClientCertificate(),
                 new IngestApi.Limits(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()),
-                config.enrolmentToken(), config.enrolmentTokenFile(), config.requireAgentCredentials()), carbon::count);
+                config.enrolmentToken(), config.enrolmentTokenFile(), config.requireAgentCredentials(), SHARED_STATE_CACHE), carbon::count);
         List<Feature> list = new ArrayList<>();
         list.add(carbon);
         list.add(sustainability);

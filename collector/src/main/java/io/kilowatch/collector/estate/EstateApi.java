@@ -56,6 +56,11 @@ public final class EstateApi implements ApiModule {
         live.markChanged();
     }
 
+    /** Tells live clients these devices changed: reports another collector stored, read back from the store. */
+    void devicesChanged(java.util.Collection<String> deviceIds) {
+        deviceIds.forEach(live::deviceChanged);
+    }
+
     @Override
     public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
         router.get("/api/v1/devices*").handler(require.apply(Role.VIEWER));

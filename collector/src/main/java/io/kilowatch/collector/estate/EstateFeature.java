@@ -6,10 +6,14 @@ import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.RateLimiter;
 import io.kilowatch.collector.security.EnrolmentToken;
 import io.kilowatch.core.carbon.CarbonPolicy;
+import io.kilowatch.core.credential.Credentials;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +28,12 @@ public final class EstateFeature implements Feature {
     /**
      * @param enrolmentToken null when agents need no credential; else the token from the environment, if set there
      * @param enrolmentTokenFile where the token is kept (made on first start) when not set in the environment
+     * @param credentialCache how long a credential's look-up is trusted: a revocation holds on this collector within it
      */
     public record Options(Duration refreshInterval, Duration rawRetention, Duration hourlyRetention, Duration pushInterval,
                           int rateLimitPerMinute, int rateLimitBurst, boolean requireClientCertificate, IngestApi.Limits limits,
-                          Optional<String> enrolmentToken, java.nio.file.Path enrolmentTokenFile, boolean requireCredentials) {
+                          Optional<String> enrolmentToken, java.nio.file.Path enrolmentTokenFile, boolean requireCredentials,
+                          Duration credentialCache) {
     }
 
     private final Estate estate;
@@ -36,6 +42,10 @@ public final class EstateFeature implements Feature {
     private final CarbonPolicy carbon;
     private final Options options;
     private final Consumer<IngestPlan> onStored;
+    private final EstateChanges othersChanges;
+    /** Devices other collectors changed that are still to be read; read by one task at a time, so bursts coalesce. */
+    private final Set<String> othersChanged = new LinkedHashSet<>();
+    private boolean readingOthers;
     private EstateMetrics metrics;
     private IngestService ingest;
     private EstateApi estateApi;
@@ -51,9 +61,13 @@ public final class EstateFeature implements Feature {
     private long lastReloadMs;
     private long lastFullReloadMs = -1;
 
-    /** @param onStored told of every stored report, after the estate's own bookkeeping (carbon counters) */
-    public EstateFeature(Estate estate, EstateStore store, ReportAccounting accounting, CarbonPolicy carbon, Options options,
-                         Consumer<IngestPlan> onStored) {
+    /**
+     * @param othersChanges reports other collectors on the same store took, read back at once for the live view
+     * @param onStored told of every stored report, after the estate's own bookkeeping (carbon counters)
+     */
+    public EstateFeature(Estate estate, EstateStore store, EstateChanges othersChanges, ReportAccounting accounting, CarbonPolicy carbon,
+                         Options options, Consumer<IngestPlan> onStored) {
+        this.othersChanges = othersChanges;
         this.estate = estate;
         this.store = store;
         this.accounting = accounting;
@@ -75,6 +89,13 @@ public final class EstateFeature implements Feature {
                 : ctx.vertx().executeBlocking(() -> EnrolmentToken.resolve(options.enrolmentToken(), options.enrolmentTokenFile()), false);
         return token.compose(t -> {
             enrolmentToken = t;
+            return t == null ? Future.succeededFuture(Optional.<String>empty()) : store.recordEnrolmentToken(Credentials.sha256(t), ctx.clock().millis());
+        }).compose(previous -> {
+            if (previous.isPresent()) {
+                LOG.atWarn().log("this collector's enrolment token is not the one the collector started before it on this store "
+                        + "holds: agents given that one cannot enrol here. Give every collector the same token (docs/security.md, "
+                        + "Several collectors); after a rotation, restart the others with the new one");
+            }
             return reload(ctx);
         }).<Void>mapEmpty().onSuccess(v -> {
             metrics.sync();
@@ -83,12 +104,14 @@ public final class EstateFeature implements Feature {
             ingest = new IngestService(new GroupCommitter(store, 2_000), accounting, estate, metrics, ctx.clock(),
                     limiter::acquire, onStored);
             AgentCredentials credentials = enrolmentToken == null ? null
-                    : new AgentCredentials(store, enrolmentToken, ctx.clock(), Duration.ofSeconds(30));
+                    : new AgentCredentials(store, enrolmentToken, ctx.clock(), options.credentialCache());
             estateApi = new EstateApi(ctx.vertx(), store, ctx.maths(), estate, carbon, ctx.zone(), ctx.clock(),
                     options.pushInterval().toMillis());
             ingestApi = new IngestApi(ctx.vertx(), ingest, credentials, options.requireClientCertificate(), store,
                     ctx.clock(), options.limits());
             schedule(ctx);
+            Context context = ctx.vertx().getOrCreateContext();
+            othersChanges.subscribe(ids -> context.runOnContext(x -> readOthers(ctx, ids)), () -> context.runOnContext(x -> refresh(ctx)));
             if (enrolmentToken == null) {
                 LOG.atWarn().log("agent credentials are switched off: any client that reaches the collector can report as any device");
             } else if (options.enrolmentToken().isEmpty()) {
@@ -119,15 +142,41 @@ public final class EstateFeature implements Feature {
     }
 
     private void schedule(FeatureContext ctx) {
-        ctx.timers().every(options.refreshInterval(), () -> reload(ctx).onSuccess(changed -> {
-            changed.forEach(row -> metrics.sync(estate.row(row.deviceId())));
-            estateApi.markChanged();
-        }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed")));
+        ctx.timers().every(options.refreshInterval(), () -> refresh(ctx));
         ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> {
             long now = ctx.clock().millis();
             store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(), now - Estate.longestWindow().toMillis())
                     .onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
                     .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed"));
+        });
+    }
+
+    private void refresh(FeatureContext ctx) {
+        reload(ctx).onSuccess(changed -> {
+            changed.forEach(row -> metrics.sync(estate.row(row.deviceId())));
+            estateApi.markChanged();
+        }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed"));
+    }
+
+    /** Reads the devices other collectors said they changed, on the event loop; one read at a time, taking all that queued meanwhile. */
+    private void readOthers(FeatureContext ctx, Set<String> ids) {
+        othersChanged.addAll(ids);
+        if (readingOthers || othersChanged.isEmpty()) {
+            return;
+        }
+        readingOthers = true;
+        List<String> batch = List.copyOf(othersChanged);
+        othersChanged.clear();
+        store.changesOf(batch, ctx.clock().millis() - Estate.longestWindow().toMillis()).map(changes -> {
+            estate.load(changes);
+            return changes.devices();
+        }).onSuccess(rows -> {
+            rows.forEach(row -> metrics.sync(estate.row(row.deviceId())));
+            estateApi.devicesChanged(batch);
+        }).onFailure(e -> LOG.atWarn().addKeyValue("error", e.getMessage()).log("reading devices another collector changed failed; "
+                + "the next refresh reads them")).onComplete(r -> {
+            readingOthers = false;
+            readOthers(ctx, Set.of());
         });
     }
 

@@ -3,6 +3,7 @@ package io.kilowatch.collector.estate;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.vertx.core.Future;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +61,9 @@ public interface EstateStore extends AutoCloseable {
      */
     Future<Changes> changesSince(long receivedSinceMs, long spansSinceMs);
 
+    /** The same as {@link #changesSince} for these devices only: those another collector said it changed. */
+    Future<Changes> changesOf(Collection<String> deviceIds, long spansSinceMs);
+
     /** Logged-in user sessions of each device, summed over the local days that start in [fromMs, toMs). */
     Future<Map<String, SessionTotals>> sessions(long fromMs, long toMs);
 
@@ -95,6 +99,12 @@ public interface EstateStore extends AutoCloseable {
 
     /** The device a credential belongs to, if it exists and is not revoked. */
     Future<Optional<String>> deviceForCredential(String credentialSha256);
+
+    /**
+     * Records the SHA-256 of this collector's enrolment token as the estate's; returns the one recorded before when it
+     * was another (a collector on the same store with another token, or a rotation).
+     */
+    Future<Optional<String>> recordEnrolmentToken(String tokenSha256, long nowMs);
 
     /** Revokes a device's credential; false when it has none that is active. */
     Future<Boolean> revoke(String deviceId, long nowMs);

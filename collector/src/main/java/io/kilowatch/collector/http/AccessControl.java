@@ -3,6 +3,7 @@ package io.kilowatch.collector.http;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Sessions;
 import io.kilowatch.collector.security.Users;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
@@ -38,15 +39,17 @@ final class AccessControl {
     private final boolean secureCookies;
     private final RateLimiter loginLimiter;
 
-    AccessControl(Vertx vertx, Users users, boolean anonymousRead, boolean secureCookies, Clock clock) {
+    AccessControl(Vertx vertx, Users users, Sessions sessions, boolean anonymousRead, boolean secureCookies, Clock clock) {
         this.users = users;
-        this.sessions = new Sessions(clock, java.time.Duration.ofHours(12));
+        this.sessions = sessions;
         this.anonymousRead = anonymousRead;
         this.secureCookies = secureCookies;
-        // Password guessing is slow anyway (PBKDF2); ten tries a minute per address makes it hopeless.
+        // Password guessing is slow anyway (PBKDF2); ten tries a minute per address makes it hopeless. Kept per collector,
+        // not in the store: N collectors allow N times as many tries, still hopeless, and a shared count would let a flood
+        // of attempts write to the store every collector depends on (docs/security.md).
         this.loginLimiter = new RateLimiter(10, 10, clock);
         vertx.setPeriodic(60_000, id -> {
-            sessions.forgetExpired();
+            sessions.forgetExpired().onFailure(e -> LOG.atWarn().addKeyValue("error", e.getMessage()).log("deleting expired sessions failed"));
             loginLimiter.forgetIdle();
         });
     }
@@ -56,16 +59,16 @@ final class AccessControl {
         router.post("/api/v1/session").handler(BodyHandler.create(false).setBodyLimit(4_096)).handler(this::login);
         router.delete("/api/v1/session").handler(require(Role.VIEWER)).handler(ctx -> {
             Cookie cookie = ctx.request().getCookie(COOKIE);
-            sessions.close(cookie == null ? null : cookie.getValue());
-            ctx.response().addCookie(sessionCookie("").setMaxAge(0));
-            ctx.response().setStatusCode(204).end();
+            Responses.onStore(ctx, sessions.close(cookie == null ? null : cookie.getValue()), Responses.STORE_UNREADABLE).onSuccess(v -> {
+                ctx.response().addCookie(sessionCookie("").setMaxAge(0));
+                ctx.response().setStatusCode(204).end();
+            });
         });
     }
 
     /** A handler that lets the request on only with at least {@code role}. */
     Handler<RoutingContext> require(Role role) {
-        return ctx -> {
-            Optional<Role> granted = roleOf(ctx);
+        return ctx -> Responses.onStore(ctx, roleOf(ctx), Responses.STORE_UNREADABLE).onSuccess(granted -> {
             if (granted.isEmpty() && role == Role.VIEWER && anonymousRead) {
                 ctx.next();
             } else if (granted.isEmpty()) {
@@ -78,29 +81,35 @@ final class AccessControl {
             } else {
                 ctx.next();
             }
-        };
+        });
     }
 
-    private Optional<Role> roleOf(RoutingContext ctx) {
+    /** The role this request carries; a session cookie is looked up in the store (or this collector's short cache). */
+    private Future<Optional<Role>> roleOf(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.put("kilowatch.via", "token");
             ctx.put(ApiModule.PRINCIPAL, "api token");
-            return users.token(header.substring(7).trim());
+            return Future.succeededFuture(users.token(header.substring(7).trim()));
         }
         Cookie cookie = ctx.request().getCookie(COOKIE);
         if (cookie != null) {
             ctx.put("kilowatch.via", "cookie");
-            Optional<Sessions.Session> session = sessions.find(cookie.getValue());
-            session.ifPresent(s -> ctx.put(ApiModule.PRINCIPAL, s.username()));
-            return session.map(Sessions.Session::role);
+            return sessions.find(cookie.getValue()).map(session -> {
+                session.ifPresent(s -> ctx.put(ApiModule.PRINCIPAL, s.username()));
+                return session.map(Sessions.Session::role);
+            });
         }
-        return Optional.empty();
+        return Future.succeededFuture(Optional.empty());
     }
 
     private void whoAmI(RoutingContext ctx) {
         Cookie cookie = ctx.request().getCookie(COOKIE);
-        Optional<Sessions.Session> session = cookie == null ? Optional.empty() : sessions.find(cookie.getValue());
+        Future<Optional<Sessions.Session>> found = cookie == null ? Future.succeededFuture(Optional.empty()) : sessions.find(cookie.getValue());
+        Responses.onStore(ctx, found, Responses.STORE_UNREADABLE).onSuccess(session -> answerWhoAmI(ctx, session));
+    }
+
+    private void answerWhoAmI(RoutingContext ctx, Optional<Sessions.Session> session) {
         if (session.isPresent()) {
             Responses.json(ctx, 200, new JsonObject().put("username", session.get().username()).put("role", session.get().role().label())
                     .put("anonymous_read", anonymousRead));
@@ -140,10 +149,12 @@ final class AccessControl {
         // PBKDF2 is deliberately slow: off the event loop.
         ctx.vertx().executeBlocking(() -> users.login(name, secret.toCharArray()), false).onComplete(result -> {
             if (result.succeeded() && result.result().isPresent()) {
-                String id = sessions.open(name, result.result().get());
-                ctx.response().addCookie(sessionCookie(id));
-                LOG.atInfo().addKeyValue("user", name).log("logged in");
-                Responses.json(ctx, 200, new JsonObject().put("username", name).put("role", result.result().get().label()));
+                Role role = result.result().get();
+                Responses.onStore(ctx, sessions.open(name, role), Responses.STORE_UNREADABLE).onSuccess(id -> {
+                    ctx.response().addCookie(sessionCookie(id));
+                    LOG.atInfo().addKeyValue("user", name).log("logged in");
+                    Responses.json(ctx, 200, new JsonObject().put("username", name).put("role", role.label()));
+                });
             } else {
                 LOG.atWarn().addKeyValue("user", name).addKeyValue("from", address).log("login refused");
                 Responses.error(ctx, 401, List.of("wrong user name or password"));

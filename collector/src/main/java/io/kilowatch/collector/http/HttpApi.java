@@ -3,6 +3,7 @@ package io.kilowatch.collector.http;
 import static io.kilowatch.collector.http.Responses.error;
 
 import io.kilowatch.collector.security.Role;
+import io.kilowatch.collector.security.Sessions;
 import io.kilowatch.collector.security.Users;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,19 +32,23 @@ public final class HttpApi {
     private final PrometheusMeterRegistry prometheus;
     private final AccessControl access;
     private final Supplier<Future<?>> storeCheck;
+    private final BooleanSupplier exposesEstate;
     static final long HEALTH_TIMEOUT_MS = 5_000;
     private final List<ApiModule> modules = new ArrayList<>();
 
     /**
      * @param storeCheck a trivial read through the store's single writer: {@code /health} answers 503, saying why, while
      *     it fails or takes longer than {@link #HEALTH_TIMEOUT_MS}, so a load balancer sends agents to another collector
+     * @param exposesEstate whether {@code /metrics} has the estate's series as well as this collector's own: true on the
+     *     one collector holding the metrics duty (always, with one collector), false on the others ({@link PerCollectorMetrics})
      */
-    public HttpApi(Vertx vertx, PrometheusMeterRegistry prometheus, Clock clock, Users users, boolean anonymousRead, boolean secureCookies,
-                   Supplier<Future<?>> storeCheck) {
+    public HttpApi(Vertx vertx, PrometheusMeterRegistry prometheus, Clock clock, Users users, Sessions sessions, boolean anonymousRead,
+                   boolean secureCookies, Supplier<Future<?>> storeCheck, BooleanSupplier exposesEstate) {
         this.vertx = vertx;
         this.prometheus = prometheus;
         this.storeCheck = storeCheck;
-        this.access = new AccessControl(vertx, users, anonymousRead, secureCookies, clock);
+        this.exposesEstate = exposesEstate;
+        this.access = new AccessControl(vertx, users, sessions, anonymousRead, secureCookies, clock);
     }
 
     /** Adds a feature's routes, in order; call before {@link #router}. */
@@ -84,7 +90,9 @@ public final class HttpApi {
     }
 
     private void metrics(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(prometheus.scrape());
+        String exposition = prometheus.scrape();
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(exposesEstate.getAsBoolean() ? exposition : PerCollectorMetrics.only(exposition));
     }
 
     private void failure(RoutingContext ctx) {

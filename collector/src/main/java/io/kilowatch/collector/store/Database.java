@@ -2,6 +2,8 @@ package io.kilowatch.collector.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.kilowatch.collector.estate.EstateChanges;
+import io.kilowatch.core.credential.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
@@ -68,6 +71,8 @@ public final class Database implements AutoCloseable {
 
     private final Dialect dialect;
     private final Connector connector;
+    /** Other collectors' reports, on PostgreSQL; null on SQLite, which one collector alone writes. */
+    private final PgEstateChanges changes;
     private final SamplePartitions samples;
     /** The connection the single writer holds; null after it broke, until the next work takes a fresh one. */
     private Connection connection;
@@ -76,9 +81,10 @@ public final class Database implements AutoCloseable {
     /** Statements of hot paths, prepared once: preparing them per report cost more than running them. */
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
-    private Database(Dialect dialect, Connector connector) throws SQLException {
+    private Database(Dialect dialect, Connector connector, PgEstateChanges changes) throws SQLException {
         this.dialect = dialect;
         this.connector = connector;
+        this.changes = changes;
         this.samples = SamplePartitions.of(dialect);
         migrate();
     }
@@ -98,7 +104,7 @@ public final class Database implements AutoCloseable {
     public static Database sqlite(Path dataDir, Sync sync) {
         try {
             Files.createDirectories(dataDir);
-            return new Database(Dialect.SQLITE, () -> sqliteConnection(dataDir, sync));
+            return new Database(Dialect.SQLITE, () -> sqliteConnection(dataDir, sync), null);
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -151,7 +157,7 @@ public final class Database implements AutoCloseable {
                 public void close() {
                     dataSource.close();
                 }
-            });
+            }, new PgEstateChanges(where, Credentials.newSecret().substring(0, 16)));
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             throw new StoreException("cannot open the PostgreSQL store at " + where.redactedUrl() + ": " + e.getMessage(), e);
@@ -172,6 +178,18 @@ public final class Database implements AutoCloseable {
             close();
             return null;
         });
+    }
+
+    /** What other collectors sharing this store change: on SQLite, nothing. Closed with the database. */
+    public EstateChanges estateChanges() {
+        return changes == null ? EstateChanges.NONE : changes;
+    }
+
+    /** Tells other collectors these devices changed, in the current transaction: they hear of it when it commits. */
+    void publishChanges(Collection<String> deviceIds) throws SQLException {
+        if (changes != null && !deviceIds.isEmpty()) {
+            changes.publish(connection(), deviceIds);
+        }
     }
 
     /** From now on store work runs on this single-threaded executor: one task at a time, in order. */
@@ -253,6 +271,9 @@ public final class Database implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (changes != null) {
+                changes.close();
+            }
             release();
         } finally {
             connector.close();

@@ -23,6 +23,11 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +69,15 @@ public final class JdbcStore implements EstateStore {
             db.coverSamples(reports.stream().mapToLong(Pending::timestampMs));
             return db.inTransaction(() -> {
                 List<IngestOutcome> outcomes = new ArrayList<>(reports.size());
+                Set<String> changed = new LinkedHashSet<>();
                 for (Pending report : reports) {
-                    outcomes.add(ingestOne(report));
+                    IngestOutcome outcome = ingestOne(report);
+                    outcomes.add(outcome);
+                    if (!outcome.duplicate() && outcome.rejection() == null) {
+                        changed.add(report.deviceId());
+                    }
                 }
+                db.publishChanges(changed);
                 return outcomes;
             });
         } catch (SQLException e) {
@@ -239,25 +250,46 @@ public final class JdbcStore implements EstateStore {
         if (receivedSinceMs <= 0) {
             return new Changes(allDevices(), spansSince("uptime_spans", spansSinceMs), spansSince("off_periods", spansSinceMs));
         }
-        List<DeviceRow> changed = db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE received_ms >= ? ORDER BY device_id",
-                JdbcStore::deviceRow, receivedSinceMs);
+        return withSpans(db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE received_ms >= ? ORDER BY device_id",
+                JdbcStore::deviceRow, receivedSinceMs), spansSinceMs);
+        });
+    }
+
+    @Override
+    public Future<Changes> changesOf(Collection<String> deviceIds, long spansSinceMs) {
+        return db.run(() -> {
+        List<DeviceRow> rows = new ArrayList<>();
+        forChunks(List.copyOf(new TreeSet<>(deviceIds)), (in, chunk) -> rows.addAll(db.query("SELECT " + DEVICE_COLUMNS
+                + " FROM devices WHERE device_id" + in + " ORDER BY device_id", JdbcStore::deviceRow, chunk.toArray())));
+        return withSpans(rows, spansSinceMs);
+        });
+    }
+
+    /** These devices with their spans that end at or after {@code spansSinceMs}. */
+    private Changes withSpans(List<DeviceRow> changed, long spansSinceMs) {
         Map<String, List<UptimeSpan>> spans = new HashMap<>();
         Map<String, List<UptimeSpan>> off = new HashMap<>();
-        List<String> ids = changed.stream().map(DeviceRow::deviceId).toList();
-        // Bounded IN lists: SQLite takes at most 32,766 parameters, and shorter statements plan faster on both engines.
-        for (int from = 0; from < ids.size(); from += 500) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-            String in = " AND device_id IN (" + "?, ".repeat(chunk.size() - 1) + "?)";
+        forChunks(changed.stream().map(DeviceRow::deviceId).toList(), (in, chunk) -> {
             Object[] args = new Object[chunk.size() + 1];
             args[0] = spansSinceMs;
             for (int i = 0; i < chunk.size(); i++) {
                 args[i + 1] = chunk.get(i);
             }
-            readSpans("uptime_spans", in, args, spans);
-            readSpans("off_periods", in, args, off);
-        }
-        return new Changes(changed, spans, off);
+            readSpans("uptime_spans", " AND device_id" + in, args, spans);
+            readSpans("off_periods", " AND device_id" + in, args, off);
         });
+        return new Changes(changed, spans, off);
+    }
+
+    /**
+     * Runs {@code work} on chunks of ids with {@code " IN (?, ...)"} for each: bounded IN lists, because SQLite takes at
+     * most 32,766 parameters and shorter statements plan faster on both engines.
+     */
+    private static void forChunks(List<String> ids, BiConsumer<String, List<String>> work) {
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            work.accept(" IN (" + "?, ".repeat(chunk.size() - 1) + "?)", chunk);
+        }
     }
 
     /** @param table uptime_spans or off_periods: both are spans of time by device */
@@ -358,6 +390,17 @@ public final class JdbcStore implements EstateStore {
             throw new StoreException("enrolling " + deviceId + " failed; nothing was stored", e);
         }
         });
+    }
+
+    @Override
+    public Future<Optional<String>> recordEnrolmentToken(String tokenSha256, long nowMs) {
+        return db.run(() -> db.write("recording the enrolment token's hash", () -> {
+            Optional<String> before = db.query("SELECT token_sha256 FROM enrolment_token WHERE id = 1", rs -> rs.getString(1))
+                    .stream().findFirst();
+            db.update("INSERT INTO enrolment_token (id, token_sha256, recorded_ms) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    + "token_sha256 = excluded.token_sha256, recorded_ms = excluded.recorded_ms", tokenSha256, nowMs);
+            return before.filter(previous -> !previous.equals(tokenSha256));
+        }));
     }
 
     @Override

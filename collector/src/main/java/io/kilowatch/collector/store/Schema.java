@@ -287,6 +287,27 @@ final class Schema {
               session_seconds DOUBLE PRECISION NOT NULL,
               sessions_started DOUBLE PRECISION NOT NULL,
               PRIMARY KEY (device_id, day_start_ms)
+            )"""),
+            List.of(
+
+            // Dashboard sessions, so that every collector on one store knows a login made on any of them. Only the SHA-256
+            // of the cookie value is kept; expiry is enforced by the queries (expires_ms > now).
+            """
+            CREATE TABLE dashboard_sessions (
+              session_sha256 VARCHAR(64) PRIMARY KEY,
+              username VARCHAR(128) NOT NULL,
+              role VARCHAR(16) NOT NULL,
+              created_ms BIGINT NOT NULL,
+              expires_ms BIGINT NOT NULL
+            )""",
+            "CREATE INDEX dashboard_sessions_by_expiry ON dashboard_sessions (expires_ms)",
+            // The SHA-256 of the enrolment token the collector that started last holds, so that collectors sharing the
+            // store and holding different tokens are told at start (the token itself is configuration: docs/security.md).
+            """
+            CREATE TABLE enrolment_token (
+              id INTEGER PRIMARY KEY,
+              token_sha256 VARCHAR(64) NOT NULL,
+              recorded_ms BIGINT NOT NULL
             )"""));
 
     private Schema() {
