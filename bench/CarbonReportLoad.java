@@ -86,7 +86,7 @@ public class CarbonReportLoad {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         int year = LocalDate.now(ZoneOffset.UTC).getYear();
         for (String path : new String[] {"/api/v1/carbon/report?year=" + year, "/api/v1/carbon/report?year=" + year + "&format=csv",
-                "/api/v1/carbon/trajectory", "/api/v1/carbon/summary", "/api/v1/carbon/embodied"}) {
+                "/api/v1/carbon/trajectory", "/api/v1/carbon/summary", "/api/v1/carbon/totals", "/api/v1/carbon/embodied"}) {
             long[] ms = new long[5];
             int bytes = 0;
             for (int i = 0; i < ms.length; i++) {

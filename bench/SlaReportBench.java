@@ -13,6 +13,8 @@ import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.ServiceState;
 import io.kilowatch.core.service.SlaPeriod;
 import io.kilowatch.core.service.StateInterval;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
@@ -90,15 +92,22 @@ public class SlaReportBench {
                 }
                 int runs = 10;
                 long[] nanos = new long[runs];
+                // CPU time too: on a shared machine the wall clock also counts the time other processes held the cores.
+                long[] cpuNanos = new long[runs];
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 for (int r = 0; r < runs; r++) {
                     long t0 = System.nanoTime();
+                    long cpu0 = threads.getCurrentThreadCpuTime();
                     reportAll(definitions, quarter, store, now, csv);
                     nanos[r] = System.nanoTime() - t0;
+                    cpuNanos[r] = threads.getCurrentThreadCpuTime() - cpu0;
                 }
                 Arrays.sort(nanos);
+                Arrays.sort(cpuNanos);
                 String format = csv ? "CSV" : "JSON";
                 System.out.printf("%-44s %14.0f %14s%n", "all reports as " + format + ", median ms", nanos[runs / 2] / 1e6, "<= 1000");
                 System.out.printf("%-44s %14.0f %14s%n", "all reports as " + format + ", slowest of " + runs + ", ms", nanos[runs - 1] / 1e6, "<= 1000");
+                System.out.printf("%-44s %14.0f %14s%n", "all reports as " + format + ", median CPU ms (this thread)", cpuNanos[runs / 2] / 1e6, "");
             }
         } finally {
             try (var files = Files.walk(dir)) {

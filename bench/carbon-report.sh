@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Carbon reporting benchmark, run on demand (not in CI): a collector whose store holds N devices with a
 # day rollup and an off-time row for each of D days (plus a target so the trajectory is worked out), and
-# the time the carbon report (JSON, CSV), trajectory, summary and embodied list take, and the collector's RSS.
+# the time the carbon report (JSON, CSV), trajectory, summary, totals by site and embodied list take, and the collector's RSS.
 #   bench/carbon-report.sh [devices="1000 5000"] [days=400]
 set -euo pipefail
 cd "$(dirname "$0")/.."

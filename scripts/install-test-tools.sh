@@ -15,11 +15,14 @@
 #   erlang-snmp                 Debian keeps the IETF base MIB modules (SNMPv2-SMI, -TC, -CONF) out of main;
 #                               this package ships them, so smilint and Net-SNMP can load KILOWATCH-MIB
 #   python3-aiosmtpd            a real SMTP server (plain, STARTTLS with login, TLS) for the alert email tests
-#   systemd (systemd-analyze)   the agent's systemd unit must pass `systemd-analyze verify` (AgentPackagingIT)
+#   systemd (systemd-analyze)   the systemd units must pass `systemd-analyze verify` (SystemdUnitsIT, AgentPackagingIT)
+#   haproxy                     `haproxy -c` checks the load balancer config of deploy/compose.yaml (ComposeFileTest)
 #   adduser                     the agent's .deb makes its service user with it, installed and purged in that test
 #   unzip                       deploy/debian/build-deb.sh reads the agent's version from its jar (AgentPackagingIT)
 #   postgresql                  the store tests run against a real PostgreSQL too: they initdb a temporary cluster
 #                               with its server binaries (/usr/lib/postgresql/*/bin) on a free loopback port
+#   sqlite3                     migrate-store's test holds the SQLite store open from another process, as a
+#                               running collector does, with SQLite's own shell
 # Idempotent and quiet when everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -40,9 +43,11 @@ compgen -G "/usr/lib/erlang/lib/snmp-*/mibs/SNMPv2-SMI.mib" >/dev/null || need+=
 # Tests start it with /usr/bin/python3: a python3 earlier on PATH may be another build without the module.
 /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 command -v adduser >/dev/null 2>&1 || need+=(adduser)
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 sudo=""
@@ -57,7 +62,7 @@ $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # The prometheus package starts a server on :9090 as a service where systemd runs; tests need only promtool.
 # Tests start their own servers on free loopback ports; stop the packaged services.
-for service in prometheus prometheus-alertmanager victoria-metrics snmpd postgresql; do
+for service in prometheus prometheus-alertmanager victoria-metrics snmpd postgresql haproxy; do
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
     $sudo systemctl stop "$service" || true
   fi

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds kilowatch-agent_<version>_<arch>.deb from the self-contained agent (mvn -B package lays it out in
 # agent/target/kilowatch-agent): /opt/kilowatch-agent with its own Java runtime, the systemd unit from
-# deploy/systemd, /etc/kilowatch-agent/kilowatch-agent.yaml as a conffile, a system user kilowatch-agent
-# and /var/lib/kilowatch-agent made on install and removed on purge. docs/agent-install.md
+# deploy/systemd with its tmpfiles.d rule letting it read RAPL, /etc/kilowatch-agent/kilowatch-agent.yaml as a
+# conffile, a system user kilowatch-agent and /var/lib/kilowatch-agent made on install and removed on purge. docs/agent-install.md
 #   deploy/debian/build-deb.sh [OUTDIR=agent/target]     prints the path of the .deb
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,11 +15,12 @@ arch=$(dpkg --print-architecture)
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-install -d "$stage/opt/kilowatch-agent/docs" "$stage/lib/systemd/system" "$stage/etc/kilowatch-agent" "$stage/DEBIAN"
+install -d "$stage/opt/kilowatch-agent/docs" "$stage/lib/systemd/system" "$stage/usr/lib/tmpfiles.d" "$stage/etc/kilowatch-agent" "$stage/DEBIAN"
 cp -a "$dist/bin" "$dist/lib" "$dist/runtime" "$stage/opt/kilowatch-agent/"
 rm -f "$stage/opt/kilowatch-agent/bin/"*.cmd "$stage/opt/kilowatch-agent/bin/"*.ps1
 cp "$repo/docs/agent-install.md" "$stage/opt/kilowatch-agent/docs/"
 install -m 0644 "$repo/deploy/systemd/kilowatch-agent.service" "$stage/lib/systemd/system/"
+install -m 0644 "$repo/deploy/systemd/kilowatch-agent.tmpfiles" "$stage/usr/lib/tmpfiles.d/kilowatch-agent.conf"
 install -m 0640 "$repo/agent/kilowatch-agent.yaml" "$stage/etc/kilowatch-agent/kilowatch-agent.yaml"
 echo /etc/kilowatch-agent/kilowatch-agent.yaml >"$stage/DEBIAN/conffiles"
 cat >"$stage/DEBIAN/control" <<CONTROL

@@ -3,6 +3,7 @@ package io.kilowatch.collector;
 import io.kilowatch.collector.alerting.AlertingConfig;
 import io.kilowatch.collector.carbon.CarbonConfig;
 import io.kilowatch.collector.carbon.CarbonWindowsConfig;
+import io.kilowatch.collector.cluster.ClusterConfig;
 import io.kilowatch.collector.output.influx.InfluxConfig;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Users;
@@ -62,7 +63,8 @@ public record CollectorConfig(
         SnmpConfig snmp,
         SustainabilityConfig sustainability,
         CarbonWindowsConfig carbonWindows,
-        AgentSettingsConfig agentSettings) {
+        AgentSettingsConfig agentSettings,
+        ClusterConfig cluster) {
 
     /** How the collector reads the files that {@code <key>_file} secrets name: from the disk, at start. */
     public static final Settings.SecretFiles SECRET_FILES = path -> Files.readString(Path.of(path));
@@ -120,7 +122,8 @@ public record CollectorConfig(
                 s.attempt(() -> SnmpConfig.from(s), null),
                 s.attempt(() -> SustainabilityConfig.from(s, zone), null),
                 s.attempt(() -> CarbonWindowsConfig.from(s), null),
-                s.attempt(() -> AgentSettingsConfig.from(s), null));
+                s.attempt(() -> AgentSettingsConfig.from(s), null),
+                s.attempt(() -> ClusterConfig.from(s), null));
         // checked after the sections, so that a problem here is reported with theirs
         if (cert.isPresent() != privateKey.isPresent()) {
             throw new ConfigException("http.tls.cert_file and http.tls.key_file go together: set both for TLS, or neither");

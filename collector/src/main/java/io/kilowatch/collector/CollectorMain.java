@@ -52,6 +52,10 @@ public final class CollectorMain {
             Usage: java -jar kilowatch-collector.jar recompute-carbon --from DATE --to DATE [--config FILE] [--data-dir DIR]
               works out carbon, overhead, T&D losses and cost of local days DATE..DATE again with the config as it
               is now (new factors, PUE, regions or tariffs); hourly rollups past retention are no longer recomputed
+            Usage: java -jar kilowatch-collector.jar migrate-store --to JDBC_URL [--config FILE] [--data-dir DIR]
+              copies the SQLite store in data_dir (the collector stopped) into an empty PostgreSQL database, logging in
+              as store.postgresql.user with its password; compares every table's rows and energy and carbon totals and
+              keeps the copy only if all match; refuses a database that has rows (docs/configuration.md)
             Usage: java -jar kilowatch-collector.jar hash-password < password-file
               prints the hash for security.users.<name>.password_hash
             Usage: java -jar kilowatch-collector.jar new-api-token
@@ -73,6 +77,9 @@ public final class CollectorMain {
         }
         if (args.length > 0 && args[0].equals("recompute-carbon")) {
             System.exit(recomputeCarbon(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+        }
+        if (args.length > 0 && args[0].equals("migrate-store")) {
+            System.exit(migrateStore(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
         }
         if (args.length > 0 && args[0].equals("hash-password")) {
             // The password comes on standard input, never the command line (visible to every user of the machine).
@@ -246,6 +253,48 @@ public final class CollectorMain {
         }
     }
 
+    /**
+     * The {@code migrate-store} command: copies the SQLite store of the config's {@code data_dir} into the empty PostgreSQL
+     * database {@code --to}, checks the copy and prints what it compared (docs/configuration.md#moving-a-sqlite-store-to-postgresql).
+     * Returns 0 when every table matched, 1 when it refused, failed or found a difference (the target then keeps none of
+     * the rows), 2 for a wrong command line or config.
+     */
+    static int migrateStore(String[] args, Map<String, String> env) {
+        Map<String, String> options = new java.util.HashMap<>(Map.of("--to", ""));
+        Path dataDir;
+        io.kilowatch.collector.store.StoreConfig.Postgresql target;
+        try {
+            java.util.List<String> positional = new java.util.ArrayList<>();
+            Settings settings = subcommandSettings(args, env, options, positional);
+            if (!positional.isEmpty()) {
+                throw new ConfigException("unexpected " + positional);
+            }
+            if (options.get("--to").isEmpty()) {
+                throw new ConfigException("name the empty PostgreSQL database to copy into: --to jdbc:postgresql://HOST:PORT/DATABASE");
+            }
+            dataDir = CollectorConfig.from(settings).store().dataDir();
+            target = io.kilowatch.collector.store.StoreConfig.postgresqlAt(settings, options.get("--to"));
+        } catch (ConfigException e) {
+            System.err.println("kilowatch-collector migrate-store: " + e.getMessage());
+            return 2;
+        }
+        try {
+            var outcome = io.kilowatch.collector.store.StoreCopy.copy(dataDir, target);
+            outcome.summary().forEach(System.out::println);
+            if (!outcome.committed()) {
+                System.err.println("kilowatch-collector migrate-store: the copy in " + target.redactedUrl()
+                        + " differs from the SQLite store (MISMATCH above); it was rolled back, so the database holds none of its rows");
+                return 1;
+            }
+            System.out.println("copied the SQLite store in " + dataDir + " to " + target.redactedUrl()
+                    + "; every table's rows and energy and carbon totals match. Set store.type: postgresql and start the collector on it.");
+            return 0;
+        } catch (io.kilowatch.collector.store.StoreException e) {
+            System.err.println("kilowatch-collector migrate-store: " + e.getMessage());
+            return 1;
+        }
+    }
+
     private static java.util.function.ToLongFunction<java.time.Instant> dayStart(CollectorConfig config) {
         return new io.kilowatch.collector.estate.ReportAccounting(config.carbon(), config.timeZone(), new IntensityCache())::dayStart;
     }
@@ -255,6 +304,11 @@ public final class CollectorMain {
      * options (each followed by a value) and its positional arguments.
      */
     private static CollectorConfig subcommandConfig(String[] args, Map<String, String> env, Map<String, String> options, java.util.List<String> positional) {
+        return CollectorConfig.from(subcommandSettings(args, env, options, positional));
+    }
+
+    /** Like {@link #subcommandConfig}, the settings themselves, for a subcommand that reads keys beyond the config's. */
+    private static Settings subcommandSettings(String[] args, Map<String, String> env, Map<String, String> options, java.util.List<String> positional) {
         java.util.List<String> rest = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             if (options.containsKey(args[i]) && i + 1 < args.length) {
@@ -266,7 +320,7 @@ public final class CollectorMain {
             }
         }
         CommandLine cli = CommandLine.parse(rest.toArray(String[]::new), FLAGS);
-        return CollectorConfig.from(settings(cli, env));
+        return settings(cli, env);
     }
 
     /** The settings from the config file, the environment and the command line; secret files are read from the disk. */

@@ -7,6 +7,9 @@ import io.kilowatch.collector.calibration.CalibrationFeature;
 import io.kilowatch.collector.calibration.PowerModelCalibration;
 import io.kilowatch.collector.carbon.CarbonFeature;
 import io.kilowatch.collector.carbon.IntensityCache;
+import io.kilowatch.collector.cluster.Cluster;
+import io.kilowatch.collector.cluster.ClusterFeature;
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.EstateFeature;
 import io.kilowatch.collector.estate.IngestApi;
@@ -28,6 +31,7 @@ import io.kilowatch.collector.store.JdbcCalibrationStore;
 import io.kilowatch.collector.store.JdbcCarbonStore;
 import io.kilowatch.collector.store.JdbcDeviceEventStore;
 import io.kilowatch.collector.store.JdbcHistoryStore;
+import io.kilowatch.collector.store.JdbcLeases;
 import io.kilowatch.collector.store.JdbcServiceHistoryStore;
 import io.kilowatch.collector.store.JdbcSessionStore;
 import io.kilowatch.collector.store.JdbcSnmpStore;
@@ -55,7 +59,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,21 +87,12 @@ public final class CollectorVerticle extends VerticleBase {
     private final List<Feature> started = new ArrayList<>();
     private List<Feature> features = List.of();
     private HttpServer server;
-    private BooleanSupplier holdsMetricsDuty = () -> true;
+    /** The estate's series on /metrics from one collector only, so that N collectors do not count it N times (docs/metrics.md). */
+    private Duty metricsDuty;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-    }
-
-    /**
-     * Whether this collector exposes the estate's series on {@code /metrics}, asked at each scrape; the others expose
-     * only their own (docs/metrics.md). One collector alone always does. With several on one store, exactly one should
-     * hold this duty at a time: the singleton-duty leases decide it. Set before deploying.
-     */
-    public CollectorVerticle holdsMetricsDuty(BooleanSupplier duty) {
-        this.holdsMetricsDuty = duty;
-        return this;
     }
 
     public int actualPort() {
@@ -131,7 +125,7 @@ public final class CollectorVerticle extends VerticleBase {
                     () -> database.run(() -> {
                         database.check();
                         return null;
-                    }), holdsMetricsDuty);
+                    }), metricsDuty::held);
             features.forEach(f -> f.routes().forEach(api::mount));
             return vertx.createHttpServer(serverOptions()).requestHandler(api.router()).listen();
         }).onSuccess(s -> {
@@ -157,20 +151,24 @@ public final class CollectorVerticle extends VerticleBase {
         JdbcStore store = new JdbcStore(db);
         JdbcCarbonStore carbonStore = new JdbcCarbonStore(db);
         JdbcSustainabilityStore sustainabilityStore = new JdbcSustainabilityStore(db);
+        Cluster cluster = new Cluster(config.cluster(), new JdbcLeases(db));
+        metricsDuty = cluster.duty("metrics");
 
         SustainabilityFeature sustainability = new SustainabilityFeature(
                 new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), intensity, config.timeZone(),
                         maths),
                 new ServiceCarbon(store, carbonStore, sustainabilityStore, config.sustainability(), config.timeZone()),
-                Duration.ofMillis(Math.min(config.refreshInterval().toMillis(), 5_000)));
-        ServicesFeature services = new ServicesFeature(config.services(), new JdbcServiceHistoryStore(db), estate, sustainability.serviceFootprints());
+                Duration.ofMillis(Math.min(config.refreshInterval().toMillis(), 5_000)), cluster.duty("carbon"));
+        ServicesFeature services = new ServicesFeature(config.services(), new JdbcServiceHistoryStore(db), estate, sustainability.serviceFootprints(),
+                cluster.duty("services"));
         CarbonFeature carbon = new CarbonFeature(config.carbon(), config.intensityFetch(), config.carbonWindows(), carbonStore, intensity,
-                accounting::dayStart, config.refreshInterval(), services::catalog, estate::row, estate::rows);
+                accounting::dayStart, config.refreshInterval(), services::catalog, estate::row, estate::rows, cluster.duty("intensity_fetch"));
         EstateFeature estateFeature = new EstateFeature(estate, store, db.estateChanges(), accounting, config.carbon(), new EstateFeature.Options(
                 config.refreshInterval(), config.rawRetention(), config.hourlyRetention(), config.pushInterval(), config.rateLimitPerMinute(),
                 config.rateLimitBurst(), config.requireClientCertificate(),
                 new IngestApi.Limits(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()),
-                config.enrolmentToken(), config.enrolmentTokenFile(), config.requireAgentCredentials(), SHARED_STATE_CACHE), carbon::count);
+                config.enrolmentToken(), config.enrolmentTokenFile(), config.requireAgentCredentials(), SHARED_STATE_CACHE), carbon::count,
+                cluster.duty("retention"));
         List<Feature> list = new ArrayList<>();
         list.add(carbon);
         list.add(sustainability);
@@ -182,10 +180,12 @@ public final class CollectorVerticle extends VerticleBase {
             list.add(new InfluxFeature(config.influx(), estate));
         }
         list.add(new SnmpFeature(config.snmp(), estate, estateFeature, new JdbcDeviceEventStore(db), new JdbcSnmpStore(db),
-                config.rawRetention()));
+                config.rawRetention(), cluster));
         list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone(), maths)));
         list.add(new AlertingFeature(config.alerting(), new JdbcAlertStore(db),
-                () -> List.of(new DeviceDownSource(estate), services.conditions())));
+                () -> List.of(new DeviceDownSource(estate), services.conditions()), cluster.duty("alerting")));
+        // first to start, so a lone collector holds every duty before it is due; last to stop, giving the leases back
+        list.add(0, new ClusterFeature(cluster));
         return List.copyOf(list);
     }
 

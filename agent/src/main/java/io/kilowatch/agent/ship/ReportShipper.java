@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  * collector cannot be reached or fails, nothing leaves the spool and the next attempt waits for an
  * exponential backoff with jitter. With several collector URLs, one that cannot be reached or fails
  * (5xx) hands over at once to the next in order; after {@code failbackInterval} on a later one the
- * first is tried again, so agents return to the primary once it is back. Called from one thread.
+ * first is tried again, so agents return to the primary once it is back. A collector that answers 503 or 429
+ * with {@code Retry-After} (its store is down, or it is shedding load) is not sent anything until that time has
+ * passed, at most {@link #MAX_RETRY_AFTER}: the next one takes over meanwhile, and with none left the reports stay
+ * spooled until the first collector is free again or the backoff is over, whichever is later. Called from one thread.
  * <p>
  * HTTP is the JDK's {@link HttpURLConnection}, not its {@code java.net.http} client, and the JSON is
  * {@link ReportJson} and {@link Json}, not Jackson: the agent's footprint (docs/agent-install.md). TLS is
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReportShipper {
     private static final Logger LOG = LoggerFactory.getLogger(ReportShipper.class);
+    /** The longest a collector's {@code Retry-After} holds it back: a wrong or hostile header must not silence an agent for long. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
     /** Null for the platform's TLS defaults. */
     private final SSLContext tls;
@@ -52,6 +57,8 @@ public final class ReportShipper {
     /** Index of the collector now in use; 0 is the first listed. */
     private int active;
     private Instant failbackAt = Instant.MAX;
+    /** Per collector, when its last {@code Retry-After} runs out; {@link Instant#MIN} when it asked for no wait. */
+    private final Instant[] heldUntil;
     private final String deviceId;
     private final Optional<String> enrolmentToken;
     private final CredentialFile credentialFile;
@@ -85,6 +92,8 @@ public final class ReportShipper {
             throw new IllegalArgumentException("at least one collector URL");
         }
         this.collectors = List.copyOf(collectors);
+        this.heldUntil = new Instant[collectors.size()];
+        java.util.Arrays.fill(heldUntil, Instant.MIN);
         this.failbackInterval = failbackInterval;
         this.deviceId = deviceId;
         this.enrolmentToken = enrolmentToken;
@@ -110,9 +119,17 @@ public final class ReportShipper {
 
     /** Like {@link #drain()} but without waiting out a backoff: the last attempt before the agent stops. */
     public void drainNow() {
-        if (active > 0 && !clock.instant().isBefore(failbackAt)) {
+        if (active > 0 && !clock.instant().isBefore(failbackAt) && !held(0)) {
             LOG.atInfo().addKeyValue("collector", collectors.get(0)).log("trying the first collector again");
             active = 0;
+        }
+        if (held(active)) {
+            int free = nextFree(0);
+            if (free < 0) {
+                nextAttempt = earliestRelease();
+                return; // every collector asked to wait: the reports stay in the spool
+            }
+            active = free;
         }
         while (spool.size() > 0) {
             List<ReportSpool.Spooled> batch = spool.oldest(currentBatchSize);
@@ -182,7 +199,8 @@ public final class ReportShipper {
                 return true;
             }
             String why = "collector answered " + status + ": " + abbreviate(response.body());
-            return status >= 500 ? failOver(why) : retryLater(why);
+            // A 429 with Retry-After holds this collector back like a 503 does, so the next one takes over meanwhile.
+            return status >= 500 || held(active) ? failOver(why) : retryLater(why);
         } catch (IOException e) {
             return failOver("collector unreachable: " + e);
         } catch (IllegalArgumentException e) {
@@ -191,6 +209,51 @@ public final class ReportShipper {
     }
 
     private record Response(int status, String body) {
+    }
+
+    /** Whether collector {@code index} asked to be left alone for a while yet. */
+    private boolean held(int index) {
+        return clock.instant().isBefore(heldUntil[index]);
+    }
+
+    /** The first collector from {@code from} on that is not held back; -1 for none. */
+    private int nextFree(int from) {
+        for (int i = from; i < collectors.size(); i++) {
+            if (!held(i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** When the first collector is free again: now if one already is. */
+    private Instant earliestRelease() {
+        Instant now = clock.instant();
+        Instant earliest = Instant.MAX;
+        for (Instant until : heldUntil) {
+            earliest = until.isBefore(earliest) ? until : earliest;
+        }
+        return earliest.isBefore(now) ? now : earliest;
+    }
+
+    /**
+     * Holds the active collector back for its {@code Retry-After} of a 503 or 429: delay-seconds or an HTTP date
+     * (RFC 9110 section 10.2.3), bounded by {@link #MAX_RETRY_AFTER}; an unreadable value is ignored.
+     */
+    private void holdFor(String retryAfter) {
+        Instant now = clock.instant();
+        Duration wait;
+        try {
+            wait = retryAfter.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(retryAfter))
+                    : Duration.between(now, java.time.ZonedDateTime.parse(retryAfter, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME));
+        } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
+            LOG.atWarn().addKeyValue("collector", activeCollector()).addKeyValue("retry_after", abbreviate(retryAfter)).log("unreadable Retry-After ignored");
+            return;
+        }
+        wait = wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+        heldUntil[active] = now.plus(wait);
+        LOG.atWarn().addKeyValue("collector", activeCollector()).addKeyValue("retry_after_seconds", wait.toSeconds())
+                .log("collector asked to wait; nothing goes to it until then");
     }
 
     /** POSTs a JSON body to the active collector; the body of any answer, error or not, is read in full so the connection is kept. */
@@ -220,6 +283,10 @@ public final class ReportShipper {
             // a streamed request answered 401 with WWW-Authenticate: the JDK would retry it, and refuses to
             connection.disconnect();
             return new Response(e.responseCode(), "");
+        }
+        String retryAfter = connection.getHeaderField("Retry-After");
+        if ((status == 503 || status == 429) && retryAfter != null) {
+            holdFor(retryAfter.strip());
         }
         try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {
             return new Response(status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -357,24 +424,27 @@ public final class ReportShipper {
     }
 
     /**
-     * Moves on to the next collector and says to go on at once; after the last, starts again from the
-     * first after a backoff.
+     * Moves on to the next collector that is not held back by a {@code Retry-After} and says to go on at
+     * once; after the last, starts again from the first after a backoff.
      */
     private boolean failOver(String why) {
-        if (active + 1 >= collectors.size()) {
+        int next = nextFree(active + 1);
+        if (next < 0) {
             active = 0;
             failbackAt = Instant.MAX;
             return retryLater(why);
         }
-        active++;
+        active = next;
         failbackAt = clock.instant().plus(failbackInterval);
         LOG.atWarn().addKeyValue("reason", why).addKeyValue("collector", collectors.get(active)).log("failing over to the next collector");
         return true;
     }
 
     private boolean retryLater(String why) {
-        Duration wait = backoff.failed();
-        nextAttempt = clock.instant().plus(wait);
+        Instant backedOff = clock.instant().plus(backoff.failed());
+        Instant released = earliestRelease();
+        nextAttempt = released.isAfter(backedOff) ? released : backedOff;
+        Duration wait = Duration.between(clock.instant(), nextAttempt);
         LOG.atWarn().addKeyValue("reason", why).addKeyValue("backlog", spool.size())
                 .addKeyValue("retry_in_ms", wait.toMillis()).log("reports not delivered; will retry");
         return false;

@@ -57,6 +57,8 @@ public final class RecordingCollector implements AutoCloseable {
     public final List<String> enrolments = new CopyOnWriteArrayList<>();
     /** The central settings each batch answer carries ({@code "settings": ...}), or null for none, as an older collector. */
     private volatile String settingsJson;
+    /** The Retry-After header of failing batch answers, or null for none. */
+    private volatile String retryAfter;
     /** The Kilowatch-Local-Settings header of each batch request. */
     public final List<String> localSettingsHeaders = new CopyOnWriteArrayList<>();
 
@@ -121,6 +123,9 @@ public final class RecordingCollector implements AutoCloseable {
             }
             byte[] bytes = (status == 200 ? out.toString() : "{\"error\":\"failing as told\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
+            if (status != 200 && retryAfter != null) {
+                exchange.getResponseHeaders().add("Retry-After", retryAfter);
+            }
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
@@ -154,6 +159,16 @@ public final class RecordingCollector implements AutoCloseable {
     /** Central settings to send with every answer from now on (a JSON object), or null for none. */
     public void settings(String json) {
         this.settingsJson = json;
+    }
+
+    /** Failing batch answers carry this Retry-After header from now on (null: none), as the collector's 503 and 429 do. */
+    public void retryAfter(String value) {
+        this.retryAfter = value;
+    }
+
+    /** How many batch requests reached it, answered or failed. */
+    public int batchRequests() {
+        return batchSizes.size();
     }
 
     public void answer(Function<Report, Answer> answer) {

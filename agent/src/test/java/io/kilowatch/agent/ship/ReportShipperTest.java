@@ -98,6 +98,92 @@ class ReportShipperTest {
         }
     }
 
+    private static List<Long> sequences(RecordingCollector c) {
+        return c.stored.stream().map(Report::sequence).toList();
+    }
+
+    @Test
+    void aCollectorAskingToWaitIsLeftAloneThatLongAndTheNextTakesOver(@TempDir Path dir) throws Exception {
+        try (RecordingCollector first = new RecordingCollector(); RecordingCollector second = new RecordingCollector()) {
+            first.answer(r -> Answer.fail(503));
+            first.retryAfter("120");
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ManualClock clock = new ManualClock(FIXED.instant());
+            // failing back after 1 minute, sooner than the 2 minutes the first collector asks for
+            ReportShipper shipper = new ReportShipper(List.of(first.uri(), second.uri()), Duration.ofMinutes(1), Duration.ofSeconds(2), 10, "test",
+                    spool, last -> last + 1, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new SplittableRandom(7)), clock, "pc-1",
+                    Optional.empty(), new CredentialFile(dir.resolve("credential")), Tls.context(Optional.empty(), Optional.empty(), Optional.empty()));
+            spool.append(report(1));
+            shipper.drain();
+            assertEquals(1, first.batchRequests());
+            assertEquals(List.of(1L), sequences(second), "503 with Retry-After: on to the next at once");
+
+            first.answer(r -> Answer.stored());
+            clock.advance(Duration.ofSeconds(90));
+            spool.append(report(2));
+            shipper.drain();
+            assertEquals(1, first.batchRequests(), "past the failback interval but not past Retry-After: the first is not asked");
+            assertEquals(List.of(1L, 2L), sequences(second));
+
+            clock.advance(Duration.ofSeconds(31));
+            spool.append(report(3));
+            shipper.drain();
+            assertEquals(List.of(3L), sequences(first), "back on the first once its Retry-After has passed");
+            assertEquals(0, spool.size(), "nothing lost on the way");
+        }
+    }
+
+    @Test
+    void withEveryCollectorWaitingReportsStaySpooledUntilTheFirstIsFree(@TempDir Path dir) throws Exception {
+        try (RecordingCollector first = new RecordingCollector(); RecordingCollector second = new RecordingCollector()) {
+            first.answer(r -> Answer.fail(503));
+            first.retryAfter("30");
+            second.answer(r -> Answer.fail(429));
+            second.retryAfter(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(FIXED.instant().plusSeconds(90).atZone(ZoneOffset.UTC)));
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ManualClock clock = new ManualClock(FIXED.instant());
+            ReportShipper shipper = overCollectors(List.of(first.uri(), second.uri()), spool, clock, Optional.empty(), dir.resolve("credential"));
+            LongStream.rangeClosed(1, 25).forEach(n -> spool.append(report(n)));
+            shipper.drain();
+            assertEquals(List.of(1, 1), List.of(first.batchRequests(), second.batchRequests()), "each asked once, then both asked to wait");
+
+            first.answer(r -> Answer.stored());
+            second.answer(r -> Answer.stored());
+            for (int s = 1; s < 30; s++) {
+                clock.advance(Duration.ofSeconds(1));
+                shipper.drain();
+            }
+            assertEquals(List.of(1, 1), List.of(first.batchRequests(), second.batchRequests()), "not asked again before 30 s, whatever the backoff");
+            assertEquals(25, spool.size());
+
+            clock.advance(Duration.ofSeconds(1));
+            shipper.drain();
+            assertEquals(LongStream.rangeClosed(1, 25).boxed().toList(), sequences(first), "all of it, in order, once the first is free");
+            assertEquals(1, second.batchRequests(), "the second, still waiting, was not asked");
+            assertEquals(0, spool.size());
+        }
+    }
+
+    @Test
+    void aRetryAfterOfHoursHoldsBackFiveMinutesAtMost(@TempDir Path dir) throws Exception {
+        try (RecordingCollector collector = new RecordingCollector()) {
+            collector.answer(r -> Answer.fail(503));
+            collector.retryAfter("86400");
+            ReportSpool spool = ReportSpool.open(dir.resolve("spool"), 100);
+            ManualClock clock = new ManualClock(FIXED.instant());
+            ReportShipper shipper = shipper(collector.uri(), spool, 10, new AtomicLong(), clock);
+            spool.append(report(1));
+            shipper.drain();
+            collector.answer(r -> Answer.stored());
+            clock.advance(ReportShipper.MAX_RETRY_AFTER.minusSeconds(1));
+            shipper.drain();
+            assertEquals(1, collector.batchRequests());
+            clock.advance(Duration.ofSeconds(1));
+            shipper.drain();
+            assertEquals(List.of(1L), sequences(collector));
+        }
+    }
+
     @Test
     void enrolsWithTheCollectorItFailsOverTo(@TempDir Path dir) throws Exception {
         int deadPort = deadPort();

@@ -31,8 +31,9 @@ public final class AgentSettingsFeature implements Feature {
     public Future<Void> start(FeatureContext ctx) {
         service = new AgentSettingsService(ctx.vertx(), config, estate, ctx.clock());
         return service.start(ctx.timers()).onSuccess(v -> {
-            ingest.answerWithSettings(service::answerFor);
-            routes = List.of(new AgentSettingsApi(service, estate));
+            AgentSettingsApi api = new AgentSettingsApi(service, estate);
+            ingest.answerWithSettings(api::answerFor);
+            routes = List.of(api);
         });
     }
 

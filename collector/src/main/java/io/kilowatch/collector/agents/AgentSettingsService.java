@@ -10,13 +10,11 @@ import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -48,10 +46,10 @@ public final class AgentSettingsService {
     private final Optional<WatchedFile> watched;
 
     /**
-     * The rules in force and the answers resolved from them so far, by the labels they were resolved for:
-     * devices share a few label sets, so a batch's answer is a map look-up. Replaced whole on reload.
+     * The rules in force and the settings resolved from them so far, by the labels they were resolved for:
+     * devices share a few label sets, so a batch's settings are a map look-up. Replaced whole on reload.
      */
-    private record Loaded(AgentSettingsRules rules, Map<Map<String, String>, JsonObject> answers) {
+    private record Loaded(AgentSettingsRules rules, Map<Map<String, String>, CentralSettings> answers) {
         /** Distinct label sets remembered at most; beyond it (labels churning) the cache starts again. */
         static final int MAX_ANSWERS = 10_000;
 
@@ -59,11 +57,11 @@ public final class AgentSettingsService {
             this(rules, new ConcurrentHashMap<>());
         }
 
-        JsonObject answer(Map<String, String> labels) {
+        CentralSettings answer(Map<String, String> labels) {
             if (answers.size() > MAX_ANSWERS) {
                 answers.clear();
             }
-            return answers.computeIfAbsent(labels, l -> wire(rules.resolve(l)));
+            return answers.computeIfAbsent(labels, rules::resolve);
         }
     }
 
@@ -142,10 +140,10 @@ public final class AgentSettingsService {
 
     /**
      * The settings to send with the answer to a device's reports, after noting what its agent's own config
-     * sets; null when no settings file is configured or the device has no report stored. Read-only: it is
-     * shared by every device with the same labels.
+     * sets; null when no settings file is configured or the device has no report stored. The same instance for
+     * every device with the same labels, until the rules are reloaded.
      */
-    public JsonObject answerFor(String deviceId, String localKeysHeader) {
+    public CentralSettings answerFor(String deviceId, String localKeysHeader) {
         DeviceRow row = deviceId == null || config.file().isEmpty() ? null : estate.row(deviceId);
         if (row == null) {
             return null;
@@ -156,34 +154,11 @@ public final class AgentSettingsService {
         return loaded.answer(row.labels());
     }
 
-    /** The settings as they go to the agent with the answer to its reports. */
-    public static JsonObject wire(CentralSettings s) {
-        JsonObject json = new JsonObject();
-        s.reportInterval().ifPresent(d -> json.put("report_interval_seconds", d.toMillis() / 1000.0));
-        if (!s.labels().isEmpty()) {
-            json.put("labels", new JsonObject(new HashMap<>(s.labels())));
-        }
-        JsonObject model = new JsonObject();
-        s.idleWatts().ifPresent(w -> model.put("idle_watts", w));
-        s.maxWatts().ifPresent(w -> model.put("max_watts", w));
-        if (!model.isEmpty()) {
-            json.put("power_model", model);
-        }
-        if (!s.sources().isEmpty()) {
-            json.put("sources", new JsonObject(new HashMap<>(s.sources())));
-        }
-        return json;
-    }
-
     /** A device's effective settings and where each came from, for the API and the device page. */
-    public JsonObject explain(DeviceRow row) {
+    public SettingsExplanation explain(DeviceRow row) {
         String header = localKeysHeaders.get(row.deviceId());
         Set<String> local = header == null ? null : localKeys(header);
-        JsonObject settings = new JsonObject();
-        for (CentralSettings.Provenance p : forDevice(row).explain(Duration.ofMillis(row.intervalMs()), row.labels(), local == null ? Set.of() : local)) {
-            settings.put(p.key(), new JsonObject().put("value", p.value()).put("source", p.source()).put("rule", p.rule()).put("applied", p.applied()));
-        }
-        return new JsonObject().put("device_id", row.deviceId()).put("settings", settings)
-                .put("local_keys_known", local != null);
+        return new SettingsExplanation(row.deviceId(),
+                forDevice(row).explain(Duration.ofMillis(row.intervalMs()), row.labels(), local == null ? Set.of() : local), local != null);
     }
 }

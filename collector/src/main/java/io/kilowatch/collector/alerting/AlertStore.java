@@ -1,5 +1,6 @@
 package io.kilowatch.collector.alerting;
 
+import io.kilowatch.collector.cluster.Fence;
 import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.Silence;
 import io.vertx.core.Future;
@@ -8,7 +9,9 @@ import java.util.Optional;
 
 /**
  * Alert history and silences, kept so they survive restarts (Alertmanager keeps no history; people ask
- * for it). Each method does its work on the store's single writer and answers on the caller's context.
+ * for it). Each method does its work on the store's single writer and answers on the caller's context. What only the
+ * collector holding the alerting lease may write carries its {@link Fence}: a stale one fails the write with
+ * {@link io.kilowatch.collector.cluster.FencedOff} and changes nothing.
  */
 public interface AlertStore {
 
@@ -17,6 +20,11 @@ public interface AlertStore {
         public static final String DELIVERED = "delivered";
         public static final String FAILED = "failed";
         public static final String SILENCED = "silenced";
+        /**
+         * Claimed for sending and not settled yet. Written before the message goes out, so a collector taking over from one
+         * that died while sending does not send it again: it may not have arrived, but it is never sent twice.
+         */
+        public static final String SENDING = "sending";
     }
 
     /** An alert that fired, with every message sent about it, oldest first. */
@@ -36,13 +44,16 @@ public interface AlertStore {
     }
 
     /** Records an alert that has just fired. */
-    Future<Void> fired(Alert alert);
+    Future<Void> fired(Alert alert, Fence fence);
 
     /** Records that a fired alert resolved. */
-    Future<Void> resolved(Alert alert);
+    Future<Void> resolved(Alert alert, Fence fence);
 
-    /** Records a message (or its failure, or its muting) about some alerts. */
-    Future<Void> notified(List<String> alertIds, NotificationRecord notification);
+    /** Records a message about some alerts: claimed for sending ({@link NotificationRecord#SENDING}), or muted. */
+    Future<Void> notified(List<String> alertIds, NotificationRecord notification, Fence fence);
+
+    /** Settles a message claimed with {@link #notified}: delivered or failed, with the detail, at {@code settledMs}. */
+    Future<Void> settled(List<String> alertIds, NotificationRecord claimed, String outcome, String detail, long settledMs);
 
     /** Alerts still firing, each with its messages: what a restarted collector takes back. */
     Future<List<HistoryEntry>> firing();

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.alerting;
 
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
 import io.kilowatch.collector.http.ApiModule;
@@ -13,11 +14,16 @@ public final class AlertingFeature implements Feature {
     private final AlertingConfig config;
     private final AlertStore store;
     private final Supplier<List<ConditionSource>> sources;
+    private final Duty duty;
     private AlertingService alerting;
     private List<ApiModule> routes = List.of();
 
-    /** @param sources where conditions come from, asked once the features before this one have started */
-    public AlertingFeature(AlertingConfig config, AlertStore store, Supplier<List<ConditionSource>> sources) {
+    /**
+     * @param sources where conditions come from, asked once the features before this one have started
+     * @param duty evaluation and notification run only on the collector holding it
+     */
+    public AlertingFeature(AlertingConfig config, AlertStore store, Supplier<List<ConditionSource>> sources, Duty duty) {
+        this.duty = duty;
         this.config = config;
         this.store = store;
         this.sources = sources;
@@ -30,7 +36,7 @@ public final class AlertingFeature implements Feature {
 
     @Override
     public Future<Void> start(FeatureContext ctx) {
-        alerting = new AlertingService(ctx.vertx(), config, store, ctx.registry(), ctx.clock(), sources.get());
+        alerting = new AlertingService(ctx.vertx(), config, store, ctx.registry(), ctx.clock(), sources.get(), duty);
         return alerting.start().onSuccess(v -> routes = List.of(new AlertsApi(alerting, config, ctx.clock())));
     }
 

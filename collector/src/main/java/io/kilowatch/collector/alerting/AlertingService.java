@@ -1,5 +1,7 @@
 package io.kilowatch.collector.alerting;
 
+import io.kilowatch.collector.cluster.Duty;
+import io.kilowatch.collector.cluster.FencedOff;
 import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.AlertEngine;
 import io.kilowatch.core.alerting.AlertRule;
@@ -31,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * Built-in alerting: asks every {@link ConditionSource} what holds at each evaluation, runs the alert
  * lifecycle and grouping from core, writes history to the store and hands messages to the dispatcher.
  * Alert state lives on the verticle's event loop; the store is written on its own thread, in order.
+ * <p>
+ * With several collectors on one store, only the one holding the {@code alerting} {@link Duty} evaluates and notifies;
+ * when it takes the duty it reads the firing alerts and their messages back from the store, and every write it makes
+ * carries the duty's fence. A message is claimed in the store before it is sent, so it is never sent twice. The other
+ * collectors show the firing alerts the store has.
  */
 public final class AlertingService {
     private static final Logger LOG = LoggerFactory.getLogger(AlertingService.class);
@@ -42,8 +49,13 @@ public final class AlertingService {
     private final AlertStore store;
     private final Clock clock;
     private final List<ConditionSource> sources;
-    private final AlertEngine engine;
-    private final NotificationGrouper grouper;
+    private final Duty duty;
+    /** The lifecycle and grouping of the alerts, built again from the store whenever this collector takes the duty. */
+    private AlertEngine engine;
+    private NotificationGrouper grouper;
+    /** The token this collector's state was read back under; evaluation waits until it matches the duty's. */
+    private long restoredToken;
+    private boolean restoring;
     private final Dispatcher dispatcher;
     private final Set<String> warnedUnknownRules = new HashSet<>();
     private volatile List<Alert> current = List.of();
@@ -52,8 +64,9 @@ public final class AlertingService {
     private final List<Long> timers = new ArrayList<>();
 
     public AlertingService(Vertx vertx, AlertingConfig config, AlertStore store, MeterRegistry registry, Clock clock,
-                           List<ConditionSource> sources) {
+                           List<ConditionSource> sources, Duty duty) {
         this.vertx = vertx;
+        this.duty = duty;
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -72,33 +85,74 @@ public final class AlertingService {
         }
     }
 
-    private record Stored(List<AlertStore.HistoryEntry> firing, List<Silence> silences) {
-    }
-
-    /** Takes back firing alerts and silences from the store, then evaluates and flushes on timers. */
+    /** Takes back firing alerts and silences from the store (when this collector holds the duty), then evaluates and flushes on timers. */
     public Future<Void> start() {
         if (!config.enabled()) {
             LOG.atInfo().log("built-in alerting is switched off (alerting.enabled)");
             return Future.succeededFuture();
         }
+        duty.onTaken(token -> takeOver());
+        duty.onLost(() -> {
+            LOG.atInfo().log("this collector no longer holds the alerting lease: it stops evaluating");
+            restoredToken = 0;
+        });
+        return refreshSilences().compose(v -> duty.held() ? takeOver() : showStored()).map(v -> {
+            if (config.channels().isEmpty()) {
+                LOG.atWarn().log("no alerting channels are configured: alerts show on the dashboard only (alerting.channels)");
+            }
+            LOG.atInfo().addKeyValue("firing", current.size()).addKeyValue("silences", silences.size()).addKeyValue("evaluating_here", duty.held())
+                    .addKeyValue("channels", String.join(",", config.channels().keySet())).log("alerting started");
+            timers.add(vertx.setPeriodic(1, config.evaluationInterval().toMillis(), id -> evaluate()));
+            timers.add(vertx.setPeriodic(1_000, id -> flush()));
+            return null;
+        });
+    }
+
+    /** This collector has just taken the duty: the firing alerts and their messages in the store are the truth; start from them. */
+    private Future<Void> takeOver() {
+        if (restoring) {
+            return Future.succeededFuture();
+        }
+        restoring = true;
+        long token = duty.fence().token();
         Instant now = clock.instant();
-        return store.firing().compose(firing -> store.silences(now.minus(SILENCES_SHOWN_AFTER_END).toEpochMilli())
-                        .map(silences -> new Stored(firing, silences)))
-                .map(loaded -> {
-                    List<AlertStore.HistoryEntry> firing = loaded.firing();
-                    List<Silence> stored = loaded.silences();
-                    silences = List.copyOf(stored);
-                    firing.forEach(entry -> restore(entry, now));
-                    current = engine.active();
-                    if (config.channels().isEmpty()) {
-                        LOG.atWarn().log("no alerting channels are configured: alerts show on the dashboard only (alerting.channels)");
-                    }
-                    LOG.atInfo().addKeyValue("firing", firing.size()).addKeyValue("silences", stored.size())
-                            .addKeyValue("channels", String.join(",", config.channels().keySet())).log("alerting started");
-                    timers.add(vertx.setPeriodic(1, config.evaluationInterval().toMillis(), id -> evaluate()));
-                    timers.add(vertx.setPeriodic(1_000, id -> flush()));
-                    return null;
-                });
+        return store.firing().eventually(() -> {
+            restoring = false;
+            return Future.succeededFuture();
+        }).map(firing -> {
+            if (duty.fence().token() != token) {
+                return null; // lost and taken again meanwhile: the newer take-over restores
+            }
+            engine = new AlertEngine(config.rules());
+            grouper = new NotificationGrouper(config.grouping());
+            firing.forEach(entry -> restore(entry, now));
+            current = engine.active();
+            restoredToken = token;
+            LOG.atInfo().addKeyValue("firing", firing.size()).addKeyValue("token", token).log("this collector evaluates alerts");
+            return null;
+        });
+    }
+
+    /** Not evaluating here: show the alerts the store has firing, as the collector that evaluates recorded them. */
+    private Future<Void> showStored() {
+        return store.firing().map(firing -> {
+            if (!evaluatingHere()) {
+                current = firing.stream().map(AlertStore.HistoryEntry::alert).toList();
+            }
+            return null;
+        });
+    }
+
+    /** Silences may be made on any collector: every one reads them from the store. */
+    private Future<Void> refreshSilences() {
+        return store.silences(clock.instant().minus(SILENCES_SHOWN_AFTER_END).toEpochMilli()).map(stored -> {
+            silences = List.copyOf(stored);
+            return null;
+        });
+    }
+
+    private boolean evaluatingHere() {
+        return duty.held() && restoredToken == duty.fence().token();
     }
 
     private void restore(AlertStore.HistoryEntry entry, Instant now) {
@@ -109,8 +163,10 @@ public final class AlertingService {
             return;
         }
         for (String channel : rule.channels()) {
+            // a message claimed by a collector that died while sending counts as told: never sent twice
             Optional<Long> lastDelivered = entry.notifications().stream()
-                    .filter(n -> n.channel().equals(channel) && n.outcome().equals(AlertStore.NotificationRecord.DELIVERED))
+                    .filter(n -> n.channel().equals(channel) && (n.outcome().equals(AlertStore.NotificationRecord.DELIVERED)
+                            || n.outcome().equals(AlertStore.NotificationRecord.SENDING)))
                     .map(AlertStore.NotificationRecord::sentMs).max(Long::compare);
             if (lastDelivered.isPresent()) {
                 grouper.restore(alert, channel, Instant.ofEpochMilli(lastDelivered.get()), now);
@@ -124,7 +180,18 @@ public final class AlertingService {
         if (evaluating) {
             return; // a slow source: skip a round rather than pile up
         }
+        refreshSilences().onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading silences from the store failed"));
+        if (duty.held() && restoredToken != duty.fence().token()) {
+            // taken, but reading the state back failed (the store away): try again rather than evaluate from nothing
+            takeOver().onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading firing alerts back from the store failed"));
+            return;
+        }
+        if (!evaluatingHere()) {
+            showStored().onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading firing alerts from the store failed"));
+            return;
+        }
         evaluating = true;
+        AlertEngine engine = this.engine;
         Instant now = clock.instant();
         vertx.<List<Condition>>executeBlocking(() -> {
             List<Condition> all = new ArrayList<>();
@@ -138,6 +205,9 @@ public final class AlertingService {
                 // Without a source's answer its alerts would look resolved: skip the round instead.
                 LOG.atWarn().setCause(result.cause()).log("an alert condition source failed; evaluation skipped");
                 return;
+            }
+            if (engine != this.engine || !evaluatingHere()) {
+                return; // the duty moved while the sources answered
             }
             apply(engine.evaluate(now, result.result()), now);
         });
@@ -163,41 +233,61 @@ public final class AlertingService {
         }
         current = engine.active();
         if (!e.fired().isEmpty() || !e.resolved().isEmpty()) {
-            e.fired().forEach(a -> logFailure(store.fired(a), "recording an alert"));
-            e.resolved().forEach(a -> logFailure(store.resolved(a), "recording an alert"));
+            e.fired().forEach(a -> logFailure(store.fired(a, duty.fence()), "recording an alert"));
+            e.resolved().forEach(a -> logFailure(store.resolved(a, duty.fence()), "recording an alert"));
         }
     }
 
     private void flush() {
+        if (!evaluatingHere()) {
+            return;
+        }
         Instant now = clock.instant();
         List<Silence> inForce = silences;
+        NotificationGrouper grouper = this.grouper;
         NotificationGrouper.Flush flush = grouper.flush(now, inForce);
         for (NotificationGrouper.Muted m : flush.muted()) {
             logFailure(store.notified(List.of(m.alert().id()), new AlertStore.NotificationRecord(m.channel(), now.toEpochMilli(), "firing",
-                    AlertStore.NotificationRecord.SILENCED, "silence " + String.join(", ", m.silenceIds()))), "recording a silenced alert");
+                    AlertStore.NotificationRecord.SILENCED, "silence " + String.join(", ", m.silenceIds())), duty.fence()), "recording a silenced alert");
         }
         for (Notification n : flush.notifications()) {
-            dispatcher.deliver(n).onSuccess(outcome -> {
+            List<Claimed> claims = new ArrayList<>();
+            if (!n.firing().isEmpty()) {
+                claims.add(new Claimed(n.firing().stream().map(Alert::id).toList(), new AlertStore.NotificationRecord(n.channel(), now.toEpochMilli(),
+                        n.repeat() ? "repeat" : "firing", AlertStore.NotificationRecord.SENDING, null)));
+            }
+            if (!n.resolved().isEmpty()) {
+                claims.add(new Claimed(n.resolved().stream().map(Alert::id).toList(), new AlertStore.NotificationRecord(n.channel(), now.toEpochMilli(),
+                        "resolved", AlertStore.NotificationRecord.SENDING, null)));
+            }
+            // claimed in the store under the fence before it goes out: a collector that took over refuses it here
+            Future.all(claims.stream().map(c -> store.notified(c.alertIds(), c.record(), duty.fence())).toList()).onFailure(e -> {
+                grouper.deliveryFailed(n.groupKey());
+                logFailure(Future.failedFuture(e), "claiming a notification");
+            }).onSuccess(v -> dispatcher.deliver(n, duty::held).onSuccess(outcome -> {
                 if (!outcome.delivered()) {
                     grouper.deliveryFailed(n.groupKey());
                 }
-                long at = clock.millis();
                 String result = outcome.delivered() ? AlertStore.NotificationRecord.DELIVERED : AlertStore.NotificationRecord.FAILED;
                 String detail = outcome.delivered() ? "attempts " + outcome.attempts() : outcome.error() + " (attempts " + outcome.attempts() + ")";
-                if (!n.firing().isEmpty()) {
-                    logFailure(store.notified(n.firing().stream().map(Alert::id).toList(),
-                            new AlertStore.NotificationRecord(n.channel(), at, n.repeat() ? "repeat" : "firing", result, detail)), "recording a notification");
-                }
-                if (!n.resolved().isEmpty()) {
-                    logFailure(store.notified(n.resolved().stream().map(Alert::id).toList(),
-                            new AlertStore.NotificationRecord(n.channel(), at, "resolved", result, detail)), "recording a notification");
-                }
-            });
+                claims.forEach(c -> logFailure(store.settled(c.alertIds(), c.record(), result, detail, clock.millis()), "recording a notification"));
+            }));
         }
     }
 
-    private static void logFailure(Future<Void> stored, String what) {
-        stored.onFailure(e -> LOG.atError().setCause(e).log(what + " in the store failed"));
+    /** A message claimed for some alerts, to be settled once its delivery ends. */
+    private record Claimed(List<String> alertIds, AlertStore.NotificationRecord record) {
+    }
+
+    private void logFailure(Future<?> stored, String what) {
+        stored.onFailure(e -> {
+            if (e instanceof FencedOff) {
+                LOG.atWarn().addKeyValue("problem", e.getMessage()).log(what + " refused: another collector evaluates alerts now");
+                duty.fencedOff();
+            } else {
+                LOG.atError().setCause(e).log(what + " in the store failed");
+            }
+        });
     }
 
     /** Pending and firing alerts as of the newest evaluation. */

@@ -2,6 +2,7 @@ package io.kilowatch.collector.alerting;
 
 import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.Notification;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -21,7 +22,8 @@ final class AlertmanagerPayload {
     private AlertmanagerPayload() {
     }
 
-    static JsonObject of(Notification n, String externalUrl) {
+    /** The request body for a notification. */
+    static Buffer body(Notification n, String externalUrl) {
         JsonArray alerts = new JsonArray();
         for (Alert a : n.alerts()) {
             alerts.add(new JsonObject()
@@ -43,7 +45,8 @@ final class AlertmanagerPayload {
                 .put("commonLabels", new JsonObject(new LinkedHashMap<>(commonLabels(n.alerts()))))
                 .put("commonAnnotations", new JsonObject(new LinkedHashMap<>(commonAnnotations(n.alerts()))))
                 .put("externalURL", externalUrl)
-                .put("alerts", alerts);
+                .put("alerts", alerts)
+                .toBuffer();
     }
 
     static Map<String, String> annotationMap(Alert a) {

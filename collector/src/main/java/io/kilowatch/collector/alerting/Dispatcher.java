@@ -8,6 +8,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,14 +46,18 @@ final class Dispatcher {
                 .description("Alert notifications by channel and final outcome (after retries)").register(registry);
     }
 
-    /** Never fails: the future carries the outcome. */
-    Future<Outcome> deliver(Notification n) {
+    /**
+     * Never fails: the future carries the outcome.
+     *
+     * @param stillOurs whether this collector still holds the alerting duty: a retry is not made once another has taken it over
+     */
+    Future<Outcome> deliver(Notification n, BooleanSupplier stillOurs) {
         Promise<Outcome> done = Promise.promise();
-        attempt(n, 1, configs.get(n.channel()).delivery().retryBackoff(), done);
+        attempt(n, 1, configs.get(n.channel()).delivery().retryBackoff(), stillOurs, done);
         return done.future();
     }
 
-    private void attempt(Notification n, int attempt, Duration backoff, Promise<Outcome> done) {
+    private void attempt(Notification n, int attempt, Duration backoff, BooleanSupplier stillOurs, Promise<Outcome> done) {
         AlertingConfig.Delivery delivery = configs.get(n.channel()).delivery();
         channels.get(n.channel()).send(n).onComplete(result -> {
             if (result.succeeded()) {
@@ -74,7 +79,14 @@ final class Dispatcher {
             LOG.atWarn().addKeyValue("channel", n.channel()).addKeyValue("attempt", attempt).addKeyValue("retry_in_ms", backoff.toMillis())
                     .addKeyValue("error", error).log("notification attempt failed; retrying");
             Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            vertx.setTimer(backoff.toMillis(), id -> attempt(n, attempt + 1, next, done));
+            vertx.setTimer(backoff.toMillis(), id -> {
+                if (stillOurs.getAsBoolean()) {
+                    attempt(n, attempt + 1, next, stillOurs, done);
+                } else {
+                    counter(n.channel(), "failed").increment();
+                    done.complete(new Outcome(false, attempt, error + "; not retried: another collector evaluates alerts now"));
+                }
+            });
         });
     }
 

@@ -28,7 +28,7 @@ final class WebhookChannel implements NotificationChannel {
 
     @Override
     public Future<Void> send(Notification n) {
-        Buffer body = AlertmanagerPayload.of(n, externalUrl).toBuffer();
+        Buffer body = AlertmanagerPayload.body(n, externalUrl);
         long timeout = config.delivery().timeout().toMillis();
         RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(config.url().toString())
                 .setConnectTimeout(timeout).setIdleTimeout(timeout)

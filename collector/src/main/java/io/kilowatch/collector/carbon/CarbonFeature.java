@@ -1,5 +1,6 @@
 package io.kilowatch.collector.carbon;
 
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.feature.Feature;
@@ -34,6 +35,7 @@ public final class CarbonFeature implements Feature {
     private final Supplier<List<ServiceDefinition>> services;
     private final Function<String, DeviceRow> device;
     private final Supplier<List<DeviceRow>> devices;
+    private final Duty fetchDuty;
     private CarbonMetrics metrics;
     private IntensityImports imports;
     private IntensityFetcher fetcher;
@@ -42,10 +44,12 @@ public final class CarbonFeature implements Feature {
     /**
      * @param dayStart the start of a report's accounting day, for rollups recomputed after an import
      * @param refreshInterval how often intensity imported by other collectors is picked up from the store
+     * @param fetchDuty the live intensity is fetched only by the collector holding it; the others read it from the store
      */
     public CarbonFeature(CarbonPolicy policy, CarbonConfig.Fetch fetch, CarbonWindowsConfig windows, CarbonStore store, IntensityCache intensity,
                          ToLongFunction<Instant> dayStart, Duration refreshInterval, Supplier<List<ServiceDefinition>> services,
-                         Function<String, DeviceRow> device, Supplier<List<DeviceRow>> devices) {
+                         Function<String, DeviceRow> device, Supplier<List<DeviceRow>> devices, Duty fetchDuty) {
+        this.fetchDuty = fetchDuty;
         this.policy = policy;
         this.fetch = fetch;
         this.windows = windows;
@@ -70,7 +74,7 @@ public final class CarbonFeature implements Feature {
         return imports.reloadIfChanged().onSuccess(v -> {
             ctx.timers().every(refreshInterval, () -> imports.reloadIfChanged().onFailure(e -> LOG.atWarn().setCause(e).log("reloading grid intensity from the store failed")));
             if (fetch.enabled()) {
-                fetcher = new IntensityFetcher(ctx.vertx(), fetch, imports, ctx.registry(), ctx.clock());
+                fetcher = new IntensityFetcher(ctx.vertx(), fetch, imports, ctx.registry(), ctx.clock(), fetchDuty);
                 fetcher.start();
             }
             routes = List.of(new CarbonApi(store, policy, intensity, imports, ctx.zone(), ctx.clock()),

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.carbon;
 
+import io.kilowatch.collector.cluster.Duty;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -31,8 +32,11 @@ public final class IntensityFetcher {
     private final WebClient client;
     private final Counter succeeded;
     private final Counter failed;
+    private final Duty duty;
 
-    public IntensityFetcher(Vertx vertx, CarbonConfig.Fetch config, IntensityImports imports, MeterRegistry registry, Clock clock) {
+    /** @param duty fetched only while this collector holds it, so N collectors do not ask NESO N times */
+    public IntensityFetcher(Vertx vertx, CarbonConfig.Fetch config, IntensityImports imports, MeterRegistry registry, Clock clock, Duty duty) {
+        this.duty = duty;
         this.vertx = vertx;
         this.config = config;
         this.imports = imports;
@@ -48,10 +52,17 @@ public final class IntensityFetcher {
                 .description("Live fetches of half-hourly grid intensity, by outcome").register(registry);
     }
 
-    /** Fetches now and then every interval. */
+    /** Fetches now and then every interval, and at once when this collector takes the duty over. */
     public void start() {
-        fetch();
-        vertx.setPeriodic(config.interval().toMillis(), id -> fetch());
+        duty.onTaken(token -> fetch());
+        if (duty.held()) {
+            fetch();
+        }
+        vertx.setPeriodic(config.interval().toMillis(), id -> {
+            if (duty.held()) {
+                fetch();
+            }
+        });
     }
 
     /** One fetch and import; fails on an unreachable URL, a status other than 200, or a body that is no NESO JSON. */

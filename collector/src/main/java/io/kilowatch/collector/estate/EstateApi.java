@@ -164,14 +164,15 @@ public final class EstateApi implements ApiModule {
      * The live event: the summary and the rows of the devices that changed, at most {@link #MAX_LIVE_DEVICES};
      * beyond that {@code devices_truncated} tells clients to re-read what they show. The rows are read when
      * the summary is ready, just before sending, so an event is never older than a page served meanwhile.
+     * Encoded once here for every client.
      */
-    private Future<JsonObject> liveSnapshot(java.util.Collection<String> ids) {
+    private Future<String> liveSnapshot(java.util.Collection<String> ids) {
         List<String> sent = ids.stream().limit(MAX_LIVE_DEVICES).toList();
         return summary().map(summary -> new JsonObject()
                 .put("estate", summary)
                 .put("devices", devices(sent.stream().map(estate::row).filter(java.util.Objects::nonNull).toList(), estate, carbon,
                         clock.instant()))
-                .put("devices_truncated", ids.size() > MAX_LIVE_DEVICES));
+                .put("devices_truncated", ids.size() > MAX_LIVE_DEVICES).encode());
     }
 
     /** A device as the API shows it (docs/api.md): units in the names, times RFC 3339 UTC. */

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
 import io.kilowatch.collector.http.ApiModule;
@@ -46,6 +47,7 @@ public final class EstateFeature implements Feature {
     /** Devices other collectors changed that are still to be read; read by one task at a time, so bursts coalesce. */
     private final Set<String> othersChanged = new LinkedHashSet<>();
     private boolean readingOthers;
+    private final Duty retention;
     private EstateMetrics metrics;
     private IngestService ingest;
     private EstateApi estateApi;
@@ -64,10 +66,12 @@ public final class EstateFeature implements Feature {
     /**
      * @param othersChanges reports other collectors on the same store took, read back at once for the live view
      * @param onStored told of every stored report, after the estate's own bookkeeping (carbon counters)
+     * @param retention pruning past retention runs only on the collector holding it
      */
     public EstateFeature(Estate estate, EstateStore store, EstateChanges othersChanges, ReportAccounting accounting, CarbonPolicy carbon,
-                         Options options, Consumer<IngestPlan> onStored) {
+                         Options options, Consumer<IngestPlan> onStored, Duty retention) {
         this.othersChanges = othersChanges;
+        this.retention = retention;
         this.estate = estate;
         this.store = store;
         this.accounting = accounting;
@@ -127,7 +131,7 @@ public final class EstateFeature implements Feature {
     }
 
     /** Answers agents' batches with the central settings for their device. */
-    public void answerWithSettings(java.util.function.BiFunction<String, String, io.vertx.core.json.JsonObject> settings) {
+    public void answerWithSettings(IngestApi.SettingsAnswer settings) {
         ingestApi.answerWithSettings(settings);
     }
 
@@ -144,11 +148,17 @@ public final class EstateFeature implements Feature {
     private void schedule(FeatureContext ctx) {
         ctx.timers().every(options.refreshInterval(), () -> refresh(ctx));
         ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> {
-            long now = ctx.clock().millis();
-            store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(), now - Estate.longestWindow().toMillis())
-                    .onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
-                    .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed"));
+            if (retention.held()) {
+                prune(ctx);
+            }
         });
+    }
+
+    private void prune(FeatureContext ctx) {
+        long now = ctx.clock().millis();
+        store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(), now - Estate.longestWindow().toMillis())
+                .onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
+                .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed"));
     }
 
     private void refresh(FeatureContext ctx) {

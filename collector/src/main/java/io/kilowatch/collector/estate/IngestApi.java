@@ -20,7 +20,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +36,14 @@ public final class IngestApi implements ApiModule {
     private final Clock clock;
     private final RateLimiter enrolmentLimiter;
     private final Limits limits;
-    /** Given a device and its agent's Kilowatch-Local-Settings header, the central settings for the answer to its reports, or null. */
-    private BiFunction<String, String, JsonObject> agentSettings = (device, localKeys) -> null;
+    private SettingsAnswer agentSettings = (device, localKeys) -> null;
+
+    /** The central settings for the answer to a device's reports, written by the agent settings' API. */
+    @FunctionalInterface
+    public interface SettingsAnswer {
+        /** Given a device and its agent's Kilowatch-Local-Settings header (null when not sent), its settings, or null for none. */
+        JsonObject settingsFor(String deviceId, String localKeysHeader);
+    }
 
     /**
      * @param requestTimeoutMillis a report request not answered by then (a client trickling its body) gets 503
@@ -63,7 +68,7 @@ public final class IngestApi implements ApiModule {
     }
 
     /** Answers every batch with the central settings for its device. */
-    public IngestApi answerWithSettings(BiFunction<String, String, JsonObject> settings) {
+    public IngestApi answerWithSettings(SettingsAnswer settings) {
         this.agentSettings = settings;
         return this;
     }
@@ -118,7 +123,7 @@ public final class IngestApi implements ApiModule {
                 result.result().results().forEach(r -> results.add(r.accepted() ? resultJson(r)
                         : new JsonObject().put("sequence", r.sequence()).put("status", "rejected").put("problems", new JsonArray(r.problems()))));
                 JsonObject answer = new JsonObject().put("results", results);
-                JsonObject settings = agentSettings.apply(result.result().deviceId(), ctx.request().getHeader("Kilowatch-Local-Settings"));
+                JsonObject settings = agentSettings.settingsFor(result.result().deviceId(), ctx.request().getHeader("Kilowatch-Local-Settings"));
                 if (settings != null) {
                     answer.put("settings", settings);
                 }

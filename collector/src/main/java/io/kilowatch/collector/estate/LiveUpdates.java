@@ -3,7 +3,6 @@ package io.kilowatch.collector.estate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Collection;
 import java.util.List;
@@ -25,17 +24,17 @@ final class LiveUpdates {
     private final Set<HttpServerResponse> clients = ConcurrentHashMap.newKeySet();
     private final Set<String> changedDevices = ConcurrentHashMap.newKeySet();
     private final Supplier<Collection<String>> changedWithTime;
-    private final Function<Collection<String>, Future<JsonObject>> snapshot;
+    private final Function<Collection<String>, Future<String>> snapshot;
     private volatile boolean changed = true;
     private long lastPushMillis;
 
     /**
      * @param changedWithTime the devices whose state changed with no report since it was last asked (on
      *     ticks only: a new client's first event must not use up a change the others have not been sent)
-     * @param snapshot the event for these devices (none for a new client), run on the event loop
+     * @param snapshot the event's JSON for these devices (none for a new client), run on the event loop
      */
     LiveUpdates(Vertx vertx, long pushIntervalMillis, Supplier<Collection<String>> changedWithTime,
-                Function<Collection<String>, Future<JsonObject>> snapshot) {
+                Function<Collection<String>, Future<String>> snapshot) {
         this.changedWithTime = changedWithTime;
         this.snapshot = snapshot;
         vertx.setPeriodic(pushIntervalMillis, id -> tick(System.currentTimeMillis()));
@@ -77,9 +76,9 @@ final class LiveUpdates {
         snapshot.apply(devices).onSuccess(json -> clients.forEach(c -> send(c, json)));
     }
 
-    private void send(HttpServerResponse response, JsonObject json) {
+    private void send(HttpServerResponse response, String json) {
         if (!response.closed()) {
-            response.write("event: update\ndata: " + json.encode() + "\n\n");
+            response.write("event: update\ndata: " + json + "\n\n");
         }
     }
 }

@@ -31,6 +31,7 @@ public final class HttpApi {
     private final Vertx vertx;
     private final PrometheusMeterRegistry prometheus;
     private final AccessControl access;
+    private final SessionApi sessionApi;
     private final Supplier<Future<?>> storeCheck;
     private final BooleanSupplier exposesEstate;
     static final long HEALTH_TIMEOUT_MS = 5_000;
@@ -48,7 +49,8 @@ public final class HttpApi {
         this.prometheus = prometheus;
         this.storeCheck = storeCheck;
         this.exposesEstate = exposesEstate;
-        this.access = new AccessControl(vertx, users, sessions, anonymousRead, secureCookies, clock);
+        this.access = new AccessControl(users, sessions, anonymousRead);
+        this.sessionApi = new SessionApi(vertx, users, sessions, anonymousRead, secureCookies, clock);
     }
 
     /** Adds a feature's routes, in order; call before {@link #router}. */
@@ -68,7 +70,7 @@ public final class HttpApi {
             ctx.next();
         });
         router.get("/health").handler(this::health);
-        access.routes(router);
+        sessionApi.mount(router, access::require);
         router.get("/metrics").handler(access.require(Role.VIEWER)).handler(this::metrics);
         modules.forEach(m -> m.mount(router, access::require));
         router.route("/api/*").handler(ctx -> error(ctx, 404, List.of("no such API endpoint: " + ctx.request().method() + " " + ctx.request().path())));

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * fails is retried with the next one. Runs on one event loop; statuses and counters may be read from any thread.
  */
 public final class ServiceEvaluator {
+    private final BooleanSupplier recordsHistory;
     private static final Logger LOG = LoggerFactory.getLogger(ServiceEvaluator.class);
 
     private final Estate estate;
@@ -57,9 +59,11 @@ public final class ServiceEvaluator {
 
     /**
      * @param evaluationInterval gaps in history longer than three of these are "no data" (the collector was stopped)
+     * @param recordsHistory whether this collector writes service history and incidents now: only the one holding the services duty does
      */
     public ServiceEvaluator(Estate estate, ProbeScheduler probes, ServiceHistoryStore store, WorkerExecutor maths,
-                            Clock clock, Duration evaluationInterval) {
+                            Clock clock, Duration evaluationInterval, BooleanSupplier recordsHistory) {
+        this.recordsHistory = recordsHistory;
         this.maths = maths;
         this.estate = estate;
         this.probes = probes;
@@ -170,6 +174,12 @@ public final class ServiceEvaluator {
     }
 
     private Future<Void> flush() {
+        if (!recordsHistory.getAsBoolean()) {
+            // another collector records the history; this one evaluates for its own API, metrics and alert conditions
+            pendingIntervals.clear();
+            pendingIncidents.clear();
+            return Future.succeededFuture();
+        }
         if (pendingIntervals.isEmpty() && pendingIncidents.isEmpty()) {
             return Future.succeededFuture();
         }

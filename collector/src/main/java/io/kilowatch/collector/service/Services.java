@@ -44,7 +44,7 @@ public final class Services {
     private final Optional<WatchedFile> watched;
 
     public Services(Vertx vertx, ServiceSettings settings, ZoneId defaultZone, ServiceHistoryStore store, Maths maths,
-                    Estate estate, MeterRegistry registry, Clock clock) {
+                    Estate estate, MeterRegistry registry, Clock clock, java.util.function.BooleanSupplier recordsHistory) {
         this.watched = settings.file().map(f -> new WatchedFile(vertx, f, "services file", "services: {}"));
         this.settings = settings;
         this.defaultZone = defaultZone;
@@ -55,7 +55,7 @@ public final class Services {
         this.probeWorker = vertx.createSharedWorkerExecutor("kilowatch-probes", settings.probeConcurrency());
         this.probes = new ProbeScheduler(new Prober(vertx, probeWorker, clock), registry, clock, settings.probeConcurrency());
         this.mathsWorker = vertx.createSharedWorkerExecutor("kilowatch-service-maths", 1);
-        this.evaluator = new ServiceEvaluator(estate, probes, store, mathsWorker, clock, settings.evaluationInterval());
+        this.evaluator = new ServiceEvaluator(estate, probes, store, mathsWorker, clock, settings.evaluationInterval(), recordsHistory);
         this.metrics = new ServiceMetrics(registry, evaluator, this);
         this.conditions = new ServiceConditions(evaluator, probes);
     }

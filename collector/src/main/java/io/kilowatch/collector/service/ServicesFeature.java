@@ -1,5 +1,6 @@
 package io.kilowatch.collector.service;
 
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
@@ -20,10 +21,13 @@ public final class ServicesFeature implements Feature {
     private final ServiceHistoryStore store;
     private final Estate estate;
     private final ServiceFootprints footprints;
+    private final Duty duty;
     private Services services;
     private List<ApiModule> routes = List.of();
 
-    public ServicesFeature(ServiceSettings settings, ServiceHistoryStore store, Estate estate, ServiceFootprints footprints) {
+    /** @param duty service history and incidents are recorded by the collector holding it; every collector evaluates */
+    public ServicesFeature(ServiceSettings settings, ServiceHistoryStore store, Estate estate, ServiceFootprints footprints, Duty duty) {
+        this.duty = duty;
         this.settings = settings;
         this.store = store;
         this.estate = estate;
@@ -37,7 +41,7 @@ public final class ServicesFeature implements Feature {
 
     @Override
     public Future<Void> start(FeatureContext ctx) {
-        services = new Services(ctx.vertx(), settings, ctx.zone(), store, ctx.maths(), estate, ctx.registry(), ctx.clock());
+        services = new Services(ctx.vertx(), settings, ctx.zone(), store, ctx.maths(), estate, ctx.registry(), ctx.clock(), duty::held);
         ServiceSciMetrics sci = new ServiceSciMetrics(ctx.registry());
         return services.start(ctx.timers()).onSuccess(v -> {
             // Each service's SCI this month: now, then with the carbon pass.

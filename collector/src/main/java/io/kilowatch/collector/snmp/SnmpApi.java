@@ -92,7 +92,8 @@ public final class SnmpApi implements ApiModule {
                     .put("profiles", profilesJson(s)).put("power_from", s.powerFrom() == null && !s.profiles().isEmpty() ? "model" : s.powerFrom())
                     .put("last_poll", s.lastPoll() == null ? null : s.lastPoll().toString())
                     .put("last_poll_seconds", s.lastPollSeconds()).put("last_poll_succeeded", s.lastPollSucceeded())
-                    .put("consecutive_failures", s.consecutiveFailures()).put("last_error", s.lastError())));
+                    .put("consecutive_failures", s.consecutiveFailures()).put("last_error", s.lastError())
+                    .put("polled_here", s.polledHere())));
         }
         Responses.json(ctx, 200, new JsonObject().put("enabled", snmp.config().enabled()).put("targets", out));
     }

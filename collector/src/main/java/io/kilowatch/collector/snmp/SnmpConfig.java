@@ -1,5 +1,6 @@
 package io.kilowatch.collector.snmp;
 
+import io.kilowatch.collector.cluster.ClusterConfig;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.energy.DeviceClass;
@@ -58,9 +59,10 @@ public record SnmpConfig(
      * @param profiles the profiles to use whatever the device answers, or empty to probe its capabilities
      * @param model the class's default model unless the target overrides it
      * @param feeds devices whose power this one's measurement includes (a PDU's servers): see reconciliation
+     * @param pollerGroup only collectors in this poller group poll it ({@code cluster.poller_groups}), as a remote site's own
      */
     public record Target(String id, String address, int port, Auth auth, List<String> profiles, Duration interval,
-                         Map<String, String> labels, DeviceClass deviceClass, PowerModel model, List<String> feeds) {
+                         Map<String, String> labels, DeviceClass deviceClass, PowerModel model, List<String> feeds, String pollerGroup) {
     }
 
     /** @param auths the auth profiles whose communities and users may send traps */
@@ -239,7 +241,15 @@ public record SnmpConfig(
         return new Target(id, address.trim(), t.integer("port", 161, 1, 65535), auth,
                 profiles.stream().distinct().toList(),
                 t.duration("interval", defaultInterval, Duration.ofSeconds(1), Duration.ofHours(1)),
-                labels, cls, new PowerModel(idle, max), feeds);
+                labels, cls, new PowerModel(idle, max), feeds, pollerGroup(t));
+    }
+
+    private static String pollerGroup(Settings t) {
+        String group = t.string("poller_group", ClusterConfig.DEFAULT_GROUP).trim();
+        if (!group.matches("[A-Za-z0-9._:-]{1,128}")) {
+            throw new ConfigException(t.key("poller_group") + " must be 1-128 letters, digits, '.', '_', ':' or '-', got '" + group + "'");
+        }
+        return group;
     }
 
     /** A comma-separated list of names (config values are single values, never YAML lists). */

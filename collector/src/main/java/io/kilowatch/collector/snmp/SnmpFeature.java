@@ -1,5 +1,8 @@
 package io.kilowatch.collector.snmp;
 
+import io.kilowatch.collector.cluster.Claims;
+import io.kilowatch.collector.cluster.Cluster;
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.EstateFeature;
 import io.kilowatch.collector.events.DeviceEventStore;
@@ -24,12 +27,20 @@ public final class SnmpFeature implements Feature {
     private final DeviceEventStore eventStore;
     private final SnmpStore store;
     private final Duration eventRetention;
-    private SnmpService snmp;
+    private final Duty retention;
+    private final Claims targets;
+    private volatile SnmpService snmp;
     private SnmpApi api;
 
-    /** @param eventRetention how long device events are kept (as long as raw samples) */
+    /**
+     * @param eventRetention how long device events are kept (as long as raw samples)
+     * @param cluster spreads the targets over the collectors on the store, by poller group; device events are pruned by the
+     *     collector holding its {@code retention} duty
+     */
     public SnmpFeature(SnmpConfig config, Estate estate, EstateFeature ingest, DeviceEventStore eventStore, SnmpStore store,
-                       Duration eventRetention) {
+                       Duration eventRetention, Cluster cluster) {
+        this.retention = cluster.duty("retention");
+        this.targets = cluster.claims("snmp", () -> snmp == null ? java.util.Map.of() : snmp.targetGroups());
         this.config = config;
         this.estate = estate;
         this.ingest = ingest;
@@ -47,13 +58,16 @@ public final class SnmpFeature implements Feature {
     public Future<Void> start(FeatureContext ctx) {
         DeviceEvents events = new DeviceEvents(eventStore, ctx.registry());
         try {
-            snmp = SnmpService.start(ctx.vertx(), config, estate, ingest.ingest(), events, ctx.registry(), ctx.clock(), ingest::markChanged, store);
+            snmp = SnmpService.start(ctx.vertx(), config, estate, ingest.ingest(), events, ctx.registry(), ctx.clock(), ingest::markChanged, store, targets);
         } catch (IOException e) {
             return Future.failedFuture(new IllegalStateException("cannot start SNMP: " + e.getMessage(), e));
         }
         api = new SnmpApi(snmp, events, ctx.clock());
-        ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> events.prune(ctx.clock().instant().minus(eventRetention))
-                .onFailure(e -> LOG.atWarn().setCause(e).log("pruning device events failed")));
+        ctx.timers().every(Duration.ofMinutes(1), Duration.ofHours(1), () -> {
+            if (retention.held()) {
+                events.prune(ctx.clock().instant().minus(eventRetention)).onFailure(e -> LOG.atWarn().setCause(e).log("pruning device events failed"));
+            }
+        });
         return Future.succeededFuture();
     }
 

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snmp4j.Target;
@@ -66,10 +67,11 @@ public final class SnmpPoller {
      * those of the latest successful poll, kept through failed ones.
      *
      * @param powerFrom the profile the device's power came from, or null for the class model
+     * @param polledHere whether this collector polls it now (with several collectors, one of them does; the others' poll state is older)
      */
     public record Status(String deviceId, String address, int port, String auth, String sysObjectId, List<String> profiles, String powerFrom,
                          Map<String, ProfileReading> readings, boolean lastPollSucceeded, String lastError, int consecutiveFailures,
-                         Instant lastPoll, Double lastPollSeconds) {
+                         Instant lastPoll, Double lastPollSeconds, boolean polledHere) {
     }
 
     private final Vertx vertx;
@@ -84,6 +86,7 @@ public final class SnmpPoller {
     private final SnmpMetrics metrics;
     private final Clock clock;
     private final Runnable changed;
+    private final Predicate<String> polledHere;
     /** Written on the collector's context (add), read there and on the polling context. */
     private final Map<String, DeviceState> states = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Deque<DeviceState> waiting = new ArrayDeque<>();
@@ -118,9 +121,12 @@ public final class SnmpPoller {
     /**
      * @param polling the context polls run on ({@link #ownContext}); {@code client} must answer on it
      * @param collector the context of the estate, ingest and events
+     * @param polledHere whether this collector holds a target's lease now: with several collectors each polls its share
      */
     SnmpPoller(Vertx vertx, Context polling, Context collector, SnmpConfig config, ProfileLoader.Loaded profiles, SnmpClient client,
-               Estate estate, IngestService ingest, DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed) {
+               Estate estate, IngestService ingest, DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed,
+               Predicate<String> polledHere) {
+        this.polledHere = polledHere;
         this.vertx = vertx;
         this.polling = polling;
         this.collector = collector;
@@ -168,6 +174,11 @@ public final class SnmpPoller {
         polling.runOnContext(v -> timers.add(vertx.setPeriodic(firstDelay, interval, id -> enqueue(s))));
     }
 
+    /** Every target, configured or accepted. Any context. */
+    List<SnmpConfig.Target> targets() {
+        return snapshot().stream().map(s -> s.target).toList();
+    }
+
     boolean has(String deviceId) {
         return states.containsKey(deviceId);
     }
@@ -187,15 +198,25 @@ public final class SnmpPoller {
     List<Status> status() {
         return snapshot().stream().map(s -> new Status(s.target.id(), s.target.address(), s.target.port(), s.target.auth().name(),
                 s.sysObjectId, s.profiles, s.reading == null ? null : s.reading.powerFrom(), s.reading == null ? Map.of() : s.reading.parts(),
-                s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds)).toList();
+                s.lastSuccess, s.lastError, s.failures, s.lastPoll, s.lastPollSeconds, polledHere.test(s.target.id()))).toList();
     }
 
     void stop() {
         timers.forEach(vertx::cancelTimer);
     }
 
+    /** Polls these targets now rather than at their next turn: this collector has just claimed them. Any context. */
+    void pollNow(Set<String> ids) {
+        polling.runOnContext(v -> ids.forEach(id -> {
+            DeviceState s = states.get(id);
+            if (s != null) {
+                enqueue(s);
+            }
+        }));
+    }
+
     private void enqueue(DeviceState s) {
-        if (s.queued || s.running) {
+        if (s.queued || s.running || !polledHere.test(s.target.id())) {
             return;
         }
         s.queued = true;

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.snmp;
 
+import io.kilowatch.collector.cluster.Claims;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.events.DeviceEvents;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +39,10 @@ public final class SnmpService {
      * Starts what the config switches on. Call on the collector's verticle context: all SNMP state lives on it.
      *
      * @param changed tells live dashboard clients that something changed
+     * @param targets the targets this collector polls: its share of those in its poller groups
      */
     public static SnmpService start(Vertx vertx, SnmpConfig config, Estate estate, IngestService ingest, DeviceEvents events,
-                                    MeterRegistry registry, Clock clock, Runnable changed, SnmpStore store)
+                                    MeterRegistry registry, Clock clock, Runnable changed, SnmpStore store, Claims targets)
             throws IOException {
         SnmpService service = new SnmpService(config, events, clock);
         events.onRecorded(changed);
@@ -71,7 +74,8 @@ public final class SnmpService {
         Context polling = SnmpPoller.ownContext(vertx);
         service.pollClient = new SnmpClient(polling, auths, config.timeout(), config.retries());
         service.poller = new SnmpPoller(vertx, polling, vertx.getOrCreateContext(), config, profiles, service.pollClient, estate, ingest, events,
-                new SnmpMetrics(registry), clock, changed);
+                new SnmpMetrics(registry), clock, changed, targets::holds);
+        targets.onClaimed(service.poller::pollNow);
         service.poller.start();
         if (config.discovery().cidr().isPresent()) {
             service.discovery = new Discovery(vertx, config, service.client, service.poller, store, events, clock);
@@ -85,6 +89,15 @@ public final class SnmpService {
     /** The device a trap's sender is: the target polled at that address, else the address itself. */
     String deviceAt(InetAddress address) {
         return (poller == null ? java.util.Optional.<String>empty() : poller.deviceAt(address)).orElse(address.getHostAddress());
+    }
+
+    /** Every target polled (configured or accepted from discovery) and its poller group; none while polling is off. */
+    Map<String, String> targetGroups() {
+        Map<String, String> groups = new java.util.LinkedHashMap<>();
+        if (poller != null) {
+            poller.targets().forEach(t -> groups.put(t.id(), t.pollerGroup()));
+        }
+        return groups;
     }
 
     /** The targets' poll state; null when polling is off. */

@@ -192,6 +192,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    Dialect dialect() {
+        return dialect;
+    }
+
     /** From now on store work runs on this single-threaded executor: one task at a time, in order. */
     public void writeOn(WorkerExecutor singleThreaded) {
         this.writer = singleThreaded;
@@ -259,7 +263,13 @@ public final class Database implements AutoCloseable {
     void coverSamples(LongStream timesMs) throws SQLException {
         LongSummaryStatistics times = timesMs.summaryStatistics();
         if (times.getCount() > 0) {
-            samples.cover(connection(), times.getMin(), times.getMax());
+            try {
+                samples.cover(connection(), times.getMin(), times.getMax());
+            } catch (SQLException e) {
+                // outside a transaction, so nothing else gives back a connection the server dropped
+                releaseIfBroken();
+                throw e;
+            }
         }
     }
 

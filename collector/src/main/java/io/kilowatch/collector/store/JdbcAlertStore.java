@@ -1,6 +1,7 @@
 package io.kilowatch.collector.store;
 
 import io.kilowatch.collector.alerting.AlertStore;
+import io.kilowatch.collector.cluster.Fence;
 import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.LabelMatcher;
 import io.kilowatch.core.alerting.Severity;
@@ -31,23 +32,24 @@ public final class JdbcAlertStore implements AlertStore {
     }
 
     @Override
-    public Future<Void> fired(Alert a) {
-        return update("INSERT INTO alerts (" + ALERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    public Future<Void> fired(Alert a, Fence fence) {
+        return update(fence, "INSERT INTO alerts (" + ALERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                 a.id(), a.fingerprint(), a.rule(), new JsonObject(new LinkedHashMap<>(a.labels())).encode(), a.severity().label(),
                 a.summary(), Double.isNaN(a.value()) ? null : a.value(), a.activeSince().toEpochMilli(), a.firingSince().toEpochMilli(),
                 a.lastSeen().toEpochMilli(), null);
     }
 
     @Override
-    public Future<Void> resolved(Alert a) {
-        return update("UPDATE alerts SET resolved_ms = ?, last_seen_ms = ?, summary = ? WHERE id = ?",
+    public Future<Void> resolved(Alert a, Fence fence) {
+        return update(fence, "UPDATE alerts SET resolved_ms = ?, last_seen_ms = ?, summary = ? WHERE id = ?",
                 a.resolvedAt().toEpochMilli(), a.lastSeen().toEpochMilli(), a.summary(), a.id());
     }
 
     @Override
-    public Future<Void> notified(List<String> alertIds, NotificationRecord n) {
+    public Future<Void> notified(List<String> alertIds, NotificationRecord n, Fence fence) {
         return store.run(() -> {
             store.write("recording a notification", () -> {
+                JdbcLeases.check(store, fence);
                 try (PreparedStatement ps = store.connection().prepareStatement(
                         "INSERT INTO alert_notifications (alert_id, channel, sent_ms, kind, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
                     for (String id : alertIds) {
@@ -56,6 +58,21 @@ public final class JdbcAlertStore implements AlertStore {
                     }
                     return ps.executeBatch();
                 }
+            });
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> settled(List<String> alertIds, NotificationRecord claimed, String outcome, String detail, long settledMs) {
+        return store.run(() -> {
+            store.write("settling a notification", () -> {
+                for (String id : alertIds) {
+                    store.update("UPDATE alert_notifications SET outcome = ?, detail = ?, sent_ms = ? WHERE alert_id = ? AND channel = ? "
+                            + "AND sent_ms = ? AND outcome = ?", outcome, detail, settledMs, id, claimed.channel(), claimed.sentMs(),
+                            NotificationRecord.SENDING);
+                }
+                return null;
             });
             return null;
         });
@@ -119,7 +136,7 @@ public final class JdbcAlertStore implements AlertStore {
     public Future<Void> saveSilence(Silence s) {
         JsonArray matchers = new JsonArray();
         s.matchers().forEach(m -> matchers.add(new JsonObject().put("name", m.name()).put("op", m.op().symbol).put("value", m.value())));
-        return update("INSERT INTO silences (" + SILENCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+        return update(null, "INSERT INTO silences (" + SILENCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (id) DO UPDATE SET starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms",
                 s.id(), matchers.encode(), s.startsAt().toEpochMilli(), s.endsAt().toEpochMilli(), s.createdBy(), s.comment(),
                 s.createdAt().toEpochMilli());
@@ -159,9 +176,15 @@ public final class JdbcAlertStore implements AlertStore {
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)));
     }
 
-    private Future<Void> update(String sql, Object... args) {
+    /** @param fence the alerting lease the write is made under, or null for what any collector may write (silences) */
+    private Future<Void> update(Fence fence, String sql, Object... args) {
         return store.run(() -> {
-            store.write("writing alert history", () -> store.update(sql, args));
+            store.write("writing alert history", () -> {
+                if (fence != null) {
+                    JdbcLeases.check(store, fence);
+                }
+                return store.update(sql, args);
+            });
             return null;
         });
     }

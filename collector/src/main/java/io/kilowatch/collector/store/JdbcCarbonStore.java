@@ -133,13 +133,22 @@ public final class JdbcCarbonStore implements CarbonStore {
     public Future<List<Breakdown>> breakdown(String period, long fromMs, long toMs, String deviceId) {
         return db.run(() -> {
         String columns = "energy_joules, carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp";
-        List<Object> args = new ArrayList<>(List.of(period, fromMs, toMs));
-        String sql = "SELECT d.site, r.energy_joules, r.carbon_grams, r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, "
-                + "r.fallback_joules, r.cost_gbp, r.measured_joules, r.modelled_joules, 0 AS imported_joules FROM rollups r "
-                + "LEFT JOIN devices d ON d.device_id = r.device_id "
-                + "WHERE r.period = ? AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?" + (deviceId == null ? "" : " AND r.device_id = ?");
-        if (deviceId != null) {
-            args.add(deviceId);
+        List<Object> args = new ArrayList<>();
+        String sql;
+        if (period.equals("day") && deviceId == null) {
+            // The estate's days from their sums per group (Schema.carbonGroupDays), not from every device's day rollup.
+            sql = "SELECT NULLIF(site, '') AS site, " + String.join(", ", Schema.GROUP_DAY_FIGURES) + ", 0 AS imported_joules "
+                    + "FROM carbon_group_days WHERE day_start_ms >= ? AND day_start_ms < ? AND rollups > 0";
+            args.addAll(List.of(fromMs, toMs));
+        } else {
+            sql = "SELECT d.site, r.energy_joules, r.carbon_grams, r.overhead_joules, r.overhead_carbon_grams, r.td_carbon_grams, "
+                    + "r.fallback_joules, r.cost_gbp, r.measured_joules, r.modelled_joules, 0 AS imported_joules FROM rollups r "
+                    + "LEFT JOIN devices d ON d.device_id = r.device_id "
+                    + "WHERE r.period = ? AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ?" + (deviceId == null ? "" : " AND r.device_id = ?");
+            args.addAll(List.of(period, fromMs, toMs));
+            if (deviceId != null) {
+                args.add(deviceId);
+            }
         }
         if (period.equals("day")) {
             // Imported history counts in day totals, as in the carbon report and the overview (a device's own rows for a device).
@@ -149,7 +158,8 @@ public final class JdbcCarbonStore implements CarbonStore {
         }
         return db.query("SELECT site, SUM(energy_joules), SUM(carbon_grams), SUM(overhead_joules), SUM(overhead_carbon_grams), "
                 + "SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp), SUM(measured_joules), SUM(modelled_joules), SUM(imported_joules) "
-                + "FROM (" + sql + ") figures GROUP BY site ORDER BY site",
+                // NULLS FIRST: SQLite's default, and PostgreSQL's otherwise is last; a store moved between them lists the same.
+                + "FROM (" + sql + ") figures GROUP BY site ORDER BY site NULLS FIRST",
                 rs -> new Breakdown(rs.getString(1), rollupFigures(rs, 2)),
                 args.toArray());
         });

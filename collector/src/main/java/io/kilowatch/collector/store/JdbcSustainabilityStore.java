@@ -26,13 +26,11 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     @Override
     public Future<List<GroupDay>> groupDays(long fromMs, long toMs) {
         return store.run(() -> {
-        // Two queries rather than one over a UNION: SQLite would materialise the union before grouping it.
-        List<GroupDay> days = new ArrayList<>(store.query("SELECT d.org, d.site, d.device_class, r.bucket_start_ms, SUM(r.energy_joules), "
-                + "SUM(r.carbon_grams), SUM(r.overhead_joules), SUM(r.overhead_carbon_grams), SUM(r.td_carbon_grams), SUM(r.fallback_joules), "
-                + "SUM(r.cost_gbp), SUM(r.measured_joules), SUM(r.modelled_joules), 0 "
-                + "FROM rollups r LEFT JOIN devices d ON d.device_id = r.device_id "
-                + "WHERE r.period = 'day' AND r.bucket_start_ms >= ? AND r.bucket_start_ms < ? "
-                + "GROUP BY d.org, d.site, d.device_class, r.bucket_start_ms ORDER BY r.bucket_start_ms",
+        // Two queries rather than one over a UNION: SQLite would materialise the union before grouping it. The rollups'
+        // side reads their sums per group-day, kept by triggers (Schema.carbonGroupDays), rather than grouping the rollups.
+        List<GroupDay> days = new ArrayList<>(store.query("SELECT NULLIF(org, ''), NULLIF(site, ''), NULLIF(device_class, ''), day_start_ms, "
+                + String.join(", ", Schema.GROUP_DAY_FIGURES) + ", 0 FROM carbon_group_days "
+                + "WHERE day_start_ms >= ? AND day_start_ms < ? AND rollups > 0 ORDER BY day_start_ms",
                 JdbcSustainabilityStore::groupDay, fromMs, toMs));
         days.addAll(store.query("SELECT org, site, device_class, day_start_ms, SUM(energy_joules), SUM(carbon_grams), SUM(overhead_joules), "
                 + "SUM(overhead_carbon_grams), SUM(td_carbon_grams), SUM(fallback_joules), SUM(cost_gbp), 0, 0, SUM(energy_joules) "
@@ -60,9 +58,8 @@ public final class JdbcSustainabilityStore implements SustainabilityStore {
     @Override
     public Future<List<GroupOffDay>> groupOffDays(long fromMs, long toMs) {
         return store.run(() -> {
-        return store.query("SELECT d.org, d.site, d.device_class, o.day_start_ms, SUM(o.off_seconds) FROM device_off_days o "
-                + "JOIN devices d ON d.device_id = o.device_id WHERE o.day_start_ms >= ? AND o.day_start_ms < ? "
-                + "GROUP BY d.org, d.site, d.device_class, o.day_start_ms ORDER BY o.day_start_ms",
+        return store.query("SELECT NULLIF(org, ''), NULLIF(site, ''), NULLIF(device_class, ''), day_start_ms, off_seconds "
+                + "FROM carbon_group_days WHERE day_start_ms >= ? AND day_start_ms < ? AND off_days > 0 ORDER BY day_start_ms",
                 rs -> new GroupOffDay(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)), fromMs, toMs);
         });
     }

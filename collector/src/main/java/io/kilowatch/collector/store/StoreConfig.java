@@ -49,10 +49,7 @@ public record StoreConfig(Type type, Path dataDir, Database.Sync sync, Postgresq
         return switch (type) {
             case "sqlite" -> sqlite(dataDir, sync);
             case "postgresql" -> {
-                if (!url.startsWith("jdbc:postgresql:")) {
-                    throw new ConfigException("store.postgresql.url must be a JDBC URL such as jdbc:postgresql://db.example:5432/kilowatch, got '"
-                            + url + "'");
-                }
+                requireJdbcUrl("store.postgresql.url", url);
                 if (user.isBlank()) {
                     throw new ConfigException("store.postgresql.user is required with store.type: postgresql");
                 }
@@ -60,6 +57,43 @@ public record StoreConfig(Type type, Path dataDir, Database.Sync sync, Postgresq
             }
             default -> throw new ConfigException("store.type must be sqlite or postgresql, not '" + type + "'");
         };
+    }
+
+    /**
+     * The PostgreSQL database at {@code url} (migrate-store's {@code --to}), logged in to as the store's role: the user
+     * is {@code store.postgresql.user}, else the URL's {@code user} parameter; the password is the store's secret, unless
+     * the URL carries one (pgJDBC lets the URL's parameters win).
+     */
+    public static Postgresql postgresqlAt(Settings s, String url) {
+        requireJdbcUrl("--to", url);
+        String user = s.string("store.postgresql.user", "");
+        if (user.isBlank()) {
+            user = urlParameter(url, "user");
+        }
+        if (user.isBlank()) {
+            throw new ConfigException("name the PostgreSQL role with store.postgresql.user or in the URL (?user=NAME)");
+        }
+        return new Postgresql(url, user, s.secret("store.postgresql.password"));
+    }
+
+    private static void requireJdbcUrl(String key, String url) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new ConfigException(key + " must be a JDBC URL such as jdbc:postgresql://db.example:5432/kilowatch, got '"
+                    + new Postgresql(url, "", Optional.empty()).redactedUrl() + "'");
+        }
+    }
+
+    /** A query parameter of a JDBC URL, decoded as pgJDBC decodes it; empty when absent. */
+    private static String urlParameter(String url, String name) {
+        int query = url.indexOf('?');
+        if (query >= 0) {
+            for (String pair : url.substring(query + 1).split("&")) {
+                if (pair.startsWith(name + "=")) {
+                    return java.net.URLDecoder.decode(pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return "";
     }
 
     /** What the log says about the store: never a password. */

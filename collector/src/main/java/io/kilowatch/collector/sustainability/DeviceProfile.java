@@ -3,8 +3,9 @@ package io.kilowatch.collector.sustainability;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.core.carbon.ClassFootprints;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.kilowatch.core.report.Inventory;
+import io.kilowatch.core.report.ReportCodec;
+import io.kilowatch.core.report.ReportFormatException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -26,6 +27,7 @@ record DeviceProfile(DeviceRow row, ClassFootprints.Footprint footprint, Optiona
                      String embodiedSource, LocalDate inService, String inServiceSource, String model, int displays) {
 
     static final String NONE = "(none)";
+    private static final Inventory UNKNOWN = new Inventory(null, null, null, null, null, null, null, null, null);
 
     String org() {
         return label(row.org());
@@ -56,9 +58,9 @@ record DeviceProfile(DeviceRow row, ClassFootprints.Footprint footprint, Optiona
     }
 
     static DeviceProfile of(DeviceRow row, LocalDate purchased, SustainabilityConfig config, ZoneId zone) {
-        JsonObject inventory = inventory(row);
-        String model = inventory.getString("model");
-        int displays = inventory.getJsonArray("displays", new JsonArray()).size();
+        Inventory inventory = inventory(row);
+        String model = inventory.model();
+        int displays = inventory.displays() == null ? 0 : inventory.displays().size();
         ClassFootprints.Footprint footprint = config.footprints().forClass(row.deviceClass());
         SustainabilityConfig.ModelFootprint byModel = model == null ? null : config.models().get(model);
         Optional<Double> kg;
@@ -93,18 +95,18 @@ record DeviceProfile(DeviceRow row, ClassFootprints.Footprint footprint, Optiona
         return new DeviceProfile(row, footprint, kg, life, source, inService, inServiceSource, model, displays);
     }
 
-    private static JsonObject inventory(DeviceRow row) {
+    /** Its stored inventory; an empty one when there is none, or it cannot be read. */
+    private static Inventory inventory(DeviceRow row) {
         try {
-            return row.inventoryJson() == null ? new JsonObject() : new JsonObject(row.inventoryJson());
-        } catch (RuntimeException e) {
-            return new JsonObject();
+            return row.inventoryJson() == null ? UNKNOWN : ReportCodec.inventoryFromJson(row.inventoryJson());
+        } catch (ReportFormatException e) {
+            return UNKNOWN;
         }
     }
 
     /** OSHI gives firmware dates as yyyy-MM-dd; anything else is ignored rather than guessed at. */
-    private static LocalDate firmwareDate(JsonObject inventory) {
-        JsonObject firmware = inventory.getJsonObject("firmware");
-        String text = firmware == null ? null : firmware.getString("release_date");
+    private static LocalDate firmwareDate(Inventory inventory) {
+        String text = inventory.firmware() == null ? null : inventory.firmware().releaseDate();
         if (text == null || text.length() < 10) {
             return null;
         }

@@ -10,8 +10,6 @@ import io.kilowatch.core.carbon.report.ReportFigures;
 import io.kilowatch.core.energy.DeviceClass;
 import io.kilowatch.core.energy.PowerModel;
 import io.kilowatch.core.energy.Units;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -24,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Green ICT savings found in the last {@code sustainability.savings.window} of raw samples (summarised per
@@ -39,16 +38,16 @@ final class SavingsFinder {
     /**
      * @param gbpPerKwh the window's mean price from the rollups' cost; empty when no tariff is configured
      */
-    static JsonObject find(List<DeviceProfile> devices, List<DeviceHour> hours, SustainabilityConfig config, CarbonPolicy carbon,
-                           OptionalDouble gbpPerKwh, Instant windowStart, Instant now, ZoneId zone) {
+    static SavingsReport find(List<DeviceProfile> devices, List<DeviceHour> hours, SustainabilityConfig config, CarbonPolicy carbon,
+                              OptionalDouble gbpPerKwh, Instant windowStart, Instant now, ZoneId zone) {
         double windowHours = Duration.between(windowStart, now).toMillis() / 3_600_000.0;
         double annualise = HOURS_PER_YEAR / windowHours;
         Map<String, List<DeviceHour>> byDevice = new LinkedHashMap<>();
         hours.forEach(h -> byDevice.computeIfAbsent(h.deviceId(), k -> new ArrayList<>()).add(h));
 
-        List<JsonObject> idle = new ArrayList<>();
-        List<JsonObject> servers = new ArrayList<>();
-        List<JsonObject> replace = new ArrayList<>();
+        List<SavingsReport.IdleDevice> idle = new ArrayList<>();
+        List<SavingsReport.Server> servers = new ArrayList<>();
+        List<SavingsReport.ReplaceOrKeep> replace = new ArrayList<>();
         double idleKwh = 0;
         double idleKg = 0;
         double sleepKwh = 0;
@@ -95,11 +94,8 @@ final class SavingsFinder {
                 idleKg += kwh * gramsPerKwh / 1000;
                 sleepKwh += savedKwh;
                 sleepKg += savedKwh * gramsPerKwh / 1000;
-                idle.add(device(p).put("idle_out_of_hours_hours", round(waste.seconds() / 3600, 1))
-                        .put("annual_kwh", round(kwh, 3)).put("annual_kg", round(kwh * gramsPerKwh / 1000, 3))
-                        .put("annual_gbp", money(kwh, gbpPerKwh))
-                        .put("sleep_policy_annual_kwh", round(savedKwh, 3)).put("sleep_policy_annual_kg", round(savedKwh * gramsPerKwh / 1000, 3))
-                        .put("sleep_policy_annual_gbp", money(savedKwh, gbpPerKwh)));
+                idle.add(new SavingsReport.IdleDevice(DeviceIdentity.of(p), round(waste.seconds() / 3600, 1),
+                        annual(kwh, kwh * gramsPerKwh / 1000, gbpPerKwh), annual(savedKwh, savedKwh * gramsPerKwh / 1000, gbpPerKwh)));
             }
             double observedHours = intervals.stream().mapToDouble(i -> Duration.between(i.from(), i.to()).toMillis() / 3_600_000.0).sum();
             double meanWatts = joules / 3600 / observedHours;
@@ -112,10 +108,8 @@ final class SavingsFinder {
                     double kwh = saved.getAsDouble() * HOURS_PER_YEAR / 1000;
                     serverKwh += kwh;
                     serverKg += kwh * gramsPerKwh / 1000;
-                    servers.add(device(p).put("mean_cpu_ratio", round(meanCpu, 4)).put("p95_cpu_ratio", round(p95, 4))
-                            .put("mean_watts", round(meanWatts, 1)).put("saved_watts", round(saved.getAsDouble(), 1))
-                            .put("annual_kwh", round(kwh, 3)).put("annual_kg", round(kwh * gramsPerKwh / 1000, 3))
-                            .put("annual_gbp", money(kwh, gbpPerKwh)));
+                    servers.add(new SavingsReport.Server(DeviceIdentity.of(p), round(meanCpu, 4), round(p95, 4), round(meanWatts, 1),
+                            round(saved.getAsDouble(), 1), annual(kwh, kwh * gramsPerKwh / 1000, gbpPerKwh)));
                 }
             }
             Optional<DeviceClass> known = DeviceClass.fromLabel(p.row().deviceClass());
@@ -128,36 +122,26 @@ final class SavingsFinder {
                         newEmbodied.get(), p.footprint().expectedLifeYears());
                 if (verdict.annualKwhSaved() > 0) {
                     LocalDate today = now.atZone(zone).toLocalDate();
-                    replace.add(device(p).put("in_service", p.inService().toString()).put("in_service_source", p.inServiceSource())
-                            .put("age_years", round((today.toEpochDay() - p.inService().toEpochDay()) / 365.25, 1))
-                            .put("past_expected_life", EmbodiedCarbon.fullyAmortised(p.inService(), p.lifeYears(), now, zone))
-                            .put("mean_watts", round(meanWatts, 1)).put("new_device_watts", round(newWatts, 1))
-                            .put("annual_kwh_saved", round(verdict.annualKwhSaved(), 3)).put("annual_kg_saved", round(verdict.annualKgSaved(), 3))
-                            .put("annual_gbp_saved", money(verdict.annualKwhSaved(), gbpPerKwh))
-                            .put("new_embodied_kg", verdict.newEmbodiedKg())
-                            .put("break_even_years", verdict.breakEvenYears().isPresent() ? round(verdict.breakEvenYears().getAsDouble(), 2) : null)
-                            .put("verdict", verdict.replace() ? "replace" : "keep"));
+                    replace.add(new SavingsReport.ReplaceOrKeep(DeviceIdentity.of(p), p.inService(), p.inServiceSource(),
+                            round((today.toEpochDay() - p.inService().toEpochDay()) / 365.25, 1),
+                            EmbodiedCarbon.fullyAmortised(p.inService(), p.lifeYears(), now, zone), round(meanWatts, 1), round(newWatts, 1),
+                            annual(verdict.annualKwhSaved(), verdict.annualKgSaved(), gbpPerKwh), verdict.newEmbodiedKg(),
+                            verdict.breakEvenYears().isPresent() ? OptionalDouble.of(round(verdict.breakEvenYears().getAsDouble(), 2))
+                                    : OptionalDouble.empty(),
+                            verdict.replace()));
                 }
             }
         }
         int top = config.topOffenders();
-        return new JsonObject()
-                .put("window", new JsonObject().put("from", windowStart.toString()).put("to", now.toString())
-                        .put("hours", round(windowHours, 2)))
-                .put("price_gbp_per_kwh", gbpPerKwh.isPresent() ? round(gbpPerKwh.getAsDouble(), 4) : null)
-                .put("idle_out_of_hours", new JsonObject()
-                        .put("idle_cpu_ratio_below", config.idleCpuRatio())
-                        .put("annual_kwh", round(idleKwh, 3)).put("annual_kg", round(idleKg, 3)).put("annual_gbp", money(idleKwh, gbpPerKwh))
-                        .put("sleep_policy", new JsonObject().put("annual_kwh", round(sleepKwh, 3)).put("annual_kg", round(sleepKg, 3))
-                                .put("annual_gbp", money(sleepKwh, gbpPerKwh)))
-                        .put("worst_offenders", topBy(idle, "annual_kwh", top)))
-                .put("underused_servers", new JsonObject()
-                        .put("mean_cpu_ratio_below", config.serverMeanCpuRatio()).put("p95_cpu_ratio_below", config.serverP95CpuRatio())
-                        .put("annual_kwh", round(serverKwh, 3)).put("annual_kg", round(serverKg, 3)).put("annual_gbp", money(serverKwh, gbpPerKwh))
-                        .put("candidates", topBy(servers, "annual_kwh", top)))
-                .put("replace_or_keep", topBy(replace, "annual_kg_saved", top))
-                .put("keep_longer", keepLonger(devices))
-                .put("method", "Annualised from the window (x " + round(annualise, 3) + "). Idle: hourly mean CPU below "
+        return new SavingsReport(windowStart, now, round(windowHours, 2),
+                gbpPerKwh.isPresent() ? OptionalDouble.of(round(gbpPerKwh.getAsDouble(), 4)) : OptionalDouble.empty(),
+                new SavingsReport.IdleOutOfHours(config.idleCpuRatio(), annual(idleKwh, idleKg, gbpPerKwh), annual(sleepKwh, sleepKg, gbpPerKwh),
+                        largest(idle, d -> d.annual().kwh(), top)),
+                new SavingsReport.UnderusedServers(config.serverMeanCpuRatio(), config.serverP95CpuRatio(), annual(serverKwh, serverKg, gbpPerKwh),
+                        largest(servers, s -> s.annual().kwh(), top)),
+                largest(replace, r -> r.saved().kg(), top),
+                keepLonger(devices),
+                "Annualised from the window (x " + round(annualise, 3) + "). Idle: hourly mean CPU below "
                         + config.idleCpuRatio() + ", out of each site's working hours in its own time zone; a sleep policy saves the "
                         + "difference to the class's sleep power. Under-used server: mean and 95th-percentile hourly CPU below the "
                         + "thresholds; consolidating saves its power less the load its work adds to a host (mean CPU x (max - idle) "
@@ -166,7 +150,7 @@ final class SavingsFinder {
     }
 
     /** What keeping every device one year longer would cut from the annual embodied charge. */
-    private static JsonObject keepLonger(List<DeviceProfile> devices) {
+    private static SavingsReport.KeepLonger keepLonger(List<DeviceProfile> devices) {
         double now = 0;
         double saved = 0;
         int counted = 0;
@@ -177,19 +161,20 @@ final class SavingsFinder {
                 counted++;
             }
         }
-        return new JsonObject().put("devices", counted).put("annual_embodied_kg", round(now, 3))
-                .put("annual_embodied_kg_one_year_longer", round(now - saved, 3)).put("annual_kg_saved", round(saved, 3));
+        return new SavingsReport.KeepLonger(counted, round(now, 3), round(now - saved, 3), round(saved, 3));
     }
 
-    private static JsonObject device(DeviceProfile p) {
-        return new JsonObject().put("device_id", p.row().deviceId()).put("hostname", p.row().hostname())
-                .put("org", p.org()).put("site", p.site()).put("class", p.deviceClass());
+    /** The rounded figures of a saving a year: kWh to the watt-hour, kg to the gram, pounds to the penny where there is a price. */
+    private static SavingsReport.Annual annual(double kwh, double kg, OptionalDouble gbpPerKwh) {
+        return new SavingsReport.Annual(round(kwh, 3), round(kg, 3),
+                gbpPerKwh.isPresent() ? OptionalDouble.of(round(kwh * gbpPerKwh.getAsDouble(), 2)) : OptionalDouble.empty());
     }
 
-    private static JsonArray topBy(List<JsonObject> rows, String key, int limit) {
-        Comparator<JsonObject> order = Comparator.comparingDouble(o -> o.getDouble(key));
+    /** The {@code limit} largest by {@code key} (rounded, as shown), in order; equal ones keep the order they were found in. */
+    private static <T> List<T> largest(List<T> rows, ToDoubleFunction<T> key, int limit) {
+        Comparator<T> order = Comparator.comparingDouble(key);
         rows.sort(order.reversed());
-        return new JsonArray(new ArrayList<>(rows.subList(0, Math.min(limit, rows.size()))));
+        return List.copyOf(rows.subList(0, Math.min(limit, rows.size())));
     }
 
     /** Nearest-rank 95th percentile. */
@@ -198,10 +183,6 @@ final class SavingsFinder {
         sorted.sort(Double::compare);
         int rank = (int) Math.ceil(0.95 * sorted.size());
         return sorted.get(Math.max(0, rank - 1));
-    }
-
-    private static Double money(double kwh, OptionalDouble gbpPerKwh) {
-        return gbpPerKwh.isPresent() ? round(kwh * gbpPerKwh.getAsDouble(), 2) : null;
     }
 
     private static double round(double value, int places) {

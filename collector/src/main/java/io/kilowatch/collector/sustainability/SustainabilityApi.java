@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,9 @@ public final class SustainabilityApi implements ApiModule {
     @Override
     public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
         router.get(BASE + "/*").handler(require.apply(Role.VIEWER));
-        router.get(BASE + "/summary").handler(ctx -> answer(ctx, service.summary(clock.instant())));
-        router.get(BASE + "/savings").handler(ctx -> answer(ctx, service.savings(clock.instant())));
-        router.get(BASE + "/embodied").handler(ctx -> answer(ctx, service.embodied(clock.instant())));
+        router.get(BASE + "/summary").handler(ctx -> answer(ctx, service.summary(clock.instant()).map(SustainabilityApi::json)));
+        router.get(BASE + "/savings").handler(ctx -> answer(ctx, service.savings(clock.instant()).map(SustainabilityApi::json)));
+        router.get(BASE + "/embodied").handler(ctx -> answer(ctx, service.embodied(clock.instant()).map(SustainabilityApi::json)));
         router.get(BASE + "/trajectory").handler(this::trajectory);
         router.get(BASE + "/report").handler(this::report);
         String purchase = BASE + "/devices/:id/purchase-date";
@@ -77,7 +78,7 @@ public final class SustainabilityApi implements ApiModule {
         Integer year = year(ctx);
         if (year != null) {
             String org = ctx.queryParams().get("org");
-            answer(ctx, service.trajectory(year, org == null || org.isBlank() ? null : org, clock.instant()));
+            answer(ctx, service.trajectory(year, org == null || org.isBlank() ? null : org, clock.instant()).map(SustainabilityApi::json));
         }
     }
 
@@ -153,7 +154,7 @@ public final class SustainabilityApi implements ApiModule {
     }
 
     /** A group's figures, rounded as in the report, with its device count (the summary's totals). */
-    static JsonObject figures(DeviceGroup group) {
+    private static JsonObject figures(DeviceGroup group) {
         return figures(ReportFigures.of(group.footprint())).put("devices", group.devices());
     }
 
@@ -178,6 +179,109 @@ public final class SustainabilityApi implements ApiModule {
                         ? t.reductionVsBaselinePercent().getAsDouble() : null)
                 .put("includes_embodied", t.includesEmbodied())
                 .put("status", t.status().key());
+    }
+
+    /** This year so far, as the Sustainability page shows it. */
+    public static JsonObject json(CarbonSummary summary) {
+        return new JsonObject().put("year", summary.year()).put("time_zone", summary.zone().getId())
+                .put("from", summary.from().toString()).put("to", summary.to().toString()).put("totals", figures(summary.totals()))
+                .put("orgs", new JsonArray(new ArrayList<>(summary.orgs())))
+                .put("target", summary.target().map(t -> new JsonObject().put("baseline_year", t.baselineYear()).put("target_kg", t.targetKg())
+                        .put("actual_kg", t.actualKg()).put("projected_year_end_kg", orNull(t.projectedYearEndKg())).put("status", t.status()))
+                        .orElse(null));
+    }
+
+    public static JsonObject json(TrajectoryReport report) {
+        JsonObject json = new JsonObject().put("org", report.org()).put("year", report.year());
+        if (report instanceof TrajectoryReport.NoTarget none) {
+            return json.put("status", "no_target").put("reason", none.reason());
+        }
+        TrajectoryReport.Tracked t = (TrajectoryReport.Tracked) report;
+        JsonArray years = new JsonArray();
+        t.years().forEach(y -> years.add(new JsonObject().put("year", y.year()).put("target_kg", y.targetKg())
+                .put("actual_kg", orNull(y.actualKg())).put("status", y.status())));
+        JsonArray milestones = new JsonArray();
+        t.milestones().forEach(m -> milestones.add(new JsonObject().put("year", m.year()).put("reduction_percent", m.reductionPercent())
+                .put("target_kg", m.targetKg()).put("actual_kg", orNull(m.actualKg())).put("status", m.status())));
+        JsonArray months = new JsonArray();
+        t.months().forEach(m -> months.add(new JsonObject().put("month", m.month().toString()).put("target_kg", m.targetKg())
+                .put("actual_kg", orNull(m.actualKg())).put("cumulative_target_kg", m.cumulativeTargetKg())
+                .put("cumulative_actual_kg", orNull(m.cumulativeActualKg()))));
+        return json
+                .put("time_zone", t.zone().getId())
+                .put("baseline_year", t.baselineYear())
+                .put("baseline_kg", t.baselineKg())
+                .put("baseline_source", t.baselineSource())
+                .put("annual_reduction_percent", t.annualReductionPercent())
+                .put("includes_embodied", t.includesEmbodied())
+                .put("target_kg", t.targetKg())
+                .put("actual_kg", orNull(t.actualKg()))
+                .put("projected_year_end_kg", orNull(t.projectedYearEndKg()))
+                .put("status", t.status())
+                .put("years", years)
+                .put("milestones", milestones)
+                .put("months", months)
+                .put("method", t.method());
+    }
+
+    public static JsonObject json(SavingsReport savings) {
+        JsonArray idle = new JsonArray();
+        savings.idleOutOfHours().worstOffenders().forEach(d -> idle.add(annual(annual(device(d.device())
+                .put("idle_out_of_hours_hours", d.idleHours()), "annual_", d.annual(), ""), "sleep_policy_annual_", d.sleepPolicy(), "")));
+        JsonArray servers = new JsonArray();
+        savings.underusedServers().candidates().forEach(s -> servers.add(annual(device(s.device()).put("mean_cpu_ratio", s.meanCpuRatio())
+                .put("p95_cpu_ratio", s.p95CpuRatio()).put("mean_watts", s.meanWatts()).put("saved_watts", s.savedWatts()), "annual_", s.annual(), "")));
+        JsonArray replace = new JsonArray();
+        savings.replaceOrKeep().forEach(r -> replace.add(annual(device(r.device()).put("in_service", r.inService().toString())
+                .put("in_service_source", r.inServiceSource()).put("age_years", r.ageYears()).put("past_expected_life", r.pastExpectedLife())
+                .put("mean_watts", r.meanWatts()).put("new_device_watts", r.newDeviceWatts()), "annual_", r.saved(), "_saved")
+                .put("new_embodied_kg", r.newEmbodiedKg()).put("break_even_years", orNull(r.breakEvenYears()))
+                .put("verdict", r.replace() ? "replace" : "keep")));
+        SavingsReport.IdleOutOfHours i = savings.idleOutOfHours();
+        SavingsReport.UnderusedServers u = savings.underusedServers();
+        SavingsReport.KeepLonger k = savings.keepLonger();
+        return new JsonObject()
+                .put("window", new JsonObject().put("from", savings.windowFrom().toString()).put("to", savings.windowTo().toString())
+                        .put("hours", savings.windowHours()))
+                .put("price_gbp_per_kwh", orNull(savings.priceGbpPerKwh()))
+                .put("idle_out_of_hours", annual(new JsonObject().put("idle_cpu_ratio_below", i.idleCpuRatioBelow()), "annual_", i.annual(), "")
+                        .put("sleep_policy", annual(new JsonObject(), "annual_", i.sleepPolicy(), ""))
+                        .put("worst_offenders", idle))
+                .put("underused_servers", annual(new JsonObject().put("mean_cpu_ratio_below", u.meanCpuRatioBelow())
+                        .put("p95_cpu_ratio_below", u.p95CpuRatioBelow()), "annual_", u.annual(), "")
+                        .put("candidates", servers))
+                .put("replace_or_keep", replace)
+                .put("keep_longer", new JsonObject().put("devices", k.devices()).put("annual_embodied_kg", k.annualEmbodiedKg())
+                        .put("annual_embodied_kg_one_year_longer", k.annualEmbodiedKgOneYearLonger()).put("annual_kg_saved", k.annualKgSaved()))
+                .put("method", savings.method());
+    }
+
+    /** Adds a saving a year as {@code <prefix>kwh<suffix>}, {@code ..kg..} and {@code ..gbp..} (null without a price). */
+    private static JsonObject annual(JsonObject json, String prefix, SavingsReport.Annual annual, String suffix) {
+        return json.put(prefix + "kwh" + suffix, annual.kwh()).put(prefix + "kg" + suffix, annual.kg())
+                .put(prefix + "gbp" + suffix, orNull(annual.gbp()));
+    }
+
+    public static JsonObject json(EmbodiedReport report) {
+        JsonArray devices = new JsonArray();
+        report.devices().forEach(d -> devices.add(device(d.device()).put("model", d.model()).put("displays", d.displays())
+                .put("embodied_kg", d.embodiedKg().orElse(null)).put("source", d.source())
+                .put("expected_life_years", d.expectedLifeYears())
+                .put("in_service", d.inService().toString()).put("in_service_source", d.inServiceSource())
+                .put("this_year_kg", d.thisYearKg())
+                .put("fully_amortised", d.fullyAmortised())
+                .put("one_more_year_saves_kg_per_year", d.oneMoreYearSavesKgPerYear().orElse(null))));
+        return new JsonObject().put("year", report.year()).put("devices", devices)
+                .put("classes_without_embodied_figure", new JsonArray(new ArrayList<>(report.classesWithoutEmbodiedFigure())));
+    }
+
+    private static JsonObject device(DeviceIdentity d) {
+        return new JsonObject().put("device_id", d.deviceId()).put("hostname", d.hostname())
+                .put("org", d.org()).put("site", d.site()).put("class", d.deviceClass());
+    }
+
+    private static Double orNull(OptionalDouble value) {
+        return value.isPresent() ? value.getAsDouble() : null;
     }
 
     private void setPurchaseDate(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.sustainability;
 
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
 import io.kilowatch.collector.http.ApiModule;
@@ -17,10 +18,15 @@ public final class SustainabilityFeature implements Feature {
     private final SustainabilityService sustainability;
     private final ServiceCarbon serviceCarbon;
     private final Duration embodiedRefresh;
+    private final Duty carbonPass;
     private List<ApiModule> routes = List.of();
 
-    /** @param embodiedRefresh how often the embodied gauges are refreshed, so new devices and classes show at once */
-    public SustainabilityFeature(SustainabilityService sustainability, ServiceCarbon serviceCarbon, Duration embodiedRefresh) {
+    /**
+     * @param embodiedRefresh how often the embodied gauges are refreshed, so new devices and classes show at once
+     * @param carbonPass known-off time is recorded only by the collector holding it; every collector reads the gauges
+     */
+    public SustainabilityFeature(SustainabilityService sustainability, ServiceCarbon serviceCarbon, Duration embodiedRefresh, Duty carbonPass) {
+        this.carbonPass = carbonPass;
         this.sustainability = sustainability;
         this.serviceCarbon = serviceCarbon;
         this.embodiedRefresh = embodiedRefresh;
@@ -43,10 +49,10 @@ public final class SustainabilityFeature implements Feature {
     @Override
     public Future<Void> start(FeatureContext ctx) {
         SustainabilityMetrics metrics = new SustainabilityMetrics(ctx.registry());
-        return offTimeAndSnapshot(ctx).<Void>map(snapshot -> {
+        return pass(ctx).<Void>map(snapshot -> {
             metrics.update(snapshot);
             Duration every = Duration.ofMinutes(15);
-            ctx.timers().every(every, () -> offTimeAndSnapshot(ctx).onSuccess(metrics::update)
+            ctx.timers().every(every, () -> pass(ctx).onSuccess(metrics::update)
                     .onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
             ctx.timers().every(embodiedRefresh, () -> sustainability.embodiedRates(ctx.clock().instant())
                     .onSuccess(metrics::updateEmbodied).onFailure(e -> LOG.atWarn().setCause(e).log("updating embodied carbon gauges failed")));
@@ -55,9 +61,10 @@ public final class SustainabilityFeature implements Feature {
         });
     }
 
-    /** Records known-off time, then takes the gauges' figures, which count it. */
-    private Future<SustainabilityMetrics.Snapshot> offTimeAndSnapshot(FeatureContext ctx) {
-        return sustainability.recordOffTime(ctx.clock().instant()).compose(days -> sustainability.snapshot(ctx.clock().instant()));
+    /** Records known-off time when this collector holds the carbon pass, then takes the gauges' figures, which count it. */
+    private Future<SustainabilityMetrics.Snapshot> pass(FeatureContext ctx) {
+        Future<?> offTime = carbonPass.held() ? sustainability.recordOffTime(ctx.clock().instant()) : Future.succeededFuture();
+        return offTime.compose(recorded -> sustainability.snapshot(ctx.clock().instant()));
     }
 
     @Override

@@ -16,8 +16,6 @@ import io.kilowatch.core.carbon.report.CarbonReport;
 import io.kilowatch.core.carbon.report.DeviceGroup;
 import io.kilowatch.core.carbon.report.ReportPeriod;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -107,8 +105,8 @@ public final class SustainabilityService {
         return CarbonReport.of(period, now, within.groups(), config.sharedServices(), config.baselineYear().isPresent(), target, factorSources);
     }
 
-    /** The trajectory for a year, estate-wide (org null) or for an organisation; a body saying why when there is no target. */
-    public Future<JsonObject> trajectory(int year, String org, Instant now) {
+    /** The trajectory for a year, estate-wide (org null) or for an organisation; what is missing when there is no target. */
+    public Future<TrajectoryReport> trajectory(int year, String org, Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
         int lastYear = Math.max(year, today.getYear());
         Instant to = LocalDate.of(lastYear + 1, 1, 1).atStartOfDay(zone).toInstant();
@@ -118,26 +116,26 @@ public final class SustainabilityService {
         return target.map(t -> trajectory(t, year, org, today));
     }
 
-    private JsonObject trajectory(Optional<Trajectory.Target> target, int year, String org, LocalDate today) {
+    private TrajectoryReport trajectory(Optional<Trajectory.Target> target, int year, String org, LocalDate today) {
         if (target.isEmpty()) {
-            return new JsonObject().put("org", org).put("year", year).put("status", "no_target")
-                    .put("reason", config.baselineYear().isEmpty() ? "no target configured: set sustainability.targets.baseline_year"
-                            : "the baseline year " + config.baselineYear().get() + " has no measured data"
-                            + (org == null ? "" : " for " + org) + ": enter its baseline by hand (sustainability.targets"
-                            + (org == null ? "" : ".orgs." + org) + ".baseline_kgco2e)");
+            return new TrajectoryReport.NoTarget(org, year, config.baselineYear().isEmpty()
+                    ? "no target configured: set sustainability.targets.baseline_year"
+                    : "the baseline year " + config.baselineYear().get() + " has no measured data"
+                    + (org == null ? "" : " for " + org) + ": enter its baseline by hand (sustainability.targets"
+                    + (org == null ? "" : ".orgs." + org) + ".baseline_kgco2e)");
         }
-        return trajectory.toJson(target.get(), org, year, today);
+        return trajectory.report(target.get(), org, year, today);
     }
 
     /** This year so far: totals by scope, and where it stands against the target. */
-    public Future<JsonObject> summary(Instant now) {
+    public Future<CarbonSummary> summary(Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
         Instant yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant();
         return profiles().compose(devices -> ledger(devices, loadFrom(yearStart), now)).compose(all -> maths.run(() -> summary(all, today,
                 yearStart, now)));
     }
 
-    private JsonObject summary(CarbonLedger all, LocalDate today, Instant yearStart, Instant now) {
+    private CarbonSummary summary(CarbonLedger all, LocalDate today, Instant yearStart, Instant now) {
         CarbonLedger ledger = all.within(yearStart, now);
         DeviceGroup totals = ledger.total();
         // Organisations a trajectory can be asked for: those with devices, and the partners of shared services.
@@ -146,24 +144,16 @@ public final class SustainabilityService {
         orgs.remove(DeviceProfile.NONE);
         config.sharedServices().values().forEach(partners -> orgs.addAll(partners.keySet()));
         Optional<Trajectory.Target> target = trajectory.target(all, null, today.getYear());
-        JsonObject json = new JsonObject().put("year", today.getYear()).put("time_zone", zone.getId())
-                .put("from", yearStart.toString()).put("to", now.toString()).put("totals", SustainabilityApi.figures(totals))
-                .put("orgs", new JsonArray(new ArrayList<>(orgs)));
-        if (target.isPresent()) {
-            Trajectory.Target t = target.get();
+        return new CarbonSummary(today.getYear(), zone, yearStart, now, totals, List.copyOf(orgs), target.map(t -> {
             OptionalDouble projected = trajectory.projected(t, today);
-            json.put("target", new JsonObject().put("baseline_year", t.path().baselineYear())
-                    .put("target_kg", Trajectory.round(t.path().targetKg(today.getYear())))
-                    .put("actual_kg", Trajectory.round(trajectory.actualKg(t, today.getYear())))
-                    .put("projected_year_end_kg", projected.isPresent() ? Trajectory.round(projected.getAsDouble()) : null)
-                    .put("status", trajectory.status(t, today.getYear(), today)));
-        } else {
-            json.putNull("target");
-        }
-        return json;
+            return new CarbonSummary.Target(t.path().baselineYear(), Trajectory.round(t.path().targetKg(today.getYear())),
+                    Trajectory.round(trajectory.actualKg(t, today.getYear())),
+                    projected.isPresent() ? OptionalDouble.of(Trajectory.round(projected.getAsDouble())) : OptionalDouble.empty(),
+                    trajectory.status(t, today.getYear(), today));
+        }));
     }
 
-    public Future<JsonObject> savings(Instant now) {
+    public Future<SavingsReport> savings(Instant now) {
         Instant from = now.minus(config.savingsWindow());
         Future<List<GroupDay>> days = sustainability.groupDays(from.toEpochMilli(), now.toEpochMilli());
         Future<List<DeviceProfile>> devices = profiles();
@@ -172,7 +162,7 @@ public final class SustainabilityService {
                 from, now)));
     }
 
-    private JsonObject savings(List<GroupDay> days, List<DeviceProfile> devices, List<DeviceHour> hours, Instant from, Instant now) {
+    private SavingsReport savings(List<GroupDay> days, List<DeviceProfile> devices, List<DeviceHour> hours, Instant from, Instant now) {
         double joules = 0;
         double cost = 0;
         for (GroupDay d : days) {
@@ -184,32 +174,26 @@ public final class SustainabilityService {
     }
 
     /** Each device's embodied carbon: the figure, its source, when it entered service, and this year's charge. */
-    public Future<JsonObject> embodied(Instant now) {
+    public Future<EmbodiedReport> embodied(Instant now) {
         return profiles().compose(devices -> maths.run(() -> embodied(devices, now)));
     }
 
-    private JsonObject embodied(List<DeviceProfile> profiles, Instant now) {
+    private EmbodiedReport embodied(List<DeviceProfile> profiles, Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
         Instant yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant();
         Instant yearEnd = today.withDayOfYear(1).plusYears(1).atStartOfDay(zone).toInstant();
-        JsonArray devices = new JsonArray();
+        List<EmbodiedReport.Device> devices = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (DeviceProfile p : profiles) {
             if (p.embodiedKg().isEmpty() && !missing.contains(p.deviceClass())) {
                 missing.add(p.deviceClass());
             }
-            devices.add(new JsonObject().put("device_id", p.row().deviceId()).put("hostname", p.row().hostname())
-                    .put("org", p.org()).put("site", p.site()).put("class", p.deviceClass()).put("model", p.model())
-                    .put("displays", p.displays())
-                    .put("embodied_kg", p.embodiedKg().orElse(null)).put("source", p.embodiedSource())
-                    .put("expected_life_years", p.lifeYears())
-                    .put("in_service", p.inService().toString()).put("in_service_source", p.inServiceSource())
-                    .put("this_year_kg", Trajectory.round(p.embodiedGramsIn(yearStart, yearEnd, zone) / 1000))
-                    .put("fully_amortised", EmbodiedCarbon.fullyAmortised(p.inService(), p.lifeYears(), now, zone))
-                    .put("one_more_year_saves_kg_per_year", p.embodiedKg()
-                            .map(kg -> Trajectory.round(EmbodiedCarbon.annualKgSavedByOneMoreYear(kg, p.lifeYears()))).orElse(null)));
+            devices.add(new EmbodiedReport.Device(DeviceIdentity.of(p), p.model(), p.displays(), p.embodiedKg(), p.embodiedSource(),
+                    p.lifeYears(), p.inService(), p.inServiceSource(), Trajectory.round(p.embodiedGramsIn(yearStart, yearEnd, zone) / 1000),
+                    EmbodiedCarbon.fullyAmortised(p.inService(), p.lifeYears(), now, zone),
+                    p.embodiedKg().map(kg -> Trajectory.round(EmbodiedCarbon.annualKgSavedByOneMoreYear(kg, p.lifeYears())))));
         }
-        return new JsonObject().put("year", today.getYear()).put("devices", devices).put("classes_without_embodied_figure", new JsonArray(missing));
+        return new EmbodiedReport(today.getYear(), devices, missing);
     }
 
     public Future<Boolean> deviceExists(String deviceId) {

@@ -3,13 +3,13 @@ package io.kilowatch.collector.sustainability;
 import io.kilowatch.core.carbon.ReductionPath;
 import io.kilowatch.core.carbon.report.CarbonReport;
 import io.kilowatch.core.carbon.report.ReportFigures;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -125,21 +125,18 @@ final class Trajectory {
         return projected.isEmpty() || projected.getAsDouble() <= target ? "on_track" : "off_track";
     }
 
-    JsonObject toJson(Target t, String org, int year, LocalDate today) {
+    /** The year's report against the target: per year from the baseline, per milestone, and per month of {@code year}. */
+    TrajectoryReport.Tracked report(Target t, String org, int year, LocalDate today) {
         ReductionPath path = t.path();
-        JsonArray years = new JsonArray();
+        List<TrajectoryReport.Year> years = new ArrayList<>();
         int last = Math.max(today.getYear(), path.milestoneReductions().isEmpty() ? today.getYear() : path.milestoneReductions().lastKey());
         for (int y = path.baselineYear(); y <= last; y++) {
-            years.add(new JsonObject().put("year", y).put("target_kg", round(path.targetKg(y)))
-                    .put("actual_kg", y > today.getYear() ? null : round(actualKg(t, y)))
-                    .put("status", status(t, y, today)));
+            years.add(new TrajectoryReport.Year(y, round(path.targetKg(y)), actualUpTo(t, y, today), status(t, y, today)));
         }
-        JsonArray milestones = new JsonArray();
-        path.milestoneReductions().forEach((y, cut) -> milestones.add(new JsonObject().put("year", y).put("reduction_percent", cut * 100)
-                .put("target_kg", round(path.baselineKg() * (1 - cut)))
-                .put("actual_kg", y > today.getYear() ? null : round(actualKg(t, y)))
-                .put("status", status(t, y, today))));
-        JsonArray months = new JsonArray();
+        List<TrajectoryReport.Milestone> milestones = new ArrayList<>();
+        path.milestoneReductions().forEach((y, cut) -> milestones.add(new TrajectoryReport.Milestone(y, cut * 100,
+                round(path.baselineKg() * (1 - cut)), actualUpTo(t, y, today), status(t, y, today))));
+        List<TrajectoryReport.Month> months = new ArrayList<>();
         double cumulativeTarget = 0;
         double cumulativeActual = 0;
         for (int m = 1; m <= 12; m++) {
@@ -154,35 +151,27 @@ final class Trajectory {
             boolean started = !month.atDay(1).isAfter(today);
             cumulativeTarget += path.targetKg(month);
             cumulativeActual += started ? actual : 0;
-            months.add(new JsonObject().put("month", month.toString()).put("target_kg", round(path.targetKg(month)))
-                    .put("actual_kg", started ? round(actual) : null)
-                    .put("cumulative_target_kg", round(cumulativeTarget))
-                    .put("cumulative_actual_kg", started ? round(cumulativeActual) : null));
+            months.add(new TrajectoryReport.Month(month, round(path.targetKg(month)),
+                    started ? OptionalDouble.of(round(actual)) : OptionalDouble.empty(), round(cumulativeTarget),
+                    started ? OptionalDouble.of(round(cumulativeActual)) : OptionalDouble.empty()));
         }
         OptionalDouble projected = year == today.getYear() ? projected(t, today) : OptionalDouble.empty();
-        return new JsonObject()
-                .put("org", org)
-                .put("year", year)
-                .put("time_zone", zone.getId())
-                .put("baseline_year", path.baselineYear())
-                .put("baseline_kg", round(path.baselineKg()))
-                .put("baseline_source", t.baselineSource())
-                .put("annual_reduction_percent", path.annualReduction() * 100)
-                .put("includes_embodied", config.targetIncludesEmbodied())
-                .put("target_kg", round(path.targetKg(year)))
-                .put("actual_kg", year > today.getYear() ? null : round(actualKg(t, year)))
-                .put("projected_year_end_kg", projected.isPresent() ? round(projected.getAsDouble()) : null)
-                .put("status", status(t, year, today))
-                .put("years", years)
-                .put("milestones", milestones)
-                .put("months", months)
-                .put("method", "Target for a year: the stricter of baseline x (1 - annual reduction)^(years since baseline) and the "
+        return new TrajectoryReport.Tracked(org, year, zone, path.baselineYear(), round(path.baselineKg()), t.baselineSource(),
+                path.annualReduction() * 100, config.targetIncludesEmbodied(), round(path.targetKg(year)), actualUpTo(t, year, today),
+                projected.isPresent() ? OptionalDouble.of(round(projected.getAsDouble())) : OptionalDouble.empty(), status(t, year, today),
+                years, milestones, months,
+                "Target for a year: the stricter of baseline x (1 - annual reduction)^(years since baseline) and the "
                         + "milestone path (straight line from 0 % at the baseline year through each milestone, held after the last). "
                         + "A month's target is its share of the year by days. Projected year-end: completed days as measured, plus the "
                         + "mean of the last " + ReductionPath.RUN_RATE_DAYS + " completed days for every day left"
                         + (config.targetIncludesEmbodied() ? ", plus the year's embodied carbon in full." : ".")
                         + " Counted: operational carbon (scope 2 generation incl. PUE overhead and off-time energy, scope 3 T&D)"
                         + (config.targetIncludesEmbodied() ? " and embodied carbon." : "; embodied carbon is reported apart."));
+    }
+
+    /** A year's actual, rounded; empty for a year that has not started. */
+    private OptionalDouble actualUpTo(Target t, int year, LocalDate today) {
+        return year > today.getYear() ? OptionalDouble.empty() : OptionalDouble.of(round(actualKg(t, year)));
     }
 
     static double round(double kg) {

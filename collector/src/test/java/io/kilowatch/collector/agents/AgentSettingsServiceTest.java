@@ -12,6 +12,7 @@ import io.kilowatch.collector.carbon.IntensityCache;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.estate.Reports;
+import io.kilowatch.core.agentsettings.CentralSettings;
 import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.SiteCarbon;
@@ -78,16 +79,17 @@ class AgentSettingsServiceTest {
         store(report().device("pc-2"));
         store(report().device("pc-3").label("site", "Depot"));
 
-        JsonObject first = service.answerFor("pc-1", "report_interval");
+        CentralSettings first = service.answerFor("pc-1", "report_interval");
         assertEquals(new JsonObject().put("report_interval_seconds", 60.0).put("labels", new JsonObject().put("department", "Facilities"))
-                .put("sources", new JsonObject().put("report_interval", "10-desktops").put("device.labels.department", "20-county-hall")), first);
+                .put("sources", new JsonObject().put("report_interval", "10-desktops").put("device.labels.department", "20-county-hall")),
+                AgentSettingsApi.wire(first));
         assertSame(first, service.answerFor("pc-2", null), "same labels, same rules: the answer already resolved");
-        assertEquals(interval(60), service.answerFor("pc-3", null));
+        assertEquals(interval(60), AgentSettingsApi.wire(service.answerFor("pc-3", null)));
         assertNull(service.answerFor("pc-9", null), "no report stored: nothing to resolve from");
 
-        assertEquals("agent_config", service.explain(estate.row("pc-1")).getJsonObject("settings").getJsonObject("report_interval").getString("source"),
+        assertEquals("agent_config", AgentSettingsApi.json(service.explain(estate.row("pc-1"))).getJsonObject("settings").getJsonObject("report_interval").getString("source"),
                 "pc-1's header says its own config sets the interval");
-        assertEquals(false, service.explain(estate.row("pc-2")).getBoolean("local_keys_known"), "pc-2 sent no header");
+        assertEquals(false, AgentSettingsApi.json(service.explain(estate.row("pc-2"))).getBoolean("local_keys_known"), "pc-2 sent no header");
 
         Files.writeString(rules, """
                 rules:
@@ -96,8 +98,8 @@ class AgentSettingsServiceTest {
                     report_interval: 30s
                 """);
         await(service.reload("test"));
-        JsonObject reloaded = service.answerFor("pc-2", null);
+        CentralSettings reloaded = service.answerFor("pc-2", null);
         assertNotSame(first, reloaded);
-        assertEquals(interval(30), reloaded);
+        assertEquals(interval(30), AgentSettingsApi.wire(reloaded));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.store.JdbcAlertStore;
+import io.kilowatch.collector.cluster.TestCluster;
 import io.kilowatch.collector.store.JdbcStore;
 import io.kilowatch.collector.store.StoreKind;
 import io.kilowatch.core.alerting.Alert;
@@ -97,7 +98,7 @@ class NotificationDeliveryTest {
         AlertingConfig config = AlertingConfig.from(s);
         s.requireAllKeysKnown();
         registry = new SimpleMeterRegistry();
-        service = new AlertingService(vertx, config, alertStore(), registry, Clock.systemUTC(), List.of(source));
+        service = new AlertingService(vertx, config, alertStore(), registry, Clock.systemUTC(), List.of(source), TestCluster.heldDuty(store.database(), "alerting"));
         service.start().await();
         return service;
     }
@@ -331,7 +332,7 @@ class NotificationDeliveryTest {
                 .override("alerting.grouping.group_wait", "0s").override("alerting.grouping.group_interval", "1s")
                 .override("alerting.rules.service_burn_rate_page.for", "0s").override("alerting.rules.device_down.enabled", "false")
                 .override("alerting.channels.pager.type", "webhook").override("alerting.channels.pager.url", receiver.url()));
-        service = new AlertingService(vertx, config, alertStore(), registry, Clock.systemUTC(), List.of(devices, services));
+        service = new AlertingService(vertx, config, alertStore(), registry, Clock.systemUTC(), List.of(devices, services), TestCluster.heldDuty(store.database(), "alerting"));
         service.start().await();
         waitFor(Duration.ofSeconds(10), "the page", () -> receiver.received.size() == 1);
         JsonObject alert = receiver.received.get(0).getJsonArray("alerts").getJsonObject(0);

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.carbon;
 
+import io.kilowatch.collector.cluster.TestCluster;
 import io.kilowatch.collector.feature.Maths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +67,7 @@ class IntensityFetcherTest {
 
     private IntensityFetcher fetcher(Vertx vertx, String path) {
         return new IntensityFetcher(vertx, new CarbonConfig.Fetch(true, neso.url(path), Duration.ofMinutes(30), Duration.ofHours(24),
-                Duration.ofHours(24), Duration.ofSeconds(5)), imports, registry, clock);
+                Duration.ofHours(24), Duration.ofSeconds(5)), imports, registry, clock, TestCluster.heldDuty(store.database(), "intensity_fetch"));
     }
 
     private double fetches(String outcome) {

@@ -106,7 +106,7 @@ class HistoryImportTest {
         assertEquals(24.0, byOrg.getJsonObject(1).getJsonObject("total").getDouble("energy_kwh"), 1e-9);
 
         // The baseline is measured from the imported year: 75.36495 kg, not typed in.
-        JsonObject trajectory = sustainability.trajectory(2025, null, NOW).await();
+        JsonObject trajectory = SustainabilityApi.json(sustainability.trajectory(2025, null, NOW).await());
         assertEquals(75.365, trajectory.getDouble("baseline_kg"), 1e-3, trajectory.encode());
         assertEquals("measured by Kilowatch in 2024 (including 335.000 kWh of imported history)", trajectory.getString("baseline_source"));
 

@@ -60,7 +60,7 @@ final class ServiceHarness implements AutoCloseable {
         jdbc.database().writeOn(storeWorker);
         ServiceSettings settings = new ServiceSettings(Optional.ofNullable(servicesFile), evaluationInterval, Duration.ofSeconds(1), probeConcurrency);
         this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), decorate.apply(new JdbcServiceHistoryStore(jdbc.database())), Maths.INLINE,
-                estate, registry, clock);
+                estate, registry, clock, () -> true);
     }
 
     <T> T onLoop(Supplier<Future<T>> work) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.alerting.AlertStore;
+import io.kilowatch.collector.cluster.Fence;
+import io.kilowatch.collector.cluster.TestCluster;
 import io.kilowatch.core.alerting.Alert;
 import io.kilowatch.core.alerting.LabelMatcher;
 import io.kilowatch.core.alerting.Severity;
@@ -50,12 +52,16 @@ class JdbcAlertStoreTest {
         StoreKind.TestStore testStore = kind.fresh(dir);
         try (JdbcStore store = testStore.openStore()) {
             AlertStore alerts = new JdbcAlertStore(store.database());
-            List.of(pc1, pc2, pc3).forEach(a -> alerts.fired(a).await());
-            alerts.fired(pc1).await(); // recorded twice (a retry): still one alert
-            alerts.notified(List.of(pc1.id(), pc2.id()), new AlertStore.NotificationRecord("hook", T.plusSeconds(30).toEpochMilli(), "firing",
-                    AlertStore.NotificationRecord.DELIVERED, "attempts 1")).await();
+            Fence fence = TestCluster.heldDuty(store.database(), "alerting").fence();
+            List.of(pc1, pc2, pc3).forEach(a -> alerts.fired(a, fence).await());
+            alerts.fired(pc1, fence).await(); // recorded twice (a retry): still one alert
+            AlertStore.NotificationRecord claimed = new AlertStore.NotificationRecord("hook", T.plusSeconds(30).toEpochMilli(), "firing",
+                    AlertStore.NotificationRecord.SENDING, null);
+            alerts.notified(List.of(pc1.id(), pc2.id()), claimed, fence).await();
+            alerts.settled(List.of(pc1.id(), pc2.id()), claimed, AlertStore.NotificationRecord.DELIVERED, "attempts 1", T.plusSeconds(31).toEpochMilli())
+                    .await();
             alerts.resolved(new Alert(pc1.fingerprint(), pc1.rule(), pc1.labels(), pc1.severity(), "pc-1 is back", pc1.value(),
-                    Alert.State.RESOLVED, pc1.activeSince(), pc1.firingSince(), T.plusSeconds(600), T.plusSeconds(660))).await();
+                    Alert.State.RESOLVED, pc1.activeSince(), pc1.firingSince(), T.plusSeconds(600), T.plusSeconds(660)), fence).await();
             alerts.saveSilence(new Silence("s1", List.of(new LabelMatcher("device", LabelMatcher.Op.REGEX, "pc-.*")), T, T.plusSeconds(3600),
                     "ada", "moving desks", T)).await();
         }
@@ -72,6 +78,8 @@ class JdbcAlertStoreTest {
             assertEquals("pc-1 is back", old.alert().summary());
             assertEquals(90.0, old.alert().value());
             assertEquals(List.of("hook"), old.notifications().stream().map(AlertStore.NotificationRecord::channel).toList());
+            assertEquals(List.of(AlertStore.NotificationRecord.DELIVERED), old.notifications().stream().map(AlertStore.NotificationRecord::outcome).toList(),
+                    "the claim was settled in place, not recorded twice");
             assertTrue(Double.isNaN(first.entries().get(0).alert().value()));
 
             assertEquals(List.of(pc2.id(), pc3.id()), alerts.firing().await().stream().map(e -> e.alert().id()).toList(), "oldest first");

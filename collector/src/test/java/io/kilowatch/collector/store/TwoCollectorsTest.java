@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +50,7 @@ class TwoCollectorsTest {
         apiToken = Users.newApiToken();
     }
 
-    private static int deploy(Vertx vertx, StoreConfig store, Path dataDir, Path enrolmentTokenFile, BooleanSupplier metricsDuty) {
+    private static int deploy(Vertx vertx, StoreConfig store, Path dataDir, Path enrolmentTokenFile, String collectorId) {
         Settings settings = Settings.parse("", "test", Map.of("KILOWATCH_COLLECTOR_STORE_POSTGRESQL_PASSWORD", TestPostgres.PASSWORD),
                         "KILOWATCH_COLLECTOR_")
                 .override("http.port", "0").override("data_dir", dataDir.toString())
@@ -61,8 +60,8 @@ class TwoCollectorsTest {
                 .override("storage.refresh_interval", "1h").override("dashboard.push_interval", "250ms")
                 .override("security.agents.enrolment_token_file", enrolmentTokenFile.toString())
                 .override("security.users.ada.role", "admin").override("security.users.ada.password_hash", adminHash)
-                .override("security.api_tokens.prometheus.sha256", apiToken[1]);
-        CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC()).holdsMetricsDuty(metricsDuty);
+                .override("security.api_tokens.prometheus.sha256", apiToken[1]).override("cluster.collector_id", collectorId);
+        CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
         vertx.deployVerticle(collector).await();
         return collector.actualPort();
     }
@@ -71,8 +70,8 @@ class TwoCollectorsTest {
     void twoCollectorsOnOnePostgresqlServeOneEstate(Vertx vertx) throws Exception {
         StoreConfig store = TestPostgres.shared().freshDatabase(dir);
         Path token = dir.resolve("enrolment-token"); // one Secret mounted on both
-        int a = deploy(vertx, store, dir.resolve("a"), token, () -> true);
-        int b = deploy(vertx, store, dir.resolve("b"), token, () -> false);
+        int a = deploy(vertx, store, dir.resolve("a"), token, "collector-a"); // first up: takes every duty's lease, the metrics duty too
+        int b = deploy(vertx, store, dir.resolve("b"), token, "collector-b");
         WebClient client = WebClient.create(vertx);
 
         // A login on A holds on B; a logout on B ends it on A too, within the cache time.

@@ -32,15 +32,23 @@ public final class CarbonCalculator {
         }
         Accumulator sum = new Accumulator(site, series);
         if (!to.isAfter(from)) {
-            sum.add(joules, to);
+            sum.add(joules, to, yearOf(to));
             return sum.result();
         }
         double totalNanos = Duration.between(from, to).toNanos();
         Instant cursor = from;
+        // The year and its end are worked out once per year, not per half-hour: a day's off energy is 48 pieces, and a
+        // carbon report charges thousands of group-days (bench/carbon-report.sh).
+        Instant yearEnd = nextYear(cursor);
+        int year = yearOf(cursor);
         while (cursor.isBefore(to)) {
-            Instant end = earliest(to, nextYear(cursor), series == null ? null : IntensitySeries.halfHourOf(cursor).plus(IntensitySeries.HALF_HOUR),
+            if (!cursor.isBefore(yearEnd)) {
+                yearEnd = nextYear(cursor);
+                year = yearOf(cursor);
+            }
+            Instant end = earliest(to, yearEnd, series == null ? null : IntensitySeries.halfHourOf(cursor).plus(IntensitySeries.HALF_HOUR),
                     site.tariff() == null ? null : site.tariff().nextChangeAfter(cursor));
-            sum.add(joules * (Duration.between(cursor, end).toNanos() / totalNanos), cursor);
+            sum.add(joules * (Duration.between(cursor, end).toNanos() / totalNanos), cursor, year);
             cursor = end;
         }
         return sum.result();
@@ -82,28 +90,43 @@ public final class CarbonCalculator {
         private double td;
         private double fallback;
         private double cost;
+        /** The annual factors of the year of the last piece and their sources, looked up once per year rather than per piece. */
+        private int factorsYear = Integer.MIN_VALUE;
+        private double annualGramsPerKwh;
+        private String fallbackSource;
+        private double tdGramsPerKwh;
+        private String tdSource;
 
         Accumulator(SiteCarbon site, IntensitySeries series) {
             this.site = site;
             this.series = series;
         }
 
-        void add(double joules, Instant at) {
+        /** A piece of energy used at {@code at}, in {@code year} (the collector's zone). */
+        void add(double joules, Instant at, int year) {
             double kwh = Units.joulesToKwh(joules);
-            int year = yearOf(at);
+            if (year != factorsYear) {
+                factorsYear = year;
+                annualGramsPerKwh = site.factors().gramsPerKwh(year);
+                fallbackSource = site.factors().source(year) + (series == null ? "" : " (fallback: no half-hourly intensity)");
+                if (site.tdLosses() != null) {
+                    tdGramsPerKwh = site.tdLosses().gramsPerKwh(year);
+                    tdSource = site.tdLosses().source(year);
+                }
+            }
             Optional<IntensitySeries.Point> half = series == null ? Optional.empty() : series.at(at);
             double grams;
             if (half.isPresent()) {
                 grams = half.get().gramsPerKwh();
                 sources.add(half.get().source());
             } else {
-                grams = site.factors().gramsPerKwh(year);
-                sources.add(site.factors().source(year) + (series == null ? "" : " (fallback: no half-hourly intensity)"));
+                grams = annualGramsPerKwh;
+                sources.add(fallbackSource);
                 fallback += joules;
             }
             if (site.tdLosses() != null) {
-                td += kwh * site.pue() * site.tdLosses().gramsPerKwh(year);
-                sources.add(site.tdLosses().source(year));
+                td += kwh * site.pue() * tdGramsPerKwh;
+                sources.add(tdSource);
             }
             if (site.tariff() != null) {
                 cost += kwh * site.pue() * site.tariff().gbpPerKwhAt(at);

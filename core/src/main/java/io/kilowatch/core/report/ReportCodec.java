@@ -109,6 +109,22 @@ public final class ReportCodec {
         return ReportJson.toJson(inventory);
     }
 
+    /**
+     * The inventory as the collector stores it beside a device. Fields this version does not know are skipped: a
+     * stored inventory was checked when its report came in, perhaps by another version.
+     */
+    public static Inventory inventoryFromJson(String json) throws ReportFormatException {
+        try {
+            Inventory inventory = MAPPER.readerFor(Inventory.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(json);
+            if (inventory == null) {
+                throw new ReportFormatException("the inventory is JSON null");
+            }
+            return inventory;
+        } catch (JsonProcessingException e) {
+            throw new ReportFormatException("malformed inventory at " + path(e) + ": " + e.getOriginalMessage());
+        }
+    }
+
     /** Parses one report; the exception's message says what is wrong and where, for a 400 response. */
     public static Report fromJson(String json) throws ReportFormatException {
         try {
