@@ -89,6 +89,8 @@ public final class CollectorVerticle extends VerticleBase {
     private HttpServer server;
     /** The estate's series on /metrics from one collector only, so that N collectors do not count it N times (docs/metrics.md). */
     private Duty metricsDuty;
+    /** Set when stopping: periodic work stops queueing store work, so the stop's own (giving leases back, closing) is not behind it. */
+    private volatile boolean stopping;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
@@ -106,7 +108,13 @@ public final class CollectorVerticle extends VerticleBase {
         mathsWorker = vertx.createSharedWorkerExecutor("kilowatch-maths", 2);
         maths = Maths.on(mathsWorker);
         PrometheusMeterRegistry prometheus = registry();
-        FeatureContext context = new FeatureContext(vertx, clock, Scheduler.of(vertx), maths, prometheus, config.timeZone());
+        Scheduler timers = Scheduler.of(vertx);
+        Scheduler untilStopping = (initialDelay, period, task) -> timers.every(initialDelay, period, () -> {
+            if (!stopping) {
+                task.run();
+            }
+        });
+        FeatureContext context = new FeatureContext(vertx, clock, untilStopping, maths, prometheus, config.timeZone());
         return Database.open(config.store(), storeWorker).compose(db -> {
             database = db;
             features = features(db);
@@ -232,9 +240,13 @@ public final class CollectorVerticle extends VerticleBase {
         return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
     }
 
-    /** Stops the server, then every started feature in reverse order (each failure logged, the rest still stopped), then the store. */
+    /**
+     * Stops periodic work and the server, then every started feature in reverse order (each failure logged, the rest still
+     * stopped), then the store.
+     */
     @Override
     public Future<?> stop() {
+        stopping = true;
         Future<Void> chain = server == null ? Future.succeededFuture() : server.close();
         List<Feature> reverse = new ArrayList<>(started);
         java.util.Collections.reverse(reverse);
