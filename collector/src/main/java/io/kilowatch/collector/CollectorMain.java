@@ -148,7 +148,7 @@ public final class CollectorMain {
             return 2;
         }
         try (JdbcStore store = new JdbcStore(Database.open(config.store()))) {
-            if (store.revoke(deviceId, System.currentTimeMillis())) {
+            if (store.revoke(deviceId, System.currentTimeMillis()).await()) {
                 System.out.println("revoked the credential of " + deviceId);
                 return 0;
             }
@@ -192,7 +192,7 @@ public final class CollectorMain {
             var points = IntensityFile.parse(text, IntensityFile.Format.of(format), blankToNull(options.get("--region")),
                     blankToNull(options.get("--source")));
             var outcome = new JdbcCarbonStore(store.database()).importIntensity(points, System.currentTimeMillis(),
-                    RollupRecompute.afterImport(config.carbon(), dayStart(config)));
+                    RollupRecompute.afterImport(config.carbon(), dayStart(config))).await();
             System.out.println("imported " + outcome.points() + " half-hours of " + points.keySet() + " from " + file + " (" + outcome.stored()
                     + " stored; forecasts never replace actuals); recomputed the carbon of " + outcome.recomputedRollups() + " hourly rollups");
             return 0;
@@ -211,9 +211,9 @@ public final class CollectorMain {
         CollectorConfig config = input.config();
         try (JdbcStore store = new JdbcStore(Database.open(config.store()))) {
             IntensityCache intensity = new IntensityCache();
-            intensity.replaceAll(new JdbcCarbonStore(store.database()).intensity());
+            intensity.replaceAll(new JdbcCarbonStore(store.database()).intensity().await());
             var outcome = new io.kilowatch.collector.history.HistoryImport(new io.kilowatch.collector.store.JdbcHistoryStore(store.database()), store,
-                    config.carbon(), intensity, config.timeZone()).run(input.text(), System.currentTimeMillis());
+                    config.carbon(), intensity, config.timeZone(), io.kilowatch.collector.feature.Maths.INLINE).run(input.text(), System.currentTimeMillis()).await();
             System.out.println("imported " + outcome.rows() + " rows (" + outcome.energyKwh() + " kWh over " + outcome.days()
                     + " local day parts) from " + input.file());
             return 0;
@@ -247,7 +247,7 @@ public final class CollectorMain {
         java.time.ZoneId zone = config.timeZone();
         try (JdbcStore store = new JdbcStore(Database.open(config.store()))) {
             int changed = new JdbcCarbonStore(store.database()).recomputeRollups(from.atStartOfDay(zone).toInstant().toEpochMilli(),
-                    to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(), RollupRecompute.withCurrentSettings(config.carbon(), dayStart(config)));
+                    to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli(), RollupRecompute.withCurrentSettings(config.carbon(), dayStart(config))).await();
             System.out.println("recomputed " + changed + " hourly rollups (and their days) from " + from + " to " + to + " in " + zone.getId());
             return 0;
         }

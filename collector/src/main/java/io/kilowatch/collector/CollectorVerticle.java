@@ -16,6 +16,7 @@ import io.kilowatch.collector.estate.IngestApi;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
+import io.kilowatch.collector.feature.Maths;
 import io.kilowatch.collector.feature.Scheduler;
 import io.kilowatch.collector.history.HistoryFeature;
 import io.kilowatch.collector.history.HistoryImport;
@@ -80,12 +81,16 @@ public final class CollectorVerticle extends VerticleBase {
     private final CollectorConfig config;
     private final Clock clock;
     private WorkerExecutor storeWorker;
+    private WorkerExecutor mathsWorker;
+    private Maths maths;
     private Database database;
     private final List<Feature> started = new ArrayList<>();
     private List<Feature> features = List.of();
     private HttpServer server;
     /** The estate's series on /metrics from one collector only, so that N collectors do not count it N times (docs/metrics.md). */
     private Duty metricsDuty;
+    /** Set when stopping: periodic work stops queueing store work, so the stop's own (giving leases back, closing) is not behind it. */
+    private volatile boolean stopping;
 
     public CollectorVerticle(CollectorConfig config, Clock clock) {
         this.config = config;
@@ -99,11 +104,19 @@ public final class CollectorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         storeWorker = vertx.createSharedWorkerExecutor("kilowatch-store", 1);
+        // Reports' maths after their store reads: as many threads as a small server has cores, apart from the store's writer.
+        mathsWorker = vertx.createSharedWorkerExecutor("kilowatch-maths", 2);
+        maths = Maths.on(mathsWorker);
         PrometheusMeterRegistry prometheus = registry();
-        FeatureContext context = new FeatureContext(vertx, clock, Scheduler.of(vertx), storeWorker, prometheus, config.timeZone());
-        return storeWorker.executeBlocking(() -> Database.open(config.store())).compose(db -> {
+        Scheduler timers = Scheduler.of(vertx);
+        Scheduler untilStopping = (initialDelay, period, task) -> timers.every(initialDelay, period, () -> {
+            if (!stopping) {
+                task.run();
+            }
+        });
+        FeatureContext context = new FeatureContext(vertx, clock, untilStopping, maths, prometheus, config.timeZone());
+        return Database.open(config.store(), storeWorker).compose(db -> {
             database = db;
-            db.writeOn(storeWorker);
             features = features(db);
             Future<Void> chain = Future.succeededFuture();
             for (Feature feature : features) {
@@ -150,7 +163,8 @@ public final class CollectorVerticle extends VerticleBase {
         metricsDuty = cluster.duty("metrics");
 
         SustainabilityFeature sustainability = new SustainabilityFeature(
-                new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), intensity, config.timeZone()),
+                new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), intensity, config.timeZone(),
+                        maths),
                 new ServiceCarbon(store, carbonStore, sustainabilityStore, config.sustainability(), config.timeZone()),
                 Duration.ofMillis(Math.min(config.refreshInterval().toMillis(), 5_000)), cluster.duty("carbon"));
         ServicesFeature services = new ServicesFeature(config.services(), new JdbcServiceHistoryStore(db), estate, sustainability.serviceFootprints(),
@@ -175,7 +189,7 @@ public final class CollectorVerticle extends VerticleBase {
         }
         list.add(new SnmpFeature(config.snmp(), estate, estateFeature, new JdbcDeviceEventStore(db), new JdbcSnmpStore(db),
                 config.rawRetention(), cluster));
-        list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone())));
+        list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone(), maths)));
         list.add(new AlertingFeature(config.alerting(), new JdbcAlertStore(db),
                 () -> List.of(new DeviceDownSource(estate), services.conditions()), cluster.duty("alerting")));
         // first to start, so a lone collector holds every duty before it is due; last to stop, giving the leases back
@@ -226,9 +240,13 @@ public final class CollectorVerticle extends VerticleBase {
         return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
     }
 
-    /** Stops the server, then every started feature in reverse order (each failure logged, the rest still stopped), then the store. */
+    /**
+     * Stops periodic work and the server, then every started feature in reverse order (each failure logged, the rest still
+     * stopped), then the store.
+     */
     @Override
     public Future<?> stop() {
+        stopping = true;
         Future<Void> chain = server == null ? Future.succeededFuture() : server.close();
         List<Feature> reverse = new ArrayList<>(started);
         java.util.Collections.reverse(reverse);
@@ -236,11 +254,7 @@ public final class CollectorVerticle extends VerticleBase {
             chain = chain.eventually(() -> feature.stop().onFailure(e -> LOG.atWarn().setCause(e).addKeyValue("feature", feature.name())
                     .log("feature failed to stop")));
         }
-        return chain.eventually(() -> storeWorker.<Void>executeBlocking(() -> {
-            if (database != null) {
-                database.close();
-            }
-            return null;
-        })).eventually(() -> storeWorker.close());
+        return chain.eventually(() -> database == null ? Future.succeededFuture() : database.closeOnWriter())
+                .eventually(() -> storeWorker.close()).eventually(() -> mathsWorker.close());
     }
 }

@@ -41,7 +41,7 @@ class ImportHistoryCommandTest {
     private double kwh2019() {
         try (JdbcStore store = testStore.openStore()) {
             return store.totals("day", Instant.parse("2019-01-01T00:00:00Z").toEpochMilli(), Instant.parse("2020-01-01T00:00:00Z").toEpochMilli())
-                    .itJoules() / 3_600_000;
+                    .await().itJoules() / 3_600_000;
         }
     }
 

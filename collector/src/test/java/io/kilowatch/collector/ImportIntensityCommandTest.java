@@ -51,7 +51,7 @@ class ImportIntensityCommandTest {
 
     private int halfHours(String region) {
         try (JdbcStore store = testStore.openStore()) {
-            var series = new JdbcCarbonStore(store.database()).intensity().get(region);
+            var series = new JdbcCarbonStore(store.database()).intensity().await().get(region);
             return series == null ? 0 : series.size();
         }
     }

@@ -23,18 +23,18 @@ class RevokeAgentTest {
         args.addAll(testStore.options());
         Map<String, String> env = testStore.environment();
         try (JdbcStore store = testStore.openStore()) {
-            assertTrue(store.enrol("pc-1", "a".repeat(64), 1));
-            assertEquals("pc-1", store.deviceForCredential("a".repeat(64)).orElseThrow());
-            assertEquals(false, store.enrol("pc-1", "b".repeat(64), 2), "no takeover while the credential is active");
-            assertTrue(store.enrol("pc-1", "a".repeat(64), 2), "the same credential again: accepted, nothing changes");
+            assertTrue(store.enrol("pc-1", "a".repeat(64), 1).await());
+            assertEquals("pc-1", store.deviceForCredential("a".repeat(64)).await().orElseThrow());
+            assertEquals(false, store.enrol("pc-1", "b".repeat(64), 2).await(), "no takeover while the credential is active");
+            assertTrue(store.enrol("pc-1", "a".repeat(64), 2).await(), "the same credential again: accepted, nothing changes");
         }
         assertEquals(0, CollectorMain.revokeAgent(args.toArray(String[]::new), env));
         assertEquals(1, CollectorMain.revokeAgent(args.toArray(String[]::new), env), "nothing left to revoke");
         assertEquals(2, CollectorMain.revokeAgent(new String[] {}, Map.of()));
         try (JdbcStore store = testStore.openStore()) {
-            assertTrue(store.deviceForCredential("a".repeat(64)).isEmpty());
-            assertTrue(store.enrol("pc-1", "b".repeat(64), 3));
-            assertEquals("pc-1", store.deviceForCredential("b".repeat(64)).orElseThrow());
+            assertTrue(store.deviceForCredential("a".repeat(64)).await().isEmpty());
+            assertTrue(store.enrol("pc-1", "b".repeat(64), 3).await());
+            assertEquals("pc-1", store.deviceForCredential("b".repeat(64)).await().orElseThrow());
         }
     }
 }

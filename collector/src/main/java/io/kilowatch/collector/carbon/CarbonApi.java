@@ -19,7 +19,6 @@ import io.kilowatch.core.carbon.NesoRegions;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.energy.Units;
 import io.vertx.core.Handler;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -47,17 +46,15 @@ public final class CarbonApi implements ApiModule {
     private static final Duration MAX_SERIES_RANGE = Duration.ofDays(31);
 
     private final CarbonStore store;
-    private final WorkerExecutor storeWorker;
     private final CarbonPolicy policy;
     private final IntensityCache cache;
     private final IntensityImports imports;
     private final ZoneId zone;
     private final Clock clock;
 
-    public CarbonApi(CarbonStore store, WorkerExecutor storeWorker, CarbonPolicy policy, IntensityCache cache, IntensityImports imports,
+    public CarbonApi(CarbonStore store, CarbonPolicy policy, IntensityCache cache, IntensityImports imports,
                      ZoneId zone, Clock clock) {
         this.store = store;
-        this.storeWorker = storeWorker;
         this.policy = policy;
         this.cache = cache;
         this.imports = imports;
@@ -164,7 +161,7 @@ public final class CarbonApi implements ApiModule {
         String device = ctx.queryParams().get("device");
         long fromMs = from.atStartOfDay(zone).toInstant().toEpochMilli();
         long toMs = to.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
-        storeWorker.executeBlocking(() -> store.breakdown("day", fromMs, toMs, device), false).onComplete(r -> {
+        store.breakdown("day", fromMs, toMs, device).onComplete(r -> {
             if (r.failed()) {
                 LOG.atError().setCause(r.cause()).log("carbon totals failed");
                 Responses.error(ctx, 500, List.of("internal error; see the collector's log"));

@@ -70,20 +70,14 @@ public final class CarbonFeature implements Feature {
     @Override
     public Future<Void> start(FeatureContext ctx) {
         metrics = new CarbonMetrics(ctx.registry(), policy, intensity, ctx.clock());
-        imports = new IntensityImports(store, ctx.storeWorker(), intensity, RollupRecompute.afterImport(policy, dayStart), ctx.clock());
-        return ctx.storeWorker().<Void>executeBlocking(() -> {
-            imports.reloadIfChanged();
-            return null;
-        }).onSuccess(v -> {
-            ctx.timers().every(refreshInterval, () -> ctx.storeWorker().executeBlocking(() -> {
-                imports.reloadIfChanged();
-                return null;
-            }).onFailure(e -> LOG.atWarn().setCause(e).log("reloading grid intensity from the store failed")));
+        imports = new IntensityImports(store, ctx.maths(), intensity, RollupRecompute.afterImport(policy, dayStart), ctx.clock());
+        return imports.reloadIfChanged().onSuccess(v -> {
+            ctx.timers().every(refreshInterval, () -> imports.reloadIfChanged().onFailure(e -> LOG.atWarn().setCause(e).log("reloading grid intensity from the store failed")));
             if (fetch.enabled()) {
                 fetcher = new IntensityFetcher(ctx.vertx(), fetch, imports, ctx.registry(), ctx.clock(), fetchDuty);
                 fetcher.start();
             }
-            routes = List.of(new CarbonApi(store, ctx.storeWorker(), policy, intensity, imports, ctx.zone(), ctx.clock()),
+            routes = List.of(new CarbonApi(store, policy, intensity, imports, ctx.zone(), ctx.clock()),
                     new CarbonWindowsApi(new CarbonWindowPlanner(windows, policy, intensity, services, device, devices, ctx.zone()), ctx.clock()));
         });
     }

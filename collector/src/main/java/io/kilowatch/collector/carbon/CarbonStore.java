@@ -3,12 +3,14 @@ package io.kilowatch.collector.carbon;
 import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Half-hourly grid intensity, and the carbon figures of the rollups split the way carbon reports need
- * them. Same portable SQL and store as {@link EstateStore}; methods block, callers run them on the store's worker.
+ * them. Same portable SQL and store as {@link EstateStore}; each method works on the store's single writer and answers on
+ * the caller's context.
  */
 public interface CarbonStore {
 
@@ -43,20 +45,20 @@ public interface CarbonStore {
      * Stores half-hours by region and recomputes the carbon of hourly and daily rollups they cover, all in
      * one transaction: on any failure nothing is stored or changed.
      */
-    ImportOutcome importIntensity(Map<String, List<IntensitySeries.Point>> byRegion, long nowMs, Recomputer recomputer);
+    Future<ImportOutcome> importIntensity(Map<String, List<IntensitySeries.Point>> byRegion, long nowMs, Recomputer recomputer);
 
     /**
      * Works the hourly rollups with bucket start in [fromMs, toMs) out again from their stored energy,
      * and their days by the same amounts, in one transaction; returns how many hourly rollups changed.
      */
-    int recomputeRollups(long fromMs, long toMs, Recomputer recomputer);
+    Future<Integer> recomputeRollups(long fromMs, long toMs, Recomputer recomputer);
 
     /** Every stored series, by region key. */
-    Map<String, IntensitySeries> intensity();
+    Future<Map<String, IntensitySeries>> intensity();
 
     /** Changes whenever an import stored something, also by another process sharing the store. */
-    String intensityVersion();
+    Future<String> intensityVersion();
 
     /** Rollups of a period ({@code hour} or {@code day}) with bucket start in [fromMs, toMs), one device or all (null). */
-    List<Breakdown> breakdown(String period, long fromMs, long toMs, String deviceId);
+    Future<List<Breakdown>> breakdown(String period, long fromMs, long toMs, String deviceId);
 }

@@ -2,7 +2,6 @@ package io.kilowatch.collector.estate;
 
 import io.kilowatch.core.credential.Credentials;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -33,15 +32,13 @@ public final class AgentCredentials {
     }
 
     private final EstateStore store;
-    private final WorkerExecutor storeWorker;
     private final byte[] enrolmentToken;
     private final Clock clock;
     private final long cacheTtlMillis;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public AgentCredentials(EstateStore store, WorkerExecutor storeWorker, String enrolmentToken, Clock clock, Duration cacheTtl) {
+    public AgentCredentials(EstateStore store, String enrolmentToken, Clock clock, Duration cacheTtl) {
         this.store = store;
-        this.storeWorker = storeWorker;
         this.enrolmentToken = enrolmentToken.getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
         this.cacheTtlMillis = cacheTtl.toMillis();
@@ -56,7 +53,7 @@ public final class AgentCredentials {
         if (presentedToken == null || !MessageDigest.isEqual(enrolmentToken, presentedToken.getBytes(StandardCharsets.UTF_8))) {
             return Future.failedFuture(new Refused(401, "wrong enrolment token"));
         }
-        return storeWorker.executeBlocking(() -> store.enrol(deviceId, Credentials.sha256(credential), clock.millis()), false)
+        return store.enrol(deviceId, Credentials.sha256(credential), clock.millis())
                 .compose(enrolled -> enrolled ? Future.<Void>succeededFuture()
                         : Future.failedFuture(new Refused(409, "device '" + deviceId + "' is enrolled already with another credential; "
                                 + "revoke it first (kilowatch-collector revoke-agent " + deviceId + ")")));
@@ -73,7 +70,7 @@ public final class AgentCredentials {
         if (cached != null && cached.expiresMillis() > now) {
             return Future.succeededFuture(cached.deviceId());
         }
-        return storeWorker.executeBlocking(() -> store.deviceForCredential(hash), false).map(device -> {
+        return store.deviceForCredential(hash).map(device -> {
             if (cache.size() > 100_000) {
                 cache.clear(); // bounded: a flood of made-up tokens must not grow memory
             }

@@ -4,6 +4,7 @@ import static io.kilowatch.collector.http.Responses.error;
 import static io.kilowatch.collector.http.Responses.json;
 import static io.kilowatch.collector.http.Responses.respond;
 
+import io.kilowatch.collector.feature.Maths;
 import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.core.carbon.CarbonPolicy;
@@ -12,7 +13,6 @@ import io.kilowatch.core.energy.Units;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -30,7 +30,7 @@ public final class EstateApi implements ApiModule {
     private static final int MAX_LIVE_DEVICES = 500;
 
     private final EstateStore store;
-    private final WorkerExecutor storeWorker;
+    private final Maths maths;
     private final Estate estate;
     private final CarbonPolicy carbon;
     private final ZoneId zone;
@@ -39,10 +39,10 @@ public final class EstateApi implements ApiModule {
     /** Each device's state as the live clients last heard it, so a device going down with time alone is sent; read on ticks only. */
     private final java.util.Map<String, Estate.State> sentStates = new java.util.HashMap<>();
 
-    public EstateApi(Vertx vertx, EstateStore store, WorkerExecutor storeWorker, Estate estate, CarbonPolicy carbon, ZoneId zone, Clock clock,
+    public EstateApi(Vertx vertx, EstateStore store, Maths maths, Estate estate, CarbonPolicy carbon, ZoneId zone, Clock clock,
                      long pushIntervalMillis) {
         this.store = store;
-        this.storeWorker = storeWorker;
+        this.maths = maths;
         this.estate = estate;
         this.carbon = carbon;
         this.zone = zone;
@@ -118,7 +118,7 @@ public final class EstateApi implements ApiModule {
     }
 
     private interface SeriesQuery {
-        List<EstateStore.SeriesPoint> run(SeriesRange range, long fromMs, long toMs);
+        Future<List<EstateStore.SeriesPoint>> run(SeriesRange range, long fromMs, long toMs);
     }
 
     private void withRange(RoutingContext ctx, SeriesQuery query) {
@@ -131,19 +131,19 @@ public final class EstateApi implements ApiModule {
         long step = range.step.toMillis();
         long to = (clock.millis() / step + 1) * step;
         long from = to - range.length.toMillis();
-        storeWorker.executeBlocking(() -> new JsonObject()
+        query.run(range, from, to).map(points -> new JsonObject()
                         .put("range", range.label)
                         .put("from", Instant.ofEpochMilli(from).toString())
                         .put("to", Instant.ofEpochMilli(to).toString())
                         .put("step_seconds", step / 1000)
                         .put("source", range.fromRaw ? "samples" : "hourly rollups")
-                        .put("points", series(query.run(range, from, to))), false)
+                        .put("points", series(points)))
                 .onComplete(r -> respond(ctx, r.succeeded() ? r.result() : null, r.cause()));
     }
 
     private Future<JsonObject> summary() {
         Instant now = clock.instant();
-        return storeWorker.executeBlocking(() -> EstateSummary.compute(store, estate, carbon, zone, now), false).map(EstateApi::summary);
+        return EstateSummary.compute(store, estate, carbon, zone, now, maths).map(EstateApi::summary);
     }
 
     /** The devices whose state changed with time alone since the last tick: silent past their allowance, or their site's hours began or ended. */

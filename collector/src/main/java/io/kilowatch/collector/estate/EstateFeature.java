@@ -88,28 +88,30 @@ public final class EstateFeature implements Feature {
     @Override
     public Future<Void> start(FeatureContext ctx) {
         metrics = new EstateMetrics(ctx.registry(), estate, ctx.clock());
-        return ctx.storeWorker().<Void>executeBlocking(() -> {
-            if (options.requireCredentials()) {
-                enrolmentToken = EnrolmentToken.resolve(options.enrolmentToken(), options.enrolmentTokenFile());
-                if (store.recordEnrolmentToken(Credentials.sha256(enrolmentToken), ctx.clock().millis()).isPresent()) {
-                    LOG.atWarn().log("this collector's enrolment token is not the one the collector started before it on this store "
-                            + "holds: agents given that one cannot enrol here. Give every collector the same token (docs/security.md, "
-                            + "Several collectors); after a rotation, restart the others with the new one");
-                }
+        // The token may be read from (or first written to) its file: blocking, so on a worker.
+        Future<String> token = !options.requireCredentials() ? Future.succeededFuture()
+                : ctx.vertx().executeBlocking(() -> EnrolmentToken.resolve(options.enrolmentToken(), options.enrolmentTokenFile()), false);
+        return token.compose(t -> {
+            enrolmentToken = t;
+            return t == null ? Future.succeededFuture(Optional.<String>empty()) : store.recordEnrolmentToken(Credentials.sha256(t), ctx.clock().millis());
+        }).compose(previous -> {
+            if (previous.isPresent()) {
+                LOG.atWarn().log("this collector's enrolment token is not the one the collector started before it on this store "
+                        + "holds: agents given that one cannot enrol here. Give every collector the same token (docs/security.md, "
+                        + "Several collectors); after a rotation, restart the others with the new one");
             }
-            reload(ctx);
-            return null;
-        }).onSuccess(v -> {
+            return reload(ctx);
+        }).<Void>mapEmpty().onSuccess(v -> {
             metrics.sync();
             RateLimiter limiter = new RateLimiter(options.rateLimitPerMinute(), options.rateLimitBurst(), ctx.clock());
             ctx.timers().every(Duration.ofMinutes(1), limiter::forgetIdle);
-            ingest = new IngestService(new GroupCommitter(store, ctx.storeWorker(), 2_000), accounting, estate, metrics, ctx.clock(),
+            ingest = new IngestService(new GroupCommitter(store, 2_000), accounting, estate, metrics, ctx.clock(),
                     limiter::acquire, onStored);
             AgentCredentials credentials = enrolmentToken == null ? null
-                    : new AgentCredentials(store, ctx.storeWorker(), enrolmentToken, ctx.clock(), options.credentialCache());
-            estateApi = new EstateApi(ctx.vertx(), store, ctx.storeWorker(), estate, carbon, ctx.zone(), ctx.clock(),
+                    : new AgentCredentials(store, enrolmentToken, ctx.clock(), options.credentialCache());
+            estateApi = new EstateApi(ctx.vertx(), store, ctx.maths(), estate, carbon, ctx.zone(), ctx.clock(),
                     options.pushInterval().toMillis());
-            ingestApi = new IngestApi(ctx.vertx(), ingest, credentials, options.requireClientCertificate(), store, ctx.storeWorker(),
+            ingestApi = new IngestApi(ctx.vertx(), ingest, credentials, options.requireClientCertificate(), store,
                     ctx.clock(), options.limits());
             schedule(ctx);
             Context context = ctx.vertx().getOrCreateContext();
@@ -153,16 +155,14 @@ public final class EstateFeature implements Feature {
     }
 
     private void prune(FeatureContext ctx) {
-        ctx.storeWorker().executeBlocking(() -> {
-            long now = ctx.clock().millis();
-            return store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(),
-                    now - Estate.longestWindow().toMillis());
-        }).onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
+        long now = ctx.clock().millis();
+        store.prune(now - options.rawRetention().toMillis(), now - options.hourlyRetention().toMillis(), now - Estate.longestWindow().toMillis())
+                .onSuccess(n -> LOG.atInfo().addKeyValue("rows", n).log("pruned data past retention"))
                 .onFailure(e -> LOG.atWarn().setCause(e).log("pruning failed"));
     }
 
     private void refresh(FeatureContext ctx) {
-        ctx.storeWorker().executeBlocking(() -> reload(ctx)).onSuccess(changed -> {
+        reload(ctx).onSuccess(changed -> {
             changed.forEach(row -> metrics.sync(estate.row(row.deviceId())));
             estateApi.markChanged();
         }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed"));
@@ -177,8 +177,7 @@ public final class EstateFeature implements Feature {
         readingOthers = true;
         List<String> batch = List.copyOf(othersChanged);
         othersChanged.clear();
-        ctx.storeWorker().executeBlocking(() -> {
-            EstateStore.Changes changes = store.changesOf(batch, ctx.clock().millis() - Estate.longestWindow().toMillis());
+        store.changesOf(batch, ctx.clock().millis() - Estate.longestWindow().toMillis()).map(changes -> {
             estate.load(changes);
             return changes.devices();
         }).onSuccess(rows -> {
@@ -195,17 +194,17 @@ public final class EstateFeature implements Feature {
      * Reads what changed in the store since the last reload (reports other collectors took), or everything once an hour
      * and at start; returns the devices read.
      */
-    private List<DeviceRow> reload(FeatureContext ctx) {
+    private Future<List<DeviceRow>> reload(FeatureContext ctx) {
         long now = ctx.clock().millis();
         boolean full = lastFullReloadMs < 0 || now - lastFullReloadMs >= FULL_RELOAD.toMillis();
-        EstateStore.Changes changes = store.changesSince(full ? 0 : lastReloadMs - RELOAD_OVERLAP.toMillis(),
-                now - Estate.longestWindow().toMillis());
-        estate.load(changes);
-        estate.forgetSpansBefore(ctx.clock().instant().minus(Estate.longestWindow()));
-        lastReloadMs = now;
-        if (full) {
-            lastFullReloadMs = now;
-        }
-        return changes.devices();
+        return store.changesSince(full ? 0 : lastReloadMs - RELOAD_OVERLAP.toMillis(), now - Estate.longestWindow().toMillis()).map(changes -> {
+            estate.load(changes);
+            estate.forgetSpansBefore(ctx.clock().instant().minus(Estate.longestWindow()));
+            lastReloadMs = now;
+            if (full) {
+                lastFullReloadMs = now;
+            }
+            return changes.devices();
+        });
     }
 }

@@ -2,6 +2,7 @@ package io.kilowatch.collector.estate;
 
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.EnergyFootprint;
+import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * Everything the collector keeps. One interface, portable SQL behind it: SQLite embedded by default,
- * PostgreSQL for several collectors sharing one store. Methods block; callers run them off the event loop.
+ * PostgreSQL for several collectors sharing one store. Each method does its work on the store's single writer and
+ * answers on the caller's context.
  */
 public interface EstateStore extends AutoCloseable {
 
@@ -42,14 +44,14 @@ public interface EstateStore extends AutoCloseable {
      * rollups, or, if anything fails, none of them. A report whose (device, sequence) is already stored
      * changes nothing and says so. One answer per report, in the same order.
      */
-    List<IngestOutcome> ingest(List<Pending> reports);
+    Future<List<IngestOutcome>> ingest(List<Pending> reports);
 
-    List<DeviceRow> devices();
+    Future<List<DeviceRow>> devices();
 
-    Optional<DeviceRow> device(String deviceId);
+    Future<Optional<DeviceRow>> device(String deviceId);
 
     /** Uptime spans that end at or after {@code sinceMs}, by device. */
-    Map<String, List<UptimeSpan>> spansSince(long sinceMs);
+    Future<Map<String, List<UptimeSpan>>> spansSince(long sinceMs);
 
     /**
      * What the estate view needs from the store: the devices a report changed at or after {@code receivedSinceMs}
@@ -57,13 +59,13 @@ public interface EstateStore extends AutoCloseable {
      * they were known asleep or off after a clean stop ({@link IngestPlan#offPeriods}) that end at or after
      * {@code spansSinceMs}.
      */
-    Changes changesSince(long receivedSinceMs, long spansSinceMs);
+    Future<Changes> changesSince(long receivedSinceMs, long spansSinceMs);
 
     /** The same as {@link #changesSince} for these devices only: those another collector said it changed. */
-    Changes changesOf(Collection<String> deviceIds, long spansSinceMs);
+    Future<Changes> changesOf(Collection<String> deviceIds, long spansSinceMs);
 
     /** Logged-in user sessions of each device, summed over the local days that start in [fromMs, toMs). */
-    Map<String, SessionTotals> sessions(long fromMs, long toMs);
+    Future<Map<String, SessionTotals>> sessions(long fromMs, long toMs);
 
     /** One device's logged-in sessions over some days: user-seconds logged in, and sessions begun. */
     record SessionTotals(double sessionSeconds, double sessionsStarted) {
@@ -74,38 +76,38 @@ public interface EstateStore extends AutoCloseable {
     }
 
     /** A device's series from raw samples ({@code fromRaw}) or from hourly rollups. */
-    List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw);
+    Future<List<SeriesPoint>> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw);
 
     /** The whole estate's series: power summed over devices per bucket. */
-    List<SeriesPoint> estateSeries(long fromMs, long toMs, long stepMs, boolean fromRaw);
+    Future<List<SeriesPoint>> estateSeries(long fromMs, long toMs, long stepMs, boolean fromRaw);
 
     /**
      * Sum of a period's rollups ({@code hour} or {@code day}) with bucket start in [fromMs, toMs): no off time,
      * well-to-tank or embodied part, and no sources.
      */
-    EnergyFootprint totals(String period, long fromMs, long toMs);
+    Future<EnergyFootprint> totals(String period, long fromMs, long toMs);
 
     /** Deletes raw samples and hourly rollups older than their retention; returns rows deleted. */
-    int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);
+    Future<Integer> prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs);
 
     /**
      * Records a new credential for a device. Refused (false) while the device has another one that is not
      * revoked: enrolling again must not take over a device that is still reporting. The same credential
      * again is accepted and changes nothing.
      */
-    boolean enrol(String deviceId, String credentialSha256, long nowMs);
+    Future<Boolean> enrol(String deviceId, String credentialSha256, long nowMs);
 
     /** The device a credential belongs to, if it exists and is not revoked. */
-    Optional<String> deviceForCredential(String credentialSha256);
+    Future<Optional<String>> deviceForCredential(String credentialSha256);
 
     /**
      * Records the SHA-256 of this collector's enrolment token as the estate's; returns the one recorded before when it
      * was another (a collector on the same store with another token, or a rotation).
      */
-    Optional<String> recordEnrolmentToken(String tokenSha256, long nowMs);
+    Future<Optional<String>> recordEnrolmentToken(String tokenSha256, long nowMs);
 
     /** Revokes a device's credential; false when it has none that is active. */
-    boolean revoke(String deviceId, long nowMs);
+    Future<Boolean> revoke(String deviceId, long nowMs);
 
     @Override
     void close();

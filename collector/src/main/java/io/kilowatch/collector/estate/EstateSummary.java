@@ -1,7 +1,9 @@
 package io.kilowatch.collector.estate;
 
+import io.kilowatch.collector.feature.Maths;
 import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.EnergyFootprint;
+import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -17,8 +19,22 @@ import java.util.OptionalDouble;
 record EstateSummary(Instant time, ZoneId zone, double powerWatts, int devices, Map<Estate.State, Long> states, OptionalDouble availability24h,
                      EnergyFootprint today, EnergyFootprint month, EnergyFootprint year, String carbonMethod) {
 
-    /** Runs on the store's worker: it reads day rollups. */
-    static EstateSummary compute(EstateStore store, Estate estate, CarbonPolicy carbon, ZoneId zone, Instant now) {
+    /** Reads the day rollups' totals, then counts the devices with {@code maths}. */
+    static Future<EstateSummary> compute(EstateStore store, Estate estate, CarbonPolicy carbon, ZoneId zone, Instant now, Maths maths) {
+        LocalDate today = now.atZone(zone).toLocalDate();
+        long end = today.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        long dayStart = today.atStartOfDay(zone).toInstant().toEpochMilli();
+        long monthStart = today.withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        long yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        Future<EnergyFootprint> day = store.totals("day", dayStart, end);
+        Future<EnergyFootprint> month = store.totals("day", monthStart, end);
+        Future<EnergyFootprint> year = store.totals("day", yearStart, end);
+        return Future.all(day, month, year).compose(read -> maths.run(() -> of(estate, carbon, zone, now, day.result(), month.result(),
+                year.result())));
+    }
+
+    private static EstateSummary of(Estate estate, CarbonPolicy carbon, ZoneId zone, Instant now, EnergyFootprint today, EnergyFootprint month,
+                                    EnergyFootprint year) {
         List<DeviceRow> rows = estate.rows();
         Map<Estate.State, Long> states = new EnumMap<>(Estate.State.class);
         double watts = 0;
@@ -30,14 +46,7 @@ record EstateSummary(Instant time, ZoneId zone, double powerWatts, int devices, 
         OptionalDouble availability = rows.stream()
                 .map(r -> estate.availability(r, Estate.WINDOWS.get("24h"), now))
                 .filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).average();
-
-        LocalDate today = now.atZone(zone).toLocalDate();
-        long end = today.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
-        long dayStart = today.atStartOfDay(zone).toInstant().toEpochMilli();
-        long monthStart = today.withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli();
-        long yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant().toEpochMilli();
-        return new EstateSummary(now, zone, watts, rows.size(), states, availability, store.totals("day", dayStart, end),
-                store.totals("day", monthStart, end), store.totals("day", yearStart, end),
+        return new EstateSummary(now, zone, watts, rows.size(), states, availability, today, month, year,
                 carbon.method(null, carbon.yearOf(now)) + " (offices); per-site PUE and factors where configured");
     }
 }

@@ -1,12 +1,9 @@
 package io.kilowatch.collector.estate;
 
-import io.kilowatch.collector.estate.EstateStore;
-
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -24,14 +21,13 @@ public final class GroupCommitter {
     }
 
     private final EstateStore store;
-    private final WorkerExecutor worker;
     private final int maxReportsPerCommit;
     private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    /** True while a group is being committed: requests arriving meanwhile wait for the next group. */
+    private final AtomicBoolean committing = new AtomicBoolean();
 
-    public GroupCommitter(EstateStore store, WorkerExecutor worker, int maxReportsPerCommit) {
+    public GroupCommitter(EstateStore store, int maxReportsPerCommit) {
         this.store = store;
-        this.worker = worker;
         this.maxReportsPerCommit = maxReportsPerCommit;
     }
 
@@ -39,52 +35,44 @@ public final class GroupCommitter {
     public Future<List<EstateStore.IngestOutcome>> submit(List<EstateStore.Pending> reports) {
         Promise<List<EstateStore.IngestOutcome>> answer = Promise.promise();
         queue.add(new Request(reports, answer, Vertx.currentContext()));
-        if (draining.compareAndSet(false, true)) {
-            worker.executeBlocking(() -> {
-                drain();
-                return null;
-            }, false);
+        if (committing.compareAndSet(false, true)) {
+            commitNext();
         }
         return answer.future();
     }
 
-    private void drain() {
-        while (true) {
-            List<Request> group = new ArrayList<>();
-            int reports = 0;
-            while (reports < maxReportsPerCommit && queue.peek() != null) {
-                Request next = queue.poll();
-                group.add(next);
-                reports += next.reports().size();
-            }
-            if (group.isEmpty()) {
-                draining.set(false);
-                // a request may have come in between the last poll and the flag: pick it up, or let its submitter
-                if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
-                    return;
-                }
-                continue;
-            }
-            commit(group);
+    /** Commits the waiting requests as one group, then the next group, until none is waiting. */
+    private void commitNext() {
+        List<Request> group = new ArrayList<>();
+        int reports = 0;
+        while (reports < maxReportsPerCommit && queue.peek() != null) {
+            Request next = queue.poll();
+            group.add(next);
+            reports += next.reports().size();
         }
-    }
-
-    private void commit(List<Request> group) {
-        List<EstateStore.Pending> all = new ArrayList<>();
-        group.forEach(r -> all.addAll(r.reports()));
-        List<EstateStore.IngestOutcome> outcomes;
-        try {
-            outcomes = store.ingest(all);
-        } catch (RuntimeException e) {
-            group.forEach(r -> answer(r, () -> r.answer().fail(e)));
+        if (group.isEmpty()) {
+            committing.set(false);
+            // a request may have come in between the last poll and the flag: pick it up, or let its submitter
+            if (!queue.isEmpty() && committing.compareAndSet(false, true)) {
+                commitNext();
+            }
             return;
         }
-        int from = 0;
-        for (Request r : group) {
-            List<EstateStore.IngestOutcome> mine = List.copyOf(outcomes.subList(from, from + r.reports().size()));
-            from += r.reports().size();
-            answer(r, () -> r.answer().complete(mine));
-        }
+        List<EstateStore.Pending> all = new ArrayList<>();
+        group.forEach(r -> all.addAll(r.reports()));
+        store.ingest(all).onComplete(result -> {
+            if (result.failed()) {
+                group.forEach(r -> answer(r, () -> r.answer().fail(result.cause())));
+            } else {
+                int from = 0;
+                for (Request r : group) {
+                    List<EstateStore.IngestOutcome> mine = List.copyOf(result.result().subList(from, from + r.reports().size()));
+                    from += r.reports().size();
+                    answer(r, () -> r.answer().complete(mine));
+                }
+            }
+            commitNext();
+        });
     }
 
     private static void answer(Request r, Runnable complete) {

@@ -12,7 +12,6 @@ import io.kilowatch.core.report.ReportFormatException;
 import io.kilowatch.core.report.ReportValidator;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -34,7 +33,6 @@ public final class IngestApi implements ApiModule {
     private final AgentCredentials credentials;
     private final boolean requireClientCertificate;
     private final EstateStore store;
-    private final WorkerExecutor storeWorker;
     private final Clock clock;
     private final RateLimiter enrolmentLimiter;
     private final Limits limits;
@@ -57,12 +55,11 @@ public final class IngestApi implements ApiModule {
      * @param credentials null when agents need no credential (security.agents.require_credentials: false)
      */
     public IngestApi(Vertx vertx, IngestService ingest, AgentCredentials credentials, boolean requireClientCertificate, EstateStore store,
-                     WorkerExecutor storeWorker, Clock clock, Limits limits) {
+                     Clock clock, Limits limits) {
         this.ingest = ingest;
         this.credentials = credentials;
         this.requireClientCertificate = requireClientCertificate;
         this.store = store;
-        this.storeWorker = storeWorker;
         this.clock = clock;
         this.limits = limits;
         // Enrolment tokens are guessable only by brute force; ten tries a minute per address makes that hopeless.
@@ -157,7 +154,7 @@ public final class IngestApi implements ApiModule {
     /** Admin: revoke an agent's credential; it must enrol again. */
     private void revoke(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        storeWorker.executeBlocking(() -> store.revoke(id, clock.millis()), false).onComplete(result -> {
+        store.revoke(id, clock.millis()).onComplete(result -> {
             if (result.failed()) {
                 storeFailed(ctx, result.cause());
             } else if (result.result()) {

@@ -2,7 +2,6 @@ package io.kilowatch.collector.feature;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.ZoneId;
 
@@ -10,8 +9,8 @@ import java.time.ZoneId;
  * What every feature needs to start.
  *
  * @param timers every periodic task of a feature runs on these, so tests drive them by hand
- * @param storeWorker the store's single writer: blocking store work runs here, one task at a time
+ * @param maths where pure maths after a store read runs, off the event loop (the store's own work runs inside the store)
  * @param zone the estate's time zone, for days, months and service hours
  */
-public record FeatureContext(Vertx vertx, Clock clock, Scheduler timers, WorkerExecutor storeWorker, MeterRegistry registry, ZoneId zone) {
+public record FeatureContext(Vertx vertx, Clock clock, Scheduler timers, Maths maths, MeterRegistry registry, ZoneId zone) {
 }

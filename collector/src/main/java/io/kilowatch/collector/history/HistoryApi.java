@@ -4,7 +4,6 @@ import io.kilowatch.collector.http.ApiModule;
 import io.kilowatch.collector.http.Responses;
 import io.kilowatch.collector.security.Role;
 import io.vertx.core.Handler;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,12 +21,10 @@ public final class HistoryApi implements ApiModule {
     private static final int MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
     private final HistoryImport history;
-    private final WorkerExecutor storeWorker;
     private final Clock clock;
 
-    public HistoryApi(HistoryImport history, WorkerExecutor storeWorker, Clock clock) {
+    public HistoryApi(HistoryImport history, Clock clock) {
         this.history = history;
-        this.storeWorker = storeWorker;
         this.clock = clock;
     }
 
@@ -39,7 +36,7 @@ public final class HistoryApi implements ApiModule {
 
     private void importFile(RoutingContext ctx) {
         String text = ctx.body().asString() == null ? "" : ctx.body().asString();
-        storeWorker.executeBlocking(() -> history.run(text, clock.millis()), false).onComplete(r -> {
+        history.run(text, clock.millis()).onComplete(r -> {
             if (r.succeeded()) {
                 LOG.atInfo().addKeyValue("rows", r.result().rows()).addKeyValue("energy_kwh", r.result().energyKwh()).log("energy history imported");
                 Responses.json(ctx, 200, new JsonObject().put("rows", r.result().rows()).put("days", r.result().days())

@@ -22,7 +22,7 @@ public final class HistoryFeature implements Feature {
 
     @Override
     public Future<Void> start(FeatureContext ctx) {
-        routes = List.of(new HistoryApi(history, ctx.storeWorker(), ctx.clock()));
+        routes = List.of(new HistoryApi(history, ctx.clock()));
         return Future.succeededFuture();
     }
 

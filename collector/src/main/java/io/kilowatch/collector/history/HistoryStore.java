@@ -1,9 +1,11 @@
 package io.kilowatch.collector.history;
 
 import io.kilowatch.core.carbon.EnergyFootprint;
+import io.vertx.core.Future;
 import java.util.List;
+import java.util.Optional;
 
-/** Imported energy history (table {@code energy_imports}); methods block and run on the store's worker. */
+/** Imported energy history (table {@code energy_imports}); each method works on the store's single writer and answers on the caller's context. */
 public interface HistoryStore {
     /**
      * The part of one imported row that falls in one local day, with its figures.
@@ -23,7 +25,7 @@ public interface HistoryStore {
      * start) is replaced. If any row overlaps a stored row of the same subject with another resolution or
      * start, nothing is stored and that conflict is returned.
      *
-     * @return the first conflict, or null when all was stored
+     * @return the first conflict, or empty when all was stored
      */
-    Conflict replace(List<ImportedDay> days, long nowMs);
+    Future<Optional<Conflict>> replace(List<ImportedDay> days, long nowMs);
 }

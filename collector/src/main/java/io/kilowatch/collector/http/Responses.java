@@ -1,12 +1,10 @@
 package io.kilowatch.collector.http;
 
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +22,9 @@ public final class Responses {
     }
 
     /**
-     * Runs blocking store work on the worker; when it fails, logs the cause, answers 503 with {@code unavailable}
-     * and the returned future fails, so callers only say what success answers.
+     * A store's answer: when it fails, logs the cause, answers 503 with {@code unavailable} and the returned future fails,
+     * so callers only say what success answers.
      */
-    public static <T> Future<T> onStore(RoutingContext ctx, WorkerExecutor worker, Callable<T> work, String unavailable) {
-        return onStore(ctx, worker.executeBlocking(work, false), unavailable);
-    }
-
-    /** The same for a store's answer: when it fails, logs the cause and answers 503 with {@code unavailable}. */
     public static <T> Future<T> onStore(RoutingContext ctx, Future<T> stored, String unavailable) {
         return stored.onFailure(e -> {
             LOG.atWarn().setCause(e).addKeyValue("path", ctx.request().path()).log("store work failed");
@@ -45,11 +38,6 @@ public final class Responses {
             ctx.response().putHeader("Retry-After", STORE_RETRY_AFTER_SECONDS);
         }
         error(ctx, 503, List.of(problem));
-    }
-
-    /** Answers 200 with the JSON a store read gives, or 503 when the store could not be read. */
-    public static void answerFromStore(RoutingContext ctx, WorkerExecutor worker, Callable<?> read) {
-        onStore(ctx, worker, read, STORE_UNREADABLE).onSuccess(body -> json(ctx, 200, body));
     }
 
     /** Answers 200 with the body, or 500 (logged) when computing it failed. */

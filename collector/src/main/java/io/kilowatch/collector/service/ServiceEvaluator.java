@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Samples every component each evaluation, works out each service's state (nested services first) and
  * hands it to the service's {@link ServiceTracker} (core: history, incidents, counted time); keeps a status
- * per service for metrics, the API and alerts. What changed goes to the store on its worker; a write that
+ * per service for metrics, the API and alerts. What changed goes to the store; a write that
  * fails is retried with the next one. Runs on one event loop; statuses and counters may be read from any thread.
  */
 public final class ServiceEvaluator {
@@ -45,7 +45,6 @@ public final class ServiceEvaluator {
     private final Estate estate;
     private final ProbeScheduler probes;
     private final ServiceHistoryStore store;
-    private final WorkerExecutor storeWorker;
     private final WorkerExecutor maths;
     private final Clock clock;
     private final long gapToleranceMs;
@@ -62,27 +61,31 @@ public final class ServiceEvaluator {
      * @param evaluationInterval gaps in history longer than three of these are "no data" (the collector was stopped)
      * @param recordsHistory whether this collector writes service history and incidents now: only the one holding the services duty does
      */
-    public ServiceEvaluator(Estate estate, ProbeScheduler probes, ServiceHistoryStore store, WorkerExecutor storeWorker, WorkerExecutor maths,
+    public ServiceEvaluator(Estate estate, ProbeScheduler probes, ServiceHistoryStore store, WorkerExecutor maths,
                             Clock clock, Duration evaluationInterval, BooleanSupplier recordsHistory) {
         this.recordsHistory = recordsHistory;
         this.maths = maths;
         this.estate = estate;
         this.probes = probes;
         this.store = store;
-        this.storeWorker = storeWorker;
         this.clock = clock;
         this.gapToleranceMs = StateHistory.gapToleranceMs(evaluationInterval);
     }
 
-    /** Loads history and open incidents from the store; runs on the store's worker before the first evaluation. */
-    void load() {
-        Map<String, List<StateInterval>> histories = store.serviceHistories(clock.millis() - ServiceTracker.MEMORY.toMillis());
-        Map<String, Incident> open = new HashMap<>();
-        store.openIncidents().forEach(i -> open.put(i.service(), i));
-        Set<String> services = new LinkedHashSet<>(histories.keySet());
-        services.addAll(open.keySet());
-        services.forEach(name -> trackers.put(name, new ServiceTracker(name, gapToleranceMs, histories.getOrDefault(name, List.of()),
-                Optional.ofNullable(open.get(name)))));
+    /** Loads history and open incidents from the store, before the first evaluation. */
+    Future<Void> load() {
+        Future<Map<String, List<StateInterval>>> stored = store.serviceHistories(clock.millis() - ServiceTracker.MEMORY.toMillis());
+        Future<List<Incident>> openIncidents = store.openIncidents();
+        return Future.all(stored, openIncidents).map(read -> {
+            Map<String, List<StateInterval>> histories = stored.result();
+            Map<String, Incident> open = new HashMap<>();
+            openIncidents.result().forEach(i -> open.put(i.service(), i));
+            Set<String> services = new LinkedHashSet<>(histories.keySet());
+            services.addAll(open.keySet());
+            services.forEach(name -> trackers.put(name, new ServiceTracker(name, gapToleranceMs, histories.getOrDefault(name, List.of()),
+                    Optional.ofNullable(open.get(name)))));
+            return null;
+        });
     }
 
     /** Takes a new catalog; services that stay keep their history, removed ones stop being published. */
@@ -184,10 +187,7 @@ public final class ServiceEvaluator {
         Map<String, Incident> incidents = new LinkedHashMap<>(pendingIncidents);
         pendingIntervals.clear();
         pendingIncidents.clear();
-        return storeWorker.executeBlocking(() -> {
-            store.record(List.copyOf(intervals.values()), List.copyOf(incidents.values()));
-            return null;
-        }).<Void>mapEmpty().recover(e -> {
+        return store.record(List.copyOf(intervals.values()), List.copyOf(incidents.values())).recover(e -> {
             // Keep what failed unless a newer version of the same row is already waiting.
             intervals.forEach(pendingIntervals::putIfAbsent);
             incidents.forEach(pendingIncidents::putIfAbsent);

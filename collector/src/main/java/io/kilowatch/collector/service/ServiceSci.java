@@ -6,6 +6,8 @@ import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.ServiceState;
 import io.kilowatch.core.service.Span;
 import io.kilowatch.core.service.StateInterval;
+import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,26 +31,38 @@ public final class ServiceSci {
     /**
      * @param componentHistories recorded states of the service's components overlapping the period, by component name
      */
-    public static SoftwareCarbonIntensity.Result of(ServiceDefinition service, ServicesConfig config,
-                                                    Map<String, List<StateInterval>> componentHistories, ServiceFootprints footprints, Span period) {
+    public static Future<SoftwareCarbonIntensity.Result> of(ServiceDefinition service, ServicesConfig config,
+                                                            Map<String, List<StateInterval>> componentHistories, ServiceFootprints footprints,
+                                                            Span period) {
         Map<String, Double> units = new LinkedHashMap<>();
         units.put(SoftwareCarbonIntensity.MONTH, SoftwareCarbonIntensity.months(period.start(), period.end(), service.calendar().zone()));
         units.put(SoftwareCarbonIntensity.PROBE_TRANSACTION, probeRuns(service, config, componentHistories, period));
-        List<SoftwareCarbonIntensity.Component> components = footprints.components(service, config.catalog(), period);
-        footprints.sessions(components, period).ifPresent(s -> {
-            units.put(SoftwareCarbonIntensity.USER_SESSION, s.started());
-            units.put(SoftwareCarbonIntensity.SESSION_HOUR, s.hours());
-        });
-        return SoftwareCarbonIntensity.of(components, units);
+        return footprints.components(service, config.catalog(), period).compose(components -> footprints.sessions(components, period)
+                .map(sessions -> {
+                    sessions.ifPresent(s -> {
+                        units.put(SoftwareCarbonIntensity.USER_SESSION, s.started());
+                        units.put(SoftwareCarbonIntensity.SESSION_HOUR, s.hours());
+                    });
+                    return SoftwareCarbonIntensity.of(components, units);
+                }));
     }
 
-    /** Reads the probe components' histories, then {@link #of}; blocks. */
-    public static SoftwareCarbonIntensity.Result load(ServiceDefinition service, ServicesConfig config, ServiceHistoryStore store,
-                                                      ServiceFootprints footprints, Span period) {
-        Map<String, List<StateInterval>> histories = new LinkedHashMap<>();
+    /** Reads the probe components' histories, then {@link #of}. */
+    public static Future<SoftwareCarbonIntensity.Result> load(ServiceDefinition service, ServicesConfig config, ServiceHistoryStore store,
+                                                              ServiceFootprints footprints, Span period) {
+        Map<String, Future<List<StateInterval>>> histories = new LinkedHashMap<>();
         service.components().stream().filter(c -> c.kind() == ComponentRef.Kind.PROBE).forEach(c -> histories.put(c.name(),
                 store.history(ServiceHistoryStore.IntervalRow.COMPONENT, service.name() + "/" + c.name(), period.startMs(), period.endMs())));
-        return of(service, config, histories, footprints, period);
+        return all(histories).compose(read -> of(service, config, read, footprints, period));
+    }
+
+    /** The answers of several store reads, under the same keys, once all have come. */
+    static <T> Future<Map<String, T>> all(Map<String, Future<T>> reads) {
+        return Future.all(new ArrayList<>(reads.values())).map(done -> {
+            Map<String, T> answers = new LinkedHashMap<>();
+            reads.forEach((key, read) -> answers.put(key, read.result()));
+            return answers;
+        });
     }
 
     static double probeRuns(ServiceDefinition service, ServicesConfig config, Map<String, List<StateInterval>> histories, Span period) {

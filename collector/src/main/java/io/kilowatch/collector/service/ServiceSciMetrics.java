@@ -7,6 +7,7 @@ import io.kilowatch.core.service.Span;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,15 +27,15 @@ public final class ServiceSciMetrics {
                 .register(registry);
     }
 
-    /** Works out every service's SCI for its month so far; blocks (run on the store's worker). */
-    public static Map<String, SoftwareCarbonIntensity.Result> thisMonth(Services services, ServiceFootprints footprints, Instant now) {
-        Map<String, SoftwareCarbonIntensity.Result> results = new LinkedHashMap<>();
+    /** Works out every service's SCI for its month so far, from the store. */
+    public static Future<Map<String, SoftwareCarbonIntensity.Result>> thisMonth(Services services, ServiceFootprints footprints, Instant now) {
+        Map<String, Future<SoftwareCarbonIntensity.Result>> results = new LinkedHashMap<>();
         ServicesConfig config = services.config();
         for (ServiceDefinition s : config.catalog().all()) {
             Span month = SlaPeriod.MONTH.of(now.atZone(s.calendar().zone()).toLocalDate(), s.calendar().zone());
             results.put(s.name(), ServiceSci.load(s, config, services.store(), footprints, new Span(month.startMs(), now.toEpochMilli())));
         }
-        return results;
+        return ServiceSci.all(results);
     }
 
     /** Replaces the published rows: services or units without a figure are left out rather than shown as 0. */

@@ -2,6 +2,7 @@ package io.kilowatch.collector.service;
 
 import io.kilowatch.collector.config.WatchedFile;
 import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.feature.Maths;
 import io.kilowatch.collector.feature.Scheduler;
 import io.kilowatch.core.alerting.ConditionSource;
 import io.kilowatch.core.config.ConfigException;
@@ -28,7 +29,7 @@ public final class Services {
 
     private final ServiceSettings settings;
     private final ZoneId defaultZone;
-    private final WorkerExecutor storeWorker;
+    private final Maths maths;
     private final WorkerExecutor probeWorker;
     private final WorkerExecutor mathsWorker;
     private final ServiceHistoryStore store;
@@ -42,19 +43,19 @@ public final class Services {
     private volatile Instant lastLoaded;
     private final Optional<WatchedFile> watched;
 
-    public Services(Vertx vertx, ServiceSettings settings, ZoneId defaultZone, ServiceHistoryStore store, WorkerExecutor storeWorker,
+    public Services(Vertx vertx, ServiceSettings settings, ZoneId defaultZone, ServiceHistoryStore store, Maths maths,
                     Estate estate, MeterRegistry registry, Clock clock, java.util.function.BooleanSupplier recordsHistory) {
         this.watched = settings.file().map(f -> new WatchedFile(vertx, f, "services file", "services: {}"));
         this.settings = settings;
         this.defaultZone = defaultZone;
         this.store = store;
-        this.storeWorker = storeWorker;
+        this.maths = maths;
         this.clock = clock;
         // DNS probes block in the system resolver: on their own threads, as many as probes may run at once.
         this.probeWorker = vertx.createSharedWorkerExecutor("kilowatch-probes", settings.probeConcurrency());
         this.probes = new ProbeScheduler(new Prober(vertx, probeWorker, clock), registry, clock, settings.probeConcurrency());
         this.mathsWorker = vertx.createSharedWorkerExecutor("kilowatch-service-maths", 1);
-        this.evaluator = new ServiceEvaluator(estate, probes, store, storeWorker, mathsWorker, clock, settings.evaluationInterval(), recordsHistory);
+        this.evaluator = new ServiceEvaluator(estate, probes, store, mathsWorker, clock, settings.evaluationInterval(), recordsHistory);
         this.metrics = new ServiceMetrics(registry, evaluator, this);
         this.conditions = new ServiceConditions(evaluator, probes);
     }
@@ -65,10 +66,7 @@ public final class Services {
      * @param timers where probes, evaluations and file checks are scheduled
      */
     public Future<Void> start(Scheduler timers) {
-        return read().compose(text -> storeWorker.executeBlocking(() -> {
-            evaluator.load();
-            return null;
-        }).map(v -> {
+        return read().compose(text -> evaluator.load().map(v -> {
             if (text != null) {
                 watched.orElseThrow().taken(text);
                 apply(parse(text.content()), "start");
@@ -152,8 +150,9 @@ public final class Services {
         return store;
     }
 
-    WorkerExecutor storeWorker() {
-        return storeWorker;
+    /** Where reports' maths runs after their store reads. */
+    Maths maths() {
+        return maths;
     }
 
     Clock clock() {

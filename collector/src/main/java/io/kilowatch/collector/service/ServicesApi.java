@@ -121,7 +121,7 @@ public final class ServicesApi implements ApiModule {
                     .put("start", o.start().toString()).put("end", o.end().toString()).put("components", new JsonArray(List.copyOf(w.components())))));
         }
         body.put("maintenance_next_7d", upcoming);
-        Responses.onStore(ctx, services.storeWorker(), () -> services.store().incidents(d.name(), 0, now.toEpochMilli() + 1, DETAIL_INCIDENTS),
+        Responses.onStore(ctx, services.store().incidents(d.name(), 0, now.toEpochMilli() + 1, DETAIL_INCIDENTS),
                 Responses.STORE_UNREADABLE).onSuccess(incidents -> {
                     JsonArray rows = new JsonArray();
                     // Each incident whole: its own span is the range its service hours are counted in.
@@ -171,8 +171,8 @@ public final class ServicesApi implements ApiModule {
             Responses.error(ctx, 400, List.of("format must be json or csv, got '" + format + "'"));
             return;
         }
-        Responses.onStore(ctx, services.storeWorker(), () -> SlaReport.load(d, kind, date, services.store(), now,
-                services.evaluator.gapToleranceMs(), services.config(), footprints), Responses.STORE_UNREADABLE)
+        Responses.onStore(ctx, SlaReport.load(d, kind, date, services.store(), now,
+                services.evaluator.gapToleranceMs(), services.config(), footprints, services.maths()), Responses.STORE_UNREADABLE)
                 .onSuccess(report -> {
                     if (format.equals("csv")) {
                         ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")

@@ -41,13 +41,12 @@ public final class ServicesFeature implements Feature {
 
     @Override
     public Future<Void> start(FeatureContext ctx) {
-        services = new Services(ctx.vertx(), settings, ctx.zone(), store, ctx.storeWorker(), estate, ctx.registry(), ctx.clock(), duty::held);
+        services = new Services(ctx.vertx(), settings, ctx.zone(), store, ctx.maths(), estate, ctx.registry(), ctx.clock(), duty::held);
         ServiceSciMetrics sci = new ServiceSciMetrics(ctx.registry());
         return services.start(ctx.timers()).onSuccess(v -> {
             // Each service's SCI this month: now, then with the carbon pass.
-            ctx.timers().every(Duration.ofMillis(1), Duration.ofMinutes(15), () -> ctx.storeWorker()
-                    .executeBlocking(() -> ServiceSciMetrics.thisMonth(services, footprints, ctx.clock().instant()))
-                    .onSuccess(sci::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating services' carbon intensity failed")));
+            ctx.timers().every(Duration.ofMillis(1), Duration.ofMinutes(15), () -> ServiceSciMetrics.thisMonth(services, footprints,
+                    ctx.clock().instant()).onSuccess(sci::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating services' carbon intensity failed")));
             routes = List.of(new ServicesApi(services, footprints));
         });
     }

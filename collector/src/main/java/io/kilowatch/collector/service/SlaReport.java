@@ -10,6 +10,8 @@ import io.kilowatch.core.service.ServiceMaths;
 import io.kilowatch.core.service.SlaPeriod;
 import io.kilowatch.core.service.Span;
 import io.kilowatch.core.service.StateInterval;
+import io.kilowatch.collector.feature.Maths;
+import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -30,21 +32,24 @@ public record SlaReport(ServiceDefinition service, SlaPeriod kind, LocalDate dat
     static final int MAX_INCIDENTS = 10_000;
 
     /**
-     * Reads what the report needs from the store; blocks.
+     * Reads what the report needs from the store, then works it out with {@code maths}.
      *
      * @param gapToleranceMs how long a recorded state holds past its last evaluation (see {@link ServiceMaths#holding})
      * @param footprints its devices' carbon, for its Software Carbon Intensity; null leaves that out
      */
-    public static SlaReport load(ServiceDefinition service, SlaPeriod kind, LocalDate date, ServiceHistoryStore store, Instant now,
-                                 long gapToleranceMs, ServicesConfig config, ServiceFootprints footprints) {
+    public static Future<SlaReport> load(ServiceDefinition service, SlaPeriod kind, LocalDate date, ServiceHistoryStore store, Instant now,
+                                         long gapToleranceMs, ServicesConfig config, ServiceFootprints footprints, Maths maths) {
         Span period = kind.of(date, service.calendar().zone());
-        Map<String, List<StateInterval>> components = new LinkedHashMap<>();
-        service.components().forEach(c -> components.put(c.name(), store.history(ServiceHistoryStore.IntervalRow.COMPONENT,
+        Map<String, Future<List<StateInterval>>> componentReads = new LinkedHashMap<>();
+        service.components().forEach(c -> componentReads.put(c.name(), store.history(ServiceHistoryStore.IntervalRow.COMPONENT,
                 service.name() + "/" + c.name(), period.startMs(), period.endMs())));
-        SoftwareCarbonIntensity.Result sci = footprints == null ? null
-                : ServiceSci.of(service, config, components, footprints, period.until(now));
-        return of(service, kind, date, store.history(ServiceHistoryStore.IntervalRow.SERVICE, service.name(), period.startMs(), period.endMs()),
-                store.incidents(service.name(), period.startMs(), period.endMs(), MAX_INCIDENTS), components, now, gapToleranceMs, sci);
+        Future<List<StateInterval>> history = store.history(ServiceHistoryStore.IntervalRow.SERVICE, service.name(), period.startMs(),
+                period.endMs());
+        Future<List<Incident>> incidents = store.incidents(service.name(), period.startMs(), period.endMs(), MAX_INCIDENTS);
+        return ServiceSci.all(componentReads).compose(components -> (footprints == null ? Future.<SoftwareCarbonIntensity.Result>succeededFuture(null)
+                : ServiceSci.of(service, config, components, footprints, period.until(now)))
+                .compose(sci -> Future.all(history, incidents).compose(read -> maths.run(() -> of(service, kind, date, history.result(),
+                        incidents.result(), components, now, gapToleranceMs, sci)))));
     }
 
     /**

@@ -164,6 +164,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Opens the store the config names on this single-threaded executor, which is its writer from then on. */
+    public static Future<Database> open(StoreConfig config, WorkerExecutor writer) {
+        return writer.executeBlocking(() -> open(config)).map(db -> {
+            db.writeOn(writer);
+            return db;
+        });
+    }
+
+    /** Closes the store on its writer, after the work queued before. */
+    public Future<Void> closeOnWriter() {
+        return run(() -> {
+            close();
+            return null;
+        });
+    }
+
     /** What other collectors sharing this store change: on SQLite, nothing. Closed with the database. */
     public EstateChanges estateChanges() {
         return changes == null ? EstateChanges.NONE : changes;

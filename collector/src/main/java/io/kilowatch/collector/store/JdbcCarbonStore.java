@@ -3,6 +3,7 @@ package io.kilowatch.collector.store;
 import io.kilowatch.collector.carbon.CarbonStore;
 import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.IntensitySeries;
+import io.vertx.core.Future;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -21,7 +22,8 @@ public final class JdbcCarbonStore implements CarbonStore {
     }
 
     @Override
-    public ImportOutcome importIntensity(Map<String, List<IntensitySeries.Point>> byRegion, long nowMs, Recomputer recomputer) {
+    public Future<ImportOutcome> importIntensity(Map<String, List<IntensitySeries.Point>> byRegion, long nowMs, Recomputer recomputer) {
+        return db.run(() -> {
         try {
             return db.inTransaction(() -> {
                 int points = 0;
@@ -56,15 +58,18 @@ public final class JdbcCarbonStore implements CarbonStore {
         } catch (SQLException e) {
             throw new StoreException("importing grid intensity failed; nothing was stored", e);
         }
+        });
     }
 
     @Override
-    public int recomputeRollups(long fromMs, long toMs, Recomputer recomputer) {
+    public Future<Integer> recomputeRollups(long fromMs, long toMs, Recomputer recomputer) {
+        return db.run(() -> {
         try {
             return db.inTransaction(() -> apply(recomputer.recompute(hourRows(fromMs, toMs), series(fromMs, toMs + HOUR_MS))));
         } catch (SQLException e) {
             throw new StoreException("recomputing rollups failed; nothing was changed", e);
         }
+        });
     }
 
     private List<HourRollup> hourRows(long fromMs, long toMs) {
@@ -104,8 +109,8 @@ public final class JdbcCarbonStore implements CarbonStore {
     }
 
     @Override
-    public Map<String, IntensitySeries> intensity() {
-        return seriesWhere("");
+    public Future<Map<String, IntensitySeries>> intensity() {
+        return db.run(() -> seriesWhere(""));
     }
 
     private Map<String, IntensitySeries> seriesWhere(String where, Object... args) {
@@ -120,12 +125,13 @@ public final class JdbcCarbonStore implements CarbonStore {
     }
 
     @Override
-    public String intensityVersion() {
-        return db.query("SELECT COUNT(*), COALESCE(MAX(imported_ms), 0) FROM grid_intensity", rs -> rs.getLong(1) + "@" + rs.getLong(2)).get(0);
+    public Future<String> intensityVersion() {
+        return db.run(() -> db.query("SELECT COUNT(*), COALESCE(MAX(imported_ms), 0) FROM grid_intensity", rs -> rs.getLong(1) + "@" + rs.getLong(2)).get(0));
     }
 
     @Override
-    public List<Breakdown> breakdown(String period, long fromMs, long toMs, String deviceId) {
+    public Future<List<Breakdown>> breakdown(String period, long fromMs, long toMs, String deviceId) {
+        return db.run(() -> {
         String columns = "energy_joules, carbon_grams, overhead_joules, overhead_carbon_grams, td_carbon_grams, fallback_joules, cost_gbp";
         List<Object> args = new ArrayList<>();
         String sql;
@@ -156,6 +162,7 @@ public final class JdbcCarbonStore implements CarbonStore {
                 + "FROM (" + sql + ") figures GROUP BY site ORDER BY site NULLS FIRST",
                 rs -> new Breakdown(rs.getString(1), rollupFigures(rs, 2)),
                 args.toArray());
+        });
     }
 
     /**

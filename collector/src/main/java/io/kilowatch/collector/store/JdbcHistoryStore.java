@@ -3,6 +3,7 @@ package io.kilowatch.collector.store;
 import io.kilowatch.collector.history.HistoryStore;
 
 import io.kilowatch.core.carbon.EnergyFootprint;
+import io.vertx.core.Future;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** {@link HistoryStore} over the main store's connection and worker thread. Not thread-safe. */
@@ -41,7 +43,11 @@ public final class JdbcHistoryStore implements HistoryStore {
     }
 
     @Override
-    public Conflict replace(List<ImportedDay> days, long nowMs) {
+    public Future<Optional<Conflict>> replace(List<ImportedDay> days, long nowMs) {
+        return store.run(() -> replaceNow(days, nowMs));
+    }
+
+    private Optional<Conflict> replaceNow(List<ImportedDay> days, long nowMs) {
         // One entry per imported row: its first day stands for the row's key.
         Map<String, ImportedDay> rows = new LinkedHashMap<>();
         days.forEach(d -> rows.putIfAbsent(d.scope() + "\u0000" + d.subject() + "\u0000" + d.resolution() + "\u0000" + d.rowStartMs(), d));
@@ -80,10 +86,10 @@ public final class JdbcHistoryStore implements HistoryStore {
                     }
                     ps.executeBatch();
                 }
-                return null;
+                return Optional.<Conflict>empty();
             });
         } catch (Refused e) {
-            return e.conflict;
+            return Optional.of(e.conflict);
         } catch (SQLException e) {
             throw new StoreException("storing imported history failed; nothing of it was stored", e);
         }

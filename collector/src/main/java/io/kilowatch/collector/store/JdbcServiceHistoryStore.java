@@ -4,6 +4,7 @@ import io.kilowatch.collector.service.ServiceHistoryStore;
 import io.kilowatch.core.service.Incident;
 import io.kilowatch.core.service.ServiceState;
 import io.kilowatch.core.service.StateInterval;
+import io.vertx.core.Future;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -21,7 +22,8 @@ public final class JdbcServiceHistoryStore implements ServiceHistoryStore {
     }
 
     @Override
-    public void record(List<IntervalRow> intervals, List<Incident> incidents) {
+    public Future<Void> record(List<IntervalRow> intervals, List<Incident> incidents) {
+        return jdbc.run(() -> {
         try {
             jdbc.inTransaction(() -> {
                 for (IntervalRow row : intervals) {
@@ -41,16 +43,21 @@ public final class JdbcServiceHistoryStore implements ServiceHistoryStore {
         } catch (SQLException e) {
             throw new StoreException("recording service history failed; nothing of it was stored", e);
         }
+            return null;
+        });
     }
 
     @Override
-    public List<StateInterval> history(String kind, String subject, long fromMs, long toMs) {
+    public Future<List<StateInterval>> history(String kind, String subject, long fromMs, long toMs) {
+        return jdbc.run(() -> {
         return jdbc.query("SELECT start_ms, end_ms, state FROM service_intervals WHERE subject_kind = ? AND subject = ? "
                 + "AND end_ms >= ? AND start_ms < ? ORDER BY start_ms", JdbcServiceHistoryStore::interval, kind, subject, fromMs, toMs);
+        });
     }
 
     @Override
-    public Map<String, List<StateInterval>> serviceHistories(long sinceMs) {
+    public Future<Map<String, List<StateInterval>>> serviceHistories(long sinceMs) {
+        return jdbc.run(() -> {
         Map<String, List<StateInterval>> out = new LinkedHashMap<>();
         jdbc.query("SELECT subject, start_ms, end_ms, state FROM service_intervals WHERE subject_kind = ? AND end_ms >= ? "
                 + "ORDER BY subject, start_ms", rs -> {
@@ -59,19 +66,24 @@ public final class JdbcServiceHistoryStore implements ServiceHistoryStore {
                     return null;
                 }, IntervalRow.SERVICE, sinceMs);
         return out;
+        });
     }
 
     @Override
-    public List<Incident> incidents(String service, long fromMs, long toMs, int limit) {
+    public Future<List<Incident>> incidents(String service, long fromMs, long toMs, int limit) {
+        return jdbc.run(() -> {
         return jdbc.query("SELECT service, start_ms, end_ms, components FROM service_incidents WHERE service = ? "
                 + "AND (end_ms IS NULL OR end_ms > ?) AND start_ms < ? ORDER BY start_ms DESC LIMIT ?",
                 JdbcServiceHistoryStore::incident, service, fromMs, toMs, limit);
+        });
     }
 
     @Override
-    public List<Incident> openIncidents() {
+    public Future<List<Incident>> openIncidents() {
+        return jdbc.run(() -> {
         return jdbc.query("SELECT service, start_ms, end_ms, components FROM service_incidents WHERE end_ms IS NULL ORDER BY service",
                 JdbcServiceHistoryStore::incident);
+        });
     }
 
     private static StateInterval interval(ResultSet rs) throws SQLException {

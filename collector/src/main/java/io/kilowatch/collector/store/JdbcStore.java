@@ -10,6 +10,7 @@ import io.kilowatch.collector.estate.SessionIncrement;
 import io.kilowatch.core.availability.Availability;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.EnergyFootprint;
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,8 @@ public final class JdbcStore implements EstateStore {
     }
 
     @Override
-    public List<IngestOutcome> ingest(List<Pending> reports) {
+    public Future<List<IngestOutcome>> ingest(List<Pending> reports) {
+        return db.run(() -> {
         try {
             db.coverSamples(reports.stream().mapToLong(Pending::timestampMs));
             return db.inTransaction(() -> {
@@ -81,6 +83,7 @@ public final class JdbcStore implements EstateStore {
         } catch (SQLException e) {
             throw new StoreException("storing " + reports.size() + " report(s) failed; nothing was stored", e);
         }
+        });
     }
 
     private IngestOutcome ingestOne(Pending r) throws SQLException {
@@ -210,22 +213,27 @@ public final class JdbcStore implements EstateStore {
     }
 
     @Override
-    public List<DeviceRow> devices() {
+    public Future<List<DeviceRow>> devices() {
+        return db.run(this::allDevices);
+    }
+
+    private List<DeviceRow> allDevices() {
         return db.query("SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY device_id", JdbcStore::deviceRow);
     }
 
     @Override
-    public Optional<DeviceRow> device(String deviceId) {
-        return db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?", JdbcStore::deviceRow, deviceId).stream().findFirst();
+    public Future<Optional<DeviceRow>> device(String deviceId) {
+        return db.run(() -> db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?", JdbcStore::deviceRow, deviceId).stream().findFirst());
     }
 
     @Override
-    public Map<String, List<UptimeSpan>> spansSince(long sinceMs) {
-        return spansSince("uptime_spans", sinceMs);
+    public Future<Map<String, List<UptimeSpan>>> spansSince(long sinceMs) {
+        return db.run(() -> spansSince("uptime_spans", sinceMs));
     }
 
     @Override
-    public Map<String, SessionTotals> sessions(long fromMs, long toMs) {
+    public Future<Map<String, SessionTotals>> sessions(long fromMs, long toMs) {
+        return db.run(() -> {
         Map<String, SessionTotals> totals = new HashMap<>();
         db.query("SELECT device_id, SUM(session_seconds), SUM(sessions_started) FROM device_sessions "
                 + "WHERE day_start_ms >= ? AND day_start_ms < ? GROUP BY device_id", rs -> {
@@ -233,23 +241,28 @@ public final class JdbcStore implements EstateStore {
             return null;
         }, fromMs, toMs);
         return totals;
+        });
     }
 
     @Override
-    public Changes changesSince(long receivedSinceMs, long spansSinceMs) {
+    public Future<Changes> changesSince(long receivedSinceMs, long spansSinceMs) {
+        return db.run(() -> {
         if (receivedSinceMs <= 0) {
-            return new Changes(devices(), spansSince("uptime_spans", spansSinceMs), spansSince("off_periods", spansSinceMs));
+            return new Changes(allDevices(), spansSince("uptime_spans", spansSinceMs), spansSince("off_periods", spansSinceMs));
         }
         return withSpans(db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE received_ms >= ? ORDER BY device_id",
                 JdbcStore::deviceRow, receivedSinceMs), spansSinceMs);
+        });
     }
 
     @Override
-    public Changes changesOf(Collection<String> deviceIds, long spansSinceMs) {
+    public Future<Changes> changesOf(Collection<String> deviceIds, long spansSinceMs) {
+        return db.run(() -> {
         List<DeviceRow> rows = new ArrayList<>();
         forChunks(List.copyOf(new TreeSet<>(deviceIds)), (in, chunk) -> rows.addAll(db.query("SELECT " + DEVICE_COLUMNS
                 + " FROM devices WHERE device_id" + in + " ORDER BY device_id", JdbcStore::deviceRow, chunk.toArray())));
         return withSpans(rows, spansSinceMs);
+        });
     }
 
     /** These devices with their spans that end at or after {@code spansSinceMs}. */
@@ -295,7 +308,8 @@ public final class JdbcStore implements EstateStore {
     }
 
     @Override
-    public List<SeriesPoint> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw) {
+    public Future<List<SeriesPoint>> deviceSeries(String deviceId, long fromMs, long toMs, long stepMs, boolean fromRaw) {
+        return db.run(() -> {
         if (fromRaw) {
             return db.query("SELECT (ts_ms / ?) * ? AS bucket, AVG(power_watts), AVG(cpu_ratio), SUM(energy_joules) FROM samples "
                     + "WHERE device_id = ? AND ts_ms >= ? AND ts_ms < ? GROUP BY bucket ORDER BY bucket",
@@ -307,10 +321,12 @@ public final class JdbcStore implements EstateStore {
                 + "GROUP BY bucket ORDER BY bucket",
                 rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
                 stepMs, stepMs, deviceId, fromMs, toMs);
+        });
     }
 
     @Override
-    public List<SeriesPoint> estateSeries(long fromMs, long toMs, long stepMs, boolean fromRaw) {
+    public Future<List<SeriesPoint>> estateSeries(long fromMs, long toMs, long stepMs, boolean fromRaw) {
+        return db.run(() -> {
         if (fromRaw) {
             // Mean power per device per bucket, then summed: a partly filled last bucket still reads right.
             return db.query("SELECT bucket, SUM(watts), AVG(cpu), SUM(joules) FROM (SELECT device_id, (ts_ms / ?) * ? AS bucket, "
@@ -323,10 +339,12 @@ public final class JdbcStore implements EstateStore {
                 + "WHERE period = 'hour' AND bucket_start_ms >= ? AND bucket_start_ms < ? GROUP BY bucket ORDER BY bucket",
                 rs -> new SeriesPoint(rs.getLong(1), rs.getDouble(2) / (stepMs / 1000.0), null, rs.getDouble(2)),
                 stepMs, stepMs, fromMs, toMs);
+        });
     }
 
     @Override
-    public EnergyFootprint totals(String period, long fromMs, long toMs) {
+    public Future<EnergyFootprint> totals(String period, long fromMs, long toMs) {
+        return db.run(() -> {
         String sums = "COALESCE(SUM(energy_joules), 0), COALESCE(SUM(carbon_grams), 0), COALESCE(SUM(overhead_joules), 0), "
                 + "COALESCE(SUM(overhead_carbon_grams), 0), COALESCE(SUM(td_carbon_grams), 0), COALESCE(SUM(fallback_joules), 0), "
                 + "COALESCE(SUM(cost_gbp), 0), ";
@@ -336,10 +354,12 @@ public final class JdbcStore implements EstateStore {
         // Day totals include imported history, so the overview and the carbon reports agree for any period.
         return !period.equals("day") ? rollups : rollups.plus(db.query("SELECT " + sums + "0, 0, COALESCE(SUM(energy_joules), 0) "
                 + "FROM energy_imports WHERE day_start_ms >= ? AND day_start_ms < ?", totals, fromMs, toMs).get(0));
+        });
     }
 
     @Override
-    public int prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs) {
+    public Future<Integer> prune(long rawBeforeMs, long hourlyBeforeMs, long spansBeforeMs) {
+        return db.run(() -> {
         try {
             return db.inTransaction(() -> db.deleteSamplesBefore(rawBeforeMs)
                     + db.update("DELETE FROM rollups WHERE period = 'hour' AND bucket_start_ms < ?", hourlyBeforeMs)
@@ -348,10 +368,12 @@ public final class JdbcStore implements EstateStore {
         } catch (SQLException e) {
             throw new StoreException("pruning old data failed; nothing was deleted", e);
         }
+        });
     }
 
     @Override
-    public boolean enrol(String deviceId, String credentialSha256, long nowMs) {
+    public Future<Boolean> enrol(String deviceId, String credentialSha256, long nowMs) {
+        return db.run(() -> {
         try {
             return db.inTransaction(() -> {
                 List<String> active = db.query("SELECT credential_sha256 FROM agent_credentials WHERE device_id = ? AND revoked_ms IS NULL",
@@ -367,33 +389,38 @@ public final class JdbcStore implements EstateStore {
         } catch (SQLException e) {
             throw new StoreException("enrolling " + deviceId + " failed; nothing was stored", e);
         }
+        });
     }
 
     @Override
-    public Optional<String> recordEnrolmentToken(String tokenSha256, long nowMs) {
-        return db.write("recording the enrolment token's hash", () -> {
+    public Future<Optional<String>> recordEnrolmentToken(String tokenSha256, long nowMs) {
+        return db.run(() -> db.write("recording the enrolment token's hash", () -> {
             Optional<String> before = db.query("SELECT token_sha256 FROM enrolment_token WHERE id = 1", rs -> rs.getString(1))
                     .stream().findFirst();
             db.update("INSERT INTO enrolment_token (id, token_sha256, recorded_ms) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                     + "token_sha256 = excluded.token_sha256, recorded_ms = excluded.recorded_ms", tokenSha256, nowMs);
             return before.filter(previous -> !previous.equals(tokenSha256));
+        }));
+    }
+
+    @Override
+    public Future<Optional<String>> deviceForCredential(String credentialSha256) {
+        return db.run(() -> {
+        return db.query("SELECT device_id FROM agent_credentials WHERE credential_sha256 = ? AND revoked_ms IS NULL",
+                rs -> rs.getString(1), credentialSha256).stream().findFirst();
         });
     }
 
     @Override
-    public Optional<String> deviceForCredential(String credentialSha256) {
-        return db.query("SELECT device_id FROM agent_credentials WHERE credential_sha256 = ? AND revoked_ms IS NULL",
-                rs -> rs.getString(1), credentialSha256).stream().findFirst();
-    }
-
-    @Override
-    public boolean revoke(String deviceId, long nowMs) {
+    public Future<Boolean> revoke(String deviceId, long nowMs) {
+        return db.run(() -> {
         try {
             return db.inTransaction(() -> db.update("UPDATE agent_credentials SET revoked_ms = ? WHERE device_id = ? AND revoked_ms IS NULL",
                     nowMs, deviceId) > 0);
         } catch (SQLException e) {
             throw new StoreException("revoking the credential of " + deviceId + " failed", e);
         }
+        });
     }
 
     /** By column name, so a column added to {@link #DEVICE_COLUMNS} in any position cannot shift the others. */

@@ -55,16 +55,17 @@ final class CarbonLedger {
         this.to = to;
     }
 
-    static CarbonLedger load(SustainabilityStore store, List<DeviceProfile> devices, ClassFootprints footprints, CarbonPolicy carbon,
-                             Function<String, IntensitySeries> intensity, ZoneId zone, Instant from, Instant to) {
+    /** @param groupDays and {@code offDays}: the store's day rollups and off time in [from, to) */
+    static CarbonLedger of(List<GroupDay> groupDays, List<GroupOffDay> offDays, List<DeviceProfile> devices, ClassFootprints footprints,
+                           CarbonPolicy carbon, Function<String, IntensitySeries> intensity, ZoneId zone, Instant from, Instant to) {
         CarbonLedger ledger = new CarbonLedger(devices, new HashMap<>(), zone, from, to);
-        for (GroupDay d : store.groupDays(from.toEpochMilli(), to.toEpochMilli())) {
+        for (GroupDay d : groupDays) {
             ledger.add(new Group(d.org(), d.site(), d.deviceClass()), d.dayStartMs(), EnergyFootprint.ofRollups(d.energyJoules(), d.carbonGrams(),
                     d.overheadJoules(), d.overheadCarbonGrams(), d.tdCarbonGrams(), d.fallbackJoules(), d.costGbp(), d.measuredJoules(),
                     d.modelledJoules(), d.importedJoules())
                     .withWellToTankGrams(wellToTankGrams(carbon, d.site(), d.energyJoules() + d.overheadJoules(), d.dayStartMs(), zone)));
         }
-        for (GroupOffDay off : store.groupOffDays(from.toEpochMilli(), to.toEpochMilli())) {
+        for (GroupOffDay off : offDays) {
             double joules = footprints.forClass(off.deviceClass()).offWatts() * off.offSeconds();
             if (joules <= 0) {
                 continue;

@@ -11,6 +11,7 @@ import io.kilowatch.core.energy.Units;
 import io.kilowatch.core.service.ServiceCatalog;
 import io.kilowatch.core.service.ServiceDefinition;
 import io.kilowatch.core.service.Span;
+import io.vertx.core.Future;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import java.util.stream.Collectors;
 /**
  * A service's devices' carbon over a period, for its Software Carbon Intensity: operational carbon from
  * the day rollups (scope 2 with PUE overhead, as the carbon report's scope 2) of the local days starting
- * in the period, and embodied carbon amortised as carbon reporting does. Blocks: run on the store's worker.
+ * in the period, and embodied carbon amortised as carbon reporting does.
  */
 public final class ServiceCarbon implements ServiceFootprints {
     private final EstateStore store;
@@ -42,22 +43,31 @@ public final class ServiceCarbon implements ServiceFootprints {
     }
 
     @Override
-    public List<SoftwareCarbonIntensity.Component> components(ServiceDefinition service, ServiceCatalog catalog, Span period) {
-        Map<String, LocalDate> purchases = sustainability.purchaseDates();
-        List<SoftwareCarbonIntensity.Component> components = new ArrayList<>();
-        shares(service, catalog).forEach((row, sharedBy) -> {
-            EnergyFootprint totals = carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId()).stream()
-                    .map(CarbonStore.Breakdown::totals).reduce(EnergyFootprint.ZERO, EnergyFootprint::plus);
-            double embodied = DeviceProfile.of(row, purchases.get(row.deviceId()), config, zone).embodiedGramsIn(period.start(), period.end(), zone);
-            components.add(new SoftwareCarbonIntensity.Component(row.deviceId(), Units.joulesToKwh(totals.itJoules()),
-                    totals.carbonGrams(), embodied, sharedBy));
+    public Future<List<SoftwareCarbonIntensity.Component>> components(ServiceDefinition service, ServiceCatalog catalog, Span period) {
+        Future<Map<String, LocalDate>> purchases = sustainability.purchaseDates();
+        return shares(service, catalog).compose(shares -> {
+            Map<DeviceRow, Future<List<CarbonStore.Breakdown>>> breakdowns = new LinkedHashMap<>();
+            shares.keySet().forEach(row -> breakdowns.put(row, carbon.breakdown("day", period.startMs(), period.endMs(), row.deviceId())));
+            return Future.all(new ArrayList<>(breakdowns.values())).compose(read -> purchases).map(dates -> {
+                List<SoftwareCarbonIntensity.Component> components = new ArrayList<>();
+                shares.forEach((row, sharedBy) -> {
+                    EnergyFootprint totals = breakdowns.get(row).result().stream()
+                            .map(CarbonStore.Breakdown::totals).reduce(EnergyFootprint.ZERO, EnergyFootprint::plus);
+                    double embodied = DeviceProfile.of(row, dates.get(row.deviceId()), config, zone).embodiedGramsIn(period.start(), period.end(), zone);
+                    components.add(new SoftwareCarbonIntensity.Component(row.deviceId(), Units.joulesToKwh(totals.itJoules()),
+                            totals.carbonGrams(), embodied, sharedBy));
+                });
+                return components;
+            });
         });
-        return components;
     }
 
     @Override
-    public Optional<Sessions> sessions(List<SoftwareCarbonIntensity.Component> components, Span period) {
-        Map<String, EstateStore.SessionTotals> byDevice = store.sessions(period.startMs(), period.endMs());
+    public Future<Optional<Sessions>> sessions(List<SoftwareCarbonIntensity.Component> components, Span period) {
+        return store.sessions(period.startMs(), period.endMs()).map(byDevice -> sessions(components, byDevice));
+    }
+
+    private static Optional<Sessions> sessions(List<SoftwareCarbonIntensity.Component> components, Map<String, EstateStore.SessionTotals> byDevice) {
         if (byDevice.isEmpty()) {
             return Optional.empty();
         }
@@ -74,8 +84,11 @@ public final class ServiceCarbon implements ServiceFootprints {
     }
 
     /** The service's devices, each with how many services it is part of. */
-    private Map<DeviceRow, Integer> shares(ServiceDefinition service, ServiceCatalog catalog) {
-        List<DeviceRow> all = store.devices();
+    private Future<Map<DeviceRow, Integer>> shares(ServiceDefinition service, ServiceCatalog catalog) {
+        return store.devices().map(all -> shares(service, catalog, all));
+    }
+
+    private static Map<DeviceRow, Integer> shares(ServiceDefinition service, ServiceCatalog catalog, List<DeviceRow> all) {
         Map<String, DeviceRow> byId = all.stream().collect(Collectors.toMap(DeviceRow::deviceId, r -> r));
         Map<String, Integer> servicesOfDevice = new HashMap<>();
         catalog.all().forEach(s -> ServiceDevices.of(s, byId::get, all).forEach(r -> servicesOfDevice.merge(r.deviceId(), 1, Integer::sum)));

@@ -9,7 +9,7 @@ import io.kilowatch.core.carbon.report.DeviceGroup;
 import io.kilowatch.core.carbon.report.ReportFigures;
 import io.kilowatch.core.carbon.report.ReportPeriod;
 import io.vertx.core.Handler;
-import io.vertx.core.WorkerExecutor;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,7 +21,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,21 +34,19 @@ public final class SustainabilityApi implements ApiModule {
     private static final String BASE = "/api/v1/carbon";
 
     private final SustainabilityService service;
-    private final WorkerExecutor storeWorker;
     private final Clock clock;
 
-    public SustainabilityApi(SustainabilityService service, WorkerExecutor storeWorker, Clock clock) {
+    public SustainabilityApi(SustainabilityService service, Clock clock) {
         this.service = service;
-        this.storeWorker = storeWorker;
         this.clock = clock;
     }
 
     @Override
     public void mount(Router router, Function<Role, Handler<RoutingContext>> require) {
         router.get(BASE + "/*").handler(require.apply(Role.VIEWER));
-        router.get(BASE + "/summary").handler(ctx -> answer(ctx, () -> json(service.summary(clock.instant()))));
-        router.get(BASE + "/savings").handler(ctx -> answer(ctx, () -> json(service.savings(clock.instant()))));
-        router.get(BASE + "/embodied").handler(ctx -> answer(ctx, () -> json(service.embodied(clock.instant()))));
+        router.get(BASE + "/summary").handler(ctx -> answer(ctx, service.summary(clock.instant()).map(SustainabilityApi::json)));
+        router.get(BASE + "/savings").handler(ctx -> answer(ctx, service.savings(clock.instant()).map(SustainabilityApi::json)));
+        router.get(BASE + "/embodied").handler(ctx -> answer(ctx, service.embodied(clock.instant()).map(SustainabilityApi::json)));
         router.get(BASE + "/trajectory").handler(this::trajectory);
         router.get(BASE + "/report").handler(this::report);
         String purchase = BASE + "/devices/:id/purchase-date";
@@ -81,7 +78,7 @@ public final class SustainabilityApi implements ApiModule {
         Integer year = year(ctx);
         if (year != null) {
             String org = ctx.queryParams().get("org");
-            answer(ctx, () -> json(service.trajectory(year, org == null || org.isBlank() ? null : org, clock.instant())));
+            answer(ctx, service.trajectory(year, org == null || org.isBlank() ? null : org, clock.instant()).map(SustainabilityApi::json));
         }
     }
 
@@ -98,9 +95,9 @@ public final class SustainabilityApi implements ApiModule {
         Integer quarter = q == null ? null : Integer.valueOf(q);
         String format = ctx.queryParams().get("format") == null ? "json" : ctx.queryParams().get("format");
         if (format.equals("json")) {
-            answer(ctx, () -> json(service.report(year, quarter, clock.instant())));
+            answer(ctx, service.report(year, quarter, clock.instant()).map(SustainabilityApi::json));
         } else if (format.equals("csv")) {
-            storeWorker.executeBlocking(() -> CarbonReportCsv.of(service.report(year, quarter, clock.instant())), false).onComplete(r -> {
+            service.report(year, quarter, clock.instant()).map(CarbonReportCsv::of).onComplete(r -> {
                 if (r.failed()) {
                     failed(ctx, r.cause());
                 } else {
@@ -304,13 +301,8 @@ public final class SustainabilityApi implements ApiModule {
             Responses.error(ctx, 400, List.of("purchase_date must be from 1990 up to today, got " + date));
             return;
         }
-        storeWorker.executeBlocking(() -> {
-            if (!service.deviceExists(id)) {
-                return false;
-            }
-            service.setPurchaseDate(id, date, clock.instant());
-            return true;
-        }, false).onComplete(r -> {
+        service.deviceExists(id).compose(exists -> exists ? service.setPurchaseDate(id, date, clock.instant()).map(true)
+                : Future.succeededFuture(false)).onComplete(r -> {
             if (r.failed()) {
                 failed(ctx, r.cause());
             } else if (!r.result()) {
@@ -324,7 +316,7 @@ public final class SustainabilityApi implements ApiModule {
 
     private void clearPurchaseDate(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        storeWorker.executeBlocking(() -> service.clearPurchaseDate(id), false).onComplete(r -> {
+        service.clearPurchaseDate(id).onComplete(r -> {
             if (r.failed()) {
                 failed(ctx, r.cause());
             } else if (r.result()) {
@@ -335,8 +327,8 @@ public final class SustainabilityApi implements ApiModule {
         });
     }
 
-    private void answer(RoutingContext ctx, Callable<JsonObject> work) {
-        storeWorker.executeBlocking(work, false).onComplete(r -> {
+    private void answer(RoutingContext ctx, Future<JsonObject> work) {
+        work.onComplete(r -> {
             if (r.failed()) {
                 failed(ctx, r.cause());
             } else {

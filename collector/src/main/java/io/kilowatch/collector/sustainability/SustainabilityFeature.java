@@ -49,22 +49,22 @@ public final class SustainabilityFeature implements Feature {
     @Override
     public Future<Void> start(FeatureContext ctx) {
         SustainabilityMetrics metrics = new SustainabilityMetrics(ctx.registry());
-        return ctx.storeWorker().executeBlocking(() -> pass(ctx)).<Void>map(snapshot -> {
+        return pass(ctx).<Void>map(snapshot -> {
             metrics.update(snapshot);
             Duration every = Duration.ofMinutes(15);
-            ctx.timers().every(every, () -> ctx.storeWorker().executeBlocking(() -> pass(ctx)).onSuccess(metrics::update).onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
-            ctx.timers().every(embodiedRefresh, () -> ctx.storeWorker().executeBlocking(() -> sustainability.embodiedRates(ctx.clock().instant()))
+            ctx.timers().every(every, () -> pass(ctx).onSuccess(metrics::update)
+                    .onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
+            ctx.timers().every(embodiedRefresh, () -> sustainability.embodiedRates(ctx.clock().instant())
                     .onSuccess(metrics::updateEmbodied).onFailure(e -> LOG.atWarn().setCause(e).log("updating embodied carbon gauges failed")));
-            routes = List.of(new SustainabilityApi(sustainability, ctx.storeWorker(), ctx.clock()));
+            routes = List.of(new SustainabilityApi(sustainability, ctx.clock()));
             return null;
         });
     }
 
-    private SustainabilityMetrics.Snapshot pass(FeatureContext ctx) {
-        if (carbonPass.held()) {
-            sustainability.recordOffTime(ctx.clock().instant());
-        }
-        return sustainability.snapshot(ctx.clock().instant());
+    /** Records known-off time when this collector holds the carbon pass, then takes the gauges' figures, which count it. */
+    private Future<SustainabilityMetrics.Snapshot> pass(FeatureContext ctx) {
+        Future<?> offTime = carbonPass.held() ? sustainability.recordOffTime(ctx.clock().instant()) : Future.succeededFuture();
+        return offTime.compose(recorded -> sustainability.snapshot(ctx.clock().instant()));
     }
 
     @Override

@@ -1,8 +1,12 @@
 package io.kilowatch.collector.sustainability;
 
+import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.EstateStore;
+import io.kilowatch.collector.feature.Maths;
+import io.kilowatch.collector.sustainability.SustainabilityStore.DeviceHour;
 import io.kilowatch.collector.sustainability.SustainabilityStore.GroupDay;
+import io.kilowatch.collector.sustainability.SustainabilityStore.GroupOffDay;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.EmbodiedCarbon;
@@ -11,6 +15,7 @@ import io.kilowatch.core.carbon.OffTime;
 import io.kilowatch.core.carbon.report.CarbonReport;
 import io.kilowatch.core.carbon.report.DeviceGroup;
 import io.kilowatch.core.carbon.report.ReportPeriod;
+import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -26,8 +31,8 @@ import java.util.function.Function;
 
 /**
  * Carbon reporting over the store: the carbon report, the target trajectory, the Green ICT savings, each
- * device's embodied carbon, and the periodic recording of known-off time. Every method blocks: call it
- * on the store's worker.
+ * device's embodied carbon, and the periodic recording of known-off time. Each method reads the store, then
+ * works its figures out with {@link Maths}, off the event loop.
  */
 public final class SustainabilityService {
     private final SustainabilityConfig config;
@@ -37,10 +42,15 @@ public final class SustainabilityService {
     private final Function<String, IntensitySeries> intensity;
     private final ZoneId zone;
     private final Trajectory trajectory;
+    private final Maths maths;
 
-    /** @param intensity half-hourly grid intensity by region, as ingest uses it */
+    /**
+     * @param intensity half-hourly grid intensity by region, as ingest uses it
+     * @param maths where reports are worked out after their store reads
+     */
     public SustainabilityService(SustainabilityConfig config, EstateStore store, SustainabilityStore sustainability, CarbonPolicy carbon,
-                                 Function<String, IntensitySeries> intensity, ZoneId zone) {
+                                 Function<String, IntensitySeries> intensity, ZoneId zone, Maths maths) {
+        this.maths = maths;
         this.config = config;
         this.store = store;
         this.sustainability = sustainability;
@@ -54,12 +64,18 @@ public final class SustainabilityService {
         return zone;
     }
 
-    List<DeviceProfile> profiles() {
-        return DeviceProfile.of(store.devices(), sustainability.purchaseDates(), config, zone);
+    Future<List<DeviceProfile>> profiles() {
+        Future<List<DeviceRow>> rows = store.devices();
+        Future<Map<String, LocalDate>> purchases = sustainability.purchaseDates();
+        return Future.all(rows, purchases).map(read -> DeviceProfile.of(rows.result(), purchases.result(), config, zone));
     }
 
-    private CarbonLedger ledger(List<DeviceProfile> devices, Instant from, Instant to) {
-        return CarbonLedger.load(sustainability, devices, config.footprints(), carbon, intensity, zone, from, to);
+    /** The day rollups and off time of [from, to) from the store, summed into a ledger. */
+    private Future<CarbonLedger> ledger(List<DeviceProfile> devices, Instant from, Instant to) {
+        Future<List<GroupDay>> days = sustainability.groupDays(from.toEpochMilli(), to.toEpochMilli());
+        Future<List<GroupOffDay>> offDays = sustainability.groupOffDays(from.toEpochMilli(), to.toEpochMilli());
+        return Future.all(days, offDays).compose(read -> maths.run(() -> CarbonLedger.of(days.result(), offDays.result(), devices,
+                config.footprints(), carbon, intensity, zone, from, to)));
     }
 
     /** Start of the baseline year, or {@code otherwise} when that is earlier or there is no target. */
@@ -71,13 +87,16 @@ public final class SustainabilityService {
         return baseline.isBefore(otherwise) ? baseline : otherwise;
     }
 
-    public CarbonReport report(int year, Integer quarter, Instant now) {
+    public Future<CarbonReport> report(int year, Integer quarter, Instant now) {
         ReportPeriod period = new ReportPeriod(year, quarter, zone);
-        List<DeviceProfile> devices = profiles();
         int lastYear = Math.max(year, now.atZone(zone).getYear());
         Instant to = config.baselineYear().isEmpty() ? period.to() : LocalDate.of(lastYear + 1, 1, 1).atStartOfDay(zone).toInstant();
         // One pass over the rollups serves both the period and the target's years.
-        CarbonLedger ledger = ledger(devices, loadFrom(period.from()), to);
+        return profiles().compose(devices -> ledger(devices, loadFrom(period.from()), to))
+                .compose(ledger -> maths.run(() -> report(ledger, period, lastYear, year, now)));
+    }
+
+    private CarbonReport report(CarbonLedger ledger, ReportPeriod period, int lastYear, int year, Instant now) {
         CarbonLedger within = ledger.within(period.from(), period.to());
         Optional<CarbonReport.TargetPlan> target = trajectory.target(ledger, null, lastYear).map(t -> new CarbonReport.TargetPlan(t.path(),
                 t.baselineSource(), config.targetIncludesEmbodied(), today -> trajectory.projected(t, today)));
@@ -87,12 +106,17 @@ public final class SustainabilityService {
     }
 
     /** The trajectory for a year, estate-wide (org null) or for an organisation; what is missing when there is no target. */
-    public TrajectoryReport trajectory(int year, String org, Instant now) {
+    public Future<TrajectoryReport> trajectory(int year, String org, Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
         int lastYear = Math.max(year, today.getYear());
         Instant to = LocalDate.of(lastYear + 1, 1, 1).atStartOfDay(zone).toInstant();
-        Optional<Trajectory.Target> target = config.baselineYear().isEmpty() ? Optional.empty()
-                : trajectory.target(ledger(profiles(), loadFrom(now), to), org, lastYear);
+        Future<Optional<Trajectory.Target>> target = config.baselineYear().isEmpty() ? Future.succeededFuture(Optional.empty())
+                : profiles().compose(devices -> ledger(devices, loadFrom(now), to)).compose(ledger -> maths.run(() -> trajectory.target(ledger,
+                org, lastYear)));
+        return target.map(t -> trajectory(t, year, org, today));
+    }
+
+    private TrajectoryReport trajectory(Optional<Trajectory.Target> target, int year, String org, LocalDate today) {
         if (target.isEmpty()) {
             return new TrajectoryReport.NoTarget(org, year, config.baselineYear().isEmpty()
                     ? "no target configured: set sustainability.targets.baseline_year"
@@ -104,11 +128,14 @@ public final class SustainabilityService {
     }
 
     /** This year so far: totals by scope, and where it stands against the target. */
-    public CarbonSummary summary(Instant now) {
+    public Future<CarbonSummary> summary(Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
-        List<DeviceProfile> devices = profiles();
         Instant yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant();
-        CarbonLedger all = ledger(devices, loadFrom(yearStart), now);
+        return profiles().compose(devices -> ledger(devices, loadFrom(yearStart), now)).compose(all -> maths.run(() -> summary(all, today,
+                yearStart, now)));
+    }
+
+    private CarbonSummary summary(CarbonLedger all, LocalDate today, Instant yearStart, Instant now) {
         CarbonLedger ledger = all.within(yearStart, now);
         DeviceGroup totals = ledger.total();
         // Organisations a trajectory can be asked for: those with devices, and the partners of shared services.
@@ -126,27 +153,38 @@ public final class SustainabilityService {
         }));
     }
 
-    public SavingsReport savings(Instant now) {
+    public Future<SavingsReport> savings(Instant now) {
         Instant from = now.minus(config.savingsWindow());
+        Future<List<GroupDay>> days = sustainability.groupDays(from.toEpochMilli(), now.toEpochMilli());
+        Future<List<DeviceProfile>> devices = profiles();
+        Future<List<DeviceHour>> hours = sustainability.deviceHours(from.toEpochMilli(), now.toEpochMilli());
+        return Future.all(days, devices, hours).compose(read -> maths.run(() -> savings(days.result(), devices.result(), hours.result(),
+                from, now)));
+    }
+
+    private SavingsReport savings(List<GroupDay> days, List<DeviceProfile> devices, List<DeviceHour> hours, Instant from, Instant now) {
         double joules = 0;
         double cost = 0;
-        for (GroupDay d : sustainability.groupDays(from.toEpochMilli(), now.toEpochMilli())) {
+        for (GroupDay d : days) {
             joules += d.energyJoules() + d.overheadJoules();
             cost += d.costGbp();
         }
         OptionalDouble price = cost > 0 && joules > 0 ? OptionalDouble.of(cost / (joules / 3_600_000)) : OptionalDouble.empty();
-        return SavingsFinder.find(profiles(), sustainability.deviceHours(from.toEpochMilli(), now.toEpochMilli()), config, carbon,
-                price, from, now, zone);
+        return SavingsFinder.find(devices, hours, config, carbon, price, from, now, zone);
     }
 
     /** Each device's embodied carbon: the figure, its source, when it entered service, and this year's charge. */
-    public EmbodiedReport embodied(Instant now) {
+    public Future<EmbodiedReport> embodied(Instant now) {
+        return profiles().compose(devices -> maths.run(() -> embodied(devices, now)));
+    }
+
+    private EmbodiedReport embodied(List<DeviceProfile> profiles, Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
         Instant yearStart = today.withDayOfYear(1).atStartOfDay(zone).toInstant();
         Instant yearEnd = today.withDayOfYear(1).plusYears(1).atStartOfDay(zone).toInstant();
         List<EmbodiedReport.Device> devices = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (DeviceProfile p : profiles()) {
+        for (DeviceProfile p : profiles) {
             if (p.embodiedKg().isEmpty() && !missing.contains(p.deviceClass())) {
                 missing.add(p.deviceClass());
             }
@@ -158,15 +196,15 @@ public final class SustainabilityService {
         return new EmbodiedReport(today.getYear(), devices, missing);
     }
 
-    public boolean deviceExists(String deviceId) {
-        return store.device(deviceId).isPresent();
+    public Future<Boolean> deviceExists(String deviceId) {
+        return store.device(deviceId).map(Optional::isPresent);
     }
 
-    public void setPurchaseDate(String deviceId, LocalDate date, Instant now) {
-        sustainability.setPurchaseDate(deviceId, date, now.toEpochMilli());
+    public Future<Void> setPurchaseDate(String deviceId, LocalDate date, Instant now) {
+        return sustainability.setPurchaseDate(deviceId, date, now.toEpochMilli());
     }
 
-    public boolean clearPurchaseDate(String deviceId) {
+    public Future<Boolean> clearPurchaseDate(String deviceId) {
         return sustainability.clearPurchaseDate(deviceId);
     }
 
@@ -175,9 +213,13 @@ public final class SustainabilityService {
      * (the last {@link Estate#longestWindow()}). Only days with off time are written, so a day whose
      * earlier span has since been pruned keeps what was recorded while the span was there.
      */
-    public int recordOffTime(Instant now) {
+    public Future<Integer> recordOffTime(Instant now) {
         Instant since = now.minus(Estate.longestWindow());
-        Map<String, List<UptimeSpan>> spans = store.spansSince(since.toEpochMilli());
+        return store.spansSince(since.toEpochMilli()).compose(spans -> maths.run(() -> offDays(spans, since, now)))
+                .compose(days -> sustainability.putOffDays(days).map(days.size()));
+    }
+
+    private List<SustainabilityStore.OffDay> offDays(Map<String, List<UptimeSpan>> spans, Instant since, Instant now) {
         List<SustainabilityStore.OffDay> days = new ArrayList<>();
         LocalDate today = now.atZone(zone).toLocalDate();
         spans.forEach((device, deviceSpans) -> {
@@ -190,13 +232,12 @@ public final class SustainabilityService {
                 }
             }
         });
-        sustainability.putOffDays(days);
-        return days.size();
+        return days;
     }
 
     /** The annual embodied charge per class of devices within their life, grams a year: cheap, for frequent gauges. */
-    public Map<String, Double> embodiedRates(Instant now) {
-        return embodiedRates(profiles(), now);
+    public Future<Map<String, Double>> embodiedRates(Instant now) {
+        return profiles().map(devices -> embodiedRates(devices, now));
     }
 
     private Map<String, Double> embodiedRates(List<DeviceProfile> devices, Instant now) {
@@ -210,11 +251,15 @@ public final class SustainabilityService {
     }
 
     /** Figures for the metrics: the annual embodied charge per class, this year's target and projection. */
-    public SustainabilityMetrics.Snapshot snapshot(Instant now) {
+    public Future<SustainabilityMetrics.Snapshot> snapshot(Instant now) {
+        return profiles().compose(devices -> ledger(devices, loadFrom(now), now)
+                .compose(ledger -> maths.run(() -> snapshot(devices, ledger, now))));
+    }
+
+    private SustainabilityMetrics.Snapshot snapshot(List<DeviceProfile> devices, CarbonLedger ledger, Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
-        List<DeviceProfile> devices = profiles();
         Map<String, Double> perClass = embodiedRates(devices, now);
-        Optional<Trajectory.Target> target = trajectory.target(ledger(devices, loadFrom(now), now), null, today.getYear());
+        Optional<Trajectory.Target> target = trajectory.target(ledger, null, today.getYear());
         double targetGrams = target.map(t -> t.path().targetKg(today.getYear()) * 1000).orElse(Double.NaN);
         double projectedGrams = target.map(t -> trajectory.projected(t, today)).filter(OptionalDouble::isPresent)
                 .map(p -> p.getAsDouble() * 1000).orElse(Double.NaN);

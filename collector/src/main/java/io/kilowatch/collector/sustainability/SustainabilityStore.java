@@ -1,7 +1,7 @@
 package io.kilowatch.collector.sustainability;
 
 import io.kilowatch.collector.estate.EstateStore;
-
+import io.vertx.core.Future;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * What carbon reporting reads beside the main {@link EstateStore}: rollups split the way a report needs them,
  * hourly summaries of raw samples for the savings finder, devices' purchase dates and their known-off time.
- * Portable SQL; methods block and run on the store's worker.
+ * Portable SQL; each method works on the store's single writer and answers on the caller's context.
  */
 public interface SustainabilityStore {
 
@@ -37,21 +37,21 @@ public interface SustainabilityStore {
     }
 
     /** Day rollups and imported history with day start in [fromMs, toMs), by labels and day (a group and day may come twice: add them). */
-    List<GroupDay> groupDays(long fromMs, long toMs);
+    Future<List<GroupDay>> groupDays(long fromMs, long toMs);
 
     /** Raw samples with time in [fromMs, toMs), summarised per device and UTC hour. */
-    List<DeviceHour> deviceHours(long fromMs, long toMs);
+    Future<List<DeviceHour>> deviceHours(long fromMs, long toMs);
 
     /** Off time with day start in [fromMs, toMs), by labels and day. */
-    List<GroupOffDay> groupOffDays(long fromMs, long toMs);
+    Future<List<GroupOffDay>> groupOffDays(long fromMs, long toMs);
 
     /** Replaces these days' off time (recomputed from uptime spans, so writing again is harmless). */
-    void putOffDays(List<OffDay> days);
+    Future<Void> putOffDays(List<OffDay> days);
 
-    Map<String, LocalDate> purchaseDates();
+    Future<Map<String, LocalDate>> purchaseDates();
 
-    void setPurchaseDate(String deviceId, LocalDate date, long nowMs);
+    Future<Void> setPurchaseDate(String deviceId, LocalDate date, long nowMs);
 
     /** False when the device had no purchase date. */
-    boolean clearPurchaseDate(String deviceId);
+    Future<Boolean> clearPurchaseDate(String deviceId);
 }

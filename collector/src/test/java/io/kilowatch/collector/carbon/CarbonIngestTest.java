@@ -61,7 +61,7 @@ class CarbonIngestTest {
 
     private void ingest(EstateStore store, Report r) {
         store.ingest(List.of(new EstateStore.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null))));
+                previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null)))).await();
     }
 
     /** Two devices, each using 2 kWh over 10:00-11:00 UTC on 3 June 2024: one in Leeds DC (London region), one in an office. */
@@ -78,8 +78,8 @@ class CarbonIngestTest {
     private CarbonStore londonDataThenEnergy(JdbcStore store) {
         CarbonStore carbon = new JdbcCarbonStore(store.database());
         carbon.importIntensity(IntensityFile.parse(Recordings.read("regional-intensity-regionid-13-2024-06-03.json"), Format.NESO, null, null),
-                1L, recompute);
-        cache.replaceAll(carbon.intensity());
+                1L, recompute).await();
+        cache.replaceAll(carbon.intensity().await());
         twoHoursOfEnergy(store);
         return carbon;
     }
@@ -124,28 +124,28 @@ class CarbonIngestTest {
 
             // 10:30 for London arrives later (200 g): 150 + 1 x 1.5 x 200 = 450 g, overhead 150 g, no fallback. T&D and cost stay.
             CarbonStore.ImportOutcome later = carbon.importIntensity(IntensityFile.parse(
-                    Recordings.read("regional-intensity-2024-06-03T1030.json"), Format.NESO, null, null), 2L, recompute);
+                    Recordings.read("regional-intensity-2024-06-03T1030.json"), Format.NESO, null, null), 2L, recompute).await();
             assertEquals(1, later.recomputedRollups());
             double[] recomputed = {2 * KWH, KWH, 450, 150, 53.76, 0, 0.60};
             assertRow(recomputed, rollup("dc-1", "hour", HOUR_10));
             assertRow(recomputed, rollup("dc-1", "day", DAY));
             assertRow(office, rollup("pc-1", "hour", HOUR_10));
             // The device's running counter keeps the carbon known at ingest (a Prometheus counter must not go down).
-            assertEquals(460.575, store.device("dc-1").orElseThrow().carbonGramsTotal(), 1e-9);
+            assertEquals(460.575, store.device("dc-1").await().orElseThrow().carbonGramsTotal(), 1e-9);
 
-            List<CarbonStore.Breakdown> bySite = carbon.breakdown("day", DAY, DAY + 86_400_000L, null);
+            List<CarbonStore.Breakdown> bySite = carbon.breakdown("day", DAY, DAY + 86_400_000L, null).await();
             assertEquals(List.of("County Hall", "Leeds DC"), bySite.stream().map(CarbonStore.Breakdown::site).toList());
             assertEquals(450, bySite.get(1).totals().carbonGrams(), 1e-9);
             assertEquals(0.60, bySite.get(1).totals().costGbp(), 1e-12);
             assertEquals(414.1, bySite.get(0).totals().carbonGrams(), 1e-9);
-            assertEquals(0.60, store.totals("day", DAY, DAY + 86_400_000L).costGbp(), 1e-12);
-            assertEquals(53.76 + 35.84, store.totals("hour", HOUR_10, HOUR_10 + 1).tdCarbonGrams(), 1e-9);
+            assertEquals(0.60, store.totals("day", DAY, DAY + 86_400_000L).await().costGbp(), 1e-12);
+            assertEquals(53.76 + 35.84, store.totals("hour", HOUR_10, HOUR_10 + 1).await().tdCarbonGrams(), 1e-9);
 
-            String before = carbon.intensityVersion();
+            String before = carbon.intensityVersion().await();
             IntensityFormatException bad = assertThrows(IntensityFormatException.class, () -> carbon.importIntensity(
-                    IntensityFile.parse(Recordings.read("malformed-regional-regionid-13.json"), Format.NESO, null, null), 3L, recompute));
+                    IntensityFile.parse(Recordings.read("malformed-regional-regionid-13.json"), Format.NESO, null, null), 3L, recompute).await());
             assertEquals("$.data[0].data[3].intensity.forecast: expected a number, got n/a", bad.getMessage());
-            assertEquals(before, carbon.intensityVersion());
+            assertEquals(before, carbon.intensityVersion().await());
             assertRow(recomputed, rollup("dc-1", "hour", HOUR_10));
         }
     }
@@ -161,8 +161,8 @@ class CarbonIngestTest {
                     .override("sites.Leeds DC.pue", "1.5").override("sites.Leeds DC.region", "London")
                     .override("sites.Leeds DC.tariff.gbp_per_kwh", "0.20")).carbon();
             RollupRecompute withRevised = RollupRecompute.withCurrentSettings(revised, accounting::dayStart);
-            assertEquals(0, carbon.recomputeRollups(DAY + 86_400_000L, DAY + 2 * 86_400_000L, withRevised), "another day: nothing to do");
-            assertEquals(2, carbon.recomputeRollups(DAY, DAY + 86_400_000L, withRevised));
+            assertEquals(0, carbon.recomputeRollups(DAY + 86_400_000L, DAY + 2 * 86_400_000L, withRevised).await(), "another day: nothing to do");
+            assertEquals(2, carbon.recomputeRollups(DAY, DAY + 86_400_000L, withRevised).await());
 
             // County Hall: 2 kWh, PUE 1.2: overhead 0.4 kWh; 2.4 x 150 = 360 g, overhead 0.4 x 150 = 60 g; T&D 2.4 x 17.92 = 43.008 g;
             // all fallback (no national data); cost 2.4 x 0.30 = £0.72.
@@ -185,9 +185,9 @@ class CarbonIngestTest {
             CarbonStore.Recomputer failing = (rows, series) -> {
                 throw new IllegalStateException("disk full");
             };
-            assertThrows(IllegalStateException.class, () -> carbon.importIntensity(points, 1L, failing));
-            assertEquals(0, carbon.intensity().size());
-            assertEquals("0@0", carbon.intensityVersion());
+            assertThrows(IllegalStateException.class, () -> carbon.importIntensity(points, 1L, failing).await());
+            assertEquals(0, carbon.intensity().await().size());
+            assertEquals("0@0", carbon.intensityVersion().await());
         }
     }
 
@@ -195,13 +195,13 @@ class CarbonIngestTest {
     void aLaterForecastNeverReplacesAStoredActual() {
         try (JdbcStore store = testStore.openStore()) {
             CarbonStore carbon = new JdbcCarbonStore(store.database());
-            carbon.importIntensity(IntensityFile.parse(Recordings.read("national-2024-06-03.json"), Format.NESO, null, null), 1L, recompute);
+            carbon.importIntensity(IntensityFile.parse(Recordings.read("national-2024-06-03.json"), Format.NESO, null, null), 1L, recompute).await();
             CarbonStore.ImportOutcome forecast = carbon.importIntensity(IntensityFile.parse(
                     "from,to,gco2e_per_kwh,kind\n2024-06-03T09:00Z,2024-06-03T09:30Z,999,forecast\n2024-06-03T11:00Z,2024-06-03T11:30Z,111,forecast\n",
-                    Format.CSV, "national", null), 2L, recompute);
+                    Format.CSV, "national", null), 2L, recompute).await();
             assertEquals(1, forecast.stored());
-            assertEquals(137, carbon.intensity().get("national").at(Instant.parse("2024-06-03T09:00:00Z")).orElseThrow().gramsPerKwh());
-            assertEquals(111, carbon.intensity().get("national").at(Instant.parse("2024-06-03T11:00:00Z")).orElseThrow().gramsPerKwh());
+            assertEquals(137, carbon.intensity().await().get("national").at(Instant.parse("2024-06-03T09:00:00Z")).orElseThrow().gramsPerKwh());
+            assertEquals(111, carbon.intensity().await().get("national").at(Instant.parse("2024-06-03T11:00:00Z")).orElseThrow().gramsPerKwh());
         }
     }
     /** Data quality: each rollup keeps its IT energy by provenance, from the reporting agent's power source. */

@@ -1,6 +1,7 @@
 package io.kilowatch.collector.carbon;
 
 import io.kilowatch.collector.cluster.TestCluster;
+import io.kilowatch.collector.feature.Maths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +54,7 @@ class IntensityFetcherTest {
         worker = vertx.createSharedWorkerExecutor("test-store", 1);
         CarbonPolicy policy = CollectorConfig.from(Settings.empty("t").override("time_zone", "Europe/London")).carbon();
         ZoneId london = ZoneId.of("Europe/London");
-        imports = new IntensityImports(new JdbcCarbonStore(store.database()), worker, cache,
+        imports = new IntensityImports(new JdbcCarbonStore(store.database()), Maths.on(worker), cache,
                 RollupRecompute.afterImport(policy, new ReportAccounting(policy, london, cache)::dayStart), clock);
     }
 
@@ -98,7 +99,7 @@ class IntensityFetcherTest {
         assertTrue(garbage.getMessage().startsWith("not NESO Carbon Intensity JSON"), garbage.getMessage());
         assertEquals(2, fetches("failure"));
         assertEquals(0, cache.apply("national").size());
-        assertEquals(0, new JdbcCarbonStore(store.database()).intensity().size());
+        assertEquals(0, new JdbcCarbonStore(store.database()).intensity().await().size());
 
         neso.answer(200, null);
         fetcher.fetch().await();

@@ -110,7 +110,7 @@ class SleepAndStopTest {
                     report().device("pc-1").bootedAt(boot).sequence(3).at(t.plus(Duration.ofHours(2)).plusSeconds(15)).counter(60).stopping())) {
                 var report = r.build();
                 store.ingest(List.of(new EstateStore.Pending(report.deviceId(), report.sequence(), report.host().bootTime().toEpochMilli(),
-                        report.timestamp().toEpochMilli(), previous -> accounting.plan(report, previous, report.timestamp().toEpochMilli(), null))));
+                        report.timestamp().toEpochMilli(), previous -> accounting.plan(report, previous, report.timestamp().toEpochMilli(), null)))).await();
             }
         }
         Instant later = t.plus(Duration.ofHours(3));
@@ -118,7 +118,7 @@ class SleepAndStopTest {
         ClassFootprints footprints = ClassFootprints.defaults();
         restarted.sleepPolicy(new Estate.SleepPolicy(c -> footprints.forClass(c).sleepWatts().isPresent(), site -> WorkingHours.officeHours(LONDON)));
         try (JdbcStore store = JdbcStore.sqlite(dir)) {
-            restarted.load(store.changesSince(0, 0));
+            restarted.load(store.changesSince(0, 0).await());
         }
         DeviceRow pc = restarted.row("pc-1");
         assertEquals(Estate.State.EXPECTED_OFF, restarted.state(pc, later), "stopped cleanly before the restart: still not down");

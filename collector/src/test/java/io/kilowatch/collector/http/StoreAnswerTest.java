@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The answers the API modules share for work on the store's worker: 200 with its JSON, or 503 when the store fails. */
+/** The answers the API modules share for a store's answer: 200 with its JSON, or 503 when the store fails. */
 @ExtendWith(VertxExtension.class)
 class StoreAnswerTest {
     private WorkerExecutor worker;
@@ -29,14 +29,15 @@ class StoreAnswerTest {
     void start(Vertx vertx) {
         worker = vertx.createSharedWorkerExecutor("store-answer-test", 1);
         Router router = Router.router(vertx);
-        router.get("/read").handler(ctx -> Responses.answerFromStore(ctx, worker, () -> new JsonObject().put("rows", 3)));
-        router.get("/unreadable").handler(ctx -> Responses.answerFromStore(ctx, worker, () -> {
+        router.get("/read").handler(ctx -> Responses.onStore(ctx, worker.executeBlocking(() -> new JsonObject().put("rows", 3)),
+                Responses.STORE_UNREADABLE).onSuccess(body -> Responses.json(ctx, 200, body)));
+        router.get("/unreadable").handler(ctx -> Responses.onStore(ctx, worker.executeBlocking(() -> {
             throw new SQLException("database is locked");
-        }));
+        }), Responses.STORE_UNREADABLE).onSuccess(body -> Responses.json(ctx, 200, body)));
         // A failure without a message must still be answered, with the caller's words.
-        router.get("/write").handler(ctx -> Responses.onStore(ctx, worker, () -> {
+        router.get("/write").handler(ctx -> Responses.onStore(ctx, worker.executeBlocking(() -> {
             throw new IllegalStateException();
-        }, "the store could not be reached; try again").onSuccess(x -> Responses.json(ctx, 200, new JsonObject())));
+        }), "the store could not be reached; try again").onSuccess(x -> Responses.json(ctx, 200, new JsonObject())));
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
         client = WebClient.create(vertx);
     }

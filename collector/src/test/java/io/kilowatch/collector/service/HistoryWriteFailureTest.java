@@ -8,6 +8,7 @@ import io.kilowatch.core.service.Incident;
 import io.kilowatch.core.service.ServiceState;
 import io.kilowatch.core.service.StateInterval;
 import io.kilowatch.core.testing.ManualClock;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -36,30 +37,30 @@ class HistoryWriteFailureTest {
         Duration step = Duration.ofSeconds(10);
         try (ServiceHarness h = new ServiceHarness(vertx, clock, dir.resolve("data"), file, step, 4, real -> new ServiceHistoryStore() {
             @Override
-            public void record(List<IntervalRow> intervals, List<Incident> incidents) {
+            public Future<Void> record(List<IntervalRow> intervals, List<Incident> incidents) {
                 if (failuresLeft.getAndDecrement() > 0) {
-                    throw new StoreException("disk full", null);
+                    return Future.failedFuture(new StoreException("disk full", null));
                 }
-                real.record(intervals, incidents);
+                return real.record(intervals, incidents);
             }
 
             @Override
-            public List<StateInterval> history(String kind, String subject, long fromMs, long toMs) {
+            public Future<List<StateInterval>> history(String kind, String subject, long fromMs, long toMs) {
                 return real.history(kind, subject, fromMs, toMs);
             }
 
             @Override
-            public Map<String, List<StateInterval>> serviceHistories(long sinceMs) {
+            public Future<Map<String, List<StateInterval>>> serviceHistories(long sinceMs) {
                 return real.serviceHistories(sinceMs);
             }
 
             @Override
-            public List<Incident> incidents(String service, long fromMs, long toMs, int limit) {
+            public Future<List<Incident>> incidents(String service, long fromMs, long toMs, int limit) {
                 return real.incidents(service, fromMs, toMs, limit);
             }
 
             @Override
-            public List<Incident> openIncidents() {
+            public Future<List<Incident>> openIncidents() {
                 return real.openIncidents();
             }
         })) {
@@ -74,10 +75,10 @@ class HistoryWriteFailureTest {
                 }
             }
             long t0 = clock.instant().minusSeconds(250).toEpochMilli();
-            List<StateInterval> stored = h.services.store().history("service", "web", 0, Long.MAX_VALUE);
+            List<StateInterval> stored = h.onLoop(() -> h.services.store().history("service", "web", 0, Long.MAX_VALUE));
             assertEquals(List.of(new StateInterval(t0, t0 + 190_000, ServiceState.UP),
                     new StateInterval(t0 + 190_000, t0 + 250_000, ServiceState.DOWN)), stored);
-            assertEquals(1, h.services.store().openIncidents().size());
+            assertEquals(1, h.onLoop(() -> h.services.store().openIncidents()).size());
         }
     }
 }

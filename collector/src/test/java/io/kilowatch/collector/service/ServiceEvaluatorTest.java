@@ -79,11 +79,11 @@ class ServiceEvaluatorTest {
             runUntil(h, "2026-11-10T03:10:00Z", all);
             assertEquals(ServiceState.UP, state(h));
 
-            List<Incident> incidents = h.onLoop(() -> h.services.storeWorker().executeBlocking(() -> h.services.store().incidents("network", 0, Long.MAX_VALUE, 10)));
+            List<Incident> incidents = h.onLoop(() -> h.services.store().incidents("network", 0, Long.MAX_VALUE, 10));
             assertEquals(List.of(
                     new Incident("network", ms("2026-11-10T01:59:00Z"), OptionalLong.of(ms("2026-11-10T02:00:00Z")), List.of("core")),
                     new Incident("network", ms("2026-11-09T22:34:00Z"), OptionalLong.of(ms("2026-11-09T23:00:00Z")), List.of("switches"))), incidents);
-            var history = h.onLoop(() -> h.services.storeWorker().executeBlocking(() -> h.services.store().history("service", "network", 0, Long.MAX_VALUE)));
+            var history = h.onLoop(() -> h.services.store().history("service", "network", 0, Long.MAX_VALUE));
             var definition = h.services.evaluator.catalog().get("network");
             // 9 Nov from 21:00: 180 min; 30 in maintenance; down 22:34-23:00 = 26; up 124.
             Figures ninth = ServiceMaths.measure(definition, history, new Span(ms("2026-11-09T00:00:00Z"), ms("2026-11-10T00:00:00Z")));
@@ -96,7 +96,7 @@ class ServiceEvaluatorTest {
             h.clock.advance(Duration.ofMinutes(-5));
             h.evaluate(all);
             h.step(MINUTE, all);
-            var stepped = h.onLoop(() -> h.services.storeWorker().executeBlocking(() -> h.services.store().history("service", "network", 0, Long.MAX_VALUE)));
+            var stepped = h.onLoop(() -> h.services.store().history("service", "network", 0, Long.MAX_VALUE));
             for (int i = 1; i < stepped.size(); i++) {
                 assertTrue(stepped.get(i - 1).endMs() <= stepped.get(i).startMs(), stepped.toString());
             }

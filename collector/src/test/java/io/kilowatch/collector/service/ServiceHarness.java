@@ -1,5 +1,6 @@
 package io.kilowatch.collector.service;
 
+import io.kilowatch.collector.feature.Maths;
 import io.kilowatch.collector.feature.Scheduler;
 
 import io.kilowatch.collector.estate.DeviceRow;
@@ -56,8 +57,9 @@ final class ServiceHarness implements AutoCloseable {
         this.context = vertx.getOrCreateContext();
         this.storeWorker = vertx.createSharedWorkerExecutor("test-store-" + System.nanoTime(), 1);
         this.jdbc = JdbcStore.sqlite(dataDir);
+        jdbc.database().writeOn(storeWorker);
         ServiceSettings settings = new ServiceSettings(Optional.ofNullable(servicesFile), evaluationInterval, Duration.ofSeconds(1), probeConcurrency);
-        this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), decorate.apply(new JdbcServiceHistoryStore(jdbc.database())), storeWorker,
+        this.services = new Services(vertx, settings, ZoneId.of("Europe/London"), decorate.apply(new JdbcServiceHistoryStore(jdbc.database())), Maths.INLINE,
                 estate, registry, clock, () -> true);
     }
 

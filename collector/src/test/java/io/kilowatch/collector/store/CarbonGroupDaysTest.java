@@ -117,7 +117,7 @@ class CarbonGroupDaysTest {
 
     /** A day's groups as site/class, sorted. */
     private static List<String> groups(Database db, long day) {
-        return new JdbcSustainabilityStore(db).groupDays(day * DAY, (day + 1) * DAY).stream()
+        return new JdbcSustainabilityStore(db).groupDays(day * DAY, (day + 1) * DAY).await().stream()
                 .map(d -> (d.site() == null ? "" : d.site()) + "/" + (d.deviceClass() == null ? "" : d.deviceClass())).sorted().toList();
     }
 
@@ -136,13 +136,13 @@ class CarbonGroupDaysTest {
         List<String> expectedSites = db.query("SELECT d.site, SUM(r.energy_joules), SUM(r.carbon_grams), SUM(r.cost_gbp) FROM rollups r "
                 + "LEFT JOIN devices d ON d.device_id = r.device_id WHERE r.period = 'day' GROUP BY d.site",
                 rs -> siteTotals(rs.getString(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)));
-        assertEquals(sorted(expectedSites), sorted(new JdbcCarbonStore(db).breakdown("day", Long.MIN_VALUE, Long.MAX_VALUE, null).stream()
+        assertEquals(sorted(expectedSites), sorted(new JdbcCarbonStore(db).breakdown("day", Long.MIN_VALUE, Long.MAX_VALUE, null).await().stream()
                 .map(b -> siteTotals(b.site(), b.totals().itJoules(), b.totals().carbonGrams(), b.totals().costGbp())).toList()));
         JdbcSustainabilityStore store = new JdbcSustainabilityStore(db);
         assertEquals(sorted(expected.stream().map(GroupDay::toString).toList()),
-                sorted(store.groupDays(Long.MIN_VALUE, Long.MAX_VALUE).stream().map(GroupDay::toString).toList()));
+                sorted(store.groupDays(Long.MIN_VALUE, Long.MAX_VALUE).await().stream().map(GroupDay::toString).toList()));
         assertEquals(sorted(expectedOff.stream().map(GroupOffDay::toString).toList()),
-                sorted(store.groupOffDays(Long.MIN_VALUE, Long.MAX_VALUE).stream().map(GroupOffDay::toString).toList()));
+                sorted(store.groupOffDays(Long.MIN_VALUE, Long.MAX_VALUE).await().stream().map(GroupOffDay::toString).toList()));
     }
 
     /** Rounded: a site's sum adds its devices' days in another order than its groups'. */

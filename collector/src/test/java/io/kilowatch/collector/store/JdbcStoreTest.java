@@ -54,7 +54,7 @@ class JdbcStoreTest {
     }
 
     private EstateStore.IngestOutcome ingest(EstateStore store, Report r) {
-        return store.ingest(List.of(pending(r))).get(0);
+        return store.ingest(List.of(pending(r))).await().get(0);
     }
 
     private static Report at(long seq, double counter) {
@@ -67,16 +67,16 @@ class JdbcStoreTest {
             ingest(store, at(1, 100));
             ingest(store, report().device("pc-2").sequence(1).at(T0.plusSeconds(15)).bootedAt(T0.minusSeconds(3600)).counter(5).build());
             ingest(store, at(2, 150)); // pc-1 again, received at T0 + 30 s
-            EstateStore.Changes all = store.changesSince(0, 0);
+            EstateStore.Changes all = store.changesSince(0, 0).await();
             assertEquals(List.of("pc-1", "pc-2"), all.devices().stream().map(d -> d.deviceId()).toList());
             assertEquals(2, all.spans().size());
 
-            EstateStore.Changes recent = store.changesSince(T0.plusSeconds(30).toEpochMilli(), 0);
+            EstateStore.Changes recent = store.changesSince(T0.plusSeconds(30).toEpochMilli(), 0).await();
             assertEquals(List.of("pc-1"), recent.devices().stream().map(d -> d.deviceId()).toList());
             assertEquals(2, recent.devices().get(0).lastSequence());
             assertEquals(List.of(new UptimeSpan(T0.minusSeconds(3600), T0.plusSeconds(30))), recent.spans().get("pc-1"));
             assertFalse(recent.spans().containsKey("pc-2"), "spans of unchanged devices are not read again");
-            assertTrue(store.changesSince(T0.plusSeconds(31).toEpochMilli(), 0).devices().isEmpty());
+            assertTrue(store.changesSince(T0.plusSeconds(31).toEpochMilli(), 0).await().devices().isEmpty());
         }
     }
 
@@ -95,7 +95,7 @@ class JdbcStoreTest {
             }
         }
         try (JdbcStore store = testStore.openStore()) {
-            assertEquals(2, store.device("pc-1").orElseThrow().lastSequence());
+            assertEquals(2, store.device("pc-1").await().orElseThrow().lastSequence());
         }
     }
 
@@ -107,14 +107,14 @@ class JdbcStoreTest {
             ingest(store, at(3, 1_300));
         }
         try (JdbcStore store = testStore.openStore()) {
-            var device = store.device("pc-1").orElseThrow();
+            var device = store.device("pc-1").await().orElseThrow();
             assertEquals(3, device.lastSequence());
             assertEquals(1_200, device.energyJoulesTotal(), 1e-9);
-            assertEquals(1, store.devices().size());
-            Map<String, List<UptimeSpan>> spans = store.spansSince(0);
+            assertEquals(1, store.devices().await().size());
+            Map<String, List<UptimeSpan>> spans = store.spansSince(0).await();
             assertEquals(List.of(new UptimeSpan(T0.minusSeconds(3600), T0.plusSeconds(45))), spans.get("pc-1"));
-            assertEquals(1_200, store.totals("hour", 0, Long.MAX_VALUE).itJoules(), 1e-9);
-            assertEquals(1_200, store.totals("day", 0, Long.MAX_VALUE).itJoules(), 1e-9);
+            assertEquals(1_200, store.totals("hour", 0, Long.MAX_VALUE).await().itJoules(), 1e-9);
+            assertEquals(1_200, store.totals("day", 0, Long.MAX_VALUE).await().itJoules(), 1e-9);
         }
     }
 
@@ -132,9 +132,9 @@ class JdbcStoreTest {
                     + "boot_time_ms, energy_joules, carbon_grams) VALUES ('old', 1, 1, 1, 20, 'model', 0.1, 0, 5, 1)");
         }
         try (JdbcStore store = testStore.openStore()) {
-            assertEquals(1, store.deviceSeries("old", 0, 10, 10, true).size());
+            assertEquals(1, store.deviceSeries("old", 0, 10, 10, true).await().size());
             ingest(store, at(1, 100));
-            assertEquals(1, store.device("pc-1").orElseThrow().lastSequence());
+            assertEquals(1, store.device("pc-1").await().orElseThrow().lastSequence());
         }
     }
 
@@ -146,8 +146,8 @@ class JdbcStoreTest {
             EstateStore.IngestOutcome again = ingest(store, at(2, 700));
             assertTrue(again.duplicate());
             assertEquals(2, again.lastSequence());
-            assertEquals(600, store.device("pc-1").orElseThrow().energyJoulesTotal(), 1e-9);
-            assertEquals(600, store.totals("hour", 0, Long.MAX_VALUE).itJoules(), 1e-9);
+            assertEquals(600, store.device("pc-1").await().orElseThrow().energyJoulesTotal(), 1e-9);
+            assertEquals(600, store.totals("hour", 0, Long.MAX_VALUE).await().itJoules(), 1e-9);
         }
     }
 
@@ -161,8 +161,8 @@ class JdbcStoreTest {
                         throw new IllegalStateException("planner failed");
                     });
             // a batch whose second report fails keeps none of it, not even the first
-            assertThrows(IllegalStateException.class, () -> store.ingest(List.of(pending(r), failing)));
-            assertEquals(1, store.device("pc-1").orElseThrow().lastSequence());
+            assertThrows(IllegalStateException.class, () -> store.ingest(List.of(pending(r), failing)).await());
+            assertEquals(1, store.device("pc-1").await().orElseThrow().lastSequence());
             assertFalse(ingest(store, r).duplicate(), "nothing of the failed attempt was kept");
         }
     }
@@ -171,9 +171,9 @@ class JdbcStoreTest {
     void aBatchIsStoredInOrderWithEachDeltaOnTheOneBefore() {
         try (JdbcStore store = testStore.openStore()) {
             List<EstateStore.IngestOutcome> outcomes = store.ingest(List.of(pending(at(1, 100)), pending(at(2, 400)), pending(at(2, 400)),
-                    pending(at(3, 1_000))));
+                    pending(at(3, 1_000)))).await();
             assertEquals(List.of(false, false, true, false), outcomes.stream().map(EstateStore.IngestOutcome::duplicate).toList());
-            assertEquals(900, store.device("pc-1").orElseThrow().energyJoulesTotal(), 1e-9);
+            assertEquals(900, store.device("pc-1").await().orElseThrow().energyJoulesTotal(), 1e-9);
         }
     }
 
@@ -183,7 +183,7 @@ class JdbcStoreTest {
             ingest(store, at(1, 100));
             Instant reboot = T0.plusSeconds(600);
             ingest(store, report().sequence(2).at(reboot.plusSeconds(60)).bootedAt(reboot).counter(200).build());
-            assertEquals(2, store.spansSince(0).get("pc-1").size());
+            assertEquals(2, store.spansSince(0).await().get("pc-1").size());
         }
     }
 
@@ -195,13 +195,13 @@ class JdbcStoreTest {
                 ingest(store, report().device("b").sequence(s).at(T0.plusSeconds(15L * s)).watts(100).counter(s * 100).build());
             }
             long from = T0.toEpochMilli();
-            List<EstateStore.SeriesPoint> device = store.deviceSeries("a", from, from + 120_000, 60_000, true);
+            List<EstateStore.SeriesPoint> device = store.deviceSeries("a", from, from + 120_000, 60_000, true).await();
             assertEquals(2, device.size());
             assertEquals((10 + 20 + 30) / 3.0, device.get(0).powerWatts(), 1e-9);
             assertEquals(40, device.get(1).powerWatts(), 1e-9);
-            List<EstateStore.SeriesPoint> estate = store.estateSeries(from, from + 120_000, 60_000, true);
+            List<EstateStore.SeriesPoint> estate = store.estateSeries(from, from + 120_000, 60_000, true).await();
             assertEquals(20 + 100, estate.get(0).powerWatts(), 1e-9);
-            List<EstateStore.SeriesPoint> hourly = store.estateSeries(from - 3_600_000, from + 3_600_000, 3_600_000, false);
+            List<EstateStore.SeriesPoint> hourly = store.estateSeries(from - 3_600_000, from + 3_600_000, 3_600_000, false).await();
             assertEquals(1, hourly.size());
             assertEquals(600, hourly.get(0).energyJoules(), 1e-9);
         }
@@ -212,10 +212,10 @@ class JdbcStoreTest {
         try (JdbcStore store = testStore.openStore()) {
             ingest(store, at(1, 100));
             ingest(store, at(2, 700));
-            int deleted = store.prune(T0.plusSeconds(20).toEpochMilli(), 0, 0);
+            int deleted = store.prune(T0.plusSeconds(20).toEpochMilli(), 0, 0).await();
             assertEquals(1, deleted);
-            assertEquals(600, store.totals("day", 0, Long.MAX_VALUE).itJoules(), 1e-9);
-            assertEquals(1, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).size());
+            assertEquals(600, store.totals("day", 0, Long.MAX_VALUE).await().itJoules(), 1e-9);
+            assertEquals(1, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).await().size());
         }
     }
 
@@ -229,14 +229,14 @@ class JdbcStoreTest {
             for (int s = 4; s <= 6; s++) { // 2026-03-11 00:01:00, 00:01:15, 00:01:30
                 ingest(store, report().sequence(s).at(day1.plusSeconds(120 + 15L * (s - 4))).bootedAt(T0).counter(100 * s).build());
             }
-            assertEquals(4, store.prune(day1.plusSeconds(135).toEpochMilli(), 0, 0), "all of the first day and the first sample of the second");
-            assertEquals(2, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).size());
+            assertEquals(4, store.prune(day1.plusSeconds(135).toEpochMilli(), 0, 0).await(), "all of the first day and the first sample of the second");
+            assertEquals(2, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).await().size());
             if (kind == StoreKind.POSTGRESQL) {
                 assertEquals(List.of("samples_d20260311"), store.database().query("SELECT c.relname FROM pg_inherits i JOIN pg_class c "
                         + "ON c.oid = i.inhrelid WHERE i.inhparent = 'samples'::regclass", rs -> rs.getString(1)), "the first day's partition is dropped");
             }
             ingest(store, report().sequence(7).at(day1.plusSeconds(600)).bootedAt(T0).counter(700).build());
-            assertEquals(3, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).size(), "storing goes on after a prune");
+            assertEquals(3, store.deviceSeries("pc-1", 0, Long.MAX_VALUE, 1_000, true).await().size(), "storing goes on after a prune");
         }
     }
 
@@ -245,8 +245,8 @@ class JdbcStoreTest {
         try (JdbcStore store = testStore.openStore()) {
             Report r = at(1, 100);
             store.ingest(List.of(new EstateStore.Pending(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                    previous -> accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}"))));
-            assertEquals("{\"model\":\"OptiPlex 7010\"}", store.device("pc-1").orElseThrow().inventoryJson());
+                    previous -> accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}")))).await();
+            assertEquals("{\"model\":\"OptiPlex 7010\"}", store.device("pc-1").await().orElseThrow().inventoryJson());
         }
     }
 }

@@ -28,19 +28,19 @@ class PostgresStoreTest {
     void aConnectionTheServerDroppedIsReplacedForTheNextWork() throws Exception {
         StoreKind.TestStore testStore = StoreKind.POSTGRESQL.fresh(dir);
         try (JdbcStore store = testStore.openStore(); Connection admin = testStore.connectWithoutMigrating()) {
-            assertTrue(store.enrol("pc-1", "a".repeat(64), 1));
+            assertTrue(store.enrol("pc-1", "a".repeat(64), 1).await());
             int first = backend(store);
             terminate(admin, first);
             // the write that meets the dead connection fails whole, and says so; the next one has a fresh connection
-            assertThrows(StoreException.class, () -> store.enrol("pc-2", "b".repeat(64), 2));
-            assertTrue(store.enrol("pc-2", "b".repeat(64), 2));
+            assertThrows(StoreException.class, () -> store.enrol("pc-2", "b".repeat(64), 2).await());
+            assertTrue(store.enrol("pc-2", "b".repeat(64), 2).await());
             int second = backend(store);
             assertNotEquals(first, second);
 
             terminate(admin, second);
-            assertThrows(StoreException.class, () -> store.deviceForCredential("a".repeat(64)));
-            assertEquals(Optional.of("pc-1"), store.deviceForCredential("a".repeat(64)), "a read after the lost one works too");
-            assertEquals(Optional.of("pc-2"), store.deviceForCredential("b".repeat(64)));
+            assertThrows(StoreException.class, () -> store.deviceForCredential("a".repeat(64)).await());
+            assertEquals(Optional.of("pc-1"), store.deviceForCredential("a".repeat(64)).await(), "a read after the lost one works too");
+            assertEquals(Optional.of("pc-2"), store.deviceForCredential("b".repeat(64)).await());
         }
     }
 

@@ -17,8 +17,6 @@ import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.credential.Credentials;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.testing.ManualClock;
-import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -121,29 +119,27 @@ class SharedStateTest {
     }
 
     @Test
-    void anAgentEnrolledOnOneCollectorIsAcceptedOnTheOtherUntilRevokedThere(Vertx vertx) {
-        WorkerExecutor worker = vertx.createSharedWorkerExecutor("test-store", 1);
+    void anAgentEnrolledOnOneCollectorIsAcceptedOnTheOtherUntilRevokedThere() {
         String enrolmentToken = Credentials.newSecret();
-        AgentCredentials onA = new AgentCredentials(new JdbcStore(a), worker, enrolmentToken, clock, CACHE);
-        AgentCredentials onB = new AgentCredentials(new JdbcStore(b), worker, enrolmentToken, clock, CACHE);
+        AgentCredentials onA = new AgentCredentials(new JdbcStore(a), enrolmentToken, clock, CACHE);
+        AgentCredentials onB = new AgentCredentials(new JdbcStore(b), enrolmentToken, clock, CACHE);
         String credential = Credentials.newSecret();
         onA.enrol("pc-1", enrolmentToken, credential).await();
         assertEquals(Optional.of("pc-1"), onB.authenticate(credential).await());
 
-        assertTrue(new JdbcStore(a).revoke("pc-1", clock.millis())); // kilowatch-collector revoke-agent, run against A's store
+        assertTrue(new JdbcStore(a).revoke("pc-1", clock.millis()).await()); // kilowatch-collector revoke-agent, run against A's store
         clock.advance(CACHE);
         assertEquals(Optional.empty(), onB.authenticate(credential).await(), "refused on B once its cache time has passed");
-        worker.close();
     }
 
     @Test
     void aCollectorWithAnotherEnrolmentTokenThanTheOneStartedBeforeItIsToldSo() {
         String estateToken = Credentials.sha256(Credentials.newSecret());
-        assertEquals(Optional.empty(), new JdbcStore(a).recordEnrolmentToken(estateToken, 1));
-        assertEquals(Optional.empty(), new JdbcStore(b).recordEnrolmentToken(estateToken, 2), "the same token: nothing to say");
+        assertEquals(Optional.empty(), new JdbcStore(a).recordEnrolmentToken(estateToken, 1).await());
+        assertEquals(Optional.empty(), new JdbcStore(b).recordEnrolmentToken(estateToken, 2).await(), "the same token: nothing to say");
         String another = Credentials.sha256(Credentials.newSecret());
-        assertEquals(Optional.of(estateToken), new JdbcStore(b).recordEnrolmentToken(another, 3));
-        assertEquals(Optional.of(another), new JdbcStore(a).recordEnrolmentToken(estateToken, 4), "and A, restarted, hears of B's");
+        assertEquals(Optional.of(estateToken), new JdbcStore(b).recordEnrolmentToken(another, 3).await());
+        assertEquals(Optional.of(another), new JdbcStore(a).recordEnrolmentToken(estateToken, 4).await(), "and A, restarted, hears of B's");
     }
 
     @Test
@@ -154,9 +150,9 @@ class SharedStateTest {
         for (String device : List.of("pc-1", "pc-2", "pc-3")) {
             Report r = report().device(device).sequence(1).at(T0).bootedAt(T0.minusSeconds(3600)).counter(5).build();
             store.ingest(List.of(new EstateStore.Pending(device, 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                    previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null))));
+                    previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null)))).await();
         }
-        EstateStore.Changes changes = new JdbcStore(b).changesOf(List.of("pc-3", "pc-1", "pc-9"), 0);
+        EstateStore.Changes changes = new JdbcStore(b).changesOf(List.of("pc-3", "pc-1", "pc-9"), 0).await();
         assertEquals(List.of("pc-1", "pc-3"), changes.devices().stream().map(d -> d.deviceId()).toList());
         assertEquals(java.util.Set.of("pc-1", "pc-3"), changes.spans().keySet());
     }

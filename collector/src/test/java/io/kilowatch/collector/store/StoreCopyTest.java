@@ -30,7 +30,7 @@ class StoreCopyTest {
         target = StoreKind.POSTGRESQL.fresh(dir.resolve("pg"));
         try (JdbcStore store = source.openStore()) {
             for (int i = 1; i <= 3; i++) {
-                assertTrue(store.enrol("pc-" + i, Integer.toString(i).repeat(64), i));
+                assertTrue(store.enrol("pc-" + i, Integer.toString(i).repeat(64), i).await());
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.sustainability;
 
+import io.kilowatch.collector.feature.Maths;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class SustainabilityServiceTest {
         store = JdbcStore.sqlite(dataDir);
         sustainability = new JdbcSustainabilityStore(store.database());
         return new SustainabilityService(config.sustainability(), store, sustainability, config.carbon(), region -> IntensitySeries.empty(),
-                config.timeZone());
+                config.timeZone(), Maths.INLINE);
     }
 
     @AfterEach
@@ -65,22 +66,22 @@ class SustainabilityServiceTest {
                     .day("pc-new", "2026-03-01T00:00:00Z", 3.6e6, 180, 0, 0, 18, 0, 0.30);
         }
         SustainabilityService service = service();
-        JsonObject totals = SustainabilityApi.json(service.summary(NOW)).getJsonObject("totals");
+        JsonObject totals = SustainabilityApi.json(service.summary(NOW).await()).getJsonObject("totals");
         assertEquals(1.0, totals.getDouble("energy_kwh"), 1e-9);
         assertEquals(0.18, totals.getDouble("scope2_kg"), 1e-9);
         assertEquals(0.198, totals.getDouble("operational_kg"), 1e-9);
         assertEquals(store.totals("day", Instant.parse("2026-03-01T00:00:00Z").toEpochMilli(), Instant.parse("2026-03-02T00:00:00Z").toEpochMilli())
-                .itJoules() / 3.6e6, totals.getDouble("energy_kwh"), 1e-9, "the overview's figure for today");
+                .await().itJoules() / 3.6e6, totals.getDouble("energy_kwh"), 1e-9, "the overview's figure for today");
         // A whole-day period still ends at its last midnight: the report for 2026-Q1 asked on 1 March has it too.
-        assertEquals(1.0, SustainabilityApi.json(service.report(2026, 1, NOW)).getJsonObject("totals").getDouble("energy_kwh"), 1e-9);
+        assertEquals(1.0, SustainabilityApi.json(service.report(2026, 1, NOW).await()).getJsonObject("totals").getDouble("energy_kwh"), 1e-9);
     }
 
     @Test
     void theYearsReportAddsUpByScopeWithOperationalAndEmbodiedApart() throws Exception {
         CarbonFixture.councils(dataDir).close();
         SustainabilityService service = service();
-        service.setPurchaseDate("pc-a", LocalDate.of(2024, 1, 1), NOW);
-        JsonObject report = SustainabilityApi.json(service.report(2025, null, NOW));
+        service.setPurchaseDate("pc-a", LocalDate.of(2024, 1, 1), NOW).await();
+        JsonObject report = SustainabilityApi.json(service.report(2025, null, NOW).await());
         JsonObject totals = report.getJsonObject("totals");
         // IT energy 1 + 2 + 10 + 1 kWh, plus pc-a's 8 h off at 2 W (0.016 kWh); the 2024 and 2026 rows are outside.
         assertEquals(14.016, totals.getDouble("energy_kwh"), 1e-9);
@@ -117,8 +118,11 @@ class SustainabilityServiceTest {
     void offEnergyIsCarriedLikeMeteredEnergyInTheLedger() throws Exception {
         CarbonFixture.councils(dataDir).close();
         SustainabilityService service = service("tariff.gbp_per_kwh", "0.25");
-        EnergyFootprint total = CarbonLedger.load(sustainability, service.profiles(), config.sustainability().footprints(), config.carbon(),
-                region -> IntensitySeries.empty(), config.timeZone(), Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"))
+        Instant from = Instant.parse("2025-01-01T00:00:00Z");
+        Instant to = Instant.parse("2026-01-01T00:00:00Z");
+        EnergyFootprint total = CarbonLedger.of(sustainability.groupDays(from.toEpochMilli(), to.toEpochMilli()).await(),
+                sustainability.groupOffDays(from.toEpochMilli(), to.toEpochMilli()).await(), service.profiles().await(),
+                config.sustainability().footprints(), config.carbon(), region -> IntensitySeries.empty(), config.timeZone(), from, to)
                 .total().footprint();
         // pc-a off 8 h at 2 W on 10 March 2025: 57.6 kJ = 0.016 kWh at 177 g/kWh generation, 18.53 g/kWh T&D
         // (DESNZ 2025), at the annual factors (fallback), and £0.25/kWh: £0.004.
@@ -132,7 +136,7 @@ class SustainabilityServiceTest {
     @Test
     void sharedServicesAreSplitByShareAndThePartsAddUpExactly() throws Exception {
         CarbonFixture.councils(dataDir).close();
-        JsonObject report = SustainabilityApi.json(service().report(2025, null, NOW));
+        JsonObject report = SustainabilityApi.json(service().report(2025, null, NOW).await());
         JsonObject shared = report.getJsonArray("shared_services").getJsonObject(0);
         assertEquals("Shared ICT", shared.getString("org"));
         JsonObject total = shared.getJsonObject("total");
@@ -167,13 +171,13 @@ class SustainabilityServiceTest {
                 "sustainability.targets.milestones.2030", "20");
         // 2025: the milestone path (20 % by 2030, so 1/6 of it after one year: 4.833 kg) is stricter than
         // 5 x 0.97 = 4.85 kg; actual operational 4.246 kg: met.
-        JsonObject report = SustainabilityApi.json(service.report(2025, null, NOW));
+        JsonObject report = SustainabilityApi.json(service.report(2025, null, NOW).await());
         assertEquals(4.833, report.getJsonObject("target").getDouble("target_kg"), 1e-9);
         assertEquals("met", report.getJsonObject("target").getString("status"));
         // A quarter's target is its share of the year by days: Q3 has 92 of 365.
-        assertEquals(Trajectory.round(5 * (1 - 0.2 / 6) * 92 / 365), SustainabilityApi.json(service.report(2025, 3, NOW)).getJsonObject("target").getDouble("target_kg"), 1e-9);
+        assertEquals(Trajectory.round(5 * (1 - 0.2 / 6) * 92 / 365), SustainabilityApi.json(service.report(2025, 3, NOW).await()).getJsonObject("target").getDouble("target_kg"), 1e-9);
 
-        JsonObject trajectory = SustainabilityApi.json(service.trajectory(2026, null, NOW));
+        JsonObject trajectory = SustainabilityApi.json(service.trajectory(2026, null, NOW).await());
         // 2026: target 5 x (1 - 2/6 x 20 %) = 4.667 (0.97^2 gives 4.7045); 0.7 kg by 28 February; run rate:
         // February's 0.4 kg over 28 days, for 306 days: 5.071 > 4.667.
         assertEquals(4.667, trajectory.getDouble("target_kg"), 1e-9);
@@ -194,12 +198,12 @@ class SustainabilityServiceTest {
         assertEquals(4.0, trajectory.getJsonArray("milestones").getJsonObject(0).getDouble("target_kg"), 1e-9);
 
         // Council B: its own 2025 figures plus a third of the shared service's; a hand-entered baseline of its own.
-        JsonObject b = SustainabilityApi.json(service.trajectory(2025, "Council B", NOW));
+        JsonObject b = SustainabilityApi.json(service.trajectory(2025, "Council B", NOW).await());
         assertEquals("no_target", b.getString("status"), b.encode()); // Council B had no data in the 2024 baseline year
         SustainabilityService measured = service("sustainability.targets.baseline_year", "2024");
         // Measured baseline: pc-a's 999 g in 2024; 2025's 4.246 kg is above it: missed.
-        assertEquals(0.999, SustainabilityApi.json(measured.trajectory(2025, null, NOW)).getDouble("baseline_kg"), 1e-9);
-        assertEquals("missed", SustainabilityApi.json(measured.trajectory(2025, null, NOW)).getString("status"));
+        assertEquals(0.999, SustainabilityApi.json(measured.trajectory(2025, null, NOW).await()).getDouble("baseline_kg"), 1e-9);
+        assertEquals("missed", SustainabilityApi.json(measured.trajectory(2025, null, NOW).await()).getString("status"));
     }
 
     @Test
@@ -210,7 +214,7 @@ class SustainabilityServiceTest {
             // srv-1 at 120 W and 3 % CPU for two days.
             f.samples("srv-1", "2026-02-23T00:00:00Z", "2026-02-25T00:00:00Z", 3600, 120, 0.03);
         }
-        JsonObject savings = SustainabilityApi.json(service().savings(NOW));
+        JsonObject savings = SustainabilityApi.json(service().savings(NOW).await());
         JsonObject idle = savings.getJsonObject("idle_out_of_hours");
         // 0.2 kWh a week x 8760/168 = 10.429 kWh a year; at 177 + 18.53 g/kWh (generation and T&D, DESNZ 2025,
         // the nearest set for 2026) 2.039 kg.
@@ -240,16 +244,16 @@ class SustainabilityServiceTest {
                     .span("pc-a", "2026-02-27T08:00:00Z", "2026-02-27T18:00:00Z");
         }
         SustainabilityService service = service();
-        assertEquals(2, service.recordOffTime(NOW));
-        List<SustainabilityStore.GroupOffDay> days = sustainability.groupOffDays(0, Long.MAX_VALUE);
+        assertEquals(2, service.recordOffTime(NOW).await());
+        List<SustainabilityStore.GroupOffDay> days = sustainability.groupOffDays(0, Long.MAX_VALUE).await();
         assertEquals(List.of(
                 new SustainabilityStore.GroupOffDay("Council A", "County Hall", "desktop", Instant.parse("2026-02-26T00:00:00Z").toEpochMilli(), 6 * 3600.0),
                 new SustainabilityStore.GroupOffDay("Council A", "County Hall", "desktop", Instant.parse("2026-02-27T00:00:00Z").toEpochMilli(), 8 * 3600.0)),
                 days);
-        service.recordOffTime(NOW); // recomputing changes nothing
-        assertEquals(days, sustainability.groupOffDays(0, Long.MAX_VALUE));
+        service.recordOffTime(NOW).await(); // recomputing changes nothing
+        assertEquals(days, sustainability.groupOffDays(0, Long.MAX_VALUE).await());
         // 14 h at 2 W in February 2026 at 177 g/kWh: 0.028 kWh, 4.956 g.
-        JsonObject report = SustainabilityApi.json(service.report(2026, 1, NOW));
+        JsonObject report = SustainabilityApi.json(service.report(2026, 1, NOW).await());
         assertEquals(0.028, report.getJsonObject("totals").getDouble("off_energy_kwh"), 1e-9);
         assertEquals(0.005, report.getJsonObject("totals").getDouble("scope2_kg"), 1e-9);
     }
@@ -258,7 +262,7 @@ class SustainabilityServiceTest {
     void theCsvCarriesTheSameFiguresAndNeutralisesFormulae() throws Exception {
         CarbonFixture.councils(dataDir).close();
         SustainabilityService service = service();
-        String csv = CarbonReportCsv.of(service.report(2025, null, NOW));
+        String csv = CarbonReportCsv.of(service.report(2025, null, NOW).await());
         String[] lines = csv.split("\n");
         assertEquals("section,name,energy_kwh,it_energy_kwh,off_energy_kwh,overhead_energy_kwh,fallback_energy_kwh,measured_energy_kwh,"
                 + "modelled_energy_kwh,imported_energy_kwh,unknown_energy_kwh,scope2_kg,scope2_overhead_kg,scope3_td_kg,operational_kg,"
