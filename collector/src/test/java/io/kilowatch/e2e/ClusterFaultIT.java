@@ -225,15 +225,28 @@ class ClusterFaultIT {
                 // show as twice the samples for as long as it lasted: in no window of four intervals more than six.
                 // And no gap past a takeover (the last poll an interval before a death, then taken over within two).
                 List<String> doublePolls = new ArrayList<>();
+                List<String> snmpNumbering = new ArrayList<>(); // a poller carrying on from a stale sequence or counter
                 List<String> longGaps = new ArrayList<>();
                 int takeoverGaps = 0;
                 int handoverPolls = 0;
                 for (String target : LIVE_TARGETS) {
                     List<Long> times = new ArrayList<>();
-                    try (ResultSet rs = sql.executeQuery("SELECT ts_ms FROM samples WHERE device_id = '" + target + "' AND ts_ms >= "
+                    long lastSequence = -1;
+                    try (ResultSet rs = sql.executeQuery("SELECT ts_ms, sequence FROM samples WHERE device_id = '" + target + "' AND ts_ms >= "
                             + faultsStart.minus(POLL.multipliedBy(2)).toEpochMilli() + " AND ts_ms <= " + end.toEpochMilli() + " ORDER BY ts_ms")) {
                         while (rs.next()) {
                             times.add(rs.getLong(1));
+                            if (rs.getLong(2) <= lastSequence) {
+                                snmpNumbering.add(target + "@" + Instant.ofEpochMilli(rs.getLong(1)) + " #" + rs.getLong(2) + " after #" + lastSequence);
+                            }
+                            lastSequence = Math.max(lastSequence, rs.getLong(2));
+                        }
+                    }
+                    try (ResultSet rs = sql.executeQuery("SELECT d.energy_joules_total, (SELECT SUM(s.energy_joules) FROM samples s "
+                            + "WHERE s.device_id = d.device_id) FROM devices d WHERE d.device_id = '" + target + "'")) {
+                        assertTrue(rs.next(), target + " never stored");
+                        if (Math.abs(rs.getDouble(1) - rs.getDouble(2)) > 1e-6) {
+                            snmpNumbering.add(target + " total " + rs.getDouble(1) + " J but samples " + rs.getDouble(2) + " J");
                         }
                     }
                     assertTrue(times.size() > 10, target + " was hardly polled: " + times);
@@ -293,7 +306,7 @@ class ClusterFaultIT {
                         Duration.between(storeDown, storeUp).toMillis(), String.join("; ", energy));
                 System.out.println(summary);
                 Files.writeString(out.resolve("summary.txt"), summary + "\nwhile the store was down: " + refused + "\n" + health
-                        + "\nstore down " + storeDown + " up " + storeUp + "; faults from " + faultsStart + "\ndouble polling: " + doublePolls + "\nlong gaps: " + longGaps + "\nnotifications: " + notifications + "\n");
+                        + "\nstore down " + storeDown + " up " + storeUp + "; faults from " + faultsStart + "\ndouble polling: " + doublePolls + "\nlong gaps: " + longGaps + "\nSNMP numbering: " + snmpNumbering + "\nnotifications: " + notifications + "\n");
 
                 assertTrue(refused.isEmpty(), refused);
                 health.forEach((base, body) -> assertTrue(body.contains("\"error\"") && body.contains("store: "), base + "/health said " + body));
@@ -302,6 +315,7 @@ class ClusterFaultIT {
                 assertEquals(0, fleet.sequenceTaken.get(), "reports sent again were taken for other reports");
                 assertTrue(fleet.acknowledgedCount() > SIMULATED_AGENTS * 10L, "too few reports for a test: " + summary);
                 assertTrue(doublePolls.isEmpty(), "targets polled by two collectors at once: " + doublePolls);
+                assertTrue(snmpNumbering.isEmpty(), "SNMP reports numbered or counted out of order: " + snmpNumbering);
                 assertTrue(longGaps.isEmpty(), "targets unpolled for longer than a takeover: " + longGaps);
                 assertEquals(1, pduNotified, "the stopped target's alert notified: " + notifications);
                 Map<String, Long> firingPerGroup = new TreeMap<>();
