@@ -53,10 +53,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Three collector processes on one real PostgreSQL, 200 simulated agents spread over them as a load balancer would,
  * two real agents failing over between them, SNMP targets served by snmpd and a firing alert with a webhook
  * receiver. Each collector is SIGKILLed in turn and restarted, then PostgreSQL is stopped as a crash would
- * ({@code pg_ctl stop -m immediate}) and restarted. Afterwards, from the store itself: no acknowledged report lost
- * and none stored twice, every SNMP target polled by one collector at a time with no gap longer than a takeover, the
- * alert notified once, and the real agents' energy counters equal to what was stored. Logs and a summary in
- * collector/target/cluster-fault/.
+ * ({@code pg_ctl stop -m immediate}) and restarted: meanwhile every collector answers reports 503 with Retry-After and
+ * its /health names the store. Afterwards, from the store itself (JDBC): no acknowledged report lost and none stored
+ * twice, every SNMP target polled by one collector at a time with no gap longer than a takeover, each firing alert
+ * notified once, and the real agents' energy counters equal to what was stored. Prints a one-line summary; logs and
+ * the summary with details in collector/target/cluster-fault/.
  */
 class ClusterFaultIT {
     private static final List<String> COLLECTORS = List.of("a", "b", "c");
@@ -196,6 +197,10 @@ class ClusterFaultIT {
                 Stack.waitUntil(base + " healthy after the store came back", Duration.ofSeconds(60), () -> Stack.status(base + "/health") == 200);
             }
             Thread.sleep(3 * POLL.toMillis());
+
+            // as each collector sees itself: every target, the stopped one too, polled by exactly one of them
+            Stack.waitUntil("every target polled by exactly one collector", Duration.ofSeconds(30),
+                    () -> targets.keySet().stream().allMatch(t -> pollers(bases, t) == 1));
 
             fleet.stopReporting();
             assertTrue(fleet.drain(Duration.ofSeconds(60)), "simulated agents still hold unacknowledged reports: " + fleet.spooled());
@@ -355,6 +360,15 @@ class ClusterFaultIT {
         command.set(command.indexOf("--interval") + 1, "2s");
         command.addAll(List.of("--class", "server", "--set", "collector.failback_interval=20s", "--set", "collector.retry_max_backoff=2s"));
         return Stack.start(command, out.resolve("agent-" + device + ".log"));
+    }
+
+    /** How many collectors say they poll this target now. */
+    private static long pollers(List<String> bases, String target) {
+        return bases.stream().filter(base -> {
+            String body = Stack.body(base + "/api/v1/snmp/targets?device=" + target);
+            return body.startsWith("{") && new JsonObject(body).getJsonArray("targets").stream().map(JsonObject.class::cast)
+                    .anyMatch(t -> Boolean.TRUE.equals(t.getBoolean("polled_here")));
+        }).count();
     }
 
     /** Firing notifications about this device's group. */
