@@ -76,6 +76,11 @@ public final class Database implements AutoCloseable {
     private final SamplePartitions samples;
     /** The connection the single writer holds; null after it broke, until the next work takes a fresh one. */
     private Connection connection;
+    /** How long a PostgreSQL store call waits for a connection (then fails), and after a failed connect how long calls fail at once. */
+    private static final long CONNECT_TIMEOUT_MILLIS = 3_000;
+    private static final long CONNECT_RETRY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MILLIS);
+    private SQLException connectFailure;
+    private long connectFailedNanos;
     /** The single writer every store task runs on, once the collector has one; until then (commands, tests) the caller's thread. */
     private volatile WorkerExecutor writer;
     /** Statements of hot paths, prepared once: preparing them per report cost more than running them. */
@@ -130,9 +135,9 @@ public final class Database implements AutoCloseable {
         pool.setUsername(where.user());
         where.password().ifPresent(pool::setPassword);
         pool.setMaximumPoolSize(1);
-        // While the server is away each store call waits this long for a connection, then fails: short enough that a
-        // few calls queued on the single writer still answer an agent (10 s timeout) with 503 rather than nothing.
-        pool.setConnectionTimeout(3_000);
+        // While the server is away a store call waits this long for a connection, then fails (and the calls queued
+        // behind it fail at once, see connection()), so agents (10 s timeout) are answered 503 rather than nothing.
+        pool.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
         // A connection held for hours should notice a peer that vanished without a word (a firewall's idle cut).
         pool.addDataSourceProperty("tcpKeepAlive", true);
         pool.addDataSourceProperty("ApplicationName", "kilowatch-collector");
@@ -254,7 +259,21 @@ public final class Database implements AutoCloseable {
     /** The connection, for statements the helpers below do not cover; a fresh one if the last one broke. */
     Connection connection() throws SQLException {
         if (connection == null) {
-            connection = connector.connect();
+            // While the server is away, every call queued on the single writer would wait out the pool's connection
+            // timeout in turn: under load /health and ingest would answer nothing for minutes instead of 503. After a
+            // failed connect, calls fail at once for as long as a connect tries, so the queue drains.
+            long now = System.nanoTime();
+            if (connectFailure != null && now - connectFailedNanos < CONNECT_RETRY_NANOS) {
+                throw new SQLException("the store is unreachable: " + connectFailure.getMessage(), connectFailure.getSQLState(), connectFailure);
+            }
+            try {
+                connection = connector.connect();
+                connectFailure = null;
+            } catch (SQLException e) {
+                connectFailure = e;
+                connectFailedNanos = System.nanoTime();
+                throw e;
+            }
         }
         return connection;
     }

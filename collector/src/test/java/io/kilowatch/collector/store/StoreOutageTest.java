@@ -8,6 +8,7 @@ import io.kilowatch.collector.CollectorConfig;
 import io.kilowatch.collector.CollectorVerticle;
 import io.kilowatch.core.config.Settings;
 import io.kilowatch.core.report.ReportCodec;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,13 +54,17 @@ class StoreOutageTest {
     }
 
     private HttpResponse<Buffer> post(int port, String device, long sequence, Instant at) {
-        return client.post(port, "127.0.0.1", "/api/v1/reports").putHeader("Content-Type", "application/json")
-                .sendBuffer(Buffer.buffer(ReportCodec.toJson(report().device(device).sequence(sequence).at(at).bootedAt(at.minusSeconds(3600))
-                        .counter(sequence * 100.0).build()))).await();
+        return send(port, device, sequence, at).await();
     }
 
-    @Test
-    void aStoreOutageIsA503WithRetryAfterAndHealthSaysWhy(Vertx vertx, @TempDir Path dir) throws Exception {
+    private Future<HttpResponse<Buffer>> send(int port, String device, long sequence, Instant at) {
+        return client.post(port, "127.0.0.1", "/api/v1/reports").putHeader("Content-Type", "application/json")
+                .sendBuffer(Buffer.buffer(ReportCodec.toJson(report().device(device).sequence(sequence).at(at).bootedAt(at.minusSeconds(3600))
+                        .counter(sequence * 100.0).build())));
+    }
+
+    /** A collector on the test PostgreSQL taking reports without credentials; its port. */
+    private int deploy(Vertx vertx, Path dir) {
         Settings settings = Settings.parse("", "test", Map.of("KILOWATCH_COLLECTOR_STORE_POSTGRESQL_PASSWORD", TestPostgres.PASSWORD),
                         "KILOWATCH_COLLECTOR_")
                 .override("http.port", "0").override("data_dir", dir.toString()).override("security.agents.require_credentials", "false")
@@ -66,7 +73,12 @@ class StoreOutageTest {
                 .override("store.postgresql.user", TestPostgres.USER);
         CollectorVerticle collector = new CollectorVerticle(CollectorConfig.from(settings), Clock.systemUTC());
         vertx.deployVerticle(collector).await();
-        int port = collector.actualPort();
+        return collector.actualPort();
+    }
+
+    @Test
+    void aStoreOutageIsA503WithRetryAfterAndHealthSaysWhy(Vertx vertx, @TempDir Path dir) throws Exception {
+        int port = deploy(vertx, dir);
         assertEquals(201, post(port, 1).statusCode());
         assertEquals(200, client.get(port, "127.0.0.1", "/health").send().await().statusCode());
 
@@ -89,6 +101,29 @@ class StoreOutageTest {
         assertEquals(503, post(port, "pc-2", 1, dayBefore).statusCode());
         pg.restart();
         assertStoredWhenSentAgain(port, "pc-2", 1, dayBefore);
+    }
+
+    /** Under load the single writer has many calls queued: they must not each wait out the pool's 3 s connect timeout. */
+    @Test
+    void callsQueuedWhileTheStoreIsAwayAreAllAnsweredWithinSeconds(Vertx vertx, @TempDir Path dir) throws Exception {
+        int port = deploy(vertx, dir);
+        assertEquals(201, post(port, 1).statusCode());
+        pg.crash();
+        long started = System.nanoTime();
+        List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(send(port, "pc-" + (i + 10), 1, Instant.now()));
+        }
+        answers.add(client.get(port, "127.0.0.1", "/health").send());
+        Future.join(answers).await();
+        long tookMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        for (Future<HttpResponse<Buffer>> answer : answers) {
+            assertEquals(503, answer.result().statusCode(), answer.result().bodyAsString());
+        }
+        // one connect attempt (3 s) and the rest at once; 21 attempts one after another would take a minute
+        assertTrue(tookMs < 10_000, "answered in " + tookMs + " ms");
+        pg.restart();
+        assertStoredWhenSentAgain(port, 2);
     }
 
     private void assertStoredWhenSentAgain(int port, long sequence) throws InterruptedException {
