@@ -24,7 +24,7 @@ public interface CalibrationStore {
     record ClassSums(ModelCalibration.GroupSums sums, int devices, int meters) {
     }
 
-    /** A meter's reading of the modelled devices it feeds at one poll; {@code sourceId} names the meter ({@code pdu-1} or {@code pdu-1/outlet/3}). */
+    /** A meter's reading of the modelled devices it feeds at one poll; {@code sourceId} names the meter (a UPS's id, or {@code <pdu>/<device>} for a device's outlets). */
     record MeterReading(String sourceId, long tsMs, MeteredLoad.Reading reading) {
     }
 

@@ -29,7 +29,8 @@ public final class PowerModelCalibration {
     public static final String METHOD = "Measured devices: samples whose power source is rapl, battery or snmp (not model); meters: "
             + "readings of a UPS or PDU inlet that feeds known devices, or of a PDU outlet, less its fed devices that measure themselves, "
             + "beside the modelled devices' utilisation (k devices of the class, utilisations summing to U). Fit: least "
-            + "squares of W = idle + u x (max - idle) over both, a meter's reading as W = idle x k + (max - idle) x U. Error: bias = (modelled - measured) energy / measured energy, and RMSE in W. "
+            + "squares of W = idle + u x (max - idle) over both, a meter's reading as W = idle x k + (max - idle) x U. "
+            + "Error: bias = (modelled - measured) energy / measured energy, and RMSE in W per reading. "
             + "An accepted model changes modelled reports of its class from then on: each reading moves by the difference "
             + "of the calibrated and class models at its utilisation, and its interval's energy with it; stored figures stay.";
 
