@@ -41,7 +41,7 @@ async function showSustainability() {
 function showCalibration(m) {
   const model = (x) => (x ? `${x.idle_watts.toFixed(1)}–${x.max_watts.toFixed(1)}` : "–");
   const error = (e) => (e ? `${e.bias_ratio == null ? "–" : (e.bias_ratio * 100).toFixed(1) + " %"} · RMSE ${e.rmse_watts.toFixed(1)} W` : "–");
-  $("sus-calibration").replaceChildren(...m.classes.map((c) => row(cell(c.class), cell(String(c.measured_devices), "num"),
+  $("sus-calibration").replaceChildren(...m.classes.map((c) => row(cell(c.class), cell(String(c.measured_devices), "num"), cell(String(c.meters), "num"),
     cell(String(c.measured_samples), "num"), cell(String(c.modelled_devices), "num"), cell(model(c.class_model)), cell(error(c.before), "num"),
     cell(c.fitted_model ? model(c.fitted_model) : c.note || "–"), cell(error(c.after), "num"),
     cell(c.accepted ? `calibrated ${model(c.accepted)} (${c.accepted.accepted_by})` : "class model"),

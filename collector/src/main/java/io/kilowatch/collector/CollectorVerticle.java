@@ -180,7 +180,8 @@ public final class CollectorVerticle extends VerticleBase {
         List<Feature> list = new ArrayList<>();
         list.add(carbon);
         list.add(sustainability);
-        list.add(new CalibrationFeature(new PowerModelCalibration(new JdbcCalibrationStore(db), estate::rows, accounting)));
+        JdbcCalibrationStore calibration = new JdbcCalibrationStore(db);
+        list.add(new CalibrationFeature(new PowerModelCalibration(calibration, estate::rows, accounting)));
         list.add(estateFeature);
         list.add(services);
         list.add(new AgentSettingsFeature(config.agentSettings(), estate, estateFeature));
@@ -188,7 +189,7 @@ public final class CollectorVerticle extends VerticleBase {
             list.add(new InfluxFeature(config.influx(), estate));
         }
         list.add(new SnmpFeature(config.snmp(), estate, estateFeature, new JdbcDeviceEventStore(db), new JdbcSnmpStore(db),
-                config.rawRetention(), cluster));
+                config.rawRetention(), cluster, calibration));
         list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone(), maths)));
         list.add(new AlertingFeature(config.alerting(), new JdbcAlertStore(db),
                 () -> List.of(new DeviceDownSource(estate), services.conditions()), cluster.duty("alerting")));

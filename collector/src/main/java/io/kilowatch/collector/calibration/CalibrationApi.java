@@ -46,7 +46,7 @@ public final class CalibrationApi implements ApiModule {
         Responses.onStore(ctx, calibration.accept(deviceClass, by, clock.instant()), STORE_FAILED).onSuccess(accepted -> {
             if (accepted.isEmpty()) {
                 Responses.error(ctx, 409, List.of("class " + deviceClass + " has no model that can be fitted: it needs a known class and devices "
-                        + "whose power was measured (rapl, battery or snmp) at varying utilisation in the last "
+                        + "whose power was measured (rapl, battery or snmp), or a UPS or PDU meter feeding them, at varying utilisation in the last "
                         + PowerModelCalibration.WINDOW.toDays() + " days; nothing was changed"));
                 return;
             }
@@ -69,7 +69,7 @@ public final class CalibrationApi implements ApiModule {
         JsonArray rows = new JsonArray();
         for (PowerModelCalibration.ClassRow c : report.classes()) {
             JsonObject row = new JsonObject().put("class", c.deviceClass()).put("modelled_devices", c.modelledDevices())
-                    .put("measured_devices", c.measuredDevices()).put("measured_samples", c.measuredSamples())
+                    .put("measured_devices", c.measuredDevices()).put("meters", c.meters()).put("measured_samples", c.measuredSamples())
                     .put("accepted", c.accepted().map(CalibrationApi::accepted).orElse(null));
             c.classModel().ifPresent(m -> row.put("class_model", model(m)));
             c.before().ifPresent(e -> row.put("before", error(e)));

@@ -1,7 +1,9 @@
 package io.kilowatch.collector.calibration;
 
+import io.kilowatch.core.energy.MeteredLoad;
 import io.kilowatch.core.energy.ModelCalibration;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
 
 /** Measured samples summed per device class, and the calibrated power models operators accepted; each method works on the store's single writer. */
@@ -12,12 +14,25 @@ public interface CalibrationStore {
                     int devices, long acceptedMs, String acceptedBy) {
     }
 
-    /** The sums of one class's measured samples (power source other than the model) and how many devices they came from. */
-    record ClassSums(ModelCalibration.Sums sums, int devices) {
+    /**
+     * The sums of one class's measured readings: its devices' own measured samples (power source other than the
+     * model) and upstream meters' readings of its modelled devices, one fit's worth.
+     *
+     * @param devices how many devices measured themselves
+     * @param meters how many meters (a UPS, a PDU inlet, one PDU outlet) gave readings
+     */
+    record ClassSums(ModelCalibration.GroupSums sums, int devices, int meters) {
     }
 
-    /** Raw samples with time in [fromMs, toMs) whose power was measured, by device class. */
+    /** A meter's reading of the modelled devices it feeds at one poll; {@code sourceId} names the meter (a UPS's id, or {@code <pdu>/<device>} for a device's outlets). */
+    record MeterReading(String sourceId, long tsMs, MeteredLoad.Reading reading) {
+    }
+
+    /** Raw samples and meter readings with time in [fromMs, toMs) whose power was measured, by device class. */
     Future<Map<String, ClassSums>> measuredSums(long fromMs, long toMs);
+
+    /** Keeps meters' readings (as long as raw samples); a second reading of one meter at one time replaces the first. */
+    Future<Void> record(List<MeterReading> readings);
 
     Future<Map<String, Accepted>> accepted();
 

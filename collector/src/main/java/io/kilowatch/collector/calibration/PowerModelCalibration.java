@@ -26,8 +26,11 @@ public final class PowerModelCalibration {
     public static final Duration WINDOW = Duration.ofDays(7);
 
     /** How the figures are made, for the report. */
-    public static final String METHOD = "Measured devices: samples whose power source is rapl, battery or snmp (not model). Fit: least "
-            + "squares of W = idle + u x (max - idle). Error: bias = (modelled - measured) energy / measured energy, and RMSE in W. "
+    public static final String METHOD = "Measured devices: samples whose power source is rapl, battery or snmp (not model); meters: "
+            + "readings of a UPS or PDU inlet that feeds known devices, or of a PDU outlet, less its fed devices that measure themselves, "
+            + "beside the modelled devices' utilisation (k devices of the class, utilisations summing to U). Fit: least "
+            + "squares of W = idle + u x (max - idle) over both, a meter's reading as W = idle x k + (max - idle) x U. "
+            + "Error: bias = (modelled - measured) energy / measured energy, and RMSE in W per reading. "
             + "An accepted model changes modelled reports of its class from then on: each reading moves by the difference "
             + "of the calibrated and class models at its utilisation, and its interval's energy with it; stored figures stay.";
 
@@ -35,7 +38,7 @@ public final class PowerModelCalibration {
      * One class: how many of its devices are modelled and measured, its accepted model if any, and, where it can be
      * worked out, the class model's error on the measured devices, the fitted model and its error; or why not.
      */
-    public record ClassRow(String deviceClass, long modelledDevices, int measuredDevices, long measuredSamples,
+    public record ClassRow(String deviceClass, long modelledDevices, int measuredDevices, int meters, long measuredSamples,
                            Optional<CalibrationStore.Accepted> accepted, Optional<PowerModel> classModel,
                            Optional<ModelCalibration.Error> before, Optional<ModelCalibration.Fit> fitted,
                            Optional<ModelCalibration.Error> after, Optional<String> note) {
@@ -81,23 +84,25 @@ public final class PowerModelCalibration {
             Optional<CalibrationStore.Accepted> a = Optional.ofNullable(accepted.get(c));
             long modelledDevices = modelled.getOrDefault(c, 0L);
             int measuredDevices = sums == null ? 0 : sums.devices();
+            int meters = sums == null ? 0 : sums.meters();
             long samples = sums == null ? 0 : sums.sums().n();
             Optional<DeviceClass> known = DeviceClass.fromLabel(c);
             if (known.isEmpty()) {
-                rows.add(new ClassRow(c, modelledDevices, measuredDevices, samples, a, Optional.empty(), Optional.empty(), Optional.empty(),
+                rows.add(new ClassRow(c, modelledDevices, measuredDevices, meters, samples, a, Optional.empty(), Optional.empty(), Optional.empty(),
                         Optional.empty(), Optional.of("no class model for this label: nothing to calibrate")));
                 continue;
             }
             PowerModel classModel = known.get().defaultModel();
             if (sums == null || samples == 0) {
-                rows.add(new ClassRow(c, modelledDevices, measuredDevices, samples, a, Optional.of(classModel), Optional.empty(),
+                rows.add(new ClassRow(c, modelledDevices, measuredDevices, meters, samples, a, Optional.of(classModel), Optional.empty(),
                         Optional.empty(), Optional.empty(),
-                        Optional.of("no device of this class had its power measured in the last " + WINDOW.toDays() + " days")));
+                        Optional.of("no device of this class had its power measured, by itself or by a meter feeding it, in the last "
+                                + WINDOW.toDays() + " days")));
                 continue;
             }
             Optional<ModelCalibration.Error> before = Optional.of(ModelCalibration.error(classModel, sums.sums()));
             Optional<ModelCalibration.Fit> fit = ModelCalibration.fit(sums.sums());
-            rows.add(new ClassRow(c, modelledDevices, measuredDevices, samples, a, Optional.of(classModel), before, fit,
+            rows.add(new ClassRow(c, modelledDevices, measuredDevices, meters, samples, a, Optional.of(classModel), before, fit,
                     fit.map(f -> ModelCalibration.error(f.model(), sums.sums())),
                     fit.isEmpty() ? Optional.of("the measured devices' utilisation never varied: no line can be fitted") : Optional.empty()));
         }

@@ -158,7 +158,7 @@ public final class Discovery {
         Map<String, String> labels = new LinkedHashMap<>(d.labels());
         labels.put("class", cls.label());
         return new SnmpConfig.Target(f.deviceId(), f.address(), d.port(), d.auth().orElseThrow(), List.of(), config.interval(),
-                labels, cls, cls.defaultModel(), List.of(), io.kilowatch.collector.cluster.ClusterConfig.DEFAULT_GROUP);
+                labels, cls, cls.defaultModel(), List.of(), Map.of(), io.kilowatch.collector.cluster.ClusterConfig.DEFAULT_GROUP);
     }
 
     /** Every device found, in the order found. */

@@ -59,10 +59,15 @@ public record SnmpConfig(
      * @param profiles the profiles to use whatever the device answers, or empty to probe its capabilities
      * @param model the class's default model unless the target overrides it
      * @param feeds devices whose power this one's measurement includes (a PDU's servers): see reconciliation
+     * @param outlets a PDU's outlet number to the device plugged into it, whose power that outlet measures (calibration)
      * @param pollerGroup only collectors in this poller group poll it ({@code cluster.poller_groups}), as a remote site's own
      */
     public record Target(String id, String address, int port, Auth auth, List<String> profiles, Duration interval,
-                         Map<String, String> labels, DeviceClass deviceClass, PowerModel model, List<String> feeds, String pollerGroup) {
+                         Map<String, String> labels, DeviceClass deviceClass, PowerModel model, List<String> feeds,
+                         Map<Long, String> outlets, String pollerGroup) {
+        public Target {
+            outlets = Map.copyOf(outlets);
+        }
     }
 
     /** @param auths the auth profiles whose communities and users may send traps */
@@ -114,6 +119,11 @@ public record SnmpConfig(
                     throw new ConfigException(s.key("targets." + t.id() + ".feeds") + " names the target itself");
                 }
             }
+            t.outlets().forEach((outlet, device) -> {
+                if (device.equals(t.id())) {
+                    throw new ConfigException(s.key("targets." + t.id() + ".outlets." + outlet + ".device") + " names the target itself");
+                }
+            });
         }
         Settings trapSettings = s.section("traps");
         List<Auth> trapAuths = names(trapSettings, "auths").stream().map(n -> authNamed(auths, n, trapSettings.key("auths"))).toList();
@@ -241,7 +251,24 @@ public record SnmpConfig(
         return new Target(id, address.trim(), t.integer("port", 161, 1, 65535), auth,
                 profiles.stream().distinct().toList(),
                 t.duration("interval", defaultInterval, Duration.ofSeconds(1), Duration.ofHours(1)),
-                labels, cls, new PowerModel(idle, max), feeds, pollerGroup(t));
+                labels, cls, new PowerModel(idle, max), feeds, outlets(t), pollerGroup(t));
+    }
+
+    /** {@code outlets.<n>.device}: which device each numbered outlet feeds (a device with two supplies on two outlets is named twice). */
+    private static Map<Long, String> outlets(Settings t) {
+        Map<Long, String> outlets = new java.util.TreeMap<>();
+        for (String n : t.children("outlets")) {
+            String key = t.key("outlets." + n + ".device");
+            if (!n.matches("[0-9]{1,6}")) {
+                throw new ConfigException(t.key("outlets." + n) + ": an outlet is its number on the PDU (1-999999)");
+            }
+            String device = t.section("outlets").section(n).string("device", "").trim();
+            if (!ReportValidator.DEVICE_ID.matcher(device).matches()) {
+                throw new ConfigException(key + " must be the device id plugged into outlet " + n);
+            }
+            outlets.put(Long.parseLong(n), device);
+        }
+        return outlets;
     }
 
     private static String pollerGroup(Settings t) {

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.snmp;
 
+import io.kilowatch.collector.calibration.CalibrationStore;
 import io.kilowatch.collector.cluster.Claims;
 import io.kilowatch.collector.cluster.Cluster;
 import io.kilowatch.collector.cluster.Duty;
@@ -31,14 +32,17 @@ public final class SnmpFeature implements Feature {
     private final Claims targets;
     private volatile SnmpService snmp;
     private SnmpApi api;
+    private final CalibrationStore meters;
 
     /**
      * @param eventRetention how long device events are kept (as long as raw samples)
      * @param cluster spreads the targets over the collectors on the store, by poller group; device events are pruned by the
      *     collector holding its {@code retention} duty
+     * @param meters keeps what UPSs and PDUs measure of the devices they feed, for calibration
      */
     public SnmpFeature(SnmpConfig config, Estate estate, EstateFeature ingest, DeviceEventStore eventStore, SnmpStore store,
-                       Duration eventRetention, Cluster cluster) {
+                       Duration eventRetention, Cluster cluster, CalibrationStore meters) {
+        this.meters = meters;
         this.retention = cluster.duty("retention");
         this.targets = cluster.claims("snmp", () -> snmp == null ? java.util.Map.of() : snmp.targetGroups());
         this.config = config;
@@ -58,7 +62,8 @@ public final class SnmpFeature implements Feature {
     public Future<Void> start(FeatureContext ctx) {
         DeviceEvents events = new DeviceEvents(eventStore, ctx.registry());
         try {
-            snmp = SnmpService.start(ctx.vertx(), config, estate, ingest.ingest(), events, ctx.registry(), ctx.clock(), ingest::markChanged, store, targets);
+            snmp = SnmpService.start(ctx.vertx(), config, estate, ingest.ingest(), events, ctx.registry(), ctx.clock(), ingest::markChanged, store, targets,
+                    meters);
         } catch (IOException e) {
             return Future.failedFuture(new IllegalStateException("cannot start SNMP: " + e.getMessage(), e));
         }

@@ -1,10 +1,12 @@
 package io.kilowatch.collector.snmp;
 
+import io.kilowatch.collector.calibration.CalibrationStore;
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.events.DeviceEvent;
 import io.kilowatch.collector.events.DeviceEvents;
+import io.kilowatch.core.energy.MeteredLoad;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.snmp.ComposedReading;
 import io.kilowatch.core.snmp.Oids;
@@ -87,6 +89,7 @@ public final class SnmpPoller {
     private final Clock clock;
     private final Runnable changed;
     private final Predicate<String> polledHere;
+    private final CalibrationStore meters;
     /** Written on the collector's context (add), read there and on the polling context. */
     private final Map<String, DeviceState> states = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Deque<DeviceState> waiting = new ArrayDeque<>();
@@ -125,8 +128,9 @@ public final class SnmpPoller {
      */
     SnmpPoller(Vertx vertx, Context polling, Context collector, SnmpConfig config, ProfileLoader.Loaded profiles, SnmpClient client,
                Estate estate, IngestService ingest, DeviceEvents events, SnmpMetrics metrics, Clock clock, Runnable changed,
-               Predicate<String> polledHere) {
+               Predicate<String> polledHere, CalibrationStore meters) {
         this.polledHere = polledHere;
+        this.meters = meters;
         this.vertx = vertx;
         this.polling = polling;
         this.collector = collector;
@@ -377,7 +381,62 @@ public final class SnmpPoller {
             }
             changed.run();
             return null;
+        }).compose(v -> meters.record(meterReadings(t, reading, now)).recover(e -> {
+            // calibration is not worth failing a poll for: the next poll gives another reading
+            LOG.atWarn().addKeyValue("device", t.id()).addKeyValue("error", e.getMessage()).log("meter readings for calibration not kept");
+            return Future.succeededFuture();
+        }));
+    }
+
+    /**
+     * What this poll measured of the modelled devices the target feeds (its whole measurement, with {@code feeds}) and
+     * of each device on a named outlet, beside their utilisation now (docs/power-sources.md#measured-against-modelled).
+     */
+    private List<CalibrationStore.MeterReading> meterReadings(SnmpConfig.Target t, ComposedReading reading, Instant now) {
+        List<CalibrationStore.MeterReading> out = new ArrayList<>();
+        if (!t.feeds().isEmpty() && reading.powerWatts() != null) {
+            MeteredLoad.attribute(reading.powerWatts(), t.feeds().size(), fed(t.feeds(), now))
+                    .ifPresent(r -> out.add(new CalibrationStore.MeterReading(t.id(), now.toEpochMilli(), r)));
+        }
+        if (t.outlets().isEmpty()) {
+            return out;
+        }
+        Map<Long, Double> outletWatts = new HashMap<>();
+        reading.parts().forEach((profile, part) -> {
+            Map<String, ProfileMetric> outletMetrics = new HashMap<>();
+            profiles.profiles().metrics(profile).stream().filter(m -> m.role() == ProfileMetric.Role.OUTLET_POWER_WATTS)
+                    .forEach(m -> outletMetrics.put(m.name(), m));
+            for (ProfileReading.Sample sample : part.samples()) {
+                ProfileMetric m = outletMetrics.get(sample.metric());
+                Long outlet = m == null ? null : m.outletNumber(sample.index());
+                if (outlet != null) {
+                    outletWatts.putIfAbsent(outlet, sample.value());
+                }
+            }
         });
+        Map<String, List<Long>> outletsByDevice = new java.util.TreeMap<>();
+        t.outlets().forEach((outlet, device) -> outletsByDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(outlet));
+        outletsByDevice.forEach((device, outlets) -> {
+            if (outletWatts.keySet().containsAll(outlets)) {
+                double watts = outlets.stream().mapToDouble(outletWatts::get).sum();
+                MeteredLoad.attribute(watts, 1, fed(List.of(device), now))
+                        .ifPresent(r -> out.add(new CalibrationStore.MeterReading(t.id() + "/" + device, now.toEpochMilli(), r)));
+            }
+        });
+        return out;
+    }
+
+    /** The named devices the estate knows, as they stand now. */
+    private List<MeteredLoad.Device> fed(List<String> ids, Instant now) {
+        List<MeteredLoad.Device> known = new ArrayList<>();
+        for (String id : ids) {
+            DeviceRow row = estate.row(id);
+            if (row != null) {
+                known.add(new MeteredLoad.Device(id, row.deviceClass(), estate.isUp(row, now), !"model".equals(row.powerSource()), row.powerWatts(),
+                        row.cpuRatio()));
+            }
+        }
+        return known;
     }
 
     private Future<Void> failed(DeviceState s, Throwable e, long started) {

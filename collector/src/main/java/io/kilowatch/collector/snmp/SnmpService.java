@@ -1,5 +1,6 @@
 package io.kilowatch.collector.snmp;
 
+import io.kilowatch.collector.calibration.CalibrationStore;
 import io.kilowatch.collector.cluster.Claims;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
@@ -42,7 +43,8 @@ public final class SnmpService {
      * @param targets the targets this collector polls: its share of those in its poller groups
      */
     public static SnmpService start(Vertx vertx, SnmpConfig config, Estate estate, IngestService ingest, DeviceEvents events,
-                                    MeterRegistry registry, Clock clock, Runnable changed, SnmpStore store, Claims targets)
+                                    MeterRegistry registry, Clock clock, Runnable changed, SnmpStore store, Claims targets,
+                                    CalibrationStore meters)
             throws IOException {
         SnmpService service = new SnmpService(config, events, clock);
         events.onRecorded(changed);
@@ -74,7 +76,7 @@ public final class SnmpService {
         Context polling = SnmpPoller.ownContext(vertx);
         service.pollClient = new SnmpClient(polling, auths, config.timeout(), config.retries());
         service.poller = new SnmpPoller(vertx, polling, vertx.getOrCreateContext(), config, profiles, service.pollClient, estate, ingest, events,
-                new SnmpMetrics(registry), clock, changed, targets::holds);
+                new SnmpMetrics(registry), clock, changed, targets::holds, meters);
         targets.onClaimed(service.poller::pollNow);
         service.poller.start();
         if (config.discovery().cidr().isPresent()) {

@@ -1,11 +1,12 @@
 package io.kilowatch.collector.store;
 
 import io.kilowatch.collector.calibration.CalibrationStore;
-
 import io.kilowatch.core.energy.ModelCalibration;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@link CalibrationStore} over the main store's connection, on its single worker thread. Not thread-safe. */
 public final class JdbcCalibrationStore implements CalibrationStore {
@@ -21,15 +22,40 @@ public final class JdbcCalibrationStore implements CalibrationStore {
     @Override
     public Future<Map<String, ClassSums>> measuredSums(long fromMs, long toMs) {
         return store.run(() -> {
-            Map<String, ClassSums> sums = new LinkedHashMap<>();
-        store.query("SELECT d.device_class, COUNT(*), SUM(s.cpu_ratio), SUM(s.power_watts), SUM(s.cpu_ratio * s.cpu_ratio), "
-                + "SUM(s.cpu_ratio * s.power_watts), SUM(s.power_watts * s.power_watts), COUNT(DISTINCT s.device_id) "
-                + "FROM samples s JOIN devices d ON d.device_id = s.device_id WHERE s.ts_ms >= ? AND s.ts_ms < ? AND " + MEASURED
-                + " GROUP BY d.device_class ORDER BY d.device_class",
-                rs -> sums.put(rs.getString(1), new ClassSums(new ModelCalibration.Sums(rs.getLong(2), rs.getDouble(3), rs.getDouble(4),
-                        rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)), rs.getInt(8))), fromMs, toMs);
+            Map<String, ClassSums> sums = new TreeMap<>();
+            store.query("SELECT d.device_class, COUNT(*), SUM(s.cpu_ratio), SUM(s.power_watts), SUM(s.cpu_ratio * s.cpu_ratio), "
+                    + "SUM(s.cpu_ratio * s.power_watts), SUM(s.power_watts * s.power_watts), COUNT(DISTINCT s.device_id) "
+                    + "FROM samples s JOIN devices d ON d.device_id = s.device_id WHERE s.ts_ms >= ? AND s.ts_ms < ? AND " + MEASURED
+                    + " GROUP BY d.device_class",
+                    rs -> sums.put(rs.getString(1), new ClassSums(ModelCalibration.GroupSums.of(new ModelCalibration.Sums(rs.getLong(2),
+                            rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7))), rs.getInt(8), 0)), fromMs, toMs);
+            store.query("SELECT device_class, COUNT(*), SUM(devices), SUM(devices * devices), SUM(utilisation_sum), "
+                    + "SUM(devices * utilisation_sum), SUM(utilisation_sum * utilisation_sum), SUM(watts), SUM(devices * watts), "
+                    + "SUM(utilisation_sum * watts), SUM(watts * watts), COUNT(DISTINCT source_id) FROM meter_readings "
+                    + "WHERE ts_ms >= ? AND ts_ms < ? GROUP BY device_class", rs -> {
+                        ModelCalibration.GroupSums metered = new ModelCalibration.GroupSums(rs.getLong(2), rs.getDouble(3), rs.getDouble(4),
+                                rs.getDouble(5), rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11));
+                        ClassSums own = sums.getOrDefault(rs.getString(1), new ClassSums(ModelCalibration.GroupSums.NONE, 0, 0));
+                        return sums.put(rs.getString(1), new ClassSums(own.sums().plus(metered), own.devices(), rs.getInt(12)));
+                    }, fromMs, toMs);
             return sums;
         });
+    }
+
+    @Override
+    public Future<Void> record(List<MeterReading> readings) {
+        if (readings.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return store.run(() -> store.write("keeping meter readings for calibration", () -> {
+            for (MeterReading m : readings) {
+                store.update("INSERT INTO meter_readings (source_id, ts_ms, device_class, devices, utilisation_sum, watts) VALUES (?, ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (source_id, ts_ms) DO UPDATE SET device_class = excluded.device_class, devices = excluded.devices, "
+                        + "utilisation_sum = excluded.utilisation_sum, watts = excluded.watts", m.sourceId(), m.tsMs(), m.reading().deviceClass(),
+                        m.reading().devices(), m.reading().utilisationSum(), m.reading().watts());
+            }
+            return null;
+        })).mapEmpty();
     }
 
     @Override

@@ -364,7 +364,8 @@ public final class JdbcStore implements EstateStore {
             return db.inTransaction(() -> db.deleteSamplesBefore(rawBeforeMs)
                     + db.update("DELETE FROM rollups WHERE period = 'hour' AND bucket_start_ms < ?", hourlyBeforeMs)
                     + db.update("DELETE FROM uptime_spans WHERE end_ms < ?", spansBeforeMs)
-                    + db.update("DELETE FROM off_periods WHERE end_ms < ?", spansBeforeMs));
+                    + db.update("DELETE FROM off_periods WHERE end_ms < ?", spansBeforeMs)
+                    + db.update("DELETE FROM meter_readings WHERE ts_ms < ?", rawBeforeMs));
         } catch (SQLException e) {
             throw new StoreException("pruning old data failed; nothing was deleted", e);
         }

@@ -337,7 +337,21 @@ final class Schema {
               started_ms BIGINT NOT NULL,
               heartbeat_ms BIGINT NOT NULL
             )"""),
-            carbonGroupDays());
+            carbonGroupDays(),
+            List.of(
+            // Upstream meters' readings of the modelled devices they feed (a UPS's output, a PDU inlet or outlet), for
+            // calibration: devices of the class, the sum of their utilisations, and the watts the meter gave them.
+            """
+            CREATE TABLE meter_readings (
+              source_id VARCHAR(260) NOT NULL,
+              ts_ms BIGINT NOT NULL,
+              device_class VARCHAR(32) NOT NULL,
+              devices INTEGER NOT NULL,
+              utilisation_sum DOUBLE PRECISION NOT NULL,
+              watts DOUBLE PRECISION NOT NULL,
+              PRIMARY KEY (source_id, ts_ms)
+            )""",
+            "CREATE INDEX meter_readings_by_time ON meter_readings (ts_ms)"));
 
     private static final String UNKNOWN_DEVICE = "'', '', ''";
 

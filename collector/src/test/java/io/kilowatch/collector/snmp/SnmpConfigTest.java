@@ -49,6 +49,34 @@ class SnmpConfigTest {
     }
 
     @Test
+    void aPdusOutletsNameTheDevicesOnThem() {
+        // as an operator writes them: outlet numbers are YAML keys, a dual-supply server on two outlets
+        String yaml = """
+                snmp:
+                  auths: {old: {version: v2c}}
+                  targets:
+                    pdu-1:
+                      address: 10.0.0.9
+                      auth: old
+                      outlets:
+                        3: {device: srv-1}
+                        10: {device: srv-2}
+                        11: {device: srv-2}
+                """;
+        Settings s = Settings.parse(yaml, "test.yaml", Map.of(ENV + "SNMP_AUTHS_OLD_COMMUNITY", "public"), ENV);
+        assertEquals(Map.of(3L, "srv-1", 10L, "srv-2", 11L, "srv-2"), SnmpConfig.from(s).targets().get("pdu-1").outlets());
+        s.requireAllKeysKnown();
+        ConfigException notANumber = assertThrows(ConfigException.class, () -> SnmpConfig.from(settings(Map.of(ENV + "SNMP_AUTHS_OLD_COMMUNITY", "public"),
+                "snmp.auths.old.version", "v2c", "snmp.targets.pdu-1.address", "10.0.0.9", "snmp.targets.pdu-1.auth", "old",
+                "snmp.targets.pdu-1.outlets.a3.device", "srv-1")));
+        assertTrue(notANumber.getMessage().contains("snmp.targets.pdu-1.outlets.a3: an outlet is its number"), notANumber.getMessage());
+        ConfigException itself = assertThrows(ConfigException.class, () -> SnmpConfig.from(settings(Map.of(ENV + "SNMP_AUTHS_OLD_COMMUNITY", "public"),
+                "snmp.auths.old.version", "v2c", "snmp.targets.pdu-1.address", "10.0.0.9", "snmp.targets.pdu-1.auth", "old",
+                "snmp.targets.pdu-1.outlets.3.device", "pdu-1")));
+        assertTrue(itself.getMessage().contains("names the target itself"), itself.getMessage());
+    }
+
+    @Test
     void secretsComeFromFilesAndNeverFromTheConfigFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("community");
         Files.writeString(file, "from-a-file\n");

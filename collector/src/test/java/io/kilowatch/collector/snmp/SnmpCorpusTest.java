@@ -282,7 +282,7 @@ class SnmpCorpusTest {
         return total;
     }
 
-    private static String resource(String name) throws IOException {
+    static String resource(String name) throws IOException {
         try (InputStream in = SnmpCorpusTest.class.getClassLoader().getResourceAsStream(CORPUS + name)) {
             assertTrue(in != null, "missing test resource " + CORPUS + name);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -40,6 +40,11 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
         POWER_WATTS_ADDED,
         /** The device's own energy meter in kWh, monotonic until the device resets it; rows are added up. */
         ENERGY_KWH_TOTAL,
+        /**
+         * Watts one outlet of a PDU delivers, a row per outlet: not the PDU's own power (its inlet is), but a
+         * measurement of the device a target's {@code outlets.<n>.device} plugs into outlet n, for calibration.
+         */
+        OUTLET_POWER_WATTS,
         /** Processor load in percent; rows are averaged into the device's CPU utilisation. */
         CPU_LOAD_PERCENT,
         /** IF-MIB ifOperStatus: 1 up, anything else not up. */
@@ -49,7 +54,7 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
 
         /** Roles whose figures are physical quantities, never negative: a negative value means "not available". */
         boolean physical() {
-            return this == POWER_WATTS || this == POWER_WATTS_ADDED || this == ENERGY_KWH_TOTAL;
+            return this == POWER_WATTS || this == POWER_WATTS_ADDED || this == ENERGY_KWH_TOTAL || this == OUTLET_POWER_WATTS;
         }
     }
 
@@ -75,6 +80,20 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
         public Filter {
             in = Set.copyOf(in);
             notIn = Set.copyOf(notIn);
+        }
+    }
+
+    /**
+     * The outlet a row of an {@link Role#OUTLET_POWER_WATTS} metric measures: the row index's last arc, or the one
+     * before it when a filter tests the last arc (a PDU2-MIB index ends with the sensor type); null when not a number.
+     */
+    public Long outletNumber(String index) {
+        String[] arcs = index.split("\\.");
+        int at = arcs.length - (filters.stream().anyMatch(f -> f.column() == null) ? 2 : 1);
+        try {
+            return at < 0 ? null : Long.parseLong(arcs[at]);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -81,4 +81,68 @@ class ModelCalibrationTest {
         assertTrue(ModelCalibration.fit(List.of(new ModelCalibration.Sample(0.3, 50))).isEmpty());
         assertTrue(ModelCalibration.fit(List.of(new ModelCalibration.Sample(0.3, 50), new ModelCalibration.Sample(0.3, 60))).isEmpty());
     }
+
+    @Test
+    void aUpsFeedingThreeServersGivesTheirModelFromTheTotalsAlone() {
+        // Three servers of the true model behind one UPS; each poll sees only the output total. Utilisations
+        // (0.1, 0.2, 0.3), (0.5, 0.5, 0.6), (0.9, 1.0, 0.8): U = 0.6, 1.6, 2.7, totals 3 x 40 + 110 U = 186, 296, 417 W.
+        List<ModelCalibration.GroupSample> polls = List.of(new ModelCalibration.GroupSample(3, 0.6, 186),
+                new ModelCalibration.GroupSample(3, 1.6, 296), new ModelCalibration.GroupSample(3, 2.7, 417));
+        ModelCalibration.GroupSums sums = ModelCalibration.GroupSums.ofGroups(polls);
+        ModelCalibration.Fit fit = ModelCalibration.fit(sums).orElseThrow();
+        assertEquals(40, fit.model().idleWatts(), 1e-9);
+        assertEquals(150, fit.model().maxWatts(), 1e-9);
+        assertEquals(1.0, fit.rSquared(), 1e-12);
+        // The desktop model (25..90 W) predicts 9 server-polls x 25 + 65 x 4.9 = 543.5 W of the 899 W measured: bias -355.5 / 899.
+        assertEquals(-355.5 / 899, ModelCalibration.error(DeviceClass.DESKTOP.defaultModel(), sums).biasRatio(), 1e-12);
+        assertEquals(0, ModelCalibration.error(fit.model(), sums).rmseWatts(), 1e-6);
+    }
+
+    @Test
+    void anUnmeteredLoadOnTheUpsRaisesIdleByItsShareUnlessTheGroupChanges() {
+        // A 30 W switch on the same UPS that Kilowatch does not know: with the same three servers in every poll the
+        // fit cannot tell it from idle, and puts 30 / 3 = 10 W on each server's idle (max 160 W): documented.
+        List<ModelCalibration.GroupSample> polls = List.of(new ModelCalibration.GroupSample(3, 0.6, 216),
+                new ModelCalibration.GroupSample(3, 1.6, 326), new ModelCalibration.GroupSample(3, 2.7, 447));
+        PowerModel biased = ModelCalibration.fit(ModelCalibration.GroupSums.ofGroups(polls)).orElseThrow().model();
+        assertEquals(50, biased.idleWatts(), 1e-9);
+        assertEquals(160, biased.maxWatts(), 1e-9);
+        // Single devices measured alone (an outlet each) in the same fit pull it back toward the truth: pooled, the
+        // readings (k, U, W) weigh by k, so 11 exact single-device samples at u 0..1 and the three biased polls give
+        // a line between the two.
+        ModelCalibration.Sums alone = ModelCalibration.Sums.of(java.util.stream.IntStream.rangeClosed(0, 10)
+                .mapToObj(i -> new ModelCalibration.Sample(i / 10.0, TRUE_MODEL.watts(i / 10.0))).toList());
+        PowerModel pooled = ModelCalibration.fit(ModelCalibration.GroupSums.of(alone).plus(ModelCalibration.GroupSums.ofGroups(polls)))
+                .orElseThrow().model();
+        assertTrue(pooled.idleWatts() > 40 && pooled.idleWatts() < 50, "pooled " + pooled);
+    }
+
+    @Test
+    void noisyGroupsOfChangingSizeRecoverTheTrueModel() {
+        // 1000 polls of a UPS feeding two to four servers (one sometimes off), each server's utilisation uniform
+        // 0..1 and the meter's noise 8 W.
+        Random random = new Random(1628);
+        List<ModelCalibration.GroupSample> polls = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            int k = 2 + random.nextInt(3);
+            double u = 0;
+            for (int d = 0; d < k; d++) {
+                u += random.nextDouble();
+            }
+            polls.add(new ModelCalibration.GroupSample(k, u, k * TRUE_MODEL.idleWatts() + (TRUE_MODEL.maxWatts() - TRUE_MODEL.idleWatts()) * u
+                    + random.nextGaussian() * 8));
+        }
+        PowerModel fitted = ModelCalibration.fit(ModelCalibration.GroupSums.ofGroups(polls)).orElseThrow().model();
+        assertEquals(40, fitted.idleWatts(), 1.5);
+        assertEquals(150, fitted.maxWatts(), 1.5);
+    }
+
+    @Test
+    void aGroupWhoseUtilisationNeverMovesCannotBeFitted() {
+        assertTrue(ModelCalibration.fit(ModelCalibration.GroupSums.ofGroups(List.of(new ModelCalibration.GroupSample(2, 1.0, 200),
+                new ModelCalibration.GroupSample(2, 1.0, 210)))).isEmpty());
+        // Utilisation proportional to the group's size (k 2, U 1; k 4, U 2) is no better: idle and slope are confounded.
+        assertTrue(ModelCalibration.fit(ModelCalibration.GroupSums.ofGroups(List.of(new ModelCalibration.GroupSample(2, 1.0, 200),
+                new ModelCalibration.GroupSample(4, 2.0, 400)))).isEmpty());
+    }
 }

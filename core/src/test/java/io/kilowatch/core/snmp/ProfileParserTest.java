@@ -50,7 +50,7 @@ class ProfileParserTest {
                 "name: x\nmetrics:\n  - {name: up, oid: sysUpTime}\n");
         assertMessage("bad.yaml: metrics[1].scale must be a non-zero number, got 'ten'",
                 "name: x\nmetrics:\n  - {name: a, oid: 1.3.6}\n  - {name: b, oid: 1.3.6, scale: ten}\n");
-        assertMessage("bad.yaml: metrics[0].role must be one of none, power_watts, power_watts_added, energy_kwh_total, "
+        assertMessage("bad.yaml: metrics[0].role must be one of none, power_watts, power_watts_added, energy_kwh_total, outlet_power_watts, "
                 + "cpu_load_percent, interface_oper_status, interface_name, got 'watts'", "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, role: watts}\n");
         assertMessage("bad.yaml: metrics[0].tabel is not a known field; use absent_values, decimal_digits, filters, help, kind, name, oid, role, scale, table, unit",
                 "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, tabel: true}\n");
@@ -219,5 +219,19 @@ class ProfileParserTest {
         ComposedReading model = ComposedReading.compose(parts);
         assertEquals(null, model.powerFrom());
         assertEquals(385.0, model.addedWatts());
+    }
+
+    @Test
+    void anOutletIsTheIndexArcBeforeASensorType() {
+        // PDU2-MIB outlet sensors are indexed pdu.outlet.sensorType and filtered on the type: outlet 11 of PDU 1
+        ProfileMetric raritan = new ProfileMetric("o", "1.3.6.1.4.1.13742.6.5.4.3.1.4", true, 1, "watts", ProfileMetric.Role.OUTLET_POWER_WATTS,
+                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null)),
+                java.util.Set.of());
+        assertEquals(11L, raritan.outletNumber("1.11.5"));
+        // a table indexed by the outlet alone
+        ProfileMetric plain = new ProfileMetric("o", "1.3.6.1.4.1.99.2", true, 1, "watts", ProfileMetric.Role.OUTLET_POWER_WATTS,
+                ProfileMetric.Kind.VALUE, null, null, List.of(), java.util.Set.of());
+        assertEquals(7L, plain.outletNumber("7"));
+        assertEquals(null, raritan.outletNumber("5"));
     }
 }
