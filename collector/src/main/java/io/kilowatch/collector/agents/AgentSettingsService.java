@@ -159,6 +159,7 @@ public final class AgentSettingsService {
         String header = localKeysHeaders.get(row.deviceId());
         Set<String> local = header == null ? null : localKeys(header);
         return new SettingsExplanation(row.deviceId(),
-                forDevice(row).explain(Duration.ofMillis(row.intervalMs()), row.labels(), local == null ? Set.of() : local), local != null);
+                forDevice(row).explain(Duration.ofMillis(row.reporting().intervalMs()), row.labels(), local == null ? Set.of() : local),
+                        local != null);
     }
 }

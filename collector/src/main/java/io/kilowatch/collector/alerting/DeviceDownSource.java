@@ -34,11 +34,11 @@ public final class DeviceDownSource implements ConditionSource {
             Map<String, String> labels = new LinkedHashMap<>();
             labels.put("device", row.deviceId());
             labels.putAll(row.labels());
-            long silentSeconds = Duration.between(Instant.ofEpochMilli(row.lastSeenMs()), now).toSeconds();
-            String name = row.hostname() == null || row.hostname().isBlank() || row.hostname().equals(row.deviceId())
-                    ? row.deviceId() : row.deviceId() + " (" + row.hostname() + ")";
+            long silentSeconds = Duration.between(Instant.ofEpochMilli(row.reporting().lastSeenMs()), now).toSeconds();
+            String name = row.host().hostname() == null || row.host().hostname().isBlank() || row.host().hostname().equals(row.deviceId())
+                    ? row.deviceId() : row.deviceId() + " (" + row.host().hostname() + ")";
             down.add(new Condition(RULE, labels, silentSeconds, name + " has not reported for " + humane(silentSeconds)
-                    + (row.site() == null || row.site().isBlank() ? "" : " at " + row.site())));
+                    + (row.identity().site() == null || row.identity().site().isBlank() ? "" : " at " + row.identity().site())));
         }
         return down;
     }

@@ -75,7 +75,8 @@ public final class PowerModelCalibration {
 
     private Report report(Instant now, Map<String, CalibrationStore.ClassSums> measured, Map<String, CalibrationStore.Accepted> accepted) {
         Map<String, Long> modelled = new LinkedHashMap<>();
-        devices.get().stream().filter(d -> "model".equals(d.powerSource())).forEach(d -> modelled.merge(d.deviceClass(), 1L, Long::sum));
+        devices.get().stream().filter(d -> "model".equals(d.power().source())).forEach(d -> modelled.merge(d.identity().deviceClass(), 1L,
+                Long::sum));
         TreeSet<String> classes = new TreeSet<>(measured.keySet());
         classes.addAll(accepted.keySet());
         List<ClassRow> rows = new ArrayList<>();

@@ -47,8 +47,8 @@ public final class CarbonMetrics {
         }
         EnergyFootprint sum = plan.rollups().stream().filter(r -> r.period().equals(RollupIncrement.HOUR))
                 .map(RollupIncrement::footprint).reduce(EnergyFootprint.ZERO, EnergyFootprint::plus);
-        String org = plan.device().org() == null ? "" : plan.device().org();
-        String site = plan.device().site() == null ? "" : plan.device().site();
+        String org = plan.device().identity().org() == null ? "" : plan.device().identity().org();
+        String site = plan.device().identity().site() == null ? "" : plan.device().identity().site();
         add("kilowatch.site.overhead.energy", "joules", "Facility energy on top of devices' IT energy (PUE - 1)", org, site, sum,
                 EnergyFootprint::overheadJoules);
         add("kilowatch.site.overhead.carbon", "grams", "The overhead's share of operational carbon, gCO2e", org, site, sum,

@@ -67,8 +67,9 @@ public final class CarbonWindowPlanner {
                 continue;
             }
             List<DeviceRow> rows = ServiceDevices.of(s, device, devices.get());
-            double watts = config.serviceJobWatts() > 0 ? config.serviceJobWatts() : rows.stream().mapToDouble(DeviceRow::powerWatts).sum();
-            String site = rows.isEmpty() ? null : rows.get(0).site();
+            double watts = config.serviceJobWatts() > 0 ? config.serviceJobWatts()
+                    : rows.stream().mapToDouble(deviceRow -> deviceRow.power().watts()).sum();
+            String site = rows.isEmpty() ? null : rows.get(0).identity().site();
             CarbonWindows.Job job = new CarbonWindows.Job(s.name(), config.serviceJobDuration(), watts, windows, now, horizonEnd,
                     windows.get(0).start());
             entries.add(entry("service", s.name(), site, null, job, now));

@@ -65,9 +65,9 @@ record DeviceQuery(String org, String site, String deviceClass, Estate.State sta
     }
 
     private boolean matches(DeviceRow r, Estate estate, Instant now) {
-        return (org == null || org.equals(r.org())) && (site == null || site.equals(r.site()))
-                && (deviceClass == null || deviceClass.equals(r.deviceClass()))
-                && (search == null || contains(r.hostname()) || contains(r.deviceId()))
+        return (org == null || org.equals(r.identity().org())) && (site == null || site.equals(r.identity().site()))
+                && (deviceClass == null || deviceClass.equals(r.identity().deviceClass()))
+                && (search == null || contains(r.host().hostname()) || contains(r.deviceId()))
                 && (state == null || estate.state(r, now) == state);
     }
 
@@ -92,7 +92,8 @@ record DeviceQuery(String org, String site, String deviceClass, Estate.State sta
 
     /** Every value each label takes across {@code rows}, sorted: what a filter may choose from. */
     static Map<String, Set<String>> labelValues(List<DeviceRow> rows) {
-        Map<String, Function<DeviceRow, String>> labels = Map.of("org", DeviceRow::org, "site", DeviceRow::site, "class", DeviceRow::deviceClass);
+        Map<String, Function<DeviceRow, String>> labels = Map.of("org", deviceRow -> deviceRow.identity().org(), "site",
+                deviceRow -> deviceRow.identity().site(), "class", deviceRow -> deviceRow.identity().deviceClass());
         Map<String, Set<String>> values = new java.util.TreeMap<>();
         labels.forEach((name, label) -> {
             Set<String> set = new TreeSet<>();

@@ -5,49 +5,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A device as the store keeps it: identity and labels, its latest report's readings, and the
- * collector's running totals. Times are epoch milliseconds (portable across SQLite and PostgreSQL).
- *
- * @param lastSeenMs the agent's timestamp of its newest report
- * @param counterStartMs the agent's energy counter start, with {@code counterJoules}, the baseline for the next delta
- * @param energyJoulesTotal energy the collector has counted for this device, monotonic
- * @param carbonGramsTotal operational carbon of that energy, monotonic
- * @param agentBacklogReports reports waiting in the agent's spool when it made its newest report
- * @param agentDroppedReportsTotal reports the agent ever dropped because its spool was full
- * @param stoppedMs when the agent last stopped cleanly (shutdown or service stop) and has not reported since, else null
+ * A device as the store keeps it, grouped like the {@link io.kilowatch.core.report.Report} it comes from: the labels
+ * its reports gave it, its host, when and how it reports, its newest readings, the collector's running totals, the
+ * agent's own state and its inventory. Times are epoch milliseconds (portable across SQLite and PostgreSQL).
  */
 public record DeviceRow(
         String deviceId,
-        String hostname,
-        String os,
-        String org,
-        String site,
-        String department,
-        String deviceClass,
-        long firstSeenMs,
-        long lastSeenMs,
-        long receivedMs,
-        long lastSequence,
-        long intervalMs,
-        long bootTimeMs,
-        double powerWatts,
-        String powerSource,
-        double cpuRatio,
-        Long memoryUsedBytes,
-        Long memoryTotalBytes,
-        Integer sessions,
-        long counterStartMs,
-        double counterJoules,
-        double energyJoulesTotal,
-        double carbonGramsTotal,
-        String agentVersion,
-        Double agentCpuRatio,
-        Long agentRssBytes,
-        Integer agentBacklogReports,
-        Long agentDroppedReportsTotal,
-        String inventoryJson,
-        Long inventoryUpdatedMs,
-        Long stoppedMs) {
+        Identity identity,
+        Host host,
+        Reporting reporting,
+        Utilisation utilisation,
+        Power power,
+        Counted counted,
+        AgentSelf agent,
+        Inventory inventory) {
 
     /** The names of the labels a report gives its device: what rules, service selectors and alerts match on. */
     public static final List<String> LABELS = List.of("org", "site", "department", "class");
@@ -55,12 +26,61 @@ public record DeviceRow(
     /** The labels its reports gave it, in {@link #LABELS} order, each only when set. */
     public Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>();
-        String[] values = {org, site, department, deviceClass};
+        String[] values = {identity.org, identity.site, identity.department, identity.deviceClass};
         for (int i = 0; i < values.length; i++) {
             if (values[i] != null && !values[i].isBlank()) {
                 labels.put(LABELS.get(i), values[i]);
             }
         }
         return labels;
+    }
+
+    /** Who the device belongs to and what kind it is: its org, site, department and class labels, each null when unset. */
+    public record Identity(String org, String site, String department, String deviceClass) {
+    }
+
+    public record Host(String hostname, String os, long bootTimeMs, Integer sessions) {
+    }
+
+    /**
+     * @param lastSeenMs the agent's timestamp of its newest report
+     * @param receivedMs when the collector received that report
+     * @param lastSequence that report's sequence number
+     * @param stoppedMs when the agent last stopped cleanly (shutdown or service stop) and has not reported since, else null
+     */
+    public record Reporting(long firstSeenMs, long lastSeenMs, long receivedMs, long lastSequence, long intervalMs, Long stoppedMs) {
+    }
+
+    public record Utilisation(double cpuRatio, Long memoryUsedBytes, Long memoryTotalBytes) {
+    }
+
+    /**
+     * @param source how {@code watts} was obtained: rapl, battery, model, or an SNMP source
+     * @param counterStartMs the agent's energy counter start, with {@code counterJoules}, the baseline for the next delta
+     * @param counterJoules the agent's energy counter in its newest report
+     */
+    public record Power(double watts, String source, long counterStartMs, double counterJoules) {
+    }
+
+    /**
+     * What the collector has counted for this device.
+     *
+     * @param energyJoulesTotal energy, monotonic
+     * @param carbonGramsTotal operational carbon of that energy, monotonic
+     */
+    public record Counted(double energyJoulesTotal, double carbonGramsTotal) {
+    }
+
+    /**
+     * The agent itself, from its newest report; every field null when that report did not say.
+     *
+     * @param backlogReports reports waiting in the agent's spool when it made its newest report
+     * @param droppedReportsTotal reports the agent ever dropped because its spool was full
+     */
+    public record AgentSelf(String version, Double cpuRatio, Long rssBytes, Integer backlogReports, Long droppedReportsTotal) {
+    }
+
+    /** The agent's newest inventory as JSON and when the collector received it; both null before the first. */
+    public record Inventory(String json, Long updatedMs) {
     }
 }

@@ -67,7 +67,7 @@ public final class Estate {
      */
     public void load(EstateStore.Changes stored) {
         for (DeviceRow row : stored.devices()) {
-            rows.merge(row.deviceId(), row, (mine, theirs) -> theirs.lastSequence() >= mine.lastSequence() ? theirs : mine);
+            rows.merge(row.deviceId(), row, (mine, theirs) -> theirs.reporting().lastSequence() >= mine.reporting().lastSequence() ? theirs : mine);
         }
         stored.spans().forEach((device, list) -> spans.put(device, new ArrayList<>(list)));
         stored.offPeriods().forEach((device, list) -> offPeriods.put(device, new ArrayList<>(list)));
@@ -76,7 +76,8 @@ public final class Estate {
     /** Takes in a report the store has just committed. */
     public void update(IngestPlan plan) {
         if (plan.newest()) {
-            rows.merge(plan.device().deviceId(), plan.device(), (mine, theirs) -> theirs.lastSequence() >= mine.lastSequence() ? theirs : mine);
+            rows.merge(plan.device().deviceId(), plan.device(), (mine,
+                    theirs) -> theirs.reporting().lastSequence() >= mine.reporting().lastSequence() ? theirs : mine);
         }
         SampleRow s = plan.sample();
         List<UptimeSpan> list = spans.computeIfAbsent(s.deviceId(), k -> new ArrayList<>());
@@ -98,13 +99,13 @@ public final class Estate {
      * server asleep is down.)
      */
     public boolean silenceExpected(DeviceRow row, Instant now) {
-        if (isUp(row, now) || !sleepPolicy.classMaySleep().test(row.deviceClass())) {
+        if (isUp(row, now) || !sleepPolicy.classMaySleep().test(row.identity().deviceClass())) {
             return false;
         }
-        if (row.stoppedMs() != null) {
+        if (row.reporting().stoppedMs() != null) {
             return true;
         }
-        var hours = sleepPolicy.hoursForSite().apply(row.site());
+        var hours = sleepPolicy.hoursForSite().apply(row.identity().site());
         return hours != null && !hours.isWorking(now);
     }
 
@@ -131,7 +132,7 @@ public final class Estate {
 
     /** How long a device may be silent before it counts as down: its interval times the allowance. */
     public Duration downAfter(DeviceRow row) {
-        return Duration.ofMillis(row.intervalMs()).multipliedBy(allowanceByDevice.getOrDefault(row.deviceId(), downAfterMissedReports));
+        return Duration.ofMillis(row.reporting().intervalMs()).multipliedBy(allowanceByDevice.getOrDefault(row.deviceId(), downAfterMissedReports));
     }
 
     /** A device's own allowance of missed intervals (an SNMP target's failed polls), instead of the estate's. */
@@ -140,7 +141,7 @@ public final class Estate {
     }
 
     public boolean isUp(DeviceRow row, Instant now) {
-        return Availability.isUp(Instant.ofEpochMilli(row.lastSeenMs()), now, downAfter(row));
+        return Availability.isUp(Instant.ofEpochMilli(row.reporting().lastSeenMs()), now, downAfter(row));
     }
 
     /** Availability over a window ending now; empty when there is no evidence in it. */
@@ -160,10 +161,10 @@ public final class Estate {
                 off.addAll(known);
             }
         }
-        if (row.stoppedMs() != null && now.isAfter(Instant.ofEpochMilli(row.stoppedMs()))) {
-            off.add(new UptimeSpan(Instant.ofEpochMilli(row.stoppedMs()), now));
+        if (row.reporting().stoppedMs() != null && now.isAfter(Instant.ofEpochMilli(row.reporting().stoppedMs()))) {
+            off.add(new UptimeSpan(Instant.ofEpochMilli(row.reporting().stoppedMs()), now));
         }
-        return Availability.ratio(copy, off, sleepPolicy.classMaySleep().test(row.deviceClass()), now.minus(window), now, downAfter(row));
+        return Availability.ratio(copy, off, sleepPolicy.classMaySleep().test(row.identity().deviceClass()), now.minus(window), now, downAfter(row));
     }
 
     /** The longest availability window: spans that ended before it are no longer needed in memory. */

@@ -38,7 +38,7 @@ public final class EstateMetrics {
         this.estate = estate;
         this.clock = clock;
         Gauge.builder("kilowatch.estate.power", estate, e -> e.rows().stream().filter(r -> e.isUp(r, clock.instant()))
-                        .mapToDouble(DeviceRow::powerWatts).sum())
+                        .mapToDouble(deviceRow -> deviceRow.power().watts()).sum())
                 .baseUnit("watts").description("Power of all devices that are up now").register(registry);
         for (boolean up : new boolean[] {true, false}) {
             Gauge.builder("kilowatch.estate.devices", estate, e -> e.rows().stream().filter(r -> e.isUp(r, clock.instant()) == up).count())
@@ -80,10 +80,10 @@ public final class EstateMetrics {
         }
         if (meters == null) {
             registered.put(row.deviceId(), register(row));
-        } else if (!Objects.equals(meters.powerSource(), row.powerSource())) {
+        } else if (!Objects.equals(meters.powerSource(), row.power().source())) {
             registry.remove(meters.power());
-            registered.put(row.deviceId(), new DeviceMeters(meters.labels(), meters.tags(), row.powerSource(),
-                    powerGauge(row.deviceId(), meters.tags(), row.powerSource())));
+            registered.put(row.deviceId(), new DeviceMeters(meters.labels(), meters.tags(), row.power().source(),
+                    powerGauge(row.deviceId(), meters.tags(), row.power().source())));
         }
     }
 
@@ -92,33 +92,37 @@ public final class EstateMetrics {
         Tags tags = deviceTags(row);
         gauge("kilowatch.device.up", null, "1 when the device reported within its allowance, else 0", id, tags,
                 r -> estate.isUp(r, clock.instant()) ? 1 : 0);
-        gauge("kilowatch.device.cpu.utilization", "ratio", "CPU utilisation over the last report interval", id, tags, DeviceRow::cpuRatio);
-        gauge("kilowatch.device.boot.time", "seconds", "Boot time as Unix time", id, tags, r -> r.bootTimeMs() / 1000.0);
+        gauge("kilowatch.device.cpu.utilization", "ratio", "CPU utilisation over the last report interval", id, tags,
+                deviceRow -> deviceRow.utilisation().cpuRatio());
+        gauge("kilowatch.device.boot.time", "seconds", "Boot time as Unix time", id, tags, r -> r.host().bootTimeMs() / 1000.0);
         gauge("kilowatch.device.last.report.timestamp", "seconds", "Time of the newest stored report, Unix time (data freshness)", id, tags,
-                r -> r.lastSeenMs() / 1000.0);
-        counter("kilowatch.device.energy", "joules", "Energy used, from the agent's energy counter", id, tags, DeviceRow::energyJoulesTotal);
-        counter("kilowatch.device.carbon", "grams", "Operational carbon (location-based, gCO2e) of that energy", id, tags, DeviceRow::carbonGramsTotal);
+                r -> r.reporting().lastSeenMs() / 1000.0);
+        counter("kilowatch.device.energy", "joules", "Energy used, from the agent's energy counter", id, tags,
+                deviceRow -> deviceRow.counted().energyJoulesTotal());
+        counter("kilowatch.device.carbon", "grams", "Operational carbon (location-based, gCO2e) of that energy", id, tags,
+                deviceRow -> deviceRow.counted().carbonGramsTotal());
         gauge("kilowatch.agent.backlog.reports", null, "Reports waiting in the agent's spool at its newest report", id, tags,
-                r -> r.agentBacklogReports() == null ? Double.NaN : r.agentBacklogReports());
+                r -> r.agent().backlogReports() == null ? Double.NaN : r.agent().backlogReports());
         counter("kilowatch.agent.dropped.reports", null, "Reports the agent dropped because its spool was full", id, tags,
-                r -> r.agentDroppedReportsTotal() == null ? 0 : r.agentDroppedReportsTotal());
+                r -> r.agent().droppedReportsTotal() == null ? 0 : r.agent().droppedReportsTotal());
         Estate.WINDOWS.forEach((label, window) -> gauge("kilowatch.device.availability", "ratio",
                 "Time-weighted availability over the window", id, tags.and("window", label),
                 r -> estate.availability(r, window, clock.instant()).orElse(Double.NaN)));
-        return new DeviceMeters(labels(row), tags, row.powerSource(), powerGauge(id, tags, row.powerSource()));
+        return new DeviceMeters(labels(row), tags, row.power().source(), powerGauge(id, tags, row.power().source()));
     }
 
     private static List<String> labels(DeviceRow row) {
-        return List.of(nz(row.org()), nz(row.site()), nz(row.deviceClass()));
+        return List.of(nz(row.identity().org()), nz(row.identity().site()), nz(row.identity().deviceClass()));
     }
 
     private static Tags deviceTags(DeviceRow row) {
-        return Tags.of("device", row.deviceId(), "org", nz(row.org()), "site", nz(row.site()), "class", nz(row.deviceClass()));
+        return Tags.of("device", row.deviceId(), "org", nz(row.identity().org()), "site", nz(row.identity().site()), "class",
+                nz(row.identity().deviceClass()));
     }
 
     private Gauge powerGauge(String id, Tags tags, String source) {
         return gauge("kilowatch.device.power", "watts", "Power now, labelled with how it was obtained", id, tags.and("source", nz(source)),
-                DeviceRow::powerWatts);
+                deviceRow -> deviceRow.power().watts());
     }
 
     private Gauge gauge(String name, String unit, String help, String id, Tags tags, ToDoubleFunction<DeviceRow> value) {

@@ -41,7 +41,7 @@ record EstateSummary(Instant time, ZoneId zone, double powerWatts, int devices, 
         for (DeviceRow r : rows) {
             Estate.State state = estate.state(r, now);
             states.merge(state, 1L, Long::sum);
-            watts += state == Estate.State.UP ? r.powerWatts() : 0;
+            watts += state == Estate.State.UP ? r.power().watts() : 0;
         }
         OptionalDouble availability = rows.stream()
                 .map(r -> estate.availability(r, Estate.WINDOWS.get("24h"), now))

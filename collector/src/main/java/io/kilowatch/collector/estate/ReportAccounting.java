@@ -83,7 +83,7 @@ public final class ReportAccounting {
         long timeMs = time.toEpochMilli();
         long bootMs = r.host().bootTime().toEpochMilli();
         String site = r.labels().get("site");
-        boolean newest = previous == null || r.sequence() > previous.lastSequence();
+        boolean newest = previous == null || r.sequence() > previous.reporting().lastSequence();
         double watts = watts(r);
         if (!newest) {
             SampleRow late = sample(r, timeMs, receivedMs, bootMs, watts, 0, 0);
@@ -92,13 +92,14 @@ public final class ReportAccounting {
 
         AgentCounter counter = new AgentCounter(r.power().counterStart(), r.power().energyJoulesTotal());
         AgentCounter before = previous == null ? null
-                : new AgentCounter(Instant.ofEpochMilli(previous.counterStartMs()), previous.counterJoules());
+                : new AgentCounter(Instant.ofEpochMilli(previous.power().counterStartMs()), previous.power().counterJoules());
         double joules = counter.joulesSince(before);
         if (watts != r.power().watts() && r.power().watts() > 0) {
             // Calibrated: the interval's modelled energy scales with the power the calibrated model gives.
             joules = joules * watts / r.power().watts();
         }
-        Instant from = previous == null || previous.lastSeenMs() >= timeMs ? time : Instant.ofEpochMilli(previous.lastSeenMs());
+        Instant from = previous == null || previous.reporting().lastSeenMs() >= timeMs ? time
+                : Instant.ofEpochMilli(previous.reporting().lastSeenMs());
         List<RollupIncrement> rollups = new ArrayList<>(spread(r.deviceId(), joules, from, time, site, MODEL_SOURCE.equals(r.power().source())));
         // The agent counts nothing while its machine sleeps: the sleep is charged here at the class's sleep power.
         List<Report.Sleep> sleeps = r.sleeps() == null ? List.of() : r.sleeps();
@@ -109,8 +110,8 @@ public final class ReportAccounting {
             rollups.addAll(spread(r.deviceId(), sleepJoules, sleep.start(), sleep.end(), site, true));
         }
         List<UptimeSpan> off = new ArrayList<>();
-        if (previous != null && previous.stoppedMs() != null) {
-            Instant stopped = Instant.ofEpochMilli(previous.stoppedMs());
+        if (previous != null && previous.reporting().stoppedMs() != null) {
+            Instant stopped = Instant.ofEpochMilli(previous.reporting().stoppedMs());
             Instant until = r.host().bootTime().isAfter(stopped) ? r.host().bootTime() : time;
             if (until.isAfter(stopped)) {
                 off.add(new UptimeSpan(stopped, until));
@@ -121,38 +122,26 @@ public final class ReportAccounting {
         double grams = rollups.stream().filter(x -> x.period().equals(RollupIncrement.HOUR)).mapToDouble(RollupIncrement::carbonGrams).sum();
 
         Report.Utilisation u = r.utilisation();
+        Report.AgentSelf agent = r.agent() == null ? new Report.AgentSelf(null, null, null, null, null) : r.agent();
         DeviceRow device = new DeviceRow(
                 r.deviceId(),
-                r.host().hostname(),
-                r.host().os(),
-                r.labels().get("org"),
-                site,
-                r.labels().get("department"),
-                r.labels().get("class"),
-                previous == null ? timeMs : Math.min(previous.firstSeenMs(), timeMs),
-                Math.max(timeMs, previous == null ? timeMs : previous.lastSeenMs()),
-                receivedMs,
-                r.sequence(),
-                Math.round(r.intervalSeconds() * 1000),
-                bootMs,
-                watts,
-                r.power().source(),
-                u.cpuRatio(),
-                u.memoryUsedBytes(),
-                u.memoryTotalBytes(),
-                r.host().sessions(),
-                r.power().counterStart().toEpochMilli(),
-                r.power().energyJoulesTotal(),
-                (previous == null ? 0 : previous.energyJoulesTotal()) + joules,
-                (previous == null ? 0 : previous.carbonGramsTotal()) + grams,
-                r.agent() == null ? null : r.agent().version(),
-                r.agent() == null ? null : r.agent().cpuRatio(),
-                r.agent() == null ? null : r.agent().rssBytes(),
-                r.agent() == null ? null : r.agent().backlogReports(),
-                r.agent() == null ? null : r.agent().droppedReportsTotal(),
-                inventoryJson != null ? inventoryJson : previous == null ? null : previous.inventoryJson(),
-                inventoryJson != null ? Long.valueOf(receivedMs) : previous == null ? null : previous.inventoryUpdatedMs(),
-                stopping ? Long.valueOf(timeMs) : null);
+                new DeviceRow.Identity(r.labels().get("org"), site, r.labels().get("department"), r.labels().get("class")),
+                new DeviceRow.Host(r.host().hostname(), r.host().os(), bootMs, r.host().sessions()),
+                new DeviceRow.Reporting(
+                        previous == null ? timeMs : Math.min(previous.reporting().firstSeenMs(), timeMs),
+                        Math.max(timeMs, previous == null ? timeMs : previous.reporting().lastSeenMs()),
+                        receivedMs,
+                        r.sequence(),
+                        Math.round(r.intervalSeconds() * 1000),
+                        stopping ? Long.valueOf(timeMs) : null),
+                new DeviceRow.Utilisation(u.cpuRatio(), u.memoryUsedBytes(), u.memoryTotalBytes()),
+                new DeviceRow.Power(watts, r.power().source(), r.power().counterStart().toEpochMilli(), r.power().energyJoulesTotal()),
+                new DeviceRow.Counted(
+                        (previous == null ? 0 : previous.counted().energyJoulesTotal()) + joules,
+                        (previous == null ? 0 : previous.counted().carbonGramsTotal()) + grams),
+                new DeviceRow.AgentSelf(agent.version(), agent.cpuRatio(), agent.rssBytes(), agent.backlogReports(), agent.droppedReportsTotal()),
+                inventoryJson != null ? new DeviceRow.Inventory(inventoryJson, receivedMs)
+                        : previous == null ? new DeviceRow.Inventory(null, null) : previous.inventory());
         return new IngestPlan(device, sample(r, timeMs, receivedMs, bootMs, watts, joules, grams), rollups, true, null, sleeps, stopping,
                 List.copyOf(off), sessions(r, previous));
     }
@@ -163,23 +152,24 @@ public final class ReportAccounting {
         if (now == null) {
             return null;
         }
-        boolean sameBoot = previous != null && previous.sessions() != null
-                && Math.abs(previous.bootTimeMs() - r.host().bootTime().toEpochMilli()) <= Availability.BOOT_TIME_JITTER.toMillis();
-        double started = sameBoot ? Math.max(0, now - previous.sessions()) : now;
+        boolean sameBoot = previous != null && previous.host().sessions() != null
+                && Math.abs(previous.host().bootTimeMs() - r.host().bootTime().toEpochMilli()) <= Availability.BOOT_TIME_JITTER.toMillis();
+        double started = sameBoot ? Math.max(0, now - previous.host().sessions()) : now;
         return new SessionIncrement(r.deviceId(), dayStart(r.timestamp()), now * r.intervalSeconds(), started);
     }
 
     /** What makes a valid report impossible given the device's stored history, or null. */
     private static String contradiction(Report r, DeviceRow previous) {
-        if (previous == null || r.sequence() <= previous.lastSequence()) {
+        if (previous == null || r.sequence() <= previous.reporting().lastSequence()) {
             return null; // new device, or a late report that adds no energy
         }
-        if (r.sequence() - previous.lastSequence() > MAX_SEQUENCE_JUMP) {
-            return "$.sequence " + r.sequence() + " jumps more than " + MAX_SEQUENCE_JUMP + " past the newest stored (" + previous.lastSequence() + ")";
+        if (r.sequence() - previous.reporting().lastSequence() > MAX_SEQUENCE_JUMP) {
+            return "$.sequence " + r.sequence() + " jumps more than " + MAX_SEQUENCE_JUMP + " past the newest stored ("
+                    + previous.reporting().lastSequence() + ")";
         }
-        boolean sameCounter = r.power().counterStart().toEpochMilli() == previous.counterStartMs();
-        if (sameCounter && r.power().energyJoulesTotal() < previous.counterJoules()) {
-            return "$.power.energy_joules_total went back from " + previous.counterJoules() + " to " + r.power().energyJoulesTotal()
+        boolean sameCounter = r.power().counterStart().toEpochMilli() == previous.power().counterStartMs();
+        if (sameCounter && r.power().energyJoulesTotal() < previous.power().counterJoules()) {
+            return "$.power.energy_joules_total went back from " + previous.power().counterJoules() + " to " + r.power().energyJoulesTotal()
                     + " without a new counter_start";
         }
         return null;

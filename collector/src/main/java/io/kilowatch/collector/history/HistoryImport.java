@@ -79,9 +79,9 @@ public final class HistoryImport {
     private List<ImportedDay> days(HistoryFile.Row row, Map<String, DeviceRow> known) {
         Optional<DeviceRow> device = row.scope() == HistoryFile.Scope.DEVICE ? Optional.ofNullable(known.get(row.subject())) : Optional.empty();
         // A device Kilowatch knows keeps its own labels where the file gives none.
-        String org = row.org() != null ? row.org() : device.map(DeviceRow::org).orElse(null);
-        String site = row.site() != null ? row.site() : device.map(DeviceRow::site).orElse(null);
-        String deviceClass = row.deviceClass() != null ? row.deviceClass() : device.map(DeviceRow::deviceClass).orElse(null);
+        String org = row.org() != null ? row.org() : device.map(deviceRow -> deviceRow.identity().org()).orElse(null);
+        String site = row.site() != null ? row.site() : device.map(deviceRow -> deviceRow.identity().site()).orElse(null);
+        String deviceClass = row.deviceClass() != null ? row.deviceClass() : device.map(deviceRow -> deviceRow.identity().deviceClass()).orElse(null);
         List<ImportedDay> days = new ArrayList<>();
         double totalNanos = Duration.between(row.start(), row.end()).toNanos();
         Instant cursor = row.start();

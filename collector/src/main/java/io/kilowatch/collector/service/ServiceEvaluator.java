@@ -248,7 +248,7 @@ public final class ServiceEvaluator {
     private ServiceStatus.ComponentStatus deviceStatus(ComponentRef c, DeviceRow row, Instant now) {
         boolean up = estate.isUp(row, now);
         return new ServiceStatus.ComponentStatus(c, up ? ServiceState.UP : ServiceState.DOWN,
-                (up ? "reporting; last report " : "silent since ") + Instant.ofEpochMilli(row.lastSeenMs()));
+                (up ? "reporting; last report " : "silent since ") + Instant.ofEpochMilli(row.reporting().lastSeenMs()));
     }
 
     /** What a selector matches: the device's labels (empty when unset), its id, hostname and OS. */
@@ -256,8 +256,8 @@ public final class ServiceEvaluator {
         Map<String, String> labels = new HashMap<>();
         DeviceRow.LABELS.forEach(name -> labels.put(name, row.labels().getOrDefault(name, "")));
         labels.put("device", row.deviceId());
-        labels.put("hostname", nz(row.hostname()));
-        labels.put("os", nz(row.os()));
+        labels.put("hostname", nz(row.host().hostname()));
+        labels.put("os", nz(row.host().os()));
         return labels;
     }
 

@@ -335,15 +335,16 @@ public final class SnmpPoller {
             // continue the device's sequence and collector-side energy counter across restarts
             DeviceRow previous = estate.row(t.id());
             s.power = previous == null ? new PolledPower(t.model(), maxGap(t), now, null, null, 0, null)
-                    : new PolledPower(t.model(), maxGap(t), now, previous.lastSequence(), Instant.ofEpochMilli(previous.counterStartMs()),
-                    previous.counterJoules(), Instant.ofEpochMilli(previous.bootTimeMs()));
+                    : new PolledPower(t.model(), maxGap(t), now, previous.reporting().lastSequence(),
+                            Instant.ofEpochMilli(previous.power().counterStartMs()),
+                    previous.power().counterJoules(), Instant.ofEpochMilli(previous.host().bootTimeMs()));
         }
         Long engineBoots = values.get(ENGINE_BOOTS) instanceof Number n ? n.longValue() : null;
         List<PolledPower.Fed> feeds = new ArrayList<>();
         for (String fed : t.feeds()) {
             DeviceRow row = estate.row(fed);
             if (row != null) {
-                feeds.add(new PolledPower.Fed(fed, estate.isUp(row, now), row.powerWatts(), row.energyJoulesTotal()));
+                feeds.add(new PolledPower.Fed(fed, estate.isUp(row, now), row.power().watts(), row.counted().energyJoulesTotal()));
             }
         }
         PolledPower.Poll poll = s.power.poll(now, ticks, engineBoots, reading, feeds);
@@ -432,8 +433,9 @@ public final class SnmpPoller {
         for (String id : ids) {
             DeviceRow row = estate.row(id);
             if (row != null) {
-                known.add(new MeteredLoad.Device(id, row.deviceClass(), estate.isUp(row, now), !"model".equals(row.powerSource()), row.powerWatts(),
-                        row.cpuRatio()));
+                known.add(new MeteredLoad.Device(id, row.identity().deviceClass(), estate.isUp(row, now), !"model".equals(row.power().source()),
+                        row.power().watts(),
+                        row.utilisation().cpuRatio()));
             }
         }
         return known;

@@ -92,11 +92,12 @@ public final class JdbcStore implements EstateStore {
         // cannot be a unique key there.
         Optional<Long> storedAt = sampleTime(r.deviceId(), r.sequence());
         if (storedAt.isPresent()) {
-            return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.lastSequence(), null);
+            return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.reporting().lastSequence(),
+                    null);
         }
         IngestPlan plan = r.planner().apply(previous);
         if (plan.rejection() != null) {
-            return new IngestOutcome(false, false, previous == null ? 0 : previous.lastSequence(), plan.rejection());
+            return new IngestOutcome(false, false, previous == null ? 0 : previous.reporting().lastSequence(), plan.rejection());
         }
         insertSample(plan.sample());
         if (plan.newest()) {
@@ -121,7 +122,7 @@ public final class JdbcStore implements EstateStore {
             Database.bind(ps, s.deviceId(), s.dayStartMs(), s.sessionSeconds(), s.sessionsStarted());
             ps.executeUpdate();
         }
-        return new IngestOutcome(false, false, plan.device().lastSequence(), null);
+        return new IngestOutcome(false, false, plan.device().reporting().lastSequence(), null);
     }
 
     /** When the stored report with this sequence was made, if one is stored. */
@@ -163,12 +164,16 @@ public final class JdbcStore implements EstateStore {
 
     private void upsertDevice(DeviceRow d) throws SQLException {
         PreparedStatement ps = db.prepared(UPSERT_DEVICE);
-        Database.bind(ps, d.deviceId(), d.hostname(), d.os(), d.org(), d.site(), d.department(), d.deviceClass(),
-                d.firstSeenMs(), d.lastSeenMs(), d.receivedMs(), d.lastSequence(), d.intervalMs(), d.bootTimeMs(),
-                d.powerWatts(), d.powerSource(), d.cpuRatio(), d.memoryUsedBytes(), d.memoryTotalBytes(), d.sessions(),
-                d.counterStartMs(), d.counterJoules(), d.energyJoulesTotal(), d.carbonGramsTotal(), d.agentVersion(),
-                d.agentCpuRatio(), d.agentRssBytes(), d.agentBacklogReports(), d.agentDroppedReportsTotal(),
-                d.inventoryJson(), d.inventoryUpdatedMs(), d.stoppedMs());
+        Database.bind(ps, d.deviceId(), d.host().hostname(), d.host().os(), d.identity().org(), d.identity().site(), d.identity().department(),
+                d.identity().deviceClass(),
+                d.reporting().firstSeenMs(), d.reporting().lastSeenMs(), d.reporting().receivedMs(), d.reporting().lastSequence(),
+                        d.reporting().intervalMs(), d.host().bootTimeMs(),
+                d.power().watts(), d.power().source(), d.utilisation().cpuRatio(), d.utilisation().memoryUsedBytes(),
+                        d.utilisation().memoryTotalBytes(), d.host().sessions(),
+                d.power().counterStartMs(), d.power().counterJoules(), d.counted().energyJoulesTotal(), d.counted().carbonGramsTotal(),
+                        d.agent().version(),
+                d.agent().cpuRatio(), d.agent().rssBytes(), d.agent().backlogReports(), d.agent().droppedReportsTotal(),
+                d.inventory().json(), d.inventory().updatedMs(), d.reporting().stoppedMs());
         ps.executeUpdate();
     }
 
@@ -426,15 +431,18 @@ public final class JdbcStore implements EstateStore {
 
     /** By column name, so a column added to {@link #DEVICE_COLUMNS} in any position cannot shift the others. */
     private static DeviceRow deviceRow(ResultSet rs) throws SQLException {
-        return new DeviceRow(rs.getString("device_id"), rs.getString("hostname"), rs.getString("os"), rs.getString("org"),
-                rs.getString("site"), rs.getString("department"), rs.getString("device_class"), rs.getLong("first_seen_ms"),
-                rs.getLong("last_seen_ms"), rs.getLong("received_ms"), rs.getLong("last_sequence"), rs.getLong("interval_ms"),
-                rs.getLong("boot_time_ms"), rs.getDouble("power_watts"), rs.getString("power_source"), rs.getDouble("cpu_ratio"),
-                nullableLong(rs, "memory_used_bytes"), nullableLong(rs, "memory_total_bytes"), nullableInt(rs, "sessions"),
-                rs.getLong("counter_start_ms"), rs.getDouble("counter_joules"), rs.getDouble("energy_joules_total"),
-                rs.getDouble("carbon_grams_total"), rs.getString("agent_version"), nullableDouble(rs, "agent_cpu_ratio"),
-                nullableLong(rs, "agent_rss_bytes"), nullableInt(rs, "agent_backlog_reports"), nullableLong(rs, "agent_dropped_reports_total"),
-                rs.getString("inventory_json"), nullableLong(rs, "inventory_updated_ms"), nullableLong(rs, "stopped_ms"));
+        return new DeviceRow(rs.getString("device_id"),
+                new DeviceRow.Identity(rs.getString("org"), rs.getString("site"), rs.getString("department"), rs.getString("device_class")),
+                new DeviceRow.Host(rs.getString("hostname"), rs.getString("os"), rs.getLong("boot_time_ms"), nullableInt(rs, "sessions")),
+                new DeviceRow.Reporting(rs.getLong("first_seen_ms"), rs.getLong("last_seen_ms"), rs.getLong("received_ms"),
+                        rs.getLong("last_sequence"), rs.getLong("interval_ms"), nullableLong(rs, "stopped_ms")),
+                new DeviceRow.Utilisation(rs.getDouble("cpu_ratio"), nullableLong(rs, "memory_used_bytes"), nullableLong(rs, "memory_total_bytes")),
+                new DeviceRow.Power(rs.getDouble("power_watts"), rs.getString("power_source"), rs.getLong("counter_start_ms"),
+                        rs.getDouble("counter_joules")),
+                new DeviceRow.Counted(rs.getDouble("energy_joules_total"), rs.getDouble("carbon_grams_total")),
+                new DeviceRow.AgentSelf(rs.getString("agent_version"), nullableDouble(rs, "agent_cpu_ratio"), nullableLong(rs, "agent_rss_bytes"),
+                        nullableInt(rs, "agent_backlog_reports"), nullableLong(rs, "agent_dropped_reports_total")),
+                new DeviceRow.Inventory(rs.getString("inventory_json"), nullableLong(rs, "inventory_updated_ms")));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

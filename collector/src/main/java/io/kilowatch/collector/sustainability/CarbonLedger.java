@@ -32,7 +32,7 @@ final class CarbonLedger {
     /** Devices with the same labels; null where a label is unset or the device is no longer known. */
     record Group(String org, String site, String deviceClass) {
         static Group of(DeviceProfile p) {
-            return new Group(p.row().org(), p.row().site(), p.row().deviceClass());
+            return new Group(p.row().identity().org(), p.row().identity().site(), p.row().identity().deviceClass());
         }
 
         String label(Function<Group, String> field) {

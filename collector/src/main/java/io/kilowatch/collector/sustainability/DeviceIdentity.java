@@ -4,6 +4,6 @@ package io.kilowatch.collector.sustainability;
 public record DeviceIdentity(String deviceId, String hostname, String org, String site, String deviceClass) {
 
     static DeviceIdentity of(DeviceProfile p) {
-        return new DeviceIdentity(p.row().deviceId(), p.row().hostname(), p.org(), p.site(), p.deviceClass());
+        return new DeviceIdentity(p.row().deviceId(), p.row().host().hostname(), p.org(), p.site(), p.deviceClass());
     }
 }

@@ -30,15 +30,15 @@ record DeviceProfile(DeviceRow row, ClassFootprints.Footprint footprint, Optiona
     private static final Inventory UNKNOWN = new Inventory(null, null, null, null, null, null, null, null, null);
 
     String org() {
-        return label(row.org());
+        return label(row.identity().org());
     }
 
     String site() {
-        return label(row.site());
+        return label(row.identity().site());
     }
 
     String deviceClass() {
-        return label(row.deviceClass());
+        return label(row.identity().deviceClass());
     }
 
     private static String label(String value) {
@@ -61,7 +61,7 @@ record DeviceProfile(DeviceRow row, ClassFootprints.Footprint footprint, Optiona
         Inventory inventory = inventory(row);
         String model = inventory.model();
         int displays = inventory.displays() == null ? 0 : inventory.displays().size();
-        ClassFootprints.Footprint footprint = config.footprints().forClass(row.deviceClass());
+        ClassFootprints.Footprint footprint = config.footprints().forClass(row.identity().deviceClass());
         SustainabilityConfig.ModelFootprint byModel = model == null ? null : config.models().get(model);
         Optional<Double> kg;
         String source;
@@ -73,7 +73,7 @@ record DeviceProfile(DeviceRow row, ClassFootprints.Footprint footprint, Optiona
         } else {
             kg = footprint.embodiedKgco2e();
             life = footprint.expectedLifeYears();
-            source = "class " + label(row.deviceClass()) + ": " + footprint.source();
+            source = "class " + label(row.identity().deviceClass()) + ": " + footprint.source();
         }
         if (kg.isPresent() && displays > 0) {
             kg = Optional.of(kg.get() + displays * ClassFootprints.MONITOR_EMBODIED_KGCO2E);
@@ -89,7 +89,7 @@ record DeviceProfile(DeviceRow row, ClassFootprints.Footprint footprint, Optiona
             inService = firmware;
             inServiceSource = "firmware release date";
         } else {
-            inService = Instant.ofEpochMilli(row.firstSeenMs()).atZone(zone).toLocalDate();
+            inService = Instant.ofEpochMilli(row.reporting().firstSeenMs()).atZone(zone).toLocalDate();
             inServiceSource = "first seen by Kilowatch";
         }
         return new DeviceProfile(row, footprint, kg, life, source, inService, inServiceSource, model, displays);
@@ -98,7 +98,7 @@ record DeviceProfile(DeviceRow row, ClassFootprints.Footprint footprint, Optiona
     /** Its stored inventory; an empty one when there is none, or it cannot be read. */
     private static Inventory inventory(DeviceRow row) {
         try {
-            return row.inventoryJson() == null ? UNKNOWN : ReportCodec.inventoryFromJson(row.inventoryJson());
+            return row.inventory().json() == null ? UNKNOWN : ReportCodec.inventoryFromJson(row.inventory().json());
         } catch (ReportFormatException e) {
             return UNKNOWN;
         }

@@ -60,7 +60,7 @@ final class SavingsFinder {
                 continue;
             }
             // Annualised savings take the year's annual factors (not today's half-hours): scope 2 with PUE, plus T&D.
-            EnergyFootprint perKwh = carbon.footprint(Units.JOULES_PER_KWH, now, now, p.row().site(), region -> IntensitySeries.empty());
+            EnergyFootprint perKwh = carbon.footprint(Units.JOULES_PER_KWH, now, now, p.row().identity().site(), region -> IntensitySeries.empty());
             double gramsPerKwh = perKwh.carbonGrams() + perKwh.tdCarbonGrams();
             List<GreenIctSavings.Interval> intervals = new ArrayList<>();
             double joules = 0;
@@ -86,7 +86,8 @@ final class SavingsFinder {
             // Only classes that can sleep: servers and network gear are meant to run round the clock (idle
             // servers are the consolidation finder's business).
             GreenIctSavings.IdleOutOfHours waste = p.footprint().sleepWatts().isEmpty() ? null
-                    : GreenIctSavings.idleOutOfHours(intervals, config.hoursFor(p.row().site()), config.idleCpuRatio(), p.footprint().sleepWatts());
+                    : GreenIctSavings.idleOutOfHours(intervals, config.hoursFor(p.row().identity().site()), config.idleCpuRatio(),
+                            p.footprint().sleepWatts());
             if (waste != null && waste.joules() > 0) {
                 double kwh = Units.joulesToKwh(waste.joules()) * annualise;
                 double savedKwh = Units.joulesToKwh(waste.sleepPolicySavedJoules()) * annualise;
@@ -100,7 +101,7 @@ final class SavingsFinder {
             double observedHours = intervals.stream().mapToDouble(i -> Duration.between(i.from(), i.to()).toMillis() / 3_600_000.0).sum();
             double meanWatts = joules / 3600 / observedHours;
             double meanCpu = cpuSum / cpus.size();
-            if ("server".equals(p.row().deviceClass())) {
+            if ("server".equals(p.row().identity().deviceClass())) {
                 double p95 = percentile95(cpus);
                 OptionalDouble saved = GreenIctSavings.consolidationSavedWatts(meanCpu, p95, meanWatts, DeviceClass.SERVER.defaultModel(),
                         config.serverMeanCpuRatio(), config.serverP95CpuRatio());
@@ -112,7 +113,7 @@ final class SavingsFinder {
                             round(saved.getAsDouble(), 1), annual(kwh, kwh * gramsPerKwh / 1000, gbpPerKwh)));
                 }
             }
-            Optional<DeviceClass> known = DeviceClass.fromLabel(p.row().deviceClass());
+            Optional<DeviceClass> known = DeviceClass.fromLabel(p.row().identity().deviceClass());
             Optional<Double> newEmbodied = p.footprint().embodiedKgco2e();
             if (known.isPresent() && newEmbodied.isPresent()) {
                 PowerModel typical = known.get().defaultModel();

@@ -100,7 +100,7 @@ public final class SustainabilityService {
         CarbonLedger within = ledger.within(period.from(), period.to());
         Optional<CarbonReport.TargetPlan> target = trajectory.target(ledger, null, lastYear).map(t -> new CarbonReport.TargetPlan(t.path(),
                 t.baselineSource(), config.targetIncludesEmbodied(), today -> trajectory.projected(t, today)));
-        List<String> factorSources = CarbonReport.factorSources(carbon, year, within.profiles().stream().map(p -> p.row().site()).toList(),
+        List<String> factorSources = CarbonReport.factorSources(carbon, year, within.profiles().stream().map(p -> p.row().identity().site()).toList(),
                 within.profiles().stream().map(DeviceProfile::embodiedSource).toList());
         return CarbonReport.of(period, now, within.groups(), config.sharedServices(), config.baselineYear().isPresent(), target, factorSources);
     }

@@ -131,7 +131,7 @@ class CarbonIngestTest {
             assertRow(recomputed, rollup("dc-1", "day", DAY));
             assertRow(office, rollup("pc-1", "hour", HOUR_10));
             // The device's running counter keeps the carbon known at ingest (a Prometheus counter must not go down).
-            assertEquals(460.575, store.device("dc-1").await().orElseThrow().carbonGramsTotal(), 1e-9);
+            assertEquals(460.575, store.device("dc-1").await().orElseThrow().counted().carbonGramsTotal(), 1e-9);
 
             List<CarbonStore.Breakdown> bySite = carbon.breakdown("day", DAY, DAY + 86_400_000L, null).await();
             assertEquals(List.of("County Hall", "Leeds DC"), bySite.stream().map(CarbonStore.Breakdown::site).toList());

@@ -32,8 +32,8 @@ class ReportAccountingTest {
     void theFirstReportSetsTheBaselineAndCountsNothing() {
         IngestPlan plan = accounting.plan(report().counter(5_000).build(), null, 1L, null);
         assertTrue(plan.newest());
-        assertEquals(0, plan.device().energyJoulesTotal());
-        assertEquals(5_000, plan.device().counterJoules());
+        assertEquals(0, plan.device().counted().energyJoulesTotal());
+        assertEquals(5_000, plan.device().power().counterJoules());
         assertEquals(List.of(), plan.rollups());
     }
 
@@ -42,10 +42,10 @@ class ReportAccountingTest {
         Instant t0 = Instant.parse("2024-03-10T09:00:00Z");
         IngestPlan first = accounting.plan(report().at(t0).counter(1_000).build(), null, 1L, null);
         IngestPlan second = accounting.plan(report().sequence(2).at(t0.plusSeconds(15)).counter(1_000 + KWH).build(), first.device(), 2L, null);
-        assertEquals(KWH, second.device().energyJoulesTotal(), 1e-6);
-        assertEquals(207.05, second.device().carbonGramsTotal(), 1e-6);
+        assertEquals(KWH, second.device().counted().energyJoulesTotal(), 1e-6);
+        assertEquals(207.05, second.device().counted().carbonGramsTotal(), 1e-6);
         assertEquals(KWH, second.sample().energyJoules(), 1e-6);
-        assertEquals(1_000 + KWH, second.device().counterJoules());
+        assertEquals(1_000 + KWH, second.device().power().counterJoules());
     }
 
     @Test
@@ -57,7 +57,7 @@ class ReportAccountingTest {
         IngestPlan woke = accounting.plan(report().sequence(2).at(morning.plusSeconds(15)).counter(1_600).slept(evening, morning).build(),
                 first.device(), 2L, null);
         double asleep = 4.0 * 14 * 3600;
-        assertEquals(600 + asleep, woke.device().energyJoulesTotal(), 1e-6);
+        assertEquals(600 + asleep, woke.device().counted().energyJoulesTotal(), 1e-6);
         assertEquals(List.of(new io.kilowatch.core.report.Report.Sleep(evening, morning)), woke.sleeps());
         double hour3 = woke.rollups().stream().filter(r -> r.period().equals(RollupIncrement.HOUR)
                 && r.bucketStartMs() == Instant.parse("2024-03-12T03:00:00Z").toEpochMilli()).mapToDouble(r -> r.footprint().itJoules()).sum();
@@ -70,7 +70,7 @@ class ReportAccountingTest {
         IngestPlan server = accounting.plan(report().device("srv").label("class", "server").at(evening).counter(0).build(), null, 1L, null);
         IngestPlan serverWoke = accounting.plan(report().device("srv").label("class", "server").sequence(2).at(morning.plusSeconds(15))
                 .counter(600).slept(evening, morning).build(), server.device(), 2L, null);
-        assertEquals(600, serverWoke.device().energyJoulesTotal(), 1e-6);
+        assertEquals(600, serverWoke.device().counted().energyJoulesTotal(), 1e-6);
         assertTrue(accounting.plan(report().sequence(3).at(morning.plusSeconds(30)).counter(1_700).stopping().build(), woke.device(), 3L, null).stopping());
     }
 
@@ -80,8 +80,8 @@ class ReportAccountingTest {
         IngestPlan first = accounting.plan(report().label("site", "Leeds DC").at(t0).counter(0).build(), null, 1L, null);
         IngestPlan second = accounting.plan(report().label("site", "Leeds DC").sequence(2).at(t0.plusSeconds(15)).counter(KWH).build(),
                 first.device(), 2L, null);
-        assertEquals(KWH, second.device().energyJoulesTotal(), 1e-6);
-        assertEquals(207.07 * 1.5, second.device().carbonGramsTotal(), 1e-6);
+        assertEquals(KWH, second.device().counted().energyJoulesTotal(), 1e-6);
+        assertEquals(207.07 * 1.5, second.device().counted().carbonGramsTotal(), 1e-6);
     }
 
     @Test
@@ -90,7 +90,7 @@ class ReportAccountingTest {
         IngestPlan first = accounting.plan(report().at(t0).counter(50_000).build(), null, 1L, null);
         IngestPlan reset = accounting.plan(report().sequence(2).at(t0.plusSeconds(15)).counter(300)
                 .counterStart(t0.plusSeconds(5)).build(), first.device(), 2L, null);
-        assertEquals(300, reset.device().energyJoulesTotal(), 1e-9);
+        assertEquals(300, reset.device().counted().energyJoulesTotal(), 1e-9);
     }
 
     @Test
@@ -169,7 +169,7 @@ class ReportAccountingTest {
         assertEquals(26.88, hour.footprint().tdCarbonGrams(), 1e-9);
         assertEquals(0.375, hour.footprint().costGbp(), 1e-12);
         assertEquals(0, hour.footprint().overheadJoules());
-        assertEquals(257.05, next.device().carbonGramsTotal(), 1e-9);
+        assertEquals(257.05, next.device().counted().carbonGramsTotal(), 1e-9);
         RollupIncrement day = next.rollups().stream().filter(r -> r.period().equals(RollupIncrement.DAY)).findFirst().orElseThrow();
         assertEquals(hour.footprint().carbonGrams(), day.footprint().carbonGrams(), 1e-12);
         assertEquals(null, day.firstHalfHourJoules());

@@ -95,7 +95,7 @@ class SleepAndStopTest {
         assertEquals(1.0, estate.availability(estate.row("desktop-1"), Duration.ofHours(24), now).orElseThrow(), 1e-9);
         assertEquals(3.0 / 4.0, estate.availability(estate.row("server-1"), Duration.ofHours(24), now).orElseThrow(), 1e-9,
                 "observed from boot (07:00) to 11:00: 4 h, one of them asleep");
-        assertEquals(4.0 * 3600, estate.row("desktop-1").energyJoulesTotal() - 50, 1e-6, "an hour at the desktop's 4 W sleep power");
+        assertEquals(4.0 * 3600, estate.row("desktop-1").counted().energyJoulesTotal() - 50, 1e-6, "an hour at the desktop's 4 W sleep power");
     }
 
     @Test

@@ -88,9 +88,11 @@ final class ServiceHarness implements AutoCloseable {
     }
 
     static DeviceRow device(String id, String deviceClass, long lastSeenMs, long sequence) {
-        return new DeviceRow(id, id, "Linux", "Northshire", "County Hall", "ICT", deviceClass, lastSeenMs, lastSeenMs, lastSeenMs,
-                sequence, 60_000, lastSeenMs - 86_400_000, 100, "model", 0.1, null, null, null, 0, 0, 0, 0, "test", null, null,
-                null, null, null, null, null);
+        return new DeviceRow(id, new DeviceRow.Identity("Northshire", "County Hall", "ICT", deviceClass),
+                new DeviceRow.Host(id, "Linux", lastSeenMs - 86_400_000, null),
+                new DeviceRow.Reporting(lastSeenMs, lastSeenMs, lastSeenMs, sequence, 60_000, null),
+                new DeviceRow.Utilisation(0.1, null, null), new DeviceRow.Power(100, "model", 0, 0), new DeviceRow.Counted(0, 0),
+                new DeviceRow.AgentSelf("test", null, null, null, null), new DeviceRow.Inventory(null, null));
     }
 
     @Override

@@ -73,7 +73,7 @@ class JdbcStoreTest {
 
             EstateStore.Changes recent = store.changesSince(T0.plusSeconds(30).toEpochMilli(), 0).await();
             assertEquals(List.of("pc-1"), recent.devices().stream().map(d -> d.deviceId()).toList());
-            assertEquals(2, recent.devices().get(0).lastSequence());
+            assertEquals(2, recent.devices().get(0).reporting().lastSequence());
             assertEquals(List.of(new UptimeSpan(T0.minusSeconds(3600), T0.plusSeconds(30))), recent.spans().get("pc-1"));
             assertFalse(recent.spans().containsKey("pc-2"), "spans of unchanged devices are not read again");
             assertTrue(store.changesSince(T0.plusSeconds(31).toEpochMilli(), 0).await().devices().isEmpty());
@@ -95,7 +95,7 @@ class JdbcStoreTest {
             }
         }
         try (JdbcStore store = testStore.openStore()) {
-            assertEquals(2, store.device("pc-1").await().orElseThrow().lastSequence());
+            assertEquals(2, store.device("pc-1").await().orElseThrow().reporting().lastSequence());
         }
     }
 
@@ -108,8 +108,8 @@ class JdbcStoreTest {
         }
         try (JdbcStore store = testStore.openStore()) {
             var device = store.device("pc-1").await().orElseThrow();
-            assertEquals(3, device.lastSequence());
-            assertEquals(1_200, device.energyJoulesTotal(), 1e-9);
+            assertEquals(3, device.reporting().lastSequence());
+            assertEquals(1_200, device.counted().energyJoulesTotal(), 1e-9);
             assertEquals(1, store.devices().await().size());
             Map<String, List<UptimeSpan>> spans = store.spansSince(0).await();
             assertEquals(List.of(new UptimeSpan(T0.minusSeconds(3600), T0.plusSeconds(45))), spans.get("pc-1"));
@@ -134,7 +134,7 @@ class JdbcStoreTest {
         try (JdbcStore store = testStore.openStore()) {
             assertEquals(1, store.deviceSeries("old", 0, 10, 10, true).await().size());
             ingest(store, at(1, 100));
-            assertEquals(1, store.device("pc-1").await().orElseThrow().lastSequence());
+            assertEquals(1, store.device("pc-1").await().orElseThrow().reporting().lastSequence());
         }
     }
 
@@ -146,7 +146,7 @@ class JdbcStoreTest {
             EstateStore.IngestOutcome again = ingest(store, at(2, 700));
             assertTrue(again.duplicate());
             assertEquals(2, again.lastSequence());
-            assertEquals(600, store.device("pc-1").await().orElseThrow().energyJoulesTotal(), 1e-9);
+            assertEquals(600, store.device("pc-1").await().orElseThrow().counted().energyJoulesTotal(), 1e-9);
             assertEquals(600, store.totals("hour", 0, Long.MAX_VALUE).await().itJoules(), 1e-9);
         }
     }
@@ -162,7 +162,7 @@ class JdbcStoreTest {
                     });
             // a batch whose second report fails keeps none of it, not even the first
             assertThrows(IllegalStateException.class, () -> store.ingest(List.of(pending(r), failing)).await());
-            assertEquals(1, store.device("pc-1").await().orElseThrow().lastSequence());
+            assertEquals(1, store.device("pc-1").await().orElseThrow().reporting().lastSequence());
             assertFalse(ingest(store, r).duplicate(), "nothing of the failed attempt was kept");
         }
     }
@@ -173,7 +173,7 @@ class JdbcStoreTest {
             List<EstateStore.IngestOutcome> outcomes = store.ingest(List.of(pending(at(1, 100)), pending(at(2, 400)), pending(at(2, 400)),
                     pending(at(3, 1_000)))).await();
             assertEquals(List.of(false, false, true, false), outcomes.stream().map(EstateStore.IngestOutcome::duplicate).toList());
-            assertEquals(900, store.device("pc-1").await().orElseThrow().energyJoulesTotal(), 1e-9);
+            assertEquals(900, store.device("pc-1").await().orElseThrow().counted().energyJoulesTotal(), 1e-9);
         }
     }
 
@@ -246,7 +246,7 @@ class JdbcStoreTest {
             Report r = at(1, 100);
             store.ingest(List.of(new EstateStore.Pending(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
                     previous -> accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}")))).await();
-            assertEquals("{\"model\":\"OptiPlex 7010\"}", store.device("pc-1").await().orElseThrow().inventoryJson());
+            assertEquals("{\"model\":\"OptiPlex 7010\"}", store.device("pc-1").await().orElseThrow().inventory().json());
         }
     }
 }

@@ -86,7 +86,7 @@ public final class InfluxFeed {
             lines.add(p.time(time, WritePrecision.NS).toLineProtocol());
             if (isUp) {
                 up++;
-                power += row.powerWatts();
+                power += row.power().watts();
             }
         }
         lines.add(Point.measurement("kilowatch_estate").addField("power_watts", power).addField("devices_up", (long) up)
@@ -141,7 +141,8 @@ public final class InfluxFeed {
     }
 
     private static Point deviceTags(Point p, DeviceRow d) {
-        return p.addTag("device", d.deviceId()).addTag("org", nz(d.org())).addTag("site", nz(d.site())).addTag("class", nz(d.deviceClass()));
+        return p.addTag("device", d.deviceId()).addTag("org", nz(d.identity().org())).addTag("site", nz(d.identity().site())).addTag("class",
+                nz(d.identity().deviceClass()));
     }
 
     private static String nz(String value) {
