@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * What {@code GET /api/v1/devices} was asked for: filters on labels, state and a name search, and a page.
@@ -92,18 +91,16 @@ record DeviceQuery(String org, String site, String deviceClass, Estate.State sta
 
     /** Every value each label takes across {@code rows}, sorted: what a filter may choose from. */
     static Map<String, Set<String>> labelValues(List<DeviceRow> rows) {
-        Map<String, Function<DeviceRow, String>> labels = Map.of("org", deviceRow -> deviceRow.identity().org(), "site",
-                deviceRow -> deviceRow.identity().site(), "class", deviceRow -> deviceRow.identity().deviceClass());
         Map<String, Set<String>> values = new java.util.TreeMap<>();
-        labels.forEach((name, label) -> {
+        for (String name : List.of("org", "site", "class")) {
             Set<String> set = new TreeSet<>();
             rows.forEach(r -> {
-                if (label.apply(r) != null) {
-                    set.add(label.apply(r));
+                if (r.label(name) != null) {
+                    set.add(r.label(name));
                 }
             });
             values.put(name, set);
-        });
+        }
         return values;
     }
 }

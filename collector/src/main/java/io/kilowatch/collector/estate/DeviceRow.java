@@ -23,16 +23,30 @@ public record DeviceRow(
     /** The names of the labels a report gives its device: what rules, service selectors and alerts match on. */
     public static final List<String> LABELS = List.of("org", "site", "department", "class");
 
+    /** The labels its metrics and InfluxDB points carry as tags, beside {@code device}, each empty when unset. */
+    public static final List<String> TAG_LABELS = List.of("org", "site", "class");
+
     /** The labels its reports gave it, in {@link #LABELS} order, each only when set. */
     public Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>();
-        String[] values = {identity.org, identity.site, identity.department, identity.deviceClass};
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] != null && !values[i].isBlank()) {
-                labels.put(LABELS.get(i), values[i]);
+        for (String name : LABELS) {
+            String value = label(name);
+            if (value != null && !value.isBlank()) {
+                labels.put(name, value);
             }
         }
         return labels;
+    }
+
+    /** One of {@link #LABELS} as stored, null when its reports never set it: the one place a label's name meets its field. */
+    public String label(String name) {
+        return switch (name) {
+            case "org" -> identity.org;
+            case "site" -> identity.site;
+            case "department" -> identity.department;
+            case "class" -> identity.deviceClass;
+            default -> throw new IllegalArgumentException("not a device label: " + name);
+        };
     }
 
     /** Who the device belongs to and what kind it is: its org, site, department and class labels, each null when unset. */

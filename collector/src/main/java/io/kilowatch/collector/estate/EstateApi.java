@@ -186,8 +186,7 @@ public final class EstateApi implements ApiModule {
                 .put("device_id", d.deviceId())
                 .put("hostname", d.host().hostname())
                 .put("os", d.host().os())
-                .put("labels", new JsonObject().put("org", d.identity().org()).put("site", d.identity().site())
-                        .put("department", d.identity().department()).put("class", d.identity().deviceClass()))
+                .put("labels", labelsAsStored(d))
                 .put("up", estate.isUp(d, now))
                 .put("expected_off", estate.silenceExpected(d, now))
                 .put("last_seen", Instant.ofEpochMilli(d.reporting().lastSeenMs()).toString())
@@ -215,6 +214,13 @@ public final class EstateApi implements ApiModule {
             json.put("inventory", d.inventory().json() == null ? null : new JsonObject(d.inventory().json()));
         }
         return json;
+    }
+
+    /** Every label, null when unset, so a client sees which labels a device lacks. */
+    private static JsonObject labelsAsStored(DeviceRow d) {
+        JsonObject labels = new JsonObject();
+        DeviceRow.LABELS.forEach(name -> labels.put(name, d.label(name)));
+        return labels;
     }
 
     static JsonArray devices(List<DeviceRow> rows, Estate estate, CarbonPolicy carbon, Instant now) {

@@ -112,12 +112,15 @@ public final class EstateMetrics {
     }
 
     private static List<String> labels(DeviceRow row) {
-        return List.of(nz(row.identity().org()), nz(row.identity().site()), nz(row.identity().deviceClass()));
+        return DeviceRow.TAG_LABELS.stream().map(name -> nz(row.label(name))).toList();
     }
 
     private static Tags deviceTags(DeviceRow row) {
-        return Tags.of("device", row.deviceId(), "org", nz(row.identity().org()), "site", nz(row.identity().site()), "class",
-                nz(row.identity().deviceClass()));
+        Tags tags = Tags.of("device", row.deviceId());
+        for (String name : DeviceRow.TAG_LABELS) {
+            tags = tags.and(name, nz(row.label(name)));
+        }
+        return tags;
     }
 
     private Gauge powerGauge(String id, Tags tags, String source) {

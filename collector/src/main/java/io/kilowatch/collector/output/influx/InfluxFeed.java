@@ -141,8 +141,9 @@ public final class InfluxFeed {
     }
 
     private static Point deviceTags(Point p, DeviceRow d) {
-        return p.addTag("device", d.deviceId()).addTag("org", nz(d.identity().org())).addTag("site", nz(d.identity().site())).addTag("class",
-                nz(d.identity().deviceClass()));
+        p.addTag("device", d.deviceId());
+        DeviceRow.TAG_LABELS.forEach(name -> p.addTag(name, nz(d.label(name))));
+        return p;
     }
 
     private static String nz(String value) {
