@@ -5,6 +5,7 @@ import io.kilowatch.agent.sensor.ModelSensor;
 import io.kilowatch.agent.sensor.PowerSensor;
 import io.kilowatch.agent.sensor.PowerSensors;
 import io.kilowatch.agent.sensor.RaplSensor;
+import io.kilowatch.agent.sensor.SysfsBatteries;
 import io.kilowatch.core.retry.Backoff;
 import io.kilowatch.agent.ship.CredentialFile;
 import io.kilowatch.agent.ship.ReportShipper;
@@ -14,6 +15,10 @@ import io.kilowatch.agent.snmp.SnmpSubAgent;
 import io.kilowatch.agent.state.AgentState;
 import io.kilowatch.agent.state.DeviceIdentity;
 import io.kilowatch.agent.system.InventoryReader;
+import io.kilowatch.agent.system.OshiInventoryReader;
+import io.kilowatch.agent.system.OshiSystemProbe;
+import io.kilowatch.agent.system.ProcfsSystemProbe;
+import io.kilowatch.agent.system.SysfsInventoryReader;
 import io.kilowatch.agent.system.SystemProbe;
 import io.kilowatch.core.config.CommandLine;
 import io.kilowatch.core.config.ConfigException;
@@ -33,6 +38,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import oshi.SystemInfo;
@@ -115,11 +121,11 @@ public final class AgentMain {
         AgentConfig config = AgentConfig.from(settings);
         settings.requireAllKeysKnown();
 
-        SystemInfo systemInfo = new SystemInfo();
-        SystemProbe probe = new SystemProbe(systemInfo);
-        InventoryReader inventoryReader = new InventoryReader(systemInfo);
-        String hardwareUuid = systemInfo.getHardware().getComputerSystem().getHardwareUUID();
-        String deviceId = DeviceIdentity.resolve(config.deviceId(), hardwareUuid, config.dataDir());
+        // On Linux procfs and sysfs answer everything, and OSHI and JNA are never loaded (docs/agent-install.md, footprint).
+        boolean linux = isLinux();
+        SystemProbe probe = linux ? new ProcfsSystemProbe() : new OshiSystemProbe(Oshi.INFO);
+        InventoryReader inventoryReader = linux ? new SysfsInventoryReader() : new OshiInventoryReader(Oshi.INFO);
+        String deviceId = DeviceIdentity.resolve(config.deviceId(), inventoryReader.hardwareUuid(), config.dataDir());
         if (!ReportValidator.DEVICE_ID.matcher(deviceId).matches()) {
             throw new ConfigException("device.id must be 1-128 letters, digits, '.', '_', ':' or '-', got '" + deviceId + "'");
         }
@@ -128,7 +134,8 @@ public final class AgentMain {
         displays.update(firstInventory.displays().size());
 
         RunningSettings running = new RunningSettings(config.localSettings(), config.localSettingKeys());
-        PowerSensors sensors = sensors(config, systemInfo, displays, running, clock);
+        PowerSensors sensors = sensors(config, linux ? new SysfsBatteries(Path.of("/sys/class/power_supply")) : AgentMain::oshiBatteries,
+                displays, running, clock);
         AgentState state = AgentState.load(dataFile(config.dataDir(), "state-", deviceId, ".properties"), clock.instant());
         ReportSpool spool = ReportSpool.open(dataFile(config.dataDir(), "spool-", deviceId, ""), config.backlogMaxReports());
         state.ensureAbove(spool.maxSequence()); // a report spooled just before a crash keeps its number
@@ -140,7 +147,7 @@ public final class AgentMain {
                 tls(config));
         // Off by default, and then SNMP4J is never even loaded: no thread, no socket.
         List<SnapshotPublisher> publishers = config.snmp().enabled()
-                ? List.of(snmpSubAgent(config, deviceId, version, probe, systemInfo, clock)) : List.of();
+                ? List.of(snmpSubAgent(config, deviceId, version, probe, clock)) : List.of();
         return new Agent(config, running, deviceId, version, probe, sensors, state, spool, shipper, () -> {
             var inventory = inventoryReader.read(config.displayWattsEach());
             displays.update(inventory.displays().size());
@@ -158,14 +165,29 @@ public final class AgentMain {
         return pemFiles || https ? Tls.context(config.tlsCaFile(), config.tlsCertFile(), config.tlsKeyFile()) : null;
     }
 
-    private static SnapshotPublisher snmpSubAgent(AgentConfig config, String deviceId, String version, SystemProbe probe,
-                                                  SystemInfo systemInfo, Clock clock) {
-        var host = probe.snapshot();
-        return SnmpSubAgent.start(config.snmp(), deviceId, new SnmpSubAgent.SystemIdentity(host.hostname(), host.os(), version),
-                systemInfo, dataFile(config.dataDir(), "snmp-engine-boots-", deviceId, ""), clock);
+    /** OSHI, created on first use only: on Linux, only the SNMP sub-agent's HOST-RESOURCES-MIB tables need it. */
+    private static final class Oshi {
+        static final SystemInfo INFO = new SystemInfo();
     }
 
-    static PowerSensors sensors(AgentConfig config, SystemInfo systemInfo, DisplayCount displays, RunningSettings running, Clock clock) {
+    static boolean isLinux() {
+        return System.getProperty("os.name", "").startsWith("Linux") && Files.isReadable(Path.of("/proc/stat"));
+    }
+
+    private static List<BatterySensor.BatteryState> oshiBatteries() {
+        return Oshi.INFO.getHardware().getPowerSources().stream()
+                .map(p -> new BatterySensor.BatteryState(p.isPowerOnLine(), p.isDischarging(), p.getPowerUsageRate()))
+                .toList();
+    }
+
+    private static SnapshotPublisher snmpSubAgent(AgentConfig config, String deviceId, String version, SystemProbe probe, Clock clock) {
+        var host = probe.snapshot();
+        return SnmpSubAgent.start(config.snmp(), deviceId, new SnmpSubAgent.SystemIdentity(host.hostname(), host.os(), version),
+                Oshi.INFO, dataFile(config.dataDir(), "snmp-engine-boots-", deviceId, ""), clock);
+    }
+
+    static PowerSensors sensors(AgentConfig config, Supplier<List<BatterySensor.BatteryState>> batteries, DisplayCount displays,
+                                RunningSettings running, Clock clock) {
         List<PowerSensor> ordered = new ArrayList<>();
         for (String source : config.powerSources()) {
             switch (source) {
@@ -177,10 +199,8 @@ public final class AgentMain {
                                 },
                                 () -> LOG.atInfo().addKeyValue("root", config.raplRoot()).log("no readable RAPL counters; not using rapl"));
                 case "battery" -> {
-                    if (!systemInfo.getHardware().getPowerSources().isEmpty()) {
-                        ordered.add(new BatterySensor(() -> systemInfo.getHardware().getPowerSources().stream()
-                                .map(p -> new BatterySensor.BatteryState(p.isPowerOnLine(), p.isDischarging(), p.getPowerUsageRate()))
-                                .toList()));
+                    if (!batteries.get().isEmpty()) {
+                        ordered.add(new BatterySensor(batteries));
                     }
                 }
                 default -> {

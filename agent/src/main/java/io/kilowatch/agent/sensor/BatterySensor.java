@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * charging, the rate says nothing about the wall and this sensor stays silent.
  */
 public final class BatterySensor implements PowerSensor {
-    /** One battery as the platform reports it (OSHI's PowerSource). */
+    /** One battery as the platform reports it (OSHI's PowerSource, or {@link SysfsBatteries} on Linux). */
     public record BatteryState(boolean powerOnLine, boolean discharging, double powerUsageRateMilliwatts) {
     }
 

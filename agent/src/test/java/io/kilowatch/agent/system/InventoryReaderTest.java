@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.kilowatch.core.report.Inventory;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import oshi.util.EdidUtil;
 
 class InventoryReaderTest {
     /**
@@ -58,6 +60,23 @@ class InventoryReaderTest {
         assertEquals(53, d.widthCm());
         assertEquals(30, d.heightCm());
         assertEquals(20.0, d.watts());
+    }
+
+    /** The agent's own EDID parsing (OSHI is not loaded on Linux) gives what OSHI's EdidUtil gives. */
+    @Test
+    void edidFieldsMatchOshisEdidUtil() {
+        byte[] withTextSerial = dellEdid();
+        byte[] numericSerialOnly = dellEdid();
+        numericSerialOnly[72 + 3] = 0x10; // the serial descriptor becomes a dummy one
+        for (byte[] edid : new byte[][] {withTextSerial, numericSerialOnly}) {
+            Inventory.Display d = InventoryReader.fromEdid(edid, 20.0);
+            assertEquals(EdidUtil.getManufacturerID(edid), d.manufacturer());
+            assertEquals(EdidUtil.getProductID(edid).toLowerCase(Locale.ROOT), d.productCode());
+            assertEquals(EdidUtil.getHcm(edid), d.widthCm());
+            assertEquals(EdidUtil.getVcm(edid), d.heightCm());
+        }
+        assertEquals(EdidUtil.getSerialNo(numericSerialOnly), InventoryReader.fromEdid(numericSerialOnly, 20.0).serial());
+        assertEquals("23SL", InventoryReader.fromEdid(numericSerialOnly, 20.0).serial());
     }
 
     @Test

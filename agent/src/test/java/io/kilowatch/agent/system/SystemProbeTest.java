@@ -14,7 +14,7 @@ class SystemProbeTest {
     @Test
     void selfUsageAgreesWithOshisReadOfTheSameProcess() {
         SystemInfo systemInfo = new SystemInfo();
-        SystemProbe probe = new SystemProbe(systemInfo);
+        OshiSystemProbe probe = new OshiSystemProbe(systemInfo);
         SystemProbe.SelfUsage cheap = probe.selfUsage();
         OSProcess oshi = systemInfo.getOperatingSystem().getCurrentProcess();
         SystemProbe.SelfUsage after = probe.selfUsage();
@@ -39,7 +39,7 @@ class SystemProbeTest {
 
     @Test
     void withoutProcfsOshiReadsTheResidentMemory() {
-        SystemProbe probe = new SystemProbe(new SystemInfo(), Path.of("/no/such/proc/status"));
+        OshiSystemProbe probe = new OshiSystemProbe(new SystemInfo(), Path.of("/no/such/proc/status"));
         assertTrue(probe.selfUsage().rssBytes() > 10 * 1024 * 1024);
     }
 }
