@@ -113,7 +113,12 @@ public final class CollectorMain {
         CollectorVerticle collector = new CollectorVerticle(config, Clock.systemUTC());
         // SIGHUP reloads the services and agent settings files, as it reloads config in Prometheus and most daemons.
         // sun.misc.Signal (module jdk.unsupported) is the only signal API the JDK has.
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> collector.reload("SIGHUP"));
+        sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> collector.reload("SIGHUP"));
+        if (before == sun.misc.SignalHandler.SIG_IGN) {
+            // A process started with SIGHUP ignored (nohup) keeps it ignored: the JVM does not install the handler.
+            LOG.atWarn().log("SIGHUP is ignored in this process (started under nohup?), so it reloads nothing: files are still "
+                    + "reloaded when they change and on the reload API calls");
+        }
         vertx.deployVerticle(collector).onFailure(e -> {
             LOG.atError().setCause(e).log("collector failed to start");
             vertx.close();
