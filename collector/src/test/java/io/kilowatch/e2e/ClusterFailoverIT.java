@@ -3,21 +3,16 @@ package io.kilowatch.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.kilowatch.collector.snmp.Snmpd;
 import io.kilowatch.collector.store.StoreKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,20 +28,12 @@ class ClusterFailoverIT {
     @TempDir
     Path work;
 
-    /** A webhook receiver: each POSTed Alertmanager payload, in order. */
-    private final List<JsonObject> notifications = new CopyOnWriteArrayList<>();
 
     @Test
     void theSecondCollectorTakesOverAlertingAndTheTargetsOfAKilledOne() throws Exception {
         Stack.run(List.of("bash", Stack.REPO.resolve("scripts/install-test-tools.sh").toString()), Duration.ofMinutes(10));
         Path out = Stack.outputDir("cluster-failover");
-        HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        hook.createContext("/", exchange -> {
-            notifications.add(new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        hook.start();
+        WebhookReceiver hook = new WebhookReceiver();
         List<AutoCloseable> agents = new ArrayList<>();
         List<Process> collectors = new ArrayList<>();
         try {
@@ -97,7 +84,7 @@ class ClusterFailoverIT {
                         hook:
                           type: webhook
                           url: http://127.0.0.1:%d/
-                    """.formatted(POLL.toSeconds(), work.resolve("community"), ups.port, pdu.port, sw.port, hook.getAddress().getPort()));
+                    """.formatted(POLL.toSeconds(), work.resolve("community"), ups.port, pdu.port, sw.port, hook.port()));
             StoreKind.TestStore store = StoreKind.POSTGRESQL.fresh(work.resolve("unused"));
 
             int portA = Stack.freePort();
@@ -116,7 +103,7 @@ class ClusterFailoverIT {
 
             agents.remove(pdu);
             pdu.close();
-            Stack.waitUntil("pdu-1 notified down", Duration.ofSeconds(60), () -> firing("pdu-1") == 1);
+            Stack.waitUntil("pdu-1 notified down", Duration.ofSeconds(60), () -> hook.firing("pdu-1") == 1);
 
             collectors.get(0).destroyForcibly().waitFor(); // SIGKILL: no leases given back
             Instant killed = Instant.now();
@@ -129,10 +116,10 @@ class ClusterFailoverIT {
 
             agents.remove(ups);
             ups.close();
-            Stack.waitUntil("ups-1 notified down by b", Duration.ofSeconds(60), () -> firing("ups-1") == 1);
+            Stack.waitUntil("ups-1 notified down by b", Duration.ofSeconds(60), () -> hook.firing("ups-1") == 1);
             Thread.sleep(5_000); // room for a notification sent twice to show
-            assertEquals(1, firing("pdu-1"), "b took the firing pdu-1 alert over without notifying it again: " + notifications);
-            assertEquals(1, firing("ups-1"), notifications.toString());
+            assertEquals(1, hook.firing("pdu-1"), "b took the firing pdu-1 alert over without notifying it again: " + hook.notifications());
+            assertEquals(1, hook.firing("ups-1"), hook.notifications().toString());
             JsonArray alerts = new JsonObject(Stack.body(b + "/api/v1/alerts")).getJsonArray("alerts");
             assertTrue(alerts.encode().contains("pdu-1") && alerts.encode().contains("ups-1"), alerts.encode());
         } finally {
@@ -140,7 +127,7 @@ class ClusterFailoverIT {
             for (AutoCloseable agent : agents) {
                 agent.close();
             }
-            hook.stop(0);
+            hook.close();
         }
     }
 
@@ -180,9 +167,4 @@ class ClusterFailoverIT {
                         && Boolean.TRUE.equals(t.getBoolean("last_poll_succeeded")) && Boolean.TRUE.equals(t.getBoolean("polled_here")));
     }
 
-    /** Firing notifications about this device's group. */
-    private long firing(String device) {
-        return notifications.stream().filter(n -> "firing".equals(n.getString("status"))
-                && device.equals(n.getJsonObject("groupLabels", new JsonObject()).getString("device"))).count();
-    }
 }

@@ -3,7 +3,6 @@ package io.kilowatch.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import io.kilowatch.collector.snmp.Snmpd;
 import io.kilowatch.collector.store.StoreKind;
 import io.kilowatch.collector.store.TestPostgres;
@@ -39,7 +38,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +71,6 @@ class ClusterFaultIT {
     @TempDir
     Path work;
 
-    /** A webhook receiver: each POSTed Alertmanager payload. */
-    private final List<JsonObject> notifications = new CopyOnWriteArrayList<>();
 
     @Test
     void noAcknowledgedReportIsLostOrStoredTwiceThroughCollectorKillsAndAPostgresqlCrash() throws Exception {
@@ -85,13 +81,7 @@ class ClusterFaultIT {
                 Files.deleteIfExists(p);
             }
         }
-        HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        hook.createContext("/", exchange -> {
-            notifications.add(new JsonObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        hook.start();
+        WebhookReceiver hook = new WebhookReceiver();
         TestPostgres pg = TestPostgres.dedicated();
         List<AutoCloseable> snmpds = new ArrayList<>();
         Map<String, Process> collectors = new HashMap<>();
@@ -150,7 +140,7 @@ class ClusterFaultIT {
                           type: webhook
                           url: http://127.0.0.1:%d/
                     """.formatted(LEASE.toSeconds(), POLL.toSeconds(), work.resolve("community"), targetConfig.toString().stripTrailing(),
-                    hook.getAddress().getPort()));
+                    hook.port()));
             StoreKind.TestStore store = new StoreKind.TestStore(pg.freshDatabase(work.resolve("unused")));
             Map<String, String> urls = new HashMap<>();
             for (String id : COLLECTORS) {
@@ -170,7 +160,7 @@ class ClusterFaultIT {
 
             snmpds.remove(targets.get("pdu-1"));
             targets.get("pdu-1").close(); // down from now on: one alert that fires and stays firing
-            Stack.waitUntil("pdu-1 notified down", Duration.ofSeconds(60), () -> firing("pdu-1") == 1);
+            Stack.waitUntil("pdu-1 notified down", Duration.ofSeconds(60), () -> hook.firing("pdu-1") == 1);
             Thread.sleep(POLL.toMillis());
 
             Instant faultsStart = Instant.now();
@@ -302,16 +292,16 @@ class ClusterFaultIT {
                     }
                 }
 
-                long pduNotified = firing("pdu-1");
+                long pduNotified = hook.firing("pdu-1");
                 String summary = String.format(Locale.ROOT, "cluster fault: reports acked=%d stored=%d lost=%d duplicates=%d sequence_taken=%d "
                                 + "resends=%d | snmp takeover gaps=%d over 3 intervals=%d handover polls=%d double polling=%d | notifications=%d (pdu-1 firing %d) "
                                 + "| store down %d ms | %s",
                         fleet.acknowledgedCount(), storedSimulated, lost.size(), duplicates, fleet.sequenceTaken.get(), fleet.resends.get(),
-                        takeoverGaps, longGaps.size(), handoverPolls, doublePolls.size(), notifications.size(), pduNotified,
+                        takeoverGaps, longGaps.size(), handoverPolls, doublePolls.size(), hook.notifications().size(), pduNotified,
                         Duration.between(storeDown, storeUp).toMillis(), String.join("; ", energy));
                 System.out.println(summary);
                 Files.writeString(out.resolve("summary.txt"), summary + "\nwhile the store was down: " + refused + "\n" + health
-                        + "\nstore down " + storeDown + " up " + storeUp + "; faults from " + faultsStart + "\ndouble polling: " + doublePolls + "\nlong gaps: " + longGaps + "\nSNMP numbering: " + snmpNumbering + "\nnotifications: " + notifications + "\n");
+                        + "\nstore down " + storeDown + " up " + storeUp + "; faults from " + faultsStart + "\ndouble polling: " + doublePolls + "\nlong gaps: " + longGaps + "\nSNMP numbering: " + snmpNumbering + "\nnotifications: " + hook.notifications() + "\n");
 
                 assertTrue(refused.isEmpty(), refused);
                 health.forEach((base, body) -> assertTrue(body.contains("\"error\"") && body.contains("store: "), base + "/health said " + body));
@@ -322,10 +312,10 @@ class ClusterFaultIT {
                 assertTrue(doublePolls.isEmpty(), "targets polled by two collectors at once: " + doublePolls);
                 assertTrue(snmpNumbering.isEmpty(), "SNMP reports numbered or counted out of order: " + snmpNumbering);
                 assertTrue(longGaps.isEmpty(), "targets unpolled for longer than a takeover: " + longGaps);
-                assertEquals(1, pduNotified, "the stopped target's alert notified: " + notifications);
+                assertEquals(1, pduNotified, "the stopped target's alert notified: " + hook.notifications());
                 Map<String, Long> firingPerGroup = new TreeMap<>();
-                notifications.forEach(n -> firingPerGroup.merge(n.getString("status") + " " + n.getJsonObject("groupLabels"), 1L, Long::sum));
-                firingPerGroup.forEach((group, times) -> assertEquals(1L, times, group + " notified " + times + " times: " + notifications));
+                hook.notifications().forEach(n -> firingPerGroup.merge(n.getString("status") + " " + n.getJsonObject("groupLabels"), 1L, Long::sum));
+                firingPerGroup.forEach((group, times) -> assertEquals(1L, times, group + " notified " + times + " times: " + hook.notifications()));
             }
         } finally {
             if (fleet != null) {
@@ -336,7 +326,7 @@ class ClusterFaultIT {
             for (AutoCloseable snmpd : snmpds) {
                 snmpd.close();
             }
-            hook.stop(0);
+            hook.close();
             pg.close();
         }
     }
@@ -371,11 +361,6 @@ class ClusterFaultIT {
         }).count();
     }
 
-    /** Firing notifications about this device's group. */
-    private long firing(String device) {
-        return notifications.stream().filter(n -> "firing".equals(n.getString("status"))
-                && device.equals(n.getJsonObject("groupLabels", new JsonObject()).getString("device"))).count();
-    }
 
     private static long count(Statement sql, String query) throws Exception {
         try (ResultSet rs = sql.executeQuery(query)) {

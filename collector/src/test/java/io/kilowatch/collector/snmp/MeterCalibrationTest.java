@@ -22,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,28 +55,8 @@ class MeterCalibrationTest {
     private int serve(List<String> recordings) throws Exception {
         Path work = Files.createTempDirectory("kilowatch-meters");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path data = Files.createDirectories(work.resolve("data"));
-        Path cache = Files.createDirectories(work.resolve("cache"));
-        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
-        for (String r : recordings) {
-            Files.writeString(data.resolve(r + ".snmprec"), SnmpCorpusTest.resource(r + ".snmprec"));
-        }
         int port = Snmpd.freeUdpPort();
-        List<String> command = new ArrayList<>(List.of("snmpsimd", "--data-dir=" + data, "--cache-dir=" + cache,
-                "--agent-udpv4-endpoint=127.0.0.1:" + port));
-        if ("root".equals(System.getProperty("user.name"))) {
-            command.addAll(List.of("--process-user=nobody", "--process-group=nogroup"));
-        }
-        snmpsimd = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("snmpsimd.log").toFile())).start();
-        CollectorApi.waitUntil("snmpsimd serving", Duration.ofSeconds(60), () -> {
-            try {
-                return Snmpd.run(List.of("snmpget", "-On", "-t", "1", "-r", "0", "-v2c", "-c", recordings.get(0), "127.0.0.1:" + port,
-                        "1.3.6.1.2.1.1.2.0")).ok();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        snmpsimd = SnmpCorpusTest.serveRecordings(work, recordings, port);
         return port;
     }
 

@@ -73,29 +73,8 @@ class SnmpCorpusTest {
         List<String> captures = expected.stream().map(Expected::capture).distinct().toList();
         work = Files.createTempDirectory("kilowatch-corpus");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path data = Files.createDirectories(work.resolve("data"));
-        Path cache = Files.createDirectories(work.resolve("cache"));
-        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
-        for (String c : captures) {
-            Files.writeString(data.resolve(c + ".snmprec"), resource(c + ".snmprec"));
-        }
         int port = Snmpd.freeUdpPort();
-        List<String> command = new ArrayList<>(List.of("snmpsimd", "--data-dir=" + data, "--cache-dir=" + cache,
-                "--agent-udpv4-endpoint=127.0.0.1:" + port));
-        if ("root".equals(System.getProperty("user.name"))) {
-            // as root snmpsimd insists on dropping privileges
-            command.addAll(List.of("--process-user=nobody", "--process-group=nogroup"));
-        }
-        snmpsimd = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("snmpsimd.log").toFile())).start();
-        String first = captures.get(0);
-        CollectorApi.waitUntil("snmpsimd serving the corpus", Duration.ofSeconds(60), () -> {
-            try {
-                return Snmpd.run(List.of("snmpget", "-On", "-t", "1", "-r", "0", "-v2c", "-c", first, "127.0.0.1:" + port, "1.3.6.1.2.1.1.2.0")).ok();
-            } catch (IOException | InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        });
+        snmpsimd = serveRecordings(work, captures, port);
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put(PREFIX + "SNMP_AUTHS_NAMED_COMMUNITY", "raritan-pdu");
@@ -123,6 +102,36 @@ class SnmpCorpusTest {
         CollectorVerticle collector = new CollectorVerticle(config, Clock.systemUTC());
         vertx.deployVerticle(collector).await();
         api = new CollectorApi("http://127.0.0.1:" + collector.actualPort());
+    }
+
+    /**
+     * snmpsimd on 127.0.0.1:{@code port} serving these corpus recordings unchanged, each under its base name as the
+     * community; returns once it answers. {@code work} must be readable by others: as root snmpsimd drops to nobody.
+     */
+    static Process serveRecordings(Path work, List<String> recordings, int port) throws IOException, InterruptedException {
+        Path data = Files.createDirectories(work.resolve("data"));
+        Path cache = Files.createDirectories(work.resolve("cache"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+        for (String r : recordings) {
+            Files.writeString(data.resolve(r + ".snmprec"), resource(r + ".snmprec"));
+        }
+        List<String> command = new ArrayList<>(List.of("snmpsimd", "--data-dir=" + data, "--cache-dir=" + cache,
+                "--agent-udpv4-endpoint=127.0.0.1:" + port));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // as root snmpsimd insists on dropping privileges
+            command.addAll(List.of("--process-user=nobody", "--process-group=nogroup"));
+        }
+        Process snmpsimd = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("snmpsimd.log").toFile())).start();
+        CollectorApi.waitUntil("snmpsimd serving the recordings", Duration.ofSeconds(60), () -> {
+            try {
+                return Snmpd.run(List.of("snmpget", "-On", "-t", "1", "-r", "0", "-v2c", "-c", recordings.get(0), "127.0.0.1:" + port,
+                        "1.3.6.1.2.1.1.2.0")).ok();
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        return snmpsimd;
     }
 
     /** Each recording's community is its file's base name (snmpsimd's rule). */
