@@ -1,5 +1,6 @@
 package io.kilowatch.collector.snmp;
 
+import io.kilowatch.core.snmp.Octets;
 import io.kilowatch.core.snmp.Oids;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -365,8 +366,11 @@ public final class SnmpClient implements AutoCloseable {
         return new ArrayList<>(response.getVariableBindings());
     }
 
-    /** Numbers as {@link Long} (all SNMP integer types), everything else as text. */
+    /** Numbers as {@link Long} (all SNMP integer types), octet strings as {@link Octets}, everything else as text. */
     static Object value(Variable v) {
+        if (v instanceof OctetString o) {
+            return new Octets(o.getValue(), o.toString());
+        }
         if (v instanceof Integer32 i) {
             return (long) i.getValue();
         }

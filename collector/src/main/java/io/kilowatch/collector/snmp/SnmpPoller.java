@@ -9,6 +9,7 @@ import io.kilowatch.collector.events.DeviceEvents;
 import io.kilowatch.core.energy.MeteredLoad;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.snmp.ComposedReading;
+import io.kilowatch.core.snmp.Octets;
 import io.kilowatch.core.snmp.Oids;
 import io.kilowatch.core.snmp.PolledPower;
 import io.kilowatch.core.snmp.ProfileMetric;
@@ -349,8 +350,8 @@ public final class SnmpPoller {
         }
         PolledPower.Poll poll = s.power.poll(now, ticks, engineBoots, reading, feeds);
         Map<String, String> labels = new LinkedHashMap<>(t.labels());
-        String sysName = values.get(Oids.SYS_NAME) instanceof String n && !n.isBlank() ? n : t.address();
-        String sysDescr = values.get(Oids.SYS_DESCR) instanceof String d ? d : null;
+        String sysName = values.get(Oids.SYS_NAME) instanceof Octets n && !n.toString().isBlank() ? n.toString() : t.address();
+        String sysDescr = values.get(Oids.SYS_DESCR) instanceof Octets d ? d.toString() : null;
         Report report = new Report(Report.SCHEMA_VERSION, t.id(), poll.sequence(), now, (double) t.interval().toSeconds(), labels,
                 new Report.Host(truncate(sysName), sysDescr == null ? null : truncate(sysDescr), poll.bootTime(), ticks / 100.0, null),
                 new Report.Utilisation(poll.cpuRatio(), null, null),

@@ -65,7 +65,12 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
          * ENTITY-SENSOR-MIB (RFC 3433) or a vendor copy of its table: {@code oid} is the entry; rows whose type
          * (.1) is watts (6) give value (.4) x 10^(3 x (scale (.2) - 9)) / 10^precision (.3).
          */
-        ENTITY_SENSOR_WATTS
+        ENTITY_SENSOR_WATTS,
+        /**
+         * A flag set sent as an OCTET STRING (RFC 2578 BITS, hrPrinterDetectedErrorState): the sum of 2^n over its set
+         * bits n, bit 0 being the first octet's most significant (see {@link Octets#flags()}), times scale.
+         */
+        BITS
     }
 
     /**
@@ -74,9 +79,10 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
      *
      * @param in the values the row must have, or empty for any
      * @param notIn values the row must not have (a meter that reads 0 on an unequipped bay)
+     * @param matching a pattern the (text) value must contain, or null; a row without the column fails
      * @param notMatching a pattern the (text) value must not contain, or null; a row without the column passes
      */
-    public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern notMatching) {
+    public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern matching, Pattern notMatching) {
         public Filter {
             in = Set.copyOf(in);
             notIn = Set.copyOf(notIn);

@@ -23,7 +23,10 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
     public record Sample(String metric, String index, double value) {
     }
 
-    /** @param values polled values by OID: numbers as {@link Number}, strings as {@link String}; missing OIDs absent */
+    /**
+     * @param values polled values by OID: numbers as {@link Number}, octet strings as {@link Octets}, OIDs as dotted
+     *     {@link String}s; missing OIDs absent
+     */
     public static ProfileReading evaluate(List<ProfileMetric> metrics, Map<String, Object> values) {
         List<Sample> samples = new ArrayList<>();
         Double power = null;
@@ -70,7 +73,8 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
      * not a number, is a documented "not available" value, or is negative where only a physical quantity
      * can be. A row that cannot be read never fails the others.
      */
-    private static Double value(ProfileMetric m, String index, Object raw, Map<String, Object> values) {
+    private static Double value(ProfileMetric m, String index, Object sent, Map<String, Object> values) {
+        Object raw = m.kind() != ProfileMetric.Kind.BITS ? sent : sent instanceof Octets o ? o.flags() : null;
         if (!(raw instanceof Number n) || !Double.isFinite(n.doubleValue())) {
             return null;
         }
@@ -83,6 +87,9 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                 return null;
             }
             if (!f.notIn().isEmpty() && tested instanceof Number t && f.notIn().contains(t.longValue())) {
+                return null;
+            }
+            if (f.matching() != null && (tested == null || !f.matching().matcher(tested.toString()).find())) {
                 return null;
             }
             if (f.notMatching() != null && tested != null && f.notMatching().matcher(tested.toString()).find()) {

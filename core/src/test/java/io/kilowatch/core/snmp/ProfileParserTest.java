@@ -143,6 +143,46 @@ class ProfileParserTest {
     }
 
     @Test
+    void printerRowsAreKeptByAnotherColumnsTextAndFlagsReadAsPowersOfTwo() {
+        SnmpProfile printer = ProfileParser.parse("""
+                name: printer
+                metrics:
+                  - name: printer_device_status
+                    oid: 1.3.6.1.2.1.25.3.2.1.5
+                    table: true
+                    filters: [{column: 1.3.6.1.2.1.25.3.2.1.2, matching: '^1\\.3\\.6\\.1\\.2\\.1\\.25\\.3\\.1\\.5$'}]
+                  - name: printer_detected_errors
+                    oid: 1.3.6.1.2.1.25.3.5.1.2
+                    table: true
+                    kind: bits
+                """, "p.yaml");
+        String status = "1.3.6.1.2.1.25.3.2.1.5.";
+        String type = "1.3.6.1.2.1.25.3.2.1.2.";
+        String errors = "1.3.6.1.2.1.25.3.5.1.2.";
+        ProfileReading r = ProfileReading.evaluate(printer.metrics(), Map.ofEntries(
+                Map.entry(status + "1", 3L), Map.entry(type + "1", "1.3.6.1.2.1.25.3.1.5"), // the printer: warning
+                Map.entry(status + "3", 2L), Map.entry(type + "3", "1.3.6.1.2.1.25.3.1.4"), // its network port
+                Map.entry(status + "4", 5L), Map.entry(type + "4", "1.3.6.1.2.1.25.3.1.5.7"), // not hrDevicePrinter itself
+                Map.entry(status + "5", 2L), // no type: not known to be the printer
+                // lowToner (bit 2) as a Sharp sends it, two octets; one octet as a Brother sends it, nothing set; empty
+                Map.entry(errors + "1", new Octets(new byte[] {0x20, 0x00}, "20:00")),
+                Map.entry(errors + "2", new Octets(new byte[] {0x00}, "00")),
+                Map.entry(errors + "3", new Octets(new byte[0], "")),
+                // doorOpen (4) and overduePreventMaint (14), the second octet's sixth bit
+                Map.entry(errors + "4", new Octets(new byte[] {0x08, 0x02}, "08:02")),
+                Map.entry(errors + "5", "lowToner"))); // not an octet string as sent: no flags
+        assertEquals(List.of("printer_device_status 1 3.0", "printer_detected_errors 1 4.0", "printer_detected_errors 2 0.0",
+                        "printer_detected_errors 3 0.0", "printer_detected_errors 4 16400.0"),
+                r.samples().stream().map(s -> s.metric() + " " + s.index() + " " + s.value()).toList());
+        assertEquals(null, new Octets(new byte[7], "").flags(), "more flags than a figure carries exactly");
+        assertEquals((1L << 47) + 1, new Octets(new byte[] {(byte) 0x80, 0, 0, 0, 0, 1}, "").flags());
+        assertMessage("bad.yaml: metrics[0].filters[0].matching is not a regular expression: Unclosed group",
+                "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, table: true, filters: [{column: 1.3.7, matching: '(a'}]}\n");
+        assertMessage("bad.yaml: metrics[0].kind must be one of value, entity_sensor_watts, bits, got 'flags'",
+                "name: x\nmetrics:\n  - {name: a, oid: 1.3.6, table: true, kind: flags}\n");
+    }
+
+    @Test
     void interfacesAreNamedAndOrderedNumerically() {
         ProfileMetric status = new ProfileMetric("s", "1.3.6.1.2.1.2.2.1.8", true, 1, "", ProfileMetric.Role.INTERFACE_OPER_STATUS,
                 ProfileMetric.Kind.VALUE, null, null, List.of(), java.util.Set.of());
@@ -225,7 +265,7 @@ class ProfileParserTest {
     void anOutletIsTheIndexArcBeforeASensorType() {
         // PDU2-MIB outlet sensors are indexed pdu.outlet.sensorType and filtered on the type: outlet 11 of PDU 1
         ProfileMetric raritan = new ProfileMetric("o", "1.3.6.1.4.1.13742.6.5.4.3.1.4", true, 1, "watts", ProfileMetric.Role.OUTLET_POWER_WATTS,
-                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null)),
+                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null, null)),
                 java.util.Set.of());
         assertEquals(11L, raritan.outletNumber("1.11.5"));
         // a table indexed by the outlet alone
