@@ -57,6 +57,17 @@ class UpsProfilesTest {
     }
 
     @Test
+    void anApcCardWithoutPowerNetWattsFallsBackToItsUpsMibOutput() {
+        // an older Smart-UPS card: sysObjectID names it an APC UPS, PowerNet has no upsAdvOutputActivePower
+        List<SnmpProfile> applied = shipped.applicable("1.3.6.1.4.1.318.1.3.2.17", Set.of("1.3.6.1.2.1.33.1"));
+        assertEquals(List.of("apc-ups", "ups-mib", "host"), names(applied));
+        ComposedReading r = read(applied, Map.of("1.3.6.1.4.1.318.1.1.1.4.3.4.0", 40L, UPS_OUTPUT_POWER + ".1", 812L));
+        assertEquals("ups-mib", r.powerFrom());
+        assertEquals(812.0, r.powerWatts());
+        assertNull(read(applied, Map.of("1.3.6.1.4.1.318.1.1.1.4.3.4.0", 40L)).powerWatts(), "output current alone is never power");
+    }
+
+    @Test
     void outputTablesOfZerosAreNotMeasurementsAndTheNextProfileCounts() {
         // an Eaton card answering XUPS-MIB watts of 0 on every phase while UPS-MIB has the figure
         Map<String, Object> values = new LinkedHashMap<>();
