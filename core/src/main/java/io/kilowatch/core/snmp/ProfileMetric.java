@@ -80,8 +80,10 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
      * @param preferMatching a pattern that, when the (text) value of some rows contains it, leaves only those rows:
      * a power supply metered at its input and its output is read at its input alone, and one metered only at its
      * output still counts; null for none
+     * @param atLeastRowValue the column's value must be at least the row's own raw value: what a PoE group delivers
+     * cannot exceed its budget, so a larger figure is in other units or garbage
      */
-    public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern notMatching, Pattern preferMatching) {
+    public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern notMatching, Pattern preferMatching, boolean atLeastRowValue) {
         public Filter {
             in = Set.copyOf(in);
             notIn = Set.copyOf(notIn);

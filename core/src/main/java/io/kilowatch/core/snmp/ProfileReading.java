@@ -119,6 +119,9 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
             if (f.notMatching() != null && tested != null && f.notMatching().matcher(tested.toString()).find()) {
                 return null;
             }
+            if (f.atLeastRowValue() && tested instanceof Number t && t.doubleValue() < n.doubleValue()) {
+                return null;
+            }
         }
         double value = n.doubleValue() * m.scale();
         if (m.decimalDigits() != null) {

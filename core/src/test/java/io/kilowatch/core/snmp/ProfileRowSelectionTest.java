@@ -115,7 +115,58 @@ class ProfileRowSelectionTest {
         assertNull(c.powerWatts());
         assertEquals(115.0, c.addedWatts(), 1e-9, "so the PoE it delivers goes on top of its model");
         parts.put("sensors", new ProfileReading(ComposedReading.MIN_DRAWN_WATTS, null, null, null, Map.of(), List.of()));
+        parts.remove("poe-switch");
         assertEquals("sensors", ComposedReading.compose(parts).powerFrom(), "1 W and more is a measurement");
+    }
+
+    @Test
+    void aMeasurementBelowThePoeTheSwitchDeliversSawOnlyPartOfIt() {
+        Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
+        parts.put("psu", new ProfileReading(90.0, null, null, null, Map.of(), List.of()));
+        parts.put("sensors", new ProfileReading(260.0, null, null, null, Map.of(), List.of()));
+        parts.put("poe-switch", new ProfileReading(null, 115.0, null, null, Map.of(), List.of()));
+        ComposedReading c = ComposedReading.compose(parts);
+        assertEquals("sensors", c.powerFrom(), "90 W cannot feed 115 W of PoE: the next measurement that can counts");
+        assertEquals(260.0, c.powerWatts(), 1e-9);
+        assertNull(c.addedWatts(), "PoE is inside the measured draw, never on top of it");
+        parts.remove("sensors");
+        ComposedReading partial = ComposedReading.compose(parts);
+        assertNull(partial.powerFrom(), "no whole measurement: the model plus what it delivers");
+        assertEquals(115.0, partial.addedWatts(), 1e-9);
+    }
+
+    @Test
+    void poeDeliveredAboveItsGroupsBudgetIsNoReading() {
+        SnmpProfile poe = ProfileParser.parse("""
+                name: poe
+                metrics:
+                  - name: poe_consumption_watts
+                    oid: 1.3.6.1.2.1.105.1.3.1.1.4
+                    table: true
+                    role: power_watts_added
+                    filters:
+                      - column: 1.3.6.1.2.1.105.1.3.1.1.2
+                        at_least_row_value: true
+                """, "poe.yaml");
+        String consumption = "1.3.6.1.2.1.105.1.3.1.1.4.";
+        String budget = "1.3.6.1.2.1.105.1.3.1.1.2.";
+        ProfileReading r = ProfileReading.evaluate(poe.metrics(), Map.of(
+                consumption + "1", 115, budget + "1", 370,
+                consumption + "2", 12500, budget + "2", 370,   // milliwatts where watts belong
+                consumption + "3", 370, budget + "3", 370,     // a group at its budget
+                consumption + "4", 40));                       // no budget given: nothing to test
+        assertEquals(115.0 + 370 + 40, r.addedWatts(), 1e-9);
+        ProfileException noColumn = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
+                name: p
+                metrics:
+                  - name: w
+                    oid: 1.3.6.1.4.1.99.1
+                    table: true
+                    filters:
+                      - index_last_arc: true
+                        at_least_row_value: true
+                """, "p.yaml"));
+        assertTrue(noColumn.getMessage().contains("metrics[0].filters[0].at_least_row_value tests another column"), noColumn.getMessage());
     }
 
     @Test
