@@ -39,11 +39,8 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                 rows.forEach((index, v) -> names.put(index, v.toString()));
                 continue;
             }
-            for (Map.Entry<String, Object> row : rows.entrySet()) {
-                Double value = value(m, row.getKey(), row.getValue(), values);
-                if (value == null) {
-                    continue;
-                }
+            for (Map.Entry<String, Double> row : preferred(m, read(m, rows, values), values).entrySet()) {
+                double value = row.getValue();
                 samples.add(new Sample(m.name(), row.getKey(), value));
                 switch (m.role()) {
                     case POWER_WATTS -> power = (power == null ? 0 : power) + value;
@@ -53,7 +50,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                         cpuSum += value;
                         cpuCount++;
                     }
-                    case INTERFACE_OPER_STATUS -> statusByIndex.put(row.getKey(), value.longValue() == 1);
+                    case INTERFACE_OPER_STATUS -> statusByIndex.put(row.getKey(), (long) value == 1);
                     default -> {
                     }
                 }
@@ -63,6 +60,37 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         statusByIndex.forEach((index, up) -> interfaces.put(names.getOrDefault(index, index), up));
         Double cpu = cpuCount == 0 ? null : Math.max(0, Math.min(1, cpuSum / cpuCount / 100.0));
         return new ProfileReading(power, added, energy, cpu, interfaces, samples);
+    }
+
+    /** The rows that can be read, as figures in the metric's unit, in index order. */
+    private static Map<String, Double> read(ProfileMetric m, Map<String, Object> rows, Map<String, Object> values) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        rows.forEach((index, raw) -> {
+            Double value = value(m, index, raw, values);
+            if (value != null) {
+                out.put(index, value);
+            }
+        });
+        return out;
+    }
+
+    /** The rows left once each filter's preferred rows, where some rows are, stand for the whole table. */
+    private static Map<String, Double> preferred(ProfileMetric m, Map<String, Double> rows, Map<String, Object> values) {
+        Map<String, Double> out = rows;
+        for (ProfileMetric.Filter f : m.filters()) {
+            if (f.preferMatching() == null) {
+                continue;
+            }
+            Map<String, Double> matching = new LinkedHashMap<>();
+            out.forEach((index, value) -> {
+                Object tested = values.get(f.column() + "." + index);
+                if (tested != null && f.preferMatching().matcher(tested.toString()).find()) {
+                    matching.put(index, value);
+                }
+            });
+            out = matching.isEmpty() ? out : matching;
+        }
+        return out;
     }
 
     /**
@@ -79,6 +107,9 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         }
         for (ProfileMetric.Filter f : m.filters()) {
             Object tested = f.column() == null ? lastArc(index) : values.get(f.column() + "." + index);
+            if (tested == null && f.column() != null) {
+                continue;
+            }
             if (!f.in().isEmpty() && !(tested instanceof Number t && f.in().contains(t.longValue()))) {
                 return null;
             }
@@ -86,6 +117,9 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                 return null;
             }
             if (f.notMatching() != null && tested != null && f.notMatching().matcher(tested.toString()).find()) {
+                return null;
+            }
+            if (f.atLeastRowValue() && tested instanceof Number t && t.doubleValue() < n.doubleValue()) {
                 return null;
             }
         }

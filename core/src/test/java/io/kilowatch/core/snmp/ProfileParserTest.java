@@ -202,7 +202,7 @@ class ProfileParserTest {
     void composedPowerComesFromTheHighestRankedMeasurementAndPoeOnlyOnTheModel() {
         ProfileReading entity = new ProfileReading(55.0, null, null, null, Map.of(), List.of());
         ProfileReading psu = new ProfileReading(104.0, null, null, null, Map.of(), List.of());
-        ProfileReading poe = new ProfileReading(null, 385.0, null, null, Map.of(), List.of());
+        ProfileReading poe = new ProfileReading(null, 85.0, null, null, Map.of(), List.of());
         ProfileReading host = new ProfileReading(null, null, null, 0.25, Map.of("eth0", true), List.of());
         Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
         parts.put("aruba-psu", psu);
@@ -218,14 +218,14 @@ class ProfileParserTest {
         parts.remove("entity-sensor");
         ComposedReading model = ComposedReading.compose(parts);
         assertEquals(null, model.powerFrom());
-        assertEquals(385.0, model.addedWatts());
+        assertEquals(85.0, model.addedWatts());
     }
 
     @Test
     void anOutletIsTheIndexArcBeforeASensorType() {
         // PDU2-MIB outlet sensors are indexed pdu.outlet.sensorType and filtered on the type: outlet 11 of PDU 1
         ProfileMetric raritan = new ProfileMetric("o", "1.3.6.1.4.1.13742.6.5.4.3.1.4", true, 1, "watts", ProfileMetric.Role.OUTLET_POWER_WATTS,
-                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null)),
+                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null, null, false)),
                 java.util.Set.of());
         assertEquals(11L, raritan.outletNumber("1.11.5"));
         // a table indexed by the outlet alone
