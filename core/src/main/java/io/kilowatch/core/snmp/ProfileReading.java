@@ -15,9 +15,17 @@ import java.util.TreeMap;
  * @param energyKwhTotal the device's own energy meter, or null
  * @param cpuRatio mean processor load 0..1, or null when the device reports none (snmpd's first minute)
  * @param interfaceUp interface name (or index) to whether it is operationally up
+ * @param outletsWatts the outlets' power summed, or null when the profile reads none: what a PDU metered only by
+ *     outlet draws (less its own electronics), used when no profile measures the device's draw ({@link ComposedReading})
  */
 public record ProfileReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
-                             List<Sample> samples) {
+                             List<Sample> samples, Double outletsWatts) {
+
+    /** A reading with no outlets. */
+    public ProfileReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
+                          List<Sample> samples) {
+        this(powerWatts, addedWatts, energyKwhTotal, cpuRatio, interfaceUp, samples, null);
+    }
 
     /** One value of a metric; {@code index} is the table row's instance, empty for a scalar. */
     public record Sample(String metric, String index, double value) {
@@ -29,6 +37,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         Double power = null;
         Double added = null;
         Double energy = null;
+        Double outlets = null;
         double cpuSum = 0;
         int cpuCount = 0;
         Map<String, Boolean> statusByIndex = new TreeMap<>(ProfileReading::compareIndex);
@@ -46,6 +55,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                     case POWER_WATTS -> power = (power == null ? 0 : power) + value;
                     case POWER_WATTS_ADDED -> added = (added == null ? 0 : added) + value;
                     case ENERGY_KWH_TOTAL -> energy = (energy == null ? 0 : energy) + value;
+                    case OUTLET_POWER_WATTS -> outlets = (outlets == null ? 0 : outlets) + value;
                     case CPU_LOAD_PERCENT -> {
                         cpuSum += value;
                         cpuCount++;
@@ -59,7 +69,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         Map<String, Boolean> interfaces = new LinkedHashMap<>();
         statusByIndex.forEach((index, up) -> interfaces.put(names.getOrDefault(index, index), up));
         Double cpu = cpuCount == 0 ? null : Math.max(0, Math.min(1, cpuSum / cpuCount / 100.0));
-        return new ProfileReading(power, added, energy, cpu, interfaces, samples);
+        return new ProfileReading(power, added, energy, cpu, interfaces, samples, outlets);
     }
 
     /** The rows that can be read, as figures in the metric's unit, in index order. */

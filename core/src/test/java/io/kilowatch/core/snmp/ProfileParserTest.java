@@ -222,6 +222,41 @@ class ProfileParserTest {
     }
 
     @Test
+    void aPduMeteredOnlyByOutletDrawsItsOutletsSummedWhenNothingMeasuresItsDraw() {
+        SnmpProfile outlets = ProfileParser.parse("""
+                name: outlets
+                metrics:
+                  - name: outlet_power_watts
+                    oid: 1.3.6.1.4.1.534.6.6.7.6.5.1.3
+                    table: true
+                    role: outlet_power_watts
+                    absent_values: [-1]
+                """, "o.yaml");
+        String o = "1.3.6.1.4.1.534.6.6.7.6.5.1.3.";
+        ProfileReading read = ProfileReading.evaluate(outlets.metrics(), Map.of(o + "0.1", 51L, o + "0.2", 120L, o + "0.3", -1L, o + "1.1", 30L));
+        assertEquals(null, read.powerWatts(), "an outlet is not the PDU's inlet");
+        assertEquals(201.0, read.outletsWatts(), 1e-9, "outlets of both units, less the 'not available' one");
+
+        ProfileReading inlet = new ProfileReading(230.0, null, 17.5, null, Map.of(), List.of());
+        ProfileReading poe = new ProfileReading(null, 40.0, null, null, Map.of(), List.of());
+        Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
+        parts.put("outlets", read);
+        parts.put("inlet", inlet);
+        parts.put("poe", poe);
+        ComposedReading measured = ComposedReading.compose(parts);
+        assertEquals("inlet", measured.powerFrom(), "a lower-ranked measurement of the draw wins over outlets summed");
+        assertEquals(230.0, measured.powerWatts());
+        assertEquals(17.5, measured.energyKwhTotal());
+        parts.remove("inlet");
+        ComposedReading summed = ComposedReading.compose(parts);
+        assertEquals("outlets", summed.powerFrom());
+        assertEquals(201.0, summed.powerWatts(), 1e-9);
+        assertEquals(null, summed.addedWatts(), "measured, so nothing is added to a model");
+        parts.remove("outlets");
+        assertEquals(null, ComposedReading.compose(parts).powerFrom());
+    }
+
+    @Test
     void anOutletIsTheIndexArcBeforeASensorType() {
         // PDU2-MIB outlet sensors are indexed pdu.outlet.sensorType and filtered on the type: outlet 11 of PDU 1
         ProfileMetric raritan = new ProfileMetric("o", "1.3.6.1.4.1.13742.6.5.4.3.1.4", true, 1, "watts", ProfileMetric.Role.OUTLET_POWER_WATTS,
