@@ -108,7 +108,8 @@ public final class SnmpApi implements ApiModule {
                 r.samples().forEach(sample -> read.put(sample.metric() + (sample.index().isEmpty() ? "" : "." + sample.index()), sample.value()));
             }
             out.add(new JsonObject().put("name", name).put("power_watts", r == null ? null : r.powerWatts())
-                    .put("delivered_watts", r == null ? null : r.addedWatts()).put("energy_kwh_total", r == null ? null : r.energyKwhTotal())
+                    .put("delivered_watts", r == null ? null : r.addedWatts()).put("outlets_watts", r == null ? null : r.outletsWatts())
+                    .put("energy_kwh_total", r == null ? null : r.energyKwhTotal())
                     .put("read", read));
         }
         return out;

@@ -145,4 +145,44 @@ class MeterCalibrationTest {
         assertEquals(67.0, new JsonObject(accepted.body()).getDouble("idle_watts"), 1e-6);
         assertEquals(72.0, new JsonObject(accepted.body()).getDouble("max_watts"), 1e-6);
     }
+
+    @Test
+    void theOutletsOfAnApcPduMeasureTheDevicesOnThem() throws Exception {
+        // APC APDU10150SM (PowerNet-MIB pduOutletMeteredStatusActivePower, index unit.outlet): outlet 2 reads 57 W,
+        // outlets 5 and 7 read 53 and 63 W
+        int port = serve(List.of("apc-cpdu"));
+        Settings s = Settings.parse("", "meters", Map.of("KILOWATCH_COLLECTOR_SNMP_AUTHS_PDU_COMMUNITY", "apc-cpdu"), "KILOWATCH_COLLECTOR_");
+        s.override("http.port", "0").override("data_dir", Files.createTempDirectory("kilowatch-meters-kw").toString())
+                .override("security.read.anonymous", "true").override("security.agents.require_credentials", "false")
+                .override("snmp.enabled", "true").override("snmp.interval", "1s").override("snmp.timeout", "3s").override("snmp.retries", "1")
+                .override("snmp.auths.pdu.version", "v2c");
+        String pdu = "snmp.targets.pdu-apc.";
+        s.override(pdu + "address", "127.0.0.1").override(pdu + "port", String.valueOf(port)).override(pdu + "auth", "pdu").override(pdu + "class", "pdu")
+                .override(pdu + "outlets.2.device", "srv-a").override(pdu + "outlets.5.device", "srv-b").override(pdu + "outlets.7.device", "srv-b");
+        CollectorConfig config = CollectorConfig.from(s);
+        s.requireAllKeysKnown();
+        vertx = Vertx.vertx();
+        CollectorVerticle collector = new CollectorVerticle(config, Clock.systemUTC());
+        vertx.deployVerticle(collector).await();
+        String base = "http://127.0.0.1:" + collector.actualPort();
+        CollectorApi api = new CollectorApi(base);
+        DeviceClass server = DeviceClass.SERVER;
+        post(base, modelled("srv-a", "server", 0.2, server.defaultModel().watts(0.2)));
+        post(base, modelled("srv-b", "server", 0.6, server.defaultModel().watts(0.6)));
+        CollectorApi.waitUntil("three polls of the PDU after the agents reported", Duration.ofSeconds(30), () -> {
+            JsonObject servers = row(api, "server");
+            return servers != null && servers.getInteger("measured_samples") >= 6;
+        });
+
+        // srv-a 57 W at u 0.2, srv-b 53 + 63 = 116 W at u 0.6: the line through them is 147.5 W per unit of u,
+        // idle 27.5 W and max 175 W; the model predicted 126.06 + 246.58 W where 173 W was measured.
+        JsonObject servers = row(api, "server");
+        assertEquals(2, servers.getInteger("meters"), servers.encode());
+        double predicted = server.defaultModel().watts(0.2) + server.defaultModel().watts(0.6);
+        assertEquals((predicted - 173) / 173, servers.getJsonObject("before").getDouble("bias_ratio"), 1e-9);
+        assertEquals(27.5, servers.getJsonObject("fitted_model").getDouble("idle_watts"), 1e-6);
+        assertEquals(175.0, servers.getJsonObject("fitted_model").getDouble("max_watts"), 1e-6);
+        // the PDU's own power is its unit's active power (pduUnitStatusActivePower), not its outlets summed
+        assertEquals(258.0, api.device("pdu-apc").getDouble("power_watts"), 1e-9);
+    }
 }

@@ -75,14 +75,22 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
 
     /**
      * A row condition. With {@code column} the row's value in that column (same index) is tested, without
-     * it the index's last arc (a PDU2-MIB sensor type, say).
+     * it the index's last arc (a PDU2-MIB sensor type, say). A row the device gives no value for in the column
+     * passes every test: a filter drops a row only on what the device says of it (LibreNMS's Cisco recordings,
+     * and agents that skip a column, have no entSensorStatus at all).
      *
      * @param in the values the row must have, or empty for any
      * @param notIn values the row must not have (a meter that reads 0 on an unequipped bay)
-     * @param matching a pattern the (text) value must contain, or null; a row without the column fails
-     * @param notMatching a pattern the (text) value must not contain, or null; a row without the column passes
+     * @param matching a pattern the (text) value must contain, or null
+     * @param notMatching a pattern the (text) value must not contain, or null
+     * @param preferMatching a pattern that, when the (text) value of some rows contains it, leaves only those rows:
+     * a power supply metered at its input and its output is read at its input alone, and one metered only at its
+     * output still counts; null for none
+     * @param atLeastRowValue the column's value must be at least the row's own raw value: what a PoE group delivers
+     * cannot exceed its budget, so a larger figure is in other units or garbage
      */
-    public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern matching, Pattern notMatching) {
+    public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern matching, Pattern notMatching, Pattern preferMatching,
+                         boolean atLeastRowValue) {
         public Filter {
             in = Set.copyOf(in);
             notIn = Set.copyOf(notIn);

@@ -24,7 +24,8 @@ public final class ProfileParser {
     private static final Set<String> MATCH = Set.of("sys_object_id_prefixes", "probe", "fallback");
     private static final Set<String> METRIC = Set.of("name", "oid", "table", "scale", "unit", "role", "kind", "help", "decimal_digits",
             "filters", "absent_values");
-    private static final Set<String> FILTER = Set.of("column", "index_last_arc", "in", "not_in", "matching", "not_matching");
+    private static final Set<String> FILTER = Set.of("column", "index_last_arc", "in", "not_in", "matching", "not_matching", "prefer_matching",
+            "at_least_row_value");
 
     private ProfileParser() {
     }
@@ -144,13 +145,23 @@ public final class ProfileParser {
         }
         Pattern matching = pattern(f, "matching", origin, path);
         Pattern notMatching = pattern(f, "not_matching", origin, path);
+        Pattern preferMatching = pattern(f, "prefer_matching", origin, path);
+        Object atLeastRaw = f.get("at_least_row_value");
+        if (atLeastRaw != null && !(atLeastRaw instanceof Boolean)) {
+            throw new ProfileException(origin + ": " + path + ".at_least_row_value must be true or false, got '" + atLeastRaw + "'");
+        }
+        boolean atLeast = Boolean.TRUE.equals(atLeastRaw);
+        if ((preferMatching != null || atLeast) && column == null) {
+            throw new ProfileException(origin + ": " + path + (atLeast ? ".at_least_row_value" : ".prefer_matching")
+                    + " tests another column of the row; name the column");
+        }
         Set<Long> in = numbers(f.get("in"), origin, path + ".in");
         Set<Long> notIn = numbers(f.get("not_in"), origin, path + ".not_in");
-        if (in.isEmpty() && notIn.isEmpty() && matching == null && notMatching == null) {
-            throw new ProfileException(origin + ": " + path + " needs in (values to keep), not_in (values to drop), matching (a pattern to keep)"
-                    + " or not_matching (a pattern to drop)");
+        if (in.isEmpty() && notIn.isEmpty() && matching == null && notMatching == null && preferMatching == null && !atLeast) {
+            throw new ProfileException(origin + ": " + path + " needs in (values to keep), not_in (values to drop), matching (a pattern to keep), not_matching (a pattern to drop),"
+                    + " prefer_matching (a pattern whose rows, where there are any, are the only ones read) or at_least_row_value: true");
         }
-        return new ProfileMetric.Filter(column, in, notIn, matching, notMatching);
+        return new ProfileMetric.Filter(column, in, notIn, matching, notMatching, preferMatching, atLeast);
     }
 
     private static Pattern pattern(Map<?, ?> f, String key, String origin, String path) {

@@ -15,9 +15,17 @@ import java.util.TreeMap;
  * @param energyKwhTotal the device's own energy meter, or null
  * @param cpuRatio mean processor load 0..1, or null when the device reports none (snmpd's first minute)
  * @param interfaceUp interface name (or index) to whether it is operationally up
+ * @param outletsWatts the outlets' power summed, or null when the profile reads none: what a PDU metered only by
+ *     outlet draws (less its own electronics), used when no profile measures the device's draw ({@link ComposedReading})
  */
 public record ProfileReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
-                             List<Sample> samples) {
+                             List<Sample> samples, Double outletsWatts) {
+
+    /** A reading with no outlets. */
+    public ProfileReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
+                          List<Sample> samples) {
+        this(powerWatts, addedWatts, energyKwhTotal, cpuRatio, interfaceUp, samples, null);
+    }
 
     /** One value of a metric; {@code index} is the table row's instance, empty for a scalar. */
     public record Sample(String metric, String index, double value) {
@@ -32,6 +40,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         Double power = null;
         Double added = null;
         Double energy = null;
+        Double outlets = null;
         double cpuSum = 0;
         int cpuCount = 0;
         Map<String, Boolean> statusByIndex = new TreeMap<>(ProfileReading::compareIndex);
@@ -42,21 +51,19 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                 rows.forEach((index, v) -> names.put(index, v.toString()));
                 continue;
             }
-            for (Map.Entry<String, Object> row : rows.entrySet()) {
-                Double value = value(m, row.getKey(), row.getValue(), values);
-                if (value == null) {
-                    continue;
-                }
+            for (Map.Entry<String, Double> row : preferred(m, read(m, rows, values), values).entrySet()) {
+                double value = row.getValue();
                 samples.add(new Sample(m.name(), row.getKey(), value));
                 switch (m.role()) {
                     case POWER_WATTS -> power = (power == null ? 0 : power) + value;
                     case POWER_WATTS_ADDED -> added = (added == null ? 0 : added) + value;
                     case ENERGY_KWH_TOTAL -> energy = (energy == null ? 0 : energy) + value;
+                    case OUTLET_POWER_WATTS -> outlets = (outlets == null ? 0 : outlets) + value;
                     case CPU_LOAD_PERCENT -> {
                         cpuSum += value;
                         cpuCount++;
                     }
-                    case INTERFACE_OPER_STATUS -> statusByIndex.put(row.getKey(), value.longValue() == 1);
+                    case INTERFACE_OPER_STATUS -> statusByIndex.put(row.getKey(), (long) value == 1);
                     default -> {
                     }
                 }
@@ -65,7 +72,38 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         Map<String, Boolean> interfaces = new LinkedHashMap<>();
         statusByIndex.forEach((index, up) -> interfaces.put(names.getOrDefault(index, index), up));
         Double cpu = cpuCount == 0 ? null : Math.max(0, Math.min(1, cpuSum / cpuCount / 100.0));
-        return new ProfileReading(power, added, energy, cpu, interfaces, samples);
+        return new ProfileReading(power, added, energy, cpu, interfaces, samples, outlets);
+    }
+
+    /** The rows that can be read, as figures in the metric's unit, in index order. */
+    private static Map<String, Double> read(ProfileMetric m, Map<String, Object> rows, Map<String, Object> values) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        rows.forEach((index, raw) -> {
+            Double value = value(m, index, raw, values);
+            if (value != null) {
+                out.put(index, value);
+            }
+        });
+        return out;
+    }
+
+    /** The rows left once each filter's preferred rows, where some rows are, stand for the whole table. */
+    private static Map<String, Double> preferred(ProfileMetric m, Map<String, Double> rows, Map<String, Object> values) {
+        Map<String, Double> out = rows;
+        for (ProfileMetric.Filter f : m.filters()) {
+            if (f.preferMatching() == null) {
+                continue;
+            }
+            Map<String, Double> matching = new LinkedHashMap<>();
+            out.forEach((index, value) -> {
+                Object tested = values.get(f.column() + "." + index);
+                if (tested != null && f.preferMatching().matcher(tested.toString()).find()) {
+                    matching.put(index, value);
+                }
+            });
+            out = matching.isEmpty() ? out : matching;
+        }
+        return out;
     }
 
     /**
@@ -83,6 +121,9 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         }
         for (ProfileMetric.Filter f : m.filters()) {
             Object tested = f.column() == null ? lastArc(index) : values.get(f.column() + "." + index);
+            if (tested == null && f.column() != null) {
+                continue;
+            }
             if (!f.in().isEmpty() && !(tested instanceof Number t && f.in().contains(t.longValue()))) {
                 return null;
             }
@@ -93,6 +134,9 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                 return null;
             }
             if (f.notMatching() != null && tested != null && f.notMatching().matcher(tested.toString()).find()) {
+                return null;
+            }
+            if (f.atLeastRowValue() && tested instanceof Number t && t.doubleValue() < n.doubleValue()) {
                 return null;
             }
         }

@@ -163,7 +163,7 @@ class ProfileParserTest {
                 Map.entry(status + "1", 3L), Map.entry(type + "1", "1.3.6.1.2.1.25.3.1.5"), // the printer: warning
                 Map.entry(status + "3", 2L), Map.entry(type + "3", "1.3.6.1.2.1.25.3.1.4"), // its network port
                 Map.entry(status + "4", 5L), Map.entry(type + "4", "1.3.6.1.2.1.25.3.1.5.7"), // not hrDevicePrinter itself
-                Map.entry(status + "5", 2L), // no type: not known to be the printer
+                Map.entry(status + "5", 2L), // no type answered: a filter drops a row only on what the device says of it
                 // lowToner (bit 2) as a Sharp sends it, two octets; one octet as a Brother sends it, nothing set; empty
                 Map.entry(errors + "1", new Octets(new byte[] {0x20, 0x00}, "20:00")),
                 Map.entry(errors + "2", new Octets(new byte[] {0x00}, "00")),
@@ -171,7 +171,7 @@ class ProfileParserTest {
                 // doorOpen (4) and overduePreventMaint (14), the second octet's sixth bit
                 Map.entry(errors + "4", new Octets(new byte[] {0x08, 0x02}, "08:02")),
                 Map.entry(errors + "5", "lowToner"))); // not an octet string as sent: no flags
-        assertEquals(List.of("printer_device_status 1 3.0", "printer_detected_errors 1 4.0", "printer_detected_errors 2 0.0",
+        assertEquals(List.of("printer_device_status 1 3.0", "printer_device_status 5 2.0", "printer_detected_errors 1 4.0", "printer_detected_errors 2 0.0",
                         "printer_detected_errors 3 0.0", "printer_detected_errors 4 16400.0"),
                 r.samples().stream().map(s -> s.metric() + " " + s.index() + " " + s.value()).toList());
         assertEquals(null, new Octets(new byte[7], "").flags(), "more flags than a figure carries exactly");
@@ -242,7 +242,7 @@ class ProfileParserTest {
     void composedPowerComesFromTheHighestRankedMeasurementAndPoeOnlyOnTheModel() {
         ProfileReading entity = new ProfileReading(55.0, null, null, null, Map.of(), List.of());
         ProfileReading psu = new ProfileReading(104.0, null, null, null, Map.of(), List.of());
-        ProfileReading poe = new ProfileReading(null, 385.0, null, null, Map.of(), List.of());
+        ProfileReading poe = new ProfileReading(null, 85.0, null, null, Map.of(), List.of());
         ProfileReading host = new ProfileReading(null, null, null, 0.25, Map.of("eth0", true), List.of());
         Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
         parts.put("aruba-psu", psu);
@@ -258,14 +258,49 @@ class ProfileParserTest {
         parts.remove("entity-sensor");
         ComposedReading model = ComposedReading.compose(parts);
         assertEquals(null, model.powerFrom());
-        assertEquals(385.0, model.addedWatts());
+        assertEquals(85.0, model.addedWatts());
+    }
+
+    @Test
+    void aPduMeteredOnlyByOutletDrawsItsOutletsSummedWhenNothingMeasuresItsDraw() {
+        SnmpProfile outlets = ProfileParser.parse("""
+                name: outlets
+                metrics:
+                  - name: outlet_power_watts
+                    oid: 1.3.6.1.4.1.534.6.6.7.6.5.1.3
+                    table: true
+                    role: outlet_power_watts
+                    absent_values: [-1]
+                """, "o.yaml");
+        String o = "1.3.6.1.4.1.534.6.6.7.6.5.1.3.";
+        ProfileReading read = ProfileReading.evaluate(outlets.metrics(), Map.of(o + "0.1", 51L, o + "0.2", 120L, o + "0.3", -1L, o + "1.1", 30L));
+        assertEquals(null, read.powerWatts(), "an outlet is not the PDU's inlet");
+        assertEquals(201.0, read.outletsWatts(), 1e-9, "outlets of both units, less the 'not available' one");
+
+        ProfileReading inlet = new ProfileReading(230.0, null, 17.5, null, Map.of(), List.of());
+        ProfileReading poe = new ProfileReading(null, 40.0, null, null, Map.of(), List.of());
+        Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
+        parts.put("outlets", read);
+        parts.put("inlet", inlet);
+        parts.put("poe", poe);
+        ComposedReading measured = ComposedReading.compose(parts);
+        assertEquals("inlet", measured.powerFrom(), "a lower-ranked measurement of the draw wins over outlets summed");
+        assertEquals(230.0, measured.powerWatts());
+        assertEquals(17.5, measured.energyKwhTotal());
+        parts.remove("inlet");
+        ComposedReading summed = ComposedReading.compose(parts);
+        assertEquals("outlets", summed.powerFrom());
+        assertEquals(201.0, summed.powerWatts(), 1e-9);
+        assertEquals(null, summed.addedWatts(), "measured, so nothing is added to a model");
+        parts.remove("outlets");
+        assertEquals(null, ComposedReading.compose(parts).powerFrom());
     }
 
     @Test
     void anOutletIsTheIndexArcBeforeASensorType() {
         // PDU2-MIB outlet sensors are indexed pdu.outlet.sensorType and filtered on the type: outlet 11 of PDU 1
         ProfileMetric raritan = new ProfileMetric("o", "1.3.6.1.4.1.13742.6.5.4.3.1.4", true, 1, "watts", ProfileMetric.Role.OUTLET_POWER_WATTS,
-                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null, null)),
+                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null, null, null, false)),
                 java.util.Set.of());
         assertEquals(11L, raritan.outletNumber("1.11.5"));
         // a table indexed by the outlet alone

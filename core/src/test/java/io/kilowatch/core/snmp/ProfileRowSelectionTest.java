@@ -1,0 +1,197 @@
+package io.kilowatch.core.snmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which table rows a profile metric reads (filters that drop only on what the device says, preferred rows) and
+ * which readings count as a device's draw.
+ */
+class ProfileRowSelectionTest {
+    private static final String SENSOR = "1.3.6.1.2.1.99.1.1.1.";
+    private static final String DESCR = "1.3.6.1.2.1.47.1.1.1.1.2.";
+
+    /** Shaped like the shipped entity-sensor profile. */
+    private static final SnmpProfile SENSORS = ProfileParser.parse("""
+            name: sensors
+            metrics:
+              - name: w
+                oid: 1.3.6.1.2.1.99.1.1.1
+                kind: entity_sensor_watts
+                unit: watts
+                role: power_watts
+                filters:
+                  - column: 1.3.6.1.2.1.99.1.1.1.5
+                    in: [1]
+                  - column: 1.3.6.1.2.1.47.1.1.1.1.2
+                    not_matching: '(?i)\\btx\\b|\\brx\\b'
+                  - column: 1.3.6.1.2.1.47.1.1.1.1.2
+                    prefer_matching: '(?i)\\binput\\b'
+            """, "sensors.yaml");
+
+    /** A watt sensor of {@code watts} whole watts, with its description and, when not null, its oper status. */
+    private static void sensor(Map<String, Object> values, int index, long watts, String descr, Integer status) {
+        values.put(SENSOR + "1." + index, 6);
+        values.put(SENSOR + "2." + index, 9);
+        values.put(SENSOR + "3." + index, 0);
+        values.put(SENSOR + "4." + index, watts);
+        if (status != null) {
+            values.put(SENSOR + "5." + index, status);
+        }
+        values.put(DESCR + index, descr);
+    }
+
+    private static Double watts(Map<String, Object> values) {
+        return ProfileReading.evaluate(SENSORS.metrics(), values).powerWatts();
+    }
+
+    @Test
+    void aSupplyMeteredAtItsInputAndOutputCountsAtItsInputOnly() {
+        Map<String, Object> values = new HashMap<>();
+        sensor(values, 11, 152, "PowerSupply1 Input power sensor", 1);
+        sensor(values, 12, 131, "PowerSupply1 Output power sensor", 1);
+        sensor(values, 21, 148, "PowerSupply2 Input power sensor", 1);
+        sensor(values, 22, 127, "PowerSupply2 Output power sensor", 1);
+        assertEquals(300.0, watts(values), 1e-9, "152 + 148 W in, never the 258 W out on top");
+        List<String> read = ProfileReading.evaluate(SENSORS.metrics(), values).samples().stream().map(ProfileReading.Sample::index).toList();
+        assertEquals(List.of("11", "21"), read, "only the input rows are published as the metric too");
+    }
+
+    @Test
+    void suppliesMeteredOnlyAtTheirOutputStillCount() {
+        Map<String, Object> values = new HashMap<>();
+        sensor(values, 11, 131, "PowerSupply1 Output power sensor", 1);
+        sensor(values, 21, 127, "Power For Power Supply 2", 1);
+        assertEquals(258.0, watts(values), 1e-9);
+    }
+
+    @Test
+    void aFailedSensorIsLeftOutButOneWithNoStatusAtAllIsRead() {
+        Map<String, Object> values = new HashMap<>();
+        sensor(values, 11, 150, "PS1 power", 1);
+        sensor(values, 21, 90, "PS2 power", 3);
+        assertEquals(150.0, watts(values), 1e-9, "nonoperational(3) is not a reading");
+        Map<String, Object> noStatus = new HashMap<>();
+        sensor(noStatus, 11, 150, "PS1 power", null);
+        sensor(noStatus, 21, 90, "PS2 power", null);
+        assertEquals(240.0, watts(noStatus), 1e-9, "an agent (or a recording) without the status column still reports its sensors");
+    }
+
+    @Test
+    void opticalPowerIsNeverPreferredOrRead() {
+        Map<String, Object> values = new HashMap<>();
+        sensor(values, 100301212, 1, "DOM TX Power Sensor for Ethernet1", 1);
+        sensor(values, 100301213, 2, "DOM RX Power Sensor for Ethernet1", 1);
+        assertNull(watts(values), "a switch whose only watt sensors are optics has no measured power");
+    }
+
+    @Test
+    void milliwattsOfOpticsWithNoDescriptionAreNoDrawAndLeaveThePoeSwitchOnItsModel() {
+        Map<String, Object> values = new HashMap<>();
+        // Arista DOM power: watts(6), milli(8), four decimals; a recording without entPhysicalDescr cannot name them optics
+        for (int port = 1; port <= 30; port++) {
+            int index = 100300212 + port * 1000;
+            values.put(SENSOR + "1." + index, 6);
+            values.put(SENSOR + "2." + index, 8);
+            values.put(SENSOR + "3." + index, 4);
+            values.put(SENSOR + "4." + index, 2471);
+            values.put(SENSOR + "5." + index, 1);
+        }
+        ProfileReading optics = ProfileReading.evaluate(SENSORS.metrics(), values);
+        assertEquals(30 * 0.0002471, optics.powerWatts(), 1e-12, "the profile reads what the rows say");
+        ProfileReading poe = new ProfileReading(null, 115.0, null, null, Map.of(), List.of());
+        Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
+        parts.put("sensors", optics);
+        parts.put("poe-switch", poe);
+        ComposedReading c = ComposedReading.compose(parts);
+        assertNull(c.powerFrom(), "7 mW is not what a switch draws: nothing measured its draw");
+        assertNull(c.powerWatts());
+        assertEquals(115.0, c.addedWatts(), 1e-9, "so the PoE it delivers goes on top of its model");
+        parts.put("sensors", new ProfileReading(ComposedReading.MIN_DRAWN_WATTS, null, null, null, Map.of(), List.of()));
+        parts.remove("poe-switch");
+        assertEquals("sensors", ComposedReading.compose(parts).powerFrom(), "1 W and more is a measurement");
+    }
+
+    @Test
+    void aMeasurementBelowThePoeTheSwitchDeliversSawOnlyPartOfIt() {
+        Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
+        parts.put("psu", new ProfileReading(90.0, null, null, null, Map.of(), List.of()));
+        parts.put("sensors", new ProfileReading(260.0, null, null, null, Map.of(), List.of()));
+        parts.put("poe-switch", new ProfileReading(null, 115.0, null, null, Map.of(), List.of()));
+        ComposedReading c = ComposedReading.compose(parts);
+        assertEquals("sensors", c.powerFrom(), "90 W cannot feed 115 W of PoE: the next measurement that can counts");
+        assertEquals(260.0, c.powerWatts(), 1e-9);
+        assertNull(c.addedWatts(), "PoE is inside the measured draw, never on top of it");
+        parts.remove("sensors");
+        ComposedReading partial = ComposedReading.compose(parts);
+        assertNull(partial.powerFrom(), "no whole measurement: the model plus what it delivers");
+        assertEquals(115.0, partial.addedWatts(), 1e-9);
+    }
+
+    @Test
+    void poeDeliveredAboveItsGroupsBudgetIsNoReading() {
+        SnmpProfile poe = ProfileParser.parse("""
+                name: poe
+                metrics:
+                  - name: poe_consumption_watts
+                    oid: 1.3.6.1.2.1.105.1.3.1.1.4
+                    table: true
+                    role: power_watts_added
+                    filters:
+                      - column: 1.3.6.1.2.1.105.1.3.1.1.2
+                        at_least_row_value: true
+                """, "poe.yaml");
+        String consumption = "1.3.6.1.2.1.105.1.3.1.1.4.";
+        String budget = "1.3.6.1.2.1.105.1.3.1.1.2.";
+        ProfileReading r = ProfileReading.evaluate(poe.metrics(), Map.of(
+                consumption + "1", 115, budget + "1", 370,
+                consumption + "2", 12500, budget + "2", 370,   // milliwatts where watts belong
+                consumption + "3", 370, budget + "3", 370,     // a group at its budget
+                consumption + "4", 40));                       // no budget given: nothing to test
+        assertEquals(115.0 + 370 + 40, r.addedWatts(), 1e-9);
+        ProfileException noColumn = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
+                name: p
+                metrics:
+                  - name: w
+                    oid: 1.3.6.1.4.1.99.1
+                    table: true
+                    filters:
+                      - index_last_arc: true
+                        at_least_row_value: true
+                """, "p.yaml"));
+        assertTrue(noColumn.getMessage().contains("metrics[0].filters[0].at_least_row_value tests another column"), noColumn.getMessage());
+    }
+
+    @Test
+    void preferMatchingNeedsAColumnAndAPattern() {
+        ProfileException noColumn = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
+                name: p
+                metrics:
+                  - name: w
+                    oid: 1.3.6.1.4.1.99.1
+                    table: true
+                    filters:
+                      - index_last_arc: true
+                        prefer_matching: input
+                """, "p.yaml"));
+        assertTrue(noColumn.getMessage().contains("metrics[0].filters[0].prefer_matching"), noColumn.getMessage());
+        ProfileException badPattern = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
+                name: p
+                metrics:
+                  - name: w
+                    oid: 1.3.6.1.4.1.99.1
+                    table: true
+                    filters:
+                      - column: 1.3.6.1.4.1.99.2
+                        prefer_matching: '(input'
+                """, "p.yaml"));
+        assertTrue(badPattern.getMessage().contains("prefer_matching is not a regular expression"), badPattern.getMessage());
+    }
+}
