@@ -53,7 +53,8 @@ class UpstreamMeteredShareTest {
 
     @BeforeEach
     void open() {
-        CollectorConfig config = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London"));
+        CollectorConfig config = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
+                .override("sustainability.targets.baseline_year", "2025"));
         store = kind.fresh(dataDir).openStore();
         meters = new JdbcCalibrationStore(store.database());
         accounting = new ReportAccounting(config.carbon(), config.timeZone(), region -> IntensitySeries.empty());
@@ -121,6 +122,12 @@ class UpstreamMeteredShareTest {
         assertEquals(0.2857, summary.getJsonObject("data_quality").getDouble("measured_ratio"), 1e-12, summary.encode());
         JsonObject desktops = SustainabilityApi.json(sustainability.report(2025, null, NOW).await()).getJsonArray("by_class").getJsonObject(0);
         assertEquals(0.7143, desktops.getJsonObject("data_quality").getDouble("modelled_ratio"), 1e-12, desktops.encode());
+        // And in the trajectory: the year asked for and each year of the path (2025, the baseline, measured from these figures).
+        JsonObject trajectory = SustainabilityApi.json(sustainability.trajectory(2025, null, NOW).await());
+        assertEquals(0.2857, trajectory.getJsonObject("data_quality").getDouble("measured_ratio"), 1e-12, trajectory.encode());
+        JsonObject baseline = trajectory.getJsonArray("years").getJsonObject(0);
+        assertEquals(2025, baseline.getInteger("year"));
+        assertEquals(0.7143, baseline.getJsonObject("data_quality").getDouble("modelled_ratio"), 1e-12);
 
         // The outlet's energy was used up: pc-a's next minute is its model's again, 60 W x 60 s = 3,600 J, all modelled.
         ingest(desktop("pc-a", 3, NEXT_DAY.plusSeconds(60)));
