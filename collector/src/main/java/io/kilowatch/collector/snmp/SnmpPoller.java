@@ -352,9 +352,8 @@ public final class SnmpPoller {
         for (String fed : t.feeds()) {
             DeviceRow row = estate.row(fed);
             if (row != null) {
-                // a fed device's draw is what the meter gave it, where it could tell, else what the device says
-                feeds.add(new PolledPower.Fed(fed, estate.isUp(row, now), metered.getOrDefault(fed, row.power().watts()),
-                        row.counted().energyJoulesTotal()));
+                // power: the fed device's own figure, so live power adds up; energy: its counted energy, which follows the meter
+                feeds.add(new PolledPower.Fed(fed, estate.isUp(row, now), row.power().watts(), row.counted().energyJoulesTotal()));
             }
         }
         PolledPower.Poll poll = s.power.poll(now, ticks, engineBoots, reading, feeds);
