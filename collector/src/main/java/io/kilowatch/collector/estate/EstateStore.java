@@ -40,7 +40,6 @@ public interface EstateStore extends AutoCloseable {
     record Pending(String deviceId, long sequence, long bootTimeMs, long timestampMs, BiFunction<DeviceRow, MeteredEnergy, IngestPlan> planner) {
     }
 
-
     /**
      * Stores reports in one transaction, in order: each one's sample, device row, uptime span and
      * rollups, or, if anything fails, none of them. A report whose (device, sequence) is already stored
