@@ -75,7 +75,7 @@ function drawPath(trajectory) {
     setText("sus-path-note", trajectory.reason);
     return;
   }
-  setText("sus-path-note", `${trajectory.org || "Whole estate"}: ${targetText(trajectory.status)}, target ${kg3(trajectory.target_kg)} kg for ${trajectory.year}, projected ${kg3(trajectory.projected_year_end_kg)} kg; baseline ${kg3(trajectory.baseline_kg)} kg in ${trajectory.baseline_year} (${trajectory.baseline_source})`);
+  setText("sus-path-note", `${trajectory.org || "Whole estate"}: ${targetText(trajectory.status)}, target ${kg3(trajectory.target_kg)} kg for ${trajectory.year}, projected ${kg3(trajectory.projected_year_end_kg)} kg; baseline ${kg3(trajectory.baseline_kg)} kg in ${trajectory.baseline_year} (${trajectory.baseline_source}); ${trajectory.year}'s energy: ${fmt.quality(trajectory.data_quality)}`);
   const months = trajectory.months;
   const xs = months.map((m) => Date.parse(m.month + "-01T00:00:00Z") / 1000);
   draw("sus", {

@@ -74,7 +74,7 @@ class DeviceListIT {
                     new Report.Utilisation(0.1, 1L << 30, 8L << 30), new Report.Power(30.0 + i % 40, "model", 1_000.0, now.minusSeconds(3600)),
                     null, null);
             reports.add(new EstateStore.Pending(id, 1, now.minusSeconds(3600).toEpochMilli(), now.toEpochMilli(),
-                    previous -> accounting.plan(r, previous, now.toEpochMilli(), null)));
+                    (previous, metered) -> accounting.plan(r, previous, now.toEpochMilli(), null)));
         }
         try (JdbcStore store = JdbcStore.sqlite(data)) {
             store.ingest(reports);

@@ -2,11 +2,15 @@ package io.kilowatch.collector.calibration;
 
 import io.kilowatch.core.energy.MeteredLoad;
 import io.kilowatch.core.energy.ModelCalibration;
+import io.kilowatch.core.energy.UpstreamMeter;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 
-/** Measured samples summed per device class, and the calibrated power models operators accepted; each method works on the store's single writer. */
+/**
+ * Measured samples summed per device class, upstream meters' readings and the energy they measured of the devices they
+ * name, and the calibrated power models operators accepted; each method works on the store's single writer.
+ */
 public interface CalibrationStore {
 
     /** An accepted model, with the one it replaced and what it was fitted on. */
@@ -33,6 +37,18 @@ public interface CalibrationStore {
 
     /** Keeps meters' readings (as long as raw samples); a second reading of one meter at one time replaces the first. */
     Future<Void> record(List<MeterReading> readings);
+
+    /**
+     * Adds what an upstream meter measured of the devices it names to what their next reports count as measured energy
+     * (estate.MeteredEnergy). A device counts one meter: increments from another one are ignored while the first has
+     * measured the device within {@link #METER_TAKEOVER_MS}.
+     *
+     * @param meterId the meter (a PDU's or UPS's device id)
+     */
+    Future<Void> addMeteredEnergy(String meterId, long atMs, List<UpstreamMeter.Increment> increments);
+
+    /** How long a device's meter must have been silent before another meter's readings of the device count. */
+    long METER_TAKEOVER_MS = 10 * 60_000;
 
     Future<Map<String, Accepted>> accepted();
 

@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Everything the collector keeps. One interface, portable SQL behind it: SQLite embedded by default,
@@ -33,10 +33,11 @@ public interface EstateStore extends AutoCloseable {
     /**
      * A report to store.
      *
-     * @param planner given the device's current row (null for a new device), read inside the store's
-     *     transaction, returns what the report changes
+     * @param planner given the device's current row (null for a new device) and what upstream meters measured of it since
+     *     its previous report ({@link MeteredEnergy#NONE} for none), both read inside the store's transaction, returns what the
+     *     report changes; the metered energy it was given is used up when the report is the device's newest
      */
-    record Pending(String deviceId, long sequence, long bootTimeMs, long timestampMs, Function<DeviceRow, IngestPlan> planner) {
+    record Pending(String deviceId, long sequence, long bootTimeMs, long timestampMs, BiFunction<DeviceRow, MeteredEnergy, IngestPlan> planner) {
     }
 
     /**

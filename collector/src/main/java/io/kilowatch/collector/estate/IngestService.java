@@ -129,8 +129,8 @@ public final class IngestService {
             int position = i;
             positions.add(i);
             pending.add(new EstateStore.Pending(report.deviceId(), report.sequence(), report.host().bootTime().toEpochMilli(),
-                    report.timestamp().toEpochMilli(), previous -> {
-                        IngestPlan plan = accounting.plan(report, previous, clock.millis(), inventoryJson);
+                    report.timestamp().toEpochMilli(), (previous, metered) -> {
+                        IngestPlan plan = accounting.plan(report, previous, clock.millis(), inventoryJson, metered);
                         plans[position] = plan;
                         return plan;
                     }));

@@ -74,7 +74,17 @@ public final class ReportAccounting {
      */
     static final long MAX_SEQUENCE_JUMP = 1_000_000;
 
+    /** A report with nothing measured of its device upstream. */
     public IngestPlan plan(Report r, DeviceRow previous, long receivedMs, String inventoryJson) {
+        return plan(r, previous, receivedMs, inventoryJson, MeteredEnergy.NONE);
+    }
+
+    /**
+     * @param metered what upstream meters measured of the device since its previous report: for a modelled report, that
+     *     energy replaces the model's for the part of the interval the meters covered (a report after a clean stop or a
+     *     sleep keeps the model's, whose off and sleep time is charged apart)
+     */
+    public IngestPlan plan(Report r, DeviceRow previous, long receivedMs, String inventoryJson, MeteredEnergy metered) {
         String contradiction = contradiction(r, previous);
         if (contradiction != null) {
             return IngestPlan.rejected(previous, contradiction);
@@ -100,14 +110,23 @@ public final class ReportAccounting {
         }
         Instant from = previous == null || previous.reporting().lastSeenMs() >= timeMs ? time
                 : Instant.ofEpochMilli(previous.reporting().lastSeenMs());
-        List<RollupIncrement> rollups = new ArrayList<>(spread(r.deviceId(), joules, from, time, site, MODEL_SOURCE.equals(r.power().source())));
-        // The agent counts nothing while its machine sleeps: the sleep is charged here at the class's sleep power.
+        boolean modelled = MODEL_SOURCE.equals(r.power().source());
         List<Report.Sleep> sleeps = r.sleeps() == null ? List.of() : r.sleeps();
+        double measuredJoules = modelled ? 0 : joules;
+        long intervalMs = time.toEpochMilli() - from.toEpochMilli();
+        if (modelled && metered.coveredMillis() > 0 && intervalMs > 0 && previous.reporting().stoppedMs() == null && sleeps.isEmpty()) {
+            // Measured upstream: the meters' energy, and the model's for the part of the interval they did not cover.
+            double uncovered = Math.max(0, 1 - (double) metered.coveredMillis() / intervalMs);
+            measuredJoules = metered.joules();
+            joules = measuredJoules + joules * uncovered;
+        }
+        List<RollupIncrement> rollups = new ArrayList<>(spread(r.deviceId(), joules, from, time, site, joules > 0 ? measuredJoules / joules : 0));
+        // The agent counts nothing while its machine sleeps: the sleep is charged here at the class's sleep power.
         double sleepWatts = sleeps.isEmpty() ? 0 : sleepWatts(r.labels().get("class"));
         for (Report.Sleep sleep : sleeps) {
             double sleepJoules = sleepWatts * Duration.between(sleep.start(), sleep.end()).toNanos() / 1e9;
             joules += sleepJoules;
-            rollups.addAll(spread(r.deviceId(), sleepJoules, sleep.start(), sleep.end(), site, true));
+            rollups.addAll(spread(r.deviceId(), sleepJoules, sleep.start(), sleep.end(), site, 0));
         }
         List<UptimeSpan> off = new ArrayList<>();
         if (previous != null && previous.reporting().stoppedMs() != null) {
@@ -180,8 +199,10 @@ public final class ReportAccounting {
      * (one intensity) and one local day, summed into UTC-hour and local-day buckets. Local midnight is a
      * boundary of its own: in a zone offset by 15 or 45 minutes (+05:45, +05:30, -03:30) it falls inside
      * a half-hour.
+     *
+     * @param measuredRatio the part of the energy a meter measured, the rest modelled
      */
-    List<RollupIncrement> spread(String deviceId, double joules, Instant from, Instant to, String site, boolean modelled) {
+    List<RollupIncrement> spread(String deviceId, double joules, Instant from, Instant to, String site, double measuredRatio) {
         if (joules <= 0) {
             return List.of();
         }
@@ -204,8 +225,8 @@ public final class ReportAccounting {
         }
         List<RollupIncrement> result = new ArrayList<>();
         hours.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.HOUR, start, b.footprint, b.firstHalfHourJoules,
-                modelled)));
-        days.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.DAY, start, b.footprint, null, modelled)));
+                measuredRatio)));
+        days.forEach((start, b) -> result.add(new RollupIncrement(deviceId, RollupIncrement.DAY, start, b.footprint, null, measuredRatio)));
         return result;
     }
 

@@ -7,6 +7,7 @@ import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.events.DeviceEvent;
 import io.kilowatch.collector.events.DeviceEvents;
 import io.kilowatch.core.energy.MeteredLoad;
+import io.kilowatch.core.energy.UpstreamMeter;
 import io.kilowatch.core.report.Report;
 import io.kilowatch.core.snmp.ComposedReading;
 import io.kilowatch.core.snmp.Octets;
@@ -105,6 +106,7 @@ public final class SnmpPoller {
         boolean queued;
         boolean running;
         PolledPower power;
+        UpstreamMeter upstream;
         int failures;
         String lastError;
         Instant lastPoll;
@@ -340,11 +342,18 @@ public final class SnmpPoller {
                             Instant.ofEpochMilli(previous.power().counterStartMs()),
                     previous.power().counterJoules(), Instant.ofEpochMilli(previous.host().bootTimeMs()));
         }
+        if (s.upstream == null) {
+            s.upstream = new UpstreamMeter(maxGap(t));
+        }
         Long engineBoots = values.get(ENGINE_BOOTS) instanceof Number n ? n.longValue() : null;
+        Map<String, Double> outletWatts = outletWatts(t, reading);
+        Map<String, Double> metered = meteredWatts(t, reading, outletWatts, now);
+        List<UpstreamMeter.Increment> increments = s.upstream.poll(now, metered);
         List<PolledPower.Fed> feeds = new ArrayList<>();
         for (String fed : t.feeds()) {
             DeviceRow row = estate.row(fed);
             if (row != null) {
+                // power: the fed device's own figure, so live power adds up; energy: its counted energy, which follows the meter
                 feeds.add(new PolledPower.Fed(fed, estate.isUp(row, now), row.power().watts(), row.counted().energyJoulesTotal()));
             }
         }
@@ -383,7 +392,11 @@ public final class SnmpPoller {
             }
             changed.run();
             return null;
-        }).compose(v -> meters.record(meterReadings(t, reading, now)).recover(e -> {
+        }).compose(v -> meters.addMeteredEnergy(t.id(), now.toEpochMilli(), increments).recover(e -> {
+            // the devices' next reports then count their models' energy for this stretch
+            LOG.atWarn().addKeyValue("device", t.id()).addKeyValue("error", e.getMessage()).log("energy measured of fed devices not kept");
+            return Future.succeededFuture();
+        })).compose(v -> meters.record(meterReadings(t, reading, outletWatts, now)).recover(e -> {
             // calibration is not worth failing a poll for: the next poll gives another reading
             LOG.atWarn().addKeyValue("device", t.id()).addKeyValue("error", e.getMessage()).log("meter readings for calibration not kept");
             return Future.succeededFuture();
@@ -394,16 +407,27 @@ public final class SnmpPoller {
      * What this poll measured of the modelled devices the target feeds (its whole measurement, with {@code feeds}) and
      * of each device on a named outlet, beside their utilisation now (docs/power-sources.md#measured-against-modelled).
      */
-    private List<CalibrationStore.MeterReading> meterReadings(SnmpConfig.Target t, ComposedReading reading, Instant now) {
+    private List<CalibrationStore.MeterReading> meterReadings(SnmpConfig.Target t, ComposedReading reading, Map<String, Double> outletWatts,
+                                                              Instant now) {
         List<CalibrationStore.MeterReading> out = new ArrayList<>();
         if (!t.feeds().isEmpty() && reading.powerWatts() != null) {
             MeteredLoad.attribute(reading.powerWatts(), t.feeds().size(), fed(t.feeds(), now))
                     .ifPresent(r -> out.add(new CalibrationStore.MeterReading(t.id(), now.toEpochMilli(), r)));
         }
+        outletWatts.forEach((device, watts) -> MeteredLoad.attribute(watts, 1, fed(List.of(device), now))
+                .ifPresent(r -> out.add(new CalibrationStore.MeterReading(t.id() + "/" + device, now.toEpochMilli(), r))));
+        return out;
+    }
+
+    /**
+     * The watts each device on a named outlet drew at this poll (summed over its outlets, for a device with two
+     * supplies), for the devices all of whose outlets were read; by device id, in order.
+     */
+    private Map<String, Double> outletWatts(SnmpConfig.Target t, ComposedReading reading) {
         if (t.outlets().isEmpty()) {
-            return out;
+            return Map.of();
         }
-        Map<Long, Double> outletWatts = new HashMap<>();
+        Map<Long, Double> byOutlet = new HashMap<>();
         reading.parts().forEach((profile, part) -> {
             Map<String, ProfileMetric> outletMetrics = new HashMap<>();
             profiles.profiles().metrics(profile).stream().filter(m -> m.role() == ProfileMetric.Role.OUTLET_POWER_WATTS)
@@ -412,20 +436,35 @@ public final class SnmpPoller {
                 ProfileMetric m = outletMetrics.get(sample.metric());
                 Long outlet = m == null ? null : m.outletNumber(sample.index());
                 if (outlet != null) {
-                    outletWatts.putIfAbsent(outlet, sample.value());
+                    byOutlet.putIfAbsent(outlet, sample.value());
                 }
             }
         });
         Map<String, List<Long>> outletsByDevice = new java.util.TreeMap<>();
         t.outlets().forEach((outlet, device) -> outletsByDevice.computeIfAbsent(device, d -> new ArrayList<>()).add(outlet));
+        Map<String, Double> watts = new LinkedHashMap<>();
         outletsByDevice.forEach((device, outlets) -> {
-            if (outletWatts.keySet().containsAll(outlets)) {
-                double watts = outlets.stream().mapToDouble(outletWatts::get).sum();
-                MeteredLoad.attribute(watts, 1, fed(List.of(device), now))
-                        .ifPresent(r -> out.add(new CalibrationStore.MeterReading(t.id() + "/" + device, now.toEpochMilli(), r)));
+            if (byOutlet.keySet().containsAll(outlets)) {
+                watts.put(device, outlets.stream().mapToDouble(byOutlet::get).sum());
             }
         });
-        return out;
+        return watts;
+    }
+
+    /**
+     * What this poll measured of each modelled device the target names, for its energy (docs/carbon-reporting.md#data-quality-measured-modelled-imported):
+     * its outlets' watts, and its share of the target's total for the devices it {@code feeds}, where devices on its
+     * outlets count as measured (at their outlets' watts). A device measuring itself gets nothing: its own reading stands.
+     */
+    private Map<String, Double> meteredWatts(SnmpConfig.Target t, ComposedReading reading, Map<String, Double> outletWatts, Instant now) {
+        Map<String, Double> metered = new LinkedHashMap<>();
+        outletWatts.forEach((device, watts) -> MeteredLoad.shares(watts, 1, fed(List.of(device), now)).ifPresent(metered::putAll));
+        if (!t.feeds().isEmpty() && reading.powerWatts() != null) {
+            List<MeteredLoad.Device> fed = fed(t.feeds(), now).stream().map(d -> outletWatts.containsKey(d.id())
+                    ? new MeteredLoad.Device(d.id(), d.deviceClass(), d.up(), true, outletWatts.get(d.id()), d.utilisation()) : d).toList();
+            MeteredLoad.shares(reading.powerWatts(), t.feeds().size(), fed).ifPresent(metered::putAll);
+        }
+        return metered;
     }
 
     /** The named devices the estate knows, as they stand now. */

@@ -2,6 +2,7 @@ package io.kilowatch.collector.store;
 
 import io.kilowatch.collector.calibration.CalibrationStore;
 import io.kilowatch.core.energy.ModelCalibration;
+import io.kilowatch.core.energy.UpstreamMeter;
 import io.vertx.core.Future;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,28 @@ public final class JdbcCalibrationStore implements CalibrationStore {
                         + "ON CONFLICT (source_id, ts_ms) DO UPDATE SET device_class = excluded.device_class, devices = excluded.devices, "
                         + "utilisation_sum = excluded.utilisation_sum, watts = excluded.watts", m.sourceId(), m.tsMs(), m.reading().deviceClass(),
                         m.reading().devices(), m.reading().utilisationSum(), m.reading().watts());
+            }
+            return null;
+        })).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> addMeteredEnergy(String meterId, long atMs, List<UpstreamMeter.Increment> increments) {
+        if (increments.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return store.run(() -> store.write("storing " + increments.size() + " metered energy increment(s) of " + meterId, () -> {
+            for (UpstreamMeter.Increment i : increments) {
+                // A device counts one meter: another's readings count only once the first has been silent a while.
+                store.update("INSERT INTO metered_energy (device_id, meter_id, joules, covered_ms, updated_ms) "
+                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET "
+                        + "joules = CASE WHEN metered_energy.meter_id = excluded.meter_id THEN metered_energy.joules + excluded.joules "
+                        + "ELSE excluded.joules END, "
+                        + "covered_ms = CASE WHEN metered_energy.meter_id = excluded.meter_id "
+                        + "THEN metered_energy.covered_ms + excluded.covered_ms ELSE excluded.covered_ms END, "
+                        + "meter_id = excluded.meter_id, updated_ms = excluded.updated_ms "
+                        + "WHERE metered_energy.meter_id = excluded.meter_id OR metered_energy.updated_ms < ?",
+                        i.deviceId(), meterId, i.joules(), i.coveredMillis(), atMs, atMs - METER_TAKEOVER_MS);
             }
             return null;
         })).mapEmpty();

@@ -4,6 +4,7 @@ import io.kilowatch.collector.estate.EstateStore;
 
 import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.estate.IngestPlan;
+import io.kilowatch.collector.estate.MeteredEnergy;
 import io.kilowatch.collector.estate.RollupIncrement;
 import io.kilowatch.collector.estate.SampleRow;
 import io.kilowatch.collector.estate.SessionIncrement;
@@ -95,13 +96,20 @@ public final class JdbcStore implements EstateStore {
             return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.reporting().lastSequence(),
                     null);
         }
-        IngestPlan plan = r.planner().apply(previous);
+        MeteredEnergy metered = meteredEnergy(r.deviceId());
+        IngestPlan plan = r.planner().apply(previous, metered);
         if (plan.rejection() != null) {
             return new IngestOutcome(false, false, previous == null ? 0 : previous.reporting().lastSequence(), plan.rejection());
         }
         insertSample(plan.sample());
         if (plan.newest()) {
             upsertDevice(plan.device());
+            if (metered != MeteredEnergy.NONE) {
+                // used up (or, for a report that could not use it, dropped): less what it read, as a meter may add more meanwhile
+                PreparedStatement ps = db.prepared("UPDATE metered_energy SET joules = joules - ?, covered_ms = covered_ms - ? WHERE device_id = ?");
+                Database.bind(ps, metered.joules(), metered.coveredMillis(), r.deviceId());
+                ps.executeUpdate();
+            }
         }
         recordUptime(r.deviceId(), r.bootTimeMs(), r.timestampMs());
         for (UptimeSpan off : plan.offPeriods()) {
@@ -123,6 +131,15 @@ public final class JdbcStore implements EstateStore {
             ps.executeUpdate();
         }
         return new IngestOutcome(false, false, plan.device().reporting().lastSequence(), null);
+    }
+
+    /** What upstream meters measured of the device and no report of it has used yet. */
+    private MeteredEnergy meteredEnergy(String deviceId) throws SQLException {
+        PreparedStatement ps = db.prepared("SELECT joules, covered_ms FROM metered_energy WHERE device_id = ? AND covered_ms > 0");
+        ps.setString(1, deviceId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new MeteredEnergy(rs.getDouble(1), rs.getLong(2)) : MeteredEnergy.NONE;
+        }
     }
 
     /** When the stored report with this sequence was made, if one is stored. */
@@ -212,8 +229,7 @@ public final class JdbcStore implements EstateStore {
                 // NULL (a row from before the split was kept) stays NULL: its energy is taken as even over the hour
                 + "first_half_hour_joules = rollups.first_half_hour_joules + excluded.first_half_hour_joules");
         Database.bind(ps, r.deviceId(), r.period(), r.bucketStartMs(), f.itJoules(), f.carbonGrams(), f.overheadJoules(), f.overheadCarbonGrams(),
-                f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules(), r.modelled() ? 0.0 : f.itJoules(),
-                r.modelled() ? f.itJoules() : 0.0);
+                f.tdCarbonGrams(), f.fallbackJoules(), f.costGbp(), r.firstHalfHourJoules(), r.measuredJoules(), r.modelledJoules());
         ps.executeUpdate();
     }
 

@@ -351,7 +351,19 @@ final class Schema {
               watts DOUBLE PRECISION NOT NULL,
               PRIMARY KEY (source_id, ts_ms)
             )""",
-            "CREATE INDEX meter_readings_by_time ON meter_readings (ts_ms)"));
+            "CREATE INDEX meter_readings_by_time ON meter_readings (ts_ms)"),
+            List.of(
+            // Energy upstream meters (a PDU outlet, a UPS or PDU inlet feeding known devices) measured of a device that its
+            // reports have not used yet, and the time it covers: the device's next modelled report counts it as measured in
+            // place of its model's (docs/carbon-reporting.md#data-quality-measured-modelled-imported). One meter per device.
+            """
+            CREATE TABLE metered_energy (
+              device_id VARCHAR(128) PRIMARY KEY,
+              meter_id VARCHAR(128) NOT NULL,
+              joules DOUBLE PRECISION NOT NULL,
+              covered_ms BIGINT NOT NULL,
+              updated_ms BIGINT NOT NULL
+            )"""));
 
     private static final String UNKNOWN_DEVICE = "'', '', ''";
 

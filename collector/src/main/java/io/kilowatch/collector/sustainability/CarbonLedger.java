@@ -146,6 +146,22 @@ final class CarbonLedger {
         return joules / 3_600_000;
     }
 
+    /**
+     * Each year's energy by provenance (IT, off, measured, modelled and imported joules; nothing else), each group weighted by
+     * its org label as {@link #dailyOperationalGrams}: what the trajectory's years give their data quality from.
+     */
+    Map<Integer, EnergyFootprint> yearlyEnergy(ToDoubleFunction<String> orgWeight) {
+        Map<Integer, EnergyFootprint> yearly = new TreeMap<>();
+        days.forEach((group, byDay) -> {
+            double w = orgWeight == null ? 1 : orgWeight.applyAsDouble(group.label(Group::org));
+            if (w > 0) {
+                byDay.forEach((day, f) -> yearly.merge(day.getYear(), new EnergyFootprint(f.itJoules() * w, 0, 0, 0, 0, 0, 0, f.offJoules() * w,
+                        f.measuredJoules() * w, f.modelledJoules() * w, f.importedJoules() * w, 0, 0, List.of()), EnergyFootprint::plus));
+            }
+        });
+        return yearly;
+    }
+
     /** Operational grams per local day, each group weighted by its org label (null: all at 1); embodied left out. */
     Map<LocalDate, Double> dailyOperationalGrams(ToDoubleFunction<String> orgWeight) {
         Map<LocalDate, Double> daily = new TreeMap<>();

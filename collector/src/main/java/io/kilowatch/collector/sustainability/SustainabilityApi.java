@@ -15,11 +15,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -162,9 +164,14 @@ public final class SustainabilityApi implements ApiModule {
     private static JsonObject figures(ReportFigures figures) {
         JsonObject json = new JsonObject();
         figures.values().forEach((column, value) -> json.put(column.key(), value.doubleValue()));
+        return json.put("data_quality", quality(figures.dataQuality()));
+    }
+
+    /** Shares by provenance as {@code <kind>_ratio}, each null without energy. */
+    private static JsonObject quality(Map<String, BigDecimal> shares) {
         JsonObject quality = new JsonObject();
-        figures.dataQuality().forEach((kind, share) -> quality.put(kind + "_ratio", share == null ? null : share.doubleValue()));
-        return json.put("data_quality", quality);
+        shares.forEach((kind, share) -> quality.put(kind + "_ratio", share == null ? null : share.doubleValue()));
+        return quality;
     }
 
     private static JsonObject target(CarbonReport.Target t) {
@@ -199,7 +206,7 @@ public final class SustainabilityApi implements ApiModule {
         TrajectoryReport.Tracked t = (TrajectoryReport.Tracked) report;
         JsonArray years = new JsonArray();
         t.years().forEach(y -> years.add(new JsonObject().put("year", y.year()).put("target_kg", y.targetKg())
-                .put("actual_kg", orNull(y.actualKg())).put("status", y.status())));
+                .put("actual_kg", orNull(y.actualKg())).put("status", y.status()).put("data_quality", quality(y.dataQuality()))));
         JsonArray milestones = new JsonArray();
         t.milestones().forEach(m -> milestones.add(new JsonObject().put("year", m.year()).put("reduction_percent", m.reductionPercent())
                 .put("target_kg", m.targetKg()).put("actual_kg", orNull(m.actualKg())).put("status", m.status())));
@@ -218,6 +225,7 @@ public final class SustainabilityApi implements ApiModule {
                 .put("actual_kg", orNull(t.actualKg()))
                 .put("projected_year_end_kg", orNull(t.projectedYearEndKg()))
                 .put("status", t.status())
+                .put("data_quality", quality(t.dataQuality()))
                 .put("years", years)
                 .put("milestones", milestones)
                 .put("months", months)

@@ -1,8 +1,10 @@
 package io.kilowatch.collector.sustainability;
 
+import io.kilowatch.core.carbon.EnergyFootprint;
 import io.kilowatch.core.carbon.ReductionPath;
 import io.kilowatch.core.carbon.report.CarbonReport;
 import io.kilowatch.core.carbon.report.ReportFigures;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -23,8 +25,9 @@ import java.util.function.ToDoubleFunction;
  */
 final class Trajectory {
     /** A target's figures for one scope of the estate: the path and the actuals it is judged on. */
+    /** @param energyByYear each year's energy by provenance, for its data quality */
     record Target(ReductionPath path, String baselineSource, Map<Integer, Double> actualKgByYear, Map<LocalDate, Double> dailyKg,
-                  Map<Integer, Double> embodiedKgByYear) {
+                  Map<Integer, Double> embodiedKgByYear, Map<Integer, EnergyFootprint> energyByYear) {
     }
 
     private final SustainabilityConfig config;
@@ -92,7 +95,7 @@ final class Trajectory {
             }
         }
         return Optional.of(new Target(new ReductionPath(baselineYear, baseline, config.annualReduction(), config.milestoneReductions()),
-                source, actual, dailyKg, embodied));
+                source, actual, dailyKg, embodied, ledger.yearlyEnergy(weight)));
     }
 
     double actualKg(Target t, int year) {
@@ -131,7 +134,7 @@ final class Trajectory {
         List<TrajectoryReport.Year> years = new ArrayList<>();
         int last = Math.max(today.getYear(), path.milestoneReductions().isEmpty() ? today.getYear() : path.milestoneReductions().lastKey());
         for (int y = path.baselineYear(); y <= last; y++) {
-            years.add(new TrajectoryReport.Year(y, round(path.targetKg(y)), actualUpTo(t, y, today), status(t, y, today)));
+            years.add(new TrajectoryReport.Year(y, round(path.targetKg(y)), actualUpTo(t, y, today), status(t, y, today), dataQuality(t, y)));
         }
         List<TrajectoryReport.Milestone> milestones = new ArrayList<>();
         path.milestoneReductions().forEach((y, cut) -> milestones.add(new TrajectoryReport.Milestone(y, cut * 100,
@@ -159,7 +162,7 @@ final class Trajectory {
         return new TrajectoryReport.Tracked(org, year, zone, path.baselineYear(), round(path.baselineKg()), t.baselineSource(),
                 path.annualReduction() * 100, config.targetIncludesEmbodied(), round(path.targetKg(year)), actualUpTo(t, year, today),
                 projected.isPresent() ? OptionalDouble.of(round(projected.getAsDouble())) : OptionalDouble.empty(), status(t, year, today),
-                years, milestones, months,
+                dataQuality(t, year), years, milestones, months,
                 "Target for a year: the stricter of baseline x (1 - annual reduction)^(years since baseline) and the "
                         + "milestone path (straight line from 0 % at the baseline year through each milestone, held after the last). "
                         + "A month's target is its share of the year by days. Projected year-end: completed days as measured, plus the "
@@ -167,6 +170,11 @@ final class Trajectory {
                         + (config.targetIncludesEmbodied() ? ", plus the year's embodied carbon in full." : ".")
                         + " Counted: operational carbon (scope 2 generation incl. PUE overhead and off-time energy, scope 3 T&D)"
                         + (config.targetIncludesEmbodied() ? " and embodied carbon." : "; embodied carbon is reported apart."));
+    }
+
+    /** The share of a year's energy measured, modelled, imported and unknown, as the carbon report gives it; null shares without energy. */
+    private static Map<String, BigDecimal> dataQuality(Target t, int year) {
+        return ReportFigures.of(t.energyByYear().getOrDefault(year, EnergyFootprint.ZERO)).dataQuality();
     }
 
     /** A year's actual, rounded; empty for a year that has not started. */

@@ -1,8 +1,10 @@
 package io.kilowatch.collector.sustainability;
 
+import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -21,16 +23,17 @@ public sealed interface TrajectoryReport permits TrajectoryReport.NoTarget, Traj
 
     /**
      * @param status met, missed, on_track, off_track, baseline or future
+     * @param dataQuality the share of the year's energy measured, modelled, imported and unknown (ReportFigures#dataQuality)
      * @param method how the targets and the projection are worked out, in words
      */
     record Tracked(String org, int year, ZoneId zone, int baselineYear, double baselineKg, String baselineSource,
                    double annualReductionPercent, boolean includesEmbodied, double targetKg, OptionalDouble actualKg,
-                   OptionalDouble projectedYearEndKg, String status, List<Year> years, List<Milestone> milestones,
+                   OptionalDouble projectedYearEndKg, String status, Map<String, BigDecimal> dataQuality, List<Year> years, List<Milestone> milestones,
                    List<Month> months, String method) implements TrajectoryReport {
     }
 
-    /** Every year from the baseline to this one or the last milestone, whichever is later. */
-    record Year(int year, double targetKg, OptionalDouble actualKg, String status) {
+    /** Every year from the baseline to this one or the last milestone, whichever is later, with the data quality of its energy. */
+    record Year(int year, double targetKg, OptionalDouble actualKg, String status, Map<String, BigDecimal> dataQuality) {
     }
 
     record Milestone(int year, double reductionPercent, double targetKg, OptionalDouble actualKg, String status) {

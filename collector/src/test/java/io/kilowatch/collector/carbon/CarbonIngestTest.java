@@ -61,7 +61,7 @@ class CarbonIngestTest {
 
     private void ingest(EstateStore store, Report r) {
         store.ingest(List.of(new EstateStore.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null)))).await();
+                (previous, metered) -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null)))).await();
     }
 
     /** Two devices, each using 2 kWh over 10:00-11:00 UTC on 3 June 2024: one in Leeds DC (London region), one in an office. */

@@ -186,7 +186,7 @@ class ReportAccountingTest {
         ZoneId kathmandu = ZoneId.of("Asia/Kathmandu");
         SiteCarbon annual = new SiteCarbon(AnnualGridFactors.ukDesnz(), null, null, 1.0, null);
         ReportAccounting nepal = new ReportAccounting(new CarbonPolicy(annual, Map.of(), kathmandu), kathmandu, intensity);
-        List<RollupIncrement> rollups = nepal.spread("d1", KWH, Instant.parse("2023-12-31T18:00:00Z"), Instant.parse("2023-12-31T19:00:00Z"), null, false);
+        List<RollupIncrement> rollups = nepal.spread("d1", KWH, Instant.parse("2023-12-31T18:00:00Z"), Instant.parse("2023-12-31T19:00:00Z"), null, 1.0);
         long dec31 = Instant.parse("2023-12-30T18:15:00Z").toEpochMilli();
         long jan1 = Instant.parse("2023-12-31T18:15:00Z").toEpochMilli();
         Map<Long, RollupIncrement> days = new java.util.HashMap<>();
@@ -216,7 +216,7 @@ class ReportAccountingTest {
             ReportAccounting local = new ReportAccounting(new CarbonPolicy(new SiteCarbon(AnnualGridFactors.ukDesnz(), null, null, 1.0, null),
                     Map.of(), zone), zone, intensity);
             // An hour of energy from 18:00Z (23:30 local) / 03:00Z (23:30 local): half on each local day.
-            List<RollupIncrement> days = local.spread("d1", KWH, Instant.parse(c[1]), Instant.parse(c[1]).plusSeconds(3600), null, true).stream()
+            List<RollupIncrement> days = local.spread("d1", KWH, Instant.parse(c[1]), Instant.parse(c[1]).plusSeconds(3600), null, 0).stream()
                     .filter(r -> r.period().equals(RollupIncrement.DAY)).toList();
             assertEquals(2, days.size(), c[0]);
             assertEquals(Instant.parse(c[2]).toEpochMilli(), days.get(1).bucketStartMs(), c[0] + ": local midnight");
@@ -243,5 +243,55 @@ class ReportAccountingTest {
         assertEquals(1, rebooted.sessions().sessionsStarted(), "after a boot every session is a new one");
         assertNull(accounting.plan(report().bootedAt(boot).sequence(5).at(reboot.plusSeconds(75)).counter(5).counterStart(reboot)
                 .sessions(null).build(), rebooted.device(), 5L, null).sessions(), "an agent that counts no sessions adds none");
+    }
+
+    /** A day's rollup increments of a plan, as {measured, modelled} joules. */
+    private static double[] provenance(IngestPlan plan) {
+        return plan.rollups().stream().filter(r -> r.period().equals(RollupIncrement.DAY))
+                .map(r -> new double[] {r.measuredJoules(), r.modelledJoules()}).reduce(new double[2], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+    }
+
+    /**
+     * Each interval's energy counts as measured or modelled by where its power came from: an SNMP device's own power object
+     * (a UPS's output, a PDU's inlet: source snmp) is measured, one on its class model is modelled; a modelled device that an
+     * upstream meter (a PDU outlet, a UPS feeding it) measured gets the meter's energy for the time it covered.
+     */
+    @Test
+    void provenanceFollowsWhereEachIntervalsPowerCameFrom() {
+        Instant t0 = Instant.parse("2025-03-04T10:00:00Z");
+        // 60 s at 100 W by the counter: 6,000 J.
+        for (String source : List.of("snmp", "model")) {
+            IngestPlan first = accounting.plan(report().device("sw-1").label("class", "switch").source(source).at(t0).counter(0).build(), null, 1L, null);
+            IngestPlan next = accounting.plan(report().device("sw-1").label("class", "switch").source(source).sequence(2).at(t0.plusSeconds(60))
+                    .counter(6_000).build(), first.device(), 2L, null);
+            double[] split = provenance(next);
+            assertEquals(source.equals("snmp") ? 6_000 : 0, split[0], 1e-9, source);
+            assertEquals(source.equals("snmp") ? 0 : 6_000, split[1], 1e-9, source);
+        }
+
+        // A modelled desktop whose PDU outlet measured 4,000 J over 30 of its 60 s: 4,000 J measured, plus the model's
+        // 6,000 J x 30 / 60 = 3,000 J modelled for the half the outlet did not cover; the device's total and sample follow.
+        IngestPlan first = accounting.plan(report().at(t0).counter(0).build(), null, 1L, null);
+        IngestPlan metered = accounting.plan(report().sequence(2).at(t0.plusSeconds(60)).counter(6_000).build(), first.device(), 2L, null,
+                new MeteredEnergy(4_000, 30_000));
+        assertEquals(4_000, provenance(metered)[0], 1e-9);
+        assertEquals(3_000, provenance(metered)[1], 1e-9);
+        assertEquals(7_000, metered.device().counted().energyJoulesTotal(), 1e-9);
+        assertEquals(7_000, metered.sample().energyJoules(), 1e-9);
+        // Covered all along: the meter's energy alone.
+        IngestPlan covered = accounting.plan(report().sequence(2).at(t0.plusSeconds(60)).counter(6_000).build(), first.device(), 2L, null,
+                new MeteredEnergy(4_000, 60_000));
+        assertEquals(4_000, provenance(covered)[0], 1e-9);
+        assertEquals(0, provenance(covered)[1], 1e-9);
+        // A device measuring itself keeps its own reading.
+        IngestPlan rapl = accounting.plan(report().source("rapl").sequence(2).at(t0.plusSeconds(60)).counter(6_000).build(), first.device(), 2L,
+                null, new MeteredEnergy(4_000, 60_000));
+        assertEquals(6_000, provenance(rapl)[0], 1e-9);
+        assertEquals(0, provenance(rapl)[1], 1e-9);
+        // After a clean stop the interval holds off time, charged apart: the model's energy stands.
+        IngestPlan stopping = accounting.plan(report().sequence(2).at(t0.plusSeconds(60)).counter(6_000).stopping().build(), first.device(), 2L, null);
+        IngestPlan back = accounting.plan(report().sequence(3).at(t0.plusSeconds(600)).bootedAt(t0.plusSeconds(540)).counterStart(t0.plusSeconds(540))
+                .counter(6_000).build(), stopping.device(), 3L, null, new MeteredEnergy(4_000, 60_000));
+        assertEquals(0, provenance(back)[0], 1e-9);
     }
 }

@@ -110,7 +110,7 @@ class SleepAndStopTest {
                     report().device("pc-1").bootedAt(boot).sequence(3).at(t.plus(Duration.ofHours(2)).plusSeconds(15)).counter(60).stopping())) {
                 var report = r.build();
                 store.ingest(List.of(new EstateStore.Pending(report.deviceId(), report.sequence(), report.host().bootTime().toEpochMilli(),
-                        report.timestamp().toEpochMilli(), previous -> accounting.plan(report, previous, report.timestamp().toEpochMilli(), null)))).await();
+                        report.timestamp().toEpochMilli(), (previous, metered) -> accounting.plan(report, previous, report.timestamp().toEpochMilli(), null)))).await();
             }
         }
         Instant later = t.plus(Duration.ofHours(3));

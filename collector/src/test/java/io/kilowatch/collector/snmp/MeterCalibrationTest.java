@@ -67,10 +67,16 @@ class MeterCalibrationTest {
         assertEquals(201, response.statusCode(), response.body());
     }
 
+    private static final Instant STARTED = Instant.now();
+
     private static Reports modelled(String id, String cls, double u, double watts) {
-        Instant now = Instant.now();
-        return Reports.report().device(id).label("class", cls).sequence(1).at(now).bootedAt(now.minusSeconds(86_400)).counterStart(now)
+        return Reports.report().device(id).label("class", cls).sequence(1).at(STARTED).bootedAt(STARTED.minusSeconds(86_400)).counterStart(STARTED)
                 .source("model").cpu(u).watts(watts).counter(0);
+    }
+
+    /** The same agent's next report, {@code seconds} after its first, with its model's energy for them. */
+    private static Reports next(String id, String cls, double u, double watts, long seconds) {
+        return modelled(id, cls, u, watts).sequence(2).at(STARTED.plusSeconds(seconds)).counter(watts * seconds);
     }
 
     private static JsonObject row(CollectorApi api, String cls) {
@@ -134,8 +140,19 @@ class MeterCalibrationTest {
         assertEquals((98.75 - 184) / 184, desktops.getJsonObject("before").getDouble("bias_ratio"), 1e-9);
         assertNull(desktops.getValue("fitted_model"));
         assertTrue(desktops.getString("note").contains("never varied"), desktops.encode());
-        // The UPS still reports only what its desktops do not account for: 184 - 98.75 W.
+        // The UPS still reports only what its desktops' own figures do not account for: 184 - 98.75 W.
         assertEquals(184 - 98.75, api.device("ups-office").getDouble("power_watts"), 1e-6);
+
+        // The meters' readings are the devices' energy for the time they covered (docs/carbon-reporting.md#data-quality-measured-modelled-imported):
+        // srv-a's outlet reads 68 W where its model says 126.06 W, and pc-1 gets 184 x 41.25 / 98.75 = 76.86 W of the UPS where
+        // its model says 41.25 W. Their next reports, L seconds after the first, count between the two, and not the model's alone.
+        long seconds = Duration.between(STARTED, Instant.now()).toSeconds() + 1;
+        post(base, next("srv-a", "server", 0.2, server.defaultModel().watts(0.2), seconds));
+        post(base, next("pc-1", "desktop", 0.25, 41.25, seconds));
+        double srvA = api.device("srv-a").getDouble("energy_joules_total");
+        assertTrue(srvA >= 68 * seconds - 1e-6 && srvA < server.defaultModel().watts(0.2) * seconds, srvA + " J in " + seconds + " s");
+        double pc1 = api.device("pc-1").getDouble("energy_joules_total");
+        assertTrue(pc1 > 41.25 * seconds && pc1 <= 184 * 41.25 / 98.75 * seconds + 1e-6, pc1 + " J in " + seconds + " s");
 
         // Nothing is applied until an admin accepts it: srv-a still reports the class model.
         assertEquals(server.defaultModel().watts(0.2), api.device("srv-a").getDouble("power_watts"), 1e-9);

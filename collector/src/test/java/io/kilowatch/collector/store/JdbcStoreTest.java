@@ -50,7 +50,7 @@ class JdbcStoreTest {
 
     private EstateStore.Pending pending(Report r) {
         return new EstateStore.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null));
+                (previous, metered) -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null));
     }
 
     private EstateStore.IngestOutcome ingest(EstateStore store, Report r) {
@@ -157,7 +157,7 @@ class JdbcStoreTest {
             ingest(store, at(1, 100));
             Report r = at(2, 700);
             EstateStore.Pending failing = new EstateStore.Pending(r.deviceId(), r.sequence() + 1, r.host().bootTime().toEpochMilli(),
-                    r.timestamp().toEpochMilli(), previous -> {
+                    r.timestamp().toEpochMilli(), (previous, metered) -> {
                         throw new IllegalStateException("planner failed");
                     });
             // a batch whose second report fails keeps none of it, not even the first
@@ -245,7 +245,7 @@ class JdbcStoreTest {
         try (JdbcStore store = testStore.openStore()) {
             Report r = at(1, 100);
             store.ingest(List.of(new EstateStore.Pending(r.deviceId(), 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                    previous -> accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}")))).await();
+                    (previous, metered) -> accounting.plan(r, previous, 1L, "{\"model\":\"OptiPlex 7010\"}")))).await();
             assertEquals("{\"model\":\"OptiPlex 7010\"}", store.device("pc-1").await().orElseThrow().inventory().json());
         }
     }

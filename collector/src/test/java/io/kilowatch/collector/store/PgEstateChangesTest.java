@@ -38,7 +38,7 @@ class PgEstateChangesTest {
         Report r = report().device(device).sequence(sequence).at(T0.plusSeconds(15 * sequence)).bootedAt(T0.minusSeconds(3600))
                 .counter(5.0 * sequence).build();
         store.ingest(List.of(new EstateStore.Pending(device, sequence, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null))));
+                (previous, metered) -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null))));
     }
 
     @Test

@@ -150,7 +150,7 @@ class SharedStateTest {
         for (String device : List.of("pc-1", "pc-2", "pc-3")) {
             Report r = report().device(device).sequence(1).at(T0).bootedAt(T0.minusSeconds(3600)).counter(5).build();
             store.ingest(List.of(new EstateStore.Pending(device, 1, r.host().bootTime().toEpochMilli(), r.timestamp().toEpochMilli(),
-                    previous -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null)))).await();
+                    (previous, metered) -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null)))).await();
         }
         EstateStore.Changes changes = new JdbcStore(b).changesOf(List.of("pc-3", "pc-1", "pc-9"), 0).await();
         assertEquals(List.of("pc-1", "pc-3"), changes.devices().stream().map(d -> d.deviceId()).toList());

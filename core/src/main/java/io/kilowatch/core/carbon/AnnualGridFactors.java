@@ -13,10 +13,10 @@ import java.util.TreeMap;
 public final class AnnualGridFactors {
     /**
      * UK DESNZ (formerly BEIS) "Greenhouse gas reporting: conversion factors" of each year, UK electricity,
-     * generation (scope 2), kgCO2e/kWh. 2025 (0.17700) is row 7_400_4000_5_1 of DESNZ's 2025 flat-format
-     * file; 2022 and 2023 were read in CSVs made from those years' flat files; 2024 (0.20705) is quoted by
-     * secondary sources only (one gives 0.20493): no readable copy of DESNZ's 2024 set was found. See
-     * docs/carbon.md.
+     * generation (scope 2), kgCO2e/kWh. 2022 and 2023 were read in CSVs made from those years' flat files; 2024
+     * (0.20705, flat format v1.1) and 2025 (0.17700, row 7_400_4000_5_1 of the flat file) were checked against
+     * copies of DESNZ's tables and pages quoting them, each by at least two independent sources; 2019-2021 rest
+     * on secondary sources. See docs/carbon.md#annual-factors.
      */
     public static final Map<Integer, Double> UK_DESNZ_GENERATION_KG_PER_KWH = Map.of(
             2019, 0.2556,
@@ -30,8 +30,9 @@ public final class AnnualGridFactors {
     /**
      * UK DESNZ GHG conversion factors, transmission and distribution losses (scope 3), kgCO2e/kWh. Only the
      * sets checked against the published tables are listed (2025: row 13_402_4000_5_1 of the 2025 flat-format
-     * file; 2022 and 2023: the "T&D- UK electricity" row of those years' flat files, read in CSVs made from
-     * them); other years use the nearest (see docs/carbon.md).
+     * file, in two independent copies; 2022 and 2023: the "T&D- UK electricity" row of those years' flat files,
+     * read in CSVs made from them). 2024's could not be verified and uses 2023's, named as such (see
+     * docs/carbon.md#annual-factors).
      */
     public static final Map<Integer, Double> UK_DESNZ_TD_LOSSES_KG_PER_KWH = Map.of(
             2022, 0.01769,

@@ -38,4 +38,24 @@ class MeteredLoadTest {
                 .isEmpty());
         assertTrue(MeteredLoad.attribute(870, 0, List.of()).isEmpty());
     }
+
+    @Test
+    void aMeterSharesWhatItReadBetweenItsModelledDevicesByTheirModelledPower() {
+        // 184 W at the UPS for two desktops the model puts at 41.25 and 57.5 W (98.75 W): 184 x 41.25 / 98.75 and 184 x 57.5 / 98.75.
+        var shares = MeteredLoad.shares(184, 2, List.of(new MeteredLoad.Device("pc-1", "desktop", true, false, 41.25, 0.25),
+                new MeteredLoad.Device("pc-2", "desktop", true, false, 57.5, 0.5))).orElseThrow();
+        assertEquals(List.of("pc-1", "pc-2"), List.copyOf(shares.keySet()));
+        assertEquals(76.86075949367088, shares.get("pc-1"), 1e-9);
+        assertEquals(107.13924050632912, shares.get("pc-2"), 1e-9);
+        // A measured server takes its own 300 W out first; a modelled switch and a server share the 570 W left, 1:2 by their models.
+        shares = MeteredLoad.shares(870, 3, List.of(new MeteredLoad.Device("sw", "switch", true, false, 50, 0.1), server("srv-1", 0.2),
+                new MeteredLoad.Device("srv-3", "server", true, true, 300, 0.9))).orElseThrow();
+        assertEquals(570 * 50 / 1049.0, shares.get("sw"), 1e-9);
+        assertEquals(570 * 999 / 1049.0, shares.get("srv-1"), 1e-9);
+        assertEquals(2, shares.size());
+        // Nothing to split: a device down, or models that give no power.
+        assertTrue(MeteredLoad.shares(184, 2, List.of(server("srv-1", 0.2), new MeteredLoad.Device("srv-2", "server", false, false, 0, 0))).isEmpty());
+        assertTrue(MeteredLoad.shares(10, 1, List.of(new MeteredLoad.Device("pc", "desktop", true, false, 0, 0))).isEmpty());
+        assertTrue(MeteredLoad.shares(100, 1, List.of(new MeteredLoad.Device("srv-3", "server", true, true, 90, 0.9))).isEmpty());
+    }
 }
