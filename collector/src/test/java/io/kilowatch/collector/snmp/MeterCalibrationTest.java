@@ -84,6 +84,19 @@ class MeterCalibrationTest {
                 .filter(c -> c.getString("class").equals(cls)).findFirst().orElse(null);
     }
 
+    /** Starts a collector with these settings and the first reports of its agents srv-a and srv-b, modelled servers at u 0.2 and 0.6. */
+    private String startWithServers(Settings s) throws Exception {
+        CollectorConfig config = CollectorConfig.from(s);
+        s.requireAllKeysKnown();
+        vertx = Vertx.vertx();
+        CollectorVerticle collector = new CollectorVerticle(config, Clock.systemUTC());
+        vertx.deployVerticle(collector).await();
+        String base = "http://127.0.0.1:" + collector.actualPort();
+        post(base, modelled("srv-a", "server", 0.2, DeviceClass.SERVER.defaultModel().watts(0.2)));
+        post(base, modelled("srv-b", "server", 0.6, DeviceClass.SERVER.defaultModel().watts(0.6)));
+        return base;
+    }
+
     @Test
     void outletsAndAUpsFeedingKnownDevicesMeasureTheirClasses() throws Exception {
         int port = serve(List.of("raritan-pdu_px2", "riello"));
@@ -100,18 +113,10 @@ class MeterCalibrationTest {
         String ups = "snmp.targets.ups-office.";
         s.override(ups + "address", "127.0.0.1").override(ups + "port", String.valueOf(port)).override(ups + "auth", "ups").override(ups + "class", "ups")
                 .override(ups + "feeds", "pc-1, pc-2");
-        CollectorConfig config = CollectorConfig.from(s);
-        s.requireAllKeysKnown();
-        vertx = Vertx.vertx();
-        CollectorVerticle collector = new CollectorVerticle(config, Clock.systemUTC());
-        vertx.deployVerticle(collector).await();
-        String base = "http://127.0.0.1:" + collector.actualPort();
+        String base = startWithServers(s);
         CollectorApi api = new CollectorApi(base);
-
-        // The agents: modelled servers at u 0.2 and 0.6, modelled desktops (25..90 W) at u 0.25 and 0.5.
+        // The other agents: modelled desktops (25..90 W) at u 0.25 and 0.5.
         DeviceClass server = DeviceClass.SERVER;
-        post(base, modelled("srv-a", "server", 0.2, server.defaultModel().watts(0.2)));
-        post(base, modelled("srv-b", "server", 0.6, server.defaultModel().watts(0.6)));
         post(base, modelled("pc-1", "desktop", 0.25, 41.25));
         post(base, modelled("pc-2", "desktop", 0.5, 57.5));
         CollectorApi.waitUntil("three polls of each meter after the agents reported", Duration.ofSeconds(30), () -> {
@@ -176,16 +181,9 @@ class MeterCalibrationTest {
         String pdu = "snmp.targets.pdu-apc.";
         s.override(pdu + "address", "127.0.0.1").override(pdu + "port", String.valueOf(port)).override(pdu + "auth", "pdu").override(pdu + "class", "pdu")
                 .override(pdu + "outlets.2.device", "srv-a").override(pdu + "outlets.5.device", "srv-b").override(pdu + "outlets.7.device", "srv-b");
-        CollectorConfig config = CollectorConfig.from(s);
-        s.requireAllKeysKnown();
-        vertx = Vertx.vertx();
-        CollectorVerticle collector = new CollectorVerticle(config, Clock.systemUTC());
-        vertx.deployVerticle(collector).await();
-        String base = "http://127.0.0.1:" + collector.actualPort();
+        String base = startWithServers(s);
         CollectorApi api = new CollectorApi(base);
         DeviceClass server = DeviceClass.SERVER;
-        post(base, modelled("srv-a", "server", 0.2, server.defaultModel().watts(0.2)));
-        post(base, modelled("srv-b", "server", 0.6, server.defaultModel().watts(0.6)));
         CollectorApi.waitUntil("three polls of the PDU after the agents reported", Duration.ofSeconds(30), () -> {
             JsonObject servers = row(api, "server");
             return servers != null && servers.getInteger("measured_samples") >= 6;

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.kilowatch.core.snmp.ComposedReading;
-import io.kilowatch.core.snmp.ProfileReading;
-import io.kilowatch.core.snmp.ProfileSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +16,7 @@ import org.junit.jupiter.api.Test;
  * unit 1 is a second PDU daisy-chained to it.
  */
 class PduProfilesTest {
-    static final ProfileSet SHIPPED = new ProfileSet(ProfileLoader.shipped(), List.of());
     static final String EPDU = "1.3.6.1.4.1.534.6.6.7.";
-
-    static ComposedReading read(Map<String, Object> walk, String... profiles) {
-        Map<String, ProfileReading> parts = new LinkedHashMap<>();
-        for (String p : profiles) {
-            parts.put(p, ProfileReading.evaluate(SHIPPED.metrics(p), walk));
-        }
-        return ComposedReading.compose(parts);
-    }
 
     @Test
     void anEatonDaisyChainReadsEachUnitsInputTotalsAndItsPhasesOnlyWhereTotalsAreMissing() {
@@ -49,7 +38,7 @@ class PduProfilesTest {
         walk.put(EPDU + "6.5.1.3.0.2", -1L);
         walk.put(EPDU + "6.5.1.3.1.1", 80L);
 
-        ComposedReading phases = read(walk, "eaton-epdu", "eaton-epdu-phases");
+        ComposedReading phases = ShippedProfiles.read(walk, "eaton-epdu", "eaton-epdu-phases");
         assertEquals("eaton-epdu-phases", phases.powerFrom(), "no input totals: the phases, not the outlets summed");
         assertEquals(716 + 100 + 200 + 300, phases.powerWatts(), 1e-9, "the total row is left out");
         assertEquals((19891138 + 3000) / 1000.0, phases.energyKwhTotal(), 1e-9);
@@ -59,26 +48,26 @@ class PduProfilesTest {
         walk.put(EPDU + "3.5.1.5.0.1", 9787062L);
         walk.put(EPDU + "3.5.1.4.1.1", 600L);
         walk.put(EPDU + "3.5.1.5.1.1", 5000L);
-        ComposedReading totals = read(walk, "eaton-epdu", "eaton-epdu-phases");
+        ComposedReading totals = ShippedProfiles.read(walk, "eaton-epdu", "eaton-epdu-phases");
         assertEquals("eaton-epdu", totals.powerFrom());
         assertEquals(1316.0, totals.powerWatts(), 1e-9);
+        assertEquals("eaton-epdu", ShippedProfiles.poll("1.3.6.1.4.1.534.6.6.7", walk).powerFrom(), "the same when matched by what the chain answers");
         assertEquals((9787062 + 5000) / 1000.0, totals.energyKwhTotal(), 1e-9);
-        assertEquals(List.of("epdu_outlet_power_watts 0.1 51.0", "epdu_outlet_power_watts 1.1 80.0"), totals.samples().stream()
-                .filter(s -> s.metric().equals("epdu_outlet_power_watts")).map(s -> s.metric() + " " + s.index() + " " + s.value()).toList());
+        assertEquals(List.of("0.1 51.0", "1.1 80.0"), ShippedProfiles.samples(totals, "epdu_outlet_power_watts"));
     }
 
     @Test
     void aPduWithOutletMeteringAloneDrawsItsOutletsAndASentry3WithoutPowerItsModel() {
         // older Eaton ePDU (Eaton PDU-MIB outletActivePower, by outlet): no inlet figure at all
         String outlet = "1.3.6.1.4.1.534.6.6.6.1.2.2.1.7.";
-        ComposedReading eaton = read(Map.of(outlet + "1", 120L, outlet + "2", 0L, outlet + "3", 35L), "eaton-pdu-mib");
+        ComposedReading eaton = ShippedProfiles.read(Map.of(outlet + "1", 120L, outlet + "2", 0L, outlet + "3", 35L), "eaton-pdu-mib");
         assertEquals("eaton-pdu-mib", eaton.powerFrom());
         assertEquals(155.0, eaton.powerWatts(), 1e-9);
         // Sentry3 infeedPower, tower.infeed: -1 on a CDU that meters current alone
         String infeed = "1.3.6.1.4.1.1718.3.2.2.1.";
-        ComposedReading metered = read(Map.of(infeed + "12.1.1", 756L, infeed + "12.2.1", 1034L), "sentry3");
+        ComposedReading metered = ShippedProfiles.read(Map.of(infeed + "12.1.1", 756L, infeed + "12.2.1", 1034L), "sentry3");
         assertEquals(1790.0, metered.powerWatts(), 1e-9);
-        ComposedReading unmetered = read(Map.of(infeed + "12.1.1", -1L, infeed + "7.1.1", 362L), "sentry3");
+        ComposedReading unmetered = ShippedProfiles.read(Map.of(infeed + "12.1.1", -1L, infeed + "7.1.1", 362L), "sentry3");
         assertNull(unmetered.powerFrom(), "never amperes as watts");
         assertEquals(1, unmetered.samples().size(), unmetered.samples().toString());
         assertEquals(3.62, unmetered.samples().get(0).value(), 1e-9, "infeedLoadValue, hundredths of A");

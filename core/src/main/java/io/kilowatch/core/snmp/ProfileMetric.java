@@ -86,11 +86,14 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
      * @param preferMatching a pattern that, when the (text) value of some rows contains it, leaves only those rows:
      * a power supply metered at its input and its output is read at its input alone, and one metered only at its
      * output still counts; null for none
+     * @param preferWithin with {@code preferMatching}, a column whose value groups the rows the preference is settled
+     * within (entPhysicalContainedIn: each supply's sensors), so a stack's supply metered only at its output still counts
+     * beside another member's metered at both ends; rows without a value form one group; null: the whole table is one group
      * @param atLeastRowValue the column's value must be at least the row's own raw value: what a PoE group delivers
      * cannot exceed its budget, so a larger figure is in other units or garbage
      */
     public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern matching, Pattern notMatching, Pattern preferMatching,
-                         boolean atLeastRowValue) {
+                         String preferWithin, boolean atLeastRowValue) {
         public Filter {
             in = Set.copyOf(in);
             notIn = Set.copyOf(notIn);
@@ -117,7 +120,7 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
         if (decimalDigits != null) {
             out.add(decimalDigits);
         }
-        filters.stream().map(Filter::column).filter(c -> c != null).forEach(out::add);
+        filters.stream().flatMap(f -> java.util.stream.Stream.of(f.column(), f.preferWithin())).filter(c -> c != null).forEach(out::add);
         return out.stream().filter(c -> !Oids.startsWith(c, oid)).toList();
     }
 }

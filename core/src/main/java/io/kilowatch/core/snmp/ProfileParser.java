@@ -25,7 +25,7 @@ public final class ProfileParser {
     private static final Set<String> METRIC = Set.of("name", "oid", "table", "scale", "unit", "role", "kind", "help", "decimal_digits",
             "filters", "absent_values");
     private static final Set<String> FILTER = Set.of("column", "index_last_arc", "in", "not_in", "matching", "not_matching", "prefer_matching",
-            "at_least_row_value");
+            "prefer_within", "at_least_row_value");
 
     private ProfileParser() {
     }
@@ -63,7 +63,12 @@ public final class ProfileParser {
         }
         List<ProfileMetric> metrics = new ArrayList<>();
         for (int i = 0; i < rawMetrics.size(); i++) {
-            metrics.add(metric(rawMetrics.get(i), origin, "metrics[" + i + "]"));
+            ProfileMetric m = metric(rawMetrics.get(i), origin, "metrics[" + i + "]");
+            // two metrics of one name would be one series, and includes keep only the first
+            if (metrics.stream().anyMatch(other -> other.name().equals(m.name()))) {
+                throw new ProfileException(origin + ": metrics[" + i + "].name '" + m.name() + "' is already used by another metric of this profile");
+            }
+            metrics.add(m);
         }
         Object rank = top.get("power_rank");
         if (rank != null && !(rank instanceof Integer)) {
@@ -128,8 +133,19 @@ public final class ProfileParser {
         if ((digits != null || !filters.isEmpty()) && !table) {
             throw new ProfileException(origin + ": " + path + ": decimal_digits and filters apply to table rows; set table: true");
         }
+        for (int i = 0; i < filters.size(); i++) {
+            if (oid.equals(filters.get(i).column())) {
+                throw new ProfileException(origin + ": " + path + ".filters[" + i + "] tests the metric's own value;"
+                        + " list the values that mean none (0, -1) in absent_values");
+            }
+        }
+        Set<Long> absent = numbers(m.get("absent_values"), origin, path + ".absent_values");
+        if (!absent.isEmpty() && kind != ProfileMetric.Kind.VALUE) {
+            throw new ProfileException(origin + ": " + path + ".absent_values apply to raw values (kind: value), not to kind: "
+                    + kind.name().toLowerCase(Locale.ROOT) + "; filter on a column instead");
+        }
         return new ProfileMetric(name, oid, table, scale, unit == null ? "" : unit, role, kind, text(m, "help", origin, path + ".help", false),
-                digits, filters, numbers(m.get("absent_values"), origin, path + ".absent_values"));
+                digits, filters, absent);
     }
 
     private static ProfileMetric.Filter filter(Object raw, String origin, String path) {
@@ -155,13 +171,20 @@ public final class ProfileParser {
             throw new ProfileException(origin + ": " + path + (atLeast ? ".at_least_row_value" : ".prefer_matching")
                     + " tests another column of the row; name the column");
         }
+        String preferWithin = null;
+        if (f.get("prefer_within") != null) {
+            if (preferMatching == null) {
+                throw new ProfileException(origin + ": " + path + ".prefer_within groups the rows prefer_matching chooses among; add prefer_matching");
+            }
+            preferWithin = oids(List.of(f.get("prefer_within")), origin, path + ".prefer_within").get(0);
+        }
         Set<Long> in = numbers(f.get("in"), origin, path + ".in");
         Set<Long> notIn = numbers(f.get("not_in"), origin, path + ".not_in");
         if (in.isEmpty() && notIn.isEmpty() && matching == null && notMatching == null && preferMatching == null && !atLeast) {
             throw new ProfileException(origin + ": " + path + " needs in (values to keep), not_in (values to drop), matching (a pattern to keep), not_matching (a pattern to drop),"
                     + " prefer_matching (a pattern whose rows, where there are any, are the only ones read) or at_least_row_value: true");
         }
-        return new ProfileMetric.Filter(column, in, notIn, matching, notMatching, preferMatching, atLeast);
+        return new ProfileMetric.Filter(column, in, notIn, matching, notMatching, preferMatching, preferWithin, atLeast);
     }
 
     private static Pattern pattern(Map<?, ?> f, String key, String origin, String path) {

@@ -4,7 +4,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * What one poll's values mean under a profile: every metric's samples in base units, and the figures
@@ -87,21 +92,27 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         return out;
     }
 
-    /** The rows left once each filter's preferred rows, where some rows are, stand for the whole table. */
+    /** The rows left once each filter's preferred rows, where a group (the table, or rows of one prefer_within value) has some, stand for it. */
     private static Map<String, Double> preferred(ProfileMetric m, Map<String, Double> rows, Map<String, Object> values) {
         Map<String, Double> out = rows;
         for (ProfileMetric.Filter f : m.filters()) {
             if (f.preferMatching() == null) {
                 continue;
             }
-            Map<String, Double> matching = new LinkedHashMap<>();
-            out.forEach((index, value) -> {
+            // rows with no value in prefer_within (or without the option) share the group ""
+            Function<String, String> group = index -> f.preferWithin() == null ? "" : Objects.toString(values.get(f.preferWithin() + "." + index), "");
+            Predicate<String> matches = index -> {
                 Object tested = values.get(f.column() + "." + index);
-                if (tested != null && f.preferMatching().matcher(tested.toString()).find()) {
-                    matching.put(index, value);
+                return tested != null && f.preferMatching().matcher(tested.toString()).find();
+            };
+            Set<String> groupsWithMatch = out.keySet().stream().filter(matches).map(group).collect(Collectors.toSet());
+            Map<String, Double> kept = new LinkedHashMap<>();
+            out.forEach((index, value) -> {
+                if (!groupsWithMatch.contains(group.apply(index)) || matches.test(index)) {
+                    kept.put(index, value);
                 }
             });
-            out = matching.isEmpty() ? out : matching;
+            out = kept;
         }
         return out;
     }

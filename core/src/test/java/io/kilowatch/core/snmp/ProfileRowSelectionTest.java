@@ -73,6 +73,40 @@ class ProfileRowSelectionTest {
     }
 
     @Test
+    void inAStackEachSupplyIsSettledOnItsOwnWithinItsParentEntity() {
+        SnmpProfile perSupply = ProfileParser.parse("""
+                name: per-supply
+                metrics:
+                  - name: w
+                    oid: 1.3.6.1.2.1.99.1.1.1
+                    kind: entity_sensor_watts
+                    role: power_watts
+                    filters:
+                      - column: 1.3.6.1.2.1.47.1.1.1.1.2
+                        prefer_matching: '(?i)\\binput\\b'
+                        prefer_within: 1.3.6.1.2.1.47.1.1.1.1.4
+                """, "per-supply.yaml");
+        String containedIn = "1.3.6.1.2.1.47.1.1.1.1.4.";
+        Map<String, Object> values = new HashMap<>();
+        // member 1's supply (entity 1000) metered at both ends, member 2's (entity 2000) only at its output
+        sensor(values, 1001, 152, "Switch 1 Power Supply A Input Power", 1);
+        sensor(values, 1002, 131, "Switch 1 Power Supply A Output Power", 1);
+        sensor(values, 2002, 127, "Switch 2 Power Supply A Output Power", 1);
+        values.put(containedIn + "1001", 1000);
+        values.put(containedIn + "1002", 1000);
+        values.put(containedIn + "2002", 2000);
+        assertEquals(152.0 + 127, ProfileReading.evaluate(perSupply.metrics(), values).powerWatts(), 1e-9,
+                "member 1 at its input, member 2 at the only figure it has");
+        assertEquals(152.0, watts(values), 1e-9, "settled over the whole table, member 2 is lost");
+        List.of("1001", "1002", "2002").forEach(index -> values.remove(containedIn + index));
+        assertEquals(152.0, ProfileReading.evaluate(perSupply.metrics(), values).powerWatts(), 1e-9,
+                "an agent that gives no parents: one group, as without prefer_within");
+        assertTrue(perSupply.metrics().get(0).helperColumns().contains("1.3.6.1.2.1.47.1.1.1.1.4"), "the poller walks the grouping column");
+        assertEquals("p.yaml: metrics[0].filters[0].prefer_within groups the rows prefer_matching chooses among; add prefer_matching",
+                rejected("column: 1.3.6.1.4.1.99.2, not_in: [0], prefer_within: 1.3.6.1.2.1.47.1.1.1.1.4"));
+    }
+
+    @Test
     void aFailedSensorIsLeftOutButOneWithNoStatusAtAllIsRead() {
         Map<String, Object> values = new HashMap<>();
         sensor(values, 11, 150, "PS1 power", 1);
@@ -156,42 +190,61 @@ class ProfileRowSelectionTest {
                 consumption + "3", 370, budget + "3", 370,     // a group at its budget
                 consumption + "4", 40));                       // no budget given: nothing to test
         assertEquals(115.0 + 370 + 40, r.addedWatts(), 1e-9);
-        ProfileException noColumn = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
-                name: p
-                metrics:
-                  - name: w
-                    oid: 1.3.6.1.4.1.99.1
-                    table: true
-                    filters:
-                      - index_last_arc: true
-                        at_least_row_value: true
-                """, "p.yaml"));
-        assertTrue(noColumn.getMessage().contains("metrics[0].filters[0].at_least_row_value tests another column"), noColumn.getMessage());
+        assertEquals("p.yaml: metrics[0].filters[0].at_least_row_value tests another column of the row; name the column",
+                rejected("index_last_arc: true, at_least_row_value: true"));
     }
 
     @Test
     void preferMatchingNeedsAColumnAndAPattern() {
-        ProfileException noColumn = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
+        assertEquals("p.yaml: metrics[0].filters[0].prefer_matching tests another column of the row; name the column",
+                rejected("index_last_arc: true, prefer_matching: input"));
+        assertTrue(rejected("column: 1.3.6.1.4.1.99.2, prefer_matching: '(input'")
+                .startsWith("p.yaml: metrics[0].filters[0].prefer_matching is not a regular expression"));
+    }
+
+    @Test
+    void aFilterOnTheMetricsOwnValueIsAnAbsentValue() {
+        // one way to say "this value means none": absent_values, which filters on the row's own value cannot shadow
+        assertEquals("p.yaml: metrics[0].filters[0] tests the metric's own value; list the values that mean none (0, -1) in absent_values",
+                rejected("column: 1.3.6.1.4.1.99.1, not_in: [0]"));
+    }
+
+    @Test
+    void absentValuesApplyToRawValuesAndMetricNamesAreUniqueInAProfile() {
+        ProfileException entity = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
                 name: p
                 metrics:
-                  - name: w
-                    oid: 1.3.6.1.4.1.99.1
-                    table: true
-                    filters:
-                      - index_last_arc: true
-                        prefer_matching: input
+                  - {name: w, oid: 1.3.6.1.2.1.99.1.1.1, kind: entity_sensor_watts, absent_values: [0]}
                 """, "p.yaml"));
-        assertTrue(noColumn.getMessage().contains("metrics[0].filters[0].prefer_matching"), noColumn.getMessage());
-        ProfileException badPattern = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
+        assertEquals("p.yaml: metrics[0].absent_values apply to raw values (kind: value), not to kind: entity_sensor_watts; filter on a column instead",
+                entity.getMessage());
+        ProfileException twice = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
                 name: p
                 metrics:
-                  - name: w
-                    oid: 1.3.6.1.4.1.99.1
-                    table: true
-                    filters:
-                      - column: 1.3.6.1.4.1.99.2
-                        prefer_matching: '(input'
+                  - {name: w, oid: 1.3.6.1.4.1.99.1, table: true, role: power_watts}
+                  - {name: w, oid: 1.3.6.1.4.1.99.2, table: true, role: power_watts}
                 """, "p.yaml"));
-        assertTrue(badPattern.getMessage().contains("prefer_matching is not a regular expression"), badPattern.getMessage());
+        assertEquals("p.yaml: metrics[1].name 'w' is already used by another metric of this profile", twice.getMessage());
+    }
+
+    @Test
+    void outletsSummedAreHeldToTheSameFloorAsAnyMeasuredDraw() {
+        Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
+        // a PDU whose inlet meter idles at 0.4 W and whose outlets say 230 W: the outlets are its draw, not the 0.4 W
+        parts.put("pdu", new ProfileReading(0.4, null, 12.0, null, Map.of(), List.of(), 230.0));
+        ComposedReading c = ComposedReading.compose(parts);
+        assertEquals("pdu", c.powerFrom());
+        assertEquals(230.0, c.powerWatts(), 1e-9);
+        // every outlet at 0 W: nothing measured the draw, so the class model, never 0 W
+        parts.put("pdu", new ProfileReading(null, null, null, null, Map.of(), List.of(), 0.0));
+        ComposedReading none = ComposedReading.compose(parts);
+        assertNull(none.powerFrom());
+        assertNull(none.powerWatts());
+    }
+
+    /** The message a profile with one table metric and this one filter (YAML flow mapping) is rejected with. */
+    private static String rejected(String filter) {
+        String yaml = "name: p\nmetrics:\n  - name: w\n    oid: 1.3.6.1.4.1.99.1\n    table: true\n    filters:\n      - {" + filter + "}\n";
+        return assertThrows(ProfileException.class, () -> ProfileParser.parse(yaml, "p.yaml")).getMessage();
     }
 }
