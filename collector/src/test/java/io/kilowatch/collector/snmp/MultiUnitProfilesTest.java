@@ -43,6 +43,8 @@ class MultiUnitProfilesTest {
         assertEquals("apc-rpdu2", r.powerFrom());
         assertEquals(1140 + 270, r.powerWatts(), 1e-9, "both metered units, each once; the host's rPDU figure is not added");
         assertEquals(3512.8 + 1967.7, r.energyKwhTotal(), 1e-9);
+        assertEquals(Map.of("pdu_energy_kwh 1", 3512.8, "pdu_energy_kwh 2", 1967.7), r.energyMetersKwh(),
+                "each unit's meter, counted on its own from poll to poll");
     }
 
     @Test

@@ -23,9 +23,11 @@ import java.util.Map;
  *
  * @param powerFrom the profile whose measurement is the device's power, or null when the class model is
  * @param parts each applied profile's own reading, in the order given
+ * @param energyMetersKwh the meters {@code energyKwhTotal} sums, each unit's ({@link ProfileReading#energyMetersKwh()})
  */
 public record ComposedReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
-                              List<ProfileReading.Sample> samples, String powerFrom, Map<String, ProfileReading> parts) {
+                              List<ProfileReading.Sample> samples, String powerFrom, Map<String, ProfileReading> parts,
+                              Map<String, Double> energyMetersKwh) {
     /** Below this, a profile's power is not what a device that answers SNMP draws. */
     public static final double MIN_DRAWN_WATTS = 1.0;
 
@@ -59,6 +61,7 @@ public record ComposedReading(Double powerWatts, Double addedWatts, Double energ
         }
         ProfileReading source = powerFrom == null ? null : parts.get(powerFrom);
         return new ComposedReading(power, source == null ? added : null,
-                source == null ? null : source.energyKwhTotal(), cpu, interfaces, new ArrayList<>(samples.values()), powerFrom, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts)));
+                source == null ? null : source.energyKwhTotal(), cpu, interfaces, new ArrayList<>(samples.values()), powerFrom,
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts)), source == null ? Map.of() : source.energyMetersKwh());
     }
 }

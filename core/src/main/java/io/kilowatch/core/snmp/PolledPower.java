@@ -40,7 +40,8 @@ public final class PolledPower {
     private Instant bootTime;
     private long lastTicks = -1;
     private Long engineBoots;
-    private Double lastMeterKwh;
+    /** Each meter's last count; a meter not in the last poll starts counting at this one. */
+    private Map<String, Double> lastMetersKwh = Map.of();
     private Map<String, Double> lastFedJoules = Map.of();
 
     /**
@@ -87,12 +88,18 @@ public final class PolledPower {
             measured = model.watts(cpu);
         }
         double measuredJoules = integrator.addPower(now, measured);
-        if (reading.energyKwhTotal() != null) {
-            double kwh = reading.energyKwhTotal();
-            // the meter's own count wins over integration; a meter that went back was reset: nothing to add
-            measuredJoules = lastMeterKwh == null || kwh < lastMeterKwh ? 0 : (kwh - lastMeterKwh) * Units.JOULES_PER_KWH;
-            lastMeterKwh = kwh;
+        if (!reading.energyMetersKwh().isEmpty()) {
+            // the meters' own count wins over integration, each unit's meter on its own: one that went back was reset,
+            // and one that is new (a unit joining a chain) or back after a poll without it adds nothing yet, never its
+            // lifetime count
+            double kwh = 0;
+            for (Map.Entry<String, Double> meter : reading.energyMetersKwh().entrySet()) {
+                Double before = lastMetersKwh.get(meter.getKey());
+                kwh += before == null || meter.getValue() < before ? 0 : meter.getValue() - before;
+            }
+            measuredJoules = kwh * Units.JOULES_PER_KWH;
         }
+        lastMetersKwh = reading.energyMetersKwh();
         double watts = measured;
         double joules = measuredJoules;
         if (!feeds.isEmpty() && "snmp".equals(source)) {

@@ -22,9 +22,22 @@ import java.util.stream.Collectors;
  * @param interfaceUp interface name (or index) to whether it is operationally up
  * @param outletsWatts the outlets' power summed, or null when the profile reads none: what a PDU metered only by
  *     outlet draws (less its own electronics), used when no profile measures the device's draw ({@link ComposedReading})
+ * @param energyMetersKwh each meter whose sum is {@code energyKwhTotal}, by metric and row ("metric index"): the units of
+ *     a daisy chain or cascade, each counted on its own from poll to poll ({@link PolledPower})
  */
 public record ProfileReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
-                             List<Sample> samples, Double outletsWatts) {
+                             List<Sample> samples, Double outletsWatts, Map<String, Double> energyMetersKwh) {
+
+    public ProfileReading {
+        energyMetersKwh = Map.copyOf(energyMetersKwh);
+    }
+
+    /** A reading whose energy, if any, is one meter. */
+    public ProfileReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
+                          List<Sample> samples, Double outletsWatts) {
+        this(powerWatts, addedWatts, energyKwhTotal, cpuRatio, interfaceUp, samples, outletsWatts,
+                energyKwhTotal == null ? Map.of() : Map.of("", energyKwhTotal));
+    }
 
     /** A reading with no outlets. */
     public ProfileReading(Double powerWatts, Double addedWatts, Double energyKwhTotal, Double cpuRatio, Map<String, Boolean> interfaceUp,
@@ -50,6 +63,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         int cpuCount = 0;
         Map<String, Boolean> statusByIndex = new TreeMap<>(ProfileReading::compareIndex);
         Map<String, String> names = new LinkedHashMap<>();
+        Map<String, Double> meters = new LinkedHashMap<>();
         for (ProfileMetric m : metrics) {
             Map<String, Object> rows = m.kind() == ProfileMetric.Kind.ENTITY_SENSOR_WATTS ? entitySensorWatts(m.oid(), values) : rows(m, values);
             if (m.role() == ProfileMetric.Role.INTERFACE_NAME) {
@@ -62,7 +76,10 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                 switch (m.role()) {
                     case POWER_WATTS -> power = (power == null ? 0 : power) + value;
                     case POWER_WATTS_ADDED -> added = (added == null ? 0 : added) + value;
-                    case ENERGY_KWH_TOTAL -> energy = (energy == null ? 0 : energy) + value;
+                    case ENERGY_KWH_TOTAL -> {
+                        energy = (energy == null ? 0 : energy) + value;
+                        meters.put(m.name() + " " + row.getKey(), value);
+                    }
                     case OUTLET_POWER_WATTS -> outlets = (outlets == null ? 0 : outlets) + value;
                     case CPU_LOAD_PERCENT -> {
                         cpuSum += value;
@@ -77,7 +94,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         Map<String, Boolean> interfaces = new LinkedHashMap<>();
         statusByIndex.forEach((index, up) -> interfaces.put(names.getOrDefault(index, index), up));
         Double cpu = cpuCount == 0 ? null : Math.max(0, Math.min(1, cpuSum / cpuCount / 100.0));
-        return new ProfileReading(power, added, energy, cpu, interfaces, samples, outlets);
+        return new ProfileReading(power, added, energy, cpu, interfaces, samples, outlets, meters);
     }
 
     /** The rows that can be read, as figures in the metric's unit, in index order. */

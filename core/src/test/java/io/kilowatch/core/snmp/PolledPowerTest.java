@@ -17,7 +17,12 @@ class PolledPowerTest {
     private static final Duration GAP = Duration.ofMinutes(4);
 
     private static ComposedReading reading(Double watts, Double added, Double kwh, Double cpu) {
-        return new ComposedReading(watts, added, kwh, cpu, Map.of(), List.of(), null, Map.of());
+        return new ComposedReading(watts, added, kwh, cpu, Map.of(), List.of(), null, Map.of(), kwh == null ? Map.of() : Map.of("", kwh));
+    }
+
+    private static ComposedReading metered(double watts, Map<String, Double> meters) {
+        return new ComposedReading(watts, null, meters.values().stream().mapToDouble(Double::doubleValue).sum(), null, Map.of(), List.of(), "pdu",
+                Map.of(), meters);
     }
 
     @Test
@@ -46,6 +51,26 @@ class PolledPowerTest {
         assertEquals(0.01 * 3.6e6, counted.counterJoules(), 1e-6, "0.01 kWh from the meter, not 500 W x 60 s");
         PolledPower.Poll reset = power.poll(T0.plusSeconds(120), 12_000, null, reading(500.0, null, 0.5, null), List.of());
         assertEquals(counted.counterJoules(), reset.counterJoules(), 1e-9);
+    }
+
+    @Test
+    void eachUnitsMeterCountsOnItsOwnSoAUnitJoiningOrMissingAPollAddsNotItsLifetime() {
+        // a daisy chain: unit 1 at 3512.8 kWh, unit 2 at 1967.7 kWh; their sum is no meter of its own
+        PolledPower chain = new PolledPower(SWITCH, GAP, T0, null, null, 0, null);
+        chain.poll(T0, 0, null, metered(1410, Map.of("e 1", 3512.8, "e 2", 1967.7)), List.of());
+        PolledPower.Poll both = chain.poll(T0.plusSeconds(60), 6_000, null, metered(1410, Map.of("e 1", 3512.82, "e 2", 1967.71)), List.of());
+        assertEquals(0.03 * 3.6e6, both.counterJoules(), 1e-3);
+        // unit 2 does not answer one poll: its 1967 kWh are not a drop to be taken as a reset of the whole
+        PolledPower.Poll missing = chain.poll(T0.plusSeconds(120), 12_000, null, metered(1140, Map.of("e 1", 3512.84)), List.of());
+        assertEquals(both.counterJoules() + 0.02 * 3.6e6, missing.counterJoules(), 1e-3);
+        // ... nor, when it answers again, 1967 kWh used in a minute; a third unit joins the chain the same way
+        PolledPower.Poll back = chain.poll(T0.plusSeconds(180), 18_000, null,
+                metered(1700, Map.of("e 1", 3512.86, "e 2", 1967.74, "e 3", 880.0)), List.of());
+        assertEquals(missing.counterJoules() + 0.02 * 3.6e6, back.counterJoules(), 1e-3);
+        // one unit's meter reset leaves the others' counts
+        PolledPower.Poll reset = chain.poll(T0.plusSeconds(240), 24_000, null,
+                metered(1700, Map.of("e 1", 3512.88, "e 2", 0.01, "e 3", 880.01)), List.of());
+        assertEquals(back.counterJoules() + 0.03 * 3.6e6, reset.counterJoules(), 1e-3);
     }
 
     @Test
