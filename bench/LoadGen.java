@@ -41,6 +41,7 @@ public final class LoadGen {
         AtomicLong failed = new AtomicLong();
         AtomicLong skipped = new AtomicLong();
         AtomicLongArray latencyMicros = new AtomicLongArray(4_000_000);
+        AtomicLongArray sentMillis = new AtomicLongArray(latencyMicros.length());
         AtomicLong latencyCount = new AtomicLong();
         Instant boot = Instant.now().minusSeconds(86_400);
         Instant counterStart = Instant.now().minusSeconds(3_600);
@@ -81,6 +82,7 @@ public final class LoadGen {
                             long i = latencyCount.getAndIncrement();
                             if (i < latencyMicros.length()) {
                                 latencyMicros.set((int) i, (System.nanoTime() - sentAt) / 1_000);
+                                sentMillis.set((int) i, (sentAt - startNanos) / 1_000_000);
                             }
                         } else if (failed.incrementAndGet() == 1) {
                             System.err.println("first failure: " + (error != null ? error : "HTTP " + response.statusCode()));
@@ -98,14 +100,23 @@ public final class LoadGen {
         for (int i = 0; i < n; i++) {
             sorted[i] = latencyMicros.get(i);
         }
+        // p99 of each interval (every agent once), by when the request was sent: the first holds the devices' first reports
+        int windows = (int) Math.ceil(seconds / intervalSeconds);
+        StringBuilder byWindow = new StringBuilder();
+        for (int w = 0; w < windows; w++) {
+            long from = (long) (w * intervalSeconds * 1000), to = (long) ((w + 1) * intervalSeconds * 1000);
+            long[] in = java.util.stream.IntStream.range(0, n).filter(i -> sentMillis.get(i) >= from && sentMillis.get(i) < to)
+                    .mapToLong(latencyMicros::get).sorted().toArray();
+            byWindow.append(w == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", percentile(in, 0.99)));
+        }
         Arrays.sort(sorted);
         if (!pid.isEmpty()) {
             maxRss = Math.max(maxRss, rssKib(pid));
         }
         System.out.printf(Locale.ROOT, "agents=%d interval=%.0fs seconds=%.0f offered=%.1f/s stored=%.1f/s ok=%d failed=%d skipped=%d "
-                        + "p50=%.1fms p99=%.1fms max=%.1fms collector_rss_max=%s%n",
+                        + "p50=%.1fms p99=%.1fms max=%.1fms p99_by_interval_ms=%s collector_rss_max=%s%n",
                 agents, intervalSeconds, elapsed, tick / elapsed, ok.get() / elapsed, ok.get(), failed.get(), skipped.get(),
-                percentile(sorted, 0.50), percentile(sorted, 0.99), n == 0 ? 0 : sorted[n - 1] / 1000.0,
+                percentile(sorted, 0.50), percentile(sorted, 0.99), n == 0 ? 0 : sorted[n - 1] / 1000.0, byWindow,
                 pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0fMiB", maxRss / 1024.0));
     }
 
