@@ -41,6 +41,7 @@ public final class LoadGen {
         AtomicLong failed = new AtomicLong();
         AtomicLong skipped = new AtomicLong();
         AtomicLongArray latencyMicros = new AtomicLongArray(4_000_000);
+        AtomicLongArray sentMillis = new AtomicLongArray(latencyMicros.length());
         AtomicLong latencyCount = new AtomicLong();
         Instant boot = Instant.now().minusSeconds(86_400);
         Instant counterStart = Instant.now().minusSeconds(3_600);
@@ -81,6 +82,7 @@ public final class LoadGen {
                             long i = latencyCount.getAndIncrement();
                             if (i < latencyMicros.length()) {
                                 latencyMicros.set((int) i, (System.nanoTime() - sentAt) / 1_000);
+                                sentMillis.set((int) i, (sentAt - startNanos) / 1_000_000);
                             }
                         } else if (failed.incrementAndGet() == 1) {
                             System.err.println("first failure: " + (error != null ? error : "HTTP " + response.statusCode()));
@@ -98,14 +100,23 @@ public final class LoadGen {
         for (int i = 0; i < n; i++) {
             sorted[i] = latencyMicros.get(i);
         }
+        // p99 of each interval (every agent once), by when the request was sent, and after the first: the first interval holds
+        // the devices' first reports and this client's own warm-up (its JIT, its connections), which a no-op server shows too
+        int windows = (int) Math.ceil(seconds / intervalSeconds);
+        StringBuilder byWindow = new StringBuilder();
+        for (int w = 0; w < windows; w++) {
+            long from = (long) (w * intervalSeconds * 1000), to = (long) ((w + 1) * intervalSeconds * 1000);
+            byWindow.append(w == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", percentile(sentBetween(sentMillis, latencyMicros, n, from, to), 0.99)));
+        }
+        long[] afterFirst = sentBetween(sentMillis, latencyMicros, n, (long) (intervalSeconds * 1000), Long.MAX_VALUE);
         Arrays.sort(sorted);
         if (!pid.isEmpty()) {
             maxRss = Math.max(maxRss, rssKib(pid));
         }
         System.out.printf(Locale.ROOT, "agents=%d interval=%.0fs seconds=%.0f offered=%.1f/s stored=%.1f/s ok=%d failed=%d skipped=%d "
-                        + "p50=%.1fms p99=%.1fms max=%.1fms collector_rss_max=%s%n",
+                        + "p50=%.1fms p99=%.1fms max=%.1fms p99_by_interval_ms=%s p99_after_first_interval=%.1fms collector_rss_max=%s%n",
                 agents, intervalSeconds, elapsed, tick / elapsed, ok.get() / elapsed, ok.get(), failed.get(), skipped.get(),
-                percentile(sorted, 0.50), percentile(sorted, 0.99), n == 0 ? 0 : sorted[n - 1] / 1000.0,
+                percentile(sorted, 0.50), percentile(sorted, 0.99), n == 0 ? 0 : sorted[n - 1] / 1000.0, byWindow, percentile(afterFirst, 0.99),
                 pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0fMiB", maxRss / 1024.0));
     }
 
@@ -115,6 +126,12 @@ public final class LoadGen {
                 + "\"host\":{\"hostname\":\"" + device + "\",\"os\":\"Windows 11\",\"boot_time\":\"" + boot + "\",\"uptime_seconds\":86400.0,\"sessions\":1},"
                 + "\"utilisation\":{\"cpu_ratio\":0.12,\"memory_used_bytes\":4294967296,\"memory_total_bytes\":17179869184},"
                 + "\"power\":{\"watts\":" + watts + ",\"source\":\"model\",\"energy_joules_total\":" + joules + ",\"counter_start\":\"" + counterStart + "\"}}";
+    }
+
+    /** The latencies (sorted) of the requests sent in [fromMillis, toMillis) after the start. */
+    private static long[] sentBetween(AtomicLongArray sentMillis, AtomicLongArray latencyMicros, int n, long fromMillis, long toMillis) {
+        return java.util.stream.IntStream.range(0, n).filter(i -> sentMillis.get(i) >= fromMillis && sentMillis.get(i) < toMillis)
+                .mapToLong(latencyMicros::get).sorted().toArray();
     }
 
     private static double percentile(long[] sorted, double p) {

@@ -166,7 +166,7 @@ public final class CollectorVerticle extends VerticleBase {
                 new SustainabilityService(config.sustainability(), store, sustainabilityStore, config.carbon(), intensity, config.timeZone(),
                         maths),
                 new ServiceCarbon(store, carbonStore, sustainabilityStore, config.sustainability(), config.timeZone()),
-                Duration.ofMillis(Math.min(config.refreshInterval().toMillis(), 5_000)), cluster.duty("carbon"));
+                Duration.ofMillis(Math.min(config.refreshInterval().toMillis(), 5_000)), cluster.duty("carbon"), estate::rows);
         ServicesFeature services = new ServicesFeature(config.services(), new JdbcServiceHistoryStore(db), estate, sustainability.serviceFootprints(),
                 cluster.duty("services"));
         CarbonFeature carbon = new CarbonFeature(config.carbon(), config.intensityFetch(), config.carbonWindows(), carbonStore, intensity,

@@ -11,7 +11,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -21,6 +24,24 @@ import java.util.function.ToDoubleFunction;
  */
 public final class CarbonMetrics {
     private final MeterRegistry registry;
+
+    private record Site(String org, String site) {
+    }
+
+    private record Part(String name, String unit, String help, ToDoubleFunction<EnergyFootprint> part) {
+    }
+
+    private static final List<Part> PARTS = List.of(
+            new Part("kilowatch.site.overhead.energy", "joules", "Facility energy on top of devices' IT energy (PUE - 1)",
+                    EnergyFootprint::overheadJoules),
+            new Part("kilowatch.site.overhead.carbon", "grams", "The overhead's share of operational carbon, gCO2e", EnergyFootprint::overheadCarbonGrams),
+            new Part("kilowatch.site.td.losses.carbon", "grams", "Carbon of grid transmission and distribution losses (scope 3), gCO2e",
+                    EnergyFootprint::tdCarbonGrams),
+            new Part("kilowatch.site.fallback.energy", "joules", "IT energy whose carbon used the annual factor (no half-hourly intensity)",
+                    EnergyFootprint::fallbackJoules),
+            new Part("kilowatch.site.energy.cost", "gbp", "Cost of IT and overhead energy at the tariff, GBP", EnergyFootprint::costGbp));
+
+    private final Map<Site, Counter[]> bySite = new ConcurrentHashMap<>();
 
     public CarbonMetrics(MeterRegistry registry, CarbonPolicy policy, IntensityCache cache, Clock clock) {
         this.registry = registry;
@@ -45,26 +66,26 @@ public final class CarbonMetrics {
         if (plan.device() == null) {
             return;
         }
-        EnergyFootprint sum = plan.rollups().stream().filter(r -> r.period().equals(RollupIncrement.HOUR))
-                .map(RollupIncrement::footprint).reduce(EnergyFootprint.ZERO, EnergyFootprint::plus);
+        EnergyFootprint sum = EnergyFootprint.ZERO;
+        for (RollupIncrement r : plan.rollups()) {
+            if (r.period().equals(RollupIncrement.HOUR)) {
+                sum = sum.plus(r.footprint());
+            }
+        }
         String org = plan.device().identity().org() == null ? "" : plan.device().identity().org();
         String site = plan.device().identity().site() == null ? "" : plan.device().identity().site();
-        add("kilowatch.site.overhead.energy", "joules", "Facility energy on top of devices' IT energy (PUE - 1)", org, site, sum,
-                EnergyFootprint::overheadJoules);
-        add("kilowatch.site.overhead.carbon", "grams", "The overhead's share of operational carbon, gCO2e", org, site, sum,
-                EnergyFootprint::overheadCarbonGrams);
-        add("kilowatch.site.td.losses.carbon", "grams", "Carbon of grid transmission and distribution losses (scope 3), gCO2e",
-                org, site, sum, EnergyFootprint::tdCarbonGrams);
-        add("kilowatch.site.fallback.energy", "joules", "IT energy whose carbon used the annual factor (no half-hourly intensity)",
-                org, site, sum, EnergyFootprint::fallbackJoules);
-        add("kilowatch.site.energy.cost", "gbp", "Cost of IT and overhead energy at the tariff, GBP", org, site, sum, EnergyFootprint::costGbp);
+        // Registered at a site's first report, then kept: a registry look-up per counter per report cost more than the counting.
+        Counter[] counters = bySite.computeIfAbsent(new Site(org, site), this::register);
+        for (int i = 0; i < PARTS.size(); i++) {
+            double value = PARTS.get(i).part().applyAsDouble(sum);
+            if (value > 0) {
+                counters[i].increment(value);
+            }
+        }
     }
 
-    private void add(String name, String unit, String help, String org, String site, EnergyFootprint sum, ToDoubleFunction<EnergyFootprint> part) {
-        double value = part.applyAsDouble(sum);
-        Counter counter = Counter.builder(name).baseUnit(unit).description(help).tag("org", org).tag("site", site).register(registry);
-        if (value > 0) {
-            counter.increment(value);
-        }
+    private Counter[] register(Site at) {
+        return PARTS.stream().map(p -> Counter.builder(p.name()).baseUnit(p.unit()).description(p.help()).tag("org", at.org())
+                .tag("site", at.site()).register(registry)).toArray(Counter[]::new);
     }
 }

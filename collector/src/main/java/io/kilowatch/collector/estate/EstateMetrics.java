@@ -74,7 +74,7 @@ public final class EstateMetrics {
     /** The same for one device, after a report of it was stored. */
     public void sync(DeviceRow row) {
         DeviceMeters meters = registered.get(row.deviceId());
-        if (meters != null && !meters.labels().equals(labels(row))) {
+        if (meters != null && !sameLabels(meters.labels(), row)) {
             registry.getMeters().stream().filter(m -> row.deviceId().equals(m.getId().getTag("device"))).forEach(registry::remove);
             meters = null;
         }
@@ -109,6 +109,16 @@ public final class EstateMetrics {
                 "Time-weighted availability over the window", id, tags.and("window", label),
                 r -> estate.availability(r, window, clock.instant()).orElse(Double.NaN)));
         return new DeviceMeters(labels(row), tags, row.power().source(), powerGauge(id, tags, row.power().source()));
+    }
+
+    /** Whether the row still has these labels: per report, so without building a list. */
+    private static boolean sameLabels(List<String> labels, DeviceRow row) {
+        for (int i = 0; i < labels.size(); i++) {
+            if (!labels.get(i).equals(nz(row.label(DeviceRow.TAG_LABELS.get(i))))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> labels(DeviceRow row) {

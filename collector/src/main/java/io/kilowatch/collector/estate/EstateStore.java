@@ -47,6 +47,7 @@ public interface EstateStore extends AutoCloseable {
      */
     Future<List<IngestOutcome>> ingest(List<Pending> reports);
 
+    /** Every device, read in pages (each a task of its own on the store's writer, so reports are stored between them). */
     Future<List<DeviceRow>> devices();
 
     Future<Optional<DeviceRow>> device(String deviceId);
@@ -64,6 +65,13 @@ public interface EstateStore extends AutoCloseable {
 
     /** The same as {@link #changesSince} for these devices only: those another collector said it changed. */
     Future<Changes> changesOf(Collection<String> deviceIds, long spansSinceMs);
+
+    /**
+     * The newest stored sequence of each device a report changed at or after {@code receivedSinceMs}: what the live view
+     * compares with its own to read only the devices it is behind on ({@link #changesOf}), rather than every device that
+     * reported.
+     */
+    Future<Map<String, Long>> sequencesSince(long receivedSinceMs);
 
     /** Logged-in user sessions of each device, summed over the local days that start in [fromMs, toMs). */
     Future<Map<String, SessionTotals>> sessions(long fromMs, long toMs);

@@ -28,7 +28,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +42,9 @@ public final class JdbcStore implements EstateStore {
             + "energy_joules_total, carbon_grams_total, agent_version, agent_cpu_ratio, agent_rss_bytes, "
             + "agent_backlog_reports, agent_dropped_reports_total, inventory_json, inventory_updated_ms, stopped_ms";
     private static final String UPSERT_DEVICE = upsertDeviceSql();
+
+    /** Devices read per writer task when many are read: a few milliseconds' work. */
+    private static final int DEVICE_PAGE = 500;
 
     private final Database db;
 
@@ -90,8 +93,10 @@ public final class JdbcStore implements EstateStore {
     private IngestOutcome ingestOne(Pending r) throws SQLException {
         DeviceRow previous = storedDevice(r.deviceId());
         // A look-up, not INSERT ... ON CONFLICT: PostgreSQL's samples are partitioned by time, so (device, sequence)
-        // cannot be a unique key there.
-        Optional<Long> storedAt = sampleTime(r.deviceId(), r.sequence());
+        // cannot be a unique key there. Not needed for a report past the device's newest stored one, which no stored
+        // sample has (the device row takes each newest sequence with its sample): most reports.
+        boolean pastNewest = previous != null && r.sequence() > previous.reporting().lastSequence();
+        Optional<Long> storedAt = pastNewest ? Optional.empty() : sampleTime(r.deviceId(), r.sequence());
         if (storedAt.isPresent()) {
             return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.reporting().lastSequence(),
                     null);
@@ -235,11 +240,24 @@ public final class JdbcStore implements EstateStore {
 
     @Override
     public Future<List<DeviceRow>> devices() {
-        return db.run(this::allDevices);
+        return inPages(DEVICE_PAGE, after -> db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id > ? ORDER BY device_id LIMIT "
+                + DEVICE_PAGE, JdbcStore::deviceRow, after), DeviceRow::deviceId);
     }
 
-    private List<DeviceRow> allDevices() {
-        return db.query("SELECT " + DEVICE_COLUMNS + " FROM devices ORDER BY device_id", JdbcStore::deviceRow);
+    /**
+     * Reads every page a page reader gives, by device id ({@code after} is the last id of the page before, '' at first): each
+     * page is a task of its own on the writer, so a read of 20,000 devices never holds it for more than a few milliseconds
+     * and reports are stored between pages. A page shorter than {@code pageSize} is the last.
+     */
+    private <T> Future<List<T>> inPages(int pageSize, Function<String, List<T>> page, Function<T, String> idOf) {
+        return inPages(pageSize, "", new ArrayList<>(), page, idOf);
+    }
+
+    private <T> Future<List<T>> inPages(int pageSize, String after, List<T> into, Function<String, List<T>> page, Function<T, String> idOf) {
+        return db.run(() -> page.apply(after)).compose(rows -> {
+            into.addAll(rows);
+            return rows.size() < pageSize ? Future.succeededFuture(into) : inPages(pageSize, idOf.apply(rows.get(rows.size() - 1)), into, page, idOf);
+        });
     }
 
     @Override
@@ -267,50 +285,61 @@ public final class JdbcStore implements EstateStore {
 
     @Override
     public Future<Changes> changesSince(long receivedSinceMs, long spansSinceMs) {
-        return db.run(() -> {
-        if (receivedSinceMs <= 0) {
-            return new Changes(allDevices(), spansSince("uptime_spans", spansSinceMs), spansSince("off_periods", spansSinceMs));
-        }
-        return withSpans(db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE received_ms >= ? ORDER BY device_id",
-                JdbcStore::deviceRow, receivedSinceMs), spansSinceMs);
-        });
+        Changes changes = new Changes(new ArrayList<>(), new HashMap<>(), new HashMap<>());
+        return inPages(DEVICE_PAGE, after -> {
+            List<DeviceRow> rows = db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE received_ms >= ? AND device_id > ? "
+                    + "ORDER BY device_id LIMIT " + DEVICE_PAGE, JdbcStore::deviceRow, receivedSinceMs, after);
+            addSpans(rows, spansSinceMs, changes);
+            return rows;
+        }, DeviceRow::deviceId).map(changes);
     }
 
     @Override
     public Future<Changes> changesOf(Collection<String> deviceIds, long spansSinceMs) {
-        return db.run(() -> {
-        List<DeviceRow> rows = new ArrayList<>();
-        forChunks(List.copyOf(new TreeSet<>(deviceIds)), (in, chunk) -> rows.addAll(db.query("SELECT " + DEVICE_COLUMNS
-                + " FROM devices WHERE device_id" + in + " ORDER BY device_id", JdbcStore::deviceRow, chunk.toArray())));
-        return withSpans(rows, spansSinceMs);
-        });
-    }
-
-    /** These devices with their spans that end at or after {@code spansSinceMs}. */
-    private Changes withSpans(List<DeviceRow> changed, long spansSinceMs) {
-        Map<String, List<UptimeSpan>> spans = new HashMap<>();
-        Map<String, List<UptimeSpan>> off = new HashMap<>();
-        forChunks(changed.stream().map(DeviceRow::deviceId).toList(), (in, chunk) -> {
-            Object[] args = new Object[chunk.size() + 1];
-            args[0] = spansSinceMs;
-            for (int i = 0; i < chunk.size(); i++) {
-                args[i + 1] = chunk.get(i);
-            }
-            readSpans("uptime_spans", " AND device_id" + in, args, spans);
-            readSpans("off_periods", " AND device_id" + in, args, off);
-        });
-        return new Changes(changed, spans, off);
-    }
-
-    /**
-     * Runs {@code work} on chunks of ids with {@code " IN (?, ...)"} for each: bounded IN lists, because SQLite takes at
-     * most 32,766 parameters and shorter statements plan faster on both engines.
-     */
-    private static void forChunks(List<String> ids, BiConsumer<String, List<String>> work) {
-        for (int from = 0; from < ids.size(); from += 500) {
-            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
-            work.accept(" IN (" + "?, ".repeat(chunk.size() - 1) + "?)", chunk);
+        Changes changes = new Changes(new ArrayList<>(), new HashMap<>(), new HashMap<>());
+        List<String> ids = List.copyOf(new TreeSet<>(deviceIds));
+        Future<Void> read = Future.succeededFuture();
+        for (int from = 0; from < ids.size(); from += DEVICE_PAGE) {
+            List<String> page = ids.subList(from, Math.min(ids.size(), from + DEVICE_PAGE));
+            // a task per page, as inPages: the writer stores reports between them
+            read = read.compose(v -> db.run(() -> {
+                List<DeviceRow> rows = db.query("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id" + in(page.size())
+                        + " ORDER BY device_id", JdbcStore::deviceRow, page.toArray());
+                addSpans(rows, spansSinceMs, changes);
+                return null;
+            }));
         }
+        return read.map(changes);
+    }
+
+    @Override
+    public Future<Map<String, Long>> sequencesSince(long receivedSinceMs) {
+        record Sequence(String deviceId, long sequence) {
+        }
+        int page = DEVICE_PAGE * 10; // narrow rows: ten times a page of full rows in the same time
+        return inPages(page, after -> db.query("SELECT device_id, last_sequence FROM devices WHERE received_ms >= ? AND device_id > ? "
+                + "ORDER BY device_id LIMIT " + page, rs -> new Sequence(rs.getString(1), rs.getLong(2)), receivedSinceMs, after), Sequence::deviceId)
+                .map(rows -> rows.stream().collect(java.util.stream.Collectors.toMap(Sequence::deviceId, Sequence::sequence)));
+    }
+
+    /** Adds these devices, with their spans that end at or after {@code spansSinceMs}, to the changes. */
+    private void addSpans(List<DeviceRow> rows, long spansSinceMs, Changes into) {
+        into.devices().addAll(rows);
+        if (rows.isEmpty()) {
+            return;
+        }
+        Object[] args = new Object[rows.size() + 1];
+        args[0] = spansSinceMs;
+        for (int i = 0; i < rows.size(); i++) {
+            args[i + 1] = rows.get(i).deviceId();
+        }
+        readSpans("uptime_spans", " AND device_id" + in(rows.size()), args, into.spans());
+        readSpans("off_periods", " AND device_id" + in(rows.size()), args, into.offPeriods());
+    }
+
+    /** {@code " IN (?, ...)"} for so many ids: at most a page's, as SQLite takes at most 32,766 parameters and shorter statements plan faster. */
+    private static String in(int ids) {
+        return " IN (" + "?, ".repeat(ids - 1) + "?)";
     }
 
     /** @param table uptime_spans or off_periods: both are spans of time by device */
@@ -445,34 +474,58 @@ public final class JdbcStore implements EstateStore {
         });
     }
 
-    /** By column name, so a column added to {@link #DEVICE_COLUMNS} in any position cannot shift the others. */
+    /** Each of {@link #DEVICE_COLUMNS}' position in a row read with them. */
+    private static final Map<String, Integer> DEVICE_COLUMN = devicePositions();
+
+    private static Map<String, Integer> devicePositions() {
+        List<String> columns = List.of(DEVICE_COLUMNS.split(",\\s*"));
+        Map<String, Integer> positions = new HashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            positions.put(columns.get(i), i + 1);
+        }
+        return Map.copyOf(positions);
+    }
+
+    /**
+     * By column name, so a column added to {@link #DEVICE_COLUMNS} in any position cannot shift the others; through
+     * positions worked out once, as the driver builds a map of a result's column names for each look-up by name, per report.
+     */
     private static DeviceRow deviceRow(ResultSet rs) throws SQLException {
-        return new DeviceRow(rs.getString("device_id"),
-                new DeviceRow.Identity(rs.getString("org"), rs.getString("site"), rs.getString("department"), rs.getString("device_class")),
-                new DeviceRow.Host(rs.getString("hostname"), rs.getString("os"), rs.getLong("boot_time_ms"), nullableInt(rs, "sessions")),
-                new DeviceRow.Reporting(rs.getLong("first_seen_ms"), rs.getLong("last_seen_ms"), rs.getLong("received_ms"),
-                        rs.getLong("last_sequence"), rs.getLong("interval_ms"), nullableLong(rs, "stopped_ms")),
-                new DeviceRow.Utilisation(rs.getDouble("cpu_ratio"), nullableLong(rs, "memory_used_bytes"), nullableLong(rs, "memory_total_bytes")),
-                new DeviceRow.Power(rs.getDouble("power_watts"), rs.getString("power_source"), rs.getLong("counter_start_ms"),
-                        rs.getDouble("counter_joules")),
-                new DeviceRow.Counted(rs.getDouble("energy_joules_total"), rs.getDouble("carbon_grams_total")),
-                new DeviceRow.AgentSelf(rs.getString("agent_version"), nullableDouble(rs, "agent_cpu_ratio"), nullableLong(rs, "agent_rss_bytes"),
+        return new DeviceRow(rs.getString(at("device_id")),
+                new DeviceRow.Identity(rs.getString(at("org")), rs.getString(at("site")), rs.getString(at("department")),
+                        rs.getString(at("device_class"))),
+                new DeviceRow.Host(rs.getString(at("hostname")), rs.getString(at("os")), rs.getLong(at("boot_time_ms")), nullableInt(rs, "sessions")),
+                new DeviceRow.Reporting(rs.getLong(at("first_seen_ms")), rs.getLong(at("last_seen_ms")), rs.getLong(at("received_ms")),
+                        rs.getLong(at("last_sequence")), rs.getLong(at("interval_ms")), nullableLong(rs, "stopped_ms")),
+                new DeviceRow.Utilisation(rs.getDouble(at("cpu_ratio")), nullableLong(rs, "memory_used_bytes"), nullableLong(rs, "memory_total_bytes")),
+                new DeviceRow.Power(rs.getDouble(at("power_watts")), rs.getString(at("power_source")), rs.getLong(at("counter_start_ms")),
+                        rs.getDouble(at("counter_joules"))),
+                new DeviceRow.Counted(rs.getDouble(at("energy_joules_total")), rs.getDouble(at("carbon_grams_total"))),
+                new DeviceRow.AgentSelf(rs.getString(at("agent_version")), nullableDouble(rs, "agent_cpu_ratio"), nullableLong(rs, "agent_rss_bytes"),
                         nullableInt(rs, "agent_backlog_reports"), nullableLong(rs, "agent_dropped_reports_total")),
-                new DeviceRow.Inventory(rs.getString("inventory_json"), nullableLong(rs, "inventory_updated_ms")));
+                new DeviceRow.Inventory(rs.getString(at("inventory_json")), nullableLong(rs, "inventory_updated_ms")));
+    }
+
+    private static int at(String column) {
+        Integer position = DEVICE_COLUMN.get(column);
+        if (position == null) {
+            throw new IllegalArgumentException("not one of DEVICE_COLUMNS: " + column);
+        }
+        return position;
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {
-        long v = rs.getLong(column);
+        long v = rs.getLong(at(column));
         return rs.wasNull() ? null : v;
     }
 
     private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
-        int v = rs.getInt(column);
+        int v = rs.getInt(at(column));
         return rs.wasNull() ? null : v;
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
-        double v = rs.getDouble(column);
+        double v = rs.getDouble(at(column));
         return rs.wasNull() ? null : v;
     }
 }

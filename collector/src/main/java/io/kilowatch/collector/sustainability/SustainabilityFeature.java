@@ -1,6 +1,7 @@
 package io.kilowatch.collector.sustainability;
 
 import io.kilowatch.collector.cluster.Duty;
+import io.kilowatch.collector.estate.DeviceRow;
 import io.kilowatch.collector.feature.Feature;
 import io.kilowatch.collector.feature.FeatureContext;
 import io.kilowatch.collector.http.ApiModule;
@@ -8,6 +9,7 @@ import io.kilowatch.collector.service.ServiceFootprints;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +21,17 @@ public final class SustainabilityFeature implements Feature {
     private final ServiceCarbon serviceCarbon;
     private final Duration embodiedRefresh;
     private final Duty carbonPass;
+    private final Supplier<List<DeviceRow>> devices;
     private List<ApiModule> routes = List.of();
 
     /**
      * @param embodiedRefresh how often the embodied gauges are refreshed, so new devices and classes show at once
      * @param carbonPass known-off time is recorded only by the collector holding it; every collector reads the gauges
+     * @param devices the live view's device rows, for the embodied gauges
      */
-    public SustainabilityFeature(SustainabilityService sustainability, ServiceCarbon serviceCarbon, Duration embodiedRefresh, Duty carbonPass) {
+    public SustainabilityFeature(SustainabilityService sustainability, ServiceCarbon serviceCarbon, Duration embodiedRefresh, Duty carbonPass,
+                                 Supplier<List<DeviceRow>> devices) {
+        this.devices = devices;
         this.carbonPass = carbonPass;
         this.sustainability = sustainability;
         this.serviceCarbon = serviceCarbon;
@@ -54,7 +60,7 @@ public final class SustainabilityFeature implements Feature {
             Duration every = Duration.ofMinutes(15);
             ctx.timers().every(every, () -> pass(ctx).onSuccess(metrics::update)
                     .onFailure(e -> LOG.atWarn().setCause(e).log("updating off time and carbon gauges failed")));
-            ctx.timers().every(embodiedRefresh, () -> sustainability.embodiedRates(ctx.clock().instant())
+            ctx.timers().every(embodiedRefresh, () -> sustainability.embodiedRates(devices.get(), ctx.clock().instant())
                     .onSuccess(metrics::updateEmbodied).onFailure(e -> LOG.atWarn().setCause(e).log("updating embodied carbon gauges failed")));
             routes = List.of(new SustainabilityApi(sustainability, ctx.clock()));
             return null;

@@ -235,12 +235,17 @@ public final class SustainabilityService {
         return days;
     }
 
-    /** The annual embodied charge per class of devices within their life, grams a year: cheap, for frequent gauges. */
-    public Future<Map<String, Double>> embodiedRates(Instant now) {
-        return profiles().map(devices -> embodiedRates(devices, now));
+    /**
+     * The annual embodied charge per class of devices within their life, grams a year, for frequent gauges: of the live
+     * view's rows rather than the store's, since reading every device row every few seconds held the store's single writer
+     * for up to a second at 20,000 devices (bench/ingest-load.sh), and worked out on the maths worker.
+     */
+    public Future<Map<String, Double>> embodiedRates(List<DeviceRow> rows, Instant now) {
+        return sustainability.purchaseDates().compose(purchases -> maths.run(() ->
+                ratesPerClass(DeviceProfile.of(rows, purchases, config, zone), now)));
     }
 
-    private Map<String, Double> embodiedRates(List<DeviceProfile> devices, Instant now) {
+    private Map<String, Double> ratesPerClass(List<DeviceProfile> devices, Instant now) {
         Map<String, Double> perClass = new TreeMap<>();
         for (DeviceProfile p : devices) {
             if (p.embodiedKg().isPresent() && !EmbodiedCarbon.fullyAmortised(p.inService(), p.lifeYears(), now, zone)) {
@@ -258,7 +263,7 @@ public final class SustainabilityService {
 
     private SustainabilityMetrics.Snapshot snapshot(List<DeviceProfile> devices, CarbonLedger ledger, Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
-        Map<String, Double> perClass = embodiedRates(devices, now);
+        Map<String, Double> perClass = ratesPerClass(devices, now);
         Optional<Trajectory.Target> target = trajectory.target(ledger, null, today.getYear());
         double targetGrams = target.map(t -> t.path().targetKg(today.getYear()) * 1000).orElse(Double.NaN);
         double projectedGrams = target.map(t -> trajectory.projected(t, today)).filter(OptionalDouble::isPresent)

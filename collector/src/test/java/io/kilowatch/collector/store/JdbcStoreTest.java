@@ -81,6 +81,31 @@ class JdbcStoreTest {
     }
 
     @Test
+    void manyDevicesAreReadWholeAcrossPagesAndSequencesNameTheNewestStored() {
+        try (JdbcStore store = testStore.openStore()) {
+            int devices = 1_201; // over two pages of the writer's reads
+            List<String> ids = java.util.stream.IntStream.range(0, devices).mapToObj(i -> String.format("pc-%04d", i)).toList();
+            store.ingest(ids.stream().map(id -> pending(report().device(id).sequence(1).at(T0).bootedAt(T0.minusSeconds(3600)).counter(5).build()))
+                    .toList()).await();
+            ingest(store, report().device("pc-0600").sequence(2).at(T0.plusSeconds(15)).bootedAt(T0.minusSeconds(3600)).counter(9).build());
+
+            assertEquals(ids, store.devices().await().stream().map(d -> d.deviceId()).toList());
+            EstateStore.Changes all = store.changesSince(0, 0).await();
+            assertEquals(ids, all.devices().stream().map(d -> d.deviceId()).toList());
+            assertEquals(devices, all.spans().size(), "every device's spans, whichever page it was read in");
+            Map<String, Long> sequences = store.sequencesSince(0).await();
+            assertEquals(devices, sequences.size());
+            assertEquals(2, sequences.get("pc-0600"));
+            assertEquals(1, sequences.get("pc-1200"));
+            assertEquals(Map.of("pc-0600", 2L), store.sequencesSince(T0.plusSeconds(15).toEpochMilli()).await(),
+                    "only the devices a report changed since");
+            EstateStore.Changes some = store.changesOf(List.of("pc-1200", "pc-0000", "pc-0600"), 0).await();
+            assertEquals(List.of("pc-0000", "pc-0600", "pc-1200"), some.devices().stream().map(d -> d.deviceId()).toList());
+            assertEquals(List.of(new UptimeSpan(T0.minusSeconds(3600), T0.plusSeconds(15))), some.spans().get("pc-0600"));
+        }
+    }
+
+    @Test
     void syncSetsWhenCommitsReachTheDisk() throws Exception {
         for (Database.Sync sync : Database.Sync.values()) {
             StoreConfig config = new StoreConfig(testStore.config().type(), dir, sync, testStore.config().postgresql());

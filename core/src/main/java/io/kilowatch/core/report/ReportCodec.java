@@ -167,10 +167,54 @@ public final class ReportCodec {
         @Override
         protected Instant _deserialize(String value, com.fasterxml.jackson.databind.DeserializationContext ctxt) {
             try {
-                return Instant.parse(value);
+                return parseInstant(value);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("not an RFC 3339 UTC timestamp such as 2026-01-31T12:00:00Z: '" + value + "'");
             }
         }
+    }
+
+    /**
+     * {@link Instant#parse} with a fast path for the form agents write, {@code 2026-01-31T12:00:00[.fraction]Z}: a report has
+     * four timestamps, and the formatter's parse was a tenth of what ingest allocated. Anything else, or a field out of
+     * range, goes to {@link Instant#parse}, so what is accepted and refused is exactly its.
+     */
+    static Instant parseInstant(String s) {
+        int n = s.length();
+        if (n >= 20 && n <= 30 && n != 21 && s.charAt(4) == '-' && s.charAt(7) == '-' && s.charAt(10) == 'T' && s.charAt(13) == ':'
+                && s.charAt(16) == ':' && s.charAt(n - 1) == 'Z' && (n == 20 || s.charAt(19) == '.')) {
+            int year = digits(s, 0, 4);
+            int month = digits(s, 5, 7);
+            int day = digits(s, 8, 10);
+            int hour = digits(s, 11, 13);
+            int minute = digits(s, 14, 16);
+            int second = digits(s, 17, 19);
+            int fraction = n == 20 ? 0 : digits(s, 20, n - 1);
+            if ((year | month | day | hour | minute | second | fraction) >= 0) {
+                for (int i = n - 1; i < 29; i++) {
+                    fraction *= 10; // to nanoseconds: nine digits
+                }
+                try {
+                    return java.time.LocalDateTime.of(year, month, day, hour, minute, second, n == 20 ? 0 : fraction)
+                            .toInstant(java.time.ZoneOffset.UTC);
+                } catch (java.time.DateTimeException e) {
+                    // out of range (a 30 February, a leap second): as Instant.parse says
+                }
+            }
+        }
+        return Instant.parse(s);
+    }
+
+    /** The decimal number in s[from, to), or -1 when a character is not a digit. */
+    private static int digits(String s, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 }

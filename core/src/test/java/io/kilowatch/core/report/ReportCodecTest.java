@@ -88,4 +88,25 @@ class ReportCodecTest {
         String deep = "{\"labels\":" + "[".repeat(100) + "]".repeat(100) + "}";
         assertThrows(ReportFormatException.class, () -> ReportCodec.fromJson(deep));
     }
+
+    @Test
+    void timestampsReadAsInstantParseReadsThemFastPathOrNot() {
+        int refused = 0;
+        for (String t : new String[] {"2026-01-31T12:00:00Z", "2026-01-31T12:00:00.5Z", "2026-01-31T12:00:00.123456789Z",
+                "2026-12-03T08:27:55.181Z", "0000-01-01T00:00:00Z", "2024-02-29T23:59:59.000000001Z", "2026-01-31T12:00:00+01:00",
+                "2026-01-31t12:00:00z", "+12026-01-31T12:00:00Z", "2026-01-31T23:59:60Z", "2026-01-31T24:00:00Z", "2026-01-31T12:00:00.Z",
+                "2026-02-30T12:00:00Z", "2025-02-29T12:00:00Z", "2026-13-01T12:00:00Z", "2026-01-31T12:60:00Z", "2026-01-31T12:00:00.1234567890Z",
+                "2026-01-31 12:00:00Z", "2026-1-31T12:00:00Z", "2026-01-31T12:00:0xZ", "2026-01-31T12:00:00", "2026-01-31T12:00:00.-1Z", ""}) {
+            Instant expected;
+            try {
+                expected = Instant.parse(t);
+            } catch (java.time.format.DateTimeParseException e) {
+                refused++;
+                assertThrows(java.time.format.DateTimeParseException.class, () -> ReportCodec.parseInstant(t), t);
+                continue;
+            }
+            assertEquals(expected, ReportCodec.parseInstant(t), t);
+        }
+        assertTrue(refused >= 9, "the refused forms are tried too");
+    }
 }
