@@ -17,7 +17,8 @@ import java.util.Map;
  * measured the draw, which already includes it.</li>
  * <li>Energy meter: the same profile's as the power, so the meter and the power describe one thing.</li>
  * <li>A PDU metered only by outlet: when no profile measures the draw, the highest-ranked profile's outlets summed
- * (the PDU's own electronics, a few watts, left out), ahead of the class model and of any PoE on it.</li>
+ * (the PDU's own electronics, a few watts, left out), ahead of the class model and of any PoE on it; outlets
+ * summing under {@link #MIN_DRAWN_WATTS} measured nothing.</li>
  * </ul>
  *
  * @param powerFrom the profile whose measurement is the device's power, or null when the class model is
@@ -49,11 +50,15 @@ public record ComposedReading(Double powerWatts, Double addedWatts, Double energ
             // profiles that include the same one (interfaces) read the same samples: publish each once
             r.samples().forEach(s -> samples.putIfAbsent(s.metric() + "\u0000" + s.index(), s));
         }
+        boolean fromOutlets = false;
         if (powerFrom == null) {
-            powerFrom = parts.entrySet().stream().filter(e -> e.getValue().outletsWatts() != null).map(Map.Entry::getKey).findFirst().orElse(null);
+            // outlets that together read under a watt measured nothing either (a PDU whose meters all read 0)
+            powerFrom = parts.entrySet().stream().filter(e -> e.getValue().outletsWatts() != null && e.getValue().outletsWatts() >= MIN_DRAWN_WATTS)
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            fromOutlets = powerFrom != null;
         }
         ProfileReading source = powerFrom == null ? null : parts.get(powerFrom);
-        Double power = source == null ? null : source.powerWatts() != null ? source.powerWatts() : source.outletsWatts();
+        Double power = source == null ? null : fromOutlets ? source.outletsWatts() : source.powerWatts();
         return new ComposedReading(power, source == null ? added : null,
                 source == null ? null : source.energyKwhTotal(), cpu, interfaces, new ArrayList<>(samples.values()), powerFrom, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parts)));
     }

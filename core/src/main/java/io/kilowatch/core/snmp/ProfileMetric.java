@@ -88,9 +88,11 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
      * output still counts; null for none
      * @param atLeastRowValue the column's value must be at least the row's own raw value: what a PoE group delivers
      * cannot exceed its budget, so a larger figure is in other units or garbage
+     * @param thousandthsAbove with {@code atLeastRowValue}: a row above the column's value is read in thousandths of
+     * its unit when that fits under it (an agent that sends milliwatts where the MIB says watts), dropped otherwise
      */
     public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern matching, Pattern notMatching, Pattern preferMatching,
-                         boolean atLeastRowValue) {
+                         boolean atLeastRowValue, boolean thousandthsAbove) {
         public Filter {
             in = Set.copyOf(in);
             notIn = Set.copyOf(notIn);
