@@ -91,9 +91,11 @@ public record ProfileMetric(String name, String oid, boolean table, double scale
      * beside another member's metered at both ends; rows without a value form one group; null: the whole table is one group
      * @param atLeastRowValue the column's value must be at least the row's own raw value: what a PoE group delivers
      * cannot exceed its budget, so a larger figure is in other units or garbage
+     * @param thousandthsAbove with {@code atLeastRowValue}: a row above the column's value is read in thousandths of
+     * its unit when that fits under it (an agent that sends milliwatts where the MIB says watts), dropped otherwise
      */
     public record Filter(String column, Set<Long> in, Set<Long> notIn, Pattern matching, Pattern notMatching, Pattern preferMatching,
-                         String preferWithin, boolean atLeastRowValue) {
+                         String preferWithin, boolean atLeastRowValue, boolean thousandthsAbove) {
         public Filter {
             in = Set.copyOf(in);
             notIn = Set.copyOf(notIn);

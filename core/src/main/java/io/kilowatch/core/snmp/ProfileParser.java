@@ -25,7 +25,7 @@ public final class ProfileParser {
     private static final Set<String> METRIC = Set.of("name", "oid", "table", "scale", "unit", "role", "kind", "help", "decimal_digits",
             "filters", "absent_values");
     private static final Set<String> FILTER = Set.of("column", "index_last_arc", "in", "not_in", "matching", "not_matching", "prefer_matching",
-            "prefer_within", "at_least_row_value");
+            "prefer_within", "at_least_row_value", "thousandths_above");
 
     private ProfileParser() {
     }
@@ -167,6 +167,14 @@ public final class ProfileParser {
             throw new ProfileException(origin + ": " + path + ".at_least_row_value must be true or false, got '" + atLeastRaw + "'");
         }
         boolean atLeast = Boolean.TRUE.equals(atLeastRaw);
+        Object thousandthsRaw = f.get("thousandths_above");
+        if (thousandthsRaw != null && !(thousandthsRaw instanceof Boolean)) {
+            throw new ProfileException(origin + ": " + path + ".thousandths_above must be true or false, got '" + thousandthsRaw + "'");
+        }
+        boolean thousandths = Boolean.TRUE.equals(thousandthsRaw);
+        if (thousandths && !atLeast) {
+            throw new ProfileException(origin + ": " + path + ".thousandths_above reads rows above at_least_row_value's column; set at_least_row_value: true");
+        }
         if ((preferMatching != null || atLeast) && column == null) {
             throw new ProfileException(origin + ": " + path + (atLeast ? ".at_least_row_value" : ".prefer_matching")
                     + " tests another column of the row; name the column");
@@ -184,7 +192,7 @@ public final class ProfileParser {
             throw new ProfileException(origin + ": " + path + " needs in (values to keep), not_in (values to drop), matching (a pattern to keep), not_matching (a pattern to drop),"
                     + " prefer_matching (a pattern whose rows, where there are any, are the only ones read) or at_least_row_value: true");
         }
-        return new ProfileMetric.Filter(column, in, notIn, matching, notMatching, preferMatching, preferWithin, atLeast);
+        return new ProfileMetric.Filter(column, in, notIn, matching, notMatching, preferMatching, preferWithin, atLeast, thousandths);
     }
 
     private static Pattern pattern(Map<?, ?> f, String key, String origin, String path) {

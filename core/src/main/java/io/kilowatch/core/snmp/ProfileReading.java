@@ -147,6 +147,7 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
         if (m.kind() == ProfileMetric.Kind.VALUE && m.absent().contains(n.longValue()) && n.doubleValue() == n.longValue()) {
             return null;
         }
+        double unitScale = 1;
         for (ProfileMetric.Filter f : m.filters()) {
             Object tested = f.column() == null ? lastArc(index) : values.get(f.column() + "." + index);
             if (tested == null && f.column() != null) {
@@ -165,10 +166,14 @@ public record ProfileReading(Double powerWatts, Double addedWatts, Double energy
                 return null;
             }
             if (f.atLeastRowValue() && tested instanceof Number t && t.doubleValue() < n.doubleValue()) {
-                return null;
+                // above its limit: thousandths of the unit where the profile allows and they fit, else garbage
+                if (!f.thousandthsAbove() || t.doubleValue() < n.doubleValue() / 1000) {
+                    return null;
+                }
+                unitScale = 0.001;
             }
         }
-        double value = n.doubleValue() * m.scale();
+        double value = n.doubleValue() * m.scale() * unitScale;
         if (m.decimalDigits() != null) {
             if (!(values.get(m.decimalDigits() + "." + index) instanceof Number digits) || digits.longValue() < 0 || digits.longValue() > 9) {
                 return null;

@@ -297,10 +297,35 @@ class ProfileParserTest {
     }
 
     @Test
+    void outletsThatAllReadZeroAreNoMeasurementAndTheModelStands() {
+        SnmpProfile outlets = ProfileParser.parse("""
+                name: outlets
+                metrics:
+                  - name: outlet_power_watts
+                    oid: 1.3.6.1.4.1.534.6.6.6.1.2.2.1.7
+                    table: true
+                    role: outlet_power_watts
+                """, "o.yaml");
+        String o = "1.3.6.1.4.1.534.6.6.6.1.2.2.1.7.";
+        // Eaton ePDU DBQ (LibreNMS eatonpdu_dbq): every outletActivePower reads 0
+        ProfileReading zero = ProfileReading.evaluate(outlets.metrics(), Map.of(o + "0", 0L, o + "1", 0L, o + "2", 0L));
+        assertEquals(0.0, zero.outletsWatts(), 1e-9);
+        Map<String, ProfileReading> parts = new java.util.LinkedHashMap<>();
+        parts.put("outlets", zero);
+        ComposedReading c = ComposedReading.compose(parts);
+        assertEquals(null, c.powerFrom(), "0 W is no device's draw: the class model, never 0 W");
+        assertEquals(null, c.powerWatts());
+        parts.put("outlets", new ProfileReading(0.4, null, null, null, Map.of(), List.of(), 180.0));
+        ComposedReading below = ComposedReading.compose(parts);
+        assertEquals("outlets", below.powerFrom(), "a draw under a watt measured nothing: the outlets summed stand");
+        assertEquals(180.0, below.powerWatts(), 1e-9);
+    }
+
+    @Test
     void anOutletIsTheIndexArcBeforeASensorType() {
         // PDU2-MIB outlet sensors are indexed pdu.outlet.sensorType and filtered on the type: outlet 11 of PDU 1
         ProfileMetric raritan = new ProfileMetric("o", "1.3.6.1.4.1.13742.6.5.4.3.1.4", true, 1, "watts", ProfileMetric.Role.OUTLET_POWER_WATTS,
-                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null, null, null, null, false)),
+                ProfileMetric.Kind.VALUE, null, null, List.of(new ProfileMetric.Filter(null, java.util.Set.of(5L), java.util.Set.of(), null, null, null, null, false, false)),
                 java.util.Set.of());
         assertEquals(11L, raritan.outletNumber("1.11.5"));
         // a table indexed by the outlet alone

@@ -195,6 +195,40 @@ class ProfileRowSelectionTest {
     }
 
     @Test
+    void poeDeliveredAboveItsBudgetIsReadInMilliwattsWhereTheProfileSaysSo() {
+        SnmpProfile poe = ProfileParser.parse("""
+                name: poe
+                metrics:
+                  - name: poe_consumption_watts
+                    oid: 1.3.6.1.2.1.105.1.3.1.1.4
+                    table: true
+                    role: power_watts_added
+                    filters:
+                      - column: 1.3.6.1.2.1.105.1.3.1.1.2
+                        at_least_row_value: true
+                        thousandths_above: true
+                """, "poe.yaml");
+        String consumption = "1.3.6.1.2.1.105.1.3.1.1.4.";
+        String budget = "1.3.6.1.2.1.105.1.3.1.1.2.";
+        ProfileReading r = ProfileReading.evaluate(poe.metrics(), Map.of(
+                consumption + "1", 3800, budget + "1", 190,        // Netgear GS324TP: milliwatts, 3.8 W of 190 W
+                consumption + "2", 115, budget + "2", 370,         // watts, as the MIB says
+                consumption + "3", 4_000_000, budget + "3", 370)); // 4 kW even as milliwatts: garbage
+        assertEquals(3.8 + 115, r.addedWatts(), 1e-9);
+        ProfileException alone = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
+                name: p
+                metrics:
+                  - name: w
+                    oid: 1.3.6.1.4.1.99.1
+                    table: true
+                    filters:
+                      - column: 1.3.6.1.4.1.99.2
+                        thousandths_above: true
+                """, "p.yaml"));
+        assertTrue(alone.getMessage().contains("metrics[0].filters[0].thousandths_above reads rows above at_least_row_value's column"), alone.getMessage());
+    }
+
+    @Test
     void preferMatchingNeedsAColumnAndAPattern() {
         assertEquals("p.yaml: metrics[0].filters[0].prefer_matching tests another column of the row; name the column",
                 rejected("index_last_arc: true, prefer_matching: input"));
