@@ -114,17 +114,18 @@ class MultiUnitProfilesTest {
     @Test
     void aPoeStackAddsEveryMembersGroupOnceAndADrawMeasuredPerSupplyIncludesIt() {
         // POWER-ETHERNET-MIB pethMainPseTable, index pethMainPseGroupIndex, one group per stack member: budget (.2)
-        // and consumption (.4) in watts; member 4 answers milliwatts, above its own budget, so no reading
+        // and consumption (.4) in watts; member 4 answers milliwatts, above its own budget: read as thousandths (31 W),
+        // member 5 a figure above its budget even as milliwatts: no reading
         String pse = "1.3.6.1.2.1.105.1.3.1.1.";
         Map<String, Object> walk = new LinkedHashMap<>();
-        long[] used = {9, 19, 24, 31000};
-        for (int member = 1; member <= 4; member++) {
+        long[] used = {9, 19, 24, 31000, 900000};
+        for (int member = 1; member <= 5; member++) {
             walk.put(pse + "2." + member, 740L);
             walk.put(pse + "4." + member, used[member - 1]);
         }
         ComposedReading model = ShippedProfiles.poll("1.3.6.1.4.1.9.1.2694", walk);
         assertNull(model.powerFrom(), "no supply metered: the class model");
-        assertEquals(9 + 19 + 24, model.addedWatts(), 1e-9, "plus what every member's group delivers (iosxe_c9200l's stack of three)");
+        assertEquals(9 + 19 + 24 + 31, model.addedWatts(), 1e-9, "plus what every member's group delivers, once");
 
         // CISCO-ENTITY-SENSOR watts(6), units(9), precision 0 on each member's supply (entity 1000 x member, the
         // sensors' entPhysicalContainedIn), at input and at output; member 3's older supply is metered at its output only
