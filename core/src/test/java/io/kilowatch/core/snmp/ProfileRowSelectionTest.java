@@ -171,17 +171,7 @@ class ProfileRowSelectionTest {
 
     @Test
     void poeDeliveredAboveItsGroupsBudgetIsNoReading() {
-        SnmpProfile poe = ProfileParser.parse("""
-                name: poe
-                metrics:
-                  - name: poe_consumption_watts
-                    oid: 1.3.6.1.2.1.105.1.3.1.1.4
-                    table: true
-                    role: power_watts_added
-                    filters:
-                      - column: 1.3.6.1.2.1.105.1.3.1.1.2
-                        at_least_row_value: true
-                """, "poe.yaml");
+        SnmpProfile poe = poeAgainstBudget("");
         String consumption = "1.3.6.1.2.1.105.1.3.1.1.4.";
         String budget = "1.3.6.1.2.1.105.1.3.1.1.2.";
         ProfileReading r = ProfileReading.evaluate(poe.metrics(), Map.of(
@@ -196,18 +186,7 @@ class ProfileRowSelectionTest {
 
     @Test
     void poeDeliveredAboveItsBudgetIsReadInMilliwattsWhereTheProfileSaysSo() {
-        SnmpProfile poe = ProfileParser.parse("""
-                name: poe
-                metrics:
-                  - name: poe_consumption_watts
-                    oid: 1.3.6.1.2.1.105.1.3.1.1.4
-                    table: true
-                    role: power_watts_added
-                    filters:
-                      - column: 1.3.6.1.2.1.105.1.3.1.1.2
-                        at_least_row_value: true
-                        thousandths_above: true
-                """, "poe.yaml");
+        SnmpProfile poe = poeAgainstBudget("thousandths_above: true");
         String consumption = "1.3.6.1.2.1.105.1.3.1.1.4.";
         String budget = "1.3.6.1.2.1.105.1.3.1.1.2.";
         ProfileReading r = ProfileReading.evaluate(poe.metrics(), Map.of(
@@ -280,5 +259,20 @@ class ProfileRowSelectionTest {
     private static String rejected(String filter) {
         String yaml = "name: p\nmetrics:\n  - name: w\n    oid: 1.3.6.1.4.1.99.1\n    table: true\n    filters:\n      - {" + filter + "}\n";
         return assertThrows(ProfileException.class, () -> ProfileParser.parse(yaml, "p.yaml")).getMessage();
+    }
+
+    /** POWER-ETHERNET-MIB consumption, each group's held to its budget (pethMainPsePower), with one more filter key. */
+    private static SnmpProfile poeAgainstBudget(String extraFilterKey) {
+        return ProfileParser.parse("""
+                name: poe
+                metrics:
+                  - name: poe_consumption_watts
+                    oid: 1.3.6.1.2.1.105.1.3.1.1.4
+                    table: true
+                    role: power_watts_added
+                    filters:
+                      - column: 1.3.6.1.2.1.105.1.3.1.1.2
+                        at_least_row_value: true
+                """ + (extraFilterKey.isEmpty() ? "" : "        " + extraFilterKey + "\n"), "poe.yaml");
     }
 }
