@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,15 +40,7 @@ class MeterCalibrationTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (vertx != null) {
-            vertx.close().await();
-        }
-        if (snmpsimd != null) {
-            snmpsimd.destroy();
-            if (!snmpsimd.waitFor(10, TimeUnit.SECONDS)) {
-                snmpsimd.destroyForcibly();
-            }
-        }
+        SnmpCorpusTest.stop(vertx, snmpsimd);
     }
 
     private int serve(List<String> recordings) throws Exception {

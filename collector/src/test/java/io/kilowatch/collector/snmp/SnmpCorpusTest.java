@@ -144,15 +144,7 @@ class SnmpCorpusTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (vertx != null) {
-            vertx.close().await();
-        }
-        if (snmpsimd != null) {
-            snmpsimd.destroy();
-            if (!snmpsimd.waitFor(10, TimeUnit.SECONDS)) {
-                snmpsimd.destroyForcibly();
-            }
-        }
+        stop(vertx, snmpsimd);
     }
 
     @Test
@@ -185,6 +177,19 @@ class SnmpCorpusTest {
             }
         }
         assertEquals(List.of(), wrong.stream().distinct().toList(), "recordings read wrong");
+    }
+
+    /** Closes the collector's Vert.x, then the simulator: either may be null when start-up failed. */
+    static void stop(Vertx vertx, Process snmpsimd) throws Exception {
+        if (vertx != null) {
+            vertx.close().await();
+        }
+        if (snmpsimd != null) {
+            snmpsimd.destroy();
+            if (!snmpsimd.waitFor(10, TimeUnit.SECONDS)) {
+                snmpsimd.destroyForcibly();
+            }
+        }
     }
 
     @Test
