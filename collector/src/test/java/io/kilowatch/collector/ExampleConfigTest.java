@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.config.ConfigException;
 import io.kilowatch.core.config.Settings;
 import java.nio.file.Files;
@@ -52,7 +53,12 @@ class ExampleConfigTest {
         assertEquals(2.0, config.carbon().forSite("Leeds DC").tdLosses().gramsPerKwh(2024), 1e-9);
         assertEquals("13", config.carbon().forSite("Leeds DC").region());
         assertEquals("national", config.carbon().forSite("County Hall").region());
-        assertEquals(17.92, config.carbon().forSite("County Hall").tdLosses().gramsPerKwh(2024), 1e-9);
+        assertEquals(18.30, config.carbon().forSite("County Hall").tdLosses().gramsPerKwh(2024), 1e-9);
+        // The example lists the built-in DESNZ tables year for year, so an officer copying it gets the defaults.
+        AnnualGridFactors.UK_DESNZ_GENERATION_KG_PER_KWH.forEach((year, kg) -> assertEquals(kg * 1000,
+                config.carbon().forSite("County Hall").factors().gramsPerKwh(year), 1e-9, "generation " + year));
+        AnnualGridFactors.UK_DESNZ_TD_LOSSES_KG_PER_KWH.forEach((year, kg) -> assertEquals(kg * 1000,
+                config.carbon().forSite("County Hall").tdLosses().gramsPerKwh(year), 1e-9, "T&D " + year));
         // Monday 6 Jan 2025 23:30 in London is in the night band; the site's own flat rate applies there
         assertEquals(0.15, config.carbon().forSite("County Hall").tariff().gbpPerKwhAt(Instant.parse("2025-01-06T23:30:00Z")));
         assertEquals(0.24, config.carbon().forSite("Leeds DC").tariff().gbpPerKwhAt(Instant.parse("2025-01-06T23:30:00Z")));

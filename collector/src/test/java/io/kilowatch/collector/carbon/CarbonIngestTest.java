@@ -113,20 +113,20 @@ class CarbonIngestTest {
 
             // Leeds DC: 1 kWh per half-hour, PUE 1.5. 10:00 -> 100 g: 1 x 1.5 x 100 = 150 g; 10:30 has no value: DESNZ 2024
             // 207.05 g: 1 x 1.5 x 207.05 = 310.575 g. Carbon 460.575 g, overhead share 460.575 x 0.5 / 1.5 = 153.525 g;
-            // overhead energy 1 kWh; T&D 2 x 1.5 x 17.92 (2023 set, nearest for 2024) = 53.76 g; fallback 1 kWh;
+            // overhead energy 1 kWh; T&D 2 x 1.5 x 18.30 (DESNZ 2024) = 54.9 g; fallback 1 kWh;
             // cost 3 kWh x £0.20 = £0.60.
-            double[] leeds = {2 * KWH, KWH, 460.575, 153.525, 53.76, KWH, 0.60};
+            double[] leeds = {2 * KWH, KWH, 460.575, 153.525, 54.9, KWH, 0.60};
             assertRow(leeds, rollup("dc-1", "hour", HOUR_10));
             assertRow(leeds, rollup("dc-1", "day", DAY));
-            // The office: national region, none imported: 2 x 207.05 = 414.1 g, T&D 2 x 17.92 = 35.84 g, all fallback, no tariff.
-            double[] office = {2 * KWH, 0, 414.1, 0, 35.84, 2 * KWH, 0};
+            // The office: national region, none imported: 2 x 207.05 = 414.1 g, T&D 2 x 18.30 = 36.6 g, all fallback, no tariff.
+            double[] office = {2 * KWH, 0, 414.1, 0, 36.6, 2 * KWH, 0};
             assertRow(office, rollup("pc-1", "hour", HOUR_10));
 
             // 10:30 for London arrives later (200 g): 150 + 1 x 1.5 x 200 = 450 g, overhead 150 g, no fallback. T&D and cost stay.
             CarbonStore.ImportOutcome later = carbon.importIntensity(IntensityFile.parse(
                     Recordings.read("regional-intensity-2024-06-03T1030.json"), Format.NESO, null, null), 2L, recompute).await();
             assertEquals(1, later.recomputedRollups());
-            double[] recomputed = {2 * KWH, KWH, 450, 150, 53.76, 0, 0.60};
+            double[] recomputed = {2 * KWH, KWH, 450, 150, 54.9, 0, 0.60};
             assertRow(recomputed, rollup("dc-1", "hour", HOUR_10));
             assertRow(recomputed, rollup("dc-1", "day", DAY));
             assertRow(office, rollup("pc-1", "hour", HOUR_10));
@@ -139,7 +139,7 @@ class CarbonIngestTest {
             assertEquals(0.60, bySite.get(1).totals().costGbp(), 1e-12);
             assertEquals(414.1, bySite.get(0).totals().carbonGrams(), 1e-9);
             assertEquals(0.60, store.totals("day", DAY, DAY + 86_400_000L).await().costGbp(), 1e-12);
-            assertEquals(53.76 + 35.84, store.totals("hour", HOUR_10, HOUR_10 + 1).await().tdCarbonGrams(), 1e-9);
+            assertEquals(54.9 + 36.6, store.totals("hour", HOUR_10, HOUR_10 + 1).await().tdCarbonGrams(), 1e-9);
 
             String before = carbon.intensityVersion().await();
             IntensityFormatException bad = assertThrows(IntensityFormatException.class, () -> carbon.importIntensity(
@@ -154,7 +154,7 @@ class CarbonIngestTest {
     void recomputingWithNewSettingsReworksEveryPartOfTheChosenDaysOnly() throws Exception {
         try (JdbcStore store = testStore.openStore()) {
             CarbonStore carbon = londonDataThenEnergy(store);
-            // DESNZ's final 2024 figure comes out (say 0.150), County Hall turns out to have a PUE of 1.2, and a tariff of £0.30 is agreed.
+            // Another 2024 generation factor is configured (say 0.150), County Hall turns out to have a PUE of 1.2, and a tariff of £0.30 is agreed.
             CarbonPolicy revised = CollectorConfig.from(Settings.empty("test").override("time_zone", "Europe/London")
                     .override("carbon.grid_factors_kgco2e_per_kwh.2024", "0.150").override("tariff.gbp_per_kwh", "0.30")
                     .override("sites.County Hall.pue", "1.2")
@@ -164,13 +164,13 @@ class CarbonIngestTest {
             assertEquals(0, carbon.recomputeRollups(DAY + 86_400_000L, DAY + 2 * 86_400_000L, withRevised).await(), "another day: nothing to do");
             assertEquals(2, carbon.recomputeRollups(DAY, DAY + 86_400_000L, withRevised).await());
 
-            // County Hall: 2 kWh, PUE 1.2: overhead 0.4 kWh; 2.4 x 150 = 360 g, overhead 0.4 x 150 = 60 g; T&D 2.4 x 17.92 = 43.008 g;
+            // County Hall: 2 kWh, PUE 1.2: overhead 0.4 kWh; 2.4 x 150 = 360 g, overhead 0.4 x 150 = 60 g; T&D 2.4 x 18.30 = 43.92 g;
             // all fallback (no national data); cost 2.4 x 0.30 = £0.72.
-            double[] office = {2 * KWH, 0.4 * KWH, 360, 60, 43.008, 2 * KWH, 0.72};
+            double[] office = {2 * KWH, 0.4 * KWH, 360, 60, 43.92, 2 * KWH, 0.72};
             assertRow(office, rollup("pc-1", "hour", HOUR_10));
             assertRow(office, rollup("pc-1", "day", DAY));
             // Leeds DC: 1 kWh x 1.5 x 100 + 1 kWh x 1.5 x 150 (the new fallback) = 375 g, overhead a third: 125 g; T&D and cost as before.
-            double[] leeds = {2 * KWH, KWH, 375, 125, 53.76, KWH, 0.60};
+            double[] leeds = {2 * KWH, KWH, 375, 125, 54.9, KWH, 0.60};
             assertRow(leeds, rollup("dc-1", "hour", HOUR_10));
             assertRow(leeds, rollup("dc-1", "day", DAY));
         }

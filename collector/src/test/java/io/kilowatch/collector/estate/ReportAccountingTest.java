@@ -154,7 +154,7 @@ class ReportAccountingTest {
     void energyIsSplitAtHalfHoursAndEachHalfTakesItsIntensityWithTheRestApart() {
         // 1.5 kWh evenly over 10:15 .. 11:00 UTC, 3 June 2024 (BST), London region 13: 0.5 kWh in 10:15-10:30 at 100 g,
         // 1 kWh in 10:30-11:00 with no half-hourly value: DESNZ 2024 207.05 g. Carbon 50 + 207.05 = 257.05 g;
-        // fallback 1 kWh; T&D 1.5 x 17.92 (2023 set, nearest for 2024) = 26.88 g; cost 1.5 x 0.25 = £0.375.
+        // fallback 1 kWh; T&D 1.5 x 18.30 (DESNZ 2024) = 27.45 g; cost 1.5 x 0.25 = £0.375.
         intensity.replace("13", IntensitySeries.of(List.of(new IntensitySeries.Point(Instant.parse("2024-06-03T10:00:00Z"), 100,
                 IntensitySeries.FORECAST, "NESO Carbon Intensity API regional, region 13 London"))));
         Instant t0 = Instant.parse("2024-06-03T10:15:00Z");
@@ -166,7 +166,7 @@ class ReportAccountingTest {
         assertEquals(0.5 * KWH, hour.firstHalfHourJoules(), 1e-6);
         assertEquals(257.05, hour.carbonGrams(), 1e-9);
         assertEquals(KWH, hour.footprint().fallbackJoules(), 1e-6);
-        assertEquals(26.88, hour.footprint().tdCarbonGrams(), 1e-9);
+        assertEquals(27.45, hour.footprint().tdCarbonGrams(), 1e-9);
         assertEquals(0.375, hour.footprint().costGbp(), 1e-12);
         assertEquals(0, hour.footprint().overheadJoules());
         assertEquals(257.05, next.device().counted().carbonGramsTotal(), 1e-9);

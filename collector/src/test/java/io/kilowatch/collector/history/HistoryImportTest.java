@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * real store and read back through the carbon report, the trajectory and the overview's totals; figures
  * worked out by hand in the comments. Time zone Europe/London (UTC+0 in winter). No half-hourly intensity
  * is stored, so every kWh takes its year's DESNZ generation factor (2024: 207.05 g, 2025: 177.00 g) and
- * T&D factor (2024: 2023's 17.92 g, the nearest set; 2025: 18.53 g). On SQLite and PostgreSQL.
+ * T&D factor (2024: 18.30 g; 2025: 18.53 g). On SQLite and PostgreSQL.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(StoreKind.class)
@@ -85,13 +85,13 @@ class HistoryImportTest {
         // December's month is 31 local days and January's 31: 62 day parts, plus 2 days and 2 half-hours.
         assertEquals(66, outcome.days());
 
-        // 2024: 310 + 24 + 1 = 335 kWh. Scope 2: 335 x 207.05 g = 69,361.75 g. T&D: 335 x 17.92 g = 6,003.2 g.
+        // 2024: 310 + 24 + 1 = 335 kWh. Scope 2: 335 x 207.05 g = 69,361.75 g. T&D: 335 x 18.30 g = 6,130.5 g.
         JsonObject y2024 = SustainabilityApi.json(sustainability.report(2024, null, NOW).await()).getJsonObject("totals");
         assertEquals(335.0, y2024.getDouble("energy_kwh"), 1e-9);
         assertEquals(335.0, y2024.getDouble("imported_energy_kwh"), 1e-9);
         assertEquals(69.362, y2024.getDouble("scope2_kg"), 1e-9);
-        assertEquals(6.003, y2024.getDouble("scope3_td_kg"), 1e-9);
-        assertEquals(75.365, y2024.getDouble("operational_kg"), 1e-9);
+        assertEquals(6.131, y2024.getDouble("scope3_td_kg"), 1e-9);
+        assertEquals(75.492, y2024.getDouble("operational_kg"), 1e-9);
         assertEquals(1.0, y2024.getJsonObject("data_quality").getDouble("imported_ratio"));
         assertEquals(0.0, y2024.getJsonObject("data_quality").getDouble("measured_ratio"));
         // 2025: 310 + 24 + 1 = 335 kWh at 177.00 g: 59,295 g; T&D 335 x 18.53 g = 6,207.55 g.
@@ -105,9 +105,9 @@ class HistoryImportTest {
         assertEquals("Council B", byOrg.getJsonObject(1).getString("org"));
         assertEquals(24.0, byOrg.getJsonObject(1).getJsonObject("total").getDouble("energy_kwh"), 1e-9);
 
-        // The baseline is measured from the imported year: 75.36495 kg, not typed in.
+        // The baseline is measured from the imported year: 75.49225 kg, not typed in.
         JsonObject trajectory = SustainabilityApi.json(sustainability.trajectory(2025, null, NOW).await());
-        assertEquals(75.365, trajectory.getDouble("baseline_kg"), 1e-3, trajectory.encode());
+        assertEquals(75.492, trajectory.getDouble("baseline_kg"), 1e-3, trajectory.encode());
         assertEquals("measured by Kilowatch in 2024 (including 335.000 kWh of imported history)", trajectory.getString("baseline_source"));
 
         // The overview's day totals hold the same energy.
@@ -121,7 +121,7 @@ class HistoryImportTest {
 
     /**
      * Well-to-tank lines, configured (test figures, not DESNZ's: 50 g/kWh for generation, 5 g for T&D, in
-     * 2024), are scope 3 apart: 2024's 335 kWh gives 335 x 55 g = 18.425 kg, and operational stays 75.365 kg.
+     * 2024), are scope 3 apart: 2024's 335 kWh gives 335 x 55 g = 18.425 kg, and operational stays 75.492 kg.
      * A site on another grid (its own factors) gets none: Paris's 10 kWh adds no WTT.
      */
     @Test
@@ -137,8 +137,8 @@ class HistoryImportTest {
         JsonObject report = SustainabilityApi.json(service.report(2024, null, NOW).await());
         JsonObject totals = report.getJsonObject("totals");
         assertEquals(18.425, totals.getDouble("scope3_wtt_kg"), 1e-9);
-        // Operational: 75.365 kg as before, plus Paris's 10 kWh x 33 g = 0.33 kg (no UK T&D there).
-        assertEquals(75.695, totals.getDouble("operational_kg"), 1e-9);
+        // Operational: 75.492 kg as before, plus Paris's 10 kWh x 33 g = 0.33 kg (no UK T&D there).
+        assertEquals(75.822, totals.getDouble("operational_kg"), 1e-9);
         assertEquals(18.425, report.getJsonArray("scopes").getJsonObject(3).getDouble("kg"));
         assertEquals("upstream", report.getJsonArray("scopes").getJsonObject(3).getString("kind"));
     }

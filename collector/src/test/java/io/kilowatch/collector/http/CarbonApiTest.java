@@ -90,7 +90,7 @@ class CarbonApiTest {
         post(report().device("dc-1").label("site", "Leeds DC").sequence(2).at(T0.plusSeconds(3600)).bootedAt(T0.minusSeconds(600))
                 .counterStart(T0.minusSeconds(600)).counter(2 * 3_600_000).build());
 
-        // Hand-computed in CarbonIngestTest: 460.575 g of which overhead 153.525 g, T&D 53.76 g, 1 kWh fallback, £0.60
+        // Hand-computed in CarbonIngestTest: 460.575 g of which overhead 153.525 g, T&D 54.9 g, 1 kWh fallback, £0.60
         JsonObject totals = get("/api/v1/carbon/totals?from=2024-06-03&to=2024-06-03");
         assertEquals("location-based", totals.getString("method"));
         assertEquals(2.0, totals.getDouble("energy_kwh"), 1e-9);
@@ -99,7 +99,7 @@ class CarbonApiTest {
         assertEquals(0.460575, totals.getDouble("carbon_kg"), 1e-9);
         assertEquals(0.153525, totals.getDouble("overhead_carbon_kg"), 1e-9);
         assertEquals(0.30705, totals.getDouble("it_carbon_kg"), 1e-9);
-        assertEquals(0.05376, totals.getDouble("td_losses_carbon_kg"), 1e-9);
+        assertEquals(0.0549, totals.getDouble("td_losses_carbon_kg"), 1e-9);
         assertEquals(1.0, totals.getDouble("fallback_energy_kwh"), 1e-9);
         assertEquals(1.0, totals.getDouble("half_hourly_energy_kwh"), 1e-9);
         assertEquals(0.60, totals.getDouble("cost_gbp"), 1e-9);
@@ -108,7 +108,7 @@ class CarbonApiTest {
         String sources = leeds.getJsonArray("factor_sources").encode();
         assertTrue(sources.contains("NESO Carbon Intensity API regional, region 13 London"), sources);
         assertTrue(sources.contains("UK DESNZ GHG conversion factors, electricity generation 2024 (fallback: no half-hourly intensity)"), sources);
-        assertTrue(sources.contains("UK DESNZ GHG conversion factors, T&D losses 2023 (nearest set for 2024)"), sources);
+        assertTrue(sources.contains("UK DESNZ GHG conversion factors, T&D losses 2024"), sources);
         assertTrue(leeds.getString("method").contains("half-hourly intensity for region 13 London"), leeds.getString("method"));
         assertTrue(get("/api/v1/devices/dc-1").getString("carbon_method").contains("PUE 1.5 (overhead apart)"));
         // The carbon report reads the same rollup columns: its Q2 figures are these, rounded to 3 places (£ to 2).
@@ -117,8 +117,8 @@ class CarbonApiTest {
         assertEquals(1.0, report.getDouble("overhead_energy_kwh"), 1e-9);
         assertEquals(0.461, report.getDouble("scope2_kg"), 1e-9);
         assertEquals(0.154, report.getDouble("scope2_overhead_kg"), 1e-9);
-        assertEquals(0.054, report.getDouble("scope3_td_kg"), 1e-9);
-        assertEquals(0.514, report.getDouble("operational_kg"), 1e-9); // 460.575 + 53.76 g
+        assertEquals(0.055, report.getDouble("scope3_td_kg"), 1e-9);
+        assertEquals(0.515, report.getDouble("operational_kg"), 1e-9); // 460.575 + 54.9 g
         assertEquals(1.0, report.getDouble("fallback_energy_kwh"), 1e-9);
         assertEquals(0.60, report.getDouble("cost_gbp"), 1e-9);
 
@@ -142,7 +142,7 @@ class CarbonApiTest {
         JsonObject today = get("/api/v1/estate").getJsonObject("today");
         assertEquals(0.450, today.getDouble("carbon_kg"), 1e-9);
         assertEquals(0.150, today.getDouble("overhead_carbon_kg"), 1e-9);
-        assertEquals(0.05376, today.getDouble("td_losses_carbon_kg"), 1e-9);
+        assertEquals(0.0549, today.getDouble("td_losses_carbon_kg"), 1e-9);
         assertEquals(0.60, today.getDouble("cost_gbp"), 1e-9);
 
         String metrics = client.get(port, "127.0.0.1", "/metrics").putHeader("Authorization", "Bearer " + VIEWER[0]).send().await().bodyAsString();

@@ -28,15 +28,16 @@ public final class AnnualGridFactors {
             2025, 0.17700);
     public static final String UK_DESNZ_SOURCE = "UK DESNZ GHG conversion factors, electricity generation";
     /**
-     * UK DESNZ GHG conversion factors, transmission and distribution losses (scope 3), kgCO2e/kWh. Only the
-     * sets checked against the published tables are listed (2025: row 13_402_4000_5_1 of the 2025 flat-format
-     * file, in two independent copies; 2022 and 2023: the "T&D- UK electricity" row of those years' flat files,
-     * read in CSVs made from them). 2024's could not be verified and uses 2023's, named as such (see
-     * docs/carbon.md#annual-factors).
+     * UK DESNZ GHG conversion factors, transmission and distribution losses (scope 3), kgCO2e/kWh, the
+     * "T&D- UK electricity" row of each set, checked against the published tables: 2022 and 2023 in CSVs made
+     * from those years' flat files; 2024 (0.01830, full set v1.1 of 30 October 2024, sheet "Transmission and
+     * distribution" E22) and 2025 (row 13_402_4000_5_1 of the flat file) each in two independent copies. See
+     * docs/carbon.md#annual-factors.
      */
     public static final Map<Integer, Double> UK_DESNZ_TD_LOSSES_KG_PER_KWH = Map.of(
             2022, 0.01769,
             2023, 0.01792,
+            2024, 0.01830,
             2025, 0.01853);
     public static final String UK_DESNZ_TD_SOURCE = "UK DESNZ GHG conversion factors, T&D losses";
 

@@ -102,11 +102,30 @@ class CarbonCalculatorTest {
         assertEquals(177.0, desnz.gramsPerKwh(2031), 1e-9);
         assertTrue(desnz.source(2031).contains("2025 (nearest set for 2031)"), desnz.source(2031));
         assertEquals(255.6, desnz.gramsPerKwh(2010), 1e-9);
-        // T&D: DESNZ 2025 is set (18.53 g); 2024 has no verified set, so the newest earlier one (2023's) is used and named.
-        assertEquals(18.53, AnnualGridFactors.ukDesnzTdLosses().gramsPerKwh(2025), 1e-9);
-        assertEquals(17.92, AnnualGridFactors.ukDesnzTdLosses().gramsPerKwh(2024), 1e-9);
-        assertTrue(AnnualGridFactors.ukDesnzTdLosses().source(2024).contains("2023 (nearest set for 2024)"));
         assertEquals(18.53, AnnualGridFactors.ukDesnzTdLosses().gramsPerKwh(2031), 1e-9);
+        assertEquals("UK DESNZ GHG conversion factors, T&D losses 2025 (nearest set for 2031)", AnnualGridFactors.ukDesnzTdLosses().source(2031));
+    }
+
+    @Test
+    void everyDesnzSetFrom2022HasItsOwnTdLosses() {
+        // DESNZ "T&D- UK electricity", g/kWh: 2022 17.69, 2023 17.92, 2024 18.30 (v1.1), 2025 18.53; each year its own set.
+        AnnualGridFactors td = AnnualGridFactors.ukDesnzTdLosses();
+        Map<Integer, Double> gramsByYear = Map.of(2022, 17.69, 2023, 17.92, 2024, 18.30, 2025, 18.53);
+        gramsByYear.forEach((year, grams) -> {
+            assertEquals(grams, td.gramsPerKwh(year), 1e-9, "T&D " + year);
+            assertEquals("UK DESNZ GHG conversion factors, T&D losses " + year, td.source(year));
+        });
+    }
+
+    @Test
+    void oneKwhIn2024UsesThe2024DesnzFactors() {
+        // DESNZ 2024 v1.1: generation 207.05 g, T&D 18.30 g, both named as the 2024 set.
+        Instant from = Instant.parse("2024-05-01T10:00:00Z");
+        EnergyFootprint f = calculator.footprint(ONE_KWH, from, from.plusSeconds(3600), office, null);
+        assertEquals(207.05, f.carbonGrams(), 1e-9);
+        assertEquals(18.30, f.tdCarbonGrams(), 1e-9);
+        assertEquals(List.of("UK DESNZ GHG conversion factors, electricity generation 2024", "UK DESNZ GHG conversion factors, T&D losses 2024"),
+                f.sources());
     }
 
     @Test
