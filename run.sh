@@ -17,7 +17,8 @@ echo "kilowatch: building (mvn -B -q package -DskipTests)..."
 mvn -B -q package -DskipTests
 
 # A first look on this machine: bound to loopback, so reading without a login is allowed explicitly here.
-java -jar collector/target/kilowatch-collector.jar --config collector/kilowatch-collector.yaml \
+# Shenandoah keeps GC pauses short, so agents' reports are answered promptly (docs/deployment.md#jvm-options).
+java -XX:+UseShenandoahGC -jar collector/target/kilowatch-collector.jar --config collector/kilowatch-collector.yaml \
   --http-port "$port" --data-dir "$data/collector" --set security.read.anonymous=true &
 collector=$!
 agent=""

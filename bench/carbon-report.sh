@@ -16,7 +16,7 @@ year=$(date -u +%Y)
 for devices in $sizes; do
   rm -rf "$work/data"
   run() {
-    java -Xmx1g -jar "$jar" --http-port "$port" --data-dir "$work/data" --set security.read.anonymous=true \
+    java -Xmx1g -XX:+UseShenandoahGC -jar "$jar" --http-port "$port" --data-dir "$work/data" --set security.read.anonymous=true \
       --set sustainability.targets.baseline_year=$((year - 1)) --set sustainability.targets.annual_reduction_percent=3 \
       --set "sustainability.shared_services.Shared ICT.Council A=1" --set "sustainability.shared_services.Shared ICT.Council B=1" \
       >"$work/collector.log" 2>&1 &

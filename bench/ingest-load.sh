@@ -14,7 +14,7 @@ cp collector/target/kilowatch-collector.jar "$work/collector.jar"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 for agents in $sizes; do
   rm -rf "$work/data"
-  java -Xmx1g -jar "$work/collector.jar" --http-port "$port" --data-dir "$work/data" \
+  java -Xmx1g -XX:+UseShenandoahGC -jar "$work/collector.jar" --http-port "$port" --data-dir "$work/data" \
     --set http.rate_limit.burst=1000 --set security.agents.require_credentials=false >"$work/collector.log" 2>&1 &
   collector=$!
   for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done

@@ -82,7 +82,7 @@ collector_start() {
   local where=(--set store.type=sqlite)
   [ "$store" = sqlite ] || where=(--set store.type=postgresql --set "store.postgresql.url=jdbc:postgresql://127.0.0.1:$pg_port/${store#postgresql:}"
                                  --set store.postgresql.user=$pg_user)
-  java -Xmx512m -jar "$JAR" --http-port "$port" --data-dir "$work/$id" --set "cluster.collector_id=$id" "${where[@]}" "$@" \
+  java -Xmx512m -XX:+UseShenandoahGC -jar "$JAR" --http-port "$port" --data-dir "$work/$id" --set "cluster.collector_id=$id" "${where[@]}" "$@" \
     >"$work/$id.log" 2>&1 &
   pids+=($!)
   collectors+=($!)

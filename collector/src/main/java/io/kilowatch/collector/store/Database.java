@@ -70,6 +70,9 @@ public final class Database implements AutoCloseable {
     }
 
     private final Dialect dialect;
+    /** The connection and its data_version at the last {@link #othersMayHaveWritten()}. */
+    private Connection versionedConnection;
+    private long dataVersion;
     private final Connector connector;
     /** Other collectors' reports, on PostgreSQL; null on SQLite, which one collector alone writes. */
     private final PgEstateChanges changes;
@@ -280,6 +283,26 @@ public final class Database implements AutoCloseable {
             }
         }
         return connection;
+    }
+
+    /**
+     * Whether anything but this connection may have changed the store since the last call: on PostgreSQL always (other
+     * collectors share it); on SQLite when another connection committed in between (PRAGMA data_version, a command run
+     * beside the collector, say) or the connection is new. What the caller remembers of the store holds only while false.
+     */
+    boolean othersMayHaveWritten() throws SQLException {
+        if (dialect != Dialect.SQLITE) {
+            return true;
+        }
+        Connection c = connection();
+        long version;
+        try (ResultSet rs = prepared("PRAGMA data_version").executeQuery()) {
+            version = rs.next() ? rs.getLong(1) : -1;
+        }
+        boolean changed = c != versionedConnection || version != dataVersion;
+        versionedConnection = c;
+        dataVersion = version;
+        return changed;
     }
 
     /** Makes room for the samples of reports taken at these times: on PostgreSQL, their day partitions. Outside a transaction. */

@@ -189,6 +189,9 @@ class JdbcStoreTest {
             assertThrows(IllegalStateException.class, () -> store.ingest(List.of(pending(r), failing)).await());
             assertEquals(1, store.device("pc-1").await().orElseThrow().reporting().lastSequence());
             assertFalse(ingest(store, r).duplicate(), "nothing of the failed attempt was kept");
+            // nor remembered: the report's energy counts on the row stored before it
+            assertEquals(600, store.device("pc-1").await().orElseThrow().counted().energyJoulesTotal(), 1e-9);
+            assertEquals(600, store.totals("hour", 0, Long.MAX_VALUE).await().itJoules(), 1e-9);
         }
     }
 
@@ -200,6 +203,52 @@ class JdbcStoreTest {
             assertEquals(List.of(false, false, true, false), outcomes.stream().map(EstateStore.IngestOutcome::duplicate).toList());
             assertEquals(900, store.device("pc-1").await().orElseThrow().counted().energyJoulesTotal(), 1e-9);
         }
+    }
+
+    @Test
+    void aReportCountsOnTheRowAnotherWriterStoredMeanwhile() {
+        try (JdbcStore mine = testStore.openStore(); JdbcStore other = testStore.openStore()) {
+            ingest(mine, at(1, 100));
+            ingest(mine, at(2, 700));
+            ingest(other, at(3, 1_300));
+            ingest(mine, at(4, 1_900));
+            // on the row this store wrote last (sequence 2) the 600 J of sequence 3 would be counted twice
+            assertEquals(1_800, mine.totals("hour", 0, Long.MAX_VALUE).await().itJoules(), 1e-9);
+            assertEquals(1_800, mine.device("pc-1").await().orElseThrow().counted().energyJoulesTotal(), 1e-9);
+        }
+    }
+
+    @Test
+    void rowsRememberedAcrossReportsEqualRowsReadFromTheStore() {
+        // the same reports for two devices: one through a store kept open, one through a store opened afresh for each
+        try (JdbcStore remembering = testStore.openStore()) {
+            reportsOfAWorkingDay("pc-1").forEach(r -> assertEquals(null, ingest(remembering, r).rejection(), "report " + r.sequence()));
+        }
+        for (Report r : reportsOfAWorkingDay("pc-2")) {
+            try (JdbcStore reading = testStore.openStore()) {
+                var outcome = ingest(reading, r);
+                assertEquals(null, outcome.rejection(), "report " + r.sequence());
+            }
+        }
+        try (JdbcStore store = testStore.openStore()) {
+            var remembered = store.device("pc-1").await().orElseThrow();
+            var read = store.device("pc-2").await().orElseThrow();
+            assertEquals(4, read.reporting().lastSequence());
+            assertEquals(java.util.Arrays.asList(read.identity(), read.reporting(), read.utilisation(), read.power(), read.counted(), read.agent(),
+                    read.inventory(), read.host().bootTimeMs(), read.host().sessions()), java.util.Arrays.asList(remembered.identity(), remembered.reporting(),
+                    remembered.utilisation(), remembered.power(), remembered.counted(), remembered.agent(), remembered.inventory(),
+                    remembered.host().bootTimeMs(), remembered.host().sessions()));
+            assertEquals(store.totals("day", 0, Long.MAX_VALUE).await().itJoules() / 2, remembered.counted().energyJoulesTotal(), 1e-9);
+        }
+    }
+
+    private static List<Report> reportsOfAWorkingDay(String device) {
+        Instant boot = T0.minusSeconds(3600);
+        return List.of(
+                report().device(device).sequence(1).at(T0).bootedAt(boot).counter(100).sessions(2).label("department", "Finance").build(),
+                report().device(device).sequence(2).at(T0.plusSeconds(15)).bootedAt(boot).counter(700).watts(61.5).cpu(0.73).source("rapl").build(),
+                report().device(device).sequence(3).at(T0.plusSeconds(30)).bootedAt(boot).counter(1_300).stopping().build(),
+                report().device(device).sequence(4).at(T0.plusSeconds(900)).bootedAt(T0.plusSeconds(800)).counterStart(T0.plusSeconds(800)).counter(50).sessions(null).build());
     }
 
     @Test
