@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * throughput and acknowledgement latency. Bounded in agents, time and requests in flight.
  *
  *   java bench/LoadGen.java --collector http://127.0.0.1:8080 --agents 10000 [--interval 15] [--seconds 60]
- *       [--in-flight 256] [--collector-pid PID] [--warmup-requests 5000]
+ *       [--in-flight 256] [--collector-pid PID] [--warmup-requests 5000] [--scrape-every 0]
  *
  * Only the JDK is needed (a single-file program); bench/ingest-load.sh runs it at several sizes.
  */
@@ -31,6 +31,7 @@ public final class LoadGen {
         int inFlight = Integer.parseInt(arg(args, "--in-flight", "256"));
         String pid = arg(args, "--collector-pid", "");
         int warmupRequests = Integer.parseInt(arg(args, "--warmup-requests", "5000"));
+        int scrapeEverySeconds = Integer.parseInt(arg(args, "--scrape-every", "0"));
         if (agents < 1 || agents > 200_000 || seconds < 1 || seconds > 3_600) {
             throw new IllegalArgumentException("agents must be 1..200000 and seconds 1..3600");
         }
@@ -50,6 +51,7 @@ public final class LoadGen {
 
         warmUp(http, URI.create(collector + "/health"), permits, inFlight, warmupRequests);
         long startNanos = System.nanoTime();
+        AtomicLong slowestScrapeMicros = scrapeEverySeconds > 0 ? scrape(http, URI.create(collector + "/metrics"), scrapeEverySeconds) : null;
         long endNanos = startNanos + TimeUnit.SECONDS.toNanos(seconds);
         long intervalNanos = (long) (intervalSeconds * 1e9);
         long maxRss = 0;
@@ -116,10 +118,37 @@ public final class LoadGen {
             maxRss = Math.max(maxRss, rssKib(pid));
         }
         System.out.printf(Locale.ROOT, "agents=%d interval=%.0fs seconds=%.0f offered=%.1f/s stored=%.1f/s ok=%d failed=%d skipped=%d "
-                        + "p50=%.1fms p99=%.1fms max=%.1fms p99_by_interval_ms=%s p99_after_first_interval=%.1fms collector_rss_max=%s%n",
+                        + "p50=%.1fms p99=%.1fms max=%.1fms p99_by_interval_ms=%s p99_after_first_interval=%.1fms collector_rss_max=%s%s%n",
                 agents, intervalSeconds, elapsed, tick / elapsed, ok.get() / elapsed, ok.get(), failed.get(), skipped.get(),
                 percentile(sorted, 0.50), percentile(sorted, 0.99), n == 0 ? 0 : sorted[n - 1] / 1000.0, byWindow, percentile(afterFirst, 0.99),
-                pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0fMiB", maxRss / 1024.0));
+                pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0fMiB", maxRss / 1024.0),
+                slowestScrapeMicros == null ? "" : String.format(Locale.ROOT, " scrape_max=%.0fms", slowestScrapeMicros.get() / 1000.0));
+    }
+
+    /** GET /metrics every so often, as Prometheus does, while the agents report; the slowest scrape so far. */
+    private static AtomicLong scrape(HttpClient http, URI metrics, int everySeconds) {
+        AtomicLong slowestMicros = new AtomicLong();
+        Thread scraper = new Thread(() -> {
+            while (true) {
+                long start = System.nanoTime();
+                try {
+                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(60)).GET().build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() != 200) {
+                        System.err.println("scrape: HTTP " + response.statusCode());
+                        return;
+                    }
+                    slowestMicros.accumulateAndGet((System.nanoTime() - start) / 1_000, Math::max);
+                    TimeUnit.SECONDS.sleep(everySeconds);
+                } catch (Exception e) {
+                    System.err.println("scrape: " + e);
+                    return;
+                }
+            }
+        }, "scraper");
+        scraper.setDaemon(true);
+        scraper.start();
+        return slowestMicros;
     }
 
     private static String report(String device, long seq, Instant now, Instant boot, Instant counterStart, double watts, double joules) {

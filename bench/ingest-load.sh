@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ingest benchmark, run on demand (not in CI): a fresh collector with its embedded store, then
 # bench/LoadGen.java simulating 1k, 10k and 50k agents reporting every 15 s over loopback.
-# Prints stored reports/s, p50/p99 acknowledgement latency and the collector's peak RSS per size.
+# Prints stored reports/s, p50/p99 acknowledgement latency, the collector's peak RSS and its slowest /metrics
+# scrape per size, with /metrics scraped every 15 s meanwhile, as Prometheus would.
 # Agent credentials are switched off here: simulated agents would otherwise have to enrol first.
 #   bench/ingest-load.sh [seconds per size=60] [sizes="1000 10000 50000"]
 set -euo pipefail
@@ -15,10 +16,10 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 for agents in $sizes; do
   rm -rf "$work/data"
   java -Xmx1g -XX:+UseShenandoahGC -jar "$work/collector.jar" --http-port "$port" --data-dir "$work/data" \
-    --set http.rate_limit.burst=1000 --set security.agents.require_credentials=false >"$work/collector.log" 2>&1 &
+    --set http.rate_limit.burst=1000 --set security.agents.require_credentials=false --set security.read.anonymous=true >"$work/collector.log" 2>&1 &
   collector=$!
   for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
-  java bench/LoadGen.java --collector "http://127.0.0.1:$port" --agents "$agents" --seconds "$seconds" --collector-pid "$collector"
+  java bench/LoadGen.java --collector "http://127.0.0.1:$port" --agents "$agents" --seconds "$seconds" --collector-pid "$collector" --scrape-every 15
   kill $collector; wait $collector 2>/dev/null || true
 done
 rm -rf "$work"

@@ -36,7 +36,7 @@ load "http://127.0.0.1:$port" 1 >/dev/null # warm-up: the JIT, as the collector 
 peer_cpu=$(cpu_ms "${pids[-1]}")
 peer=$(load "http://127.0.0.1:$port" 100000)
 peer_cpu=$(( $(cpu_ms "${pids[-1]}") - peer_cpu ))
-peer_lg=$(java bench/LoadGen.java --collector "http://127.0.0.1:$port" --agents 10000 --seconds "$loadgen_seconds" --collector-pid "${pids[-1]}")
+peer_lg=$(java bench/LoadGen.java --collector "http://127.0.0.1:$port" --agents 10000 --seconds "$loadgen_seconds" --scrape-every 15 --collector-pid "${pids[-1]}")
 kill "${pids[-1]}"
 
 port=$(free_port)
@@ -51,7 +51,7 @@ kw_cpu=$(cpu_ms $collector)
 kw=$(load "http://127.0.0.1:$port" 100000)
 kw_cpu=$(( $(cpu_ms $collector) - kw_cpu ))
 stored=$(curl -s "http://127.0.0.1:$port/metrics" | grep "^kilowatch_ingest_reports_total{outcome=\"stored\"" | awk "{print \$2}")
-lg=$(java bench/LoadGen.java --collector "http://127.0.0.1:$port" --agents 10000 --seconds "$loadgen_seconds" --collector-pid "$collector")
+lg=$(java bench/LoadGen.java --collector "http://127.0.0.1:$port" --agents 10000 --seconds "$loadgen_seconds" --scrape-every 15 --collector-pid "$collector")
 
 echo "peer (no-op Vert.x 5 handler): $peer"
 echo "kilowatch (storage.sync=$sync): $kw   (stored_total after both wrk runs: $stored)"

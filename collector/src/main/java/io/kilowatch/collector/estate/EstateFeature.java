@@ -103,7 +103,6 @@ public final class EstateFeature implements Feature {
             }
             return reload(ctx);
         }).<Void>mapEmpty().onSuccess(v -> {
-            metrics.sync();
             RateLimiter limiter = new RateLimiter(options.rateLimitPerMinute(), options.rateLimitBurst(), ctx.clock());
             ctx.timers().every(Duration.ofMinutes(1), limiter::forgetIdle);
             ingest = new IngestService(new GroupCommitter(store, 2_000), accounting, estate, metrics, ctx.clock(),
@@ -163,10 +162,7 @@ public final class EstateFeature implements Feature {
     }
 
     private void refresh(FeatureContext ctx) {
-        reload(ctx).onSuccess(changed -> {
-            changed.forEach(row -> metrics.sync(estate.row(row.deviceId())));
-            estateApi.markChanged();
-        }).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed"));
+        reload(ctx).onSuccess(changed -> estateApi.markChanged()).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed"));
     }
 
     /** Reads the devices other collectors said they changed, on the event loop; one read at a time, taking all that queued meanwhile. */
@@ -181,10 +177,7 @@ public final class EstateFeature implements Feature {
         store.changesOf(batch, ctx.clock().millis() - Estate.longestWindow().toMillis()).map(changes -> {
             estate.load(changes);
             return changes.devices();
-        }).onSuccess(rows -> {
-            rows.forEach(row -> metrics.sync(estate.row(row.deviceId())));
-            estateApi.devicesChanged(batch);
-        }).onFailure(e -> LOG.atWarn().addKeyValue("error", e.getMessage()).log("reading devices another collector changed failed; "
+        }).onSuccess(rows -> estateApi.devicesChanged(batch)).onFailure(e -> LOG.atWarn().addKeyValue("error", e.getMessage()).log("reading devices another collector changed failed; "
                 + "the next refresh reads them")).onComplete(r -> {
             readingOthers = false;
             readOthers(ctx, Set.of());

@@ -152,7 +152,6 @@ public final class IngestService {
                 } else {
                     estate.update(plans[i]);
                     metrics.countStored();
-                    metrics.sync(estate.row(plans[i].device().deviceId()));
                     onStored.accept(plans[i]);
                 }
                 results[i] = new Result(items.get(i).report().sequence(), true, outcome.duplicate(), outcome.sequenceTaken(),

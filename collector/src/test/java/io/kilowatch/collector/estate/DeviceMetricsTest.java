@@ -1,0 +1,76 @@
+package io.kilowatch.collector.estate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kilowatch.core.availability.UptimeSpan;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Each device's series on /metrics come from the live estate when scraped: a change shows at the next scrape, and nothing is left behind. */
+class DeviceMetricsTest {
+    private static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
+    private final Estate estate = new Estate(3);
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    DeviceMetricsTest() {
+        new EstateMetrics(registry, estate, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private static DeviceRow row(String id, String site, String source, double watts, Integer backlog, long lastSeenMs) {
+        return new DeviceRow(id, new DeviceRow.Identity("Council", site, "Finance", "desktop"),
+                new DeviceRow.Host(id.toUpperCase(), "Windows 11", NOW.minusSeconds(3_600).toEpochMilli(), 1),
+                new DeviceRow.Reporting(NOW.minusSeconds(3_600).toEpochMilli(), lastSeenMs, lastSeenMs, 7, 15_000, null),
+                new DeviceRow.Utilisation(0.25, null, null), new DeviceRow.Power(watts, source, 0, 0),
+                new DeviceRow.Counted(5_400, 1.25), new DeviceRow.AgentSelf("0.1.0", null, null, backlog, 2L), new DeviceRow.Inventory(null, null));
+    }
+
+    private void load(DeviceRow row) {
+        estate.load(new EstateStore.Changes(List.of(row), Map.of("pc-1", List.of(new UptimeSpan(NOW.minusSeconds(3_600), NOW))), Map.of()));
+    }
+
+    @Test
+    void everySeriesOfADeviceIsExposedWithItsLabels() {
+        load(row("pc-1", "Town Hall", "rapl", 42.5, null, NOW.toEpochMilli()));
+        String text = registry.scrape();
+        String labels = "class=\"desktop\",device=\"pc-1\",org=\"Council\",site=\"Town Hall\"";
+        for (String line : List.of(
+                "kilowatch_device_up{" + labels + "} 1.0",
+                "kilowatch_device_power_watts{" + labels + ",source=\"rapl\"} 42.5",
+                "kilowatch_device_cpu_utilization_ratio{" + labels + "} 0.25",
+                "kilowatch_device_boot_time_seconds{" + labels + "} " + NOW.minusSeconds(3_600).getEpochSecond() / 1e9 + "E9",
+                "kilowatch_device_energy_joules_total{" + labels + "} 5400.0",
+                "kilowatch_device_carbon_grams_total{" + labels + "} 1.25",
+                "kilowatch_agent_backlog_reports{" + labels + "} NaN",
+                "kilowatch_agent_dropped_reports_total{" + labels + "} 2.0",
+                "kilowatch_device_availability_ratio{" + labels + ",window=\"24h\"} 1.0",
+                "# TYPE kilowatch_device_energy_joules_total counter",
+                "# HELP kilowatch_device_power_watts Power now, labelled with how it was obtained")) {
+            assertTrue(text.contains(line + "\n"), () -> "missing: " + line + "\n" + text);
+        }
+        assertTrue(text.contains("kilowatch_device_last_report_timestamp_seconds{" + labels + "} "), text);
+        assertEquals(3, text.lines().filter(l -> l.startsWith("kilowatch_device_availability_ratio{")).count());
+    }
+
+    @Test
+    void aNewSiteOrPowerSourceReplacesTheOldSeriesAndASilentDeviceIsDown() {
+        load(row("pc-1", "Town Hall", "model", 40, 0, NOW.toEpochMilli()));
+        load(row("pc-1", "Depot", "pdu_outlet", 38, 3, NOW.minusSeconds(300).toEpochMilli()));
+        String text = registry.scrape();
+        assertFalse(text.contains("Town Hall"), text);
+        assertFalse(text.contains("source=\"model\""), text);
+        String labels = "class=\"desktop\",device=\"pc-1\",org=\"Council\",site=\"Depot\"";
+        assertTrue(text.contains("kilowatch_device_power_watts{" + labels + ",source=\"pdu_outlet\"} 38.0\n"), text);
+        assertTrue(text.contains("kilowatch_agent_backlog_reports{" + labels + "} 3.0\n"), text);
+        // 300 s silent at a 15 s interval with an allowance of 3 missed reports
+        assertTrue(text.contains("kilowatch_device_up{" + labels + "} 0.0\n"), text);
+        assertEquals(1, text.lines().filter(l -> l.startsWith("kilowatch_device_up{")).count());
+    }
+}
