@@ -9,6 +9,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Oracle tests: every expected figure is worked out by hand in the comment beside it. */
 class CarbonCalculatorTest {
@@ -17,15 +19,19 @@ class CarbonCalculatorTest {
     private final CarbonCalculator calculator = new CarbonCalculator(ZoneId.of("Europe/London"));
     private final SiteCarbon office = new SiteCarbon(AnnualGridFactors.ukDesnz(), AnnualGridFactors.ukDesnzTdLosses(), null, 1.0, null);
 
-    @Test
-    void oneKwhIn2023UsesThe2023DesnzFactors() {
-        Instant from = Instant.parse("2023-05-01T10:00:00Z");
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "2023, 207.07, 17.92",
+        // DESNZ 2024 v1.1: generation 207.05 g, T&D 18.30 g, both named as the 2024 set
+        "2024, 207.05, 18.30"})
+    void oneKwhUsesItsYearsDesnzFactors(int year, double generationGrams, double tdGrams) {
+        Instant from = Instant.parse(year + "-05-01T10:00:00Z");
         EnergyFootprint f = calculator.footprint(ONE_KWH, from, from.plusSeconds(3600), office, null);
-        assertEquals(207.07, f.carbonGrams(), 1e-9);
-        assertEquals(17.92, f.tdCarbonGrams(), 1e-9);
+        assertEquals(generationGrams, f.carbonGrams(), 1e-9);
+        assertEquals(tdGrams, f.tdCarbonGrams(), 1e-9);
         assertEquals(ONE_KWH, f.fallbackJoules(), 1e-6);
         assertEquals("location-based", f.method());
-        assertEquals(List.of("UK DESNZ GHG conversion factors, electricity generation 2023", "UK DESNZ GHG conversion factors, T&D losses 2023"),
+        assertEquals(List.of("UK DESNZ GHG conversion factors, electricity generation " + year, "UK DESNZ GHG conversion factors, T&D losses " + year),
                 f.sources());
     }
 
@@ -115,17 +121,6 @@ class CarbonCalculatorTest {
             assertEquals(grams, td.gramsPerKwh(year), 1e-9, "T&D " + year);
             assertEquals("UK DESNZ GHG conversion factors, T&D losses " + year, td.source(year));
         });
-    }
-
-    @Test
-    void oneKwhIn2024UsesThe2024DesnzFactors() {
-        // DESNZ 2024 v1.1: generation 207.05 g, T&D 18.30 g, both named as the 2024 set.
-        Instant from = Instant.parse("2024-05-01T10:00:00Z");
-        EnergyFootprint f = calculator.footprint(ONE_KWH, from, from.plusSeconds(3600), office, null);
-        assertEquals(207.05, f.carbonGrams(), 1e-9);
-        assertEquals(18.30, f.tdCarbonGrams(), 1e-9);
-        assertEquals(List.of("UK DESNZ GHG conversion factors, electricity generation 2024", "UK DESNZ GHG conversion factors, T&D losses 2024"),
-                f.sources());
     }
 
     @Test
