@@ -3,7 +3,7 @@
 # agent reports first to bench/NoopServer.java (a Vert.x 5 handler that stores nothing), then to a
 # fresh collector with its embedded store; then bench/LoadGen.java offers 10k agents every 15 s to each, after
 # warming itself up on GET /health. The p99 after the first 15 s leaves out the devices' first reports: each
-# device is new to the collector then (its row, its meters), as in a roll-out, not in a collector's steady state.
+# device is new to the collector then (its row is made), as in a roll-out, not in a collector's steady state.
 # Prints each figure beside the peer's and the ratio, and the CPU each process spent per request in the
 # measured run (a figure that holds even when other work shares the machine). Agent credentials and the
 # per-device rate limit are switched off: wrk's devices report far faster than an agent may.

@@ -9,6 +9,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +64,7 @@ final class DeviceMetrics implements MultiCollector {
             DeviceRow row = rows.get(i);
             up.dataPoint(gauge(labels.get(i), estate.isUp(row, now) ? 1 : 0));
             power.dataPoint(gauge(labels.get(i).add("source", nz(row.power().source())), row.power().watts()));
-            for (Map.Entry<String, java.time.Duration> window : Estate.WINDOWS.entrySet()) {
+            for (Map.Entry<String, Duration> window : Estate.WINDOWS.entrySet()) {
                 availability.dataPoint(gauge(labels.get(i).add("window", window.getKey()),
                         estate.availability(row, window.getValue(), now).orElse(Double.NaN)));
             }

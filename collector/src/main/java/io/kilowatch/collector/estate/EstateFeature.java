@@ -162,7 +162,8 @@ public final class EstateFeature implements Feature {
     }
 
     private void refresh(FeatureContext ctx) {
-        reload(ctx).onSuccess(changed -> estateApi.markChanged()).onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed"));
+        reload(ctx).onSuccess(changed -> estateApi.markChanged())
+                .onFailure(e -> LOG.atWarn().setCause(e).log("refreshing the estate from the store failed"));
     }
 
     /** Reads the devices other collectors said they changed, on the event loop; one read at a time, taking all that queued meanwhile. */

@@ -76,11 +76,12 @@ public final class JdbcStore implements EstateStore {
         return db.run(() -> {
         Map<String, DeviceRow> written = new HashMap<>();
         try {
-            if (db.othersMayHaveWritten()) {
-                storedRows.clear();
-            }
             db.coverSamples(reports.stream().mapToLong(Pending::timestampMs));
             List<IngestOutcome> stored = db.inTransaction(() -> {
+                // inside the transaction: on SQLite the check opens its snapshot, so no commit can slip in after it unseen
+                if (db.othersMayHaveWritten()) {
+                    storedRows.clear();
+                }
                 List<IngestOutcome> outcomes = new ArrayList<>(reports.size());
                 Set<String> changed = new LinkedHashSet<>();
                 for (Pending report : reports) {

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 class ProfileRowSelectionTest {
     private static final String SENSOR = "1.3.6.1.2.1.99.1.1.1.";
     private static final String DESCR = "1.3.6.1.2.1.47.1.1.1.1.2.";
+    /** POWER-ETHERNET-MIB pethMainPseConsumptionPower and pethMainPsePower, by PSE group. */
+    private static final String POE_CONSUMPTION = "1.3.6.1.2.1.105.1.3.1.1.4.";
+    private static final String POE_BUDGET = "1.3.6.1.2.1.105.1.3.1.1.2.";
 
     /** Shaped like the shipped entity-sensor profile. */
     private static final SnmpProfile SENSORS = ProfileParser.parse("""
@@ -172,13 +175,11 @@ class ProfileRowSelectionTest {
     @Test
     void poeDeliveredAboveItsGroupsBudgetIsNoReading() {
         SnmpProfile poe = poeAgainstBudget("");
-        String consumption = "1.3.6.1.2.1.105.1.3.1.1.4.";
-        String budget = "1.3.6.1.2.1.105.1.3.1.1.2.";
         ProfileReading r = ProfileReading.evaluate(poe.metrics(), Map.of(
-                consumption + "1", 115, budget + "1", 370,
-                consumption + "2", 12500, budget + "2", 370,   // milliwatts where watts belong
-                consumption + "3", 370, budget + "3", 370,     // a group at its budget
-                consumption + "4", 40));                       // no budget given: nothing to test
+                POE_CONSUMPTION + "1", 115, POE_BUDGET + "1", 370,
+                POE_CONSUMPTION + "2", 12500, POE_BUDGET + "2", 370,   // milliwatts where watts belong
+                POE_CONSUMPTION + "3", 370, POE_BUDGET + "3", 370,     // a group at its budget
+                POE_CONSUMPTION + "4", 40));                       // no budget given: nothing to test
         assertEquals(115.0 + 370 + 40, r.addedWatts(), 1e-9);
         assertEquals("p.yaml: metrics[0].filters[0].at_least_row_value tests another column of the row; name the column",
                 rejected("index_last_arc: true, at_least_row_value: true"));
@@ -187,12 +188,10 @@ class ProfileRowSelectionTest {
     @Test
     void poeDeliveredAboveItsBudgetIsReadInMilliwattsWhereTheProfileSaysSo() {
         SnmpProfile poe = poeAgainstBudget("thousandths_above: true");
-        String consumption = "1.3.6.1.2.1.105.1.3.1.1.4.";
-        String budget = "1.3.6.1.2.1.105.1.3.1.1.2.";
         ProfileReading r = ProfileReading.evaluate(poe.metrics(), Map.of(
-                consumption + "1", 3800, budget + "1", 190,        // Netgear GS324TP: milliwatts, 3.8 W of 190 W
-                consumption + "2", 115, budget + "2", 370,         // watts, as the MIB says
-                consumption + "3", 4_000_000, budget + "3", 370)); // 4 kW even as milliwatts: garbage
+                POE_CONSUMPTION + "1", 3800, POE_BUDGET + "1", 190,        // Netgear GS324TP: milliwatts, 3.8 W of 190 W
+                POE_CONSUMPTION + "2", 115, POE_BUDGET + "2", 370,         // watts, as the MIB says
+                POE_CONSUMPTION + "3", 4_000_000, POE_BUDGET + "3", 370)); // 4 kW even as milliwatts: garbage
         assertEquals(3.8 + 115, r.addedWatts(), 1e-9);
         ProfileException alone = assertThrows(ProfileException.class, () -> ProfileParser.parse("""
                 name: p
