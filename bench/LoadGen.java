@@ -125,14 +125,15 @@ public final class LoadGen {
                 slowestScrapeMicros == null ? "" : String.format(Locale.ROOT, " scrape_max=%.0fms", slowestScrapeMicros.get() / 1000.0));
     }
 
-    /** GET /metrics every so often, as Prometheus does, while the agents report; the slowest scrape so far. */
+    /** GET /metrics every so often, gzip accepted, as Prometheus does, while the agents report; the slowest scrape so far. */
     private static AtomicLong scrape(HttpClient http, URI metrics, int everySeconds) {
         AtomicLong slowestMicros = new AtomicLong();
         Thread scraper = new Thread(() -> {
             while (true) {
                 long start = System.nanoTime();
                 try {
-                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(60)).GET().build(),
+                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(60))
+                                    .header("Accept-Encoding", "gzip").GET().build(),
                             HttpResponse.BodyHandlers.discarding());
                     if (response.statusCode() != 200) {
                         System.err.println("scrape: HTTP " + response.statusCode());

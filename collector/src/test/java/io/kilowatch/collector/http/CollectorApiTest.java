@@ -3,6 +3,7 @@ package io.kilowatch.collector.http;
 import static io.kilowatch.collector.estate.Reports.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.core.credential.Credentials;
@@ -101,6 +102,32 @@ class CollectorApiTest {
         Matcher m = Pattern.compile("^" + name + "\\{[^}]*device=\"" + device + "\"[^}]*} (\\S+)$", Pattern.MULTILINE).matcher(metrics);
         assertTrue(m.find(), name + " for " + device + " missing from:\n" + metrics);
         return Double.parseDouble(m.group(1));
+    }
+
+    /** Prometheus asks for gzip; the body comes compressed once (by the scrape's worker, not again by the server), and is the same text. */
+    @Test
+    void metricsAreGzippedWhenAskedAndPlainOtherwise() throws Exception {
+        assertEquals(201, post(reportAt(1, 1_000)).statusCode());
+        String line = "kilowatch_device_power_watts{class=\"desktop\",device=\"pc-1\",org=\"Northshire\",site=\"County Hall\",source=\"model\"} 35.5\n";
+        HttpResponse<Buffer> plain = get("/metrics");
+        assertNull(plain.getHeader("Content-Encoding"));
+        assertTrue(plain.bodyAsString().contains(line), plain.bodyAsString());
+
+        HttpResponse<Buffer> zipped = client.get(port, "127.0.0.1", "/metrics").putHeader("Accept-Encoding", "gzip").send().await();
+        assertEquals(200, zipped.statusCode());
+        assertEquals("gzip", zipped.getHeader("Content-Encoding"));
+        assertEquals("Accept-Encoding", zipped.getHeader("Vary"));
+        assertTrue(zipped.getHeader("Content-Type").startsWith("text/plain; version=0.0.4"));
+        String unzipped;
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body().getBytes()))) {
+            unzipped = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertTrue(unzipped.contains(line), unzipped);
+        assertTrue(zipped.body().length() < unzipped.length() / 3, "compressed " + zipped.body().length() + " of " + unzipped.length() + " bytes");
+
+        HttpResponse<Buffer> refused = client.get(port, "127.0.0.1", "/metrics").putHeader("Accept-Encoding", "gzip;q=0, identity").send().await();
+        assertNull(refused.getHeader("Content-Encoding"));
+        assertTrue(refused.bodyAsString().contains(line));
     }
 
     @Test
