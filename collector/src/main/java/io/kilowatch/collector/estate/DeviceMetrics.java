@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * Every device's series on /metrics (names per docs/metrics.md), made from the live {@link Estate} when scraped, as an
@@ -25,6 +26,8 @@ import java.util.function.ToDoubleFunction;
 final class DeviceMetrics implements MultiCollector {
     private record Series(String name, String help, boolean counter, ToDoubleFunction<DeviceRow> value) {
     }
+
+    private static final List<String> LABEL_NAMES = Stream.concat(Stream.of("device"), DeviceRow.TAG_LABELS.stream()).toList();
 
     private final Estate estate;
     private final Clock clock;
@@ -107,15 +110,10 @@ final class DeviceMetrics implements MultiCollector {
 
     /** device, org, site and class: what a device's series are told apart and grouped by. */
     private static Labels labels(DeviceRow row) {
-        List<String> names = new ArrayList<>(1 + DeviceRow.TAG_LABELS.size());
-        List<String> values = new ArrayList<>(names.size());
-        names.add("device");
+        List<String> values = new ArrayList<>(LABEL_NAMES.size());
         values.add(row.deviceId());
-        for (String name : DeviceRow.TAG_LABELS) {
-            names.add(name);
-            values.add(nz(row.label(name)));
-        }
-        return Labels.of(names, values);
+        DeviceRow.TAG_LABELS.forEach(name -> values.add(nz(row.label(name))));
+        return Labels.of(LABEL_NAMES, values);
     }
 
     private static String nz(String value) {

@@ -117,7 +117,7 @@ public final class JdbcStore implements EstateStore {
             row = storedRows.get(deviceId);
         }
         if (row == null) {
-            row = storedDevice(deviceId);
+            row = readDevice(deviceId);
             if (row != null) {
                 storedRows.put(deviceId, row);
             }
@@ -183,8 +183,8 @@ public final class JdbcStore implements EstateStore {
         }
     }
 
-    /** When the stored report with this sequence was made, if one is stored. */
-    private DeviceRow storedDevice(String deviceId) throws SQLException {
+    /** The device's row as the database holds it; null for a device it does not know. */
+    private DeviceRow readDevice(String deviceId) throws SQLException {
         PreparedStatement ps = db.prepared("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?");
         ps.setString(1, deviceId);
         try (ResultSet rs = ps.executeQuery()) {
@@ -192,6 +192,7 @@ public final class JdbcStore implements EstateStore {
         }
     }
 
+    /** When the stored report with this sequence was made, if one is stored. */
     private Optional<Long> sampleTime(String deviceId, long sequence) throws SQLException {
         PreparedStatement ps = db.prepared("SELECT ts_ms FROM samples WHERE device_id = ? AND sequence = ?");
         ps.setString(1, deviceId);
