@@ -172,7 +172,8 @@ public final class CollectorVerticle extends VerticleBase {
         CarbonFeature carbon = new CarbonFeature(config.carbon(), config.intensityFetch(), config.carbonWindows(), carbonStore, intensity,
                 accounting::dayStart, config.refreshInterval(), services::catalog, estate::row, estate::rows, cluster.duty("intensity_fetch"));
         EstateFeature estateFeature = new EstateFeature(estate, store, db.estateChanges(), accounting, config.carbon(), new EstateFeature.Options(
-                config.refreshInterval(), config.rawRetention(), config.hourlyRetention(), config.pushInterval(), config.rateLimitPerMinute(),
+                config.refreshInterval(), config.groupCommitWindow(), config.rawRetention(), config.hourlyRetention(), config.pushInterval(),
+                config.rateLimitPerMinute(),
                 config.rateLimitBurst(), config.requireClientCertificate(),
                 new IngestApi.Limits(config.maxBodyBytes(), config.maxBatchBodyBytes(), config.requestTimeout().toMillis()),
                 config.enrolmentToken(), config.enrolmentTokenFile(), config.requireAgentCredentials(), SHARED_STATE_CACHE), carbon::count,

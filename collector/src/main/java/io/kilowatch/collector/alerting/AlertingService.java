@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Built-in alerting: asks every {@link ConditionSource} what holds at each evaluation, runs the alert
  * lifecycle and grouping from core, writes history to the store and hands messages to the dispatcher.
- * Alert state lives on the verticle's event loop; the store is written on its own thread, in order.
+ * Alert state lives on the verticle's event loop, but for the engine, which each evaluation round (one at a time) works on
+ * a worker; the store is written on its own thread, in order.
  * <p>
  * With several collectors on one store, only the one holding the {@code alerting} {@link Duty} evaluates and notifies;
  * when it takes the duty it reads the firing alerts and their messages back from the store, and every write it makes
@@ -193,12 +194,14 @@ public final class AlertingService {
         evaluating = true;
         AlertEngine engine = this.engine;
         Instant now = clock.instant();
-        vertx.<List<Condition>>executeBlocking(() -> {
+        // The engine works on the worker too, not on the event loop that answers agents: with 20,000 devices down, its
+        // pass and the sort of what is active held that loop for a quarter of a second. Only this round touches it.
+        vertx.<Evaluated>executeBlocking(() -> {
             List<Condition> all = new ArrayList<>();
             for (ConditionSource source : sources) {
                 all.addAll(source.conditionsAt(now));
             }
-            return all;
+            return new Evaluated(engine.evaluate(now, all), engine.active());
         }, false).onComplete(result -> {
             evaluating = false;
             if (result.failed()) {
@@ -207,13 +210,16 @@ public final class AlertingService {
                 return;
             }
             if (engine != this.engine || !evaluatingHere()) {
-                return; // the duty moved while the sources answered
+                return; // the duty moved while the sources answered: the next take-over starts a new engine
             }
-            apply(engine.evaluate(now, result.result()), now);
+            apply(result.result().evaluation(), result.result().active(), now);
         });
     }
 
-    private void apply(AlertEngine.Evaluation e, Instant now) {
+    private record Evaluated(AlertEngine.Evaluation evaluation, List<Alert> active) {
+    }
+
+    private void apply(AlertEngine.Evaluation e, List<Alert> active, Instant now) {
         for (String rule : e.unknownRules()) {
             if (warnedUnknownRules.add(rule)) {
                 LOG.atWarn().addKeyValue("rule", rule).log("a condition source reports a rule alerting does not know; ignored");
@@ -231,7 +237,7 @@ public final class AlertingService {
                 grouper.add(a, rule.channels(), now);
             }
         }
-        current = engine.active();
+        current = active;
         if (!e.fired().isEmpty() || !e.resolved().isEmpty()) {
             e.fired().forEach(a -> logFailure(store.fired(a, duty.fence()), "recording an alert"));
             e.resolved().forEach(a -> logFailure(store.resolved(a, duty.fence()), "recording an alert"));

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * The collector's live view of every device: its newest stored row and recent uptime spans, from
  * which state and availability are worked out on demand. Loaded from the store at start, refreshed
  * from it periodically (so collectors sharing a store converge) and updated after each stored report.
- * Safe to read from any thread.
+ * Safe to read and load from any thread.
  */
 public final class Estate {
     /** Availability windows published for every device, by the label value metrics and the API use. */
@@ -69,8 +69,17 @@ public final class Estate {
         for (DeviceRow row : stored.devices()) {
             rows.merge(row.deviceId(), row, (mine, theirs) -> theirs.reporting().lastSequence() >= mine.reporting().lastSequence() ? theirs : mine);
         }
-        stored.spans().forEach((device, list) -> spans.put(device, new ArrayList<>(list)));
-        stored.offPeriods().forEach((device, list) -> offPeriods.put(device, new ArrayList<>(list)));
+        stored.spans().forEach((device, list) -> replace(spans, device, list));
+        stored.offPeriods().forEach((device, list) -> replace(offPeriods, device, list));
+    }
+
+    /** In place, under the list's lock as {@link #update} takes it: a load on a worker and an update on an event loop never touch one list at once. */
+    private static void replace(Map<String, List<UptimeSpan>> byDevice, String deviceId, List<UptimeSpan> stored) {
+        List<UptimeSpan> held = byDevice.computeIfAbsent(deviceId, k -> new ArrayList<>());
+        synchronized (held) {
+            held.clear();
+            held.addAll(stored);
+        }
     }
 
     /** Takes in a report the store has just committed. */

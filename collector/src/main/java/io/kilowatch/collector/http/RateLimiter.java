@@ -39,10 +39,16 @@ public final class RateLimiter {
         return wait[0] == 0 ? 0 : Math.max(1, (long) Math.ceil(wait[0]));
     }
 
-    /** Forgets buckets that would be full by now: their keys have been quiet long enough. */
+    /**
+     * Forgets buckets that would be full by now: their keys have been quiet long enough. Each bucket is looked at in the
+     * same atomic step as {@link #acquire} takes from it, so this may run on another thread than requests: a token taken
+     * meanwhile is never forgotten.
+     */
     public void forgetIdle() {
         long now = clock.millis();
-        buckets.entrySet().removeIf(e -> e.getValue()[0] + (now - e.getValue()[1]) * tokensPerMilli >= burst);
+        for (String key : buckets.keySet()) {
+            buckets.computeIfPresent(key, (k, b) -> b[0] + (now - b[1]) * tokensPerMilli >= burst ? null : b);
+        }
     }
 
     int size() {

@@ -34,4 +34,20 @@ class RateLimiterTest {
         limiter.forgetIdle();
         assertEquals(0, limiter.size());
     }
+
+    @Test
+    void aKeyStillBeingLimitedIsNotForgotten() {
+        RateLimiter limiter = new RateLimiter(60, 5, clock);
+        for (int i = 0; i < 5; i++) {
+            limiter.acquire("busy");
+        }
+        limiter.acquire("quiet");
+        clock.advance(Duration.ofSeconds(4)); // "quiet" is full again, "busy" has 4 of 5 tokens
+        limiter.forgetIdle();
+        assertEquals(1, limiter.size());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(0, limiter.acquire("busy"));
+        }
+        assertTrue(limiter.acquire("busy") > 0, "forgetting it would have given it a full bucket");
+    }
 }

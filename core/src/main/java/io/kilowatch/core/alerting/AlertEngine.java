@@ -91,9 +91,12 @@ public final class AlertEngine {
 
     /** Pending and firing alerts, firing first, then by rule and labels. */
     public List<Alert> active() {
-        return active.values().stream()
-                .sorted(Comparator.comparing((Alert a) -> a.state() != Alert.State.FIRING).thenComparing(Alert::rule)
-                        .thenComparing(a -> new java.util.TreeMap<>(a.labels()).toString()))
-                .toList();
+        record Keyed(Alert alert, String labels) {
+        }
+        // each alert's labels written out once, not at every comparison: 20,000 alerts make ~300,000 comparisons
+        return active.values().stream().map(a -> new Keyed(a, new java.util.TreeMap<>(a.labels()).toString()))
+                .sorted(Comparator.comparing((Keyed k) -> k.alert().state() != Alert.State.FIRING).thenComparing(k -> k.alert().rule())
+                        .thenComparing(Keyed::labels))
+                .map(Keyed::alert).toList();
     }
 }

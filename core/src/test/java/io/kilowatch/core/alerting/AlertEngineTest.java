@@ -50,6 +50,14 @@ class AlertEngineTest {
     }
 
     @Test
+    void activeAlertsAreListedFiringFirstThenByRuleThenByLabels() {
+        Condition page = new Condition("service_burn_rate_page", Map.of("service", "email"), 15.0, "email burns its budget");
+        tick(Duration.ZERO, down("pc-2"), page, down("pc-10"), down("pc-1"));
+        assertEquals(List.of("service_burn_rate_page email", "device_down pc-1", "device_down pc-10", "device_down pc-2"),
+                engine.active().stream().map(a -> a.rule() + " " + a.labels().getOrDefault("device", a.labels().get("service"))).toList());
+    }
+
+    @Test
     void aPendingAlertWhoseConditionGoesAwayIsDroppedWithoutResolving() {
         tick(Duration.ZERO, down("pc-1"));
         AlertEngine.Evaluation gone = tick(Duration.ofMinutes(3));
