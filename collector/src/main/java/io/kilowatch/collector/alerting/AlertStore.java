@@ -43,11 +43,11 @@ public interface AlertStore {
     record HistoryPage(List<HistoryEntry> entries, long total) {
     }
 
-    /** Records an alert that has just fired. */
-    Future<Void> fired(Alert alert, Fence fence);
+    /** Records alerts that have just fired, all in one write: a site going dark fires thousands at once. */
+    Future<Void> fired(List<Alert> alerts, Fence fence);
 
-    /** Records that a fired alert resolved. */
-    Future<Void> resolved(Alert alert, Fence fence);
+    /** Records that fired alerts resolved, all in one write. */
+    Future<Void> resolved(List<Alert> alerts, Fence fence);
 
     /** Records a message about some alerts: claimed for sending ({@link NotificationRecord#SENDING}), or muted. */
     Future<Void> notified(List<String> alertIds, NotificationRecord notification, Fence fence);

@@ -239,8 +239,12 @@ public final class AlertingService {
         }
         current = active;
         if (!e.fired().isEmpty() || !e.resolved().isEmpty()) {
-            e.fired().forEach(a -> logFailure(store.fired(a, duty.fence()), "recording an alert"));
-            e.resolved().forEach(a -> logFailure(store.resolved(a, duty.fence()), "recording an alert"));
+            if (!e.fired().isEmpty()) {
+                logFailure(store.fired(e.fired(), duty.fence()), "recording firing alerts");
+            }
+            if (!e.resolved().isEmpty()) {
+                logFailure(store.resolved(e.resolved(), duty.fence()), "recording resolved alerts");
+            }
         }
     }
 

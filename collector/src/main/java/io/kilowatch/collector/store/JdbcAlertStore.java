@@ -32,28 +32,27 @@ public final class JdbcAlertStore implements AlertStore {
     }
 
     @Override
-    public Future<Void> fired(Alert a, Fence fence) {
-        return update(fence, "INSERT INTO alerts (" + ALERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                a.id(), a.fingerprint(), a.rule(), new JsonObject(new LinkedHashMap<>(a.labels())).encode(), a.severity().label(),
-                a.summary(), Double.isNaN(a.value()) ? null : a.value(), a.activeSince().toEpochMilli(), a.firingSince().toEpochMilli(),
-                a.lastSeen().toEpochMilli(), null);
+    public Future<Void> fired(List<Alert> alerts, Fence fence) {
+        return inBatch("recording firing alerts", fence, alerts, "INSERT INTO alerts (" + ALERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                a -> new Object[] {a.id(), a.fingerprint(), a.rule(), new JsonObject(new LinkedHashMap<>(a.labels())).encode(), a.severity().label(),
+                        a.summary(), Double.isNaN(a.value()) ? null : a.value(), a.activeSince().toEpochMilli(), a.firingSince().toEpochMilli(),
+                        a.lastSeen().toEpochMilli(), null});
     }
 
     @Override
-    public Future<Void> resolved(Alert a, Fence fence) {
-        return update(fence, "UPDATE alerts SET resolved_ms = ?, last_seen_ms = ?, summary = ? WHERE id = ?",
-                a.resolvedAt().toEpochMilli(), a.lastSeen().toEpochMilli(), a.summary(), a.id());
+    public Future<Void> resolved(List<Alert> alerts, Fence fence) {
+        return inBatch("recording resolved alerts", fence, alerts, "UPDATE alerts SET resolved_ms = ?, last_seen_ms = ?, summary = ? WHERE id = ?",
+                a -> new Object[] {a.resolvedAt().toEpochMilli(), a.lastSeen().toEpochMilli(), a.summary(), a.id()});
     }
 
-    @Override
-    public Future<Void> notified(List<String> alertIds, NotificationRecord n, Fence fence) {
+    /** One statement per item, in one transaction under the alerting lease: all of them recorded, or (fenced off, a failure) none. */
+    private <T> Future<Void> inBatch(String what, Fence fence, List<T> items, String sql, java.util.function.Function<T, Object[]> row) {
         return store.run(() -> {
-            store.write("recording a notification", () -> {
+            store.write(what, () -> {
                 JdbcLeases.check(store, fence);
-                try (PreparedStatement ps = store.connection().prepareStatement(
-                        "INSERT INTO alert_notifications (alert_id, channel, sent_ms, kind, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
-                    for (String id : alertIds) {
-                        Database.bind(ps, id, n.channel(), n.sentMs(), n.kind(), n.outcome(), n.detail());
+                try (PreparedStatement ps = store.connection().prepareStatement(sql)) {
+                    for (T item : items) {
+                        Database.bind(ps, row.apply(item));
                         ps.addBatch();
                     }
                     return ps.executeBatch();
@@ -61,6 +60,13 @@ public final class JdbcAlertStore implements AlertStore {
             });
             return null;
         });
+    }
+
+    @Override
+    public Future<Void> notified(List<String> alertIds, NotificationRecord n, Fence fence) {
+        return inBatch("recording a notification", fence, alertIds,
+                "INSERT INTO alert_notifications (alert_id, channel, sent_ms, kind, outcome, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                id -> new Object[] {id, n.channel(), n.sentMs(), n.kind(), n.outcome(), n.detail()});
     }
 
     @Override
@@ -136,7 +142,7 @@ public final class JdbcAlertStore implements AlertStore {
     public Future<Void> saveSilence(Silence s) {
         JsonArray matchers = new JsonArray();
         s.matchers().forEach(m -> matchers.add(new JsonObject().put("name", m.name()).put("op", m.op().symbol).put("value", m.value())));
-        return update(null, "INSERT INTO silences (" + SILENCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+        return update("INSERT INTO silences (" + SILENCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (id) DO UPDATE SET starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms",
                 s.id(), matchers.encode(), s.startsAt().toEpochMilli(), s.endsAt().toEpochMilli(), s.createdBy(), s.comment(),
                 s.createdAt().toEpochMilli());
@@ -176,15 +182,10 @@ public final class JdbcAlertStore implements AlertStore {
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)));
     }
 
-    /** @param fence the alerting lease the write is made under, or null for what any collector may write (silences) */
-    private Future<Void> update(Fence fence, String sql, Object... args) {
+    /** What any collector may write, with no lease (silences). */
+    private Future<Void> update(String sql, Object... args) {
         return store.run(() -> {
-            store.write("writing alert history", () -> {
-                if (fence != null) {
-                    JdbcLeases.check(store, fence);
-                }
-                return store.update(sql, args);
-            });
+            store.write("writing a silence", () -> store.update(sql, args));
             return null;
         });
     }

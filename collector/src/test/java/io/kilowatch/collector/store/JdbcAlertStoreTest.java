@@ -53,15 +53,16 @@ class JdbcAlertStoreTest {
         try (JdbcStore store = testStore.openStore()) {
             AlertStore alerts = new JdbcAlertStore(store.database());
             Fence fence = TestCluster.heldDuty(store.database(), "alerting").fence();
-            List.of(pc1, pc2, pc3).forEach(a -> alerts.fired(a, fence).await());
-            alerts.fired(pc1, fence).await(); // recorded twice (a retry): still one alert
+            alerts.fired(List.of(pc1, pc2), fence).await();
+            alerts.fired(List.of(pc3), fence).await();
+            alerts.fired(List.of(pc1), fence).await(); // recorded twice (a retry): still one alert
             AlertStore.NotificationRecord claimed = new AlertStore.NotificationRecord("hook", T.plusSeconds(30).toEpochMilli(), "firing",
                     AlertStore.NotificationRecord.SENDING, null);
             alerts.notified(List.of(pc1.id(), pc2.id()), claimed, fence).await();
             alerts.settled(List.of(pc1.id(), pc2.id()), claimed, AlertStore.NotificationRecord.DELIVERED, "attempts 1", T.plusSeconds(31).toEpochMilli())
                     .await();
-            alerts.resolved(new Alert(pc1.fingerprint(), pc1.rule(), pc1.labels(), pc1.severity(), "pc-1 is back", pc1.value(),
-                    Alert.State.RESOLVED, pc1.activeSince(), pc1.firingSince(), T.plusSeconds(600), T.plusSeconds(660)), fence).await();
+            alerts.resolved(List.of(new Alert(pc1.fingerprint(), pc1.rule(), pc1.labels(), pc1.severity(), "pc-1 is back", pc1.value(),
+                    Alert.State.RESOLVED, pc1.activeSince(), pc1.firingSince(), T.plusSeconds(600), T.plusSeconds(660))), fence).await();
             alerts.saveSilence(new Silence("s1", List.of(new LabelMatcher("device", LabelMatcher.Op.REGEX, "pc-.*")), T, T.plusSeconds(3600),
                     "ada", "moving desks", T)).await();
         }
@@ -95,6 +96,26 @@ class JdbcAlertStoreTest {
             alerts.saveSilence(s.expiredAt(T.plusSeconds(60))).await();
             assertEquals(T.plusSeconds(60), alerts.silence("s1").await().orElseThrow().endsAt());
             assertEquals(0, alerts.silences(T.plusSeconds(61).toEpochMilli()).await().size());
+        }
+    }
+
+    @Test
+    void aStormOfAlertsIsRecordedInOneWriteAndAStaleHoldersWriteRecordsNone() {
+        List<Alert> storm = java.util.stream.IntStream.range(0, 500).mapToObj(i -> firing("pc-" + i, Duration.ofSeconds(i), Severity.TICKET)).toList();
+        StoreKind.TestStore testStore = kind.fresh(dir);
+        try (JdbcStore store = testStore.openStore()) {
+            AlertStore alerts = new JdbcAlertStore(store.database());
+            Fence fence = TestCluster.heldDuty(store.database(), "alerting").fence();
+            Fence stale = new Fence("alerting", fence.token() - 1);
+            assertTrue(alerts.fired(storm.subList(0, 10), stale).failed(), "a write under a lease no longer held");
+            assertEquals(0, alerts.firing().await().size(), "the refused write recorded none of its alerts");
+
+            alerts.fired(storm, fence).await();
+            assertEquals(500, alerts.firing().await().size());
+            Instant back = T.plusSeconds(3600);
+            alerts.resolved(storm.subList(0, 200).stream().map(a -> new Alert(a.fingerprint(), a.rule(), a.labels(), a.severity(), "back",
+                    a.value(), Alert.State.RESOLVED, a.activeSince(), a.firingSince(), back, back)).toList(), fence).await();
+            assertEquals(300, alerts.firing().await().size());
         }
     }
 }

@@ -79,12 +79,12 @@ class JdbcLeasesTest {
             JdbcAlertStore alertsA = new JdbcAlertStore(a);
             JdbcAlertStore alertsB = new JdbcAlertStore(b);
             Fence stale = new Fence("alerting", tokenA);
-            assertInstanceOf(FencedOff.class, alertsA.fired(alert, stale).cause());
+            assertInstanceOf(FencedOff.class, alertsA.fired(List.of(alert), stale).cause());
             AlertStore.NotificationRecord claim = new AlertStore.NotificationRecord("hook", 1, "firing", AlertStore.NotificationRecord.SENDING, null);
             assertInstanceOf(FencedOff.class, alertsA.notified(List.of(alert.id()), claim, stale).cause());
             assertEquals(List.of(), alertsB.firing().await(), "the stale holder's write changed nothing");
 
-            alertsB.fired(alert, new Fence("alerting", taken.get(0).token())).await();
+            alertsB.fired(List.of(alert), new Fence("alerting", taken.get(0).token())).await();
             alertsB.notified(List.of(alert.id()), claim, new Fence("alerting", taken.get(0).token())).await();
             List<AlertStore.HistoryEntry> firing = alertsA.firing().await();
             assertEquals(List.of(alert.id()), firing.stream().map(e -> e.alert().id()).toList());
