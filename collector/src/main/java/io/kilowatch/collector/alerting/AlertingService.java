@@ -238,13 +238,11 @@ public final class AlertingService {
             }
         }
         current = active;
-        if (!e.fired().isEmpty() || !e.resolved().isEmpty()) {
-            if (!e.fired().isEmpty()) {
-                logFailure(store.fired(e.fired(), duty.fence()), "recording firing alerts");
-            }
-            if (!e.resolved().isEmpty()) {
-                logFailure(store.resolved(e.resolved(), duty.fence()), "recording resolved alerts");
-            }
+        if (!e.fired().isEmpty()) {
+            logFailure(store.fired(e.fired(), duty.fence()), "recording firing alerts");
+        }
+        if (!e.resolved().isEmpty()) {
+            logFailure(store.resolved(e.resolved(), duty.fence()), "recording resolved alerts");
         }
     }
 

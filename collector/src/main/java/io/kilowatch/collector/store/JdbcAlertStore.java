@@ -142,10 +142,14 @@ public final class JdbcAlertStore implements AlertStore {
     public Future<Void> saveSilence(Silence s) {
         JsonArray matchers = new JsonArray();
         s.matchers().forEach(m -> matchers.add(new JsonObject().put("name", m.name()).put("op", m.op().symbol).put("value", m.value())));
-        return update("INSERT INTO silences (" + SILENCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (id) DO UPDATE SET starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms",
-                s.id(), matchers.encode(), s.startsAt().toEpochMilli(), s.endsAt().toEpochMilli(), s.createdBy(), s.comment(),
-                s.createdAt().toEpochMilli());
+        // any collector may make a silence: no lease
+        return store.run(() -> {
+            store.write("writing a silence", () -> store.update("INSERT INTO silences (" + SILENCE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) "
+                            + "ON CONFLICT (id) DO UPDATE SET starts_ms = excluded.starts_ms, ends_ms = excluded.ends_ms",
+                    s.id(), matchers.encode(), s.startsAt().toEpochMilli(), s.endsAt().toEpochMilli(), s.createdBy(), s.comment(),
+                    s.createdAt().toEpochMilli()));
+            return null;
+        });
     }
 
     @Override
@@ -180,13 +184,5 @@ public final class JdbcAlertStore implements AlertStore {
         }
         return new Silence(rs.getString(1), matchers, Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)),
                 rs.getString(5), rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)));
-    }
-
-    /** What any collector may write, with no lease (silences). */
-    private Future<Void> update(String sql, Object... args) {
-        return store.run(() -> {
-            store.write("writing a silence", () -> store.update(sql, args));
-            return null;
-        });
     }
 }
