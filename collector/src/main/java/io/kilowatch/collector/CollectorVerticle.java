@@ -21,6 +21,7 @@ import io.kilowatch.collector.feature.Scheduler;
 import io.kilowatch.collector.history.HistoryFeature;
 import io.kilowatch.collector.history.HistoryImport;
 import io.kilowatch.collector.http.HttpApi;
+import io.kilowatch.collector.http.MetricsExposition;
 import io.kilowatch.collector.output.influx.InfluxFeature;
 import io.kilowatch.collector.security.Sessions;
 import io.kilowatch.collector.service.ServicesFeature;
@@ -114,7 +115,8 @@ public final class CollectorVerticle extends VerticleBase {
                 task.run();
             }
         });
-        FeatureContext context = new FeatureContext(vertx, clock, untilStopping, maths, prometheus, config.timeZone());
+        MetricsExposition exposition = new MetricsExposition(prometheus);
+        FeatureContext context = new FeatureContext(vertx, clock, untilStopping, maths, prometheus, exposition, config.timeZone());
         return Database.open(config.store(), storeWorker).compose(db -> {
             database = db;
             features = features(db);
@@ -129,7 +131,7 @@ public final class CollectorVerticle extends VerticleBase {
             return chain;
         }).compose(v -> {
             Sessions sessions = new Sessions(new JdbcSessionStore(database), clock, SESSION_IDLE, SHARED_STATE_CACHE);
-            HttpApi api = new HttpApi(vertx, prometheus, clock, config.users(), sessions, config.anonymousRead(), config.tlsCertFile().isPresent(),
+            HttpApi api = new HttpApi(vertx, exposition, clock, config.users(), sessions, config.anonymousRead(), config.tlsCertFile().isPresent(),
                     () -> database.run(() -> {
                         database.check();
                         return null;

@@ -1,119 +1,103 @@
 package io.kilowatch.collector.estate;
 
-import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import static io.kilowatch.collector.http.PrometheusText.family;
+import static io.kilowatch.collector.http.PrometheusText.label;
+import static io.kilowatch.collector.http.PrometheusText.value;
+
+import io.kilowatch.collector.http.MetricsExposition;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 /**
- * Every device's series on /metrics (names per docs/metrics.md), made from the live {@link Estate} when scraped, as an
+ * Every device's series on /metrics (names per docs/metrics.md), written from the live {@link Estate} when scraped, as an
  * exporter's const metrics are. One Micrometer meter per device and series cost 12 meters per device (240,000 at
  * 20,000 devices): their memory, and registering them on each device's first report, which held the event loop for
  * the whole first interval of a roll-out (bench/ingest-load.sh).
  */
-final class DeviceMetrics implements MultiCollector {
-    private record Series(String name, String help, boolean counter, ToDoubleFunction<DeviceRow> value) {
+final class DeviceMetrics implements MetricsExposition.Part {
+    private record Series(String name, String type, String help, ToDoubleFunction<DeviceRow> value) {
     }
 
-    private static final List<String> LABEL_NAMES = Stream.concat(Stream.of("device"), DeviceRow.TAG_LABELS.stream()).toList();
+    /** A device's own labels in name order, as Prometheus' client writes them; a family's extra label sorts after them all. */
+    private static final List<String> LABEL_NAMES = Stream.concat(Stream.of("device"), DeviceRow.TAG_LABELS.stream()).sorted().toList();
 
     private final Estate estate;
     private final Clock clock;
-    private final List<Series> series;
+    /** The families whose only labels are the device's, by name. */
+    private final List<Series> series = List.of(
+            new Series("kilowatch_agent_backlog_reports", "gauge", "Reports waiting in the agent's spool at its newest report",
+                    r -> r.agent().backlogReports() == null ? Double.NaN : r.agent().backlogReports()),
+            new Series("kilowatch_agent_dropped_reports_total", "counter", "Reports the agent dropped because its spool was full",
+                    r -> r.agent().droppedReportsTotal() == null ? 0 : r.agent().droppedReportsTotal()),
+            new Series("kilowatch_device_boot_time_seconds", "gauge", "Boot time as Unix time", r -> r.host().bootTimeMs() / 1000.0),
+            new Series("kilowatch_device_carbon_grams_total", "counter", "Operational carbon (location-based, gCO2e) of that energy",
+                    r -> r.counted().carbonGramsTotal()),
+            new Series("kilowatch_device_cpu_utilization_ratio", "gauge", "CPU utilisation over the last report interval",
+                    r -> r.utilisation().cpuRatio()),
+            new Series("kilowatch_device_energy_joules_total", "counter", "Energy used, from the agent's energy counter",
+                    r -> r.counted().energyJoulesTotal()),
+            new Series("kilowatch_device_last_report_timestamp_seconds", "gauge",
+                    "Time of the newest stored report, Unix time (data freshness)", r -> r.reporting().lastSeenMs() / 1000.0));
 
     DeviceMetrics(Estate estate, Clock clock) {
         this.estate = estate;
         this.clock = clock;
-        this.series = List.of(
-                new Series("kilowatch_device_cpu_utilization_ratio", "CPU utilisation over the last report interval", false,
-                        r -> r.utilisation().cpuRatio()),
-                new Series("kilowatch_device_boot_time_seconds", "Boot time as Unix time", false, r -> r.host().bootTimeMs() / 1000.0),
-                new Series("kilowatch_device_last_report_timestamp_seconds", "Time of the newest stored report, Unix time (data freshness)",
-                        false, r -> r.reporting().lastSeenMs() / 1000.0),
-                new Series("kilowatch_device_energy_joules", "Energy used, from the agent's energy counter", true,
-                        r -> r.counted().energyJoulesTotal()),
-                new Series("kilowatch_device_carbon_grams", "Operational carbon (location-based, gCO2e) of that energy", true,
-                        r -> r.counted().carbonGramsTotal()),
-                new Series("kilowatch_agent_backlog_reports", "Reports waiting in the agent's spool at its newest report", false,
-                        r -> r.agent().backlogReports() == null ? Double.NaN : r.agent().backlogReports()),
-                new Series("kilowatch_agent_dropped_reports", "Reports the agent dropped because its spool was full", true,
-                        r -> r.agent().droppedReportsTotal() == null ? 0 : r.agent().droppedReportsTotal()));
     }
 
     @Override
-    public MetricSnapshots collect() {
+    public void writeTo(StringBuilder text) {
         Instant now = clock.instant();
         List<DeviceRow> rows = estate.rows();
-        List<Labels> labels = new ArrayList<>(rows.size());
-        rows.forEach(row -> labels.add(labels(row)));
-        List<MetricSnapshot> families = new ArrayList<>();
-        GaugeSnapshot.Builder up = GaugeSnapshot.builder().name("kilowatch_device_up").help("1 when the device reported within its allowance, else 0");
-        GaugeSnapshot.Builder power = GaugeSnapshot.builder().name("kilowatch_device_power_watts").help("Power now, labelled with how it was obtained");
-        GaugeSnapshot.Builder availability = GaugeSnapshot.builder().name("kilowatch_device_availability_ratio")
-                .help("Time-weighted availability over the window");
-        for (int i = 0; i < rows.size(); i++) {
-            DeviceRow row = rows.get(i);
-            up.dataPoint(gauge(labels.get(i), estate.isUp(row, now) ? 1 : 0));
-            power.dataPoint(gauge(labels.get(i).add("source", nz(row.power().source())), row.power().watts()));
-            for (Map.Entry<String, Duration> window : Estate.WINDOWS.entrySet()) {
-                availability.dataPoint(gauge(labels.get(i).add("window", window.getKey()),
-                        estate.availability(row, window.getValue(), now).orElse(Double.NaN)));
+        String[] labels = new String[rows.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = labels(rows.get(i));
+        }
+        for (Series s : series) {
+            family(text, s.name(), s.type(), s.help());
+            for (int i = 0; i < labels.length; i++) {
+                text.append(s.name()).append('{').append(labels[i]).append('}');
+                value(text, s.value().applyAsDouble(rows.get(i)));
             }
         }
-        families.add(up.build());
-        families.add(power.build());
-        families.add(availability.build());
-        for (Series s : series) {
-            families.add(s.counter() ? counter(s, rows, labels) : gauge(s, rows, labels));
+        family(text, "kilowatch_device_availability_ratio", "gauge", "Time-weighted availability over the window");
+        for (int i = 0; i < labels.length; i++) {
+            for (Map.Entry<String, Duration> window : Estate.WINDOWS.entrySet()) {
+                text.append("kilowatch_device_availability_ratio{").append(labels[i]).append(',');
+                label(text, "window", window.getKey());
+                text.append('}');
+                value(text, estate.availability(rows.get(i), window.getValue(), now).orElse(Double.NaN));
+            }
         }
-        return new MetricSnapshots(families);
-    }
-
-    @Override
-    public List<String> getPrometheusNames() {
-        List<String> names = new ArrayList<>(List.of("kilowatch_device_up", "kilowatch_device_power_watts", "kilowatch_device_availability_ratio"));
-        series.forEach(s -> names.add(s.name()));
-        return names;
-    }
-
-    private static GaugeSnapshot gauge(Series s, List<DeviceRow> rows, List<Labels> labels) {
-        GaugeSnapshot.Builder family = GaugeSnapshot.builder().name(s.name()).help(s.help());
-        for (int i = 0; i < rows.size(); i++) {
-            family.dataPoint(gauge(labels.get(i), s.value().applyAsDouble(rows.get(i))));
+        family(text, "kilowatch_device_power_watts", "gauge", "Power now, labelled with how it was obtained");
+        for (int i = 0; i < labels.length; i++) {
+            DeviceRow row = rows.get(i);
+            text.append("kilowatch_device_power_watts{").append(labels[i]).append(',');
+            label(text, "source", nz(row.power().source()));
+            text.append('}');
+            value(text, row.power().watts());
         }
-        return family.build();
-    }
-
-    private static CounterSnapshot counter(Series s, List<DeviceRow> rows, List<Labels> labels) {
-        CounterSnapshot.Builder family = CounterSnapshot.builder().name(s.name()).help(s.help());
-        for (int i = 0; i < rows.size(); i++) {
-            family.dataPoint(CounterDataPointSnapshot.builder().labels(labels.get(i)).value(s.value().applyAsDouble(rows.get(i))).build());
+        family(text, "kilowatch_device_up", "gauge", "1 when the device reported within its allowance, else 0");
+        for (int i = 0; i < labels.length; i++) {
+            text.append("kilowatch_device_up{").append(labels[i]).append('}');
+            value(text, estate.isUp(rows.get(i), now) ? 1 : 0);
         }
-        return family.build();
-    }
-
-    private static GaugeDataPointSnapshot gauge(Labels labels, double value) {
-        return GaugeDataPointSnapshot.builder().labels(labels).value(value).build();
     }
 
     /** device, org, site and class: what a device's series are told apart and grouped by. */
-    private static Labels labels(DeviceRow row) {
-        List<String> values = new ArrayList<>(LABEL_NAMES.size());
-        values.add(row.deviceId());
-        DeviceRow.TAG_LABELS.forEach(name -> values.add(nz(row.label(name))));
-        return Labels.of(LABEL_NAMES, values);
+    private static String labels(DeviceRow row) {
+        StringBuilder labels = new StringBuilder(96);
+        for (String name : LABEL_NAMES) {
+            if (!labels.isEmpty()) {
+                labels.append(',');
+            }
+            label(labels, name, nz(name.equals("device") ? row.deviceId() : row.label(name)));
+        }
+        return labels.toString();
     }
 
     private static String nz(String value) {

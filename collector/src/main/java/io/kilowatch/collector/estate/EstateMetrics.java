@@ -3,12 +3,11 @@ package io.kilowatch.collector.estate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 
 /**
- * Publishes the estate to Micrometer, names per docs/metrics.md: the estate's totals and the ingest counters, and
- * (on Prometheus) every device's series through {@link DeviceMetrics}. All read the live {@link Estate} when scraped,
+ * Publishes the estate to Micrometer, names per docs/metrics.md: the estate's totals and the ingest counters (every
+ * device's series are {@link DeviceMetrics}, written into /metrics directly). All read the live {@link Estate} when scraped,
  * so /metrics never shows a figure older than the newest stored report.
  * Prometheus names come from Micrometer's naming convention: {@code kilowatch.estate.power} with base
  * unit watts is exposed as {@code kilowatch_estate_power_watts}.
@@ -27,9 +26,6 @@ public final class EstateMetrics {
         for (boolean up : new boolean[] {true, false}) {
             Gauge.builder("kilowatch.estate.devices", estate, e -> e.rows().stream().filter(r -> e.isUp(r, clock.instant()) == up).count())
                     .tag("state", up ? "up" : "down").description("Devices by state").register(registry);
-        }
-        if (registry instanceof PrometheusMeterRegistry prometheus) {
-            prometheus.getPrometheusRegistry().register(new DeviceMetrics(estate, clock));
         }
         this.stored = ingestCounter("stored");
         this.duplicates = ingestCounter("duplicate");

@@ -5,7 +5,6 @@ import static io.kilowatch.collector.http.Responses.error;
 import io.kilowatch.collector.security.Role;
 import io.kilowatch.collector.security.Sessions;
 import io.kilowatch.collector.security.Users;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +35,7 @@ public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final Vertx vertx;
-    private final PrometheusMeterRegistry prometheus;
+    private final MetricsExposition exposition;
     private final AccessControl access;
     private final SessionApi sessionApi;
     private final Supplier<Future<?>> storeCheck;
@@ -50,10 +49,10 @@ public final class HttpApi {
      * @param exposesEstate whether {@code /metrics} has the estate's series as well as this collector's own: true on the
      *     one collector holding the metrics duty (always, with one collector), false on the others ({@link PerCollectorMetrics})
      */
-    public HttpApi(Vertx vertx, PrometheusMeterRegistry prometheus, Clock clock, Users users, Sessions sessions, boolean anonymousRead,
+    public HttpApi(Vertx vertx, MetricsExposition exposition, Clock clock, Users users, Sessions sessions, boolean anonymousRead,
                    boolean secureCookies, Supplier<Future<?>> storeCheck, BooleanSupplier exposesEstate) {
         this.vertx = vertx;
-        this.prometheus = prometheus;
+        this.exposition = exposition;
         this.storeCheck = storeCheck;
         this.exposesEstate = exposesEstate;
         this.access = new AccessControl(users, sessions, anonymousRead);
@@ -107,8 +106,7 @@ public final class HttpApi {
         boolean estateToo = exposesEstate.getAsBoolean();
         boolean gzip = acceptsGzip(ctx.request().getHeader("Accept-Encoding"));
         vertx.executeBlocking(() -> {
-            String exposition = prometheus.scrape();
-            byte[] text = (estateToo ? exposition : PerCollectorMetrics.only(exposition)).getBytes(StandardCharsets.UTF_8);
+            byte[] text = exposition.scrape(estateToo).getBytes(StandardCharsets.UTF_8);
             return Buffer.buffer(gzip ? gzipped(text) : text);
         }, false).onComplete(scraped -> {
             if (scraped.succeeded()) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.collector.http.MetricsExposition;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,10 +19,11 @@ import org.junit.jupiter.api.Test;
 class DeviceMetricsTest {
     private static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
     private final Estate estate = new Estate(3);
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MetricsExposition exposition = new MetricsExposition(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
 
     DeviceMetricsTest() {
-        new EstateMetrics(registry, estate, Clock.fixed(NOW, ZoneOffset.UTC));
+        new EstateMetrics(exposition.registry(), estate, Clock.fixed(NOW, ZoneOffset.UTC));
+        exposition.add(new DeviceMetrics(estate, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     private static DeviceRow row(String id, String site, String source, double watts, Integer backlog, long lastSeenMs) {
@@ -39,7 +41,7 @@ class DeviceMetricsTest {
     @Test
     void everySeriesOfADeviceIsExposedWithItsLabels() {
         load(row("pc-1", "Town Hall", "rapl", 42.5, null, NOW.toEpochMilli()));
-        String text = registry.scrape();
+        String text = exposition.scrape(true);
         String labels = "class=\"desktop\",device=\"pc-1\",org=\"Council\",site=\"Town Hall\"";
         for (String line : List.of(
                 "kilowatch_device_up{" + labels + "} 1.0",
@@ -63,7 +65,7 @@ class DeviceMetricsTest {
     void aNewSiteOrPowerSourceReplacesTheOldSeriesAndASilentDeviceIsDown() {
         load(row("pc-1", "Town Hall", "model", 40, 0, NOW.toEpochMilli()));
         load(row("pc-1", "Depot", "pdu_outlet", 38, 3, NOW.minusSeconds(300).toEpochMilli()));
-        String text = registry.scrape();
+        String text = exposition.scrape(true);
         assertFalse(text.contains("Town Hall"), text);
         assertFalse(text.contains("source=\"model\""), text);
         String labels = "class=\"desktop\",device=\"pc-1\",org=\"Council\",site=\"Depot\"";
@@ -72,5 +74,42 @@ class DeviceMetricsTest {
         // 300 s silent at a 15 s interval with an allowance of 3 missed reports
         assertTrue(text.contains("kilowatch_device_up{" + labels + "} 0.0\n"), text);
         assertEquals(1, text.lines().filter(l -> l.startsWith("kilowatch_device_up{")).count());
+    }
+
+    @Test
+    void labelValuesAreEscapedAndEachFamilyIsWrittenOnceWithItsTypeWhateverTheNumberOfDevices() {
+        load(row("pc-1", "Hall \"A\" \\ East", "model", 40, 0, NOW.toEpochMilli()));
+        load(row("pc-2", "Depot", "model", 41, 0, NOW.toEpochMilli()));
+        String text = exposition.scrape(true);
+        assertTrue(text.contains("kilowatch_device_up{class=\"desktop\",device=\"pc-1\",org=\"Council\",site=\"Hall \\\"A\\\" \\\\ East\"} 1.0\n"), text);
+        for (String family : List.of("kilowatch_device_up", "kilowatch_device_power_watts", "kilowatch_device_availability_ratio",
+                "kilowatch_device_energy_joules_total", "kilowatch_agent_dropped_reports_total")) {
+            assertEquals(1, text.lines().filter(l -> l.startsWith("# TYPE " + family + " ")).count(), family);
+            assertEquals(1, text.lines().filter(l -> l.startsWith("# HELP " + family + " ")).count(), family);
+        }
+        assertTrue(text.contains("# TYPE kilowatch_agent_dropped_reports_total counter\n"), text);
+        assertEquals(2, text.lines().filter(l -> l.startsWith("kilowatch_device_energy_joules_total{")).count());
+    }
+
+    @Test
+    void aCollectorWithoutTheMetricsDutyShowsNoDeviceSeries() {
+        load(row("pc-1", "Town Hall", "rapl", 42.5, null, NOW.toEpochMilli()));
+        String text = exposition.scrape(false);
+        assertFalse(text.contains("kilowatch_device_up"), text);
+        assertTrue(text.contains("kilowatch_ingest_reports_total"), text);
+    }
+
+    @Test
+    void promtoolReadsTheExpositionWithoutAComplaint() throws Exception {
+        load(row("pc-1", "Hall \"A\" \\ East", "rapl", 42.5, 3, NOW.toEpochMilli()));
+        load(row("pc-2", "Depot", "model", 41, null, NOW.minusSeconds(600).toEpochMilli()));
+        Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        try (var in = promtool.getOutputStream()) {
+            in.write(exposition.scrape(true).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        String output = new String(promtool.getInputStream().readAllBytes());
+        assertTrue(promtool.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "promtool timed out");
+        assertEquals(0, promtool.exitValue(), output);
+        assertEquals("", output.strip(), "promtool's lint findings");
     }
 }
