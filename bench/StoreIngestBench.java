@@ -38,6 +38,10 @@ public class StoreIngestBench {
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int group = args.length > 1 ? Integer.parseInt(args[1]) : 25;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 12;
+        if (devices < 1 || group < 1 || rounds < 3) {
+            System.err.println("usage: StoreIngestBench [devices >= 1] [group >= 1] [rounds >= 3: the first two only warm up]");
+            System.exit(2);
+        }
         Instant start = Instant.now().minusSeconds(15L * rounds + 3_600);
         ReportAccounting accounting = new ReportAccounting(new CarbonPolicy(new SiteCarbon(AnnualGridFactors.ukDesnz(),
                 AnnualGridFactors.ukDesnzTdLosses(), "13", 1.0, Tariff.flat("contract", 0.25)), Map.of(), LONDON), LONDON, new IntensityCache());
@@ -80,6 +84,9 @@ public class StoreIngestBench {
                 }
                 c.commit();
             });
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
         System.out.printf("store writer, %d devices, %d reports a commit, medians of rounds 3-%d%n", devices, group, rounds);
         System.out.printf("%-36s %14s %14s %8s%n", "", "kilowatch", "floor", "ratio");

@@ -2,7 +2,7 @@ package io.kilowatch.collector.estate;
 
 import static io.kilowatch.collector.http.PrometheusText.family;
 import static io.kilowatch.collector.http.PrometheusText.label;
-import static io.kilowatch.collector.http.PrometheusText.value;
+import static io.kilowatch.collector.http.PrometheusText.sample;
 
 import io.kilowatch.collector.http.MetricsExposition;
 import java.time.Clock;
@@ -60,31 +60,24 @@ final class DeviceMetrics implements MetricsExposition.Part {
         for (Series s : series) {
             family(text, s.name(), s.type(), s.help());
             for (int i = 0; i < labels.length; i++) {
-                text.append(s.name()).append('{').append(labels[i]).append('}');
-                value(text, s.value().applyAsDouble(rows.get(i)));
+                sample(text, s.name(), labels[i], s.value().applyAsDouble(rows.get(i)));
             }
         }
         family(text, "kilowatch_device_availability_ratio", "gauge", "Time-weighted availability over the window");
         for (int i = 0; i < labels.length; i++) {
             for (Map.Entry<String, Duration> window : Estate.WINDOWS.entrySet()) {
-                text.append("kilowatch_device_availability_ratio{").append(labels[i]).append(',');
-                label(text, "window", window.getKey());
-                text.append('}');
-                value(text, estate.availability(rows.get(i), window.getValue(), now).orElse(Double.NaN));
+                sample(text, "kilowatch_device_availability_ratio", labels[i], "window", window.getKey(),
+                        estate.availability(rows.get(i), window.getValue(), now).orElse(Double.NaN));
             }
         }
         family(text, "kilowatch_device_power_watts", "gauge", "Power now, labelled with how it was obtained");
         for (int i = 0; i < labels.length; i++) {
             DeviceRow row = rows.get(i);
-            text.append("kilowatch_device_power_watts{").append(labels[i]).append(',');
-            label(text, "source", nz(row.power().source()));
-            text.append('}');
-            value(text, row.power().watts());
+            sample(text, "kilowatch_device_power_watts", labels[i], "source", nz(row.power().source()), row.power().watts());
         }
         family(text, "kilowatch_device_up", "gauge", "1 when the device reported within its allowance, else 0");
         for (int i = 0; i < labels.length; i++) {
-            text.append("kilowatch_device_up{").append(labels[i]).append('}');
-            value(text, estate.isUp(rows.get(i), now) ? 1 : 0);
+            sample(text, "kilowatch_device_up", labels[i], estate.isUp(rows.get(i), now) ? 1 : 0);
         }
     }
 

@@ -22,13 +22,11 @@ public final class MetricsExposition {
 
     private final PrometheusMeterRegistry registry;
     private final List<Part> parts = new CopyOnWriteArrayList<>();
+    /** The last scrape's length: the next one's text is sized for it rather than grown (and copied) a dozen times on the way. */
+    private volatile int lastLength;
 
     public MetricsExposition(PrometheusMeterRegistry registry) {
         this.registry = registry;
-    }
-
-    public PrometheusMeterRegistry registry() {
-        return registry;
     }
 
     public void add(Part part) {
@@ -43,8 +41,9 @@ public final class MetricsExposition {
         if (!estateToo) {
             return PerCollectorMetrics.only(meters);
         }
-        StringBuilder text = new StringBuilder(meters);
+        StringBuilder text = new StringBuilder(Math.max(meters.length(), lastLength) + 4_096).append(meters);
         parts.forEach(part -> part.writeTo(text));
+        lastLength = text.length();
         return text.toString();
     }
 }

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 class DeviceMetricsTest {
     private static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
     private final Estate estate = new Estate(3);
-    private final MetricsExposition exposition = new MetricsExposition(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MetricsExposition exposition = new MetricsExposition(registry);
 
     DeviceMetricsTest() {
-        new EstateMetrics(exposition.registry(), estate, Clock.fixed(NOW, ZoneOffset.UTC));
+        new EstateMetrics(registry, estate, Clock.fixed(NOW, ZoneOffset.UTC));
         exposition.add(new DeviceMetrics(estate, Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
@@ -78,10 +79,10 @@ class DeviceMetricsTest {
 
     @Test
     void labelValuesAreEscapedAndEachFamilyIsWrittenOnceWithItsTypeWhateverTheNumberOfDevices() {
-        load(row("pc-1", "Hall \"A\" \\ East", "model", 40, 0, NOW.toEpochMilli()));
+        load(row("pc-1", "Hall \"A\" \\ East\nWing", "model", 40, 0, NOW.toEpochMilli()));
         load(row("pc-2", "Depot", "model", 41, 0, NOW.toEpochMilli()));
         String text = exposition.scrape(true);
-        assertTrue(text.contains("kilowatch_device_up{class=\"desktop\",device=\"pc-1\",org=\"Council\",site=\"Hall \\\"A\\\" \\\\ East\"} 1.0\n"), text);
+        assertTrue(text.contains("kilowatch_device_up{class=\"desktop\",device=\"pc-1\",org=\"Council\",site=\"Hall \\\"A\\\" \\\\ East\\nWing\"} 1.0\n"), text);
         for (String family : List.of("kilowatch_device_up", "kilowatch_device_power_watts", "kilowatch_device_availability_ratio",
                 "kilowatch_device_energy_joules_total", "kilowatch_agent_dropped_reports_total")) {
             assertEquals(1, text.lines().filter(l -> l.startsWith("# TYPE " + family + " ")).count(), family);
@@ -101,7 +102,7 @@ class DeviceMetricsTest {
 
     @Test
     void promtoolReadsTheExpositionWithoutAComplaint() throws Exception {
-        load(row("pc-1", "Hall \"A\" \\ East", "rapl", 42.5, 3, NOW.toEpochMilli()));
+        load(row("pc-1", "Hall \"A\" \\ East\nWing", "rapl", 42.5, 3, NOW.toEpochMilli()));
         load(row("pc-2", "Depot", "model", 41, null, NOW.minusSeconds(600).toEpochMilli()));
         Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
         try (var in = promtool.getOutputStream()) {
