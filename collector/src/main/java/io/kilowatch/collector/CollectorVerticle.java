@@ -82,6 +82,7 @@ public final class CollectorVerticle extends VerticleBase {
     private final CollectorConfig config;
     private final Clock clock;
     private WorkerExecutor storeWorker;
+    private WorkerExecutor ingestWorker;
     private WorkerExecutor mathsWorker;
     private Maths maths;
     private Database database;
@@ -105,6 +106,8 @@ public final class CollectorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         storeWorker = vertx.createSharedWorkerExecutor("kilowatch-store", 1);
+        // The embedded store acknowledges reports on a thread of its own while the writer writes earlier ones in batches.
+        ingestWorker = vertx.createSharedWorkerExecutor("kilowatch-ingest", 1);
         // Reports' maths after their store reads: as many threads as a small server has cores, apart from the store's writer.
         mathsWorker = vertx.createSharedWorkerExecutor("kilowatch-maths", 2);
         maths = Maths.on(mathsWorker);
@@ -117,7 +120,7 @@ public final class CollectorVerticle extends VerticleBase {
         });
         MetricsExposition exposition = new MetricsExposition(prometheus);
         FeatureContext context = new FeatureContext(vertx, clock, untilStopping, maths, prometheus, exposition, config.timeZone());
-        return Database.open(config.store(), storeWorker).compose(db -> {
+        return Database.open(config.store(), storeWorker, ingestWorker, vertx).compose(db -> {
             database = db;
             features = features(db);
             Future<Void> chain = Future.succeededFuture();
@@ -259,6 +262,6 @@ public final class CollectorVerticle extends VerticleBase {
                     .log("feature failed to stop")));
         }
         return chain.eventually(() -> database == null ? Future.succeededFuture() : database.closeOnWriter())
-                .eventually(() -> storeWorker.close()).eventually(() -> mathsWorker.close());
+                .eventually(() -> storeWorker.close()).eventually(() -> ingestWorker.close()).eventually(() -> mathsWorker.close());
     }
 }

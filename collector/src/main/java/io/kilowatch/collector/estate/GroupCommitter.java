@@ -76,7 +76,8 @@ public final class GroupCommitter {
         if (tooSoonNanos > 0 && waiting > 0 && waiting < SMALL_GROUP) {
             // more may come meanwhile: they join this group (committing stays set, so nobody else starts one)
             waitingForWindow.set(true);
-            windowTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(tooSoonNanos)), id -> {
+            // rounded up to the timer's milliseconds: the group begins no sooner than the window's end
+            windowTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(tooSoonNanos + 999_999)), id -> {
                 if (waitingForWindow.compareAndSet(true, false)) {
                     commitGroup();
                 }

@@ -11,4 +11,8 @@ package io.kilowatch.collector.estate;
 public record MeteredEnergy(double joules, long coveredMillis) {
     /** Nothing measured upstream. */
     public static final MeteredEnergy NONE = new MeteredEnergy(0, 0);
+
+    public MeteredEnergy plus(MeteredEnergy other) {
+        return new MeteredEnergy(joules + other.joules, coveredMillis + other.coveredMillis);
+    }
 }

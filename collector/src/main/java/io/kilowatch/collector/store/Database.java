@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.kilowatch.collector.estate.EstateChanges;
 import io.kilowatch.core.credential.Credentials;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -86,11 +88,21 @@ public final class Database implements AutoCloseable {
     private long connectFailedNanos;
     /** The single writer every store task runs on, once the collector has one; until then (commands, tests) the caller's thread. */
     private volatile WorkerExecutor writer;
+    /** The embedded store's ingest thread, likewise. */
+    private volatile WorkerExecutor ingester;
+    private volatile Vertx vertx;
+    private Runnable beforeOtherWork = () -> {
+    };
+    private final List<AutoCloseable> closeWith = new ArrayList<>();
+    private final Path sqliteDir;
+    private final Sync sync;
     /** Statements of hot paths, prepared once: preparing them per report cost more than running them. */
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
-    private Database(Dialect dialect, Connector connector, PgEstateChanges changes) throws SQLException {
+    private Database(Dialect dialect, Connector connector, PgEstateChanges changes, Path sqliteDir, Sync sync) throws SQLException {
         this.dialect = dialect;
+        this.sqliteDir = sqliteDir;
+        this.sync = sync;
         this.connector = connector;
         this.changes = changes;
         this.samples = SamplePartitions.of(dialect);
@@ -112,18 +124,18 @@ public final class Database implements AutoCloseable {
     public static Database sqlite(Path dataDir, Sync sync) {
         try {
             Files.createDirectories(dataDir);
-            return new Database(Dialect.SQLITE, () -> sqliteConnection(dataDir, sync), null);
+            return new Database(Dialect.SQLITE, () -> sqliteConnection(dataDir.resolve(SQLITE_FILE), sync), null, dataDir, sync);
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
-    private static Connection sqliteConnection(Path dataDir, Sync sync) throws SQLException {
+    private static Connection sqliteConnection(Path file, Sync sync) throws SQLException {
         java.util.Properties options = new java.util.Properties();
         // The driver otherwise prepares and runs SELECT last_insert_rowid() after every INSERT or UPDATE, for getGeneratedKeys,
         // which nothing here calls: that cost a tenth of the writer's time per report.
         options.setProperty("jdbc.get_generated_keys", "false");
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath(), options);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath(), options);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=" + sync.name());
@@ -169,17 +181,20 @@ public final class Database implements AutoCloseable {
                 public void close() {
                     dataSource.close();
                 }
-            }, new PgEstateChanges(where, Credentials.newSecret().substring(0, 16)));
+            }, new PgEstateChanges(where, Credentials.newSecret().substring(0, 16)), null, sync);
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             throw new StoreException("cannot open the PostgreSQL store at " + where.redactedUrl() + ": " + e.getMessage(), e);
         }
     }
 
-    /** Opens the store the config names on this single-threaded executor, which is its writer from then on. */
-    public static Future<Database> open(StoreConfig config, WorkerExecutor writer) {
+    /**
+     * Opens the store the config names on this single-threaded executor, which is its writer from then on; the embedded
+     * store acknowledges reports on the other (see {@link UnappliedReports}).
+     */
+    public static Future<Database> open(StoreConfig config, WorkerExecutor writer, WorkerExecutor ingestThread, Vertx timers) {
         return writer.executeBlocking(() -> open(config)).map(db -> {
-            db.writeOn(writer);
+            db.writeOn(writer, ingestThread, timers);
             return db;
         });
     }
@@ -208,22 +223,91 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
-    /** From now on store work runs on this single-threaded executor: one task at a time, in order. */
+    /**
+     * From now on store work runs on this single-threaded executor, one task at a time, in order; the embedded store's
+     * ingest on the other, beside it.
+     */
     public void writeOn(WorkerExecutor singleThreaded) {
-        this.writer = singleThreaded;
+        writeOn(singleThreaded, null, null);
     }
 
-    /** Runs store work on the single writer and answers on the caller's context; on the caller's thread when there is none. */
+    /**
+     * As {@link #writeOn(WorkerExecutor)}, with the embedded store's ingest on a thread of its own (null: on the writer)
+     * and this Vert.x's timers for work done later.
+     */
+    public void writeOn(WorkerExecutor singleThreaded, WorkerExecutor ingestThread, Vertx timers) {
+        this.writer = singleThreaded;
+        this.ingester = ingestThread;
+        this.vertx = timers;
+    }
+
+    /**
+     * Runs store work on the single writer and answers on the caller's context; on the caller's thread when there is none.
+     * The acknowledged reports not yet written into the tables are written first ({@link #beforeOtherWork}).
+     */
     public <T> Future<T> run(Callable<T> work) {
-        WorkerExecutor w = writer;
-        if (w != null) {
-            return w.executeBlocking(work);
+        return runWriting(() -> {
+            beforeOtherWork.run();
+            return work.call();
+        });
+    }
+
+    /** As {@link #run}, without writing the unapplied reports first: ingest's own work, which looks them up instead. */
+    <T> Future<T> runWriting(Callable<T> work) {
+        return on(writer, work);
+    }
+
+    /** As {@link #run}, so many milliseconds from now once the collector runs the store (until then: now). */
+    <T> Future<T> runLater(long millis, Callable<T> work) {
+        Vertx v = vertx;
+        if (v == null) {
+            return run(work);
+        }
+        Promise<T> done = Promise.promise();
+        v.setTimer(millis, id -> run(work).onComplete(done));
+        return done.future();
+    }
+
+    /** Runs work on the embedded store's ingest thread, beside the writer; else on the writer, else on the caller's thread. */
+    <T> Future<T> runIngesting(Callable<T> work) {
+        return on(ingester != null ? ingester : writer, work);
+    }
+
+    private static <T> Future<T> on(WorkerExecutor executor, Callable<T> work) {
+        if (executor != null) {
+            // Unordered: Vert.x orders blocking work by the calling context, across every executor, so ordered work
+            // queued by the event loop on the writer and on the ingest thread would never run at the same time. Each of
+            // these executors has one thread, which runs its tasks in the order they were queued.
+            return executor.executeBlocking(work, false);
         }
         try {
             return Future.succeededFuture(work.call());
         } catch (Exception e) {
             return Future.failedFuture(e);
         }
+    }
+
+    /**
+     * What every store task but ingest does first: the estate store writes the reports it acknowledged and has not yet
+     * written into the tables, so every other task reads and writes them as stored.
+     */
+    void beforeOtherWork(Runnable flush) {
+        this.beforeOtherWork = flush;
+    }
+
+    /** Closed with the database, after its connection. */
+    void closeWith(AutoCloseable resource) {
+        closeWith.add(resource);
+    }
+
+    /** The embedded store's data directory; empty on PostgreSQL. */
+    java.util.Optional<Path> sqliteDir() {
+        return java.util.Optional.ofNullable(sqliteDir);
+    }
+
+    /** A connection of its own to a SQLite file in the data directory, set up as the store's own is. */
+    Connection openSqlite(String file) throws SQLException {
+        return sqliteConnection(sqliteDir.resolve(file), sync);
     }
 
     /** The driver's own words (refused, a failed password, an unknown database) rather than the pool's wrapping. */
@@ -333,6 +417,14 @@ public final class Database implements AutoCloseable {
             release();
         } finally {
             connector.close();
+            for (AutoCloseable resource : closeWith) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOG.atWarn().setCause(e).log("closing a store resource failed");
+                }
+            }
+            closeWith.clear();
         }
     }
 

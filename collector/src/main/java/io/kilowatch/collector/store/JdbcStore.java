@@ -34,7 +34,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Devices, samples, uptime, rollups and agent credentials in the {@link Database}, with portable SQL. Not thread-safe: used from the single writer. */
+/**
+ * Devices, samples, uptime, rollups and agent credentials in the {@link Database}, with portable SQL. Not thread-safe:
+ * used from the single writer, but for the embedded store's ingest, which its {@link IngestJournal} runs on a thread of
+ * its own.
+ */
 public final class JdbcStore implements EstateStore {
     private static final String DEVICE_COLUMNS = "device_id, hostname, os, org, site, department, device_class, "
             + "first_seen_ms, last_seen_ms, received_ms, last_sequence, interval_ms, boot_time_ms, power_watts, power_source, "
@@ -42,6 +46,8 @@ public final class JdbcStore implements EstateStore {
             + "energy_joules_total, carbon_grams_total, agent_version, agent_cpu_ratio, agent_rss_bytes, "
             + "agent_backlog_reports, agent_dropped_reports_total, inventory_json, inventory_updated_ms, stopped_ms";
     private static final String UPSERT_DEVICE = upsertDeviceSql();
+    static final String SELECT_DEVICE = "SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?";
+    static final String SELECT_SAMPLE_TIME = "SELECT ts_ms FROM samples WHERE device_id = ? AND sequence = ?";
 
     /** Devices read per writer task when many are read: a few milliseconds' work. */
     private static final int DEVICE_PAGE = 500;
@@ -52,9 +58,19 @@ public final class JdbcStore implements EstateStore {
      * same objects the live view holds, so they cost no memory of their own. Only the writer touches it.
      */
     private final Map<String, DeviceRow> storedRows = new HashMap<>();
+    /** How reports are acknowledged on the embedded store (then ingest never touches {@link #storedRows}); null on PostgreSQL. */
+    private final IngestJournal journal;
 
     public JdbcStore(Database db) {
+        this(db, IngestJournal.Limits.DEFAULT);
+    }
+
+    JdbcStore(Database db, IngestJournal.Limits journalLimits) {
         this.db = db;
+        this.journal = db.dialect() == Dialect.SQLITE ? new IngestJournal(db, this::write, journalLimits) : null;
+        if (journal != null) {
+            db.beforeOtherWork(journal::apply);
+        }
     }
 
     /** The embedded store in {@code dataDir}, for commands and tests that need nothing else. */
@@ -66,15 +82,35 @@ public final class JdbcStore implements EstateStore {
         return db;
     }
 
+    /** Writes the acknowledged reports not yet in the tables, then closes the store. */
     @Override
     public void close() {
-        db.close();
+        try {
+            if (journal != null) {
+                journal.apply();
+            }
+        } finally {
+            db.close();
+        }
+    }
+
+    /** Where planning a report looks up what is stored. */
+    interface Lookups {
+        DeviceRow device(String deviceId) throws SQLException;
+
+        Optional<Long> sampleTime(String deviceId, long sequence) throws SQLException;
+
+        MeteredEnergy metered(String deviceId) throws SQLException;
     }
 
     @Override
     public Future<List<IngestOutcome>> ingest(List<Pending> reports) {
-        return db.run(() -> {
+        if (journal != null) {
+            return db.runIngesting(() -> journal.ingest(reports));
+        }
+        return db.runWriting(() -> {
         Map<String, DeviceRow> written = new HashMap<>();
+        List<ReportWrites> group = new ArrayList<>(reports.size());
         try {
             db.coverSamples(reports.stream().mapToLong(Pending::timestampMs));
             List<IngestOutcome> stored = db.inTransaction(() -> {
@@ -82,14 +118,18 @@ public final class JdbcStore implements EstateStore {
                 if (db.othersMayHaveWritten()) {
                     storedRows.clear();
                 }
+                Lookups lookups = new StoreLookups();
                 List<IngestOutcome> outcomes = new ArrayList<>(reports.size());
                 Set<String> changed = new LinkedHashSet<>();
                 for (Pending report : reports) {
-                    IngestOutcome outcome = ingestOne(report, written);
+                    IngestOutcome outcome = plan(report, lookups, written, group);
                     outcomes.add(outcome);
                     if (!outcome.duplicate() && outcome.rejection() == null) {
                         changed.add(report.deviceId());
                     }
+                }
+                for (ReportWrites w : group) {
+                    write(w);
                 }
                 db.publishChanges(changed);
                 return outcomes;
@@ -108,62 +148,84 @@ public final class JdbcStore implements EstateStore {
     }
 
     /**
-     * A device's row as stored: the one this transaction wrote, else the one known stored, else read. Reading it was a
-     * third of the writer's time per report (30 columns, each a call into the driver).
+     * Plans a report on the device's row (the one this group wrote, else the stored one): the outcome, and what it writes
+     * added to the group's. Samples and metered energy are looked up in the group first too.
      */
-    private DeviceRow storedDevice(String deviceId, Map<String, DeviceRow> written) throws SQLException {
-        DeviceRow row = written.get(deviceId);
-        if (row == null) {
-            row = storedRows.get(deviceId);
+    static IngestOutcome plan(Pending r, Lookups stored, Map<String, DeviceRow> written, List<ReportWrites> group) throws SQLException {
+        DeviceRow previous = written.get(r.deviceId());
+        if (previous == null) {
+            previous = stored.device(r.deviceId());
         }
-        if (row == null) {
-            row = readDevice(deviceId);
-            if (row != null) {
-                storedRows.put(deviceId, row);
-            }
-        }
-        return row;
-    }
-
-    private IngestOutcome ingestOne(Pending r, Map<String, DeviceRow> written) throws SQLException {
-        DeviceRow previous = storedDevice(r.deviceId(), written);
         // A look-up, not INSERT ... ON CONFLICT: PostgreSQL's samples are partitioned by time, so (device, sequence)
         // cannot be a unique key there. Not needed for a report past the device's newest stored one, which no stored
         // sample has (the device row takes each newest sequence with its sample): most reports.
         boolean pastNewest = previous != null && r.sequence() > previous.reporting().lastSequence();
-        Optional<Long> storedAt = pastNewest ? Optional.empty() : sampleTime(r.deviceId(), r.sequence());
+        Optional<Long> storedAt = pastNewest ? Optional.empty() : sampleTime(r, stored, group);
         if (storedAt.isPresent()) {
             return new IngestOutcome(true, storedAt.get() != r.timestampMs(), previous == null ? r.sequence() : previous.reporting().lastSequence(),
                     null);
         }
-        MeteredEnergy metered = meteredEnergy(r.deviceId());
+        MeteredEnergy metered = stored.metered(r.deviceId());
+        for (ReportWrites w : group) {
+            if (w.deviceId().equals(r.deviceId()) && !w.meteredUsed().equals(MeteredEnergy.NONE)) {
+                metered = MeteredEnergy.NONE; // the group's newer report of the device used (or dropped) it
+            }
+        }
         IngestPlan plan = r.planner().apply(previous, metered);
         if (plan.rejection() != null) {
             return new IngestOutcome(false, false, previous == null ? 0 : previous.reporting().lastSequence(), plan.rejection());
         }
-        insertSample(plan.sample());
         if (plan.newest()) {
-            upsertDevice(plan.device());
             written.put(r.deviceId(), plan.device());
-            if (metered != MeteredEnergy.NONE) {
-                // used up (or, for a report that could not use it, dropped): less what it read, as a meter may add more meanwhile
-                PreparedStatement ps = db.prepared("UPDATE metered_energy SET joules = joules - ?, covered_ms = covered_ms - ? WHERE device_id = ?");
-                Database.bind(ps, metered.joules(), metered.coveredMillis(), r.deviceId());
-                ps.executeUpdate();
+        }
+        // metered energy is used up (or, for a report that could not use it, dropped) by the device's newest report only
+        group.add(new ReportWrites(r.deviceId(), r.bootTimeMs(), r.timestampMs(), plan.sample(), plan.newest() ? plan.device() : null,
+                plan.newest() ? metered : MeteredEnergy.NONE, plan.offPeriods(), plan.rollups(), plan.sessions()));
+        return new IngestOutcome(false, false, plan.device().reporting().lastSequence(), null);
+    }
+
+    private static Optional<Long> sampleTime(Pending r, Lookups stored, List<ReportWrites> group) throws SQLException {
+        for (ReportWrites w : group) {
+            if (w.sample().sequence() == r.sequence() && w.deviceId().equals(r.deviceId())) {
+                return Optional.of(w.sample().timestampMs());
             }
         }
-        recordUptime(r.deviceId(), r.bootTimeMs(), r.timestampMs());
-        for (UptimeSpan off : plan.offPeriods()) {
-            PreparedStatement ps = db.prepared("INSERT INTO off_periods (device_id, start_ms, end_ms) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms");
-            Database.bind(ps, r.deviceId(), off.start().toEpochMilli(), off.end().toEpochMilli());
+        return stored.sampleTime(r.deviceId(), r.sequence());
+    }
+
+    /** When the stored report of this device and sequence was made, by {@link #SELECT_SAMPLE_TIME} prepared on some connection. */
+    static Optional<Long> sampleTime(PreparedStatement selectSampleTime, String deviceId, long sequence) throws SQLException {
+        selectSampleTime.setString(1, deviceId);
+        selectSampleTime.setLong(2, sequence);
+        try (ResultSet rs = selectSampleTime.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+        }
+    }
+
+    /** Writes a report's rows, in the caller's transaction on the writer. */
+    private void write(ReportWrites w) throws SQLException {
+        insertSample(w.sample());
+        if (w.device() != null) {
+            upsertDevice(w.device());
+        }
+        if (!w.meteredUsed().equals(MeteredEnergy.NONE)) {
+            // less what it read, as a meter may add more meanwhile
+            PreparedStatement ps = db.prepared("UPDATE metered_energy SET joules = joules - ?, covered_ms = covered_ms - ? WHERE device_id = ?");
+            Database.bind(ps, w.meteredUsed().joules(), w.meteredUsed().coveredMillis(), w.deviceId());
             ps.executeUpdate();
         }
-        for (RollupIncrement rollup : plan.rollups()) {
+        recordUptime(w.deviceId(), w.bootTimeMs(), w.timestampMs());
+        for (UptimeSpan off : w.offPeriods()) {
+            PreparedStatement ps = db.prepared("INSERT INTO off_periods (device_id, start_ms, end_ms) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (device_id, start_ms) DO UPDATE SET end_ms = excluded.end_ms");
+            Database.bind(ps, w.deviceId(), off.start().toEpochMilli(), off.end().toEpochMilli());
+            ps.executeUpdate();
+        }
+        for (RollupIncrement rollup : w.rollups()) {
             addRollup(rollup);
         }
-        if (plan.sessions() != null) {
-            SessionIncrement s = plan.sessions();
+        if (w.sessions() != null) {
+            SessionIncrement s = w.sessions();
             PreparedStatement ps = db.prepared("INSERT INTO device_sessions (device_id, day_start_ms, session_seconds, sessions_started) "
                     + "VALUES (?, ?, ?, ?) ON CONFLICT (device_id, day_start_ms) DO UPDATE SET "
                     + "session_seconds = device_sessions.session_seconds + excluded.session_seconds, "
@@ -171,7 +233,32 @@ public final class JdbcStore implements EstateStore {
             Database.bind(ps, s.deviceId(), s.dayStartMs(), s.sessionSeconds(), s.sessionsStarted());
             ps.executeUpdate();
         }
-        return new IngestOutcome(false, false, plan.device().reporting().lastSequence(), null);
+    }
+
+    /** What is stored, on the writer's connection: rows known stored first (the store's alone on SQLite), then read. */
+    private final class StoreLookups implements Lookups {
+        /** Reading a device's row was a third of the writer's time per report (30 columns, each a call into the driver). */
+        @Override
+        public DeviceRow device(String deviceId) throws SQLException {
+            DeviceRow row = storedRows.get(deviceId);
+            if (row == null) {
+                row = readDevice(deviceId);
+                if (row != null) {
+                    storedRows.put(deviceId, row);
+                }
+            }
+            return row;
+        }
+
+        @Override
+        public Optional<Long> sampleTime(String deviceId, long sequence) throws SQLException {
+            return JdbcStore.sampleTime(db.prepared(SELECT_SAMPLE_TIME), deviceId, sequence);
+        }
+
+        @Override
+        public MeteredEnergy metered(String deviceId) throws SQLException {
+            return meteredEnergy(deviceId);
+        }
     }
 
     /** What upstream meters measured of the device and no report of it has used yet. */
@@ -185,20 +272,10 @@ public final class JdbcStore implements EstateStore {
 
     /** The device's row as the database holds it; null for a device it does not know. */
     private DeviceRow readDevice(String deviceId) throws SQLException {
-        PreparedStatement ps = db.prepared("SELECT " + DEVICE_COLUMNS + " FROM devices WHERE device_id = ?");
+        PreparedStatement ps = db.prepared(SELECT_DEVICE);
         ps.setString(1, deviceId);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? deviceRow(rs) : null;
-        }
-    }
-
-    /** When the stored report with this sequence was made, if one is stored. */
-    private Optional<Long> sampleTime(String deviceId, long sequence) throws SQLException {
-        PreparedStatement ps = db.prepared("SELECT ts_ms FROM samples WHERE device_id = ? AND sequence = ?");
-        ps.setString(1, deviceId);
-        ps.setLong(2, sequence);
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
         }
     }
 
@@ -527,7 +604,7 @@ public final class JdbcStore implements EstateStore {
      * By column name, so a column added to {@link #DEVICE_COLUMNS} in any position cannot shift the others; through
      * positions worked out once, as the driver builds a map of a result's column names for each look-up by name, per report.
      */
-    private static DeviceRow deviceRow(ResultSet rs) throws SQLException {
+    static DeviceRow deviceRow(ResultSet rs) throws SQLException {
         return new DeviceRow(rs.getString(at("device_id")),
                 new DeviceRow.Identity(rs.getString(at("org")), rs.getString(at("site")), rs.getString(at("department")),
                         rs.getString(at("device_class"))),

@@ -363,7 +363,11 @@ final class Schema {
               joules DOUBLE PRECISION NOT NULL,
               covered_ms BIGINT NOT NULL,
               updated_ms BIGINT NOT NULL
-            )"""));
+            )"""),
+            List.of(
+            // The newest ingest journal row whose reports are written into the tables above (IngestJournal): one row, or
+            // none before the first. On the embedded store only; the journal itself is a file of its own.
+            "CREATE TABLE ingest_applied (id INTEGER PRIMARY KEY, journal_id BIGINT NOT NULL)"));
 
     private static final String UNKNOWN_DEVICE = "'', '', ''";
 

@@ -119,6 +119,7 @@ public final class StoreCopy {
         try (Connection source = openReadOnly(file)) {
             source.setAutoCommit(false); // one read transaction: every table from the same snapshot
             requireCurrentSchema(source, file);
+            refuseUnwrittenJournal(source, sqliteDataDir);
             List<String> tables = sourceTables(source);
             refuseIfNotEmpty(target);
             try (Database db = Database.postgresql(rewritingBatches(target), Database.Sync.FULL)) {
@@ -159,6 +160,34 @@ public final class StoreCopy {
             }
         } catch (IOException e) {
             throw new StoreException("cannot tell whether another process has " + file + " open (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Acknowledged reports still in the ingest journal (a collector that crashed) are in no table yet, so a copy would
+     * lose them: the collector writes them when it next opens the store.
+     */
+    private static void refuseUnwrittenJournal(Connection source, Path dataDir) throws SQLException {
+        Path journal = dataDir.resolve(IngestJournal.FILE);
+        if (!Files.isRegularFile(journal)) {
+            return;
+        }
+        long applied;
+        try (Statement s = source.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(journal_id), 0) FROM ingest_applied")) {
+            applied = rs.next() ? rs.getLong(1) : 0;
+        }
+        try (Connection c = openReadOnly(journal); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'journal'")) {
+            if (!rs.next() || rs.getLong(1) == 0) {
+                return;
+            }
+            try (ResultSet waiting = s.executeQuery("SELECT COUNT(*) FROM journal WHERE id > " + applied)) {
+                if (waiting.next() && waiting.getLong(1) > 0) {
+                    throw new StoreException(journal + " holds " + waiting.getLong(1) + " group(s) of acknowledged reports not yet written into "
+                            + "the store (the collector stopped without writing them): start the collector on this data_dir once and stop it, "
+                            + "then copy", null);
+                }
+            }
         }
     }
 

@@ -103,6 +103,23 @@ class StoreCopyTest {
     }
 
     @Test
+    void refusesAStoreWhoseIngestJournalHoldsReportsNotYetWrittenIntoItsTables() throws Exception {
+        // as a collector killed after acknowledging a group, before its writer wrote it
+        try (Connection j = java.sql.DriverManager.getConnection("jdbc:sqlite:" + source.config().dataDir().resolve(IngestJournal.FILE));
+             Statement s = j.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY, writes BLOB NOT NULL)");
+            s.execute("INSERT INTO journal (id, writes) VALUES (1, x'00000000')");
+        }
+        StoreException e = assertThrows(StoreException.class, () -> StoreCopy.copy(source.config().dataDir(), target.config().postgresql()));
+        assertTrue(e.getMessage().contains("holds 1 group(s) of acknowledged reports not yet written into the store"), e.getMessage());
+        try (Connection c = target.connectWithoutMigrating(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "the target was changed");
+        }
+    }
+
+    @Test
     void refusesAStoreOfAnotherSchemaVersion() throws Exception {
         try (Connection c = source.connectWithoutMigrating(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM schema_version WHERE version = " + Schema.MIGRATIONS.size());
