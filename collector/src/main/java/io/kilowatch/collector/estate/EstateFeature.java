@@ -89,6 +89,7 @@ public final class EstateFeature implements Feature {
     @Override
     public Future<Void> start(FeatureContext ctx) {
         metrics = new EstateMetrics(ctx.registry(), estate, ctx.clock());
+        metrics.watchUnwritten(store);
         ctx.exposition().add(new DeviceMetrics(estate, ctx.clock()));
         // The token may be read from (or first written to) its file: blocking, so on a worker.
         Future<String> token = !options.requireCredentials() ? Future.succeededFuture()

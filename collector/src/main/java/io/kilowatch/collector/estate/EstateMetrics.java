@@ -32,6 +32,12 @@ public final class EstateMetrics {
         this.rejected = ingestCounter("rejected");
     }
 
+    /** The store's backlog of acknowledged reports it has not yet written: a writer falling behind shows here first. */
+    public void watchUnwritten(EstateStore store) {
+        Gauge.builder("kilowatch.ingest.unwritten.reports", store, EstateStore::unwrittenReports)
+                .description("Reports acknowledged and waiting in the ingest journal to be written into the store").register(registry);
+    }
+
     private Counter ingestCounter(String outcome) {
         return Counter.builder("kilowatch.ingest.reports").tag("outcome", outcome)
                 .description("Agent reports received, by outcome").register(registry);

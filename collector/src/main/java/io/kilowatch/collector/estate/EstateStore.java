@@ -47,6 +47,11 @@ public interface EstateStore extends AutoCloseable {
      */
     Future<List<IngestOutcome>> ingest(List<Pending> reports);
 
+    /** Reports acknowledged and not yet written into the store's tables (the embedded store's ingest journal); any thread. */
+    default int unwrittenReports() {
+        return 0;
+    }
+
     /** Every device, read in pages (each a task of its own on the store's writer, so reports are stored between them). */
     Future<List<DeviceRow>> devices();
 

@@ -94,6 +94,11 @@ public final class JdbcStore implements EstateStore {
         }
     }
 
+    @Override
+    public int unwrittenReports() {
+        return journal == null ? 0 : journal.unappliedReports();
+    }
+
     /** Where planning a report looks up what is stored. */
     interface Lookups {
         DeviceRow device(String deviceId) throws SQLException;

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kilowatch.collector.carbon.IntensityCache;
+import io.kilowatch.collector.estate.Estate;
+import io.kilowatch.collector.estate.EstateMetrics;
 import io.kilowatch.collector.estate.EstateStore;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.core.carbon.AnnualGridFactors;
 import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.report.Report;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
@@ -121,6 +125,9 @@ class IngestJournalTest {
         store.database().writeOn(writer, ingester, vertx);
         holdWriter();
         ingestAll(store, List.of(List.of(at("pc-1", 1, 100), at("pc-2", 1, 50))));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new EstateMetrics(registry, new Estate(3), java.time.Clock.systemUTC()).watchUnwritten(store);
+        assertTrue(registry.scrape().contains("\nkilowatch_ingest_unwritten_reports 2.0\n"), registry.scrape());
         StoreException behind = assertThrows(StoreException.class, () -> store.ingest(List.of(pending(at("pc-3", 1, 10)))).await());
         assertTrue(behind.getMessage().contains("2 acknowledged reports behind"), behind.getMessage());
         assertEquals(1, count(dir.resolve(IngestJournal.FILE), "journal"), "the refused group was journaled");
@@ -128,6 +135,7 @@ class IngestJournalTest {
         writerHeld.countDown();
         assertFalse(store.ingest(List.of(pending(at("pc-3", 1, 10)))).await().get(0).duplicate(), "stored once the writer caught up");
         assertEquals(List.of("pc-1", "pc-2", "pc-3"), store.devices().await().stream().map(d -> d.deviceId()).sorted().toList());
+        assertTrue(registry.scrape().contains("\nkilowatch_ingest_unwritten_reports 0.0\n"), "written before the read");
         store.database().closeOnWriter().await();
     }
 
