@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 final class IngestJournal {
     static final String FILE = "ingest-journal.db";
+    /** The newest journal id written into the store's tables (0 before the first). */
+    static final String APPLIED_ID = "SELECT COALESCE(MAX(journal_id), 0) FROM ingest_applied";
     private static final Logger LOG = LoggerFactory.getLogger(IngestJournal.class);
     /**
      * Acknowledged reports that may wait to be written before ingest waits for the writer (seconds of the writer's work;
@@ -126,15 +128,19 @@ final class IngestJournal {
         }
         unapplied.replaceWith(groups); // at once: a reader meanwhile sees the groups before or after, never none
         try (Statement s = journalConnection.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM journal")) {
-            nextId = Math.max(last, rs.next() ? rs.getLong(1) : 0) + 1;
+            nextId = Math.max(last, firstLong(rs)) + 1;
         }
         appliedId = applied;
     }
 
-    private static long appliedIn(Connection main) throws SQLException {
-        try (Statement s = main.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(journal_id), 0) FROM ingest_applied")) {
-            return rs.next() ? rs.getLong(1) : 0;
+    static long appliedIn(Connection main) throws SQLException {
+        try (Statement s = main.createStatement(); ResultSet rs = s.executeQuery(APPLIED_ID)) {
+            return firstLong(rs);
         }
+    }
+
+    private static long firstLong(ResultSet rs) throws SQLException {
+        return rs.next() ? rs.getLong(1) : 0;
     }
 
     /** On the ingest thread: plans the reports, journals them as one row and commits it. */
@@ -164,6 +170,7 @@ final class IngestJournal {
                     readBack(journal, reads);
                     id = nextId;
                     readAgain = false;
+                    journalVersion = dataVersion(journal);
                 }
                 long applied = appliedId;
                 if (applied > deletedUpTo) {
@@ -183,7 +190,6 @@ final class IngestJournal {
                 }
                 tx.execute("COMMIT");
                 deletedUpTo = Math.max(deletedUpTo, applied);
-                journalVersion = dataVersion();
             } catch (SQLException | RuntimeException e) {
                 rollBack(tx, e);
                 throw e;
@@ -216,12 +222,13 @@ final class IngestJournal {
 
     /** Whether another connection (another process's) committed to the journal since this thread's last commit. */
     private boolean journalChangedByOthers() throws SQLException {
-        return dataVersion() != journalVersion;
+        return dataVersion(journal) != journalVersion;
     }
 
-    private long dataVersion() throws SQLException {
-        try (ResultSet rs = prepared(journal, "PRAGMA data_version").executeQuery()) {
-            return rs.next() ? rs.getLong(1) : -1;
+    /** Changes whenever another connection commits to the connection's file, never for its own commits. */
+    private long dataVersion(Connection c) throws SQLException {
+        try (ResultSet rs = prepared(c, "PRAGMA data_version").executeQuery()) {
+            return firstLong(rs);
         }
     }
 
@@ -257,13 +264,13 @@ final class IngestJournal {
         try {
             db.inTransaction(() -> {
                 long applied;
-                try (ResultSet rs = db.prepared("SELECT COALESCE(MAX(journal_id), 0) FROM ingest_applied").executeQuery()) {
-                    applied = rs.next() ? rs.getLong(1) : 0;
+                try (ResultSet rs = db.prepared(APPLIED_ID).executeQuery()) {
+                    applied = firstLong(rs);
                 }
-                List<ReportWrites> batch = new ArrayList<>();
-                groups.tailMap(applied, false).values().forEach(batch::addAll);
-                for (ReportWrites w : batch) {
-                    rowWriter.write(w);
+                for (List<ReportWrites> group : groups.tailMap(applied, false).values()) {
+                    for (ReportWrites w : group) {
+                        rowWriter.write(w);
+                    }
                 }
                 if (last > applied) {
                     PreparedStatement ps = db.prepared("INSERT INTO ingest_applied (id, journal_id) VALUES (1, ?) "
@@ -297,24 +304,22 @@ final class IngestJournal {
     private void openOrThrow() throws SQLException {
         if (journal == null) {
             journal = db.openSqlite(FILE);
-            journalVersion = dataVersion();
+            journalVersion = dataVersion(journal);
         }
         if (reads == null) {
             reads = db.openSqlite(Database.SQLITE_FILE);
+            meteredVersion = Long.MIN_VALUE; // a new connection's versions say nothing of the old one's
         }
     }
 
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     /** The devices with a row in metered_energy, as of {@link #meteredVersion} of the store's tables. */
     private Set<String> meteredDevices = Set.of();
-    private long meteredVersion = -1;
+    private long meteredVersion = Long.MIN_VALUE;
 
     /** Read again when anything committed to the store's tables since (the writer's batches, an SNMP poll's meters). */
     private Set<String> meteredDevices() throws SQLException {
-        long version;
-        try (ResultSet rs = prepared(reads, "PRAGMA data_version").executeQuery()) {
-            version = rs.next() ? rs.getLong(1) : -1;
-        }
+        long version = dataVersion(reads);
         if (version != meteredVersion) {
             Set<String> devices = new HashSet<>();
             try (ResultSet rs = prepared(reads, "SELECT device_id FROM metered_energy").executeQuery()) {
@@ -388,7 +393,7 @@ final class IngestJournal {
                 return MeteredEnergy.NONE; // most devices have no meter upstream: no query each
             }
             List<UnappliedReports.MeteredUse> uses = unapplied.meteredUses(deviceId);
-            PreparedStatement ps = prepared(reads, "SELECT m.joules, m.covered_ms, (SELECT COALESCE(MAX(journal_id), 0) FROM ingest_applied) "
+            PreparedStatement ps = prepared(reads, "SELECT m.joules, m.covered_ms, (" + APPLIED_ID + ") "
                     + "FROM metered_energy m WHERE m.device_id = ?");
             ps.setString(1, deviceId);
             try (ResultSet rs = ps.executeQuery()) {

@@ -172,10 +172,7 @@ public final class StoreCopy {
         if (!Files.isRegularFile(journal)) {
             return;
         }
-        long applied;
-        try (Statement s = source.createStatement(); ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(journal_id), 0) FROM ingest_applied")) {
-            applied = rs.next() ? rs.getLong(1) : 0;
-        }
+        long applied = IngestJournal.appliedIn(source);
         try (Connection c = openReadOnly(journal); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM sqlite_master WHERE name = 'journal'")) {
             if (!rs.next() || rs.getLong(1) == 0) {
