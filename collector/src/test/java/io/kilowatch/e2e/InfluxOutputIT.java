@@ -81,7 +81,9 @@ class InfluxOutputIT {
                 Stack.stop(agent);
             }
             // An agent's last report on stopping is stored just before it exits, and may reach the output a moment later.
-            Stack.waitUntil("every stored report sent", Duration.ofSeconds(60), () -> everyStoredReportSent(vm, collectorData));
+            // The file holds every acknowledged report only once the collector has written its ingest journal into it.
+            Stack.waitUntil("every stored report sent", Duration.ofSeconds(60),
+                    () -> metric(base, "kilowatch_ingest_unwritten_reports") == 0 && everyStoredReportSent(vm, collectorData));
             Stack.waitUntil("backlog sent", Duration.ofSeconds(60), () -> metric(base, "kilowatch_influxdb_points_queued") == 0
                     && metric(base, "kilowatch_influxdb_points_written_total") > 0);
             assertEquals(0.0, metric(base, "kilowatch_influxdb_points_dropped_total"), "nothing dropped");
