@@ -44,6 +44,12 @@ final class IngestJournal {
     static final String FILE = "ingest-journal.db";
     /** The newest journal id written into the store's tables (0 before the first). */
     static final String APPLIED_ID = "SELECT COALESCE(MAX(journal_id), 0) FROM ingest_applied";
+    /**
+     * The format of the journal's rows, kept as its file's {@code user_version}: the {@link RecordCodec#shape} of
+     * {@link ReportWrites}, so that a build whose records changed refuses rows another build left unwritten (a crash, then
+     * an upgrade) rather than misread them.
+     */
+    static final int FORMAT = RecordCodec.shape(ReportWrites.class).hashCode();
     private static final Logger LOG = LoggerFactory.getLogger(IngestJournal.class);
     /**
      * Acknowledged reports that may wait to be written before ingest waits for the writer (seconds of the writer's work;
@@ -96,6 +102,11 @@ final class IngestJournal {
         try (Connection c = db.openSqlite(FILE); Connection main = db.openSqlite(Database.SQLITE_FILE)) {
             createJournal(c);
             readBack(c, main);
+            if (userVersion(c) != FORMAT) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA user_version = " + FORMAT); // every row it must read is of this format now
+                }
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot read the ingest journal " + FILE + " in " + db.sqliteDir().orElseThrow() + ": " + e.getMessage(), e);
         }
@@ -116,6 +127,21 @@ final class IngestJournal {
     private void readBack(Connection journalConnection, Connection main) throws SQLException {
         long applied = appliedIn(main);
         long last = applied;
+        int format = userVersion(journalConnection);
+        if (format != FORMAT) {
+            long waiting;
+            try (PreparedStatement ps = journalConnection.prepareStatement("SELECT COUNT(*) FROM journal WHERE id > ?")) {
+                ps.setLong(1, applied);
+                try (ResultSet rs = ps.executeQuery()) {
+                    waiting = firstLong(rs);
+                }
+            }
+            if (waiting > 0) {
+                throw new StoreException("the ingest journal " + FILE + " holds " + waiting + " group(s) of acknowledged reports not yet "
+                        + "written into the store, in another build's format (" + format + "; this build's is " + FORMAT + "): start the "
+                        + "build of Kilowatch that wrote them on this data_dir once and stop it, which writes them, then this one", null);
+            }
+        }
         NavigableMap<Long, List<ReportWrites>> groups = new java.util.TreeMap<>();
         try (PreparedStatement ps = journalConnection.prepareStatement("SELECT id, writes FROM journal WHERE id > ? ORDER BY id")) {
             ps.setLong(1, applied);
@@ -131,6 +157,12 @@ final class IngestJournal {
             nextId = Math.max(last, firstLong(rs)) + 1;
         }
         appliedId = applied;
+    }
+
+    private static int userVersion(Connection journalConnection) throws SQLException {
+        try (Statement s = journalConnection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            return (int) firstLong(rs);
+        }
     }
 
     static long appliedIn(Connection main) throws SQLException {

@@ -15,15 +15,19 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Lists of records as bytes and back, for the ingest journal: records whose components are numbers, booleans, text,
  * instants, lists and records of these, any of them null where the type allows. It follows the records' components, so a
- * component added to a journaled record is kept without code of its own here, and a journal is read by the build that
- * wrote it (the journal is emptied at every clean stop; a crash's is applied at the next start, see
- * {@link UnappliedReports}).
+ * component added to a journaled record is kept without code of its own here, and a journal is read only by a build of
+ * the same {@link #shape} (the journal is emptied at every clean stop; a crash's is applied at the next start, see
+ * {@link UnappliedReports}; {@link IngestJournal#FORMAT} refuses another's).
  */
 final class RecordCodec {
     /** How one type's values are written and read: worked out once per record class, as a tree of these. */
@@ -72,6 +76,28 @@ final class RecordCodec {
         } catch (IOException e) {
             throw new IllegalArgumentException("not a journal of " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What a record's bytes are made of, as text: its components' names and types, and theirs. Builds whose records have
+     * the same shape read each other's bytes; any other change to a component changes it.
+     */
+    static String shape(Class<? extends Record> type) {
+        return shape(type, new HashSet<>());
+    }
+
+    private static String shape(Type type, Set<Class<?>> enclosing) {
+        Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+        if (raw == List.class) {
+            return "List<" + shape(((ParameterizedType) type).getActualTypeArguments()[0], enclosing) + ">";
+        }
+        if (!raw.isRecord() || !enclosing.add(raw)) {
+            return raw.getName(); // a record held within itself is named, its shape given once
+        }
+        String components = Arrays.stream(raw.getRecordComponents())
+                .map(c -> c.getName() + ":" + shape(c.getGenericType(), enclosing)).collect(Collectors.joining(","));
+        enclosing.remove(raw);
+        return raw.getName() + "(" + components + ")";
     }
 
     private static Codec recordCodec(Class<?> type) {

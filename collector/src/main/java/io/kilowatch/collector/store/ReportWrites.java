@@ -14,8 +14,11 @@ import java.util.List;
  *
  * @param device the device's row after the report, or null when it was not the device's newest (then only its sample,
  *     uptime and increments are written)
+ * @param measuresOnly the device's row differs from the stored one only in {@link JdbcStore#MEASURE_COLUMNS}, so only they
+ *     are written
  * @param meteredUsed upstream-metered energy the report used up, {@link MeteredEnergy#NONE} for none
  */
-record ReportWrites(String deviceId, long bootTimeMs, long timestampMs, SampleRow sample, DeviceRow device, MeteredEnergy meteredUsed,
+record ReportWrites(String deviceId, long bootTimeMs, long timestampMs, SampleRow sample, DeviceRow device, boolean measuresOnly,
+                    MeteredEnergy meteredUsed,
                     List<UptimeSpan> offPeriods, List<RollupIncrement> rollups, SessionIncrement sessions) {
 }

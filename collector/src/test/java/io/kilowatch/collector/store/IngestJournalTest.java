@@ -106,6 +106,51 @@ class IngestJournalTest {
                 "a journal row past the newest one written into the tables is left");
     }
 
+    /** A crash, then a build whose journal records differ: it refuses the journal, and the build that wrote it writes it. */
+    @Test
+    void aJournalLeftUnwrittenInAnotherBuildsFormatIsRefusedWithNothingChanged() throws Exception {
+        JdbcStore store = new JdbcStore(Database.sqlite(dir));
+        store.database().writeOn(writer, ingester, vertx);
+        holdWriter();
+        ingestAll(store, groups());
+        store.database().close(); // a crash
+        setJournalFormat(IngestJournal.FORMAT + 1); // as another build, whose ReportWrites differ, left it
+
+        StoreException refused = assertThrows(StoreException.class, () -> new JdbcStore(Database.sqlite(dir)));
+        assertTrue(refused.getMessage().contains("holds 3 group(s) of acknowledged reports not yet written into the store, in another "
+                + "build's format (" + (IngestJournal.FORMAT + 1) + "; this build's is " + IngestJournal.FORMAT + ")"), refused.getMessage());
+        assertEquals(0, count(dir.resolve(Database.SQLITE_FILE), "samples"));
+        assertEquals(3, count(dir.resolve(IngestJournal.FILE), "journal"));
+
+        setJournalFormat(IngestJournal.FORMAT); // the build that wrote it
+        try (JdbcStore reopened = new JdbcStore(Database.sqlite(dir))) {
+            assertEquals(3, reopened.device("pc-1").await().orElseThrow().reporting().lastSequence());
+        }
+        assertEquals(6, count(dir.resolve(Database.SQLITE_FILE), "samples"));
+    }
+
+    @Test
+    void aJournalOfAnotherFormatWithNothingLeftToWriteIsTakenOver() throws Exception {
+        try (JdbcStore store = new JdbcStore(Database.sqlite(dir))) {
+            ingestAll(store, groups());
+        }
+        setJournalFormat(IngestJournal.FORMAT + 1);
+        try (JdbcStore reopened = new JdbcStore(Database.sqlite(dir))) {
+            ingestAll(reopened, List.of(List.of(at("pc-1", 4, 1_900))));
+            assertEquals(4, reopened.device("pc-1").await().orElseThrow().reporting().lastSequence());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(IngestJournal.FILE)); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            assertEquals(IngestJournal.FORMAT, rs.getInt(1), "the journal is of this build's format now");
+        }
+    }
+
+    private void setJournalFormat(int format) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(IngestJournal.FILE)); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = " + format);
+        }
+    }
+
     @Test
     void aReadSeesEveryAcknowledgedReportThoughTheWriterHasNotWrittenThemYet() throws Exception {
         JdbcStore store = new JdbcStore(Database.sqlite(dir), new IngestJournal.Limits(1_000, 1_000, 3_600_000));

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kilowatch.collector.estate.DeviceRow;
+import io.kilowatch.collector.estate.IngestPlan;
 import io.kilowatch.collector.estate.ReportAccounting;
 import io.kilowatch.core.availability.UptimeSpan;
 import io.kilowatch.collector.carbon.IntensityCache;
@@ -18,6 +20,7 @@ import io.kilowatch.core.report.Report;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +62,40 @@ class JdbcStoreTest {
 
     private static Report at(long seq, double counter) {
         return report().sequence(seq).at(T0.plusSeconds(15 * seq)).bootedAt(T0.minusSeconds(3600)).counter(counter).build();
+    }
+
+    /**
+     * A report that changes only the device's measures writes only those columns, any other change the whole row: either
+     * way the stored row is the one planned.
+     */
+    @Test
+    void theStoredDeviceRowIsThePlannedOneWhetherAReportChangesOnlyItsMeasuresOrMore() {
+        try (JdbcStore store = testStore.openStore()) {
+            List<Report> reports = List.of(
+                    report().sequence(1).at(T0.plusSeconds(15)).bootedAt(T0.minusSeconds(3600)).counter(100).label("site", "hq").build(),
+                    report().sequence(2).at(T0.plusSeconds(30)).bootedAt(T0.minusSeconds(3599)).counter(700).watts(55).cpu(0.3).sessions(2)
+                            .label("site", "hq").build(),
+                    report().sequence(3).at(T0.plusSeconds(45)).bootedAt(T0.minusSeconds(3599)).counter(1_300).label("site", "annex").build(),
+                    report().sequence(4).at(T0.plusSeconds(60)).bootedAt(T0.minusSeconds(3599)).counter(1_900).source("rapl").label("site", "annex")
+                            .build(),
+                    report().sequence(5).at(T0.plusSeconds(75)).bootedAt(T0.minusSeconds(3599)).counter(2_500).watts(61).source("rapl")
+                            .label("site", "annex").build());
+            List<Boolean> measuresOnly = new ArrayList<>();
+            for (Report r : reports) {
+                DeviceRow[] planned = new DeviceRow[2];
+                store.ingest(List.of(new EstateStore.Pending(r.deviceId(), r.sequence(), r.host().bootTime().toEpochMilli(),
+                        r.timestamp().toEpochMilli(), (previous, metered) -> {
+                            IngestPlan plan = accounting.plan(r, previous, r.timestamp().toEpochMilli(), null);
+                            planned[0] = previous;
+                            planned[1] = plan.device();
+                            return plan;
+                        }))).await();
+                measuresOnly.add(planned[0] != null && JdbcStore.onlyMeasuresDiffer(planned[0], planned[1]));
+                assertEquals(planned[1], store.device("pc-1").await().orElseThrow(), "the stored row after report " + r.sequence());
+            }
+            assertEquals(List.of(false, true, false, false, true), measuresOnly,
+                    "new; measures and boot time; site; power source; measures");
+        }
     }
 
     @Test

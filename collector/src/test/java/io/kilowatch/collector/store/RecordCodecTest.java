@@ -27,7 +27,7 @@ class RecordCodecTest {
                 new DeviceRow.Inventory("{\"cpu\":\"x".repeat(30_000) + "\"}", 8L)); // longer than a 64 KiB modified-UTF-8 string
         SampleRow sample = new SampleRow("pc-é-1", 42, 10, 11, 41.5, "model", 0.25, 4L << 30, 1_700_000_000_000L, 123.25, 600, 0.1);
         EnergyFootprint footprint = new EnergyFootprint(600, 60, 0.1, 0.01, 0.005, 0, 0.0001, 0, 0, 600, 0, 0.02, 0, List.of("DESNZ 2025", "flat"));
-        return new ReportWrites("pc-é-1", 1_700_000_000_000L, 10, sample, device, new MeteredEnergy(900, 30_000),
+        return new ReportWrites("pc-é-1", 1_700_000_000_000L, 10, sample, device, true, new MeteredEnergy(900, 30_000),
                 List.of(new UptimeSpan(Instant.ofEpochSecond(100, 5), Instant.ofEpochSecond(200))),
                 List.of(new RollupIncrement("pc-é-1", RollupIncrement.HOUR, 0, footprint, 300.0, 0.5),
                         new RollupIncrement("pc-é-1", RollupIncrement.DAY, 0, footprint, null, 0)),
@@ -39,7 +39,7 @@ class RecordCodecTest {
                 new DeviceRow.Reporting(1, 2, 3, 4, 5, null), new DeviceRow.Utilisation(0, null, null), new DeviceRow.Power(0, "model", 0, 0),
                 new DeviceRow.Counted(0, 0), new DeviceRow.AgentSelf(null, null, null, null, null), new DeviceRow.Inventory(null, null));
         SampleRow sample = new SampleRow("vm", 1, 0, 0, 0, "model", 0, null, 0, 0, 0, 0);
-        return new ReportWrites("vm", 0, 0, sample, null, MeteredEnergy.NONE, List.of(), List.of(), null);
+        return new ReportWrites("vm", 0, 0, sample, null, false, MeteredEnergy.NONE, List.of(), List.of(), null);
     }
 
     @Test
