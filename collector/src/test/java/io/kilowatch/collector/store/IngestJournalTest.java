@@ -145,6 +145,24 @@ class IngestJournalTest {
         }
     }
 
+    @Test
+    void theStoresWalIsCopiedIntoItRarelyAndTheJournalsAtSqlitesDefault() throws Exception {
+        try (JdbcStore store = new JdbcStore(Database.sqlite(dir))) {
+            ingestAll(store, groups());
+            assertEquals(Database.STORE_CHECKPOINT_PAGES, pragma(store.database().connection(), "wal_autocheckpoint"));
+            try (Connection journal = store.database().openSqlite(IngestJournal.FILE)) {
+                assertEquals(1_000, pragma(journal, "wal_autocheckpoint"));
+            }
+        }
+    }
+
+    private static long pragma(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private void setJournalFormat(int format) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(IngestJournal.FILE)); Statement s = c.createStatement()) {
             s.execute("PRAGMA user_version = " + format);
