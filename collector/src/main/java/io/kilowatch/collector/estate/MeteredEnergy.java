@@ -12,7 +12,8 @@ public record MeteredEnergy(double joules, long coveredMillis) {
     /** Nothing measured upstream. */
     public static final MeteredEnergy NONE = new MeteredEnergy(0, 0);
 
-    public MeteredEnergy plus(MeteredEnergy other) {
-        return new MeteredEnergy(joules + other.joules, coveredMillis + other.coveredMillis);
+    /** What is left after a report used some of it. */
+    public MeteredEnergy minus(MeteredEnergy used) {
+        return new MeteredEnergy(joules - used.joules, coveredMillis - used.coveredMillis);
     }
 }

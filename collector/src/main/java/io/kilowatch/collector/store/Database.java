@@ -233,10 +233,7 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
-    /**
-     * From now on store work runs on this single-threaded executor, one task at a time, in order; the embedded store's
-     * ingest on the other, beside it.
-     */
+    /** From now on store work runs on this single-threaded executor, one task at a time, in order; ingest too. */
     public void writeOn(WorkerExecutor singleThreaded) {
         writeOn(singleThreaded, null, null);
     }

@@ -129,13 +129,7 @@ final class IngestJournal {
         long last = applied;
         int format = userVersion(journalConnection);
         if (format != FORMAT) {
-            long waiting;
-            try (PreparedStatement ps = journalConnection.prepareStatement("SELECT COUNT(*) FROM journal WHERE id > ?")) {
-                ps.setLong(1, applied);
-                try (ResultSet rs = ps.executeQuery()) {
-                    waiting = firstLong(rs);
-                }
-            }
+            long waiting = waitingIn(journalConnection, applied);
             if (waiting > 0) {
                 throw new StoreException("the ingest journal " + FILE + " holds " + waiting + " group(s) of acknowledged reports not yet "
                         + "written into the store, in another build's format (" + format + "; this build's is " + FORMAT + "): start the "
@@ -157,6 +151,16 @@ final class IngestJournal {
             nextId = Math.max(last, firstLong(rs)) + 1;
         }
         appliedId = applied;
+    }
+
+    /** The journal's groups past the newest one written into the store's tables. */
+    static long waitingIn(Connection journalConnection, long applied) throws SQLException {
+        try (PreparedStatement ps = journalConnection.prepareStatement("SELECT COUNT(*) FROM journal WHERE id > ?")) {
+            ps.setLong(1, applied);
+            try (ResultSet rs = ps.executeQuery()) {
+                return firstLong(rs);
+            }
+        }
     }
 
     private static int userVersion(Connection journalConnection) throws SQLException {
@@ -436,7 +440,7 @@ final class IngestJournal {
                 long applied = rs.getLong(3);
                 for (UnappliedReports.MeteredUse use : uses) {
                     if (use.journalId() > applied) {
-                        left = left.plus(new MeteredEnergy(-use.used().joules(), -use.used().coveredMillis()));
+                        left = left.minus(use.used());
                     }
                 }
                 return left.coveredMillis() > 0 ? left : MeteredEnergy.NONE;

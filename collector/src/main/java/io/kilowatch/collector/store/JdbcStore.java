@@ -324,11 +324,11 @@ public final class JdbcStore implements EstateStore {
     /** Writes the device's {@link #MEASURE_COLUMNS}; false when it has no row (another process forgot it meanwhile). */
     private boolean updateMeasures(DeviceRow d) throws SQLException {
         Object[] values = deviceValues(d);
-        Object[] measures = new Object[MEASURE_COLUMNS.size() + 1];
-        for (int i = 0; i < MEASURE_COLUMNS.size(); i++) {
-            measures[i] = values[at(MEASURE_COLUMNS.get(i)) - 1];
+        Object[] measures = new Object[MEASURE_POSITIONS.length + 1];
+        for (int i = 0; i < MEASURE_POSITIONS.length; i++) {
+            measures[i] = values[MEASURE_POSITIONS[i]];
         }
-        measures[MEASURE_COLUMNS.size()] = d.deviceId();
+        measures[MEASURE_POSITIONS.length] = d.deviceId();
         PreparedStatement ps = db.prepared(UPDATE_DEVICE_MEASURES);
         Database.bind(ps, measures);
         return ps.executeUpdate() == 1;
@@ -637,12 +637,16 @@ public final class JdbcStore implements EstateStore {
 
     /** Each of {@link #DEVICE_COLUMNS}' position in a row read with them. */
     private static final Map<String, Integer> DEVICE_COLUMN = devicePositions();
+    /** Where each of {@link #MEASURE_COLUMNS} is in {@link #DEVICE_COLUMNS} (from 0). */
+    private static final int[] MEASURE_POSITIONS = MEASURE_COLUMNS.stream().mapToInt(c -> at(c) - 1).toArray();
     /** By position in {@link #DEVICE_COLUMNS} (from 0): whether the column is one of {@link #MEASURE_COLUMNS}. */
     private static final boolean[] MEASURED = measured();
 
     private static boolean[] measured() {
         boolean[] measured = new boolean[DEVICE_COLUMN.size()];
-        MEASURE_COLUMNS.forEach(c -> measured[at(c) - 1] = true);
+        for (int position : MEASURE_POSITIONS) {
+            measured[position] = true;
+        }
         return measured;
     }
 

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -152,26 +153,9 @@ final class RecordCodec {
 
     private static Codec codecFor(Type type) {
         Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
-        if (raw == long.class) {
-            return LONG;
-        } else if (raw == int.class) {
-            return INT;
-        } else if (raw == double.class) {
-            return DOUBLE;
-        } else if (raw == boolean.class) {
-            return BOOLEAN;
-        } else if (raw == Long.class) {
-            return nullable(LONG);
-        } else if (raw == Integer.class) {
-            return nullable(INT);
-        } else if (raw == Double.class) {
-            return nullable(DOUBLE);
-        } else if (raw == Boolean.class) {
-            return nullable(BOOLEAN);
-        } else if (raw == String.class) {
-            return nullable(STRING);
-        } else if (raw == Instant.class) {
-            return nullable(INSTANT);
+        Codec value = VALUES.get(raw);
+        if (value != null) {
+            return value;
         } else if (raw == List.class) {
             return nullable(listOf(codecFor(((ParameterizedType) type).getActualTypeArguments()[0])));
         } else if (raw.isRecord()) {
@@ -220,6 +204,10 @@ final class RecordCodec {
         out.writeLong(((Instant) v).getEpochSecond());
         out.writeInt(((Instant) v).getNano());
     }, in -> Instant.ofEpochSecond(in.readLong(), in.readInt()));
+    /** The codec of each value type; a boxed one may be null. */
+    private static final Map<Class<?>, Codec> VALUES = Map.of(long.class, LONG, int.class, INT, double.class, DOUBLE,
+            boolean.class, BOOLEAN, Long.class, nullable(LONG), Integer.class, nullable(INT), Double.class, nullable(DOUBLE),
+            Boolean.class, nullable(BOOLEAN), String.class, nullable(STRING), Instant.class, nullable(INSTANT));
 
     private static Codec listOf(Codec element) {
         return codec((out, v) -> {

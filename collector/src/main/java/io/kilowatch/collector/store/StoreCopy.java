@@ -178,12 +178,11 @@ public final class StoreCopy {
             if (!rs.next() || rs.getLong(1) == 0) {
                 return;
             }
-            try (ResultSet waiting = s.executeQuery("SELECT COUNT(*) FROM journal WHERE id > " + applied)) {
-                if (waiting.next() && waiting.getLong(1) > 0) {
-                    throw new StoreException(journal + " holds " + waiting.getLong(1) + " group(s) of acknowledged reports not yet written into "
-                            + "the store (the collector stopped without writing them): start the collector on this data_dir once and stop it, "
-                            + "then copy", null);
-                }
+            long waiting = IngestJournal.waitingIn(c, applied);
+            if (waiting > 0) {
+                throw new StoreException(journal + " holds " + waiting + " group(s) of acknowledged reports not yet written into "
+                        + "the store (the collector stopped without writing them): start the collector on this data_dir once and stop it, "
+                        + "then copy", null);
             }
         }
     }

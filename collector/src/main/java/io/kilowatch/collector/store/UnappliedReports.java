@@ -56,7 +56,8 @@ final class UnappliedReports {
             reports -= group.size();
             for (ReportWrites w : group) {
                 SampleKey key = new SampleKey(w.deviceId(), w.sample().sequence());
-                if (sampleTimes.containsKey(key) && sampleTimes.get(key).journalId() <= journalId) {
+                Versioned<Long> at = sampleTimes.get(key);
+                if (at != null && at.journalId() <= journalId) {
                     sampleTimes.remove(key);
                 }
                 Versioned<DeviceRow> row = rows.get(w.deviceId());
@@ -89,11 +90,6 @@ final class UnappliedReports {
 
     synchronized int reports() {
         return reports;
-    }
-
-    /** The newest journal id held, or 0. */
-    synchronized long lastJournalId() {
-        return groups.isEmpty() ? 0 : groups.lastKey();
     }
 
     /**
