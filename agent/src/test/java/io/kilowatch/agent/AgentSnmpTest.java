@@ -200,25 +200,25 @@ class AgentSnmpTest {
             assertNotEquals(0, badAuth.exitCode());
             assertTrue(badAuth.err().contains("Authentication fail"), badAuth.err());
 
-            NetSnmp.Result wrongProtocol = query("snmpget", v3("noc", "SHA-512", NOC_AUTH, "AES-256", NOC_PRIV), "QUs", port, oid);
+            NetSnmp.Result wrongProtocol = NetSnmp.unanswered("snmpget", v3("noc", "SHA-512", NOC_AUTH, "AES-256", NOC_PRIV), "QUs", port, oid);
             assertNotEquals(0, wrongProtocol.exitCode());
             assertTrue(!wrongProtocol.out().contains("agent-test-1")
                     && (wrongProtocol.err().contains("Authentication fail") || wrongProtocol.err().contains("Timeout")), wrongProtocol.err());
 
-            NetSnmp.Result unknownUser = query("snmpget", v3("intruder", "SHA-256", NOC_AUTH, "AES-256", NOC_PRIV), "QUs", port, oid);
+            NetSnmp.Result unknownUser = NetSnmp.unanswered("snmpget", v3("intruder", "SHA-256", NOC_AUTH, "AES-256", NOC_PRIV), "QUs", port, oid);
             assertNotEquals(0, unknownUser.exitCode());
             assertTrue(!unknownUser.out().contains("agent-test-1")
                     && (unknownUser.err().contains("Unknown user name") || unknownUser.err().contains("Timeout")), unknownUser.err());
 
             // a privacy user may not drop to authNoPriv and read in clear
-            NetSnmp.Result noPriv = query("snmpget", v3("noc", "SHA-256", NOC_AUTH, null, null), "QUs", port, oid);
+            NetSnmp.Result noPriv = NetSnmp.unanswered("snmpget", v3("noc", "SHA-256", NOC_AUTH, null, null), "QUs", port, oid);
             assertTrue(noPriv.exitCode() != 0 || !noPriv.out().contains("agent-test-1"), noPriv.out() + noPriv.err());
 
             // wrong privacy pass phrase: the agent cannot decrypt, so no answer
-            NetSnmp.Result badPriv = query("snmpget", v3("noc", "SHA-256", NOC_AUTH, "AES-256", "not-the-priv-pass"), "QUs", port, oid);
+            NetSnmp.Result badPriv = NetSnmp.unanswered("snmpget", v3("noc", "SHA-256", NOC_AUTH, "AES-256", "not-the-priv-pass"), "QUs", port, oid);
             assertTrue(badPriv.exitCode() != 0 && !badPriv.out().contains("agent-test-1"), badPriv.out() + badPriv.err());
 
-            NetSnmp.Result v2 = query("snmpget", v2c("public"), "QUs", port, oid);
+            NetSnmp.Result v2 = NetSnmp.unanswered("snmpget", v2c("public"), "QUs", port, oid);
             assertNotEquals(0, v2.exitCode());
             assertTrue(v2.err().contains("Timeout"), "v2c is not spoken unless a community is configured: " + v2.err());
         }
@@ -247,7 +247,7 @@ class AgentSnmpTest {
             assertEquals("model", kw.get("kwPowerSource.0"));
             assertEquals("5", kw.get("kwCarbonGramsTotal.0"), "400 J at 5 kg/kWh and PUE 10 is 5.56 g");
 
-            NetSnmp.Result wrong = query("snmpget", v2c("public"), "QUs", port, "KILOWATCH-MIB::kwDeviceId.0");
+            NetSnmp.Result wrong = NetSnmp.unanswered("snmpget", v2c("public"), "QUs", port, "KILOWATCH-MIB::kwDeviceId.0");
             assertNotEquals(0, wrong.exitCode());
             assertTrue(wrong.err().contains("Timeout"), wrong.err());
 

@@ -39,8 +39,8 @@ class ServicesIT {
                     kind: http
                     url: %s/health
                     expect_body: '"ok"'
-                    interval: 1s
-                    timeout: 900ms
+                    interval: 2s
+                    timeout: 2s
                 services:
                   portal:
                     owner: Digital Services

@@ -87,13 +87,24 @@ public final class NetSnmp {
     }
 
     /**
-     * One Net-SNMP tool run against the agent on a loopback port: with KILOWATCH-MIB loaded, output
-     * options {@code -O<format>}, a 1 s timeout and one retry (short for the answers that never come).
+     * One Net-SNMP tool run against the agent on a loopback port, with KILOWATCH-MIB loaded and output options
+     * {@code -O<format>}, that should be answered: a 5 s timeout and one retry, as a cold agent's first v3 request
+     * (engine discovery, key localisation) may be slow on a busy machine.
      */
     public static Result query(String tool, List<String> security, String format, int port, String... oids) {
+        return runTool(tool, security, format, port, 5, oids);
+    }
+
+    /** As {@link #query}, for requests that should get no answer: a 1 s timeout and one retry, so silence is quick. */
+    public static Result unanswered(String tool, List<String> security, String format, int port, String... oids) {
+        return runTool(tool, security, format, port, 1, oids);
+    }
+
+    private static Result runTool(String tool, List<String> security, String format, int port, int timeoutSeconds, String... oids) {
         List<String> c = new ArrayList<>(List.of(tool));
         c.addAll(security);
-        c.addAll(List.of("-t", "1", "-r", "1", "-M", mibPath(), "-m", "+KILOWATCH-MIB", "-O" + format, "127.0.0.1:" + port));
+        c.addAll(List.of("-t", String.valueOf(timeoutSeconds), "-r", "1", "-M", mibPath(), "-m", "+KILOWATCH-MIB", "-O" + format,
+                "127.0.0.1:" + port));
         c.addAll(Arrays.asList(oids));
         return run(c);
     }

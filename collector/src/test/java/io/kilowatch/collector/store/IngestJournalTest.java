@@ -184,7 +184,7 @@ class IngestJournalTest {
 
     @Test
     void ingestWaitsForAWriterTooFarBehindThenRefusesTheGroupAndStoresNoneOfIt() throws Exception {
-        JdbcStore store = new JdbcStore(Database.sqlite(dir), new IngestJournal.Limits(2, 300, 3_600_000));
+        JdbcStore store = new JdbcStore(Database.sqlite(dir), new IngestJournal.Limits(2, 2_000, 3_600_000));
         store.database().writeOn(writer, ingester, vertx);
         holdWriter();
         ingestAll(store, List.of(List.of(at("pc-1", 1, 100), at("pc-2", 1, 50))));

@@ -41,8 +41,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ParameterizedClass(name = "{0}")
 @EnumSource(StoreKind.class)
 class JdbcLeasesTest {
-    /** Short, so takeovers happen within the test; the database's clock decides expiry. */
-    private static final Duration LEASE = Duration.ofMillis(1_500);
+    /** Short, so takeovers happen within the test, yet seconds longer than a slow round trip; the database's clock decides expiry. */
+    private static final Duration LEASE = Duration.ofMillis(3_000);
 
     @Parameter
     StoreKind kind;

@@ -12,6 +12,10 @@ import io.kilowatch.core.carbon.CarbonPolicy;
 import io.kilowatch.core.carbon.SiteCarbon;
 import io.kilowatch.core.report.Report;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Collections;
@@ -41,6 +45,40 @@ class PgEstateChangesTest {
                 (previous, metered) -> accounting.plan(r, previous, r.timestamp().toEpochMilli(), null))));
     }
 
+    /**
+     * Returns once each queue's collector is listening, with the queues empty. A NOTIFY sent before LISTEN is lost, so
+     * probes are sent until each queue hears one; a last probe, heard after any earlier one, then empties the queues.
+     */
+    private static void untilListening(StoreConfig config, List<LinkedBlockingQueue<Set<String>>> queues) throws Exception {
+        StoreConfig.Postgresql pg = config.postgresql();
+        try (Connection c = DriverManager.getConnection(pg.url(), pg.user(), pg.password().orElse(null))) {
+            int probe = 0;
+            for (LinkedBlockingQueue<Set<String>> queue : queues) {
+                for (Set<String> heard = null; heard == null; heard = queue.poll(100, TimeUnit.MILLISECONDS)) {
+                    assertTrue(probe < 300, "not listening after " + probe + " probes");
+                    sendProbe(c, "probe-" + probe++);
+                }
+            }
+            sendProbe(c, "last-probe");
+            for (LinkedBlockingQueue<Set<String>> queue : queues) {
+                Set<String> heard;
+                do {
+                    heard = queue.poll(10, TimeUnit.SECONDS);
+                    assertTrue(heard != null, "the last probe never arrived");
+                } while (!heard.contains("last-probe"));
+                assertEquals(Collections.emptyList(), List.copyOf(queue));
+            }
+        }
+    }
+
+    private static void sendProbe(Connection c, String device) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, PgEstateChanges.CHANNEL);
+            ps.setString(2, "probe-collector," + device);
+            ps.execute();
+        }
+    }
+
     @Test
     void anotherCollectorHearsOfAStoredReportAndTheOneThatStoredItDoesNot() throws Exception {
         StoreConfig config = TestPostgres.shared().freshDatabase(dir);
@@ -49,7 +87,7 @@ class PgEstateChangesTest {
             LinkedBlockingQueue<Set<String>> heardOnB = new LinkedBlockingQueue<>();
             a.estateChanges().subscribe(heardOnA::add, () -> { });
             b.estateChanges().subscribe(heardOnB::add, () -> { });
-            Thread.sleep(500); // both listening
+            untilListening(config, List.of(heardOnA, heardOnB));
             ingest(new JdbcStore(a), "pc-1", 1);
             assertEquals(Set.of("pc-1"), heardOnB.poll(3, TimeUnit.SECONDS));
             ingest(new JdbcStore(a), "pc-1", 1); // a resend stores nothing and announces nothing
@@ -79,7 +117,7 @@ class PgEstateChangesTest {
                 LinkedBlockingQueue<Set<String>> heard = new LinkedBlockingQueue<>();
                 CountDownLatch missed = new CountDownLatch(1);
                 b.estateChanges().subscribe(heard::add, missed::countDown);
-                Thread.sleep(500);
+                untilListening(config, List.of(heard));
                 pg.crash();
                 pg.restart();
                 assertTrue(missed.await(20, TimeUnit.SECONDS), "told that changes were missed once listening again");
