@@ -195,7 +195,7 @@ public final class CollectorVerticle extends VerticleBase {
             list.add(new InfluxFeature(config.influx(), estate));
         }
         list.add(new SnmpFeature(config.snmp(), estate, estateFeature, new JdbcDeviceEventStore(db), new JdbcSnmpStore(db),
-                config.rawRetention(), cluster, calibration));
+                config.rawRetention(), cluster, calibration, config.refreshInterval()));
         list.add(new HistoryFeature(new HistoryImport(new JdbcHistoryStore(db), store, config.carbon(), intensity, config.timeZone(), maths)));
         list.add(new AlertingFeature(config.alerting(), new JdbcAlertStore(db),
                 () -> List.of(new DeviceDownSource(estate), services.conditions()), cluster.duty("alerting")));

@@ -1,5 +1,6 @@
 package io.kilowatch.collector.snmp;
 
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.events.DeviceEvent;
 import io.kilowatch.collector.events.DeviceEvents;
 import io.kilowatch.core.energy.DeviceClass;
@@ -10,6 +11,7 @@ import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * probes at once and {@code max_per_second} started a second, and lists the devices that answer as
  * pending until an operator accepts them ({@code POST /api/v1/snmp/discovered/<address>/accept}); an
  * accepted device is polled like a configured target. Both lists survive restarts (table snmp_discovered).
+ *
+ * <p>With several collectors on one store, only the holder of the {@code snmp_discovery} duty sweeps, so the network
+ * is probed once and each device announced once; every collector reads the list again from the store each refresh
+ * interval, so any of them answers for it and polls a device another accepted (its share of them, by the claims).
  */
 public final class Discovery {
     private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);
@@ -42,12 +48,22 @@ public final class Discovery {
     private final SnmpStore store;
     private final DeviceEvents events;
     private final Clock clock;
+    private final Duty sweeping;
+    private final Duration refreshInterval;
     private final Map<String, Found> found = new LinkedHashMap<>();
     private long sweepTimer = -1;
     private long periodicTimer = -1;
+    private long refreshTimer = -1;
     private int inFlight;
 
-    Discovery(Vertx vertx, SnmpConfig config, SnmpClient client, SnmpPoller poller, SnmpStore store, DeviceEvents events, Clock clock) {
+    /**
+     * @param sweeping held by the one collector that sweeps
+     * @param refreshInterval how often the list is read again from the store ({@code storage.refresh_interval})
+     */
+    Discovery(Vertx vertx, SnmpConfig config, SnmpClient client, SnmpPoller poller, SnmpStore store, DeviceEvents events, Clock clock,
+              Duty sweeping, Duration refreshInterval) {
+        this.sweeping = sweeping;
+        this.refreshInterval = refreshInterval;
         this.vertx = vertx;
         this.config = config;
         this.client = client;
@@ -57,38 +73,57 @@ public final class Discovery {
         this.clock = clock;
     }
 
-    /** Loads what earlier runs found (accepted devices are polled again at once), then sweeps now and every interval. */
+    /**
+     * Loads what earlier runs found (accepted devices are polled again at once), then sweeps while holding the duty: on
+     * taking it and every interval.
+     */
     void start() {
         store.discovered().onSuccess(list -> {
-            for (Found f : list) {
-                found.put(f.address(), f);
-                if (f.accepted() != null) {
-                    poller.add(target(f));
-                }
-            }
+            merge(list);
+            sweeping.onTaken(token -> sweep());
             sweep();
             periodicTimer = vertx.setPeriodic(config.discovery().interval().toMillis(), id -> sweep());
+            refreshTimer = vertx.setPeriodic(refreshInterval.toMillis(), id -> store.discovered().onSuccess(this::merge)
+                    .onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading discovered SNMP devices again failed")));
         }).onFailure(e -> LOG.atError().setCause(e).log("loading discovered SNMP devices failed; discovery is off"));
+    }
+
+    /**
+     * Takes in the store's list: what another collector found or accepted, and this one's own. An acceptance this
+     * collector made stands though a read begun before it was stored says pending.
+     */
+    private void merge(List<Found> stored) {
+        for (Found f : stored) {
+            Found known = found.get(f.address());
+            if (known != null && known.accepted() != null && f.accepted() == null) {
+                continue;
+            }
+            found.put(f.address(), f);
+            if (f.accepted() != null) {
+                poller.add(target(f)); // a target already polled is left as it is
+            }
+        }
     }
 
     void stop() {
         vertx.cancelTimer(periodicTimer);
+        vertx.cancelTimer(refreshTimer);
         vertx.cancelTimer(sweepTimer);
     }
 
     private void sweep() {
-        if (sweepTimer != -1) {
-            return; // the previous sweep is still going
+        if (sweepTimer != -1 || !sweeping.held()) {
+            return; // the previous sweep is still going, or another collector sweeps
         }
         Iterator<String> hosts = Cidr.hosts(config.discovery().cidr().orElseThrow()).iterator();
         double rate = config.discovery().maxPerSecond();
         long periodMs = Math.max(1, Math.round(1000 / rate));
         long perTick = Math.max(1, Math.round(rate * periodMs / 1000));
         sweepTimer = vertx.setPeriodic(periodMs, id -> {
-            for (int i = 0; i < perTick && hosts.hasNext() && inFlight < config.discovery().maxConcurrent(); i++) {
+            for (int i = 0; i < perTick && hosts.hasNext() && inFlight < config.discovery().maxConcurrent() && sweeping.held(); i++) {
                 probe(hosts.next());
             }
-            if (!hosts.hasNext() && inFlight == 0) {
+            if ((!hosts.hasNext() || !sweeping.held()) && inFlight == 0) {
                 vertx.cancelTimer(id);
                 sweepTimer = -1;
             }

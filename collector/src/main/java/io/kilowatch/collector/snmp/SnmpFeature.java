@@ -29,6 +29,9 @@ public final class SnmpFeature implements Feature {
     private final SnmpStore store;
     private final Duration eventRetention;
     private final Duty retention;
+    /** Null while discovery is off, so no collector holds a lease for nothing. */
+    private final Duty discoverySweeping;
+    private final Duration refreshInterval;
     private final Claims targets;
     private volatile SnmpService snmp;
     private SnmpApi api;
@@ -37,13 +40,16 @@ public final class SnmpFeature implements Feature {
     /**
      * @param eventRetention how long device events are kept (as long as raw samples)
      * @param cluster spreads the targets over the collectors on the store, by poller group; device events are pruned by the
-     *     collector holding its {@code retention} duty
+     *     collector holding its {@code retention} duty; the discovery sweep by the one holding {@code snmp_discovery}
      * @param meters keeps what UPSs and PDUs measure of the devices they feed, for calibration
+     * @param refreshInterval how often what other collectors stored is read again ({@code storage.refresh_interval})
      */
     public SnmpFeature(SnmpConfig config, Estate estate, EstateFeature ingest, DeviceEventStore eventStore, SnmpStore store,
-                       Duration eventRetention, Cluster cluster, CalibrationStore meters) {
+                       Duration eventRetention, Cluster cluster, CalibrationStore meters, Duration refreshInterval) {
         this.meters = meters;
         this.retention = cluster.duty("retention");
+        this.discoverySweeping = config.enabled() && config.discovery().cidr().isPresent() ? cluster.duty("snmp_discovery") : null;
+        this.refreshInterval = refreshInterval;
         this.targets = cluster.claims("snmp", () -> snmp == null ? java.util.Map.of() : snmp.targetGroups());
         this.config = config;
         this.estate = estate;
@@ -63,7 +69,7 @@ public final class SnmpFeature implements Feature {
         DeviceEvents events = new DeviceEvents(eventStore, ctx.registry());
         try {
             snmp = SnmpService.start(ctx.vertx(), config, estate, ingest.ingest(), events, ctx.registry(), ctx.clock(), ingest::markChanged, store, targets,
-                    meters);
+                    meters, discoverySweeping, refreshInterval);
         } catch (IOException e) {
             return Future.failedFuture(new IllegalStateException("cannot start SNMP: " + e.getMessage(), e));
         }

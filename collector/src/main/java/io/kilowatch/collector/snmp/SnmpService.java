@@ -2,6 +2,7 @@ package io.kilowatch.collector.snmp;
 
 import io.kilowatch.collector.calibration.CalibrationStore;
 import io.kilowatch.collector.cluster.Claims;
+import io.kilowatch.collector.cluster.Duty;
 import io.kilowatch.collector.estate.Estate;
 import io.kilowatch.collector.estate.IngestService;
 import io.kilowatch.collector.events.DeviceEvents;
@@ -11,6 +12,7 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +43,12 @@ public final class SnmpService {
      *
      * @param changed tells live dashboard clients that something changed
      * @param targets the targets this collector polls: its share of those in its poller groups
+     * @param discoverySweeping held by the collector that sweeps for devices (null while discovery is off)
+     * @param refreshInterval how often the discovered devices are read again from the store
      */
     public static SnmpService start(Vertx vertx, SnmpConfig config, Estate estate, IngestService ingest, DeviceEvents events,
                                     MeterRegistry registry, Clock clock, Runnable changed, SnmpStore store, Claims targets,
-                                    CalibrationStore meters)
+                                    CalibrationStore meters, Duty discoverySweeping, Duration refreshInterval)
             throws IOException {
         SnmpService service = new SnmpService(config, events, clock);
         events.onRecorded(changed);
@@ -80,7 +84,8 @@ public final class SnmpService {
         targets.onClaimed(service.poller::pollNow);
         service.poller.start();
         if (config.discovery().cidr().isPresent()) {
-            service.discovery = new Discovery(vertx, config, service.client, service.poller, store, events, clock);
+            service.discovery = new Discovery(vertx, config, service.client, service.poller, store, events, clock, discoverySweeping,
+                    refreshInterval);
             service.discovery.start();
         }
         LOG.atInfo().addKeyValue("targets", config.targets().size()).addKeyValue("profiles", profiles.profiles().names())

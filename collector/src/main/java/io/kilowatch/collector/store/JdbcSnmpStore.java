@@ -29,9 +29,11 @@ public final class JdbcSnmpStore implements SnmpStore {
                     + "first_seen_ms, last_seen_ms, accepted_ms FROM snmp_discovered ORDER BY first_seen_ms, address");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long accepted = rs.getLong(8);
+                    long acceptedMs = rs.getLong(8);
+                    // wasNull speaks of the column read last, so it is asked at once: a pending device must not come back accepted
+                    Instant accepted = rs.wasNull() ? null : Instant.ofEpochMilli(acceptedMs);
                     out.add(new Discovery.Found(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), rs.wasNull() ? null : Instant.ofEpochMilli(accepted)));
+                            Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)), accepted));
                 }
             }
             return out;
