@@ -55,6 +55,9 @@ public final class Discovery {
     private long periodicTimer = -1;
     private long refreshTimer = -1;
     private int inFlight;
+    /** A sweep stopped when the duty lapsed: the next refresh starts it again if the duty is held by then. */
+    private boolean sweepCutShort;
+    private boolean stopped;
 
     /**
      * @param sweeping held by the one collector that sweeps
@@ -79,13 +82,25 @@ public final class Discovery {
      */
     void start() {
         store.discovered().onSuccess(list -> {
+            if (stopped) {
+                return;
+            }
             merge(list);
-            sweeping.onTaken(token -> sweep());
+            // the previous holder may have found devices since the last refresh: read them before sweeping
+            sweeping.onTaken(token -> refresh().onSuccess(v -> sweep()));
             sweep();
             periodicTimer = vertx.setPeriodic(config.discovery().interval().toMillis(), id -> sweep());
-            refreshTimer = vertx.setPeriodic(refreshInterval.toMillis(), id -> store.discovered().onSuccess(this::merge)
-                    .onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading discovered SNMP devices again failed")));
+            refreshTimer = vertx.setPeriodic(refreshInterval.toMillis(), id -> refresh().onSuccess(v -> {
+                if (sweepCutShort) {
+                    sweep();
+                }
+            }));
         }).onFailure(e -> LOG.atError().setCause(e).log("loading discovered SNMP devices failed; discovery is off"));
+    }
+
+    private io.vertx.core.Future<Void> refresh() {
+        return store.discovered().onSuccess(this::merge).<Void>mapEmpty()
+                .onFailure(e -> LOG.atWarn().addKeyValue("problem", e.getMessage()).log("reading discovered SNMP devices again failed"));
     }
 
     /**
@@ -93,6 +108,9 @@ public final class Discovery {
      * collector made stands though a read begun before it was stored says pending.
      */
     private void merge(List<Found> stored) {
+        if (stopped) {
+            return;
+        }
         for (Found f : stored) {
             Found known = found.get(f.address());
             if (known != null && known.accepted() != null && f.accepted() == null) {
@@ -106,15 +124,17 @@ public final class Discovery {
     }
 
     void stop() {
+        stopped = true;
         vertx.cancelTimer(periodicTimer);
         vertx.cancelTimer(refreshTimer);
         vertx.cancelTimer(sweepTimer);
     }
 
     private void sweep() {
-        if (sweepTimer != -1 || !sweeping.held()) {
+        if (sweepTimer != -1 || !sweeping.held() || stopped) {
             return; // the previous sweep is still going, or another collector sweeps
         }
+        sweepCutShort = false;
         Iterator<String> hosts = Cidr.hosts(config.discovery().cidr().orElseThrow()).iterator();
         double rate = config.discovery().maxPerSecond();
         long periodMs = Math.max(1, Math.round(1000 / rate));
@@ -124,6 +144,7 @@ public final class Discovery {
                 probe(hosts.next());
             }
             if ((!hosts.hasNext() || !sweeping.held()) && inFlight == 0) {
+                sweepCutShort = hosts.hasNext();
                 vertx.cancelTimer(id);
                 sweepTimer = -1;
             }
@@ -149,14 +170,18 @@ public final class Discovery {
             if (r.failed() || !r.result().containsKey(Oids.SYS_OBJECT_ID)) {
                 return;
             }
+            Found current = found.get(address); // accepted or found elsewhere while the probe was out
+            if (current != null && current.accepted() != null) {
+                return;
+            }
             Map<String, Object> v = r.result();
             Instant now = clock.instant();
             String sysName = text(v.get(Oids.SYS_NAME));
-            Found f = new Found(address, known == null ? deviceId(address, sysName) : known.deviceId(), sysName,
-                    text(v.get(Oids.SYS_OBJECT_ID)), text(v.get(Oids.SYS_DESCR)), known == null ? now : known.firstSeen(), now, null);
+            Found f = new Found(address, current == null ? deviceId(address, sysName) : current.deviceId(), sysName,
+                    text(v.get(Oids.SYS_OBJECT_ID)), text(v.get(Oids.SYS_DESCR)), current == null ? now : current.firstSeen(), now, null);
             found.put(address, f);
             store.saveDiscovered(f);
-            if (known == null) {
+            if (current == null) {
                 events.record(DeviceEvent.of(f.deviceId(), now, "discovered", "info", "discovery",
                         "answered SNMP at " + address + " (" + f.sysObjectId() + ", " + sysName + "); accept it to poll it"));
             }

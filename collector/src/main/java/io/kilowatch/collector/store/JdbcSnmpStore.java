@@ -46,7 +46,8 @@ public final class JdbcSnmpStore implements SnmpStore {
             try (PreparedStatement ps = db.connection().prepareStatement("INSERT INTO snmp_discovered (address, device_id, sys_name, sys_object_id, "
                     + "sys_descr, first_seen_ms, last_seen_ms, accepted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (address) DO UPDATE SET "
                     + "sys_name = excluded.sys_name, sys_object_id = excluded.sys_object_id, sys_descr = excluded.sys_descr, "
-                    + "last_seen_ms = excluded.last_seen_ms, accepted_ms = excluded.accepted_ms")) {
+                    // an acceptance is never undone: a sweep's answer saved as pending must not overwrite one made meanwhile
+                    + "last_seen_ms = excluded.last_seen_ms, accepted_ms = COALESCE(snmp_discovered.accepted_ms, excluded.accepted_ms)")) {
                 ps.setString(1, f.address());
                 ps.setString(2, f.deviceId());
                 ps.setString(3, cut(f.sysName(), 255));

@@ -25,7 +25,7 @@ class JdbcSnmpStoreTest {
     Path dir;
 
     @Test
-    void aPendingDeviceComesBackPendingAndAnAcceptedOneAccepted() {
+    void aPendingDeviceComesBackPendingAndAnAcceptedOneAcceptedForGood() {
         Discovery.Found pending = new Discovery.Found("10.0.0.7", "printer-7", "printer-7", "1.3.6.1.4.1.11.2.3.9.1", "HP LaserJet",
                 T, T.plusSeconds(60), null);
         Discovery.Found accepted = new Discovery.Found("10.0.0.9", "snmp-10-0-0-9", null, "1.3.6.1.4.1.9.1.1", null,
@@ -43,6 +43,12 @@ class JdbcSnmpStoreTest {
                     pending.sysDescr(), pending.firstSeen(), pending.lastSeen(), T.plusSeconds(300));
             snmp.saveDiscovered(nowAccepted).await();
             assertEquals(List.of(nowAccepted, accepted), snmp.discovered().await());
+            // a sweep's answer, saved as pending by a collector that had not heard of the acceptance, undoes nothing
+            Discovery.Found seenAgain = new Discovery.Found(pending.address(), pending.deviceId(), pending.sysName(), pending.sysObjectId(),
+                    pending.sysDescr(), pending.firstSeen(), T.plusSeconds(600), null);
+            snmp.saveDiscovered(seenAgain).await();
+            assertEquals(List.of(new Discovery.Found(pending.address(), pending.deviceId(), pending.sysName(), pending.sysObjectId(),
+                    pending.sysDescr(), pending.firstSeen(), T.plusSeconds(600), T.plusSeconds(300)), accepted), snmp.discovered().await());
         }
     }
 }
