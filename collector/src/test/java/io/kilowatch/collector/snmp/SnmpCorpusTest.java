@@ -54,6 +54,8 @@ class SnmpCorpusTest {
     static final String TABLE_END = "<!-- end of compatibility table -->";
     /** A target with its profiles named in its config rather than probed. */
     static final String NAMED = "raritan-pdu-named";
+    /** A recording served alone on a port of its own for discovery to find (the targets' port is skipped, being polled). */
+    static final String DISCOVERED = "brother_hl5370dw";
 
     /** One line of expected.tsv. */
     record Expected(String capture, String vendor, String family, String deviceClass, String powerFrom, String metric, double value,
@@ -62,6 +64,7 @@ class SnmpCorpusTest {
 
     static List<Expected> expected;
     static Process snmpsimd;
+    static Process discoverable;
     static Path work;
     static Vertx vertx;
     static CollectorApi api;
@@ -75,13 +78,21 @@ class SnmpCorpusTest {
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         int port = Snmpd.freeUdpPort();
         snmpsimd = serveRecordings(work, captures, port);
+        Path discoveryWork = Files.createDirectories(work.resolve("discovery"));
+        Files.setPosixFilePermissions(discoveryWork, PosixFilePermissions.fromString("rwxr-xr-x"));
+        int discoveryPort = Snmpd.freeUdpPort();
+        discoverable = serveRecordings(discoveryWork, List.of(DISCOVERED), discoveryPort);
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put(PREFIX + "SNMP_AUTHS_NAMED_COMMUNITY", "raritan-pdu");
+        env.put(PREFIX + "SNMP_AUTHS_DISCOVERY_COMMUNITY", DISCOVERED);
         Settings s = Settings.parse("", "corpus", envFor(captures, env), PREFIX);
         s.override("http.port", "0").override("data_dir", work.resolve("kw").toString()).override("security.read.anonymous", "true")
                 .override("security.agents.require_credentials", "false")
                 .override("snmp.enabled", "true").override("snmp.interval", "2s").override("snmp.timeout", "3s").override("snmp.retries", "1");
+        s.override("snmp.auths.discovery.version", "v2c").override("snmp.discovery.cidr", "127.0.0.1/32")
+                .override("snmp.discovery.port", String.valueOf(discoveryPort)).override("snmp.discovery.auth", "discovery")
+                .override("snmp.discovery.class", "printer");
         for (int i = 0; i < captures.size(); i++) {
             String c = captures.get(i);
             String cls = expected.stream().filter(e -> e.capture().equals(c)).findFirst().orElseThrow().deviceClass();
@@ -145,6 +156,25 @@ class SnmpCorpusTest {
     @AfterAll
     static void stop() throws Exception {
         stop(vertx, snmpsimd);
+        stop(null, discoverable);
+    }
+
+    /** Discovery lists a real printer by what it answers; its recorded sysName, "<private>", is no device id. */
+    @Test
+    @Order(1)
+    void discoveryListsARealDeviceByWhatItAnswers() throws Exception {
+        Map<String, String> recorded = new LinkedHashMap<>();
+        resource(DISCOVERED + ".snmprec").lines().map(l -> l.split("\\|", 3)).forEach(f -> recorded.put(f[0], f[2]));
+        CollectorApi.waitUntil("the printer discovered", Duration.ofSeconds(60),
+                () -> !new JsonObject(api.get("/api/v1/snmp/discovered")).getJsonArray("discovered").isEmpty());
+        JsonObject found = new JsonObject(api.get("/api/v1/snmp/discovered")).getJsonArray("discovered").getJsonObject(0);
+        assertEquals("127.0.0.1", found.getString("address"));
+        assertEquals(recorded.get("1.3.6.1.2.1.1.2.0"), found.getString("sys_object_id"));
+        assertEquals(recorded.get("1.3.6.1.2.1.1.1.0"), found.getString("sys_descr"));
+        assertEquals("<private>", found.getString("sys_name"));
+        assertEquals("snmp-127-0-0-1", found.getString("device_id"), "named by its address");
+        assertEquals("pending", found.getString("state"));
+        assertEquals(1, api.events("snmp-127-0-0-1", "discovered").size());
     }
 
     @Test
